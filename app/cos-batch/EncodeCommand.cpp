@@ -1,0 +1,102 @@
+#include "Commands.h"
+
+#include "data/ImagePipeline.h"
+#include "model/Checkpoint.h"
+#include "model/Device.h"
+#include "model/Errors.h"
+#include "scaling/TokenScaling.h"
+
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace cosw::batch {
+
+namespace {
+
+struct Options {
+    std::string checkpoint;
+    std::string image;
+    std::string out;
+    int resolution = 0;
+    std::string device = "cpu";
+};
+
+// The checkpoint's model at `resolution`: resolution scaling by an integer
+// factor, the same transformation fine-tuning applies.
+Checkpoint atResolution(const Checkpoint &ck, int resolution)
+{
+    const int base = ck.config.vision.imageSize;
+    if (resolution <= 0 || resolution == base)
+        return ck;
+    if (resolution % base != 0)
+        throw InputError("--resolution " + std::to_string(resolution) + ": must be a multiple of the checkpoint's "
+                         + std::to_string(base) + " px (resolution scaling is by whole factors)");
+    ScalingSpec spec;
+    spec.resolution = resolution / base;
+    Checkpoint scaled;
+    scaled.config = scaledConfig(ck.config, spec, {}, "--resolution");
+    scaled.weights = scaledWeights(ck.config, scaled.config, ck.weights);
+    return scaled;
+}
+
+int encode(const Options &o)
+{
+    const torch::Device device = parseDevice(o.device);
+    const Checkpoint ck = atResolution(loadCheckpoint(o.checkpoint), o.resolution);
+    Mllm model = instantiate(ck, o.checkpoint);
+    model->to(device);
+    model->eval();
+    torch::NoGradGuard noGrad;
+
+    const ModelConfig &cfg = ck.config;
+    auto image = loadImage(o.image, cfg.vision.imageSize, cfg.vision.channels).unsqueeze(0).to(device); // [1, ch, R, R]
+    auto features = model->features(image);                                     // [1, n, n, C]
+    AttentionRequest request;
+    request.enabled = true;
+    ConnectorOutput encoded = model->connector()->forward(features, request);  // tokens [1, T, C_lm]
+
+    StateDict out;
+    out["features"] = features[0].cpu();
+    out["visual_tokens"] = encoded.tokens[0].cpu();
+    for (size_t s = 0; s < encoded.attention.size(); ++s)
+        out["attention." + std::to_string(s)] = encoded.attention[s][0].cpu(); // [tokens_s, n, n]
+
+    Json tokens = Json::array();
+    for (int t : tokensPerScale(cfg))
+        tokens.push(t);
+    writeSafetensors(o.out, out,
+                     {{"checkpoint", o.checkpoint},
+                      {"image", o.image},
+                      {"resolution", std::to_string(cfg.vision.imageSize)},
+                      {"connector", connectorTypeName(cfg.connector.type)},
+                      {"tokens_per_scale", tokens.dump()}});
+
+    std::ostringstream shapes;
+    for (const auto &kv : out)
+        shapes << "\n  " << kv.first << " " << kv.second.sizes();
+    std::cout << "wrote " << o.out << " (" << cfg.vision.imageSize << " px, " << visualTokens(cfg)
+              << " visual tokens)" << shapes.str() << "\n";
+    if (encoded.attention.empty())
+        std::cout << "no attention maps: the " << connectorTypeName(cfg.connector.type)
+                  << " connector does not attend\n";
+    return 0;
+}
+
+} // namespace
+
+void addEncodeCommand(CLI::App &app, Action &action)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand(
+        "encode", "Encode one image: features, visual tokens and per-token attention maps (safetensors)");
+    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
+    cmd->add_option("--image", o->image, "image file")->required();
+    cmd->add_option("--out", o->out, "output .safetensors file")->required();
+    cmd->add_option("--resolution", o->resolution,
+                    "input resolution in px (a multiple of the checkpoint's; default: the checkpoint's)");
+    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->callback([o, &action] { action = [o] { return encode(*o); }; });
+}
+
+} // namespace cosw::batch

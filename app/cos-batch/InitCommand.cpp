@@ -1,0 +1,39 @@
+#include "Commands.h"
+
+#include "model/Checkpoint.h"
+#include "train/RunConfig.h"
+#include "train/RunSummary.h"
+
+#include <iostream>
+#include <memory>
+
+namespace cosw::batch {
+
+void addInitCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string config;
+        std::string out;
+        uint64_t seed = 0;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand("init", "Write a randomly initialised checkpoint of a config's model");
+    cmd->add_option("CONFIG", o->config, "run config (YAML)")->required();
+    cmd->add_option("--out", o->out, "checkpoint directory to create")->required();
+    cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+    cmd->callback([o, &action] {
+        action = [o] {
+            const RunConfig run = RunConfig::load(o->config);
+            torch::manual_seed(o->seed);
+            Mllm model(run.model);
+            saveCheckpoint(o->out, {run.model, stateDict(*model)});
+            const ParameterCounts counts = countParameters(*model);
+            std::cout << "wrote " << o->out << ": " << counts.total() << " parameters, "
+                      << visualTokens(run.model) << " visual tokens at " << run.model.vision.imageSize
+                      << " px (seed " << o->seed << ")\n";
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

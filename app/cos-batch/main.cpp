@@ -1,0 +1,41 @@
+// cos-batch: everything the workbench does, headless (DESIGN §7).
+// Exit status: 0 success, 2 bad usage or bad input, 1 a failure while running.
+
+#include "Commands.h"
+
+#include "model/Errors.h"
+
+#include <torch/torch.h>
+
+#include <iostream>
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"CoS Workbench headless tool: Chain-of-Sight models, scaling and runs", "cos-batch"};
+    app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")");
+    app.require_subcommand(1);
+
+    cosw::batch::Action action;
+    cosw::batch::addInspectCommand(app, action);
+    cosw::batch::addInitCommand(app, action);
+    cosw::batch::addEncodeCommand(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success &e) {
+        return app.exit(e); // --help, --version
+    } catch (const CLI::ParseError &e) {
+        app.exit(e);
+        return 2;
+    }
+
+    try {
+        return action();
+    } catch (const cosw::InputError &e) {
+        std::cerr << "cos-batch: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception &e) {
+        std::cerr << "cos-batch: error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,38 @@
+#include "ImagePipeline.h"
+
+#include "model/Errors.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <filesystem>
+
+namespace cosw {
+
+torch::Tensor loadImage(const std::string &path, int resolution, int channels, const ImageNormalization &norm)
+{
+    if (channels != 1 && channels != 3)
+        throw InputError(path + ": images can be read with 1 or 3 channels, not " + std::to_string(channels));
+    if (!std::filesystem::is_regular_file(path))
+        throw InputError(path + ": no such image file");
+    cv::Mat image = cv::imread(path, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    if (image.empty())
+        throw InputError(path + ": not a readable image (corrupt or unsupported format)");
+    if (channels == 3)
+        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+    if (image.rows != resolution || image.cols != resolution) {
+        // Area averaging when shrinking keeps small items legible; cubic when growing.
+        const bool shrinking = image.rows > resolution || image.cols > resolution;
+        cv::resize(image, image, cv::Size(resolution, resolution), 0, 0,
+                   shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+    }
+    cv::Mat floats;
+    image.convertTo(floats, CV_32F, 1.0 / 255.0);
+    auto hwc = torch::from_blob(floats.data, {resolution, resolution, channels}, torch::kFloat).clone();
+    auto chw = hwc.permute({2, 0, 1}).contiguous(); // [C, R, R]
+    for (int c = 0; c < channels; ++c)
+        chw[c].sub_(norm.mean[c]).div_(norm.std[c]);
+    return chw;
+}
+
+} // namespace cosw

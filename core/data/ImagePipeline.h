@@ -1,0 +1,24 @@
+#pragma once
+// Image decoding and preprocessing with OpenCV: decode, convert to the tower's
+// channel count, resize to the stage's resolution, scale to [0, 1] and
+// normalise per channel.
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace cosw {
+
+struct ImageNormalization {
+    // CLIP's statistics, so imported CLIP towers see what they were trained on.
+    float mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+    float std[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+};
+
+// Loads an image as a float tensor [channels, resolution, resolution].
+// channels is 1 (grey) or 3 (RGB). A missing, unreadable or corrupt file
+// throws InputError naming it.
+torch::Tensor loadImage(const std::string &path, int resolution, int channels,
+                        const ImageNormalization &norm = {});
+
+} // namespace cosw

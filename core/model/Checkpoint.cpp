@@ -1,0 +1,120 @@
+#include "Checkpoint.h"
+
+#include "Errors.h"
+#include "Mllm.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+static constexpr const char *kFormat = "cos-workbench-checkpoint";
+static constexpr int kFormatVersion = 1;
+
+StateDict stateDict(const torch::nn::Module &module)
+{
+    StateDict out;
+    for (const auto &p : module.named_parameters(/*recurse=*/true))
+        out[p.key()] = p.value().detach();
+    for (const auto &b : module.named_buffers(/*recurse=*/true))
+        out[b.key()] = b.value().detach();
+    return out;
+}
+
+void loadStateDict(torch::nn::Module &module, const StateDict &weights, const std::string &source)
+{
+    torch::NoGradGuard noGrad;
+    StateDict own = stateDict(module);
+    for (const auto &kv : weights)
+        if (!own.count(kv.first))
+            throw InputError(source + ": unexpected tensor '" + kv.first + "' for this model config");
+    for (auto &kv : own) {
+        auto it = weights.find(kv.first);
+        if (it == weights.end())
+            throw InputError(source + ": tensor '" + kv.first + "' is missing");
+        if (it->second.sizes() != kv.second.sizes()) {
+            std::ostringstream msg;
+            msg << source << ": tensor '" << kv.first << "' has shape " << it->second.sizes()
+                << ", the model config needs " << kv.second.sizes();
+            throw InputError(msg.str());
+        }
+        kv.second.copy_(it->second);
+    }
+}
+
+static void writeText(const fs::path &path, const std::string &text)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out)
+        throw std::runtime_error(path.string() + ": cannot write");
+}
+
+void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint)
+{
+    const fs::path target(dir);
+    if (fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target)))
+        throw InputError(dir + ": already exists; choose a new directory");
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    fs::create_directories(parent);
+
+    std::random_device rd;
+    const fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()));
+    fs::create_directory(tmp);
+    try {
+        Json config = Json::object();
+        config.set("format", kFormat);
+        config.set("version", kFormatVersion);
+        config.set("model", checkpoint.config.toJson());
+        writeText(tmp / "config.json", config.dump(2) + "\n");
+        writeSafetensors((tmp / "model.safetensors").string(), checkpoint.weights,
+                         {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
+        if (fs::exists(target))
+            fs::remove(target); // the empty directory checked above
+        fs::rename(tmp, target);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(tmp, ignored);
+        throw;
+    }
+}
+
+Checkpoint loadCheckpoint(const std::string &dir)
+{
+    const fs::path root(dir);
+    if (!fs::is_directory(root))
+        throw InputError(dir + ": not a checkpoint directory");
+    const fs::path configPath = root / "config.json";
+    Json json = Json::parseFile(configPath.string());
+    const Json *format = json.find("format");
+    if (!format || !format->isString() || format->asString() != kFormat)
+        throw InputError(configPath.string() + ": not a CoS Workbench checkpoint (format is not '"
+                         + kFormat + "')");
+    const Json *version = json.find("version");
+    if (!version || !version->isInteger() || version->asInt() > kFormatVersion)
+        throw InputError(configPath.string() + ": checkpoint format version is newer than this build reads ("
+                         + std::to_string(kFormatVersion) + ")");
+    const Json *model = json.find("model");
+    if (!model)
+        throw ConfigError(configPath.string(), "model", "is required");
+
+    Checkpoint ck;
+    ck.config = ModelConfig::fromJson(*model, configPath.string(), "model");
+    const std::string weightsPath = (root / "model.safetensors").string();
+    ck.weights = readSafetensors(weightsPath);
+    return ck;
+}
+
+Mllm instantiate(const Checkpoint &checkpoint, const std::string &source)
+{
+    Mllm model(checkpoint.config);
+    loadStateDict(*model, checkpoint.weights, source);
+    return model;
+}
+
+} // namespace cosw

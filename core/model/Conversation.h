@@ -1,0 +1,33 @@
+#pragma once
+// The conversation template (DESIGN §3):
+//   USER: <image>\n{prompt} ASSISTANT: {answer}</s>
+// The visual tokens replace <image>; the loss covers the assistant's answer
+// and the closing </s> only.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+// Placeholder id for <image> in token sequences (LLaVA's convention: outside
+// every vocabulary, so no text can produce it).
+constexpr int64_t kImageTokenId = -200;
+// Label of positions that do not count in the loss.
+constexpr int64_t kIgnoreLabel = -100;
+
+using TextEncoder = std::function<std::vector<int64_t>(const std::string &)>;
+
+struct ConversationTokens {
+    std::vector<int64_t> ids;    // with one kImageTokenId
+    std::vector<int64_t> labels; // kIgnoreLabel except on the answer and </s>
+};
+
+// Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts from).
+std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt);
+// Prompt and answer, with labels for the loss.
+ConversationTokens conversationTokens(const TextEncoder &encode, const std::string &prompt,
+                                      const std::string &answer, int64_t eosId);
+
+} // namespace cosw

@@ -1,0 +1,142 @@
+#include "LanguageModel.h"
+
+#include "Attention.h"
+
+namespace cosw {
+
+RmsNormImpl::RmsNormImpl(int64_t width, double eps) : m_eps(eps)
+{
+    m_weight = register_parameter("weight", torch::ones({width}));
+}
+
+torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
+{
+    // Normalise in fp32: under bf16 autocast the mean of squares loses too much.
+    auto xf = x.to(torch::kFloat);
+    auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
+    return normed.to(x.scalar_type()) * m_weight;
+}
+
+torch::Tensor applyRotary(const torch::Tensor &x, int64_t start, double theta)
+{
+    const int64_t t = x.size(2), d = x.size(3), half = d / 2;
+    auto opts = torch::TensorOptions().dtype(torch::kFloat).device(x.device());
+    auto inv = torch::pow(theta, -torch::arange(half, opts) * (2.0 / static_cast<double>(d))); // [d/2]
+    auto pos = torch::arange(start, start + t, opts);                                         // [T]
+    auto angles = torch::outer(pos, inv);                                                     // [T, d/2]
+    auto cos = torch::cat({angles.cos(), angles.cos()}, -1).to(x.scalar_type());              // [T, d]
+    auto sin = torch::cat({angles.sin(), angles.sin()}, -1).to(x.scalar_type());
+    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);               // rotate_half
+    return x * cos + rotated * sin;
+}
+
+CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c)
+{
+    const int64_t hd = c.headDim();
+    auto linear = [](int64_t in, int64_t out) {
+        return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+    };
+    m_q = register_module("q_proj", linear(c.width, c.heads * hd));
+    m_k = register_module("k_proj", linear(c.width, c.kvHeads * hd));
+    m_v = register_module("v_proj", linear(c.width, c.kvHeads * hd));
+    m_o = register_module("o_proj", linear(c.heads * hd, c.width));
+}
+
+torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, int64_t start,
+                                               torch::Tensor *cacheK, torch::Tensor *cacheV)
+{
+    const int64_t b = x.size(0), t = x.size(1), h = m_config.heads, kvh = m_config.kvHeads;
+    const int64_t hd = m_config.headDim();
+    auto q = m_q(x).view({b, t, h, hd}).transpose(1, 2);   // [B, H, T, hd]
+    auto k = m_k(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
+    auto v = m_v(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
+    q = applyRotary(q, start, m_config.ropeTheta);
+    k = applyRotary(k, start, m_config.ropeTheta);
+    if (cacheK) {
+        if (cacheK->defined()) {
+            k = torch::cat({*cacheK, k}, 2); // [B, KV, S, hd]
+            v = torch::cat({*cacheV, v}, 2);
+        }
+        *cacheK = k;
+        *cacheV = v;
+    }
+    if (kvh != h) {
+        k = k.repeat_interleave(h / kvh, 1); // [B, H, S, hd]
+        v = v.repeat_interleave(h / kvh, 1);
+    }
+    auto out = attend(q, k, v, /*causal=*/true);           // [B, H, T, hd]
+    return m_o(out.transpose(1, 2).reshape({b, t, h * hd})); // [B, T, W]
+}
+
+SwiGluImpl::SwiGluImpl(int64_t width, int64_t hidden)
+{
+    auto linear = [](int64_t in, int64_t out) {
+        return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+    };
+    m_gate = register_module("gate_proj", linear(width, hidden));
+    m_up = register_module("up_proj", linear(width, hidden));
+    m_down = register_module("down_proj", linear(hidden, width));
+}
+
+torch::Tensor SwiGluImpl::forward(const torch::Tensor &x)
+{
+    return m_down(torch::silu(m_gate(x)) * m_up(x));
+}
+
+DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
+{
+    m_inputNorm = register_module("input_layernorm", RmsNorm(c.width, c.normEps));
+    m_attn = register_module("self_attn", CausalSelfAttention(c));
+    m_postAttentionNorm = register_module("post_attention_layernorm", RmsNorm(c.width, c.normEps));
+    m_mlp = register_module("mlp", SwiGlu(c.width, c.mlpHidden));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
+                                        torch::Tensor *cacheV)
+{
+    auto h = x + m_attn(m_inputNorm(x), start, cacheK, cacheV);
+    return h + m_mlp(m_postAttentionNorm(h));
+}
+
+LanguageModelImpl::LanguageModelImpl(const LmConfig &c) : m_config(c)
+{
+    m_embed = register_module("embed_tokens", torch::nn::Embedding(c.vocabSize, c.width));
+    m_embed->weight.data().normal_(0.0, 0.02);
+    m_layers = register_module("layers", torch::nn::ModuleList());
+    for (int i = 0; i < c.layers; ++i)
+        m_layers->push_back(DecoderLayer(c));
+    m_norm = register_module("norm", RmsNorm(c.width, c.normEps));
+    if (!c.tieEmbeddings)
+        m_head = register_module("lm_head",
+                                 torch::nn::Linear(torch::nn::LinearOptions(c.width, c.vocabSize).bias(false)));
+}
+
+torch::Tensor LanguageModelImpl::embed(const torch::Tensor &ids)
+{
+    return m_embed(ids);
+}
+
+torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache)
+{
+    const int64_t start = cache ? cache->length() : 0;
+    TORCH_CHECK(start + embeddings.size(1) <= m_config.maxSeqLen, "sequence of ",
+                start + embeddings.size(1), " tokens exceeds max_seq_len ", m_config.maxSeqLen);
+    if (cache && cache->keys.empty()) {
+        cache->keys.resize(m_layers->size());
+        cache->values.resize(m_layers->size());
+    }
+    auto x = embeddings;
+    for (size_t i = 0; i < m_layers->size(); ++i)
+        x = m_layers[i]->as<DecoderLayer>()->forward(x, start, cache ? &cache->keys[i] : nullptr,
+                                                     cache ? &cache->values[i] : nullptr);
+    return m_norm(x);
+}
+
+torch::Tensor LanguageModelImpl::logits(const torch::Tensor &hidden)
+{
+    if (m_config.tieEmbeddings)
+        return torch::matmul(hidden, m_embed->weight.t()); // [B, T, V]
+    return m_head(hidden);
+}
+
+} // namespace cosw

@@ -1,0 +1,94 @@
+#pragma once
+// LLaMA-style decoder (DESIGN §3): RMSNorm, rotary positions, SwiGLU MLP,
+// causal attention with optional grouped-query attention, tied or untied
+// embeddings. Module and tensor names follow the LLaMA checkpoint layout
+// (embed_tokens, layers.N.self_attn.q_proj, ..., norm, lm_head) so such
+// weights map one to one.
+
+#include "ModelConfig.h"
+
+#include <torch/torch.h>
+
+namespace cosw {
+
+// Keys and values of every layer seen so far: [B, kv_heads, T, head_dim].
+struct KvCache {
+    std::vector<torch::Tensor> keys;
+    std::vector<torch::Tensor> values;
+    int64_t length() const { return keys.empty() || !keys[0].defined() ? 0 : keys[0].size(2); }
+};
+
+class RmsNormImpl : public torch::nn::Module {
+public:
+    RmsNormImpl(int64_t width, double eps);
+    torch::Tensor forward(const torch::Tensor &x);
+
+private:
+    double m_eps;
+    torch::Tensor m_weight;
+};
+TORCH_MODULE(RmsNorm);
+
+class CausalSelfAttentionImpl : public torch::nn::Module {
+public:
+    explicit CausalSelfAttentionImpl(const LmConfig &config);
+    // x [B, T, W] at positions start..start+T-1 -> [B, T, W]. With a cache,
+    // this layer's keys/values are appended to it.
+    torch::Tensor forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
+                          torch::Tensor *cacheV);
+
+private:
+    LmConfig m_config;
+    torch::nn::Linear m_q{nullptr}, m_k{nullptr}, m_v{nullptr}, m_o{nullptr};
+};
+TORCH_MODULE(CausalSelfAttention);
+
+class SwiGluImpl : public torch::nn::Module {
+public:
+    SwiGluImpl(int64_t width, int64_t hidden);
+    torch::Tensor forward(const torch::Tensor &x);
+
+private:
+    torch::nn::Linear m_gate{nullptr}, m_up{nullptr}, m_down{nullptr};
+};
+TORCH_MODULE(SwiGlu);
+
+class DecoderLayerImpl : public torch::nn::Module {
+public:
+    explicit DecoderLayerImpl(const LmConfig &config);
+    torch::Tensor forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
+                          torch::Tensor *cacheV);
+
+private:
+    RmsNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
+    CausalSelfAttention m_attn{nullptr};
+    SwiGlu m_mlp{nullptr};
+};
+TORCH_MODULE(DecoderLayer);
+
+class LanguageModelImpl : public torch::nn::Module {
+public:
+    explicit LanguageModelImpl(const LmConfig &config);
+
+    torch::Tensor embed(const torch::Tensor &ids); // [B, T] -> [B, T, W]
+    // embeddings [B, T, W] -> hidden [B, T, W]. Positions start at the
+    // cache's length; the cache grows by T.
+    torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr);
+    torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
+
+    const LmConfig &config() const { return m_config; }
+
+private:
+    LmConfig m_config;
+    torch::nn::Embedding m_embed{nullptr};
+    torch::nn::ModuleList m_layers{nullptr};
+    RmsNorm m_norm{nullptr};
+    torch::nn::Linear m_head{nullptr}; // absent with tied embeddings
+};
+TORCH_MODULE(LanguageModel);
+
+// Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d),
+// positions start..start+T-1 (LLaMA's rotate-half convention).
+torch::Tensor applyRotary(const torch::Tensor &x, int64_t start, double theta);
+
+} // namespace cosw

@@ -1,0 +1,125 @@
+#include "Mllm.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+namespace cosw {
+
+MllmImpl::MllmImpl(const ModelConfig &config) : m_config(config)
+{
+    m_vision = register_module("vision", VisionTower(config.vision));
+    m_connector = register_module("connector", makeConnector(config));
+    m_lm = register_module("lm", LanguageModel(config.lm));
+}
+
+torch::Tensor MllmImpl::features(const torch::Tensor &images)
+{
+    return m_vision(images);
+}
+
+ConnectorOutput MllmImpl::encode(const torch::Tensor &images, const AttentionRequest &request)
+{
+    return m_connector->forward(m_vision(images), request);
+}
+
+torch::Tensor MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual,
+                               const torch::Tensor &labels, torch::Tensor *splicedLabels)
+{
+    const int64_t b = ids.size(0), tv = visual.size(1);
+    auto isImage = ids.eq(kImageTokenId);                                   // [B, T]
+    TORCH_CHECK(isImage.sum(1).eq(1).all().item<bool>(),
+                "every sequence needs exactly one <image> token");
+    auto text = m_lm->embed(ids.masked_fill(isImage, m_config.lm.padId));   // [B, T, W]
+    auto position = isImage.to(torch::kLong).argmax(1);                     // [B]
+    auto posCpu = position.cpu();
+    std::vector<torch::Tensor> rows, labelRows;
+    for (int64_t i = 0; i < b; ++i) {
+        const int64_t p = posCpu[i].item<int64_t>();
+        rows.push_back(torch::cat({text[i].slice(0, 0, p), visual[i], text[i].slice(0, p + 1)}, 0));
+        if (splicedLabels) {
+            auto ignore = torch::full({tv}, kIgnoreLabel, labels.options());
+            labelRows.push_back(torch::cat({labels[i].slice(0, 0, p), ignore, labels[i].slice(0, p + 1)}, 0));
+        }
+    }
+    if (splicedLabels)
+        *splicedLabels = torch::stack(labelRows); // [B, T-1+Tv]
+    return torch::stack(rows);                    // [B, T-1+Tv, W]
+}
+
+torch::Tensor MllmImpl::forward(const torch::Tensor &images, const torch::Tensor &ids)
+{
+    auto embeddings = splice(ids, encode(images).tokens);
+    return m_lm->logits(m_lm->forward(embeddings));
+}
+
+torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels)
+{
+    torch::Tensor targets;
+    auto embeddings = splice(ids, encode(images).tokens, labels, &targets);
+    auto logits = m_lm->logits(m_lm->forward(embeddings));         // [B, S, V]
+    const int64_t v = logits.size(2);
+    // Position t predicts token t+1.
+    auto predicted = logits.slice(1, 0, -1).reshape({-1, v});       // [B*(S-1), V]
+    auto next = targets.slice(1, 1).reshape({-1});                  // [B*(S-1)]
+    return torch::nn::functional::cross_entropy(
+        predicted.to(torch::kFloat), next,
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
+}
+
+torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,
+                                   at::Generator &generator)
+{
+    if (options.topP <= 0.0)
+        return lastLogits.argmax(-1); // [B]
+    auto probs = torch::softmax(lastLogits.to(torch::kFloat).cpu() / options.temperature, -1); // [B, V]
+    auto sorted = probs.sort(-1, /*descending=*/true);
+    auto sortedProbs = std::get<0>(sorted), order = std::get<1>(sorted);
+    // Keep the smallest prefix whose mass reaches top_p (the first token always).
+    auto before = sortedProbs.cumsum(-1) - sortedProbs;
+    auto kept = sortedProbs.masked_fill(before >= options.topP, 0.0);
+    auto pick = at::multinomial(kept, 1, false, generator);      // [B, 1]
+    return order.gather(-1, pick).squeeze(-1).to(lastLogits.device());
+}
+
+std::vector<std::vector<int64_t>> MllmImpl::generate(const torch::Tensor &images, const torch::Tensor &promptIds,
+                                                     const GenerationOptions &options)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t b = promptIds.size(0);
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    auto prefix = splice(promptIds, encode(images).tokens); // [B, S, W]
+
+    std::vector<std::vector<int64_t>> out(b);
+    std::vector<bool> done(b, false);
+    KvCache cache;
+    auto hidden = m_lm->forward(prefix, options.useCache ? &cache : nullptr);
+    auto sequence = prefix;
+    const int64_t room = m_config.lm.maxSeqLen - prefix.size(1);
+    const int64_t steps = std::min<int64_t>(options.maxNewTokens, room + 1);
+    for (int64_t step = 0; step < steps; ++step) {
+        auto next = nextTokens(m_lm->logits(hidden.select(1, hidden.size(1) - 1)), options, generator); // [B]
+        auto nextCpu = next.cpu();
+        bool all = true;
+        for (int64_t i = 0; i < b; ++i) {
+            const int64_t id = nextCpu[i].item<int64_t>();
+            if (!done[i]) {
+                if (id == m_config.lm.eosId)
+                    done[i] = true;
+                else
+                    out[i].push_back(id);
+            }
+            all = all && done[i];
+        }
+        if (all || step + 1 == steps)
+            break;
+        auto embedded = m_lm->embed(next.unsqueeze(1)); // [B, 1, W]
+        if (options.useCache) {
+            hidden = m_lm->forward(embedded, &cache);
+        } else {
+            sequence = torch::cat({sequence, embedded}, 1);
+            hidden = m_lm->forward(sequence);
+        }
+    }
+    return out;
+}
+
+} // namespace cosw

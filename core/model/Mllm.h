@@ -1,0 +1,64 @@
+#pragma once
+// The assembled multimodal LLM: vision tower -> connector -> language model,
+// with the visual tokens spliced in where the sequence has <image>.
+
+#include "Connector.h"
+#include "Conversation.h"
+#include "LanguageModel.h"
+#include "ModelConfig.h"
+#include "VisionTower.h"
+
+#include <torch/torch.h>
+
+namespace cosw {
+
+struct GenerationOptions {
+    int maxNewTokens = 32;
+    double topP = 0.0;        // 0: greedy; otherwise nucleus sampling
+    double temperature = 1.0;
+    uint64_t seed = 0;
+    bool useCache = true;     // KV cache; without it every step reruns the sequence
+};
+
+class MllmImpl : public torch::nn::Module {
+public:
+    explicit MllmImpl(const ModelConfig &config);
+
+    // images [B, ch, R, R] -> features [B, n, n, C].
+    torch::Tensor features(const torch::Tensor &images);
+    // images -> visual tokens [B, T_vis, W] (+ attention maps on request).
+    ConnectorOutput encode(const torch::Tensor &images, const AttentionRequest &request = {});
+
+    // ids [B, T] with one kImageTokenId per row, visual [B, T_vis, W] ->
+    // embeddings [B, T - 1 + T_vis, W]. With labels [B, T], *splicedLabels
+    // gets them aligned to the embeddings, visual positions ignored.
+    torch::Tensor splice(const torch::Tensor &ids, const torch::Tensor &visual,
+                         const torch::Tensor &labels = {}, torch::Tensor *splicedLabels = nullptr);
+
+    // Logits [B, T - 1 + T_vis, V].
+    torch::Tensor forward(const torch::Tensor &images, const torch::Tensor &ids);
+    // Mean next-token cross-entropy over labels != kIgnoreLabel.
+    torch::Tensor loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels);
+    // Continues prompts [B, T] (equal length, one kImageTokenId each); returns
+    // the new tokens of each row, up to and without </s>.
+    std::vector<std::vector<int64_t>> generate(const torch::Tensor &images, const torch::Tensor &promptIds,
+                                               const GenerationOptions &options = {});
+
+    const ModelConfig &config() const { return m_config; }
+    VisionTower vision() const { return m_vision; }
+    std::shared_ptr<ConnectorImpl> connector() const { return m_connector; }
+    LanguageModel lm() const { return m_lm; }
+
+private:
+    // lastLogits [B, V] -> next token ids [B].
+    torch::Tensor nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,
+                             at::Generator &generator);
+
+    ModelConfig m_config;
+    VisionTower m_vision{nullptr};
+    std::shared_ptr<ConnectorImpl> m_connector;
+    LanguageModel m_lm{nullptr};
+};
+TORCH_MODULE(Mllm);
+
+} // namespace cosw

@@ -1,0 +1,106 @@
+#pragma once
+// Every hyper-parameter of the MLLM in one place: vision tower, connector and
+// language model. Plain structs without LibTorch so that configs, token
+// arithmetic and validation are usable anywhere (CLI, GUI, store).
+
+#include "Json.h"
+
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+class ConfigReader;
+
+// ViT. Options cover CLIP's vision tower (class token, LayerNorm before the
+// blocks, quick-GELU) so its weights can be imported.
+struct VisionConfig {
+    int imageSize = 224;      // R, pixels per side
+    int patchSize = 14;       // P
+    int channels = 3;
+    int width = 256;          // C
+    int layers = 6;
+    int heads = 4;
+    int mlpHidden = 1024;
+    bool classToken = true;
+    bool preNorm = false;     // CLIP's ln_pre
+    bool patchBias = false;
+    std::string activation = "gelu"; // gelu | quick_gelu
+    // Which block's output is the feature map: 1..layers, or negative from the
+    // end (-1 the last block, -2 the one before, as LLaVA uses).
+    int featureLayer = -2;
+    double normEps = 1e-5;
+
+    int grid() const { return imageSize / patchSize; } // n
+    int featureBlocks() const { return featureLayer > 0 ? featureLayer : layers + 1 + featureLayer; }
+};
+
+// One scale of the Chain-of-Sight connector.
+struct ScaleConfig {
+    int windows = 1;          // g, windows per side
+    int queries = 1;          // q, tokens per window
+    bool fixedWindows = false; // resolution scaling grows the windows instead of adding more
+};
+
+enum class ConnectorType { ChainOfSight, Resampler, Mlp };
+
+struct ConnectorConfig {
+    ConnectorType type = ConnectorType::ChainOfSight;
+    int width = 256;          // D, resampler width
+    int heads = 4;
+    int layers = 2;           // L per resampler stack
+    int mlpHidden = 1024;
+    bool perWindow = false;   // one query bank per window instead of one per scale
+    // Chain-of-Sight: scales in order, coarse to fine. A plain resampler is
+    // held as one global scale with fixed windows, so its token count stays
+    // the same through resolution scaling.
+    std::vector<ScaleConfig> scales;
+    int mlpLayers = 2;        // MLP projector depth
+};
+
+// LLaMA-style decoder.
+struct LmConfig {
+    int vocabSize = 1024;
+    int width = 256;
+    int layers = 4;
+    int heads = 4;
+    int kvHeads = 4;          // < heads: grouped-query attention
+    int mlpHidden = 688;
+    int maxSeqLen = 1024;
+    double ropeTheta = 10000.0;
+    double normEps = 1e-5;
+    bool tieEmbeddings = true;
+    int bosId = 1;
+    int eosId = 2;
+    int padId = 0;
+
+    int headDim() const { return width / heads; }
+};
+
+struct ModelConfig {
+    VisionConfig vision;
+    ConnectorConfig connector;
+    LmConfig lm;
+
+    // Reads the `model` section; unknown keys and invalid values throw
+    // ConfigError naming the key. Validates the result.
+    static ModelConfig fromJson(const Json &model, const std::string &file = {},
+                                const std::string &keyPrefix = "model");
+    Json toJson() const;
+
+    // Throws ConfigError (key relative to keyPrefix) when sizes are
+    // non-positive, heads do not divide widths, windows do not divide the
+    // feature grid, and so on.
+    // `source`, when given, is the JSON the config was read from, to name lines.
+    void validate(const std::string &file = {}, const std::string &keyPrefix = "model",
+                  const Json *source = nullptr) const;
+};
+
+const char *connectorTypeName(ConnectorType type);
+
+// Token arithmetic (DESIGN §2): scale s yields g_s^2 * q_s tokens; the MLP
+// projector yields one token per patch.
+std::vector<int> tokensPerScale(const ModelConfig &config);
+int visualTokens(const ModelConfig &config);
+
+} // namespace cosw

@@ -1,0 +1,125 @@
+#include "ResamplerStack.h"
+
+#include <cmath>
+
+namespace cosw {
+
+ResamplerLayerImpl::ResamplerLayerImpl(const ConnectorConfig &c)
+{
+    auto ln = [&] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})); };
+    m_normQ = register_module("norm_q", ln());
+    m_normKv = register_module("norm_kv", ln());
+    m_attn = register_module("attn", MultiHeadAttention(c.width, c.heads, c.width));
+    m_normMlp = register_module("norm_mlp", ln());
+    m_mlp = register_module("mlp", FeedForward(c.width, c.mlpHidden));
+}
+
+torch::Tensor ResamplerLayerImpl::forward(const torch::Tensor &q, const torch::Tensor &x,
+                                          torch::Tensor *weights)
+{
+    auto h = q + m_attn(m_normQ(q), m_normKv(x), weights); // [N, Q, D]
+    return h + m_mlp(m_normMlp(h));
+}
+
+torch::Tensor windowPositionEmbedding(int64_t windows, int64_t width)
+{
+    // Centres in [0, 1) image coordinates, spread over a virtual 64-cell axis
+    // so the lowest frequencies still separate neighbouring windows.
+    const int64_t quarter = width / 4;
+    auto centres = (torch::arange(windows, torch::kDouble) + 0.5) / static_cast<double>(windows) * 64.0;
+    auto freqs = torch::pow(10000.0, -torch::arange(quarter, torch::kDouble) / static_cast<double>(quarter));
+    auto angles = centres.unsqueeze(1) * freqs.unsqueeze(0);               // [g, D/4]
+    auto axis = torch::cat({torch::sin(angles), torch::cos(angles)}, 1);   // [g, D/2]
+    auto rows = axis.unsqueeze(1).expand({windows, windows, width / 2});   // row i
+    auto cols = axis.unsqueeze(0).expand({windows, windows, width / 2});   // column j
+    return torch::cat({rows, cols}, 2).reshape({windows * windows, width}).to(torch::kFloat);
+}
+
+ResamplerStackImpl::ResamplerStackImpl(const ScaleConfig &scale, const ConnectorConfig &c,
+                                       int64_t featureWidth)
+    : m_windows(scale.windows), m_queries(scale.queries), m_width(c.width), m_perWindow(c.perWindow)
+{
+    auto bankShape = m_perWindow ? std::vector<int64_t>{m_windows * m_windows, m_queries, m_width}
+                                 : std::vector<int64_t>{m_queries, m_width};
+    m_bank = register_parameter("queries", torch::randn(bankShape) * 0.02);
+    m_kvProj = register_module("kv_proj", torch::nn::Linear(featureWidth, m_width));
+    m_layers = register_module("layers", torch::nn::ModuleList());
+    for (int i = 0; i < c.layers; ++i)
+        m_layers->push_back(ResamplerLayer(c));
+    m_normOut = register_module("norm_out", torch::nn::LayerNorm(torch::nn::LayerNormOptions({m_width})));
+}
+
+torch::Tensor ResamplerStackImpl::windowQueries() const
+{
+    const int64_t g2 = m_windows * m_windows;
+    auto pos = windowPositionEmbedding(m_windows, m_width).to(m_bank.device(), m_bank.scalar_type());
+    if (m_perWindow)
+        return m_bank + pos.unsqueeze(1);                                     // [g*g, q, D]
+    return m_bank.unsqueeze(0).expand({g2, m_queries, m_width}) + pos.unsqueeze(1); // [g*g, q, D]
+}
+
+torch::Tensor ResamplerStackImpl::runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,
+                                            torch::Tensor *weights)
+{
+    const int layers = static_cast<int>(m_layers->size());
+    for (int i = 0; i < layers; ++i)
+        q = m_layers[i]->as<ResamplerLayer>()->forward(q, x, i == weightsLayer ? weights : nullptr);
+    return m_normOut(q);
+}
+
+torch::Tensor ResamplerStackImpl::forward(const torch::Tensor &features, const AttentionRequest &request,
+                                          torch::Tensor *attention)
+{
+    const int64_t b = features.size(0), n = features.size(1), g = m_windows, m = n / g;
+    const int64_t q = m_queries, d = m_width;
+    TORCH_CHECK(n % g == 0, g, " windows per side do not divide the feature grid of ", n);
+
+    auto x = m_kvProj(features)                              // [B, n, n, D]
+                 .view({b, g, m, g, m, d})
+                 .permute({0, 1, 3, 2, 4, 5})                // [B, g, g, m, m, D]
+                 .reshape({b * g * g, m * m, d});            // [B*g*g, m*m, D]
+    auto queries = windowQueries()                           // [g*g, q, D]
+                       .unsqueeze(0)
+                       .expand({b, g * g, q, d})
+                       .reshape({b * g * g, q, d});          // [B*g*g, q, D]
+
+    const int layers = static_cast<int>(m_layers->size());
+    const bool wantMaps = request.enabled && attention;
+    const int weightsLayer = request.layer < 0 ? layers + request.layer : request.layer;
+    TORCH_CHECK(!wantMaps || (weightsLayer >= 0 && weightsLayer < layers),
+                "attention layer ", request.layer, " does not exist in a stack of ", layers);
+    torch::Tensor weights; // [B*g*g, H, q, m*m]
+    auto out = runLayers(queries, x, wantMaps ? weightsLayer : -1, wantMaps ? &weights : nullptr);
+
+    if (wantMaps) {
+        const int64_t h = weights.size(1);
+        auto w = request.perHead ? weights.view({b, g, g, h, q, m, m}).permute({0, 3, 1, 2, 4, 5, 6})
+                                 : weights.mean(1).view({b, 1, g, g, q, m, m}); // [B, H', g, g, q, m, m]
+        // Place each window's block on the full grid: multiplying by the
+        // identity over window indices puts exact zeros outside the window.
+        auto eye = torch::eye(g, w.options());
+        auto full = torch::einsum("zhijqrc,ik,jl->zhijqkrlc", {w, eye, eye}); // [B, H', g, g, q, g, m, g, m]
+        auto maps = full.reshape({b, w.size(1), g * g * q, n, n});
+        *attention = request.perHead ? maps : maps.squeeze(1);
+    }
+    return out.reshape({b, g * g * q, d}); // [B, g*g*q, D]
+}
+
+torch::Tensor ResamplerStackImpl::forwardPerWindowLoop(const torch::Tensor &features)
+{
+    const int64_t b = features.size(0), n = features.size(1), g = m_windows, m = n / g;
+    const int64_t d = m_width;
+    auto x = m_kvProj(features); // [B, n, n, D]
+    auto queries = windowQueries();  // [g*g, q, D]
+    std::vector<torch::Tensor> outs;
+    for (int64_t i = 0; i < g; ++i) {
+        for (int64_t j = 0; j < g; ++j) {
+            auto window = x.slice(1, i * m, (i + 1) * m).slice(2, j * m, (j + 1) * m).reshape({b, m * m, d});
+            auto q = queries[i * g + j].unsqueeze(0).expand({b, m_queries, d});
+            outs.push_back(runLayers(q, window, -1, nullptr)); // [B, q, D]
+        }
+    }
+    return torch::cat(outs, 1); // [B, g*g*q, D]
+}
+
+} // namespace cosw

@@ -1,0 +1,480 @@
+#include "Safetensors.h"
+
+#include "Errors.h"
+#include "Json.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// The format stores little-endian data and both directions copy raw bytes;
+// a big-endian host would need a byte swap per element.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "Safetensors.cpp assumes a little-endian host");
+
+namespace cosw {
+
+namespace {
+
+// A real header is a few hundred bytes per tensor; a larger length means the
+// file is not safetensors, and trusting it would copy that much into memory.
+constexpr uint64_t kMaxHeaderLength = uint64_t(100) << 20;
+const char *const kMetadataKey = "__metadata__";
+// Linux write() stores at most about 2 GiB per call.
+constexpr size_t kMaxWriteChunk = size_t(1) << 30;
+
+struct DtypeName {
+    const char *name;
+    torch::ScalarType type;
+};
+
+constexpr DtypeName kDtypes[] = {
+    {"F64", torch::kDouble}, {"F32", torch::kFloat},  {"F16", torch::kHalf},
+    {"BF16", torch::kBFloat16}, {"I64", torch::kLong}, {"I32", torch::kInt},
+    {"I16", torch::kShort},  {"I8", torch::kChar},    {"U8", torch::kByte},
+    {"BOOL", torch::kBool},
+};
+
+const char *dtypeName(torch::ScalarType type)
+{
+    for (const DtypeName &d : kDtypes)
+        if (d.type == type)
+            return d.name;
+    return nullptr;
+}
+
+bool dtypeFromName(const std::string &name, torch::ScalarType *type)
+{
+    for (const DtypeName &d : kDtypes) {
+        if (name == d.name) {
+            *type = d.type;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string supportedDtypes()
+{
+    std::string out;
+    for (const DtypeName &d : kDtypes) {
+        if (!out.empty())
+            out += ", ";
+        out += d.name;
+    }
+    return out;
+}
+
+[[noreturn]] void fail(const std::string &path, const std::string &reason)
+{
+    throw InputError(path + ": " + reason);
+}
+
+// Quoted and escaped, so names with odd characters stay readable in messages.
+std::string quoted(const std::string &s)
+{
+    return Json(s).dump();
+}
+
+// Offending JSON values can be arbitrarily large; a message needs only a hint.
+std::string brief(const Json &value)
+{
+    std::string text = value.dump();
+    if (text.size() > 64)
+        text = text.substr(0, 60) + " ...";
+    return text;
+}
+
+// The JSON parser passes bytes through, so invalid UTF-8 in a tensor name
+// would otherwise reach the UI and other tools that reject such files.
+bool isValidUtf8(const std::string &s)
+{
+    static const uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t length;
+        uint32_t cp;
+        if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > s.size())
+            return false;
+        for (size_t k = 1; k < length; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (cp < kMinimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+void writeAll(int fd, const void *data, size_t size, const std::string &path)
+{
+    const char *p = static_cast<const char *>(data);
+    while (size > 0) {
+        ssize_t n = ::write(fd, p, std::min(size, kMaxWriteChunk));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+        }
+        if (n == 0)
+            throw std::runtime_error(path + ": cannot write: no progress");
+        p += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- writing
+
+void writeSafetensors(const std::string &path, const StateDict &tensors, const Metadata &metadata)
+{
+    // Lay out the whole header first so a bad argument leaves no file behind.
+    // Json::set searches linearly; building the object directly keeps large
+    // state dicts linear.
+    Json::Object header;
+    header.reserve(tensors.size() + 1);
+    if (!metadata.empty()) {
+        Json::Object meta;
+        for (const auto &kv : metadata)
+            meta.emplace_back(kv.first, Json(kv.second));
+        header.emplace_back(kMetadataKey, Json(std::move(meta)));
+    }
+    uint64_t offset = 0;
+    for (const auto &[name, tensor] : tensors) {
+        const std::string where = path + ": tensor " + quoted(name);
+        if (name == kMetadataKey)
+            throw std::invalid_argument(where + ": the name is reserved for metadata");
+        if (!tensor.defined())
+            throw std::invalid_argument(where + " is undefined");
+        if (tensor.layout() != torch::kStrided)
+            throw std::invalid_argument(where + " is not a dense tensor");
+        const char *dtype = dtypeName(tensor.scalar_type());
+        if (!dtype)
+            throw std::invalid_argument(where + " has dtype "
+                                        + std::string(c10::toString(tensor.scalar_type()))
+                                        + ", which safetensors cannot store");
+        const auto bytes = static_cast<uint64_t>(tensor.numel()) * tensor.element_size();
+        Json shape = Json::array();
+        for (int64_t d : tensor.sizes())
+            shape.push(Json(d));
+        Json::Object entry;
+        entry.emplace_back("dtype", Json(dtype));
+        entry.emplace_back("shape", std::move(shape));
+        entry.emplace_back("data_offsets",
+                           Json(Json::Array{Json(static_cast<int64_t>(offset)),
+                                            Json(static_cast<int64_t>(offset + bytes))}));
+        header.emplace_back(name, Json(std::move(entry)));
+        offset += bytes;
+    }
+    std::string text = Json(std::move(header)).dump();
+    // Padding keeps the data buffer 8-byte aligned in the file, so readers
+    // that map it can use the data in place.
+    text.append((8 - text.size() % 8) % 8, ' ');
+    unsigned char prefix[8];
+    for (int i = 0; i < 8; ++i)
+        prefix[i] = static_cast<unsigned char>(static_cast<uint64_t>(text.size()) >> (8 * i));
+
+    // Write beside the target and rename: an interrupted save then never
+    // destroys the previous checkpoint of the same name.
+    const std::string partial = path + ".partial";
+    int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        throw std::runtime_error(path + ": cannot create " + partial + ": " + std::strerror(errno));
+    try {
+        writeAll(fd, prefix, sizeof prefix, path);
+        writeAll(fd, text.data(), text.size(), path);
+        for (const auto &entry : tensors) {
+            // One tensor at a time, so a model on the GPU never needs a second
+            // full copy in host memory. A lazily negated view shares its
+            // base's bytes, which are not its values, hence resolve_neg.
+            torch::Tensor cpu = entry.second.detach().to(torch::kCPU).resolve_neg().contiguous();
+            if (cpu.nbytes() > 0)
+                writeAll(fd, cpu.data_ptr(), cpu.nbytes(), path);
+        }
+        int rc = ::close(fd);
+        fd = -1;
+        if (rc != 0)
+            throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+        if (::rename(partial.c_str(), path.c_str()) != 0)
+            throw std::runtime_error(path + ": cannot rename " + partial + " into place: "
+                                     + std::strerror(errno));
+    } catch (...) {
+        if (fd >= 0)
+            ::close(fd);
+        ::unlink(partial.c_str());
+        throw;
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
+{
+    mapFile();
+    try {
+        const auto *bytes = static_cast<const unsigned char *>(m_mapping);
+        uint64_t headerLength = 0;
+        for (int i = 7; i >= 0; --i)
+            headerLength = (headerLength << 8) | bytes[i];
+        const uint64_t fileSize = m_mappingSize;
+        if (headerLength > kMaxHeaderLength)
+            fail(m_path, "header length " + std::to_string(headerLength)
+                             + " exceeds the limit of 100 MiB; not a safetensors file?");
+        if (headerLength > fileSize - 8)
+            fail(m_path, "header length " + std::to_string(headerLength) + " exceeds file size "
+                             + std::to_string(fileSize)
+                             + (headerLength <= fileSize ? " minus the 8-byte length prefix" : "")
+                             + "; is the file truncated?");
+        m_data = bytes + 8 + headerLength;
+        m_dataSize = fileSize - 8 - headerLength;
+        parseHeader(headerLength);
+    } catch (...) {
+        unmap();
+        throw;
+    }
+}
+
+SafetensorsFile::~SafetensorsFile()
+{
+    unmap();
+}
+
+SafetensorsFile::SafetensorsFile(SafetensorsFile &&other) noexcept
+    : m_path(std::move(other.m_path)),
+      m_mapping(std::exchange(other.m_mapping, nullptr)),
+      m_mappingSize(std::exchange(other.m_mappingSize, 0)),
+      m_data(std::exchange(other.m_data, nullptr)),
+      m_dataSize(std::exchange(other.m_dataSize, 0)),
+      m_entries(std::move(other.m_entries)),
+      m_metadata(std::move(other.m_metadata))
+{
+}
+
+SafetensorsFile &SafetensorsFile::operator=(SafetensorsFile &&other) noexcept
+{
+    if (this != &other) {
+        unmap();
+        m_path = std::move(other.m_path);
+        m_mapping = std::exchange(other.m_mapping, nullptr);
+        m_mappingSize = std::exchange(other.m_mappingSize, 0);
+        m_data = std::exchange(other.m_data, nullptr);
+        m_dataSize = std::exchange(other.m_dataSize, 0);
+        m_entries = std::move(other.m_entries);
+        m_metadata = std::move(other.m_metadata);
+    }
+    return *this;
+}
+
+void SafetensorsFile::mapFile()
+{
+    int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail(m_path, std::string("cannot open: ") + std::strerror(errno));
+    struct stat info;
+    if (::fstat(fd, &info) != 0) {
+        int err = errno;
+        ::close(fd);
+        fail(m_path, std::string("cannot stat: ") + std::strerror(err));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        ::close(fd);
+        fail(m_path, "not a regular file");
+    }
+    const auto size = static_cast<uint64_t>(info.st_size);
+    if (size < 8) {
+        ::close(fd);
+        fail(m_path, "file is " + std::to_string(size)
+                         + " bytes, too short for a safetensors file (at least 8)");
+    }
+    void *mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int err = errno;
+    // The mapping keeps the file's pages reachable; the descriptor is no
+    // longer needed.
+    ::close(fd);
+    if (mapping == MAP_FAILED)
+        fail(m_path, std::string("cannot map: ") + std::strerror(err));
+    m_mapping = mapping;
+    m_mappingSize = size;
+}
+
+void SafetensorsFile::unmap() noexcept
+{
+    if (m_mapping)
+        ::munmap(m_mapping, m_mappingSize);
+    m_mapping = nullptr;
+    m_mappingSize = 0;
+    m_data = nullptr;
+    m_dataSize = 0;
+}
+
+void SafetensorsFile::parseHeader(uint64_t headerLength)
+{
+    const std::string text(static_cast<const char *>(m_mapping) + 8, headerLength);
+    if (!isValidUtf8(text))
+        fail(m_path, "header is not valid UTF-8");
+    Json header;
+    try {
+        header = Json::parse(text, "header");
+    } catch (const InputError &e) {
+        fail(m_path, std::string("header is not valid JSON (") + e.what() + ")");
+    }
+    if (!header.isObject())
+        fail(m_path, "header must be a JSON object, got " + brief(header));
+
+    // (begin, end, name) of every non-empty tensor, to find overlaps.
+    std::vector<std::tuple<uint64_t, uint64_t, const std::string *>> ranges;
+    for (const auto &[name, value] : header.asObject()) {
+        if (name == kMetadataKey) {
+            if (!value.isObject())
+                fail(m_path, "__metadata__ must be an object of strings, got " + brief(value));
+            for (const auto &kv : value.asObject()) {
+                if (!kv.second.isString())
+                    fail(m_path, "__metadata__ " + quoted(kv.first)
+                                     + ": values must be strings, got " + brief(kv.second));
+                m_metadata[kv.first] = kv.second.asString();
+            }
+            continue;
+        }
+
+        const std::string where = "tensor " + quoted(name);
+        if (!value.isObject())
+            fail(m_path, where + ": expected an object, got " + brief(value));
+        const Json *dtype = value.find("dtype");
+        const Json *shape = value.find("shape");
+        const Json *offsets = value.find("data_offsets");
+        for (auto [field, key] : {std::pair{dtype, "dtype"}, std::pair{shape, "shape"},
+                                  std::pair{offsets, "data_offsets"}})
+            if (!field)
+                fail(m_path, where + ": missing \"" + key + "\"");
+
+        Entry entry;
+        if (!dtype->isString() || !dtypeFromName(dtype->asString(), &entry.dtype))
+            fail(m_path, where + ": unknown dtype " + brief(*dtype) + " (supported: "
+                             + supportedDtypes() + ")");
+
+        if (!shape->isArray())
+            fail(m_path, where + ": shape must be a list of integers, got " + brief(*shape));
+        uint64_t numel = 1;
+        bool overflow = false;
+        for (size_t i = 0; i < shape->size(); ++i) {
+            const Json &dim = shape->asArray()[i];
+            if (!dim.isInteger() || dim.asInt() < 0)
+                fail(m_path, where + ": shape dimension " + std::to_string(i) + " is "
+                                 + brief(dim) + "; dimensions must be non-negative integers");
+            entry.shape.push_back(dim.asInt());
+            overflow |= __builtin_mul_overflow(numel, static_cast<uint64_t>(dim.asInt()), &numel);
+        }
+        uint64_t expectedBytes = 0;
+        overflow |= __builtin_mul_overflow(numel, c10::elementSize(entry.dtype), &expectedBytes);
+        if (overflow || expectedBytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            fail(m_path, where + ": shape " + brief(*shape) + " is too large");
+
+        const bool offsetsOk = offsets->isArray() && offsets->size() == 2
+            && offsets->asArray()[0].isInteger() && offsets->asArray()[1].isInteger()
+            && offsets->asArray()[0].asInt() >= 0
+            && offsets->asArray()[0].asInt() <= offsets->asArray()[1].asInt();
+        if (!offsetsOk)
+            fail(m_path, where + ": data_offsets must be two integers [begin, end] with "
+                                 "0 <= begin <= end, got " + brief(*offsets));
+        entry.begin = static_cast<uint64_t>(offsets->asArray()[0].asInt());
+        entry.end = static_cast<uint64_t>(offsets->asArray()[1].asInt());
+        if (entry.end - entry.begin != expectedBytes)
+            fail(m_path, where + ": data_offsets " + brief(*offsets) + " span "
+                             + std::to_string(entry.end - entry.begin) + " bytes but shape "
+                             + brief(*shape) + " of " + dtype->asString() + " needs "
+                             + std::to_string(expectedBytes));
+        if (entry.end > m_dataSize)
+            fail(m_path, where + ": data_offsets " + brief(*offsets)
+                             + " reach beyond the end of the data buffer ("
+                             + std::to_string(m_dataSize) + " bytes); is the file truncated?");
+
+        auto inserted = m_entries.emplace(name, std::move(entry));
+        const Entry &stored = inserted.first->second;
+        if (stored.end > stored.begin)
+            ranges.emplace_back(stored.begin, stored.end, &inserted.first->first);
+    }
+
+    // Overlapping tensors would alias each other when used in place by other
+    // readers; such a file was not written by a correct writer.
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t i = 1; i < ranges.size(); ++i) {
+        const auto &[beginA, endA, nameA] = ranges[i - 1];
+        const auto &[beginB, endB, nameB] = ranges[i];
+        if (beginB < endA)
+            fail(m_path, "tensors " + quoted(*nameA) + " [" + std::to_string(beginA) + ", "
+                             + std::to_string(endA) + "] and " + quoted(*nameB) + " ["
+                             + std::to_string(beginB) + ", " + std::to_string(endB)
+                             + "] overlap");
+    }
+}
+
+std::vector<std::string> SafetensorsFile::names() const
+{
+    std::vector<std::string> out;
+    out.reserve(m_entries.size());
+    for (const auto &kv : m_entries)
+        out.push_back(kv.first);
+    return out;
+}
+
+const SafetensorsFile::Entry &SafetensorsFile::entry(const std::string &name) const
+{
+    auto it = m_entries.find(name);
+    if (it == m_entries.end())
+        fail(m_path, "no tensor named " + quoted(name));
+    return it->second;
+}
+
+torch::Tensor SafetensorsFile::tensor(const std::string &name) const
+{
+    const Entry &e = entry(name);
+    torch::Tensor out = torch::empty(e.shape, torch::TensorOptions().dtype(e.dtype));
+    // memcpy, not a typed load: offsets in files from other writers need not
+    // be aligned to the element size.
+    if (e.end > e.begin)
+        std::memcpy(out.data_ptr(), m_data + e.begin, e.end - e.begin);
+    return out;
+}
+
+StateDict readSafetensors(const std::string &path, Metadata *metadata)
+{
+    SafetensorsFile file(path);
+    StateDict out;
+    for (const std::string &name : file.names())
+        out.emplace(name, file.tensor(name));
+    if (metadata)
+        *metadata = file.metadata();
+    return out;
+}
+
+} // namespace cosw

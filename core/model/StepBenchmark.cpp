@@ -1,0 +1,89 @@
+#include "StepBenchmark.h"
+
+#include "Autocast.h"
+#include "Conversation.h"
+#include "Device.h"
+#include "Mllm.h"
+
+#include <chrono>
+
+namespace cosw {
+
+Json StepBenchmarkResult::toJson() const
+{
+    Json j = Json::object();
+    j.set("step_time_median_s", medianStepSeconds);
+    j.set("samples_per_s", samplesPerSecond);
+    j.set("lm_tokens_per_s", lmTokensPerSecond);
+    j.set("flops_per_step", flops.trainingStep());
+    Json parts = Json::object();
+    parts.set("vision", 3.0 * flops.vision);
+    parts.set("connector", 3.0 * flops.connector);
+    parts.set("lm", 3.0 * flops.lm);
+    j.set("flops_per_step_by_part", parts);
+    j.set("achieved_flops_per_s", achievedFlops);
+    Json steps = Json::array();
+    for (double s : stepSeconds)
+        steps.push(s);
+    j.set("step_times_s", steps);
+    return j;
+}
+
+StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,
+                                     const StepBenchmarkOptions &o,
+                                     const std::function<void(int, int)> &progress)
+{
+    torch::manual_seed(o.seed);
+    Mllm model(config);
+    model->to(device);
+    model->train();
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
+
+    // Synthetic sequence: "USER: <image> ... ASSISTANT: ..." with the loss on
+    // the second half of the text, as a conversation sample would have.
+    const int64_t b = o.batch, t = o.textTokens, v = config.lm.vocabSize;
+    auto images = torch::randn({b, config.vision.channels, config.vision.imageSize, config.vision.imageSize},
+                               torch::TensorOptions().device(device));
+    auto ids = torch::randint(3, v, {b, t}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    ids.select(1, std::min<int64_t>(2, t - 1)).fill_(kImageTokenId);
+    auto labels = ids.clone();
+    labels.slice(1, 0, t / 2).fill_(kIgnoreLabel);
+
+    auto step = [&] {
+        AutocastGuard autocast(o.bf16, device);
+        optimizer.zero_grad();
+        auto loss = model->loss(images, ids, labels);
+        loss.backward();
+        optimizer.step();
+    };
+
+    for (int i = 0; i < o.warmup; ++i)
+        step();
+    synchronize(device);
+
+    StepBenchmarkResult r;
+    for (int i = 0; i < o.steps; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        step();
+        synchronize(device);
+        r.stepSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (progress)
+            progress(i + 1, o.steps);
+    }
+    std::vector<double> sorted = r.stepSeconds;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t mid = sorted.size() / 2;
+    r.medianStepSeconds = sorted.empty() ? 0.0
+                        : sorted.size() % 2 ? sorted[mid]
+                                            : 0.5 * (sorted[mid - 1] + sorted[mid]);
+    r.flops = estimateFlops(config, b, t);
+    if (r.medianStepSeconds > 0) {
+        const double sequence = visualTokens(config) + t - 1;
+        r.samplesPerSecond = b / r.medianStepSeconds;
+        r.lmTokensPerSecond = b * sequence / r.medianStepSeconds;
+        r.achievedFlops = r.flops.trainingStep() / r.medianStepSeconds;
+    }
+    return r;
+}
+
+} // namespace cosw

@@ -1,0 +1,40 @@
+#pragma once
+// Training-step throughput of the whole MLLM on synthetic inputs: forward,
+// loss, backward and an AdamW update, timed step by step.
+
+#include "FlopCount.h"
+#include "Json.h"
+#include "ModelConfig.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+
+namespace cosw {
+
+struct StepBenchmarkOptions {
+    int steps = 10;
+    int warmup = 2;        // untimed steps first (allocator, kernels, caches)
+    int batch = 4;
+    int textTokens = 32;   // per sample, <image> placeholder included
+    bool bf16 = false;     // bf16 autocast; only on CUDA
+    uint64_t seed = 0;
+};
+
+struct StepBenchmarkResult {
+    std::vector<double> stepSeconds;
+    double medianStepSeconds = 0;
+    double samplesPerSecond = 0;
+    double lmTokensPerSecond = 0; // sequence positions through the LM (visual + text)
+    FlopEstimate flops;           // per step, forward split by part
+    double achievedFlops = 0;     // training-step FLOPs / median step time
+
+    Json toJson() const;
+};
+
+// `progress`, when set, is called after every timed step with (done, total).
+StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,
+                                     const StepBenchmarkOptions &options,
+                                     const std::function<void(int, int)> &progress = {});
+
+} // namespace cosw

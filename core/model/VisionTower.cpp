@@ -1,0 +1,82 @@
+#include "VisionTower.h"
+
+namespace cosw {
+
+static torch::nn::LayerNormOptions layerNorm(int64_t width, double eps)
+{
+    return torch::nn::LayerNormOptions({width}).eps(eps);
+}
+
+VisionBlockImpl::VisionBlockImpl(const VisionConfig &c)
+{
+    m_norm1 = register_module("norm1", torch::nn::LayerNorm(layerNorm(c.width, c.normEps)));
+    m_attn = register_module("attn", MultiHeadAttention(c.width, c.heads, c.width));
+    m_norm2 = register_module("norm2", torch::nn::LayerNorm(layerNorm(c.width, c.normEps)));
+    m_mlp = register_module("mlp", FeedForward(c.width, c.mlpHidden, c.activation == "quick_gelu"));
+}
+
+torch::Tensor VisionBlockImpl::forward(const torch::Tensor &x)
+{
+    auto h = m_norm1(x);
+    auto y = x + m_attn(h, h);
+    return y + m_mlp(m_norm2(y));
+}
+
+VisionTowerImpl::VisionTowerImpl(const VisionConfig &c) : m_config(c)
+{
+    const int64_t n = c.grid();
+    m_patchEmbed = register_module(
+        "patch_embed", torch::nn::Conv2d(torch::nn::Conv2dOptions(c.channels, c.width, c.patchSize)
+                                             .stride(c.patchSize)
+                                             .bias(c.patchBias)));
+    if (c.classToken)
+        m_classEmbedding = register_parameter("class_embedding", torch::randn({c.width}) * 0.02);
+    m_positionEmbedding = register_parameter(
+        "position_embedding", torch::randn({n * n + (c.classToken ? 1 : 0), c.width}) * 0.02);
+    if (c.preNorm)
+        m_preNorm = register_module("pre_norm", torch::nn::LayerNorm(layerNorm(c.width, c.normEps)));
+    m_blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.layers; ++i)
+        m_blocks->push_back(VisionBlock(c));
+}
+
+torch::Tensor VisionTowerImpl::forward(const torch::Tensor &images)
+{
+    const int64_t b = images.size(0), n = m_config.grid(), c = m_config.width;
+    TORCH_CHECK(images.dim() == 4 && images.size(1) == m_config.channels
+                    && images.size(2) == m_config.imageSize && images.size(3) == m_config.imageSize,
+                "vision tower expects images [B, ", m_config.channels, ", ", m_config.imageSize, ", ",
+                m_config.imageSize, "], got ", images.sizes());
+    auto x = m_patchEmbed(images).flatten(2).transpose(1, 2); // [B, n*n, C]
+    if (m_config.classToken)
+        x = torch::cat({m_classEmbedding.view({1, 1, c}).expand({b, 1, c}), x}, 1); // [B, 1+n*n, C]
+    x = x + m_positionEmbedding.unsqueeze(0);
+    if (m_config.preNorm)
+        x = m_preNorm(x);
+    const int blocks = m_config.featureBlocks();
+    for (int i = 0; i < blocks; ++i)
+        x = m_blocks[i]->as<VisionBlock>()->forward(x);
+    if (m_config.classToken)
+        x = x.slice(1, 1); // [B, n*n, C]
+    return x.reshape({b, n, n, c});
+}
+
+torch::Tensor resizePositionEmbedding(const torch::Tensor &table, int64_t grid, int64_t newGrid,
+                                      bool classToken)
+{
+    const int64_t c = table.size(1);
+    auto cls = classToken ? table.slice(0, 0, 1) : torch::Tensor();
+    auto cells = (classToken ? table.slice(0, 1) : table)
+                     .reshape({1, grid, grid, c})
+                     .permute({0, 3, 1, 2}); // [1, C, n, n]
+    auto resized = torch::nn::functional::interpolate(
+        cells.to(torch::kFloat),
+        torch::nn::functional::InterpolateFuncOptions()
+            .size(std::vector<int64_t>{newGrid, newGrid})
+            .mode(torch::kBicubic)
+            .align_corners(false));
+    auto rows = resized.permute({0, 2, 3, 1}).reshape({newGrid * newGrid, c}).to(table.dtype());
+    return classToken ? torch::cat({cls, rows}, 0) : rows;
+}
+
+} // namespace cosw

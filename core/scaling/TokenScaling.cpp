@@ -1,0 +1,146 @@
+#include "TokenScaling.h"
+
+#include "model/ConfigReader.h"
+#include "model/Errors.h"
+#include "model/VisionTower.h"
+
+namespace cosw {
+
+bool ScalingSpec::isIdentity() const
+{
+    if (resolution != 1)
+        return false;
+    for (int k : window)
+        if (k != 1)
+            return false;
+    return true;
+}
+
+ScalingSpec ScalingSpec::fromJson(const Json &json, const std::string &file, const std::string &keyPrefix,
+                                  size_t scaleCount)
+{
+    ConfigReader r(json, file, keyPrefix);
+    ScalingSpec spec;
+    spec.resolution = r.getInt("resolution", 1);
+    if (spec.resolution < 1)
+        r.fail("resolution", "must be a positive integer factor, got " + std::to_string(spec.resolution));
+    if (const Json *w = r.child("window")) {
+        if (w->isInteger()) {
+            spec.window.assign(scaleCount, static_cast<int>(w->asInt()));
+        } else if (w->isArray()) {
+            if (w->size() != scaleCount)
+                r.fail("window", "lists " + std::to_string(w->size()) + " factors for "
+                                     + std::to_string(scaleCount) + " scales");
+            for (const Json &k : w->asArray()) {
+                if (!k.isInteger())
+                    r.fail("window", "factors must be integers");
+                spec.window.push_back(static_cast<int>(k.asInt()));
+            }
+        } else {
+            r.fail("window", "expected an integer or a list of integers, one per scale");
+        }
+        for (size_t i = 0; i < spec.window.size(); ++i)
+            if (spec.window[i] < 1)
+                r.fail("window", "factor " + std::to_string(spec.window[i]) + " for scale "
+                                     + std::to_string(i) + " must be a positive integer");
+    }
+    r.finish();
+    return spec;
+}
+
+Json ScalingSpec::toJson() const
+{
+    Json j = Json::object();
+    j.set("resolution", resolution);
+    if (!window.empty()) {
+        Json w = Json::array();
+        for (int k : window)
+            w.push(k);
+        j.set("window", w);
+    }
+    return j;
+}
+
+ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, const std::string &file,
+                         const std::string &keyPrefix, const Json *source)
+{
+    auto fail = [&](const std::string &key, const std::string &reason) {
+        const Json *at = source ? source->find(key) : nullptr;
+        std::string where = file;
+        if (at && at->line() > 0)
+            where = file + ":" + std::to_string(at->line());
+        else if (source && source->line() > 0)
+            where = file + ":" + std::to_string(source->line());
+        throw ConfigError(where, keyPrefix + "." + key, reason);
+    };
+
+    ModelConfig out = config;
+    const int r = spec.resolution;
+    if (r < 1) fail("resolution", "must be a positive integer factor, got " + std::to_string(r));
+    out.vision.imageSize = config.vision.imageSize * r;
+    const int n = out.vision.grid();
+    const bool hasWindows = config.connector.type == ConnectorType::ChainOfSight;
+    if (!hasWindows)
+        for (size_t s = 0; s < spec.window.size(); ++s)
+            if (spec.window[s] != 1)
+                fail("window", std::string("a ") + connectorTypeName(config.connector.type)
+                                   + " connector has no windows to scale");
+    if (spec.window.size() > config.connector.scales.size() && hasWindows)
+        fail("window", "lists " + std::to_string(spec.window.size()) + " factors for "
+                           + std::to_string(config.connector.scales.size()) + " scales");
+
+    for (size_t s = 0; s < out.connector.scales.size(); ++s) {
+        ScaleConfig &scale = out.connector.scales[s];
+        const int k = spec.windowFactor(s);
+        if (k < 1) fail("window", "factor " + std::to_string(k) + " for scale " + std::to_string(s) + " must be a positive integer");
+        scale.windows = scale.windows * k * (scale.fixedWindows ? 1 : r);
+        if (n % scale.windows != 0)
+            fail("window", "scale " + std::to_string(s) + " would have " + std::to_string(scale.windows)
+                               + " windows per side (window x" + std::to_string(k) + ", resolution x"
+                               + std::to_string(scale.fixedWindows ? 1 : r) + "), which do not divide the "
+                               "feature grid of " + std::to_string(n) + " cells");
+    }
+    try {
+        out.validate({}, "model");
+    } catch (const ConfigError &e) {
+        fail(spec.resolution != 1 ? "resolution" : "window",
+             "after scaling, " + e.key() + ": " + e.reason());
+    }
+    return out;
+}
+
+StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights)
+{
+    torch::NoGradGuard noGrad;
+    StateDict out = weights;
+    const int64_t n0 = from.vision.grid(), n1 = to.vision.grid();
+    if (n0 != n1) {
+        auto &table = out.at("vision.position_embedding");
+        table = resizePositionEmbedding(weights.at("vision.position_embedding"), n0, n1,
+                                        from.vision.classToken);
+    }
+    if (from.connector.perWindow && from.connector.type != ConnectorType::Mlp) {
+        for (size_t s = 0; s < from.connector.scales.size(); ++s) {
+            const int64_t g0 = from.connector.scales[s].windows, g1 = to.connector.scales[s].windows;
+            if (g0 == g1)
+                continue;
+            // New window (i, j) takes the bank of the old window containing its
+            // centre: for integer factors that is its parent.
+            auto idx = torch::div(torch::arange(g1, torch::kLong) * g0, g1, "floor"); // [g1]
+            auto flat = (idx.unsqueeze(1) * g0 + idx.unsqueeze(0)).reshape({-1}); // [g1*g1]
+            const std::string name = "connector.scales." + std::to_string(s) + ".queries";
+            out[name] = weights.at(name).index_select(0, flat);                    // [g1*g1, q, D]
+        }
+    }
+    return out;
+}
+
+Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec)
+{
+    Checkpoint out;
+    out.config = scaledConfig(checkpoint.config, spec);
+    out.weights = scaledWeights(checkpoint.config, out.config, checkpoint.weights);
+    return out;
+}
+
+} // namespace cosw

@@ -1,0 +1,47 @@
+#pragma once
+// Compound token scaling (DESIGN §2), applied between pre-training and
+// fine-tuning:
+//   window scaling by k_s on scale s:  g_s -> k_s * g_s (windows shrink)
+//   resolution scaling by r:           R -> r*R, n -> r*n, and g_s -> r*g_s
+//                                      unless the scale has fixed_windows
+// Tokens after scaling: sum_s (k_s * r_s * g_s)^2 * q_s.
+// Scaling is a pure function: checkpoint + spec -> checkpoint.
+
+#include "model/Checkpoint.h"
+#include "model/Json.h"
+#include "model/ModelConfig.h"
+
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+struct ScalingSpec {
+    int resolution = 1;      // r
+    std::vector<int> window; // k_s per scale; empty means 1 for every scale
+
+    bool isIdentity() const;
+    int windowFactor(size_t scale) const { return scale < window.size() ? window[scale] : 1; }
+
+    // {resolution: r, window: k | [k_0, k_1, ...]}. A single window factor
+    // applies to every scale. Errors name keys under keyPrefix.
+    static ScalingSpec fromJson(const Json &json, const std::string &file, const std::string &keyPrefix,
+                                size_t scaleCount);
+    Json toJson() const;
+};
+
+// The config after scaling. A factor that does not fit (windows that would
+// not divide the grid, window scaling of a connector without windows, too
+// many tokens for the LM) throws ConfigError naming the key under keyPrefix.
+ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec,
+                         const std::string &file = {}, const std::string &keyPrefix = "scaling",
+                         const Json *source = nullptr);
+
+// Weights for `to` = scaledConfig(from, spec): the vision tower's position
+// embeddings resized bicubically, per-window query banks copied from the
+// window each new window lies in. Other tensors are shared, not copied.
+StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights);
+
+Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec);
+
+} // namespace cosw

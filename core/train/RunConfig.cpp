@@ -1,0 +1,197 @@
+#include "RunConfig.h"
+
+#include "YamlLoader.h"
+#include "model/ConfigReader.h"
+#include "model/Errors.h"
+
+#include <set>
+
+namespace cosw {
+
+static StageConfig readStage(ConfigReader &r, size_t index)
+{
+    StageConfig s;
+    s.name = r.getString("name", "stage" + std::to_string(index));
+    s.steps = r.getInt("steps", 0);
+    s.epochs = r.getInt("epochs", 0);
+    s.batchSize = r.getInt("batch_size", s.batchSize);
+    s.gradAccum = r.getInt("grad_accum", s.gradAccum);
+    s.lr = r.getDouble("lr", s.lr);
+    s.warmupSteps = r.getInt("warmup_steps", s.warmupSteps);
+    s.minLrRatio = r.getDouble("min_lr_ratio", s.minLrRatio);
+    s.weightDecay = r.getDouble("weight_decay", s.weightDecay);
+    s.gradClip = r.getDouble("grad_clip", s.gradClip);
+    s.train = r.getStringList("train", s.train);
+    s.evalInterval = r.getInt("eval_interval", s.evalInterval);
+    s.checkpointInterval = r.getInt("checkpoint_interval", s.checkpointInterval);
+    s.precision = r.getChoice("precision", s.precision, {"fp32", "bf16"});
+    s.device = r.getString("device", s.device);
+    s.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
+
+    if (s.steps < 0)
+        r.fail("steps", "must not be negative");
+    if (s.epochs < 0)
+        r.fail("epochs", "must not be negative");
+    if ((s.steps > 0) == (s.epochs > 0))
+        r.fail(s.steps > 0 ? "epochs" : "steps", "set exactly one of steps or epochs to a positive number");
+    if (s.batchSize < 1)
+        r.fail("batch_size", "must be positive, got " + std::to_string(s.batchSize));
+    if (s.gradAccum < 1)
+        r.fail("grad_accum", "must be positive, got " + std::to_string(s.gradAccum));
+    if (!(s.lr > 0))
+        r.fail("lr", "must be positive");
+    if (s.warmupSteps < 0)
+        r.fail("warmup_steps", "must not be negative");
+    if (s.minLrRatio < 0 || s.minLrRatio > 1)
+        r.fail("min_lr_ratio", "must lie in [0, 1]");
+    if (s.weightDecay < 0)
+        r.fail("weight_decay", "must not be negative");
+    if (s.gradClip < 0)
+        r.fail("grad_clip", "must not be negative (0 turns clipping off)");
+    if (s.evalInterval < 0)
+        r.fail("eval_interval", "must not be negative");
+    if (s.checkpointInterval < 0)
+        r.fail("checkpoint_interval", "must not be negative");
+    if (s.train.empty())
+        r.fail("train", "name at least one of vision, connector, lm");
+    std::set<std::string> seen;
+    for (const auto &part : s.train) {
+        if (part != "vision" && part != "connector" && part != "lm")
+            r.fail("train", "'" + part + "' is not one of vision, connector, lm");
+        if (!seen.insert(part).second)
+            r.fail("train", "'" + part + "' is listed twice");
+    }
+    if (s.device != "cpu" && s.device.rfind("cuda", 0) != 0)
+        r.fail("device", "'" + s.device + "' is not cpu, cuda or cuda:N");
+    return s;
+}
+
+RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
+{
+    ConfigReader r(json, file, "");
+    RunConfig run;
+    run.file = file;
+    run.name = r.getString("name", "");
+    const Json *model = r.child("model");
+    if (!model)
+        r.fail("model", "is required");
+    run.model = ModelConfig::fromJson(*model, file, "model");
+
+    const Json *stages = r.child("stages");
+    if (!stages)
+        r.fail("stages", "is required");
+    if (!stages->isArray() || stages->size() == 0)
+        r.fail("stages", "expected a non-empty list of stages");
+    ModelConfig current = run.model;
+    std::set<std::string> names;
+    for (size_t i = 0; i < stages->size(); ++i) {
+        const Json &sj = stages->asArray()[i];
+        const std::string key = "stages[" + std::to_string(i) + "]";
+        ConfigReader sr(sj, file, key);
+        StageConfig stage = readStage(sr, i);
+        if (!names.insert(stage.name).second)
+            sr.fail("name", "stage name '" + stage.name + "' is used twice");
+        if (const Json *scaling = sr.child("scaling")) {
+            stage.scaling = ScalingSpec::fromJson(*scaling, file, key + ".scaling",
+                                                  current.connector.scales.size());
+            current = scaledConfig(current, stage.scaling, file, key + ".scaling", scaling);
+        }
+        // `resolution` is optional and, when given, must agree with the model
+        // after scaling, so a config states what it means.
+        const int resolution = sr.getInt("resolution", current.vision.imageSize);
+        if (resolution != current.vision.imageSize)
+            sr.fail("resolution", std::to_string(resolution) + " does not match the model's input resolution "
+                                      + std::to_string(current.vision.imageSize)
+                                      + " in this stage (set scaling.resolution to change it)");
+        sr.finish();
+        run.stages.push_back(stage);
+        run.stageModels.push_back(current);
+    }
+    r.finish();
+    return run;
+}
+
+RunConfig RunConfig::load(const std::string &path, const std::vector<std::string> &overrides)
+{
+    Json json = loadYamlFile(path);
+    if (!json.isObject())
+        throw InputError(path + ": a run config is a mapping with `model` and `stages`");
+    for (const auto &o : overrides)
+        applyOverride(json, o);
+    return fromJson(json, path);
+}
+
+Json RunConfig::toJson() const
+{
+    Json j = Json::object();
+    j.set("name", name);
+    j.set("model", model.toJson());
+    Json stagesJson = Json::array();
+    for (const auto &s : stages) {
+        Json sj = Json::object();
+        sj.set("name", s.name);
+        sj.set("steps", s.steps);
+        sj.set("epochs", s.epochs);
+        sj.set("batch_size", s.batchSize);
+        sj.set("grad_accum", s.gradAccum);
+        sj.set("lr", s.lr);
+        sj.set("warmup_steps", s.warmupSteps);
+        sj.set("min_lr_ratio", s.minLrRatio);
+        sj.set("weight_decay", s.weightDecay);
+        sj.set("grad_clip", s.gradClip);
+        Json parts = Json::array();
+        for (const auto &p : s.train)
+            parts.push(p);
+        sj.set("train", parts);
+        sj.set("scaling", s.scaling.toJson());
+        sj.set("eval_interval", s.evalInterval);
+        sj.set("checkpoint_interval", s.checkpointInterval);
+        sj.set("precision", s.precision);
+        sj.set("device", s.device);
+        sj.set("seed", static_cast<int64_t>(s.seed));
+        stagesJson.push(sj);
+    }
+    j.set("stages", stagesJson);
+    return j;
+}
+
+void applyOverride(Json &root, const std::string &assignment)
+{
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw InputError("--set " + assignment + ": expected key.path=value");
+    const std::string path = assignment.substr(0, eq);
+    Json *cur = &root;
+    size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '[') {
+            const size_t close = path.find(']', i);
+            if (close == std::string::npos)
+                throw InputError("--set " + assignment + ": unclosed '['");
+            size_t idx = 0;
+            try {
+                idx = std::stoul(path.substr(i + 1, close - i - 1));
+            } catch (const std::exception &) {
+                throw InputError("--set " + assignment + ": list index is not a number");
+            }
+            if (!cur->isArray() || idx >= cur->size())
+                throw InputError("--set " + assignment + ": " + path.substr(0, close + 1) + " does not exist");
+            cur = &cur->asArray()[idx];
+            i = close + 1;
+        } else {
+            if (path[i] == '.')
+                ++i;
+            const size_t end = path.find_first_of(".[", i);
+            const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (key.empty())
+                throw InputError("--set " + assignment + ": empty key in '" + path + "'");
+            if (!cur->isObject() && !cur->isNull())
+                throw InputError("--set " + assignment + ": '" + key + "' is inside a value that is not a mapping");
+            cur = &(*cur)[key];
+            i = end == std::string::npos ? path.size() : end;
+        }
+    }
+    *cur = yamlScalar(assignment.substr(eq + 1));
+}
+
+} // namespace cosw

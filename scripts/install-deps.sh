@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package CoS Workbench needs to build, test and run.
+# Run as root (or through sudo). Safe to run again: apt skips what is present.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # engine
+  libtorch-dev libopenblas0-pthread libgloo-dev
+  # data, store, config
+  libopencv-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev
+  dataset-fashion-mnist
+  # GUI
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqcustomplot-dev libgl-dev
+  # benchmarks and GUI checks
+  libbenchmark-dev xvfb xauth
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

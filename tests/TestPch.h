@@ -1,0 +1,5 @@
+#pragma once
+#include <torch/torch.h>
+
+#include <QTest>
+#include <QtCore>

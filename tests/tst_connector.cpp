@@ -1,0 +1,498 @@
+// Connectors (DESIGN §2): Chain-of-Sight window locality and token order,
+// attention maps on the full grid, the batched-window path against the naive
+// per-window loop, the plain-resampler and MLP baselines, and the fused
+// attention kernel against the manual one.
+
+#include "TestSupport.h"
+
+#include "model/Attention.h"
+#include "model/ChainOfSightConnector.h"
+#include "model/Checkpoint.h"
+#include "model/Connector.h"
+#include "model/ModelConfig.h"
+#include "model/MlpProjector.h"
+#include "model/ResamplerStack.h"
+
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace cosw;
+
+namespace {
+
+constexpr int kGrid = 8;        // n, feature cells per side
+constexpr int kVisionWidth = 12; // C
+constexpr int kLmWidth = 24;     // C_lm
+
+ModelConfig makeConfig(ConnectorType type, std::vector<ScaleConfig> scales, bool perWindow = false,
+                       int layers = 2)
+{
+    ModelConfig c;
+    c.vision.imageSize = kGrid * 4;
+    c.vision.patchSize = 4;
+    c.vision.width = kVisionWidth;
+    c.vision.layers = 1;
+    c.vision.heads = 2;
+    c.vision.mlpHidden = 24;
+    c.vision.featureLayer = -1;
+    c.connector.type = type;
+    c.connector.width = 16;
+    c.connector.heads = 2;
+    c.connector.layers = layers;
+    c.connector.mlpHidden = 32;
+    c.connector.perWindow = perWindow;
+    c.connector.scales = std::move(scales);
+    c.connector.mlpLayers = 2;
+    c.lm.vocabSize = 64;
+    c.lm.width = kLmWidth;
+    c.lm.layers = 1;
+    c.lm.heads = 2;
+    c.lm.kvHeads = 2;
+    c.lm.mlpHidden = 32;
+    c.lm.maxSeqLen = 256;
+    c.validate();
+    return c;
+}
+
+ModelConfig cosConfig(bool perWindow = false, int layers = 2)
+{
+    return makeConfig(ConnectorType::ChainOfSight, {{1, 4, false}, {4, 2, false}}, perWindow, layers);
+}
+
+// Which scale / window / query a token index of the connector output belongs to.
+struct TokenPlace {
+    int scale, windows, row, col, query;
+};
+
+std::vector<TokenPlace> tokenPlaces(const ModelConfig &c)
+{
+    std::vector<TokenPlace> out;
+    for (size_t s = 0; s < c.connector.scales.size(); ++s) {
+        const ScaleConfig &sc = c.connector.scales[s];
+        for (int i = 0; i < sc.windows; ++i)
+            for (int j = 0; j < sc.windows; ++j)
+                for (int q = 0; q < sc.queries; ++q)
+                    out.push_back({static_cast<int>(s), sc.windows, i, j, q});
+    }
+    return out;
+}
+
+// [n, n] bool: true on the cells of window (i, j) of a g x g tiling.
+torch::Tensor windowMask(int n, int g, int i, int j)
+{
+    const int m = n / g;
+    auto mask = torch::zeros({n, n}, torch::kBool);
+    mask.slice(0, i * m, (i + 1) * m).slice(1, j * m, (j + 1) * m).fill_(true);
+    return mask;
+}
+
+// Naive attention: query i sits at absolute position tk - tq + i and, when
+// causal, sees keys 0..that position.
+torch::Tensor referenceAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                 bool causal)
+{
+    const int64_t tq = q.size(2), tk = k.size(2);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(3)));
+    std::vector<torch::Tensor> rows;
+    for (int64_t i = 0; i < tq; ++i) {
+        const int64_t visible = causal ? tk - tq + i + 1 : tk;
+        auto qi = q.slice(2, i, i + 1);                                     // [B, H, 1, d]
+        auto ks = k.slice(2, 0, visible), vs = v.slice(2, 0, visible);      // [B, H, s, d]
+        auto p = torch::softmax(torch::matmul(qi, ks.transpose(-2, -1)) * scale, -1);
+        rows.push_back(torch::matmul(p, vs));
+    }
+    return torch::cat(rows, 2);
+}
+
+struct KernelRestore {
+    ~KernelRestore() { setAttentionKernel(AttentionKernel::Auto); }
+};
+
+bool close(const torch::Tensor &a, const torch::Tensor &b, double atol)
+{
+    return a.sizes() == b.sizes() && (a - b).abs().max().item<double>() <= atol;
+}
+
+QString describe(const torch::Tensor &a, const torch::Tensor &b)
+{
+    if (a.sizes() != b.sizes())
+        return QStringLiteral("shape mismatch");
+    return QStringLiteral("max |diff| = %1").arg((a - b).abs().max().item<double>());
+}
+
+} // namespace
+
+class TestConnector : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void tokenCountsMatchConfig();
+    void windowLocalityAndTokenOrder();
+    void attentionMapsStayInsideWindows();
+    void batchedWindowsEqualPerWindowLoop_data();
+    void batchedWindowsEqualPerWindowLoop();
+    void perHeadMapsAverageToMap();
+    void nonLastLayerMaps();
+    void plainResampler();
+    void mlpProjector();
+    void manualAttentionMatchesReference();
+    void fusedAttentionEqualsManual();
+};
+
+void TestConnector::initTestCase()
+{
+    torch::set_num_threads(2);
+}
+
+void TestConnector::tokenCountsMatchConfig()
+{
+    torch::manual_seed(1);
+    torch::NoGradGuard noGrad;
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth});
+
+    const ModelConfig cos = cosConfig();
+    QCOMPARE(tokensPerScale(cos), (std::vector<int>{4, 32}));
+    QCOMPARE(visualTokens(cos), 36);
+    const ModelConfig resampler = makeConfig(ConnectorType::Resampler, {{1, 6, true}});
+    QCOMPARE(tokensPerScale(resampler), (std::vector<int>{6}));
+    const ModelConfig mlp = makeConfig(ConnectorType::Mlp, {});
+    QCOMPARE(tokensPerScale(mlp), (std::vector<int>{kGrid * kGrid}));
+
+    for (const ModelConfig *c : {&cos, &resampler, &mlp}) {
+        auto connector = makeConnector(*c);
+        ConnectorOutput out = connector->forward(features, AttentionRequest{true});
+        QCOMPARE(out.tokens.sizes().vec(), (std::vector<int64_t>{2, visualTokens(*c), kLmWidth}));
+        if (c->connector.type == ConnectorType::Mlp) {
+            QVERIFY(out.attention.empty());
+            continue;
+        }
+        const std::vector<int> perScale = tokensPerScale(*c);
+        QCOMPARE(out.attention.size(), perScale.size());
+        for (size_t s = 0; s < perScale.size(); ++s)
+            QCOMPARE(out.attention[s].sizes().vec(), (std::vector<int64_t>{2, perScale[s], kGrid, kGrid}));
+    }
+}
+
+// Changing the features of one fine window changes exactly the global tokens
+// and that window's queries, which also pins down the token order: scale by
+// scale, windows row-major, queries in bank order.
+void TestConnector::windowLocalityAndTokenOrder()
+{
+    torch::manual_seed(2);
+    torch::NoGradGuard noGrad;
+    const ModelConfig c = cosConfig();
+    auto connector = makeConnector(c);
+    const auto places = tokenPlaces(c);
+    QCOMPARE(static_cast<int>(places.size()), 36);
+
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth});
+    auto base = connector->forward(features).tokens; // [2, 36, C_lm]
+
+    const int g = 4, m = kGrid / g;
+    for (int wi = 0; wi < g; ++wi) {
+        for (int wj = 0; wj < g; ++wj) {
+            // Perturb one window of batch element 0 only.
+            auto changed = features.clone();
+            changed[0].slice(0, wi * m, (wi + 1) * m).slice(1, wj * m, (wj + 1) * m)
+                .add_(torch::randn({m, m, kVisionWidth}));
+            auto out = connector->forward(changed).tokens;
+
+            QVERIFY2(torch::equal(out[1], base[1]), "another batch element changed");
+            for (size_t t = 0; t < places.size(); ++t) {
+                const TokenPlace &p = places[t];
+                const bool inside = p.windows == 1 || (p.row == wi && p.col == wj);
+                const bool same = torch::equal(out[0][t], base[0][t]);
+                if (inside && same)
+                    QFAIL(qPrintable(QStringLiteral("token %1 (scale %2, window %3,%4, query %5) ignored a change "
+                                                    "inside its window (%6,%7)")
+                                         .arg(t).arg(p.scale).arg(p.row).arg(p.col).arg(p.query).arg(wi).arg(wj)));
+                if (!inside && !same)
+                    QFAIL(qPrintable(QStringLiteral("token %1 (scale %2, window %3,%4) changed when only window "
+                                                    "(%5,%6) changed")
+                                         .arg(t).arg(p.scale).arg(p.row).arg(p.col).arg(wi).arg(wj)));
+            }
+        }
+    }
+
+    // The same holds for a perturbation of a single cell: it lies in exactly
+    // one window of the fine scale.
+    auto changed = features.clone();
+    changed[0][5][2].add_(1.0); // window (2, 1) of the 4x4 tiling
+    auto out = connector->forward(changed).tokens;
+    for (size_t t = 0; t < places.size(); ++t) {
+        const TokenPlace &p = places[t];
+        const bool inside = p.windows == 1 || (p.row == 2 && p.col == 1);
+        QCOMPARE(torch::equal(out[0][t], base[0][t]), !inside);
+    }
+}
+
+void TestConnector::attentionMapsStayInsideWindows()
+{
+    torch::manual_seed(3);
+    torch::NoGradGuard noGrad;
+    for (bool perWindow : {false, true}) {
+        const ModelConfig c = cosConfig(perWindow);
+        auto connector = makeConnector(c);
+        connector->to(torch::kDouble);
+        auto features = torch::randn({2, kGrid, kGrid, kVisionWidth}, torch::kDouble);
+        ConnectorOutput out = connector->forward(features, AttentionRequest{true});
+        QCOMPARE(out.attention.size(), size_t(2));
+        // Requesting maps does not change the tokens.
+        QVERIFY(torch::equal(out.tokens, connector->forward(features).tokens));
+
+        for (size_t s = 0; s < 2; ++s) {
+            const ScaleConfig &sc = c.connector.scales[s];
+            const auto &maps = out.attention[s]; // [B, tokens_s, n, n]
+            QCOMPARE(maps.sizes().vec(),
+                     (std::vector<int64_t>{2, sc.windows * sc.windows * sc.queries, kGrid, kGrid}));
+            for (int i = 0; i < sc.windows; ++i) {
+                for (int j = 0; j < sc.windows; ++j) {
+                    auto inside = windowMask(kGrid, sc.windows, i, j);
+                    for (int q = 0; q < sc.queries; ++q) {
+                        const int t = (i * sc.windows + j) * sc.queries + q;
+                        auto map = maps.select(1, t); // [B, n, n]
+                        auto outsideValues = map.masked_select(inside.logical_not().expand_as(map));
+                        QVERIFY2(outsideValues.numel() == 0 || outsideValues.eq(0).all().item<bool>(),
+                                 qPrintable(QStringLiteral("scale %1 token %2 has attention outside window %3,%4")
+                                                .arg(s).arg(t).arg(i).arg(j)));
+                        auto insideValues = map.masked_select(inside.expand_as(map));
+                        QVERIFY2(insideValues.gt(0).all().item<bool>(),
+                                 qPrintable(QStringLiteral("scale %1 token %2 is not placed on window %3,%4")
+                                                .arg(s).arg(t).arg(i).arg(j)));
+                        auto sums = map.sum({1, 2});
+                        QVERIFY2(close(sums, torch::ones_like(sums), 1e-12), qPrintable(describe(sums, torch::ones_like(sums))));
+                    }
+                }
+            }
+        }
+    }
+}
+
+void TestConnector::batchedWindowsEqualPerWindowLoop_data()
+{
+    QTest::addColumn<int>("grid");
+    QTest::addColumn<int>("windows");
+    QTest::addColumn<int>("queries");
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<bool>("perWindow");
+
+    QTest::newRow("global, shared") << 8 << 1 << 4 << 2 << false;
+    QTest::newRow("2x2, shared") << 8 << 2 << 3 << 1 << false;
+    QTest::newRow("4x4, per window") << 8 << 4 << 2 << 3 << true;
+    QTest::newRow("3x3 on 12, per window") << 12 << 3 << 5 << 2 << true;
+    QTest::newRow("3x3 on 12, shared") << 12 << 3 << 1 << 2 << false;
+    QTest::newRow("one cell per window, shared") << 6 << 6 << 1 << 2 << false;
+    QTest::newRow("one cell per window, per window") << 8 << 8 << 2 << 1 << true;
+}
+
+void TestConnector::batchedWindowsEqualPerWindowLoop()
+{
+    QFETCH(int, grid);
+    QFETCH(int, windows);
+    QFETCH(int, queries);
+    QFETCH(int, batch);
+    QFETCH(bool, perWindow);
+
+    torch::manual_seed(4);
+    torch::NoGradGuard noGrad;
+    ConnectorConfig cc;
+    cc.width = 16;
+    cc.heads = 2;
+    cc.layers = 2;
+    cc.mlpHidden = 32;
+    cc.perWindow = perWindow;
+    ResamplerStack stack(ScaleConfig{windows, queries, false}, cc, kVisionWidth);
+    // Make per-window banks clearly different from each other.
+    for (auto &p : stack->named_parameters())
+        if (p.key() == "queries")
+            p.value().normal_(0.0, 1.0);
+
+    auto features = torch::randn({batch, grid, grid, kVisionWidth});
+    auto batched = stack->forward(features);
+    auto looped = stack->forwardPerWindowLoop(features);
+    QCOMPARE(batched.sizes().vec(), (std::vector<int64_t>{batch, windows * windows * queries, 16}));
+    QVERIFY2(close(batched, looped, 1e-5), qPrintable(describe(batched, looped)));
+}
+
+void TestConnector::perHeadMapsAverageToMap()
+{
+    torch::manual_seed(5);
+    torch::NoGradGuard noGrad;
+    const ModelConfig c = cosConfig();
+    auto connector = makeConnector(c);
+    connector->to(torch::kDouble);
+    auto features = torch::randn({3, kGrid, kGrid, kVisionWidth}, torch::kDouble);
+
+    AttentionRequest averaged{true};
+    AttentionRequest perHead{true, -1, true};
+    auto mean = connector->forward(features, averaged).attention;
+    auto heads = connector->forward(features, perHead).attention;
+    QCOMPARE(heads.size(), mean.size());
+    const std::vector<int> perScale = tokensPerScale(c);
+    for (size_t s = 0; s < heads.size(); ++s) {
+        QCOMPARE(heads[s].sizes().vec(),
+                 (std::vector<int64_t>{3, c.connector.heads, perScale[s], kGrid, kGrid}));
+        QVERIFY2(close(heads[s].mean(1), mean[s], 1e-12), qPrintable(describe(heads[s].mean(1), mean[s])));
+        // Each head on its own is a distribution over the grid.
+        auto sums = heads[s].sum({3, 4});
+        QVERIFY(close(sums, torch::ones_like(sums), 1e-12));
+        // Heads differ from each other (they are not a broadcast of the mean).
+        QVERIFY(!close(heads[s].select(1, 0), heads[s].select(1, 1), 1e-9));
+    }
+}
+
+// A non-last layer can be requested: layer 0 of a two-layer stack is the
+// last layer of a one-layer stack with the same weights.
+void TestConnector::nonLastLayerMaps()
+{
+    torch::manual_seed(6);
+    torch::NoGradGuard noGrad;
+    const ModelConfig two = cosConfig(false, 2);
+    const ModelConfig one = cosConfig(false, 1);
+    auto deep = makeConnector(two);
+    auto shallow = makeConnector(one);
+    StateDict weights = stateDict(*deep);
+    StateDict subset;
+    for (const auto &kv : weights)
+        if (kv.first.find(".layers.1.") == std::string::npos)
+            subset[kv.first] = kv.second;
+    QVERIFY(subset.size() < weights.size());
+    loadStateDict(*shallow, subset, "test");
+    deep->to(torch::kDouble);
+    shallow->to(torch::kDouble);
+
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth}, torch::kDouble);
+    for (bool heads : {false, true}) {
+        auto first = deep->forward(features, AttentionRequest{true, 0, heads}).attention;
+        auto firstFromEnd = deep->forward(features, AttentionRequest{true, -2, heads}).attention;
+        auto last = deep->forward(features, AttentionRequest{true, -1, heads}).attention;
+        auto lastByIndex = deep->forward(features, AttentionRequest{true, 1, heads}).attention;
+        auto reference = shallow->forward(features, AttentionRequest{true, -1, heads}).attention;
+        for (size_t s = 0; s < first.size(); ++s) {
+            QVERIFY2(close(first[s], reference[s], 1e-12), qPrintable(describe(first[s], reference[s])));
+            QVERIFY(torch::equal(first[s], firstFromEnd[s]));
+            QVERIFY(torch::equal(last[s], lastByIndex[s]));
+            QVERIFY(!close(first[s], last[s], 1e-6));
+        }
+    }
+    // A layer the stack does not have is refused.
+    QVERIFY_THROWS_EXCEPTION(std::exception, deep->forward(features, AttentionRequest{true, 2}));
+    QVERIFY_THROWS_EXCEPTION(std::exception, deep->forward(features, AttentionRequest{true, -3}));
+}
+
+void TestConnector::plainResampler()
+{
+    torch::manual_seed(7);
+    torch::NoGradGuard noGrad;
+    const ModelConfig c = makeConfig(ConnectorType::Resampler, {{1, 6, true}});
+    auto connector = makeConnector(c);
+    auto *cos = dynamic_cast<ChainOfSightConnectorImpl *>(connector.get());
+    QVERIFY(cos);
+    QCOMPARE(cos->scaleCount(), size_t(1));
+    QCOMPARE(cos->stack(0)->windows(), int64_t(1));
+
+    connector->to(torch::kDouble);
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth}, torch::kDouble);
+    ConnectorOutput out = connector->forward(features, AttentionRequest{true});
+    QCOMPARE(out.tokens.sizes().vec(), (std::vector<int64_t>{2, 6, kLmWidth}));
+    QCOMPARE(out.attention.size(), size_t(1));
+    // One global window: every token sees every cell.
+    QVERIFY(out.attention[0].gt(0).all().item<bool>());
+    auto sums = out.attention[0].sum({2, 3});
+    QVERIFY(close(sums, torch::ones_like(sums), 1e-12));
+    // Every token depends on every cell.
+    auto changed = features.clone();
+    changed[0][7][7].add_(1.0);
+    auto moved = connector->forward(changed).tokens;
+    for (int t = 0; t < 6; ++t)
+        QVERIFY(!torch::equal(moved[0][t], out.tokens[0][t]));
+    QVERIFY(torch::equal(moved[1], out.tokens[1]));
+}
+
+void TestConnector::mlpProjector()
+{
+    torch::manual_seed(8);
+    torch::NoGradGuard noGrad;
+    const ModelConfig c = makeConfig(ConnectorType::Mlp, {});
+    auto connector = makeConnector(c);
+    QVERIFY(dynamic_cast<MlpProjectorImpl *>(connector.get()));
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth});
+    ConnectorOutput out = connector->forward(features, AttentionRequest{true});
+    QCOMPARE(out.tokens.sizes().vec(), (std::vector<int64_t>{2, kGrid * kGrid, kLmWidth}));
+    QVERIFY(out.attention.empty());
+    // One token per patch, row-major: changing cell (r, c) changes token r*n + c only.
+    auto changed = features.clone();
+    changed[1][3][6].add_(1.0);
+    auto moved = connector->forward(changed).tokens;
+    QVERIFY(torch::equal(moved[0], out.tokens[0]));
+    for (int t = 0; t < kGrid * kGrid; ++t)
+        QCOMPARE(torch::equal(moved[1][t], out.tokens[1][t]), t != 3 * kGrid + 6);
+}
+
+// The manual kernel (the only one on LibTorch 1.13) against a naive loop,
+// including causal attention of a few new queries over a longer cache.
+void TestConnector::manualAttentionMatchesReference()
+{
+    torch::manual_seed(9);
+    torch::NoGradGuard noGrad;
+    KernelRestore restore;
+    setAttentionKernel(AttentionKernel::Manual);
+    struct Case { int64_t b, h, tq, tk, d; bool causal; };
+    for (const Case &k : {Case{2, 3, 6, 6, 8, false}, Case{2, 3, 6, 6, 8, true}, Case{1, 2, 3, 9, 4, true},
+                          Case{2, 2, 1, 5, 8, true}, Case{2, 2, 4, 7, 8, false}}) {
+        auto q = torch::randn({k.b, k.h, k.tq, k.d}, torch::kDouble);
+        auto kk = torch::randn({k.b, k.h, k.tk, k.d}, torch::kDouble);
+        auto v = torch::randn({k.b, k.h, k.tk, k.d}, torch::kDouble);
+        torch::Tensor weights;
+        auto out = attend(q, kk, v, k.causal, &weights);
+        auto ref = referenceAttention(q, kk, v, k.causal);
+        QVERIFY2(close(out, ref, 1e-12), qPrintable(describe(out, ref)));
+        QCOMPARE(weights.sizes().vec(), (std::vector<int64_t>{k.b, k.h, k.tq, k.tk}));
+        if (k.causal) {
+            // Query i at absolute position tk - tq + i puts no weight on later keys.
+            for (int64_t i = 0; i < k.tq; ++i) {
+                const int64_t pos = k.tk - k.tq + i;
+                if (pos + 1 < k.tk)
+                    QVERIFY(weights.select(2, i).slice(-1, pos + 1).eq(0).all().item<bool>());
+            }
+        }
+    }
+}
+
+void TestConnector::fusedAttentionEqualsManual()
+{
+    if (!fusedAttentionAvailable())
+        QSKIP("This LibTorch (< 2.0) has no scaled_dot_product_attention; only the manual kernel exists "
+              "(it is checked against a reference in manualAttentionMatchesReference)");
+
+    torch::manual_seed(10);
+    torch::NoGradGuard noGrad;
+    KernelRestore restore;
+    struct Case { int64_t b, h, tq, tk, d; bool causal; };
+    for (const Case &k : {Case{2, 3, 7, 7, 8, false}, Case{2, 3, 7, 7, 8, true}, Case{1, 2, 3, 9, 16, true},
+                          Case{2, 2, 1, 5, 8, true}, Case{2, 2, 4, 9, 8, false}, Case{1, 4, 5, 12, 8, true}}) {
+        auto q = torch::randn({k.b, k.h, k.tq, k.d});
+        auto kk = torch::randn({k.b, k.h, k.tk, k.d});
+        auto v = torch::randn({k.b, k.h, k.tk, k.d});
+        setAttentionKernel(AttentionKernel::Auto);
+        auto fused = attend(q, kk, v, k.causal);
+        setAttentionKernel(AttentionKernel::Manual);
+        auto manual = attend(q, kk, v, k.causal);
+        QVERIFY2(close(fused, manual, 1e-5),
+                 qPrintable(QStringLiteral("Tq %1 Tk %2 causal %3: ").arg(k.tq).arg(k.tk).arg(k.causal)
+                            + describe(fused, manual)));
+        QVERIFY(close(manual, referenceAttention(q, kk, v, k.causal), 1e-5));
+    }
+}
+
+QTEST_APPLESS_MAIN(TestConnector)
+#include "tst_connector.moc"

@@ -1,0 +1,680 @@
+// The assembled MLLM (DESIGN §3): the conversation template and loss masking,
+// splicing of visual tokens, generation with and without the KV cache, the
+// language model's cache and grouped-query attention, checkpoint round trips
+// and the vision tower's feature layer.
+
+#include "TestSupport.h"
+
+#include "model/Checkpoint.h"
+#include "model/Conversation.h"
+#include "model/Errors.h"
+#include "model/LanguageModel.h"
+#include "model/Mllm.h"
+#include "model/ModelConfig.h"
+#include "model/VisionTower.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace cosw;
+using cosw::test::thrownMessage;
+
+namespace {
+
+constexpr int kVocab = 160;
+constexpr int kLmWidth = 64;
+constexpr int kVisual = 6; // scales {g:1,q:2}, {g:2,q:1}
+
+ModelConfig mllmConfig()
+{
+    ModelConfig c;
+    c.vision.imageSize = 32;
+    c.vision.patchSize = 8; // n = 4
+    c.vision.width = 16;
+    c.vision.layers = 2;
+    c.vision.heads = 2;
+    c.vision.mlpHidden = 32;
+    c.connector.type = ConnectorType::ChainOfSight;
+    c.connector.width = 16;
+    c.connector.heads = 2;
+    c.connector.layers = 1;
+    c.connector.mlpHidden = 32;
+    c.connector.scales = {{1, 2, false}, {2, 1, false}};
+    c.lm.vocabSize = kVocab;
+    c.lm.width = kLmWidth;
+    c.lm.layers = 2;
+    c.lm.heads = 4;
+    c.lm.kvHeads = 2;
+    c.lm.mlpHidden = 96;
+    c.lm.maxSeqLen = 256;
+    c.lm.tieEmbeddings = false;
+    c.lm.bosId = 1;
+    c.lm.eosId = 2;
+    c.lm.padId = 0;
+    c.validate();
+    return c;
+}
+
+// One id per character, offset past the special ids.
+std::vector<int64_t> toyEncode(const std::string &text)
+{
+    std::vector<int64_t> out;
+    for (unsigned char ch : text)
+        out.push_back(static_cast<int64_t>(ch) + 3);
+    return out;
+}
+
+torch::Tensor rowsTensor(const std::vector<std::vector<int64_t>> &rows)
+{
+    std::vector<torch::Tensor> t;
+    for (const auto &r : rows)
+        t.push_back(torch::tensor(r, torch::kLong));
+    return torch::stack(t);
+}
+
+double maxDiff(const torch::Tensor &a, const torch::Tensor &b)
+{
+    return (a - b).abs().max().item<double>();
+}
+
+bool contains(const std::string &haystack, const std::string &needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+std::string toStd(const QString &s) { return s.toStdString(); }
+
+} // namespace
+
+class TestMllm : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void conversationLabels();
+    void lossCoversAssistantTokensOnly();
+    void lossGradientIsZeroOutsideAnswer();
+    void spliceInsertsVisualTokens();
+    void generationCacheEqualsNoCache();
+    void topPSampling();
+    void kvCacheMatchesFullPass();
+    void groupedQueryAttentionSharesKvHeads();
+    void checkpointRoundTrip();
+    void checkpointRefusesExistingDirectory();
+    void checkpointMissingFiles();
+    void checkpointWrongShapeNamesFile();
+    void visionFeatureLayer();
+
+private:
+    torch::Tensor conversationBatch(const std::vector<std::pair<std::string, std::string>> &pairs,
+                                    torch::Tensor *labels) const;
+};
+
+void TestMllm::initTestCase()
+{
+    torch::set_num_threads(2);
+}
+
+torch::Tensor TestMllm::conversationBatch(const std::vector<std::pair<std::string, std::string>> &pairs,
+                                          torch::Tensor *labels) const
+{
+    std::vector<std::vector<int64_t>> ids, lab;
+    for (const auto &p : pairs) {
+        ConversationTokens t = conversationTokens(toyEncode, p.first, p.second, 2);
+        ids.push_back(t.ids);
+        lab.push_back(t.labels);
+    }
+    *labels = rowsTensor(lab);
+    return rowsTensor(ids);
+}
+
+void TestMllm::conversationLabels()
+{
+    const std::string prompt = "what is it?", answer = "a cat";
+    ConversationTokens t = conversationTokens(toyEncode, prompt, answer, 2);
+    const std::vector<int64_t> promptIds = promptTokens(toyEncode, prompt);
+
+    // USER: <image>\n{prompt} ASSISTANT: {answer}</s>
+    std::vector<int64_t> expected = toyEncode("USER:");
+    expected.push_back(kImageTokenId);
+    for (int64_t id : toyEncode("\n" + prompt + " ASSISTANT:"))
+        expected.push_back(id);
+    QCOMPARE(promptIds, expected);
+    for (int64_t id : toyEncode(" " + answer))
+        expected.push_back(id);
+    expected.push_back(2);
+    QCOMPARE(t.ids, expected);
+    QCOMPARE(t.labels.size(), t.ids.size());
+    QCOMPARE(std::count(t.ids.begin(), t.ids.end(), kImageTokenId), std::ptrdiff_t(1));
+
+    const size_t answerStart = promptIds.size();
+    QVERIFY(std::equal(promptIds.begin(), promptIds.end(), t.ids.begin()));
+    for (size_t i = 0; i < t.ids.size(); ++i) {
+        if (i < answerStart)
+            QCOMPARE(t.labels[i], kIgnoreLabel);
+        else
+            QCOMPARE(t.labels[i], t.ids[i]);
+    }
+    // The answer (with its leading space) and </s> count, nothing else.
+    QCOMPARE(t.ids.size() - answerStart, answer.size() + 2);
+    QCOMPARE(t.labels.back(), int64_t(2));
+}
+
+// Mllm::loss equals the cross-entropy computed by hand from forward() logits
+// over the assistant positions only.
+void TestMllm::lossCoversAssistantTokensOnly()
+{
+    torch::manual_seed(1);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+
+    torch::Tensor labels;
+    auto ids = conversationBatch({{"hi?", "ok"}, {"yo!", "no"}}, &labels); // [2, 25]
+    QCOMPARE(ids.size(1), int64_t(25));
+    auto images = torch::randn({2, 3, 32, 32}, torch::kDouble);
+
+    auto logits = model->forward(images, ids); // [2, 30, V]
+    QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{2, 25 - 1 + kVisual, kVocab}));
+
+    // Labels aligned with the spliced sequence, built by hand.
+    const int64_t p = 5; // position of <image>
+    QCOMPARE(ids[0][p].item<int64_t>(), kImageTokenId);
+    auto spliced = torch::cat({labels.slice(1, 0, p), torch::full({2, kVisual}, kIgnoreLabel, torch::kLong),
+                               labels.slice(1, p + 1)}, 1); // [2, 30]
+    double total = 0.0;
+    int counted = 0;
+    std::vector<int64_t> positions;
+    for (int64_t b = 0; b < 2; ++b) {
+        auto logProbs = torch::log_softmax(logits[b], -1);
+        for (int64_t t = 0; t + 1 < spliced.size(1); ++t) {
+            const int64_t target = spliced[b][t + 1].item<int64_t>();
+            if (target == kIgnoreLabel)
+                continue;
+            total -= logProbs[t][target].item<double>();
+            ++counted;
+            if (b == 0)
+                positions.push_back(t);
+        }
+    }
+    // " ok</s>": 4 targets per row, predicted from the last prompt position on.
+    QCOMPARE(counted, 8);
+    QCOMPARE(positions, (std::vector<int64_t>{25, 26, 27, 28}));
+    const double expected = total / counted;
+
+    const double loss = model->loss(images, ids, labels).item<double>();
+    QVERIFY2(std::abs(loss - expected) < 1e-5 * std::max(1.0, expected),
+             qPrintable(QStringLiteral("loss %1, by hand %2").arg(loss, 0, 'g', 10).arg(expected, 0, 'g', 10)));
+
+    // Sanity: the loss depends on the answer ...
+    torch::Tensor otherLabels;
+    auto otherIds = conversationBatch({{"hi?", "ko"}, {"yo!", "no"}}, &otherLabels);
+    QVERIFY(std::abs(model->loss(images, otherIds, otherLabels).item<double>() - loss) > 1e-6);
+    // ... and a label at a prompt position would count if it were not ignored.
+    auto unmasked = labels.clone();
+    unmasked[0][10] = 40;
+    QVERIFY(std::abs(model->loss(images, ids, unmasked).item<double>() - loss) > 1e-6);
+}
+
+// The gradient of Mllm::loss with respect to the logits, recovered from the
+// gradient of the (untied) LM head: G = sum_t g_t h_t^T with hidden states
+// h_t that are linearly independent, so g = (H H^T)^-1 H G^T. It must be
+// zero at prompt and visual positions and (softmax - onehot) / N at the
+// assistant positions.
+void TestMllm::lossGradientIsZeroOutsideAnswer()
+{
+    torch::manual_seed(2);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+
+    torch::Tensor labels;
+    auto ids = conversationBatch({{"hi?", "ok"}}, &labels); // [1, 25], spliced length 30 < width 64
+    auto images = torch::randn({1, 3, 32, 32}, torch::kDouble);
+
+    auto params = model->named_parameters();
+    QVERIFY(params.contains("lm.lm_head.weight"));
+    torch::Tensor head = params["lm.lm_head.weight"]; // [V, W]
+    model->zero_grad();
+    model->loss(images, ids, labels).backward();
+    QVERIFY(head.grad().defined());
+    auto grad = head.grad(); // [V, W]
+
+    torch::Tensor hidden, logits;
+    {
+        torch::NoGradGuard noGrad;
+        auto embeddings = model->splice(ids, model->encode(images).tokens);
+        hidden = model->lm()->forward(embeddings)[0]; // [S, W]
+        logits = model->lm()->logits(hidden);          // [S, V]
+    }
+    const int64_t s = hidden.size(0);
+    QCOMPARE(s, int64_t(30));
+    auto gram = hidden.mm(hidden.t()); // [S, S]
+    auto perPosition = torch::linalg_solve(gram, hidden.mm(grad.t())); // [S, V]
+
+    // Expected: positions 25..28 predict " ok</s>".
+    auto expected = torch::zeros_like(perPosition);
+    std::vector<int64_t> answer = toyEncode(" ok");
+    answer.push_back(2);
+    auto probs = torch::softmax(logits, -1);
+    for (int i = 0; i < 4; ++i) {
+        auto row = probs[25 + i].clone();
+        row[answer[i]].sub_(1.0);
+        expected[25 + i] = row / 4.0;
+    }
+    for (int64_t t = 0; t < s; ++t) {
+        const double err = maxDiff(perPosition[t], expected[t]);
+        const bool answerPosition = t >= 25 && t <= 28;
+        QVERIFY2(err < 1e-6, qPrintable(QStringLiteral("position %1 (%2): gradient off by %3")
+                                            .arg(t).arg(answerPosition ? "answer" : t >= 5 && t < 11 ? "visual" : "prompt")
+                                            .arg(err)));
+    }
+    // The recovery is meaningful: gradients at the answer are far from zero.
+    QVERIFY(perPosition.slice(0, 25, 29).abs().max().item<double>() > 0.05);
+}
+
+void TestMllm::spliceInsertsVisualTokens()
+{
+    torch::manual_seed(3);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+
+    auto ids = rowsTensor({{5, kImageTokenId, 6, 7, 8, 9, 10}, {11, 12, 13, 14, 15, kImageTokenId, 16}});
+    auto labels = rowsTensor({{kIgnoreLabel, kIgnoreLabel, 36, 37, 38, 39, 40},
+                              {kIgnoreLabel, 42, 43, 44, 45, kIgnoreLabel, 46}});
+    auto visual = torch::randn({2, 3, kLmWidth}, torch::kDouble);
+    torch::Tensor splicedLabels;
+    auto out = model->splice(ids, visual, labels, &splicedLabels);
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 9, kLmWidth}));
+
+    auto embed = [&](std::vector<int64_t> v) { return model->lm()->embed(torch::tensor(v, torch::kLong)); };
+    // Row 0: <image> at 1.
+    QVERIFY(torch::equal(out[0].slice(0, 0, 1), embed({5})));
+    QVERIFY(torch::equal(out[0].slice(0, 1, 4), visual[0]));
+    QVERIFY(torch::equal(out[0].slice(0, 4), embed({6, 7, 8, 9, 10})));
+    // Row 1: <image> at 5.
+    QVERIFY(torch::equal(out[1].slice(0, 0, 5), embed({11, 12, 13, 14, 15})));
+    QVERIFY(torch::equal(out[1].slice(0, 5, 8), visual[1]));
+    QVERIFY(torch::equal(out[1].slice(0, 8), embed({16})));
+
+    const int64_t I = kIgnoreLabel;
+    QVERIFY(torch::equal(splicedLabels, rowsTensor({{I, I, I, I, 36, 37, 38, 39, 40},
+                                                    {I, 42, 43, 44, 45, I, I, I, 46}})));
+
+    // A row without exactly one <image> is refused.
+    auto none = rowsTensor({{5, 6, 7}, {5, kImageTokenId, 7}});
+    auto two = rowsTensor({{kImageTokenId, kImageTokenId, 7}, {5, kImageTokenId, 7}});
+    auto small = torch::randn({2, 3, kLmWidth}, torch::kDouble);
+    QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(none, small));
+    QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(two, small));
+    QVERIFY_THROWS_EXCEPTION(std::exception, model->forward(torch::randn({2, 3, 32, 32}, torch::kDouble), none));
+}
+
+void TestMllm::generationCacheEqualsNoCache()
+{
+    torch::manual_seed(4);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+
+    auto prompts = rowsTensor({promptTokens(toyEncode, "abc"), promptTokens(toyEncode, "xyz")});
+    auto images = torch::randn({2, 3, 32, 32}, torch::kDouble);
+    GenerationOptions options;
+    options.maxNewTokens = 12;
+    options.useCache = true;
+    auto cached = model->generate(images, prompts, options);
+    options.useCache = false;
+    auto uncached = model->generate(images, prompts, options);
+    QCOMPARE(cached.size(), size_t(2));
+    QCOMPARE(cached, uncached);
+    QVERIFY2(cached[0].size() + cached[1].size() > 0, "nothing generated: the comparison is empty");
+
+    // Greedy means: each new token is the argmax of forward() on the prompt
+    // so far; generation stops at </s> (not returned) or after 12 tokens.
+    for (int64_t b = 0; b < 2; ++b) {
+        std::vector<int64_t> sequence(prompts[b].data_ptr<int64_t>(), prompts[b].data_ptr<int64_t>() + prompts.size(1));
+        auto image = images.slice(0, b, b + 1);
+        const auto &generated = cached[b];
+        QVERIFY(generated.size() <= 12);
+        for (size_t k = 0; k <= generated.size() && k < 12; ++k) {
+            auto logits = model->forward(image, torch::tensor(sequence, torch::kLong).unsqueeze(0));
+            const int64_t next = logits[0][-1].argmax().item<int64_t>();
+            if (k == generated.size()) {
+                QCOMPARE(next, int64_t(2)); // stopped early: </s>
+                break;
+            }
+            QCOMPARE(next, generated[k]);
+            QVERIFY(next != 2);
+            sequence.push_back(next);
+        }
+    }
+}
+
+void TestMllm::topPSampling()
+{
+    torch::manual_seed(5);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+
+    auto prompts = rowsTensor({promptTokens(toyEncode, "abc"), promptTokens(toyEncode, "xyz")});
+    auto images = torch::randn({2, 3, 32, 32}, torch::kDouble);
+    GenerationOptions options;
+    options.maxNewTokens = 12;
+    options.topP = 0.95;
+    options.temperature = 3.0; // flat distributions: many candidates per step
+    options.seed = 42;
+    auto first = model->generate(images, prompts, options);
+    auto second = model->generate(images, prompts, options);
+    QCOMPARE(first, second);
+    options.useCache = false;
+    QCOMPARE(model->generate(images, prompts, options), first);
+    options.useCache = true;
+
+    // Another seed gives another sample (24 draws from flat distributions).
+    options.seed = 43;
+    QVERIFY(model->generate(images, prompts, options) != first);
+    for (const auto &row : first)
+        for (int64_t id : row)
+            QVERIFY(id >= 0 && id < kVocab && id != 2);
+
+    // A nucleus so small that it holds only the most likely token is greedy.
+    options.topP = 1e-9;
+    options.temperature = 1.0;
+    GenerationOptions greedy;
+    greedy.maxNewTokens = 12;
+    QCOMPARE(model->generate(images, prompts, options), model->generate(images, prompts, greedy));
+}
+
+// Logits of a sequence in one pass equal those computed chunk by chunk (and
+// token by token) with a KV cache.
+void TestMllm::kvCacheMatchesFullPass()
+{
+    torch::manual_seed(6);
+    LmConfig c = mllmConfig().lm;
+    c.maxSeqLen = 32;
+    QVERIFY(c.kvHeads < c.heads);
+    LanguageModel lm(c);
+    lm->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+
+    auto ids = torch::randint(3, kVocab, {2, 13}, torch::kLong);
+    auto full = lm->logits(lm->forward(lm->embed(ids))); // [2, 13, V]
+
+    for (const std::vector<int64_t> &chunks : {std::vector<int64_t>(13, 1), std::vector<int64_t>{5, 3, 1, 1, 2, 1}}) {
+        KvCache cache;
+        std::vector<torch::Tensor> parts;
+        int64_t start = 0;
+        for (int64_t len : chunks) {
+            auto piece = ids.slice(1, start, start + len);
+            parts.push_back(lm->logits(lm->forward(lm->embed(piece), &cache)));
+            start += len;
+            QCOMPARE(cache.length(), start);
+        }
+        auto stepwise = torch::cat(parts, 1);
+        QCOMPARE(stepwise.sizes().vec(), full.sizes().vec());
+        QVERIFY2(maxDiff(stepwise, full) < 1e-5, qPrintable(QStringLiteral("max |diff| %1").arg(maxDiff(stepwise, full))));
+        // The cache holds kv_heads, not the repeated query heads.
+        QCOMPARE(cache.keys.size(), size_t(c.layers));
+        QCOMPARE(cache.keys[0].sizes().vec(), (std::vector<int64_t>{2, c.kvHeads, 13, c.headDim()}));
+    }
+
+    // The cache cannot grow past max_seq_len.
+    KvCache cache;
+    lm->forward(lm->embed(torch::randint(3, kVocab, {1, 30}, torch::kLong)), &cache);
+    QVERIFY_THROWS_EXCEPTION(std::exception, lm->forward(lm->embed(torch::randint(3, kVocab, {1, 3}, torch::kLong)), &cache));
+}
+
+// Grouped-query attention: query head i uses kv head i / (heads / kv_heads)
+// (LLaMA's repeat_kv). A GQA model equals a full multi-head model whose k/v
+// projections repeat each kv head for its group.
+void TestMllm::groupedQueryAttentionSharesKvHeads()
+{
+    torch::manual_seed(7);
+    LmConfig gqaConfig = mllmConfig().lm;
+    gqaConfig.heads = 4;
+    gqaConfig.kvHeads = 2;
+    LmConfig mhaConfig = gqaConfig;
+    mhaConfig.kvHeads = 4;
+    LanguageModel gqa(gqaConfig), mha(mhaConfig);
+
+    const int64_t hd = gqaConfig.headDim(), group = gqaConfig.heads / gqaConfig.kvHeads;
+    StateDict weights;
+    for (const auto &kv : stateDict(*gqa)) {
+        const bool kOrV = contains(kv.first, "k_proj.weight") || contains(kv.first, "v_proj.weight");
+        if (kOrV) {
+            QCOMPARE(kv.second.size(0), gqaConfig.kvHeads * hd);
+            weights[kv.first] = kv.second.view({gqaConfig.kvHeads, hd, -1})
+                                    .repeat_interleave(group, 0)
+                                    .reshape({gqaConfig.heads * hd, -1});
+        } else {
+            weights[kv.first] = kv.second;
+        }
+    }
+    loadStateDict(*mha, weights, "repeated kv heads");
+    gqa->to(torch::kDouble);
+    mha->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+    auto ids = torch::randint(3, kVocab, {2, 11}, torch::kLong);
+    auto a = gqa->logits(gqa->forward(gqa->embed(ids)));
+    auto b = mha->logits(mha->forward(mha->embed(ids)));
+    QVERIFY2(maxDiff(a, b) < 1e-6, qPrintable(QStringLiteral("max |diff| %1").arg(maxDiff(a, b))));
+    // GQA really has fewer parameters.
+    QVERIFY(stateDict(*gqa).at("layers.0.self_attn.k_proj.weight").size(0)
+            < stateDict(*mha).at("layers.0.self_attn.k_proj.weight").size(0));
+}
+
+void TestMllm::checkpointRoundTrip()
+{
+    torch::manual_seed(8);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const ModelConfig config = mllmConfig();
+    Mllm model(config);
+    const std::string dir = toStd(tmp.filePath("ck"));
+    saveCheckpoint(dir, {config, stateDict(*model)});
+    QVERIFY(QFile::exists(tmp.filePath("ck/config.json")));
+    QVERIFY(QFile::exists(tmp.filePath("ck/model.safetensors")));
+    // No temporary directory is left behind.
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList{"ck"});
+
+    Checkpoint loaded = loadCheckpoint(dir);
+    QCOMPARE(loaded.config.toJson(), config.toJson());
+    const StateDict original = stateDict(*model);
+    QCOMPARE(loaded.weights.size(), original.size());
+    for (const auto &kv : original) {
+        QVERIFY2(loaded.weights.count(kv.first), kv.first.c_str());
+        QVERIFY2(torch::equal(loaded.weights.at(kv.first), kv.second), kv.first.c_str());
+    }
+
+    Mllm restored = instantiate(loaded, dir);
+    torch::NoGradGuard noGrad;
+    auto images = torch::randn({2, 3, 32, 32});
+    auto ids = rowsTensor({promptTokens(toyEncode, "abc"), promptTokens(toyEncode, "xyz")});
+    QVERIFY(torch::equal(restored->forward(images, ids), model->forward(images, ids)));
+    GenerationOptions options;
+    options.maxNewTokens = 6;
+    QCOMPARE(restored->generate(images, ids, options), model->generate(images, ids, options));
+
+    // An existing empty directory may be used.
+    QVERIFY(QDir(tmp.path()).mkdir("empty"));
+    const std::string emptyDir = toStd(tmp.filePath("empty"));
+    saveCheckpoint(emptyDir, {config, stateDict(*model)});
+    QCOMPARE(loadCheckpoint(emptyDir).weights.size(), original.size());
+}
+
+void TestMllm::checkpointRefusesExistingDirectory()
+{
+    torch::manual_seed(9);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const ModelConfig config = mllmConfig();
+    Mllm first(config), second(config);
+    const std::string dir = toStd(tmp.filePath("ck"));
+    saveCheckpoint(dir, {config, stateDict(*first)});
+
+    const std::string message = thrownMessage<InputError>([&] { saveCheckpoint(dir, {config, stateDict(*second)}); });
+    QVERIFY2(contains(message, dir), message.c_str());
+    // The first checkpoint is intact.
+    Checkpoint loaded = loadCheckpoint(dir);
+    for (const auto &kv : stateDict(*first))
+        QVERIFY2(torch::equal(loaded.weights.at(kv.first), kv.second), kv.first.c_str());
+    // A non-empty directory that is not a checkpoint is refused too.
+    QVERIFY(QDir(tmp.path()).mkpath("other"));
+    QFile note(tmp.filePath("other/notes.txt"));
+    QVERIFY(note.open(QIODevice::WriteOnly));
+    note.write("keep me\n");
+    note.close();
+    const std::string otherDir = toStd(tmp.filePath("other"));
+    QVERIFY(!thrownMessage<InputError>([&] { saveCheckpoint(otherDir, {config, stateDict(*second)}); }).empty());
+    QVERIFY(QFile::exists(tmp.filePath("other/notes.txt")));
+    QVERIFY(!QFile::exists(tmp.filePath("other/model.safetensors")));
+}
+
+void TestMllm::checkpointMissingFiles()
+{
+    torch::manual_seed(10);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const ModelConfig config = mllmConfig();
+    Mllm model(config);
+
+    // Missing config.json.
+    const std::string noConfig = toStd(tmp.filePath("no-config"));
+    saveCheckpoint(noConfig, {config, stateDict(*model)});
+    QVERIFY(QFile::remove(tmp.filePath("no-config/config.json")));
+    std::string message = thrownMessage<InputError>([&] { loadCheckpoint(noConfig); });
+    QVERIFY2(contains(message, "config.json"), message.c_str());
+
+    // Malformed config.json.
+    const std::string badConfig = toStd(tmp.filePath("bad-config"));
+    saveCheckpoint(badConfig, {config, stateDict(*model)});
+    {
+        QFile f(tmp.filePath("bad-config/config.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("{\"format\": \"cos-workbench-checkpoint\", ");
+    }
+    message = thrownMessage<InputError>([&] { loadCheckpoint(badConfig); });
+    QVERIFY2(contains(message, "config.json"), message.c_str());
+
+    // Missing weights.
+    const std::string noWeights = toStd(tmp.filePath("no-weights"));
+    saveCheckpoint(noWeights, {config, stateDict(*model)});
+    QVERIFY(QFile::remove(tmp.filePath("no-weights/model.safetensors")));
+    message = thrownMessage<InputError>([&] { loadCheckpoint(noWeights); });
+    QVERIFY2(contains(message, "model.safetensors"), message.c_str());
+
+    // Not a directory at all.
+    message = thrownMessage<InputError>([&] { loadCheckpoint(toStd(tmp.filePath("absent"))); });
+    QVERIFY2(contains(message, "absent"), message.c_str());
+}
+
+// A checkpoint whose tensor does not fit its own config: loading it (and
+// building the model from it) fails with InputError naming the weights file
+// and the tensor, not with a LibTorch error later on.
+void TestMllm::checkpointWrongShapeNamesFile()
+{
+    torch::manual_seed(11);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const ModelConfig config = mllmConfig();
+    Mllm model(config);
+    StateDict weights = stateDict(*model);
+    weights["lm.norm.weight"] = torch::ones({kLmWidth + 1});
+    const std::string dir = toStd(tmp.filePath("wrong-shape"));
+    saveCheckpoint(dir, {config, weights});
+
+    // Loading and instantiating, as every front end does.
+    std::string message = thrownMessage<InputError>([&] { instantiate(loadCheckpoint(dir), dir); });
+    QVERIFY2(contains(message, dir), message.c_str());
+    QVERIFY2(contains(message, "lm.norm.weight"), message.c_str());
+
+    // loadCheckpoint itself reports the inconsistent checkpoint (Checkpoint.h),
+    // so a checkpoint is never scaled or inspected with tensors that do not
+    // fit its config.
+    message = thrownMessage<InputError>([&] { loadCheckpoint(dir); });
+    QVERIFY2(contains(message, "model.safetensors"), message.empty() ? "loadCheckpoint accepted it" : message.c_str());
+    QVERIFY2(contains(message, "lm.norm.weight"), message.c_str());
+}
+
+void TestMllm::visionFeatureLayer()
+{
+    torch::manual_seed(12);
+    torch::NoGradGuard noGrad;
+    VisionConfig vc = mllmConfig().vision;
+    vc.layers = 2;
+    vc.preNorm = true;
+    vc.classToken = true;
+    auto make = [&](int layers, int featureLayer, const StateDict &weights) {
+        VisionConfig c = vc;
+        c.layers = layers;
+        c.featureLayer = featureLayer;
+        VisionTower t(c);
+        loadStateDict(*t, weights, "tower");
+        t->to(torch::kDouble);
+        return t;
+    };
+    VisionConfig reference = vc;
+    reference.featureLayer = -1;
+    VisionTower seed(reference);
+    const StateDict weights = stateDict(*seed);
+    StateDict oneBlock;
+    for (const auto &kv : weights)
+        if (!contains(kv.first, "blocks.1."))
+            oneBlock[kv.first] = kv.second;
+
+    auto last = make(2, -1, weights);
+    auto secondLast = make(2, -2, weights);
+    auto first = make(2, 1, weights);
+    auto second = make(2, 2, weights);
+    auto single = make(1, -1, oneBlock);
+
+    auto images = torch::randn({2, 3, 32, 32}, torch::kDouble);
+    auto fLast = last(images), fSecondLast = secondLast(images);
+    QCOMPARE(fLast.sizes().vec(), (std::vector<int64_t>{2, 4, 4, 16}));
+    QVERIFY(maxDiff(fLast, fSecondLast) > 1e-3);
+    QVERIFY(torch::equal(first(images), fSecondLast));
+    QVERIFY(torch::equal(second(images), fLast));
+    QVERIFY(torch::equal(single(images), fSecondLast));
+
+    // Reference computation: patch embedding, class token, positions, pre-norm,
+    // blocks, class token dropped, cells row-major.
+    auto modules = last->named_modules();
+    auto params = last->named_parameters();
+    auto x = modules["patch_embed"]->as<torch::nn::Conv2d>()->forward(images).flatten(2).transpose(1, 2); // [B, 16, C]
+    x = torch::cat({params["class_embedding"].view({1, 1, 16}).expand({2, 1, 16}), x}, 1);
+    x = x + params["position_embedding"].unsqueeze(0);
+    x = modules["pre_norm"]->as<torch::nn::LayerNorm>()->forward(x);
+    auto afterOne = modules["blocks.0"]->as<VisionBlock>()->forward(x);
+    auto afterTwo = modules["blocks.1"]->as<VisionBlock>()->forward(afterOne);
+    QVERIFY(maxDiff(afterOne.slice(1, 1).reshape({2, 4, 4, 16}), fSecondLast) < 1e-12);
+    QVERIFY(maxDiff(afterTwo.slice(1, 1).reshape({2, 4, 4, 16}), fLast) < 1e-12);
+
+    // Feature layers that name no block are refused.
+    for (int bad : {0, 3, -3}) {
+        ModelConfig c = mllmConfig();
+        c.vision.layers = 2;
+        c.vision.featureLayer = bad;
+        bool thrown = false;
+        try {
+            c.validate();
+        } catch (const ConfigError &e) {
+            thrown = true;
+            QCOMPARE(QString::fromStdString(e.key()), QStringLiteral("model.vision.feature_layer"));
+        }
+        QVERIFY2(thrown, qPrintable(QStringLiteral("feature_layer %1 accepted").arg(bad)));
+    }
+}
+
+QTEST_APPLESS_MAIN(TestMllm)
+#include "tst_mllm.moc"

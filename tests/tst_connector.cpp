@@ -246,8 +246,9 @@ void TestConnector::attentionMapsStayInsideWindows()
         auto features = torch::randn({2, kGrid, kGrid, kVisionWidth}, torch::kDouble);
         ConnectorOutput out = connector->forward(features, AttentionRequest{true});
         QCOMPARE(out.attention.size(), size_t(2));
-        // Requesting maps does not change the tokens.
-        QVERIFY(torch::equal(out.tokens, connector->forward(features).tokens));
+        // Requesting maps does not change the tokens (with LibTorch 2.x the
+        // layer whose maps are kept runs the manual kernel, the others the fused one).
+        QVERIFY(close(out.tokens, connector->forward(features).tokens, 1e-10));
 
         for (size_t s = 0; s < 2; ++s) {
             const ScaleConfig &sc = c.connector.scales[s];

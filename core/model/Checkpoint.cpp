@@ -1,10 +1,10 @@
 #include "Checkpoint.h"
 
 #include "Errors.h"
+#include "Files.h"
 #include "Mllm.h"
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -46,15 +46,6 @@ void loadStateDict(torch::nn::Module &module, const StateDict &weights, const st
     }
 }
 
-static void writeText(const fs::path &path, const std::string &text)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot write");
-}
-
 void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint)
 {
     const fs::path target(dir);
@@ -71,7 +62,7 @@ void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint)
         config.set("format", kFormat);
         config.set("version", kFormatVersion);
         config.set("model", checkpoint.config.toJson());
-        writeText(tmp / "config.json", config.dump(2) + "\n");
+        writeTextFile((tmp / "config.json").string(), config.dump(2) + "\n");
         writeSafetensors((tmp / "model.safetensors").string(), checkpoint.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
         if (fs::exists(target))
@@ -107,6 +98,11 @@ Checkpoint loadCheckpoint(const std::string &dir)
     ck.config = ModelConfig::fromJson(*model, configPath.string(), "model");
     const std::string weightsPath = (root / "model.safetensors").string();
     ck.weights = readSafetensors(weightsPath);
+    // Names and shapes are checked against the config here, so whatever the
+    // caller does first (scaling, inspecting) sees a consistent checkpoint.
+    // It costs one model's worth of memory for a moment.
+    Mllm probe(ck.config);
+    loadStateDict(*probe, ck.weights, weightsPath);
     return ck;
 }
 

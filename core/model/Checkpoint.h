@@ -29,7 +29,7 @@ void loadStateDict(torch::nn::Module &module, const StateDict &weights, const st
 // Refuses to replace an existing non-empty directory (InputError).
 void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint);
 // Throws InputError naming the file on a missing, malformed or inconsistent
-// checkpoint.
+// checkpoint (tensor names and shapes are checked against the config).
 Checkpoint loadCheckpoint(const std::string &dir);
 // A model built from the checkpoint's config holding its weights; names and
 // shapes that do not match the config throw InputError naming `source`.

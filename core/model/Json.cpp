@@ -1,13 +1,12 @@
 #include "Json.h"
 
 #include "Errors.h"
+#include "Files.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace cosw {
@@ -406,12 +405,7 @@ Json Json::parse(const std::string &text, const std::string &source)
 
 Json Json::parseFile(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open file");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    return parse(readTextFile(path), path);
 }
 
 std::string Json::dump(int indent) const

@@ -1,12 +1,11 @@
 #include "YamlLoader.h"
 
 #include "model/Errors.h"
+#include "model/Files.h"
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 namespace cosw {
 
@@ -81,12 +80,7 @@ Json parseYaml(const std::string &text, const std::string &source)
 
 Json loadYamlFile(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open file");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parseYaml(text.str(), path);
+    return parseYaml(readTextFile(path), path);
 }
 
 } // namespace cosw

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the test suites.
 
+#include "model/ModelConfig.h"
+
 #include <QString>
 #include <QTemporaryDir>
 
@@ -8,6 +10,11 @@
 #include <string>
 
 namespace cosw::test {
+
+// A model small enough for unit tests to run in milliseconds: 32 px images,
+// patch 4 (feature grid 8), widths 16 (vision, connector) and 32 (LM),
+// Chain-of-Sight scales {g:1,q:2}, {g:2,q:1}. Suites adjust what they test.
+ModelConfig tinyModelConfig();
 
 // Path of a file in the source tree (COS_SOURCE_DIR is set by CTest).
 QString sourcePath(const QString &relative);

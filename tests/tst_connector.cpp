@@ -34,29 +34,16 @@ constexpr int kLmWidth = 24;     // C_lm
 ModelConfig makeConfig(ConnectorType type, std::vector<ScaleConfig> scales, bool perWindow = false,
                        int layers = 2)
 {
-    ModelConfig c;
-    c.vision.imageSize = kGrid * 4;
-    c.vision.patchSize = 4;
+    ModelConfig c = test::tinyModelConfig(); // feature grid kGrid
     c.vision.width = kVisionWidth;
     c.vision.layers = 1;
-    c.vision.heads = 2;
     c.vision.mlpHidden = 24;
-    c.vision.featureLayer = -1;
     c.connector.type = type;
-    c.connector.width = 16;
-    c.connector.heads = 2;
     c.connector.layers = layers;
-    c.connector.mlpHidden = 32;
     c.connector.perWindow = perWindow;
     c.connector.scales = std::move(scales);
-    c.connector.mlpLayers = 2;
-    c.lm.vocabSize = 64;
     c.lm.width = kLmWidth;
-    c.lm.layers = 1;
-    c.lm.heads = 2;
-    c.lm.kvHeads = 2;
     c.lm.mlpHidden = 32;
-    c.lm.maxSeqLen = 256;
     c.validate();
     return c;
 }

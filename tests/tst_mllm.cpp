@@ -35,30 +35,15 @@ constexpr int kVisual = 6; // scales {g:1,q:2}, {g:2,q:1}
 
 ModelConfig mllmConfig()
 {
-    ModelConfig c;
-    c.vision.imageSize = 32;
+    ModelConfig c = test::tinyModelConfig();
     c.vision.patchSize = 8; // n = 4
-    c.vision.width = 16;
-    c.vision.layers = 2;
-    c.vision.heads = 2;
-    c.vision.mlpHidden = 32;
-    c.connector.type = ConnectorType::ChainOfSight;
-    c.connector.width = 16;
-    c.connector.heads = 2;
-    c.connector.layers = 1;
-    c.connector.mlpHidden = 32;
-    c.connector.scales = {{1, 2, false}, {2, 1, false}};
+    c.vision.featureLayer = -2;
     c.lm.vocabSize = kVocab;
     c.lm.width = kLmWidth;
     c.lm.layers = 2;
     c.lm.heads = 4;
-    c.lm.kvHeads = 2;
     c.lm.mlpHidden = 96;
-    c.lm.maxSeqLen = 256;
     c.lm.tieEmbeddings = false;
-    c.lm.bosId = 1;
-    c.lm.eosId = 2;
-    c.lm.padId = 0;
     c.validate();
     return c;
 }

@@ -32,27 +32,11 @@ namespace {
 // {g:4,q:1}: 16 + 16 = 32 visual tokens.
 ModelConfig baseConfig(bool perWindow = false, bool fixedGlobal = false)
 {
-    ModelConfig c;
+    ModelConfig c = test::tinyModelConfig();
     c.vision.imageSize = 112;
     c.vision.patchSize = 14;
-    c.vision.width = 16;
-    c.vision.layers = 2;
-    c.vision.heads = 2;
-    c.vision.mlpHidden = 32;
-    c.vision.featureLayer = -1;
-    c.connector.type = ConnectorType::ChainOfSight;
-    c.connector.width = 16;
-    c.connector.heads = 2;
-    c.connector.layers = 1;
-    c.connector.mlpHidden = 32;
     c.connector.perWindow = perWindow;
     c.connector.scales = {{1, 16, fixedGlobal}, {4, 1, false}};
-    c.lm.vocabSize = 64;
-    c.lm.width = 32;
-    c.lm.layers = 1;
-    c.lm.heads = 2;
-    c.lm.kvHeads = 2;
-    c.lm.mlpHidden = 48;
     c.lm.maxSeqLen = 1024;
     c.validate();
     return c;

@@ -1,5 +1,7 @@
 #include "Attention.h"
 
+#include <torch/version.h> // TORCH_VERSION_MAJOR picks the kernel
+
 #include <atomic>
 #include <cmath>
 

@@ -5,6 +5,7 @@
 
 #include "model/Json.h"
 #include "model/Safetensors.h"
+#include "store/ExperimentStore.h"
 
 #include <QFile>
 #include <QProcess>
@@ -34,6 +35,49 @@ Result runBatch(const QStringList &args)
 }
 
 QString quickstart() { return test::sourcePath("configs/quickstart.yaml"); }
+
+// A store with two finished runs (a baseline and Chain-of-Sight) and a queued one.
+void fillStore(const std::string &file)
+{
+    ExperimentStore store(file);
+    auto addRun = [&](const std::string &name, const std::string &connector, std::vector<int> tokens,
+                      double pretrainSeconds, std::optional<double> accuracy) {
+        Json config = Json::object();
+        config.set("name", name);
+        config.set("lr", 0.001);
+        const int64_t id = store.createRun(name, config.dump(), connector, "cpu", "{}");
+        if (!accuracy)
+            return id;
+        store.startRun(id);
+        for (size_t i = 0; i < tokens.size(); ++i) {
+            StageRecord st;
+            st.index = static_cast<int>(i);
+            st.name = i == 0 ? "pretrain" : "finetune";
+            st.kind = st.name;
+            st.visualTokens = tokens[i];
+            st.tokensPerScale = {tokens[i]};
+            st.resolution = 112;
+            st.steps = 100;
+            st.wallSeconds = i == 0 ? pretrainSeconds : 50.0;
+            st.samplesPerSecond = 12.5;
+            st.finalLoss = 0.5;
+            store.putStage(id, st);
+        }
+        EvaluationRecord e;
+        e.stage = 1;
+        e.step = 100;
+        e.accuracy = *accuracy;
+        e.n = 200;
+        e.perType = {{"count", {*accuracy - 0.1, 100}}, {"position", {*accuracy + 0.1, 100}}};
+        store.addEvaluation(id, e);
+        store.addCheckpoint(id, {1, 100, "/ckpt/" + name + "/final", 0});
+        store.endRun(id, RunStatus::Finished);
+        return id;
+    };
+    addRun("baseline", "resampler", {320, 320}, 400.0, 0.80);
+    addRun("cos, \"quoted\"", "chain_of_sight", {32, 320}, 100.0, 0.79);
+    addRun("waiting", "chain_of_sight", {}, 0, std::nullopt);
+}
 
 QByteArray readAll(const QString &path)
 {
@@ -90,16 +134,18 @@ private slots:
         QCOMPARE(p.find("total")->asInt(),
                  p.find("vision")->asInt() + p.find("connector")->asInt() + p.find("lm")->asInt());
 
+        // Stage 0 trains the vision tower at the pre-training resolution.
         const auto &stages = j.find("stages")->asArray();
-        QCOMPARE(stages.size(), size_t(2));
-        QCOMPARE(stages[0].find("name")->asString(), std::string("pretrain"));
-        QCOMPARE(stages[0].find("resolution")->asInt(), 112);
-        QCOMPARE(stages[0].find("grid")->asInt(), 8);
-        QCOMPARE(stages[0].find("visual_tokens")->asInt(), 32);
-        QCOMPARE(stages[1].find("resolution")->asInt(), 224);
-        QCOMPARE(stages[1].find("grid")->asInt(), 16);
-        QCOMPARE(stages[1].find("visual_tokens")->asInt(), 320);
-        const auto &scales = stages[1].find("scales")->asArray();
+        QCOMPARE(stages.size(), size_t(3));
+        QCOMPARE(stages[0].find("name")->asString(), std::string("vision"));
+        QCOMPARE(stages[1].find("name")->asString(), std::string("pretrain"));
+        QCOMPARE(stages[1].find("resolution")->asInt(), 112);
+        QCOMPARE(stages[1].find("grid")->asInt(), 8);
+        QCOMPARE(stages[1].find("visual_tokens")->asInt(), 32);
+        QCOMPARE(stages[2].find("resolution")->asInt(), 224);
+        QCOMPARE(stages[2].find("grid")->asInt(), 16);
+        QCOMPARE(stages[2].find("visual_tokens")->asInt(), 320);
+        const auto &scales = stages[2].find("scales")->asArray();
         QCOMPARE(scales.size(), size_t(2));
         QCOMPARE(scales[0].find("windows")->asInt(), 2);
         QCOMPARE(scales[0].find("queries")->asInt(), 16);
@@ -179,6 +225,96 @@ private slots:
                                      "--resolution", "150"});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.err.contains("--resolution 150"), qPrintable(bad.err));
+    }
+
+    void listShowExportReadTheStore()
+    {
+        const QString db = m_dir.filePath("store/runs.sqlite"); // the directory is created
+        fillStore(db.toStdString());
+
+        Result r = runBatch({"list", "--db", db, "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json runs = Json::parse(r.out.toStdString());
+        QCOMPARE(runs.size(), size_t(3));
+        QCOMPARE(runs.asArray()[1].find("name")->asString(), std::string("cos, \"quoted\""));
+        QCOMPARE(runs.asArray()[2].find("status")->asString(), std::string("queued"));
+
+        r = runBatch({"list", "--db", db, "--status", "finished", "--connector", "chain_of_sight"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("cos, \"quoted\"") && !r.out.contains("baseline"), qPrintable(r.out));
+
+        r = runBatch({"show", "2", "--db", db, "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json run = Json::parse(r.out.toStdString());
+        QCOMPARE(run.find("id")->asInt(), 2);
+        QCOMPARE(run.find("status")->asString(), std::string("finished"));
+        QCOMPARE(run.find("config")->find("lr")->asDouble(), 0.001);
+        const auto &stages = run.find("stages")->asArray();
+        QCOMPARE(stages.size(), size_t(2));
+        QCOMPARE(stages[0].find("visual_tokens")->asInt(), 32);
+        QCOMPARE(stages[0].find("wall_seconds")->asDouble(), 100.0);
+        QCOMPARE(stages[1].find("samples_per_second")->asDouble(), 12.5);
+        QCOMPARE(stages[1].find("final_loss")->asDouble(), 0.5);
+        QCOMPARE(run.find("eval")->find("accuracy")->asDouble(), 0.79);
+        QCOMPARE(run.find("eval")->find("per_type")->find("position")->asDouble(), 0.79 + 0.1);
+        QCOMPARE(run.find("checkpoints")->asArray()[0].asString(), std::string("/ckpt/cos, \"quoted\"/final"));
+        QVERIFY(Json::parse(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString()).find("eval")->isNull());
+
+        r = runBatch({"show", "42", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no run 42 in " + db), qPrintable(r.err));
+
+        const QString csv = m_dir.filePath("comparison.csv");
+        r = runBatch({"export", "--db", db, "--format", "csv", "--out", csv});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = QString::fromUtf8(readAll(csv)).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines[0], QString("run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,"
+                                   "accuracy,pareto,accuracy_count,accuracy_position"));
+        QCOMPARE(lines[2], QString("2,\"cos, \"\"quoted\"\"\",finished,chain_of_sight,pretrain=32;finetune=320,100,50,0.79,"
+                                   "true,0.69,0.89"));
+        // Both finished runs are on the front: one is faster, the other more accurate.
+        QVERIFY(lines[1].contains(",true,"));
+        QVERIFY(lines[3].startsWith("3,waiting,queued") && lines[3].contains(",false"));
+
+        r = runBatch({"export", "--db", db, "--format", "json"});
+        QCOMPARE(r.exitCode, 0);
+        const Json table = Json::parse(r.out.toStdString());
+        QCOMPARE(table.asArray()[1].find("pretrain_seconds")->asDouble(), 100.0);
+        QCOMPARE(table.asArray()[1].find("visual_tokens")->find("finetune")->asInt(), 320);
+
+        QCOMPARE(runBatch({"export", "--db", db, "--format", "xml"}).exitCode, 2);
+    }
+
+    void storeFaultsExitWithTheFileNamed()
+    {
+        const QString notDb = m_dir.filePath("notes.txt");
+        QFile f(notDb);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("these are my notes, not a database\n");
+        f.close();
+        const QByteArray before = readAll(notDb);
+        Result r = runBatch({"list", "--db", notDb});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(notDb) && r.err.contains("not a SQLite database"), qPrintable(r.err));
+        QCOMPARE(readAll(notDb), before);
+
+        // The database path lies under a regular file: its directory cannot exist.
+        const QString impossible = notDb + "/runs.sqlite";
+        r = runBatch({"list", "--db", impossible});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(impossible), qPrintable(r.err));
+
+        // COS_DB picks the database when --db is absent.
+        const QString viaEnv = m_dir.filePath("env/experiments.sqlite");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("COS_DB", viaEnv);
+        p.setProcessEnvironment(env);
+        p.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")), {"list"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(QFile::exists(viaEnv));
     }
 
     void encodeBadInputsExitTwoNamingTheFile()

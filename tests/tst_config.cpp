@@ -57,13 +57,14 @@ private slots:
     {
         const RunConfig run = RunConfig::load(test::sourcePath("configs/quickstart.yaml").toStdString());
         QCOMPARE(run.name, std::string("quickstart"));
-        QCOMPARE(run.stages.size(), size_t(2));
-        QCOMPARE(visualTokens(run.stageModels[0]), 32);
-        QCOMPARE(visualTokens(run.stageModels[1]), 320);
-        QCOMPARE(run.stageModels[1].vision.imageSize, 224);
-        QCOMPARE(run.stageModels[1].connector.scales[1].windows, 16);
-        QCOMPARE(run.stages[1].train, (std::vector<std::string>{"connector", "lm"}));
-        QCOMPARE(run.stages[1].scaling.resolution, 2);
+        QCOMPARE(run.stages.size(), size_t(3));
+        QCOMPARE(run.stages[0].kind, std::string("vision"));
+        QCOMPARE(visualTokens(run.stageModels[1]), 32);
+        QCOMPARE(visualTokens(run.stageModels[2]), 320);
+        QCOMPARE(run.stageModels[2].vision.imageSize, 224);
+        QCOMPARE(run.stageModels[2].connector.scales[1].windows, 16);
+        QCOMPARE(run.stages[2].train, (std::vector<std::string>{"connector", "lm"}));
+        QCOMPARE(run.stages[2].scaling.resolution, 2);
     }
 
     void resolvedConfigRoundTrips()
@@ -121,9 +122,9 @@ private slots:
     {
         QTest::addColumn<QString>("scaling");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("windows past the grid") << "      window: [1, 3]" << "stages[1].scaling.window: scale 1 would have 24 windows";
-        QTest::newRow("wrong factor count") << "      window: [1, 2, 2]" << "stages[1].scaling.window: lists 3 factors for 2 scales";
-        QTest::newRow("zero factor") << "      window: [0, 2]" << "stages[1].scaling.window: factor 0";
+        QTest::newRow("windows past the grid") << "      window: [1, 3]" << "stages[2].scaling.window: scale 1 would have 24 windows";
+        QTest::newRow("wrong factor count") << "      window: [1, 2, 2]" << "stages[2].scaling.window: lists 3 factors for 2 scales";
+        QTest::newRow("zero factor") << "      window: [0, 2]" << "stages[2].scaling.window: factor 0";
         QTest::newRow("too many tokens") << "      window: [4, 2]" << "max_seq_len";
     }
     void scalingThatDoesNotFitIsRefused()
@@ -145,7 +146,7 @@ private slots:
         QVERIFY2(message.contains("model.vision.layers: expected an integer, got a string"), qPrintable(message));
 
         text = quickstartText();
-        text.replace("train: [connector]", "train: [connector, decoder]");
+        text.replace("train: [vision]", "train: [vision, decoder]");
         message = loadError(text);
         QVERIFY2(message.contains("stages[0].train: 'decoder' is not one of vision, connector, lm"), qPrintable(message));
     }
@@ -155,7 +156,7 @@ private slots:
         QString text = quickstartText();
         text.replace("    resolution: 224", "    resolution: 448");
         const QString message = loadError(text);
-        QVERIFY2(message.contains("stages[1].resolution: 448 does not match"), qPrintable(message));
+        QVERIFY2(message.contains("stages[2].resolution: 448 does not match"), qPrintable(message));
     }
 
     void yamlSyntaxErrorsNameTheLine()
@@ -184,8 +185,8 @@ private slots:
     void overridesApplyBeforeValidation()
     {
         const std::string path = write("ok.yaml", quickstartText());
-        const RunConfig run = RunConfig::load(path, {"stages[1].scaling.window=2", "model.lm.max_seq_len=1024"});
-        QCOMPARE(visualTokens(run.stageModels[1]), 512);
+        const RunConfig run = RunConfig::load(path, {"stages[2].scaling.window=2", "model.lm.max_seq_len=1024"});
+        QCOMPARE(visualTokens(run.stageModels[2]), 512);
         QCOMPARE(run.model.lm.maxSeqLen, 1024);
 
         const QString bad = loadError(quickstartText(), {"model.vision.width=wide"});

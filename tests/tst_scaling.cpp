@@ -123,6 +123,7 @@ private slots:
     void perWindowBanksCopyParent();
     void resolutionScalingResizesPositionEmbedding();
     void scaledModelRunsAtNewResolution();
+    void towerAtAnotherResolutionMatchesScaledTower();
     void specFromJson();
     void badSpecsNameTheKey();
     void scaleCheckpointIsPure();
@@ -356,9 +357,31 @@ void TestScaling::scaledModelRunsAtNewResolution()
         auto logits = model->forward(images, promptIds(2));
         QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{2, 4 + c.tokens, 64}));
         QVERIFY(torch::isfinite(logits).all().item<bool>());
-        // The old resolution is refused by the scaled model.
-        QVERIFY_THROWS_EXCEPTION(std::exception, model->features(torch::randn({1, 3, 112, 112})));
+        // At the old resolution the local scale's 16 windows do not divide the
+        // 8-cell grid, and the scaled model says so.
+        QVERIFY_THROWS_EXCEPTION(std::exception, model->encode(torch::randn({1, 3, 112, 112})));
     }
+}
+
+void TestScaling::towerAtAnotherResolutionMatchesScaledTower()
+{
+    // A tower fed 224 px images before scaling sees the same resized position
+    // table that resolution scaling writes, so training a tower at several
+    // resolutions prepares it for the scaled stages.
+    torch::manual_seed(11);
+    torch::NoGradGuard noGrad;
+    Checkpoint ck = randomCheckpoint(baseConfig());
+    ScalingSpec spec;
+    spec.resolution = 2;
+    Checkpoint scaled = scaleCheckpoint(ck, spec);
+    Mllm before = instantiate(ck, "before");
+    Mllm after = instantiate(scaled, "after");
+    auto images = torch::randn({2, 3, 224, 224});
+    auto a = before->features(images);
+    auto b = after->features(images);
+    QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 16, 16, 16}));
+    QVERIFY(torch::allclose(a, b, 1e-5, 1e-6));
+    QVERIFY_THROWS_EXCEPTION(std::exception, before->features(torch::randn({1, 3, 100, 100})));
 }
 
 void TestScaling::specFromJson()

@@ -14,5 +14,16 @@ using Action = std::function<int()>;
 void addInspectCommand(CLI::App &app, Action &action);
 void addInitCommand(CLI::App &app, Action &action);
 void addEncodeCommand(CLI::App &app, Action &action);
+void addDataCommand(CLI::App &app, Action &action);
+void addListCommand(CLI::App &app, Action &action);
+void addShowCommand(CLI::App &app, Action &action);
+void addExportCommand(CLI::App &app, Action &action);
+void addRunCommand(CLI::App &app, Action &action);
+void addResumeCommand(CLI::App &app, Action &action);
+
+// Adds --db to a command; the path defaults to the store's default location
+// (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).
+void addDbOption(CLI::App &command, std::string &db);
+std::string dbPath(const std::string &option);
 
 } // namespace cosw::batch

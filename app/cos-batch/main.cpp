@@ -4,6 +4,7 @@
 #include "Commands.h"
 
 #include "model/Errors.h"
+#include "store/SqliteDatabase.h"
 
 #include <torch/torch.h>
 
@@ -19,6 +20,12 @@ int main(int argc, char **argv)
     cosw::batch::addInspectCommand(app, action);
     cosw::batch::addInitCommand(app, action);
     cosw::batch::addEncodeCommand(app, action);
+    cosw::batch::addDataCommand(app, action);
+    cosw::batch::addListCommand(app, action);
+    cosw::batch::addShowCommand(app, action);
+    cosw::batch::addExportCommand(app, action);
+    cosw::batch::addRunCommand(app, action);
+    cosw::batch::addResumeCommand(app, action);
 
     try {
         app.parse(argc, argv);
@@ -34,6 +41,9 @@ int main(int argc, char **argv)
     } catch (const cosw::InputError &e) {
         std::cerr << "cos-batch: " << e.what() << "\n";
         return 2;
+    } catch (const cosw::StoreError &e) {
+        std::cerr << "cos-batch: " << e.what() << "\n";
+        return 1;
     } catch (const std::exception &e) {
         std::cerr << "cos-batch: error: " << e.what() << "\n";
         return 1;

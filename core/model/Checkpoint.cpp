@@ -46,7 +46,8 @@ void loadStateDict(torch::nn::Module &module, const StateDict &weights, const st
     }
 }
 
-void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint)
+void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
+                    const std::function<void(const std::string &)> &writeExtra)
 {
     const fs::path target(dir);
     if (fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target)))
@@ -65,6 +66,8 @@ void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint)
         writeTextFile((tmp / "config.json").string(), config.dump(2) + "\n");
         writeSafetensors((tmp / "model.safetensors").string(), checkpoint.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
+        if (writeExtra)
+            writeExtra(tmp.string());
         if (fs::exists(target))
             fs::remove(target); // the empty directory checked above
         fs::rename(tmp, target);

@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 
 namespace cosw {
@@ -27,7 +28,10 @@ StateDict stateDict(const torch::nn::Module &module);
 void loadStateDict(torch::nn::Module &module, const StateDict &weights, const std::string &source);
 
 // Refuses to replace an existing non-empty directory (InputError).
-void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint);
+// `writeExtra`, when set, adds files to the temporary directory before it is
+// renamed into place (trainer state, optimizer, tokenizer).
+void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
+                    const std::function<void(const std::string &tmpDir)> &writeExtra = {});
 // Throws InputError naming the file on a missing, malformed or inconsistent
 // checkpoint (tensor names and shapes are checked against the config).
 Checkpoint loadCheckpoint(const std::string &dir);

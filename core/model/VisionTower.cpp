@@ -42,15 +42,21 @@ VisionTowerImpl::VisionTowerImpl(const VisionConfig &c) : m_config(c)
 
 torch::Tensor VisionTowerImpl::forward(const torch::Tensor &images)
 {
-    const int64_t b = images.size(0), n = m_config.grid(), c = m_config.width;
-    TORCH_CHECK(images.dim() == 4 && images.size(1) == m_config.channels
-                    && images.size(2) == m_config.imageSize && images.size(3) == m_config.imageSize,
-                "vision tower expects images [B, ", m_config.channels, ", ", m_config.imageSize, ", ",
-                m_config.imageSize, "], got ", images.sizes());
+    const int64_t b = images.size(0), c = m_config.width, p = m_config.patchSize;
+    TORCH_CHECK(images.dim() == 4 && images.size(1) == m_config.channels && images.size(2) == images.size(3)
+                    && images.size(2) % p == 0,
+                "vision tower expects square images [B, ", m_config.channels, ", R, R] with R a multiple of ",
+                p, ", got ", images.sizes());
+    const int64_t n = images.size(2) / p, n0 = m_config.grid();
     auto x = m_patchEmbed(images).flatten(2).transpose(1, 2); // [B, n*n, C]
     if (m_config.classToken)
         x = torch::cat({m_classEmbedding.view({1, 1, c}).expand({b, 1, c}), x}, 1); // [B, 1+n*n, C]
-    x = x + m_positionEmbedding.unsqueeze(0);
+    // Another resolution sees the table resized exactly as resolution
+    // scaling would resize it, so a tower trained at several resolutions
+    // keeps working after scaling.
+    auto positions = n == n0 ? m_positionEmbedding
+                             : resizePositionEmbedding(m_positionEmbedding, n0, n, m_config.classToken);
+    x = x + positions.unsqueeze(0);
     if (m_config.preNorm)
         x = m_preNorm(x);
     const int blocks = m_config.featureBlocks();

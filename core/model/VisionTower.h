@@ -26,8 +26,9 @@ class VisionTowerImpl : public torch::nn::Module {
 public:
     explicit VisionTowerImpl(const VisionConfig &config);
 
-    // images [B, channels, R, R] -> features [B, n, n, C]. Blocks after the
-    // feature layer are not run.
+    // images [B, channels, R, R] -> features [B, n, n, C], n = R / patch.
+    // R defaults to the config's; another R uses the position table resized
+    // to its grid (differentiably). Blocks after the feature layer are not run.
     torch::Tensor forward(const torch::Tensor &images);
 
     const VisionConfig &config() const { return m_config; }

@@ -12,6 +12,9 @@ static StageConfig readStage(ConfigReader &r, size_t index)
 {
     StageConfig s;
     s.name = r.getString("name", "stage" + std::to_string(index));
+    s.kind = r.getChoice("kind", s.kind, {"vision", "pretrain", "finetune"});
+    s.data = r.getString("data", s.kind == "vision" ? "cells.json" : s.kind + ".json");
+    s.evaluate = r.getBool("evaluate", s.kind == "finetune");
     s.steps = r.getInt("steps", 0);
     s.epochs = r.getInt("epochs", 0);
     s.batchSize = r.getInt("batch_size", s.batchSize);
@@ -52,6 +55,8 @@ static StageConfig readStage(ConfigReader &r, size_t index)
         r.fail("eval_interval", "must not be negative");
     if (s.checkpointInterval < 0)
         r.fail("checkpoint_interval", "must not be negative");
+    if (s.data.empty())
+        r.fail("data", "name the stage's dataset file");
     if (s.train.empty())
         r.fail("train", "name at least one of vision, connector, lm");
     std::set<std::string> seen;
@@ -66,6 +71,36 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     return s;
 }
 
+static DataConfig readData(ConfigReader &r)
+{
+    DataConfig d;
+    d.dir = r.getString("dir", d.dir);
+    d.generate = r.getBool("generate", d.generate);
+    d.trainImages = r.getInt("train_images", d.trainImages);
+    d.testImages = r.getInt("test_images", d.testImages);
+    d.grid = r.getInt("grid", d.grid);
+    d.cellPixels = r.getInt("cell_pixels", d.cellPixels);
+    d.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
+    d.eval = r.getString("eval", d.eval);
+    d.evalSamples = r.getInt("eval_samples", d.evalSamples);
+    d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
+    d.workers = r.getInt("workers", d.workers);
+    auto positive = [&](const char *key, int value) {
+        if (value < 1)
+            r.fail(key, "must be positive, got " + std::to_string(value));
+    };
+    positive("train_images", d.trainImages);
+    positive("test_images", d.testImages);
+    positive("grid", d.grid);
+    positive("cell_pixels", d.cellPixels);
+    if (d.evalSamples < 0)
+        r.fail("eval_samples", "must not be negative");
+    if (d.workers < 0)
+        r.fail("workers", "must not be negative");
+    r.finish();
+    return d;
+}
+
 RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
 {
     ConfigReader r(json, file, "");
@@ -76,6 +111,10 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
     if (!model)
         r.fail("model", "is required");
     run.model = ModelConfig::fromJson(*model, file, "model");
+    if (const Json *data = r.child("data")) {
+        ConfigReader dr(*data, file, "data");
+        run.data = readData(dr);
+    }
 
     const Json *stages = r.child("stages");
     if (!stages)
@@ -126,10 +165,26 @@ Json RunConfig::toJson() const
     Json j = Json::object();
     j.set("name", name);
     j.set("model", model.toJson());
+    Json d = Json::object();
+    d.set("dir", data.dir);
+    d.set("generate", data.generate);
+    d.set("train_images", data.trainImages);
+    d.set("test_images", data.testImages);
+    d.set("grid", data.grid);
+    d.set("cell_pixels", data.cellPixels);
+    d.set("seed", static_cast<int64_t>(data.seed));
+    d.set("eval", data.eval);
+    d.set("eval_samples", data.evalSamples);
+    d.set("skip_bad_images", data.skipBadImages);
+    d.set("workers", data.workers);
+    j.set("data", d);
     Json stagesJson = Json::array();
     for (const auto &s : stages) {
         Json sj = Json::object();
         sj.set("name", s.name);
+        sj.set("kind", s.kind);
+        sj.set("data", s.data);
+        sj.set("evaluate", s.evaluate);
         sj.set("steps", s.steps);
         sj.set("epochs", s.epochs);
         sj.set("batch_size", s.batchSize);

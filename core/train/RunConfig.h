@@ -3,6 +3,7 @@
 //
 //   name: quickstart
 //   model: {vision: {...}, connector: {...}, lm: {...}}
+//   data: {dir: ..., train_images: 2000, ...}
 //   stages:
 //     - name: pretrain
 //       steps: 300
@@ -22,8 +23,26 @@
 
 namespace cosw {
 
+// Where a run's data comes from. The bundled benchmark is generated into
+// `dir` on first use when `generate` is set.
+struct DataConfig {
+    std::string dir;          // image root and JSON files; default: per-user data directory
+    bool generate = true;     // create FMNIST-Grid in `dir` when it is absent
+    int trainImages = 2000;
+    int testImages = 300;
+    int grid = 8;             // cells per side
+    int cellPixels = 28;
+    uint64_t seed = 0;
+    std::string eval = "eval.json";
+    int evalSamples = 0;      // 0: the whole eval set
+    bool skipBadImages = false;
+    int workers = 2;          // image-decoding threads
+};
+
 struct StageConfig {
     std::string name;
+    std::string kind = "pretrain"; // vision | pretrain | finetune
+    std::string data;         // dataset file in the data directory; default by kind
     int steps = 0;            // optimizer steps; or
     int epochs = 0;           // passes over the stage's data
     int batchSize = 8;
@@ -35,6 +54,7 @@ struct StageConfig {
     double gradClip = 1.0;    // max gradient norm; 0 turns clipping off
     std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm
     ScalingSpec scaling;      // applied at the start of the stage
+    bool evaluate = false;    // evaluate on the eval set (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
     std::string precision = "fp32"; // fp32 | bf16 (autocast, CUDA only)
@@ -46,6 +66,7 @@ struct RunConfig {
     std::string file;
     std::string name;
     ModelConfig model;               // as configured, before any stage's scaling
+    DataConfig data;
     std::vector<StageConfig> stages;
     std::vector<ModelConfig> stageModels; // the model in effect during each stage
 

@@ -1,0 +1,69 @@
+// cos-batch data: generating the bundled benchmark's data.
+
+#include "Commands.h"
+
+#include "data/FmnistGrid.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace cosw::batch {
+
+namespace {
+
+int generate(const std::string &out, const FmnistGridOptions &options)
+{
+    // A \r-rewritten line only makes sense on a terminal; logs get none.
+    const bool terminal = isatty(fileno(stderr));
+    int lastPercent = -1;
+    auto progress = [&](int done, int total) {
+        const int percent = done * 100 / total;
+        if (!terminal || percent == lastPercent)
+            return;
+        lastPercent = percent;
+        std::fprintf(stderr, "\rgenerating FMNIST-Grid: %d/%d images (%d%%)", done, total, percent);
+        if (done == total)
+            std::fputc('\n', stderr);
+    };
+    const FmnistGridSummary s = generateFmnistGrid(out, options, progress);
+
+    std::cout << (s.generated ? "generated FMNIST-Grid in " : "FMNIST-Grid already present (same options) in ")
+              << s.outDir << "\n"
+              << "  images:   " << s.outDir << "/images/{train,test}/ (" << s.trainImages << " train, " << s.testImages
+              << " test)\n"
+              << "  pretrain: " << s.pretrainJson << " (" << s.pretrainSamples << " captions)\n"
+              << "  finetune: " << s.finetuneJson << " (" << s.finetuneSamples << " questions)\n"
+              << "  eval:     " << s.evalJson << " (" << s.evalSamples << " questions)\n"
+              << "  cells:    " << s.cellsJson << "\n"
+              << "  manifest: " << s.manifestJson << " (options, majority-answer baseline)\n";
+    return 0;
+}
+
+} // namespace
+
+void addDataCommand(CLI::App &app, Action &action)
+{
+    CLI::App *data = app.add_subcommand("data", "Generate datasets");
+    data->require_subcommand(1);
+
+    struct Options {
+        std::string out;
+        FmnistGridOptions grid;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = data->add_subcommand(
+        "fmnist-grid", "Generate the FMNIST-Grid benchmark from Fashion-MNIST (Debian package dataset-fashion-mnist; "
+                       "COS_FASHION_MNIST_DIR overrides its directory)");
+    cmd->add_option("--out", o->out, "output directory (new or empty; an identical set there is reused)")->required();
+    cmd->add_option("--train", o->grid.trainImages, "training images (Fashion-MNIST train split)")->capture_default_str();
+    cmd->add_option("--test", o->grid.testImages, "evaluation images (Fashion-MNIST test split)")->capture_default_str();
+    cmd->add_option("--seed", o->grid.seed, "random seed")->capture_default_str();
+    cmd->add_option("--grid", o->grid.grid, "cells per side")->capture_default_str();
+    cmd->add_option("--cell", o->grid.cellPixels, "pixels per cell")->capture_default_str();
+    cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid); }; });
+}
+
+} // namespace cosw::batch

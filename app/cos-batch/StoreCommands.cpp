@@ -1,0 +1,171 @@
+// cos-batch list / show / export: reading the experiment store.
+
+#include "Commands.h"
+
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "store/ExperimentStore.h"
+#include "store/StoreJson.h"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace cosw::batch {
+
+void addDbOption(CLI::App &command, std::string &db)
+{
+    command.add_option("--db", db, "experiment database (default: $COS_DB or the per-user data directory)");
+}
+
+std::string dbPath(const std::string &option)
+{
+    return option.empty() ? ExperimentStore::defaultPath() : option;
+}
+
+namespace {
+
+std::string localTime(double unixSeconds)
+{
+    const std::time_t t = static_cast<std::time_t>(unixSeconds);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+// Writes next to the target and renames, so a reader never sees half a file.
+void writeAtomically(const std::string &path, const std::string &text)
+{
+    const std::string tmp = path + ".partial";
+    writeTextFile(tmp, text);
+    std::filesystem::rename(tmp, path);
+}
+
+} // namespace
+
+void addListCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string db, status, name, connector;
+        std::optional<int> minTokens, maxTokens;
+        bool json = false;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand("list", "Runs in the experiment store");
+    addDbOption(*cmd, o->db);
+    cmd->add_flag("--json", o->json, "print a JSON array");
+    cmd->add_option("--status", o->status, "queued, running, finished, failed or interrupted");
+    cmd->add_option("--name", o->name, "name pattern (* and ? are wildcards)");
+    cmd->add_option("--connector", o->connector, "chain_of_sight, resampler or mlp");
+    cmd->add_option("--min-tokens", o->minTokens, "runs with a stage of at least this many visual tokens");
+    cmd->add_option("--max-tokens", o->maxTokens, "runs with a stage of at most this many visual tokens");
+    cmd->callback([o, &action] {
+        action = [o] {
+            ExperimentStore store(dbPath(o->db));
+            RunFilter filter;
+            if (!o->status.empty())
+                filter.status = runStatusFromName(o->status);
+            filter.namePattern = o->name;
+            filter.connector = o->connector;
+            filter.minTokens = o->minTokens;
+            filter.maxTokens = o->maxTokens;
+            const std::vector<RunRecord> runs = store.runs(filter);
+            if (o->json) {
+                Json out = Json::array();
+                for (const auto &r : runs)
+                    out.push(runJson(r));
+                std::cout << out.dump() << std::endl;
+                return 0;
+            }
+            if (runs.empty()) {
+                std::cout << "no runs in " << store.file() << "\n";
+                return 0;
+            }
+            std::printf("%5s  %-28s %-11s %-15s %-11s %s\n", "id", "name", "status", "connector", "tokens", "created");
+            for (const auto &r : runs) {
+                const std::string tokens = r.minVisualTokens == r.maxVisualTokens
+                                               ? std::to_string(r.minVisualTokens)
+                                               : std::to_string(r.minVisualTokens) + "-" + std::to_string(r.maxVisualTokens);
+                std::printf("%5lld  %-28s %-11s %-15s %-11s %s\n", static_cast<long long>(r.id), r.name.c_str(),
+                            runStatusName(r.status), r.connector.c_str(), tokens.c_str(), localTime(r.createdAt).c_str());
+            }
+            return 0;
+        };
+    });
+}
+
+void addShowCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string db;
+        int64_t id = 0;
+        bool json = false;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand("show", "One run in full: config, stages, evaluation, checkpoints");
+    cmd->add_option("RUN_ID", o->id, "run id")->required();
+    addDbOption(*cmd, o->db);
+    cmd->add_flag("--json", o->json, "print one JSON object");
+    cmd->callback([o, &action] {
+        action = [o] {
+            ExperimentStore store(dbPath(o->db));
+            const RunDetail d = store.run(o->id);
+            if (o->json) {
+                std::cout << runDetailJson(d).dump() << std::endl;
+                return 0;
+            }
+            const RunRecord &r = d.run;
+            std::cout << "run " << r.id << " " << r.name << " [" << runStatusName(r.status) << "]\n"
+                      << "  connector " << r.connector << ", device " << r.device << ", host " << r.host << "\n"
+                      << "  created " << localTime(r.createdAt) << "\n";
+            if (!r.message.empty())
+                std::cout << "  " << r.message << "\n";
+            for (const auto &st : d.stages) {
+                std::printf("  stage %d %-12s %-9s %5d tokens %5d px %7lld steps  %s s  loss %s\n", st.index,
+                            st.name.c_str(), st.kind.c_str(), st.visualTokens, st.resolution,
+                            static_cast<long long>(st.steps),
+                            st.wallSeconds ? std::to_string(*st.wallSeconds).c_str() : "-",
+                            st.finalLoss ? std::to_string(*st.finalLoss).c_str() : "-");
+            }
+            if (d.finalEvaluation) {
+                std::printf("  accuracy %.4f on %lld samples\n", d.finalEvaluation->accuracy,
+                            static_cast<long long>(d.finalEvaluation->n));
+                for (const auto &[type, v] : d.finalEvaluation->perType)
+                    std::printf("    %-16s %.4f (%lld)\n", type.c_str(), v.first, static_cast<long long>(v.second));
+            }
+            for (const auto &c : d.checkpoints)
+                std::cout << "  checkpoint " << c.path << "\n";
+            return 0;
+        };
+    });
+}
+
+void addExportCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string db, format, out;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand("export", "The comparison table: tokens, pre-training and fine-tuning time, accuracy");
+    addDbOption(*cmd, o->db);
+    cmd->add_option("--format", o->format, "csv or json")->required()->check(CLI::IsMember({"csv", "json"}));
+    cmd->add_option("--out", o->out, "output file (default: standard output)");
+    cmd->callback([o, &action] {
+        action = [o] {
+            ExperimentStore store(dbPath(o->db));
+            const std::vector<ComparisonRow> rows = store.comparison();
+            const std::string text = o->format == "csv" ? comparisonCsv(rows) : comparisonJson(rows).dump(2) + "\n";
+            if (o->out.empty())
+                std::cout << text;
+            else
+                writeAtomically(o->out, text);
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

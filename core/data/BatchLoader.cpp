@@ -1,0 +1,205 @@
+#include "BatchLoader.h"
+
+#include "DeterministicRandom.h"
+#include "ImagePipeline.h"
+
+#include "model/Errors.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace cosw {
+
+namespace {
+
+std::shared_ptr<const std::vector<size_t>> epochOrder(size_t size, uint64_t seed, int64_t epoch)
+{
+    auto order = std::make_shared<std::vector<size_t>>(size);
+    std::iota(order->begin(), order->end(), size_t(0));
+    std::mt19937_64 rng(mixSeed(seed, uint64_t(epoch)));
+    deterministicShuffle(*order, rng);
+    return order;
+}
+
+} // namespace
+
+BatchLoader::BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution,
+                         int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages)
+    : m_dataset(dataset),
+      m_encode(tokenizer.encoder()),
+      m_resolution(resolution),
+      m_channels(channels),
+      m_batchSize(batchSize),
+      m_size(int64_t(dataset.size())),
+      m_seed(seed),
+      m_skipBadImages(skipBadImages),
+      m_workers(workers),
+      m_depth(size_t(std::max(2, workers)))
+{
+    if (resolution <= 0)
+        throw InputError("batch loader: resolution must be positive, got " + std::to_string(resolution));
+    if (channels != 1 && channels != 3)
+        throw InputError("batch loader: images have 1 or 3 channels, not " + std::to_string(channels));
+    if (batchSize <= 0)
+        throw InputError("batch loader: batch size must be positive, got " + std::to_string(batchSize));
+    if (workers < 0)
+        throw InputError("batch loader: workers must be 0 or more, got " + std::to_string(workers));
+    if (m_size < m_batchSize)
+        throw InputError(dataset.source() + ": " + std::to_string(m_size) + " samples, fewer than one batch of "
+                         + std::to_string(batchSize));
+    m_order = epochOrder(dataset.size(), m_seed, 0);
+}
+
+BatchLoader::~BatchLoader()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_workAvailable.notify_all();
+    for (std::thread &t : m_threads)
+        t.join();
+}
+
+BatchLoader::Position BatchLoader::normalized(Position p) const
+{
+    if (p.offset + m_batchSize > m_size)
+        return {p.epoch + 1, 0};
+    return p;
+}
+
+BatchLoader::Position BatchLoader::after(Position p) const
+{
+    return normalized({p.epoch, p.offset + m_batchSize});
+}
+
+BatchLoader::Job BatchLoader::claim()
+{
+    Job job{m_nextToClaim++, m_claimPosition, m_order};
+    m_claimPosition = after(m_claimPosition);
+    if (m_claimPosition.epoch != job.position.epoch)
+        m_order = epochOrder(size_t(m_size), m_seed, m_claimPosition.epoch);
+    return job;
+}
+
+torch::Tensor BatchLoader::loadReplacingBadImages(size_t &index, int &skipped) const
+{
+    if (!m_skipBadImages)
+        return loadImage(m_dataset.imagePath(index), m_resolution, m_channels);
+    // The replacement depends on the files alone, never on which thread or
+    // when, so every worker count yields the same batch.
+    for (size_t tries = 0; tries < m_dataset.size(); ++tries) {
+        const size_t candidate = (index + tries) % m_dataset.size();
+        try {
+            torch::Tensor image = loadImage(m_dataset.imagePath(candidate), m_resolution, m_channels);
+            skipped += tries > 0 ? 1 : 0;
+            index = candidate;
+            return image;
+        } catch (const InputError &) {
+        }
+    }
+    throw InputError(m_dataset.source() + ": no sample has a readable image");
+}
+
+TrainingBatch BatchLoader::assemble(const Job &job) const
+{
+    TrainingBatch batch;
+    std::vector<torch::Tensor> images;
+    std::vector<ConversationTokens> sequences;
+    size_t longest = 0;
+    for (int64_t row = 0; row < m_batchSize; ++row) {
+        size_t index = (*job.order)[size_t(job.position.offset + row)];
+        images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
+        const ConversationSample &s = m_dataset.sample(index);
+        sequences.push_back(conversationTokens(m_encode, s.prompt, s.answer, WordTokenizer::kEosId));
+        longest = std::max(longest, sequences.back().ids.size());
+        batch.indices.push_back(index);
+    }
+    batch.images = torch::stack(images); // [B, ch, R, R]
+
+    const auto rows = sequences.size();
+    std::vector<int64_t> ids(rows * longest, WordTokenizer::kPadId);
+    std::vector<int64_t> labels(rows * longest, kIgnoreLabel);
+    for (size_t r = 0; r < rows; ++r) {
+        std::copy(sequences[r].ids.begin(), sequences[r].ids.end(), ids.begin() + ptrdiff_t(r * longest));
+        std::copy(sequences[r].labels.begin(), sequences[r].labels.end(), labels.begin() + ptrdiff_t(r * longest));
+    }
+    const std::vector<int64_t> shape = {int64_t(rows), int64_t(longest)};
+    batch.ids = torch::tensor(ids, torch::kLong).reshape(shape);       // [B, T]
+    batch.labels = torch::tensor(labels, torch::kLong).reshape(shape); // [B, T]
+    return batch;
+}
+
+void BatchLoader::work()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        m_workAvailable.wait(lock, [this] { return m_stop || m_nextToClaim < m_nextToReturn + m_depth; });
+        if (m_stop)
+            return;
+        const Job job = claim();
+        const uint64_t generation = m_generation;
+        lock.unlock();
+        Prepared prepared;
+        try {
+            prepared.batch = assemble(job);
+        } catch (...) {
+            prepared.error = std::current_exception();
+        }
+        lock.lock();
+        if (generation == m_generation) {
+            m_prepared.emplace(job.sequence, std::move(prepared));
+            m_batchReady.notify_all();
+        }
+    }
+}
+
+TrainingBatch BatchLoader::next()
+{
+    if (m_workers == 0) {
+        const Job job = claim();
+        m_position = m_claimPosition;
+        return assemble(job);
+    }
+    // Started on first use, so that a seek() right after construction (a
+    // resumed run) does not waste the first batches.
+    if (m_threads.empty())
+        for (int i = 0; i < m_workers; ++i)
+            m_threads.emplace_back([this] { work(); });
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_batchReady.wait(lock, [this] { return m_prepared.count(m_nextToReturn) > 0; });
+    auto node = m_prepared.extract(m_nextToReturn);
+    ++m_nextToReturn;
+    m_position = after(m_position);
+    lock.unlock();
+    m_workAvailable.notify_all();
+    if (node.mapped().error)
+        std::rethrow_exception(node.mapped().error);
+    return std::move(node.mapped().batch);
+}
+
+BatchLoader::Position BatchLoader::position() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_position;
+}
+
+void BatchLoader::seek(Position position)
+{
+    if (position.epoch < 0 || position.offset < 0 || position.offset > m_size)
+        throw InputError("data position (epoch " + std::to_string(position.epoch) + ", offset "
+                         + std::to_string(position.offset) + ") lies outside the " + std::to_string(m_size)
+                         + " samples of " + m_dataset.source());
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_generation;
+        m_prepared.clear();
+        m_position = normalized(position);
+        m_claimPosition = m_position;
+        m_order = epochOrder(size_t(m_size), m_seed, m_position.epoch);
+        m_nextToClaim = m_nextToReturn;
+    }
+    m_workAvailable.notify_all();
+}
+
+} // namespace cosw

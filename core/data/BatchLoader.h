@@ -1,0 +1,113 @@
+#pragma once
+// Training batches from a conversation dataset: images decoded on background
+// threads, sequences in the conversation template, a shuffled order per
+// epoch that depends only on (seed, epoch), and a position to resume from.
+
+#include "ConversationDataset.h"
+#include "WordTokenizer.h"
+
+#include <torch/torch.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace cosw {
+
+struct TrainingBatch {
+    torch::Tensor images;         // [B, ch, R, R] float, normalised as loadImage() does
+    torch::Tensor ids;            // [B, T] long, one kImageTokenId per row, right-padded with <pad>
+    torch::Tensor labels;         // [B, T] long, kIgnoreLabel on the prompt and the padding
+    std::vector<size_t> indices;  // dataset index of each row (after any replacement)
+    int skipped = 0;              // rows whose sample was replaced for an unreadable image
+};
+
+class BatchLoader {
+public:
+    // Where the next batch starts: `offset` samples into epoch `epoch`'s order.
+    struct Position {
+        int64_t epoch = 0;
+        int64_t offset = 0;
+    };
+
+    // `dataset` must outlive the loader. `workers` threads decode upcoming
+    // batches ahead of next() (0: next() decodes them itself); the batches
+    // are the same for every worker count. With `skipBadImages` a sample
+    // whose image is missing or corrupt is replaced by the next sample (in
+    // dataset order) whose image loads; otherwise next() throws the
+    // InputError naming the file. Bad arguments, or a dataset smaller than
+    // one batch, throw InputError. next(), position() and seek() are meant
+    // for one thread (the training loop).
+    BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution, int channels,
+                int batchSize, uint64_t seed, int workers, bool skipBadImages);
+    ~BatchLoader();
+    BatchLoader(const BatchLoader &) = delete;
+    BatchLoader &operator=(const BatchLoader &) = delete;
+
+    // The batch at position(), then advances past it; after an epoch's last
+    // full batch (a partial one is dropped) the next epoch starts. A batch
+    // whose preparation throws is consumed all the same.
+    TrainingBatch next();
+    // The position of the batch next() returns; always inside an epoch's
+    // full batches (an epoch's end reads as {epoch + 1, 0}).
+    Position position() const;
+    // Continues from `position` as saved by position(); InputError when the
+    // offset lies outside [0, dataset size].
+    void seek(Position position);
+
+    int64_t batchesPerEpoch() const { return m_size / m_batchSize; }
+
+private:
+    using Order = std::shared_ptr<const std::vector<size_t>>;
+    struct Job {
+        uint64_t sequence = 0;
+        Position position;
+        Order order;
+    };
+    struct Prepared {
+        TrainingBatch batch;
+        std::exception_ptr error;
+    };
+
+    Position normalized(Position p) const;
+    Position after(Position p) const; // the position following a batch at p
+    // Claims the batch at m_claimPosition and advances it. Callers hold
+    // m_mutex, or are next() with no workers.
+    Job claim();
+    TrainingBatch assemble(const Job &job) const;
+    torch::Tensor loadReplacingBadImages(size_t &index, int &skipped) const;
+    void work();
+
+    const ConversationDataset &m_dataset;
+    TextEncoder m_encode;
+    int m_resolution;
+    int m_channels;
+    int64_t m_batchSize;
+    int64_t m_size;
+    uint64_t m_seed;
+    bool m_skipBadImages;
+    int m_workers;
+    size_t m_depth; // batches claimed but not yet returned, at most
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_workAvailable;
+    std::condition_variable m_batchReady;
+    bool m_stop = false;
+    // Bumped by seek(); batches of an older generation still being
+    // prepared are dropped when they finish.
+    uint64_t m_generation = 0;
+    uint64_t m_nextToClaim = 0;
+    uint64_t m_nextToReturn = 0;
+    Position m_claimPosition;
+    Position m_position;
+    Order m_order; // of m_claimPosition.epoch
+    std::map<uint64_t, Prepared> m_prepared;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace cosw

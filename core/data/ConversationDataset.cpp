@@ -1,0 +1,163 @@
+#include "ConversationDataset.h"
+
+#include "model/Errors.h"
+#include "model/Json.h"
+
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+namespace cosw {
+
+namespace {
+
+const std::string kImageMarker = "<image>";
+
+bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+std::string trimmed(const std::string &s)
+{
+    size_t begin = 0, end = s.size();
+    while (begin < end && isSpace(s[begin]))
+        ++begin;
+    while (end > begin && isSpace(s[end - 1]))
+        --end;
+    return s.substr(begin, end - begin);
+}
+
+class SampleReader {
+public:
+    SampleReader(const std::string &file, size_t index, const Json &entry) : m_file(file), m_index(index), m_entry(entry) {}
+
+    [[noreturn]] void fail(const std::string &reason) const
+    {
+        std::string where = m_file + ": sample " + std::to_string(m_index);
+        if (!m_id.empty())
+            where += " (id " + m_id + ")";
+        throw InputError(where + ": " + reason);
+    }
+
+    ConversationSample read(const std::filesystem::path &imageRoot)
+    {
+        if (!m_entry.isObject())
+            fail(std::string("expected an object, found ") + Json::typeName(m_entry.type()));
+        // The id first, so later errors can name it.
+        ConversationSample s;
+        s.id = stringField(m_entry, "id", "");
+        m_id = s.id;
+        const std::string image = stringField(m_entry, "image", "");
+        if (image.empty())
+            fail("image: empty path");
+        s.image = (imageRoot / image).lexically_normal().string();
+        if (const Json *type = m_entry.find("type")) {
+            if (!type->isString())
+                fail(std::string("type: expected a string, found ") + Json::typeName(type->type()));
+            s.type = type->asString();
+        }
+
+        const Json *turns = m_entry.find("conversations");
+        if (!turns)
+            fail("missing field 'conversations'");
+        if (!turns->isArray() || turns->size() != 2)
+            fail("conversations: expected a list of two turns (human, then gpt)");
+        const std::string human = turn(turns->asArray()[0], 0, "human");
+        s.answer = trimmed(turn(turns->asArray()[1], 1, "gpt"));
+        s.prompt = promptOf(human);
+        return s;
+    }
+
+private:
+    std::string stringField(const Json &object, const std::string &key, const std::string &prefix) const
+    {
+        const Json *v = object.find(key);
+        if (!v)
+            fail("missing field '" + prefix + key + "'");
+        if (!v->isString())
+            fail(prefix + key + ": expected a string, found " + Json::typeName(v->type()));
+        return v->asString();
+    }
+
+    std::string turn(const Json &t, int index, const std::string &speaker) const
+    {
+        const std::string prefix = "conversations[" + std::to_string(index) + "].";
+        if (!t.isObject())
+            fail(prefix.substr(0, prefix.size() - 1) + ": expected an object");
+        const std::string from = stringField(t, "from", prefix);
+        if (from != speaker)
+            fail(prefix + "from: expected '" + speaker + "', found '" + from + "' (turns must be human, then gpt)");
+        return stringField(t, "value", prefix);
+    }
+
+    // Removes the marker and the newline that separates it from the text
+    // (after it, as LLaVA writes it, or before it when the marker ends the turn).
+    std::string promptOf(const std::string &human) const
+    {
+        const size_t at = human.find(kImageMarker);
+        if (at == std::string::npos)
+            fail("conversations[0].value: no " + kImageMarker + " marker");
+        if (human.find(kImageMarker, at + 1) != std::string::npos)
+            fail("conversations[0].value: more than one " + kImageMarker + " marker");
+        size_t begin = at, end = at + kImageMarker.size();
+        if (end < human.size() && human[end] == '\n')
+            ++end;
+        else if (begin > 0 && human[begin - 1] == '\n')
+            --begin;
+        return trimmed(human.substr(0, begin) + human.substr(end));
+    }
+
+    const std::string &m_file;
+    size_t m_index;
+    const Json &m_entry;
+    std::string m_id;
+};
+
+} // namespace
+
+ConversationDataset ConversationDataset::load(const std::string &jsonPath, const std::string &imageRoot)
+{
+    const Json json = Json::parseFile(jsonPath);
+    if (!json.isArray())
+        throw InputError(jsonPath + ": expected a JSON list of samples, found " + Json::typeName(json.type()));
+    if (json.size() == 0)
+        throw InputError(jsonPath + ": the list holds no samples");
+    const std::filesystem::path root =
+        imageRoot.empty() ? std::filesystem::path(jsonPath).parent_path() : std::filesystem::path(imageRoot);
+
+    ConversationDataset dataset;
+    dataset.m_source = jsonPath;
+    dataset.m_samples.reserve(json.size());
+    for (size_t i = 0; i < json.size(); ++i)
+        dataset.m_samples.push_back(SampleReader(jsonPath, i, json.asArray()[i]).read(root));
+    return dataset;
+}
+
+std::vector<std::string> ConversationDataset::types() const
+{
+    std::set<std::string> types;
+    for (const ConversationSample &s : m_samples)
+        if (!s.type.empty())
+            types.insert(s.type);
+    return {types.begin(), types.end()};
+}
+
+std::string normalizeAnswer(const std::string &answer)
+{
+    std::string out;
+    for (char c : answer) {
+        if (isSpace(c)) {
+            if (!out.empty() && out.back() != ' ')
+                out += ' ';
+        } else {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    auto trimmable = [](char c) { return c == ' ' || std::ispunct(static_cast<unsigned char>(c)); };
+    size_t begin = 0, end = out.size();
+    while (begin < end && trimmable(out[begin]))
+        ++begin;
+    while (end > begin && trimmable(out[end - 1]))
+        --end;
+    return out.substr(begin, end - begin);
+}
+
+} // namespace cosw

@@ -1,0 +1,556 @@
+#include "FmnistGrid.h"
+
+#include "DeterministicRandom.h"
+#include "IdxReader.h"
+
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "model/Json.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iterator>
+#include <map>
+#include <optional>
+
+namespace cosw {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bumped whenever the same options would produce different files, so an old
+// set is not mistaken for a current one.
+constexpr int kGeneratorVersion = 1;
+constexpr int kClasses = 10;
+constexpr int kItemPixels = 28;
+
+const char *const kPlurals[kClasses] = {"tshirts", "trousers", "pullovers", "dresses", "coats",
+                                        "sandals", "shirts",   "sneakers",  "bags",    "boots"};
+
+const char *const kQuestionTypes[] = {"position", "count", "existence", "relation"};
+
+struct Grid {
+    int side = 0;
+    std::vector<int> cells;   // [side * side], -1 empty, else class
+    std::vector<int> sources; // [side * side], -1 empty, else item index in its split
+
+    int at(int row, int col) const { return cells[size_t(row * side + col)]; }
+    int countOf(int cls) const { return int(std::count(cells.begin(), cells.end(), cls)); }
+};
+
+struct Question {
+    std::string type;
+    std::string prompt;
+    std::string answer;
+};
+
+struct SplitPlan {
+    const char *name;   // "train" or "test": image folder and id prefix
+    const char *source; // Fashion-MNIST split the items come from
+    int images;
+    uint64_t stream;    // keeps the splits' random streams apart
+};
+
+std::string itemName(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
+
+template <typename T>
+const T &pick(const std::vector<T> &v, std::mt19937_64 &rng)
+{
+    return v[static_cast<size_t>(uniformBelow(rng, v.size()))];
+}
+
+// Items of each class in a split, to draw an item of a chosen class.
+using ItemsByClass = std::vector<std::vector<int>>;
+
+ItemsByClass itemsByClass(const FashionMnistSplit &split)
+{
+    ItemsByClass byClass(kClasses);
+    for (size_t i = 0; i < split.labels.size(); ++i)
+        byClass[split.labels[i]].push_back(int(i));
+    return byClass;
+}
+
+// Each image shows three to nine of the ten classes: with all ten on most
+// images "is there a X?" would nearly always be "yes". If no class then
+// occurs exactly once, one item becomes a class of its own, so relation
+// questions ("what is left of the X?") have an unambiguous X.
+Grid layOut(const ItemsByClass &items, const FmnistGridOptions &o, std::mt19937_64 &rng)
+{
+    std::vector<int> classes;
+    for (int cls = 0; cls < kClasses; ++cls)
+        if (!items[size_t(cls)].empty())
+            classes.push_back(cls);
+    deterministicShuffle(classes, rng);
+    const size_t shown = std::min(classes.size(), size_t(3 + uniformBelow(rng, 7)));
+
+    Grid g;
+    g.side = o.grid;
+    g.cells.assign(size_t(o.grid * o.grid), -1);
+    g.sources.assign(g.cells.size(), -1);
+    auto place = [&](size_t cell, int cls) {
+        g.cells[cell] = cls;
+        g.sources[cell] = pick(items[size_t(cls)], rng);
+    };
+    std::vector<size_t> filled;
+    for (size_t c = 0; c < g.cells.size(); ++c) {
+        if (uniformUnit(rng) >= o.fill)
+            continue;
+        place(c, classes[size_t(uniformBelow(rng, shown))]);
+        filled.push_back(c);
+    }
+    bool hasSingleton = false;
+    for (int cls = 0; cls < kClasses; ++cls)
+        hasSingleton = hasSingleton || g.countOf(cls) == 1;
+    // Every shown class occurs twice or more here, so the replaced item's class stays present.
+    if (!hasSingleton && !filled.empty() && shown < classes.size())
+        place(pick(filled, rng), classes[shown]);
+    return g;
+}
+
+cv::Mat render(const Grid &g, const FashionMnistSplit &split, int cellPixels)
+{
+    cv::Mat image = cv::Mat::zeros(g.side * cellPixels, g.side * cellPixels, CV_8UC1);
+    const size_t itemBytes = size_t(kItemPixels * kItemPixels);
+    for (int r = 0; r < g.side; ++r) {
+        for (int c = 0; c < g.side; ++c) {
+            const int source = g.sources[size_t(r * g.side + c)];
+            if (source < 0)
+                continue;
+            // cv::Mat over const data: the constructor takes void*, nothing writes through it.
+            cv::Mat item(kItemPixels, kItemPixels, CV_8UC1,
+                         const_cast<uint8_t *>(split.images.pixels.data() + size_t(source) * itemBytes));
+            cv::Mat cell = image(cv::Rect(c * cellPixels, r * cellPixels, cellPixels, cellPixels));
+            if (cellPixels == kItemPixels)
+                item.copyTo(cell);
+            else
+                cv::resize(item, cell, cell.size(), 0, 0, cellPixels < kItemPixels ? cv::INTER_AREA : cv::INTER_LINEAR);
+        }
+    }
+    return image;
+}
+
+std::string caption(const Grid &g)
+{
+    std::string out;
+    for (int r = 0; r < g.side; ++r) {
+        std::string row;
+        for (int c = 0; c < g.side; ++c)
+            if (g.at(r, c) >= 0)
+                row += " " + itemName(g.at(r, c));
+        if (!row.empty())
+            out += (out.empty() ? "row " : " row ") + std::to_string(r + 1) + ":" + row + ".";
+    }
+    return out.empty() ? "nothing." : out;
+}
+
+Question askPosition(const Grid &g, std::mt19937_64 &rng)
+{
+    std::vector<int> filled, empty;
+    for (int i = 0; i < int(g.cells.size()); ++i)
+        (g.cells[size_t(i)] >= 0 ? filled : empty).push_back(i);
+    // Three in four questions ask about an item, so "nothing" is not the easy answer.
+    const bool askItem = !filled.empty() && (empty.empty() || uniformUnit(rng) < 0.75);
+    const int cell = pick(askItem ? filled : empty, rng);
+    return {"position",
+            "what is at row " + std::to_string(cell / g.side + 1) + " column " + std::to_string(cell % g.side + 1) + "?",
+            itemName(g.cells[size_t(cell)])};
+}
+
+// Classes on the image and not on it, in class order.
+std::pair<std::vector<int>, std::vector<int>> presentAndAbsent(const Grid &g)
+{
+    std::vector<int> present, absent;
+    for (int cls = 0; cls < kClasses; ++cls)
+        (g.countOf(cls) > 0 ? present : absent).push_back(cls);
+    return {present, absent};
+}
+
+// Three in four questions ask about a class on the image, so "0" is not the
+// easy answer.
+Question askCount(const Grid &g, std::mt19937_64 &rng)
+{
+    const auto [present, absent] = presentAndAbsent(g);
+    const bool askPresent = !present.empty() && (absent.empty() || uniformUnit(rng) < 0.75);
+    const int cls = pick(askPresent ? present : absent, rng);
+    return {"count", std::string("how many ") + kPlurals[cls] + " are there?", std::to_string(g.countOf(cls))};
+}
+
+Question askExistence(const Grid &g, std::mt19937_64 &rng)
+{
+    const auto [present, absent] = presentAndAbsent(g);
+    const bool askPresent = !present.empty() && (absent.empty() || uniformUnit(rng) < 0.5);
+    const int cls = pick(askPresent ? present : absent, rng);
+    return {"existence", "is there a " + itemName(cls) + "?", askPresent ? "yes" : "no"};
+}
+
+// "what is left of the X?" about an X that occurs exactly once, so the
+// question has one answer. Without such an item (or on a 1x1 grid) the image
+// gets a position question instead.
+Question askRelation(const Grid &g, std::mt19937_64 &rng)
+{
+    struct Direction {
+        const char *phrase;
+        int dr, dc;
+    };
+    static const Direction kDirections[] = {{"left of", 0, -1}, {"right of", 0, 1}, {"above", -1, 0}, {"below", 1, 0}};
+
+    std::vector<int> unique;
+    for (int cls = 0; cls < kClasses; ++cls)
+        if (g.countOf(cls) == 1)
+            unique.push_back(cls);
+    if (unique.empty() || g.side < 2)
+        return askPosition(g, rng);
+    const int cls = pick(unique, rng);
+    const int cell = int(std::find(g.cells.begin(), g.cells.end(), cls) - g.cells.begin());
+    const int row = cell / g.side, col = cell % g.side;
+
+    std::vector<const Direction *> inside, occupied;
+    for (const Direction &d : kDirections) {
+        const int r = row + d.dr, c = col + d.dc;
+        if (r < 0 || c < 0 || r >= g.side || c >= g.side)
+            continue;
+        inside.push_back(&d);
+        if (g.at(r, c) >= 0)
+            occupied.push_back(&d);
+    }
+    // Most questions point at a neighbouring item, so "nothing" (the
+    // neighbour of a random cell is mostly empty) does not dominate.
+    const bool towardsItem = !occupied.empty() && uniformUnit(rng) < 0.7;
+    const Direction &d = *pick(towardsItem ? occupied : inside, rng);
+    return {"relation", std::string("what is ") + d.phrase + " the " + itemName(cls) + "?",
+            itemName(g.at(row + d.dr, col + d.dc))};
+}
+
+Question ask(const std::string &type, const Grid &g, std::mt19937_64 &rng)
+{
+    if (type == "position")
+        return askPosition(g, rng);
+    if (type == "count")
+        return askCount(g, rng);
+    if (type == "existence")
+        return askExistence(g, rng);
+    return askRelation(g, rng);
+}
+
+Json conversation(const std::string &id, const std::string &image, const std::string &prompt,
+                  const std::string &answer, const std::string &type)
+{
+    Json human = Json::object();
+    human.set("from", "human");
+    human.set("value", "<image>\n" + prompt);
+    Json gpt = Json::object();
+    gpt.set("from", "gpt");
+    gpt.set("value", answer);
+    Json entry = Json::object();
+    entry.set("id", id);
+    entry.set("image", image);
+    entry.set("conversations", Json(Json::Array{human, gpt}));
+    if (!type.empty())
+        entry.set("type", type);
+    return entry;
+}
+
+// A JSON list with one entry per line: compact, yet diffs and greps well.
+void writeJsonList(const fs::path &path, const std::vector<Json> &entries)
+{
+    std::string text = "[\n";
+    for (size_t i = 0; i < entries.size(); ++i)
+        text += entries[i].dump() + (i + 1 < entries.size() ? ",\n" : "\n");
+    text += "]\n";
+    writeTextFile(path.string(), text);
+}
+
+Json intList(const std::vector<int> &v)
+{
+    Json out = Json::array();
+    for (int x : v)
+        out.push(x);
+    return out;
+}
+
+void checkRange(const char *name, double value, double min, double max)
+{
+    if (!(value >= min && value <= max)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "fmnist-grid: %s must be in [%g, %g], got %g", name, min, max, value);
+        throw InputError(buf);
+    }
+}
+
+void validate(const FmnistGridOptions &o)
+{
+    checkRange("train images", o.trainImages, 1, 999999); // six-digit file names
+    checkRange("test images", o.testImages, 1, 999999);
+    checkRange("grid", o.grid, 1, 32);
+    checkRange("cell pixels", o.cellPixels, 4, 256);
+    checkRange("questions per image", o.questionsPerImage, 1, 64);
+    if (!(o.fill > 0.0 && o.fill <= 1.0))
+        throw InputError("fmnist-grid: fill must be in (0, 1], got " + std::to_string(o.fill));
+}
+
+Json optionsJson(const FmnistGridOptions &o)
+{
+    Json j = Json::object();
+    j.set("train_images", o.trainImages);
+    j.set("test_images", o.testImages);
+    j.set("seed", o.seed);
+    j.set("grid", o.grid);
+    j.set("cell_pixels", o.cellPixels);
+    j.set("fill", o.fill);
+    j.set("questions_per_image", o.questionsPerImage);
+    j.set("generator_version", kGeneratorVersion);
+    return j;
+}
+
+// The answer a model that ignores the image would give: the most frequent
+// one (ties: the alphabetically first) and how often it is right.
+Json majorityBaseline(const std::vector<Question> &questions)
+{
+    auto majority = [](const std::map<std::string, int> &counts, int n) {
+        auto best = counts.begin();
+        for (auto it = counts.begin(); it != counts.end(); ++it)
+            if (it->second > best->second)
+                best = it;
+        Json j = Json::object();
+        j.set("answer", best->first);
+        j.set("accuracy", double(best->second) / n);
+        j.set("questions", n);
+        return std::make_pair(j, best->second);
+    };
+    std::map<std::string, int> overall;
+    std::map<std::string, std::map<std::string, int>> perType;
+    for (const Question &q : questions) {
+        ++overall[q.answer];
+        ++perType[q.type][q.answer];
+    }
+    Json types = Json::object();
+    int typeAwareHits = 0;
+    for (const auto &kv : perType) {
+        int n = 0;
+        for (const auto &c : kv.second)
+            n += c.second;
+        auto [j, hits] = majority(kv.second, n);
+        types.set(kv.first, j);
+        typeAwareHits += hits;
+    }
+    Json out = Json::object();
+    out.set("overall", majority(overall, int(questions.size())).first);
+    out.set("per_type", types);
+    // Answering each type's majority: the bar a model must clear to use the image.
+    out.set("type_aware_accuracy", double(typeAwareHits) / double(questions.size()));
+    return out;
+}
+
+FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
+{
+    const Json *counts = manifest.find("counts");
+    auto count = [&](const char *key) {
+        const Json *v = counts && counts->isObject() ? counts->find(key) : nullptr;
+        if (!v || !v->isInteger())
+            throw InputError((dir / "manifest.json").string() + ": counts." + key + ": missing or not an integer");
+        return static_cast<int>(v->asInt());
+    };
+    FmnistGridSummary s;
+    s.outDir = dir.string();
+    s.pretrainJson = (dir / "pretrain.json").string();
+    s.finetuneJson = (dir / "finetune.json").string();
+    s.evalJson = (dir / "eval.json").string();
+    s.cellsJson = (dir / "cells.json").string();
+    s.manifestJson = (dir / "manifest.json").string();
+    s.trainImages = count("train_images");
+    s.testImages = count("test_images");
+    s.pretrainSamples = count("pretrain");
+    s.finetuneSamples = count("finetune");
+    s.evalSamples = count("eval");
+    return s;
+}
+
+// The summary of the set already in `dir` when its manifest has `options`;
+// nothing when `dir` is empty. Anything else there is refused.
+std::optional<FmnistGridSummary> existingSet(const fs::path &dir, const Json &options)
+{
+    if (!fs::is_directory(dir))
+        throw InputError(dir.string() + ": exists and is not a directory");
+    if (fs::is_empty(dir))
+        return std::nullopt;
+    const fs::path manifestPath = dir / "manifest.json";
+    if (!fs::is_regular_file(manifestPath))
+        throw InputError(dir.string() + ": exists, is not empty and holds no FMNIST-Grid set; choose a new or empty directory");
+    const Json manifest = Json::parseFile(manifestPath.string());
+    const Json *theirs = manifest.isObject() ? manifest.find("options") : nullptr;
+    if (!theirs)
+        throw InputError(manifestPath.string() + ": not an FMNIST-Grid manifest; choose a new or empty directory");
+    if (*theirs != options) {
+        std::string differences;
+        for (const auto &kv : options.asObject()) {
+            const Json *other = theirs->find(kv.first);
+            if (!other || *other != kv.second)
+                differences += (differences.empty() ? "" : ", ") + kv.first + " " + (other ? other->dump() : "missing")
+                               + " there, " + kv.second.dump() + " asked";
+        }
+        throw InputError(dir.string() + ": holds an FMNIST-Grid set generated with other options (" + differences
+                         + "); choose another directory");
+    }
+    return summaryOf(dir, manifest);
+}
+
+class Generator {
+public:
+    Generator(const FmnistGridOptions &o, const fs::path &dir, const std::function<void(int, int)> &progress)
+        : m_o(o), m_dir(dir), m_progress(progress), m_total(o.trainImages + o.testImages)
+    {
+    }
+
+    Json run()
+    {
+        const SplitPlan train{"train", "train", m_o.trainImages, 1};
+        const SplitPlan test{"test", "t10k", m_o.testImages, 2};
+        generateSplit(train, &m_pretrain, m_finetune);
+        std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
+
+        writeJsonList(m_dir / "pretrain.json", m_pretrain);
+        writeJsonList(m_dir / "finetune.json", m_finetune);
+        writeJsonList(m_dir / "eval.json", m_eval);
+        writeJsonList(m_dir / "cells.json", m_cells);
+
+        Json counts = Json::object();
+        counts.set("train_images", m_o.trainImages);
+        counts.set("test_images", m_o.testImages);
+        counts.set("pretrain", int(m_pretrain.size()));
+        counts.set("finetune", int(m_finetune.size()));
+        counts.set("eval", int(m_eval.size()));
+        Json classes = Json::array();
+        for (const std::string &name : fmnistClassNames())
+            classes.push(name);
+
+        Json manifest = Json::object();
+        manifest.set("format", "fmnist-grid");
+        manifest.set("options", optionsJson(m_o));
+        manifest.set("seed", m_o.seed);
+        manifest.set("image_size", m_o.grid * m_o.cellPixels);
+        manifest.set("classes", classes);
+        manifest.set("counts", counts);
+        manifest.set("eval_majority_baseline", majorityBaseline(evaluation));
+        writeTextFile((m_dir / "manifest.json").string(), manifest.dump(2) + "\n");
+        return manifest;
+    }
+
+private:
+    // Every image draws from its own generator seeded by (seed, split, index),
+    // so an image does not change when the other split or the count changes.
+    std::vector<Question> generateSplit(const SplitPlan &plan, std::vector<Json> *captions, std::vector<Json> &qa)
+    {
+        const FashionMnistSplit items = readFashionMnist(plan.source);
+        if (items.images.rows != kItemPixels || items.images.cols != kItemPixels)
+            throw InputError(std::string("Fashion-MNIST ") + plan.source + " images are " + std::to_string(items.images.rows)
+                             + "x" + std::to_string(items.images.cols) + ", expected 28x28");
+        if (items.images.count == 0)
+            throw InputError(std::string("Fashion-MNIST ") + plan.source + " split holds no images");
+        fs::create_directories(m_dir / "images" / plan.name);
+        const ItemsByClass byClass = itemsByClass(items);
+
+        std::vector<Question> questions;
+        for (int i = 0; i < plan.images; ++i) {
+            std::mt19937_64 rng(mixSeed(mixSeed(m_o.seed, plan.stream), uint64_t(i)));
+            const Grid g = layOut(byClass, m_o, rng);
+            char number[16];
+            std::snprintf(number, sizeof number, "%06d", i);
+            const std::string image = std::string("images/") + plan.name + "/" + number + ".png";
+            const std::string id = std::string(plan.name) + "-" + number;
+            if (!cv::imwrite((m_dir / image).string(), render(g, items, m_o.cellPixels)))
+                throw std::runtime_error((m_dir / image).string() + ": cannot write image");
+
+            Json cells = Json::object();
+            cells.set("image", image);
+            cells.set("split", plan.name);
+            cells.set("cells", intList(g.cells));
+            cells.set("sources", intList(g.sources));
+            m_cells.push_back(cells);
+
+            if (captions)
+                captions->push_back(conversation(id, image, "describe the image.", caption(g), ""));
+            // Types rotate across images and questions, so each type gets a
+            // quarter of the questions whatever questionsPerImage is.
+            for (int q = 0; q < m_o.questionsPerImage; ++q) {
+                const char *type = kQuestionTypes[(i * m_o.questionsPerImage + q) % std::size(kQuestionTypes)];
+                Question question = ask(type, g, rng);
+                qa.push_back(conversation(id + "-q" + std::to_string(q), image, question.prompt, question.answer,
+                                          question.type));
+                questions.push_back(std::move(question));
+            }
+            if (m_progress)
+                m_progress(++m_done, m_total);
+        }
+        return questions;
+    }
+
+    const FmnistGridOptions &m_o;
+    fs::path m_dir;
+    const std::function<void(int, int)> &m_progress;
+    int m_total;
+    int m_done = 0;
+    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells;
+};
+
+// outDir as an absolute path without a trailing separator, so the staging
+// directory lands beside it, not inside it.
+fs::path normalizedDir(const std::string &outDir)
+{
+    if (outDir.empty())
+        throw InputError("fmnist-grid: the output directory is empty");
+    fs::path p = fs::absolute(outDir).lexically_normal();
+    return p.has_filename() ? p : p.parent_path();
+}
+
+} // namespace
+
+const std::vector<std::string> &fmnistClassNames()
+{
+    static const std::vector<std::string> names = {"tshirt", "trouser", "pullover", "dress", "coat",
+                                                   "sandal", "shirt",   "sneaker",  "bag",   "boot"};
+    return names;
+}
+
+FmnistGridSummary generateFmnistGrid(const std::string &outDir, const FmnistGridOptions &options,
+                                     const std::function<void(int done, int total)> &progress)
+{
+    validate(options);
+    const Json optionsSpec = optionsJson(options);
+    const fs::path dir = normalizedDir(outDir);
+    if (fs::exists(dir))
+        if (auto existing = existingSet(dir, optionsSpec))
+            return *existing;
+
+    const fs::path staging = dir.string() + ".partial-" + std::to_string(getpid());
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    if (!fs::create_directories(staging, ec) && ec)
+        throw InputError(staging.string() + ": cannot create directory (" + ec.message() + ")");
+    try {
+        const Json manifest = Generator(options, staging, progress).run();
+        // rename(2) replaces an empty directory; a non-empty one means another
+        // process finished the same set first.
+        fs::rename(staging, dir, ec);
+        if (ec) {
+            fs::remove_all(staging);
+            if (auto existing = existingSet(dir, optionsSpec))
+                return *existing;
+            throw InputError(dir.string() + ": cannot move the generated set into place (" + ec.message() + ")");
+        }
+        FmnistGridSummary summary = summaryOf(dir, manifest);
+        summary.generated = true;
+        return summary;
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+}
+
+} // namespace cosw

@@ -1,0 +1,63 @@
+#pragma once
+// The FMNIST-Grid benchmark (DESIGN §5): images made of a grid of cells, each
+// empty or one Fashion-MNIST item, with captions for pre-training and
+// questions that need local detail (position, relation) or the whole image
+// (count, existence) for fine-tuning and evaluation.
+//
+// Layout of a generated directory:
+//   images/train/NNNNNN.png  images/test/NNNNNN.png   grayscale PNG
+//   pretrain.json   one caption per train image    (LLaVA-style list)
+//   finetune.json   questions on the train images  (with "type")
+//   eval.json       questions on the test images   (with "type")
+//   cells.json      per image: {image, split, cells, sources}
+//   manifest.json   options, counts, classes, majority-answer baseline
+// Training images use only Fashion-MNIST's train split, evaluation images
+// only its test split (t10k).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+struct FmnistGridOptions {
+    int trainImages = 2000;
+    int testImages = 300;
+    uint64_t seed = 0;
+    int grid = 8;          // cells per side
+    int cellPixels = 28;   // px per cell; items are resized from 28 px
+    double fill = 0.35;    // probability that a cell holds an item
+    int questionsPerImage = 4;
+};
+
+struct FmnistGridSummary {
+    std::string outDir;
+    std::string pretrainJson;
+    std::string finetuneJson;
+    std::string evalJson;
+    std::string cellsJson;
+    std::string manifestJson;
+    int trainImages = 0;
+    int testImages = 0;
+    int pretrainSamples = 0;
+    int finetuneSamples = 0;
+    int evalSamples = 0;
+    bool generated = false; // false when outDir already held this set
+};
+
+// Item classes 0..9 as the single lower-case words the texts use
+// ("tshirt", "trouser", ..., "boot").
+const std::vector<std::string> &fmnistClassNames();
+
+// Generates the benchmark into outDir; the same options give byte-identical
+// files. Idempotent: when outDir already holds a set with identical options,
+// returns its summary without regenerating. An outDir that exists and is
+// not empty otherwise, or invalid options, throw InputError; so does a
+// missing Fashion-MNIST (naming the package to install). Files are written
+// to a sibling directory first and renamed, so outDir never holds half a set.
+// `progress` is called with (images done, images in total).
+FmnistGridSummary generateFmnistGrid(const std::string &outDir, const FmnistGridOptions &options,
+                                     const std::function<void(int done, int total)> &progress = {});
+
+} // namespace cosw

@@ -1,0 +1,168 @@
+#include "IdxReader.h"
+
+#include "model/Errors.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace cosw {
+
+namespace {
+
+constexpr uint32_t kUnsignedByteImages = 0x00000803;
+constexpr uint32_t kUnsignedByteLabels = 0x00000801;
+// Far above Fashion-MNIST's 60000 x 28 x 28; stops a corrupt header from
+// asking for an absurd allocation before the truncation check could run.
+constexpr uint64_t kMaxIdxBytes = uint64_t(1) << 32;
+
+const char *kInstallHint = "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)"
+                           " or set COS_FASHION_MNIST_DIR";
+
+class GzFile {
+public:
+    explicit GzFile(const std::string &path) : m_path(path)
+    {
+        if (!std::filesystem::is_regular_file(path))
+            throw InputError(path + ": no such file");
+        m_file = gzopen(path.c_str(), "rb");
+        if (!m_file)
+            throw InputError(path + ": cannot open file");
+    }
+    ~GzFile() { gzclose(m_file); }
+    GzFile(const GzFile &) = delete;
+    GzFile &operator=(const GzFile &) = delete;
+
+    // Reads up to `size` bytes; fewer only at the end of the stream.
+    size_t read(uint8_t *data, size_t size)
+    {
+        size_t done = 0;
+        while (done < size) {
+            const unsigned chunk = static_cast<unsigned>(std::min<size_t>(size - done, 1u << 30));
+            const int n = gzread(m_file, data + done, chunk);
+            if (n < 0) {
+                int code = 0;
+                const char *message = gzerror(m_file, &code);
+                throw InputError(m_path + ": corrupt gzip stream (" + message + ")");
+            }
+            if (n == 0)
+                break;
+            done += static_cast<size_t>(n);
+        }
+        return done;
+    }
+
+    uint32_t readBigEndian32(const char *what)
+    {
+        uint8_t b[4];
+        if (read(b, 4) != 4)
+            throw InputError(m_path + ": truncated IDX header (no " + what + ")");
+        return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]);
+    }
+
+    // Reads exactly `size` bytes of data and checks that nothing follows.
+    std::vector<uint8_t> readPayload(uint64_t size)
+    {
+        if (size > kMaxIdxBytes)
+            throw InputError(m_path + ": IDX dimensions describe " + std::to_string(size) + " bytes, more than this reader accepts");
+        std::vector<uint8_t> data(static_cast<size_t>(size));
+        const size_t got = read(data.data(), data.size());
+        if (got != data.size())
+            throw InputError(m_path + ": truncated: the header describes " + std::to_string(size) + " bytes of data, the file holds "
+                             + std::to_string(got));
+        uint8_t extra;
+        if (read(&extra, 1) != 0)
+            throw InputError(m_path + ": unexpected bytes after the " + std::to_string(size) + " bytes of data");
+        return data;
+    }
+
+    const std::string &path() const { return m_path; }
+
+private:
+    std::string m_path;
+    gzFile m_file = nullptr;
+};
+
+std::string hex(uint32_t v)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", v);
+    return buf;
+}
+
+void expectMagic(GzFile &file, uint32_t expected, const char *kind)
+{
+    const uint32_t magic = file.readBigEndian32("magic number");
+    if (magic != expected)
+        throw InputError(file.path() + ": not an IDX file of " + kind + " (magic number " + hex(magic) + ", expected "
+                         + hex(expected) + ")");
+}
+
+int dimension(GzFile &file, const char *name, bool mayBeZero)
+{
+    const uint32_t v = file.readBigEndian32(name);
+    if (v > uint32_t(INT32_MAX) || (v == 0 && !mayBeZero))
+        throw InputError(file.path() + ": bad IDX dimension: " + name + " = " + std::to_string(v));
+    return static_cast<int>(v);
+}
+
+std::string datasetFile(const std::string &name)
+{
+    const std::string path = (std::filesystem::path(fashionMnistDir()) / name).string();
+    if (!std::filesystem::is_regular_file(path))
+        throw InputError(path + ": Fashion-MNIST file missing; " + kInstallHint);
+    return path;
+}
+
+} // namespace
+
+IdxImages readIdxImages(const std::string &path)
+{
+    GzFile file(path);
+    expectMagic(file, kUnsignedByteImages, "unsigned-byte images");
+    IdxImages images;
+    images.count = dimension(file, "image count", true);
+    images.rows = dimension(file, "rows", false);
+    images.cols = dimension(file, "columns", false);
+    images.pixels = file.readPayload(uint64_t(images.count) * uint64_t(images.rows) * uint64_t(images.cols));
+    return images;
+}
+
+std::vector<uint8_t> readIdxLabels(const std::string &path)
+{
+    GzFile file(path);
+    expectMagic(file, kUnsignedByteLabels, "unsigned-byte labels");
+    const int count = dimension(file, "label count", true);
+    return file.readPayload(uint64_t(count));
+}
+
+std::string fashionMnistDir()
+{
+    const char *env = std::getenv("COS_FASHION_MNIST_DIR");
+    const std::string dir = env && *env ? env : "/usr/share/datasets/fashion-mnist";
+    if (!std::filesystem::is_directory(dir))
+        throw InputError(dir + ": Fashion-MNIST directory missing; " + kInstallHint);
+    return dir;
+}
+
+FashionMnistSplit readFashionMnist(const std::string &split)
+{
+    FashionMnistSplit out;
+    out.images = readIdxImages(datasetFile(split + "-images-idx3-ubyte.gz"));
+    const std::string labelPath = datasetFile(split + "-labels-idx1-ubyte.gz");
+    out.labels = readIdxLabels(labelPath);
+    if (out.labels.size() != size_t(out.images.count))
+        throw InputError(labelPath + ": " + std::to_string(out.labels.size()) + " labels for "
+                         + std::to_string(out.images.count) + " images");
+    for (size_t i = 0; i < out.labels.size(); ++i)
+        if (out.labels[i] > 9)
+            throw InputError(labelPath + ": label " + std::to_string(i) + " is " + std::to_string(out.labels[i])
+                             + ", Fashion-MNIST has classes 0..9");
+    return out;
+}
+
+} // namespace cosw

@@ -1,0 +1,146 @@
+#include "WordTokenizer.h"
+
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "model/Json.h"
+
+#include <cctype>
+#include <iterator>
+#include <set>
+
+namespace cosw {
+
+namespace {
+
+const char *const kSpecials[] = {"<pad>", "<s>", "</s>", "<unk>"};
+constexpr int kTokenizerVersion = 1;
+
+bool isWordByte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+} // namespace
+
+WordTokenizer::WordTokenizer(std::vector<std::string> tokens)
+{
+    auto vocab = std::make_shared<Vocabulary>();
+    vocab->tokens = std::move(tokens);
+    for (size_t i = 0; i < vocab->tokens.size(); ++i)
+        vocab->ids.emplace(vocab->tokens[i], int64_t(i));
+    m_vocab = std::move(vocab);
+}
+
+std::vector<std::string> WordTokenizer::split(const std::string &text)
+{
+    std::vector<std::string> out;
+    std::string word;
+    for (char ch : text) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (isWordByte(c)) {
+            word += static_cast<char>(std::tolower(c));
+            continue;
+        }
+        if (!word.empty())
+            out.push_back(std::move(word));
+        word.clear();
+        if (!std::isspace(c))
+            out.emplace_back(1, ch);
+    }
+    if (!word.empty())
+        out.push_back(std::move(word));
+    return out;
+}
+
+WordTokenizer WordTokenizer::build(const std::vector<std::string> &texts)
+{
+    // The template's own words (Conversation.h), always present.
+    std::set<std::string> words = {"user", "assistant", ":"};
+    for (const std::string &text : texts)
+        for (std::string &w : split(text))
+            words.insert(std::move(w));
+    // split() never yields a special: "<" is punctuation of its own.
+    std::vector<std::string> tokens(std::begin(kSpecials), std::end(kSpecials));
+    tokens.insert(tokens.end(), words.begin(), words.end());
+    return WordTokenizer(std::move(tokens));
+}
+
+std::vector<int64_t> WordTokenizer::encodeWith(const Vocabulary &vocab, const std::string &text)
+{
+    std::vector<int64_t> ids;
+    for (const std::string &w : split(text)) {
+        auto it = vocab.ids.find(w);
+        ids.push_back(it == vocab.ids.end() ? kUnkId : it->second);
+    }
+    return ids;
+}
+
+std::vector<int64_t> WordTokenizer::encode(const std::string &text) const { return encodeWith(*m_vocab, text); }
+
+TextEncoder WordTokenizer::encoder() const
+{
+    return [vocab = m_vocab](const std::string &text) { return encodeWith(*vocab, text); };
+}
+
+std::string WordTokenizer::decode(const std::vector<int64_t> &ids) const
+{
+    std::string out;
+    for (int64_t id : ids) {
+        if (id <= kUnkId || id >= vocabSize())
+            continue;
+        if (!out.empty())
+            out += ' ';
+        out += m_vocab->tokens[size_t(id)];
+    }
+    return out;
+}
+
+int64_t WordTokenizer::id(const std::string &token) const
+{
+    auto it = m_vocab->ids.find(token);
+    return it == m_vocab->ids.end() ? kUnkId : it->second;
+}
+
+Json WordTokenizer::toJson() const
+{
+    Json tokens = Json::array();
+    for (const std::string &t : m_vocab->tokens)
+        tokens.push(t);
+    Json j = Json::object();
+    j.set("type", "word");
+    j.set("version", kTokenizerVersion);
+    j.set("tokens", tokens);
+    return j;
+}
+
+WordTokenizer WordTokenizer::fromJson(const Json &json, const std::string &source)
+{
+    auto fail = [&](const std::string &reason) { throw InputError(source + ": " + reason); };
+    if (!json.isObject())
+        fail("not a word tokenizer (expected a JSON object)");
+    const Json *type = json.find("type");
+    if (!type || !type->isString() || type->asString() != "word")
+        fail("not a word tokenizer (\"type\" is not \"word\")");
+    const Json *version = json.find("version");
+    if (!version || !version->isInteger() || version->asInt() != kTokenizerVersion)
+        fail("unsupported word tokenizer version (this build reads version " + std::to_string(kTokenizerVersion) + ")");
+    const Json *list = json.find("tokens");
+    if (!list || !list->isArray())
+        fail("tokens: expected a list of strings");
+    std::vector<std::string> tokens;
+    std::set<std::string> seen;
+    for (const Json &t : list->asArray()) {
+        if (!t.isString() || t.asString().empty())
+            fail("tokens[" + std::to_string(tokens.size()) + "]: expected a non-empty string");
+        if (!seen.insert(t.asString()).second)
+            fail("tokens[" + std::to_string(tokens.size()) + "]: '" + t.asString() + "' appears twice");
+        tokens.push_back(t.asString());
+    }
+    for (size_t i = 0; i < std::size(kSpecials); ++i)
+        if (i >= tokens.size() || tokens[i] != kSpecials[i])
+            fail("tokens[" + std::to_string(i) + "]: expected the special token " + kSpecials[i]);
+    return WordTokenizer(std::move(tokens));
+}
+
+void WordTokenizer::save(const std::string &path) const { writeTextFile(path, toJson().dump(1) + "\n"); }
+
+WordTokenizer WordTokenizer::load(const std::string &path) { return fromJson(Json::parseFile(path), path); }
+
+} // namespace cosw

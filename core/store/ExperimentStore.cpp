@@ -1,0 +1,700 @@
+#include "ExperimentStore.h"
+
+#include "model/Errors.h"
+#include "model/Json.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+namespace {
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string hostName()
+{
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+bool processAlive(int64_t pid)
+{
+    if (pid <= 0)
+        return false;
+    return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+// Schema migrations: entry i moves a database from version i to i + 1.
+// Never edit a released entry; append a new one and bump kSchemaVersion.
+const char *const kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE runs (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('queued','running','finished','failed','interrupted')),
+    config       TEXT NOT NULL,
+    connector    TEXT NOT NULL DEFAULT '',
+    host         TEXT NOT NULL DEFAULT '',
+    pid          INTEGER,
+    device       TEXT NOT NULL DEFAULT '',
+    versions     TEXT NOT NULL DEFAULT '{}',
+    created_at   REAL NOT NULL,
+    started_at   REAL,
+    ended_at     REAL,
+    heartbeat_at REAL,
+    message      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_status ON runs(status);
+CREATE TABLE stages (
+    run_id               INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    idx                  INTEGER NOT NULL,
+    name                 TEXT NOT NULL,
+    kind                 TEXT NOT NULL DEFAULT '',
+    visual_tokens        INTEGER NOT NULL,
+    tokens_per_scale     TEXT NOT NULL DEFAULT '[]',
+    resolution           INTEGER NOT NULL,
+    steps                INTEGER NOT NULL DEFAULT 0,
+    wall_seconds         REAL,
+    samples_per_second   REAL,
+    lm_tokens_per_second REAL,
+    step_seconds         REAL,
+    final_loss           REAL,
+    feature_cache        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage  INTEGER NOT NULL,
+    step   INTEGER NOT NULL,
+    name   TEXT NOT NULL,
+    value  REAL,
+    time   REAL NOT NULL
+);
+CREATE INDEX metrics_series ON metrics(run_id, name, step);
+CREATE TABLE evaluations (
+    id       INTEGER PRIMARY KEY,
+    run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage    INTEGER NOT NULL,
+    step     INTEGER NOT NULL,
+    accuracy REAL NOT NULL,
+    n        INTEGER NOT NULL,
+    time     REAL NOT NULL
+);
+CREATE INDEX evaluations_run ON evaluations(run_id, stage, step);
+CREATE TABLE evaluation_types (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    type          TEXT NOT NULL,
+    accuracy      REAL NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (evaluation_id, type)
+);
+CREATE TABLE checkpoints (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage  INTEGER NOT NULL,
+    step   INTEGER NOT NULL,
+    path   TEXT NOT NULL,
+    time   REAL NOT NULL
+);
+CREATE TABLE artifacts (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    time        REAL NOT NULL
+);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
+              "one migration per schema version");
+
+// A user's pattern (* and ?) as an SQLite GLOB with every other character
+// literal: '[' opens a character class in GLOB, so it becomes "[[]".
+std::string globPattern(const std::string &pattern)
+{
+    std::string out;
+    for (char c : pattern)
+        out += c == '[' ? std::string("[[]") : std::string(1, c);
+    return out;
+}
+
+std::string intListJson(const std::vector<int> &values)
+{
+    Json a = Json::array();
+    for (int v : values)
+        a.push(v);
+    return a.dump();
+}
+
+std::vector<int> intListFromJson(const std::string &text)
+{
+    std::vector<int> out;
+    Json a = Json::parse(text.empty() ? "[]" : text, "tokens_per_scale");
+    for (const Json &v : a.asArray())
+        out.push_back(static_cast<int>(v.asInt()));
+    return out;
+}
+
+} // namespace
+
+const char *runStatusName(RunStatus s)
+{
+    switch (s) {
+    case RunStatus::Queued: return "queued";
+    case RunStatus::Running: return "running";
+    case RunStatus::Finished: return "finished";
+    case RunStatus::Failed: return "failed";
+    case RunStatus::Interrupted: return "interrupted";
+    }
+    return "?";
+}
+
+RunStatus runStatusFromName(const std::string &name)
+{
+    for (RunStatus s : {RunStatus::Queued, RunStatus::Running, RunStatus::Finished, RunStatus::Failed,
+                        RunStatus::Interrupted})
+        if (name == runStatusName(s))
+            return s;
+    throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
+}
+
+std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows)
+{
+    std::vector<size_t> front;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto &a = rows[i];
+        if (!a.pretrainSeconds || !a.accuracy)
+            continue;
+        bool dominated = false;
+        for (size_t j = 0; j < rows.size() && !dominated; ++j) {
+            const auto &b = rows[j];
+            if (j == i || !b.pretrainSeconds || !b.accuracy)
+                continue;
+            const bool noWorse = *b.pretrainSeconds <= *a.pretrainSeconds && *b.accuracy >= *a.accuracy;
+            const bool better = *b.pretrainSeconds < *a.pretrainSeconds || *b.accuracy > *a.accuracy;
+            dominated = noWorse && better;
+        }
+        if (!dominated)
+            front.push_back(i);
+    }
+    return front;
+}
+
+std::string ExperimentStore::defaultPath()
+{
+    if (const char *db = std::getenv("COS_DB"); db && *db)
+        return db;
+    fs::path base;
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char *home = std::getenv("HOME"); home && *home)
+        base = fs::path(home) / ".local" / "share";
+    else
+        base = fs::current_path();
+    return (base / "cos-workbench" / "experiments.sqlite").string();
+}
+
+static std::string prepareLocation(const std::string &file)
+{
+    const fs::path path(file);
+    if (path.has_parent_path()) {
+        std::error_code ec;
+        fs::create_directories(path.parent_path(), ec);
+        if (ec)
+            throw InputError(file + ": cannot create its directory (" + ec.message()
+                             + "); choose another location with --db or COS_DB");
+    }
+    if (fs::is_directory(path))
+        throw InputError(file + ": is a directory, not a database file");
+    return file;
+}
+
+ExperimentStore::ExperimentStore(const std::string &file, int busyTimeoutMs)
+    : m_db(prepareLocation(file), SqliteDatabase::Mode::ReadWriteCreate, busyTimeoutMs)
+{
+    const int version = schemaVersion();
+    if (version > kSchemaVersion)
+        throw InputError(file + ": the database has schema version " + std::to_string(version)
+                         + ", newer than this build's " + std::to_string(kSchemaVersion)
+                         + "; use a newer CoS Workbench (the file was not changed)");
+    m_db.enableWal();
+    if (version < kSchemaVersion)
+        migrate();
+    markStaleRuns();
+}
+
+int ExperimentStore::schemaVersion()
+{
+    auto s = m_db.prepare("PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.int64(0));
+}
+
+void ExperimentStore::migrate()
+{
+    m_db.transaction([&] {
+        // Re-read inside the write lock: another process may have migrated.
+        for (int v = schemaVersion(); v < kSchemaVersion; ++v) {
+            m_db.exec(kMigrations[v]);
+            m_db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+        }
+    });
+}
+
+// ------------------------------------------------------------- lifecycle
+
+int64_t ExperimentStore::createRun(const std::string &name, const std::string &configJson,
+                                   const std::string &connector, const std::string &device,
+                                   const std::string &versionsJson)
+{
+    int64_t id = 0;
+    m_db.transaction([&] {
+        m_db.prepare("INSERT INTO runs (name, status, config, connector, device, versions, created_at) "
+                     "VALUES (?, 'queued', ?, ?, ?, ?, ?)")
+            .bind(1, name)
+            .bind(2, configJson)
+            .bind(3, connector)
+            .bind(4, device)
+            .bind(5, versionsJson)
+            .bind(6, now())
+            .run();
+        id = m_db.lastInsertId();
+    });
+    return id;
+}
+
+void ExperimentStore::requireRun(int64_t runId)
+{
+    auto s = m_db.prepare("SELECT 1 FROM runs WHERE id = ?");
+    s.bind(1, runId);
+    if (!s.step())
+        throw InputError("no run " + std::to_string(runId) + " in " + file());
+}
+
+RunStatus ExperimentStore::statusOf(int64_t runId)
+{
+    auto s = m_db.prepare("SELECT status FROM runs WHERE id = ?");
+    s.bind(1, runId);
+    if (!s.step())
+        throw InputError("no run " + std::to_string(runId) + " in " + file());
+    return runStatusFromName(s.text(0));
+}
+
+void ExperimentStore::startRun(int64_t runId)
+{
+    m_db.transaction([&] {
+        const RunStatus status = statusOf(runId);
+        if (status == RunStatus::Finished || status == RunStatus::Running)
+            throw InputError("run " + std::to_string(runId) + " in " + file() + " is " + runStatusName(status)
+                             + " and cannot be started");
+        const double t = now();
+        m_db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ?, started_at = COALESCE(started_at, ?), "
+                     "heartbeat_at = ?, ended_at = NULL, message = '' WHERE id = ?")
+            .bind(1, hostName())
+            .bind(2, static_cast<int64_t>(getpid()))
+            .bind(3, t)
+            .bind(4, t)
+            .bind(5, runId)
+            .run();
+    });
+}
+
+void ExperimentStore::heartbeat(int64_t runId)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").bind(1, now()).bind(2, runId).run();
+    });
+}
+
+void ExperimentStore::endRun(int64_t runId, RunStatus status, const std::string &message)
+{
+    if (status == RunStatus::Queued || status == RunStatus::Running)
+        throw std::logic_error(std::string("endRun needs a final status, not ") + runStatusName(status));
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("UPDATE runs SET status = ?, ended_at = ?, message = ? WHERE id = ?")
+            .bind(1, runStatusName(status))
+            .bind(2, now())
+            .bind(3, message)
+            .bind(4, runId)
+            .run();
+    });
+}
+
+int ExperimentStore::markStaleRuns(double staleSeconds)
+{
+    int marked = 0;
+    const std::string host = hostName();
+    const double t = now();
+    // Readers open the store too; take the write lock only when some run
+    // claims to be running.
+    {
+        auto any = m_db.prepare("SELECT 1 FROM runs WHERE status = 'running' LIMIT 1");
+        if (!any.step())
+            return 0;
+    }
+    m_db.transaction([&] {
+        auto s = m_db.prepare("SELECT id, host, pid, heartbeat_at FROM runs WHERE status = 'running'");
+        std::vector<std::pair<int64_t, std::string>> stale;
+        while (s.step()) {
+            const int64_t id = s.int64(0);
+            const std::string runHost = s.text(1);
+            const auto pid = s.optionalInt64(2);
+            const double beat = s.optionalReal(3).value_or(0);
+            if (runHost == host) {
+                // On this host the process table is the truth: a live
+                // process is never stale, however long since its heartbeat.
+                if (!pid || !processAlive(*pid))
+                    stale.emplace_back(id, "process " + std::to_string(pid.value_or(0)) + " on " + host + " is gone");
+            } else if (t - beat > staleSeconds)
+                stale.emplace_back(id, "no heartbeat from " + runHost + " for " + std::to_string(int(t - beat)) + " s");
+        }
+        auto update = m_db.prepare("UPDATE runs SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ?");
+        for (const auto &[id, why] : stale) {
+            update.bind(1, t).bind(2, why).bind(3, id);
+            update.run();
+            ++marked;
+        }
+    });
+    return marked;
+}
+
+// ------------------------------------------------------------------ data
+
+void ExperimentStore::putStage(int64_t runId, const StageRecord &st)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("INSERT OR REPLACE INTO stages (run_id, idx, name, kind, visual_tokens, tokens_per_scale, "
+                     "resolution, steps, wall_seconds, samples_per_second, lm_tokens_per_second, step_seconds, "
+                     "final_loss, feature_cache) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, runId)
+            .bind(2, st.index)
+            .bind(3, st.name)
+            .bind(4, st.kind)
+            .bind(5, st.visualTokens)
+            .bind(6, intListJson(st.tokensPerScale))
+            .bind(7, st.resolution)
+            .bind(8, st.steps)
+            .bind(9, st.wallSeconds)
+            .bind(10, st.samplesPerSecond)
+            .bind(11, st.lmTokensPerSecond)
+            .bind(12, st.stepSeconds)
+            .bind(13, st.finalLoss)
+            .bind(14, st.featureCache ? 1 : 0)
+            .run();
+    });
+}
+
+void ExperimentStore::addMetrics(int64_t runId, const std::vector<MetricPoint> &points)
+{
+    if (points.empty())
+        return;
+    m_db.transaction([&] {
+        requireRun(runId);
+        auto insert = m_db.prepare("INSERT INTO metrics (run_id, stage, step, name, value, time) VALUES (?, ?, ?, ?, ?, ?)");
+        for (const auto &p : points) {
+            insert.bind(1, runId).bind(2, p.stage).bind(3, p.step).bind(4, p.name).bind(5, p.value).bind(6, p.time);
+            insert.run();
+        }
+    });
+}
+
+int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
+{
+    int64_t id = 0;
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, runId)
+            .bind(2, e.stage)
+            .bind(3, e.step)
+            .bind(4, e.accuracy)
+            .bind(5, e.n)
+            .bind(6, e.time > 0 ? e.time : now())
+            .run();
+        id = m_db.lastInsertId();
+        auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n) VALUES (?, ?, ?, ?)");
+        for (const auto &[name, value] : e.perType) {
+            type.bind(1, id).bind(2, name).bind(3, value.first).bind(4, value.second);
+            type.run();
+        }
+    });
+    return id;
+}
+
+void ExperimentStore::addCheckpoint(int64_t runId, const CheckpointRecord &c)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("INSERT INTO checkpoints (run_id, stage, step, path, time) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, runId)
+            .bind(2, c.stage)
+            .bind(3, c.step)
+            .bind(4, c.path)
+            .bind(5, c.time > 0 ? c.time : now())
+            .run();
+    });
+}
+
+void ExperimentStore::addArtifact(int64_t runId, const ArtifactRecord &a)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("INSERT INTO artifacts (run_id, kind, path, description, time) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, runId)
+            .bind(2, a.kind)
+            .bind(3, a.path)
+            .bind(4, a.description)
+            .bind(5, a.time > 0 ? a.time : now())
+            .run();
+    });
+}
+
+// --------------------------------------------------------------- queries
+
+static const char *kRunColumns =
+    "r.id, r.name, r.status, r.config, r.connector, r.host, r.pid, r.device, r.versions, r.created_at, "
+    "r.started_at, r.ended_at, r.heartbeat_at, r.message, "
+    "(SELECT COALESCE(MIN(visual_tokens), 0) FROM stages WHERE run_id = r.id), "
+    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id)";
+
+RunRecord ExperimentStore::readRun(SqliteStatement &s)
+{
+    RunRecord r;
+    r.id = s.int64(0);
+    r.name = s.text(1);
+    r.status = runStatusFromName(s.text(2));
+    r.config = s.text(3);
+    r.connector = s.text(4);
+    r.host = s.text(5);
+    r.pid = s.optionalInt64(6);
+    r.device = s.text(7);
+    r.versions = s.text(8);
+    r.createdAt = s.real(9);
+    r.startedAt = s.optionalReal(10);
+    r.endedAt = s.optionalReal(11);
+    r.heartbeatAt = s.optionalReal(12);
+    r.message = s.text(13);
+    r.minVisualTokens = static_cast<int>(s.int64(14));
+    r.maxVisualTokens = static_cast<int>(s.int64(15));
+    return r;
+}
+
+std::vector<RunRecord> ExperimentStore::runs(const RunFilter &f)
+{
+    // Every filter is a bound parameter; a NULL parameter switches its clause off.
+    auto s = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE "
+                          "(?1 IS NULL OR r.status = ?1) AND "
+                          "(?2 IS NULL OR r.name GLOB ?2) AND "
+                          "(?3 IS NULL OR r.connector = ?3) AND "
+                          "(?4 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND visual_tokens >= ?4)) AND "
+                          "(?5 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND visual_tokens <= ?5)) AND "
+                          "(?6 IS NULL OR r.created_at >= ?6) AND "
+                          "(?7 IS NULL OR r.created_at <= ?7) "
+                          "ORDER BY r.id");
+    if (f.status)
+        s.bind(1, runStatusName(*f.status));
+    if (!f.namePattern.empty())
+        s.bind(2, globPattern(f.namePattern));
+    if (!f.connector.empty())
+        s.bind(3, f.connector);
+    s.bind(4, f.minTokens ? std::optional<int64_t>(*f.minTokens) : std::nullopt);
+    s.bind(5, f.maxTokens ? std::optional<int64_t>(*f.maxTokens) : std::nullopt);
+    s.bind(6, f.createdAfter);
+    s.bind(7, f.createdBefore);
+    std::vector<RunRecord> out;
+    while (s.step())
+        out.push_back(readRun(s));
+    return out;
+}
+
+RunDetail ExperimentStore::run(int64_t runId)
+{
+    RunDetail d;
+    {
+        auto s = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE r.id = ?");
+        s.bind(1, runId);
+        if (!s.step())
+            throw InputError("no run " + std::to_string(runId) + " in " + file());
+        d.run = readRun(s);
+    }
+    {
+        auto s = m_db.prepare("SELECT idx, name, kind, visual_tokens, tokens_per_scale, resolution, steps, wall_seconds, "
+                              "samples_per_second, lm_tokens_per_second, step_seconds, final_loss, feature_cache "
+                              "FROM stages WHERE run_id = ? ORDER BY idx");
+        s.bind(1, runId);
+        while (s.step()) {
+            StageRecord st;
+            st.index = static_cast<int>(s.int64(0));
+            st.name = s.text(1);
+            st.kind = s.text(2);
+            st.visualTokens = static_cast<int>(s.int64(3));
+            st.tokensPerScale = intListFromJson(s.text(4));
+            st.resolution = static_cast<int>(s.int64(5));
+            st.steps = s.int64(6);
+            st.wallSeconds = s.optionalReal(7);
+            st.samplesPerSecond = s.optionalReal(8);
+            st.lmTokensPerSecond = s.optionalReal(9);
+            st.stepSeconds = s.optionalReal(10);
+            st.finalLoss = s.optionalReal(11);
+            st.featureCache = s.int64(12) != 0;
+            d.stages.push_back(st);
+        }
+    }
+    {
+        auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time FROM evaluations WHERE run_id = ? "
+                              "ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
+        s.bind(1, runId);
+        if (s.step()) {
+            EvaluationRecord e;
+            const int64_t id = s.int64(0);
+            e.stage = static_cast<int>(s.int64(1));
+            e.step = s.int64(2);
+            e.accuracy = s.real(3);
+            e.n = s.int64(4);
+            e.time = s.real(5);
+            auto t = m_db.prepare("SELECT type, accuracy, n FROM evaluation_types WHERE evaluation_id = ? ORDER BY type");
+            t.bind(1, id);
+            while (t.step())
+                e.perType[t.text(0)] = {t.real(1), t.int64(2)};
+            d.finalEvaluation = e;
+        }
+    }
+    {
+        auto s = m_db.prepare("SELECT stage, step, path, time FROM checkpoints WHERE run_id = ? ORDER BY id");
+        s.bind(1, runId);
+        while (s.step())
+            d.checkpoints.push_back({static_cast<int>(s.int64(0)), s.int64(1), s.text(2), s.real(3)});
+    }
+    {
+        auto s = m_db.prepare("SELECT kind, path, description, time FROM artifacts WHERE run_id = ? ORDER BY id");
+        s.bind(1, runId);
+        while (s.step())
+            d.artifacts.push_back({s.text(0), s.text(1), s.text(2), s.real(3)});
+    }
+    return d;
+}
+
+std::vector<std::string> ExperimentStore::metricNames(int64_t runId)
+{
+    auto s = m_db.prepare("SELECT DISTINCT name FROM metrics WHERE run_id = ? ORDER BY name");
+    s.bind(1, runId);
+    std::vector<std::string> out;
+    while (s.step())
+        out.push_back(s.text(0));
+    return out;
+}
+
+int64_t ExperimentStore::metricCount(int64_t runId, const std::string &name)
+{
+    auto s = m_db.prepare("SELECT count(*) FROM metrics WHERE run_id = ?1 AND (?2 IS NULL OR name = ?2)");
+    s.bind(1, runId);
+    if (!name.empty())
+        s.bind(2, name);
+    s.step();
+    return s.int64(0);
+}
+
+std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std::string &name, int maxPoints,
+                                                       std::optional<int64_t> afterStep)
+{
+    const int64_t after = afterStep.value_or(std::numeric_limits<int64_t>::min());
+    const int64_t limit = std::max(maxPoints, 2);
+    // Counting stops at limit + 1: enough to know whether to down-sample.
+    auto count = m_db.prepare("SELECT count(*), MIN(step), MAX(step) FROM (SELECT step FROM metrics "
+                              "WHERE run_id = ? AND name = ? AND step > ? ORDER BY step LIMIT ?)");
+    count.bind(1, runId).bind(2, name).bind(3, after).bind(4, limit + 1);
+    count.step();
+    const bool whole = count.int64(0) <= limit;
+
+    auto s = m_db.prepare("SELECT step, value, time, stage FROM metrics WHERE run_id = ? AND name = ? AND step > ? "
+                          "ORDER BY step, rowid");
+    s.bind(1, runId).bind(2, name).bind(3, after);
+    std::vector<SeriesPoint> out;
+    auto read = [&] { return SeriesPoint{s.int64(0), s.real(1), s.real(2), static_cast<int>(s.int64(3))}; };
+    if (whole) {
+        while (s.step())
+            out.push_back(read());
+        return out;
+    }
+    // One pass in step order: buckets of equal step width, each keeping its
+    // minimum and maximum (in step order), so spikes survive.
+    auto range = m_db.prepare("SELECT MIN(step), MAX(step) FROM metrics WHERE run_id = ? AND name = ? AND step > ?");
+    range.bind(1, runId).bind(2, name).bind(3, after);
+    range.step();
+    const int64_t lo = range.int64(0), hi = range.int64(1), buckets = limit / 2;
+    int64_t current = -1;
+    SeriesPoint low{}, high{};
+    auto close = [&] {
+        if (current < 0)
+            return;
+        const bool lowFirst = low.step < high.step || (low.step == high.step && low.time <= high.time);
+        out.push_back(lowFirst ? low : high);
+        if (low.step != high.step || low.value != high.value || low.time != high.time)
+            out.push_back(lowFirst ? high : low);
+    };
+    while (s.step()) {
+        const SeriesPoint p = read();
+        const int64_t bucket = (p.step - lo) * buckets / (hi - lo + 1);
+        if (bucket != current) {
+            close();
+            current = bucket;
+            low = high = p;
+            continue;
+        }
+        if (p.value < low.value)
+            low = p;
+        if (p.value > high.value)
+            high = p;
+    }
+    close();
+    return out;
+}
+
+std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
+{
+    std::vector<ComparisonRow> rows;
+    for (const RunRecord &r : runs(filter)) {
+        const RunDetail d = run(r.id);
+        ComparisonRow row;
+        row.runId = r.id;
+        row.name = r.name;
+        row.status = runStatusName(r.status);
+        row.connector = r.connector;
+        for (const auto &st : d.stages) {
+            row.tokensPerStage.emplace_back(st.name, st.visualTokens);
+            auto add = [&](std::optional<double> &sum) {
+                if (st.wallSeconds)
+                    sum = sum.value_or(0) + *st.wallSeconds;
+            };
+            if (st.kind == "pretrain")
+                add(row.pretrainSeconds);
+            else if (st.kind == "finetune")
+                add(row.finetuneSeconds);
+        }
+        if (d.finalEvaluation) {
+            row.accuracy = d.finalEvaluation->accuracy;
+            for (const auto &[type, value] : d.finalEvaluation->perType)
+                row.perTypeAccuracy[type] = value.first;
+        }
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+} // namespace cosw

@@ -1,0 +1,24 @@
+#pragma once
+// JSON and CSV views of store records, shared by `cos-batch list/show/export`
+// and the GUI's exports.
+
+#include "ExperimentStore.h"
+#include "model/Json.h"
+
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+Json runJson(const RunRecord &run);
+// {id, name, status, config (object), stages: [...], eval: {...} | null,
+//  checkpoints: [paths], ...}
+Json runDetailJson(const RunDetail &detail);
+
+// The comparison table with a `pareto` flag per row.
+Json comparisonJson(const std::vector<ComparisonRow> &rows);
+// The same as CSV with a header row (RFC 4180 quoting); per-type accuracies
+// become columns accuracy_<type> over the union of types.
+std::string comparisonCsv(const std::vector<ComparisonRow> &rows);
+
+} // namespace cosw

@@ -1,0 +1,625 @@
+#include "Trainer.h"
+
+#include "LrSchedule.h"
+#include "VisionTowerTrainer.h"
+#include "data/BatchLoader.h"
+#include "data/FmnistGrid.h"
+#include "model/Autocast.h"
+#include "model/Device.h"
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "scaling/TokenScaling.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+namespace {
+
+// Thrown inside a stage when a stop was requested; the checkpoint is written.
+struct Interrupted {
+    std::string message;
+};
+
+double seconds(std::chrono::steady_clock::time_point since)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+double unixNow()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string dataHome()
+{
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "cos-workbench").string();
+    const char *home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : ".") / ".local" / "share" / "cos-workbench").string();
+}
+
+std::string toHex(const torch::Tensor &bytes)
+{
+    static const char *digits = "0123456789abcdef";
+    auto t = bytes.contiguous();
+    const auto *p = t.data_ptr<uint8_t>();
+    std::string out;
+    out.reserve(static_cast<size_t>(t.numel()) * 2);
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        out += digits[p[i] >> 4];
+        out += digits[p[i] & 15];
+    }
+    return out;
+}
+
+torch::Tensor fromHex(const std::string &hex, const std::string &source)
+{
+    if (hex.size() % 2)
+        throw InputError(source + ": rng state is not hex");
+    auto t = torch::empty({static_cast<int64_t>(hex.size() / 2)}, torch::kUInt8);
+    auto *p = t.data_ptr<uint8_t>();
+    auto nibble = [&](char c) -> uint8_t {
+        if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
+        if (c >= 'a' && c <= 'f') return static_cast<uint8_t>(c - 'a' + 10);
+        throw InputError(source + ": rng state is not hex");
+    };
+    for (size_t i = 0; i < hex.size() / 2; ++i)
+        p[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    return t;
+}
+
+const char *partOf(const std::string &name)
+{
+    if (name.rfind("vision.", 0) == 0)
+        return "vision";
+    if (name.rfind("connector.", 0) == 0)
+        return "connector";
+    return "lm";
+}
+
+} // namespace
+
+std::atomic<bool> &Trainer::stopRequested()
+{
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events)
+    : m_config(std::move(config)), m_store(store), m_options(std::move(options)), m_events(events),
+      m_device(torch::kCPU)
+{
+    // Devices and precisions are checked for every stage before anything runs.
+    for (size_t i = 0; i < m_config.stages.size(); ++i) {
+        StageConfig &st = m_config.stages[i];
+        if (!m_options.device.empty())
+            st.device = m_options.device;
+        const torch::Device device = parseDevice(st.device);
+        if (st.precision == "bf16" && !device.is_cuda())
+            throw ConfigError(m_config.file, "stages[" + std::to_string(i) + "].precision",
+                              "bf16 autocast needs a CUDA device, the stage runs on " + st.device);
+        if (i == 0)
+            m_device = device;
+    }
+    if (m_options.threads > 0)
+        torch::set_num_threads(m_options.threads);
+    if (m_options.runsDir.empty())
+        m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
+    prepareData();
+}
+
+void Trainer::report(TrainingEvent e) const
+{
+    e.runId = m_runId;
+    if (m_events)
+        m_events(e);
+}
+
+void Trainer::prepareData()
+{
+    const DataConfig &d = m_config.data;
+    FmnistGridOptions options;
+    options.trainImages = d.trainImages;
+    options.testImages = d.testImages;
+    options.seed = d.seed;
+    options.grid = d.grid;
+    options.cellPixels = d.cellPixels;
+    std::string dir = d.dir;
+    if (dir.empty()) {
+        char name[128];
+        std::snprintf(name, sizeof name, "fmnist-grid-%dx%d-%dpx-train%d-test%d-seed%llu", d.grid, d.grid,
+                      d.cellPixels, d.trainImages, d.testImages, static_cast<unsigned long long>(d.seed));
+        dir = (fs::path(dataHome()) / "data" / name).string();
+    }
+    m_data.dir = dir;
+    if (d.generate) {
+        const FmnistGridSummary summary = generateFmnistGrid(dir, options, [&](int done, int total) {
+            TrainingEvent e;
+            e.kind = "data";
+            e.step = done;
+            e.totalSteps = total;
+            e.text = "generating FMNIST-Grid in " + dir;
+            report(e);
+        });
+        if (summary.generated) {
+            TrainingEvent e;
+            e.kind = "message";
+            e.text = "generated FMNIST-Grid in " + dir;
+            report(e);
+        }
+    } else if (!fs::is_directory(dir)) {
+        throw ConfigError(m_config.file, "data.dir", "'" + dir + "' does not exist (set data.generate: true to create it)");
+    }
+    const fs::path manifest = fs::path(dir) / "manifest.json";
+    m_data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
+
+    std::vector<std::string> texts;
+    auto load = [&](const std::string &file) {
+        auto &slot = m_data.datasets[file];
+        if (!slot) {
+            slot = std::make_shared<ConversationDataset>(
+                ConversationDataset::load((fs::path(dir) / file).string(), dir));
+            for (const auto &s : slot->samples()) {
+                texts.push_back(s.prompt);
+                texts.push_back(s.answer);
+                if (!d.skipBadImages && !fs::is_regular_file(s.image))
+                    throw InputError(slot->source() + ": sample " + s.id + ": image " + s.image + " does not exist");
+            }
+        }
+        return slot;
+    };
+    bool evaluates = false;
+    for (const auto &st : m_config.stages) {
+        if (st.kind == "vision") {
+            m_data.cellsJson = (fs::path(dir) / st.data).string();
+            if (!fs::is_regular_file(m_data.cellsJson))
+                throw InputError(m_data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
+        } else {
+            load(st.data);
+        }
+        evaluates = evaluates || st.evaluate;
+    }
+    if (evaluates)
+        m_data.eval = load(d.eval);
+
+    m_data.tokenizer = WordTokenizer::build(texts);
+    const int64_t vocab = m_data.tokenizer.vocabSize();
+    if (vocab > m_config.model.lm.vocabSize)
+        throw ConfigError(m_config.file, "model.lm.vocab_size",
+                          std::to_string(m_config.model.lm.vocabSize) + " is smaller than the " + std::to_string(vocab)
+                              + " words of the data in " + dir);
+}
+
+int64_t Trainer::createRun(const std::string &name)
+{
+    Json versions = Json::object();
+    versions.set("cos_workbench", COS_VERSION);
+    versions.set("libtorch", TORCH_VERSION);
+    return m_store.createRun(name.empty() ? (m_config.name.empty() ? "run" : m_config.name) : name,
+                             m_config.toJson().dump(), connectorTypeName(m_config.model.connector.type),
+                             m_device.str(), versions.dump());
+}
+
+RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
+{
+    m_runId = runId;
+    stopRequested() = false;
+    Progress progress;
+    if (!resumeFrom.empty()) {
+        progress = loadTrainingCheckpoint(resumeFrom);
+    } else {
+        torch::manual_seed(m_config.stages.front().seed);
+        Mllm initial(m_config.model);
+        progress.weights = stateDict(*initial);
+    }
+    m_store.startRun(runId);
+    TrainingEvent start;
+    start.kind = "run_start";
+    start.text = resumeFrom.empty() ? "started" : "resumed from " + resumeFrom;
+    start.data = Json::object();
+    start.data.set("data_dir", m_data.dir);
+    start.data.set("db", m_store.file());
+    report(start);
+    try {
+        runStages(runId, std::move(progress));
+    } catch (const Interrupted &i) {
+        m_store.endRun(runId, RunStatus::Interrupted, i.message);
+        m_failure = i.message;
+        TrainingEvent e;
+        e.kind = "run_end";
+        e.text = "interrupted: " + i.message;
+        report(e);
+        return RunOutcome::Interrupted;
+    } catch (const std::exception &ex) {
+        m_failure = ex.what();
+        m_store.endRun(runId, RunStatus::Failed, m_failure);
+        TrainingEvent e;
+        e.kind = "run_end";
+        e.text = "failed: " + m_failure;
+        report(e);
+        return RunOutcome::Failed;
+    }
+    m_store.endRun(runId, RunStatus::Finished);
+    TrainingEvent e;
+    e.kind = "run_end";
+    e.text = "finished";
+    report(e);
+    return RunOutcome::Finished;
+}
+
+void Trainer::runStages(int64_t runId, Progress progress)
+{
+    for (int i = progress.stage; i < static_cast<int>(m_config.stages.size()); ++i) {
+        progress.stage = i;
+        if (progress.step == 0) {
+            // Token scaling happens as the stage starts, on the weights the
+            // previous stage left.
+            const ModelConfig &before = i == 0 ? m_config.model : m_config.stageModels[i - 1];
+            const ModelConfig &after = m_config.stageModels[i];
+            if (!m_config.stages[i].scaling.isIdentity())
+                progress.weights = scaledWeights(before, after, progress.weights);
+        }
+        TrainingEvent e;
+        e.kind = "stage_start";
+        e.stage = i;
+        e.stageName = m_config.stages[i].name;
+        e.data = Json::object();
+        e.data.set("kind", m_config.stages[i].kind);
+        e.data.set("visual_tokens", visualTokens(m_config.stageModels[i]));
+        e.data.set("resolution", m_config.stageModels[i].vision.imageSize);
+        report(e);
+        if (m_config.stages[i].kind == "vision")
+            runVisionStage(runId, i, progress);
+        else
+            runTextStage(runId, i, progress);
+        progress.step = 0;
+        progress.epoch = progress.offset = 0;
+        progress.wallSeconds = 0;
+        progress.optimizerFile.clear();
+    }
+}
+
+void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
+{
+    const StageConfig &st = m_config.stages[index];
+    const ModelConfig &mc = m_config.stageModels[index];
+    std::set<int> resolutions;
+    for (size_t j = static_cast<size_t>(index); j < m_config.stages.size(); ++j)
+        resolutions.insert(m_config.stageModels[j].vision.imageSize);
+    VisionTowerTrainer trainer(mc, st, m_data.cellsJson, {resolutions.begin(), resolutions.end()}, m_data.identity);
+    VisionTowerResult result = trainer.run(
+        progress.weights, parseDevice(st.device),
+        [&](const TrainingEvent &step) {
+            TrainingEvent e = step;
+            e.stage = index;
+            e.stageName = st.name;
+            report(e);
+        },
+        stopRequested());
+    if (stopRequested())
+        throw Interrupted{"stopped during the vision stage " + st.name + "; it restarts on resume"};
+    for (auto &[name, tensor] : result.weights)
+        progress.weights[name] = tensor;
+
+    StageRecord record;
+    record.index = index;
+    record.name = st.name;
+    record.kind = st.kind;
+    record.visualTokens = visualTokens(mc);
+    record.tokensPerScale = tokensPerScale(mc);
+    record.resolution = mc.vision.imageSize;
+    record.steps = result.cached ? 0 : result.steps;
+    record.wallSeconds = result.wallSeconds;
+    if (!result.cached) {
+        record.samplesPerSecond = result.steps * st.batchSize / std::max(result.wallSeconds, 1e-9);
+        record.finalLoss = result.finalLoss;
+    }
+    m_store.putStage(runId, record);
+    TrainingEvent e;
+    e.kind = "stage_end";
+    e.stage = index;
+    e.stageName = st.name;
+    e.text = result.cached ? "vision tower from cache " + result.cacheDir
+                           : "vision tower trained and cached in " + result.cacheDir;
+    report(e);
+}
+
+EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, Mllm &model)
+{
+    EvaluationOptions options;
+    options.limit = m_config.data.evalSamples;
+    const StageConfig &st = m_config.stages[index];
+    options.batchSize = std::max(1, st.batchSize * 2);
+    EvaluationResult r = evaluate(model, *m_data.eval, m_data.tokenizer, parseDevice(st.device), options,
+                                  [&](int done, int total) {
+                                      TrainingEvent e;
+                                      e.kind = "eval_progress";
+                                      e.stage = index;
+                                      e.stageName = st.name;
+                                      e.step = done;
+                                      e.totalSteps = total;
+                                      report(e);
+                                  });
+    model->train();
+    r.record.stage = index;
+    r.record.step = step;
+    m_store.addEvaluation(runId, r.record);
+    m_store.addMetrics(runId, {{index, step, "eval_accuracy", r.record.accuracy, unixNow()}});
+    TrainingEvent e;
+    e.kind = "eval";
+    e.stage = index;
+    e.stageName = st.name;
+    e.step = step;
+    e.data = Json::object();
+    e.data.set("accuracy", r.record.accuracy);
+    e.data.set("n", r.record.n);
+    e.data.set("majority_answer", r.majorityAnswer);
+    e.data.set("majority_accuracy", r.majorityAccuracy);
+    Json perType = Json::object();
+    for (const auto &[type, v] : r.record.perType)
+        perType.set(type, v.first);
+    e.data.set("per_type", perType);
+    report(e);
+    return r;
+}
+
+void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
+{
+    const StageConfig &st = m_config.stages[index];
+    const ModelConfig &mc = m_config.stageModels[index];
+    const torch::Device device = parseDevice(st.device);
+
+    Mllm model(mc);
+    loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
+    model->to(device);
+    model->train();
+    const std::set<std::string> parts(st.train.begin(), st.train.end());
+    std::vector<torch::Tensor> params;
+    for (auto &p : model->named_parameters()) {
+        const bool trains = parts.count(partOf(p.key())) > 0;
+        p.value().set_requires_grad(trains);
+        if (trains)
+            params.push_back(p.value());
+    }
+    torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(st.lr).weight_decay(st.weightDecay));
+    if (!progress.optimizerFile.empty())
+        torch::load(optimizer, progress.optimizerFile);
+
+    const ConversationDataset &dataset = *m_data.datasets.at(st.data);
+    BatchLoader loader(dataset, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
+                       m_config.data.workers, m_config.data.skipBadImages);
+    loader.seek({progress.epoch, progress.offset});
+    const int64_t total = st.steps > 0 ? st.steps
+                                       : std::max<int64_t>(1, st.epochs * loader.batchesPerEpoch() / st.gradAccum);
+
+    StageRecord record;
+    record.index = index;
+    record.name = st.name;
+    record.kind = st.kind;
+    record.visualTokens = visualTokens(mc);
+    record.tokensPerScale = tokensPerScale(mc);
+    record.resolution = mc.vision.imageSize;
+    record.steps = total;
+    m_store.putStage(runId, record);
+
+    std::vector<MetricPoint> pending;
+    std::vector<double> stepTimes;
+    double wall = progress.wallSeconds;
+    int64_t lmTokens = 0, samples = 0, skipped = 0;
+    double lastLoss = 0;
+    auto lastBeat = std::chrono::steady_clock::now();
+    auto flush = [&] {
+        m_store.addMetrics(runId, pending);
+        pending.clear();
+    };
+
+    for (int64_t step = progress.step; step < total; ++step) {
+        if (stopRequested()) {
+            flush();
+            progress.step = step;
+            const auto pos = loader.position();
+            progress.epoch = pos.epoch;
+            progress.offset = pos.offset;
+            progress.wallSeconds = wall;
+            const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress);
+            throw Interrupted{"stopped at step " + std::to_string(step) + " of stage " + st.name + "; checkpoint " + dir};
+        }
+        const auto start = std::chrono::steady_clock::now();
+        const double lr = learningRate(st, step, total);
+        for (auto &group : optimizer.param_groups())
+            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+        double loss = 0;
+        for (int micro = 0; micro < st.gradAccum; ++micro) {
+            TrainingBatch batch = loader.next();
+            skipped += batch.skipped;
+            AutocastGuard autocast(st.precision == "bf16", device);
+            auto l = model->loss(batch.images.to(device), batch.ids.to(device), batch.labels.to(device));
+            (l / st.gradAccum).backward();
+            loss += l.item<double>() / st.gradAccum;
+            samples += batch.ids.size(0);
+            lmTokens += batch.ids.size(0) * (batch.ids.size(1) - 1 + record.visualTokens);
+        }
+        if (!std::isfinite(loss))
+            throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
+                                     + " (loss " + std::to_string(loss) + ")");
+        if (st.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(params, st.gradClip);
+        optimizer.step();
+        optimizer.zero_grad();
+        synchronize(device);
+        const double stepTime = seconds(start);
+        wall += stepTime;
+        stepTimes.push_back(stepTime);
+        lastLoss = loss;
+
+        const double now = unixNow();
+        const double rate = st.batchSize * st.gradAccum / stepTime;
+        pending.push_back({index, step + 1, "loss", loss, now});
+        pending.push_back({index, step + 1, "lr", lr, now});
+        pending.push_back({index, step + 1, "samples_per_s", rate, now});
+        pending.push_back({index, step + 1, "step_seconds", stepTime, now});
+        if (pending.size() >= 100)
+            flush();
+        if (seconds(lastBeat) > 30) {
+            m_store.heartbeat(runId);
+            lastBeat = std::chrono::steady_clock::now();
+        }
+
+        TrainingEvent e;
+        e.kind = "step";
+        e.stage = index;
+        e.stageName = st.name;
+        e.step = step + 1;
+        e.totalSteps = total;
+        e.loss = loss;
+        e.lr = lr;
+        e.samplesPerSecond = rate;
+        e.etaSeconds = wall / static_cast<double>(step + 1 - progress.step + 1e-9)
+                       * static_cast<double>(total - step - 1);
+        report(e);
+
+        const bool last = step + 1 == total;
+        if (st.evaluate && st.evalInterval > 0 && (step + 1) % st.evalInterval == 0 && !last) {
+            flush();
+            evaluateStage(runId, index, step + 1, model);
+        }
+        if (st.checkpointInterval > 0 && (step + 1) % st.checkpointInterval == 0 && !last) {
+            flush();
+            Progress at = progress;
+            at.step = step + 1;
+            const auto pos = loader.position();
+            at.epoch = pos.epoch;
+            at.offset = pos.offset;
+            at.wallSeconds = wall;
+            saveTrainingCheckpoint(runId, index, model, &optimizer, at);
+        }
+    }
+    flush();
+
+    // Timing covers training steps only: evaluation and checkpoint I/O come after.
+    std::vector<double> sorted = stepTimes;
+    std::sort(sorted.begin(), sorted.end());
+    record.wallSeconds = wall;
+    if (!sorted.empty())
+        record.stepSeconds = sorted[sorted.size() / 2];
+    const double timed = std::max(1e-9, std::accumulate(stepTimes.begin(), stepTimes.end(), 0.0));
+    record.samplesPerSecond = samples / timed;
+    record.lmTokensPerSecond = lmTokens / timed;
+    record.finalLoss = lastLoss;
+    m_store.putStage(runId, record);
+    if (skipped > 0) {
+        TrainingEvent e;
+        e.kind = "message";
+        e.stage = index;
+        e.stageName = st.name;
+        e.text = std::to_string(skipped) + " samples replaced for unreadable images";
+        report(e);
+    }
+
+    if (st.evaluate)
+        evaluateStage(runId, index, total, model);
+
+    progress.weights = stateDict(*model);
+    for (auto &[name, t] : progress.weights)
+        t = t.cpu();
+    Progress next;
+    next.stage = index + 1;
+    next.weights = progress.weights;
+    saveTrainingCheckpoint(runId, index, model, nullptr, next);
+
+    TrainingEvent e;
+    e.kind = "stage_end";
+    e.stage = index;
+    e.stageName = st.name;
+    e.data = Json::object();
+    e.data.set("wall_seconds", wall);
+    e.data.set("final_loss", lastLoss);
+    report(e);
+}
+
+std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
+                                            const Progress &progress)
+{
+    const StageConfig &st = m_config.stages[index];
+    const bool stageDone = progress.stage > index;
+    char name[96];
+    std::snprintf(name, sizeof name, "stage%d-%s-step%lld", index, stageDone ? "end" : "at",
+                  static_cast<long long>(stageDone ? 0 : progress.step));
+    const fs::path dir = fs::path(m_options.runsDir) / std::to_string(runId) / "checkpoints" / name;
+    if (fs::exists(dir))
+        fs::remove_all(dir); // the same point reached again after a resume
+    StateDict weights = stateDict(*model);
+    for (auto &[n, t] : weights)
+        t = t.cpu();
+    saveCheckpoint(dir.string(), {m_config.stageModels[index], weights}, [&](const std::string &tmp) {
+        Json state = Json::object();
+        state.set("run_id", runId);
+        state.set("stage", progress.stage);
+        state.set("stage_name", st.name);
+        state.set("step", progress.step);
+        Json loader = Json::object();
+        loader.set("epoch", progress.epoch);
+        loader.set("offset", progress.offset);
+        state.set("loader", loader);
+        state.set("wall_seconds", progress.wallSeconds);
+        state.set("rng", toHex(at::detail::getDefaultCPUGenerator().get_state()));
+        writeTextFile((fs::path(tmp) / "trainer_state.json").string(), state.dump(2) + "\n");
+        if (optimizer)
+            torch::save(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
+        m_data.tokenizer.save((fs::path(tmp) / "tokenizer.json").string());
+    });
+    m_store.addCheckpoint(runId, {index, stageDone ? 0 : progress.step, dir.string(), unixNow()});
+    TrainingEvent e;
+    e.kind = "checkpoint";
+    e.stage = index;
+    e.stageName = st.name;
+    e.step = progress.step;
+    e.text = dir.string();
+    report(e);
+    return dir.string();
+}
+
+Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
+{
+    const std::string stateFile = (fs::path(dir) / "trainer_state.json").string();
+    const Json state = Json::parseFile(stateFile);
+    auto integer = [&](const Json *v, const char *key) {
+        if (!v || !v->isInteger())
+            throw InputError(stateFile + ": `" + key + "` is missing or not an integer");
+        return v->asInt();
+    };
+    Progress p;
+    p.stage = static_cast<int>(integer(state.find("stage"), "stage"));
+    p.step = integer(state.find("step"), "step");
+    const Json *loader = state.find("loader");
+    if (!loader)
+        throw InputError(stateFile + ": `loader` is missing");
+    p.epoch = integer(loader->find("epoch"), "loader.epoch");
+    p.offset = integer(loader->find("offset"), "loader.offset");
+    if (const Json *w = state.find("wall_seconds"); w && w->isNumber())
+        p.wallSeconds = w->asDouble();
+    if (p.stage < 0 || p.stage > static_cast<int>(m_config.stages.size()))
+        throw InputError(stateFile + ": stage " + std::to_string(p.stage) + " is not in this run's config");
+    const Checkpoint ck = loadCheckpoint(dir);
+    p.weights = ck.weights;
+    if (const Json *rng = state.find("rng"); rng && rng->isString())
+    {
+        at::Generator generator = at::detail::getDefaultCPUGenerator();
+        generator.set_state(fromHex(rng->asString(), stateFile));
+    }
+    const std::string optimizerFile = (fs::path(dir) / "optimizer.pt").string();
+    if (p.step > 0 && fs::exists(optimizerFile))
+        p.optimizerFile = optimizerFile;
+    return p;
+}
+
+} // namespace cosw

@@ -1,0 +1,88 @@
+#pragma once
+// Runs a run config end to end (DESIGN §4): the stages in order, token
+// scaling at stage starts, timing that counts training only, evaluation,
+// atomic checkpoints with everything needed to resume, and every record in
+// the experiment store.
+
+#include "Evaluator.h"
+#include "RunConfig.h"
+#include "TrainingEvents.h"
+#include "data/ConversationDataset.h"
+#include "data/WordTokenizer.h"
+#include "model/Checkpoint.h"
+#include "store/ExperimentStore.h"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace cosw {
+
+struct TrainerOptions {
+    std::string device = "cpu";   // overrides every stage's device when set
+    int threads = 0;              // intra-op threads; 0 keeps LibTorch's default
+    std::string runsDir;          // checkpoints go to runsDir/<run id>/
+};
+
+// Everything a run reads, loaded and checked before the store is touched.
+struct PreparedData {
+    std::string dir;
+    std::string identity;         // what the data is, for cache keys
+    std::map<std::string, std::shared_ptr<ConversationDataset>> datasets; // by file name
+    std::shared_ptr<ConversationDataset> eval;
+    std::string cellsJson;
+    WordTokenizer tokenizer = WordTokenizer::build({});
+};
+
+enum class RunOutcome { Finished, Failed, Interrupted };
+
+class Trainer {
+public:
+    // Loads (generating FMNIST-Grid on first use) and validates the run's
+    // data and the device; throws InputError before anything is stored.
+    Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events);
+
+    // Creates a queued run in the store and returns its id.
+    int64_t createRun(const std::string &name);
+    // Runs (or, with a checkpoint directory, resumes) run `runId` to its
+    // end. Failures are recorded on the run and returned, not thrown.
+    RunOutcome run(int64_t runId, const std::string &resumeFrom = {});
+    const std::string &failure() const { return m_failure; }
+
+    // Set from a signal handler: finish the step, checkpoint, stop.
+    static std::atomic<bool> &stopRequested();
+
+    const PreparedData &data() const { return m_data; }
+
+private:
+    struct Progress {
+        int stage = 0;
+        int64_t step = 0;         // optimizer steps done in `stage`
+        int64_t epoch = 0, offset = 0;
+        double wallSeconds = 0;   // training time of `stage` so far
+        StateDict weights;        // model entering `stage` (or at `step` when resuming)
+        std::string optimizerFile;
+    };
+
+    void prepareData();
+    void runStages(int64_t runId, Progress progress);
+    void runVisionStage(int64_t runId, int index, Progress &progress);
+    void runTextStage(int64_t runId, int index, Progress &progress);
+    std::string saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
+                                       const Progress &progress);
+    Progress loadTrainingCheckpoint(const std::string &dir);
+    EvaluationResult evaluateStage(int64_t runId, int index, int64_t step, Mllm &model);
+    void report(TrainingEvent e) const;
+
+    RunConfig m_config;
+    ExperimentStore &m_store;
+    TrainerOptions m_options;
+    TrainingEventSink m_events;
+    torch::Device m_device;
+    PreparedData m_data;
+    int64_t m_runId = 0;
+    std::string m_failure;
+};
+
+} // namespace cosw

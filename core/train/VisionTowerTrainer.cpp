@@ -1,0 +1,227 @@
+#include "VisionTowerTrainer.h"
+
+#include "LrSchedule.h"
+#include "data/ImagePipeline.h"
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "model/VisionTower.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+namespace {
+
+constexpr int64_t kEmptyClass = 10; // classes 0..9 are items
+
+struct CellImage {
+    std::string path;
+    std::vector<int64_t> cells; // grid*grid, kEmptyClass for empty
+};
+
+std::vector<CellImage> readCells(const std::string &file)
+{
+    const Json json = Json::parseFile(file);
+    if (!json.isArray())
+        throw InputError(file + ": expected a list of {image, split, cells}");
+    const fs::path root = fs::path(file).parent_path();
+    std::vector<CellImage> out;
+    size_t grid = 0;
+    for (size_t i = 0; i < json.size(); ++i) {
+        const Json &e = json.asArray()[i];
+        const Json *image = e.find("image"), *split = e.find("split"), *cells = e.find("cells");
+        if (!image || !image->isString() || !cells || !cells->isArray())
+            throw InputError(file + ": entry " + std::to_string(i) + ": needs `image` and `cells`");
+        if (split && split->isString() && split->asString() != "train")
+            continue; // the tower never sees evaluation images
+        CellImage c;
+        c.path = (root / image->asString()).string();
+        for (const Json &v : cells->asArray()) {
+            if (!v.isInteger() || v.asInt() < -1 || v.asInt() >= kEmptyClass)
+                throw InputError(file + ": entry " + std::to_string(i) + ": cells are -1 (empty) or 0..9");
+            c.cells.push_back(v.asInt() < 0 ? kEmptyClass : v.asInt());
+        }
+        if (grid == 0)
+            grid = c.cells.size();
+        if (c.cells.size() != grid)
+            throw InputError(file + ": entry " + std::to_string(i) + ": every image needs the same number of cells");
+        out.push_back(std::move(c));
+    }
+    if (out.empty())
+        throw InputError(file + ": no training images");
+    return out;
+}
+
+} // namespace
+
+std::string cacheRoot()
+{
+    if (const char *dir = std::getenv("COS_CACHE_DIR"); dir && *dir)
+        return dir;
+    if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "cos-workbench").string();
+    const char *home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : ".") / ".cache" / "cos-workbench").string();
+}
+
+std::string contentHash(const std::string &text)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConfig &stage,
+                                       const std::string &cellsJson, std::vector<int> resolutions,
+                                       const std::string &dataIdentity)
+    : m_model(model), m_stage(stage), m_cellsJson(cellsJson), m_resolutions(std::move(resolutions))
+{
+    // Everything that changes the trained tower goes into the key; the run's
+    // name, the LM and the connector do not.
+    Json key = Json::object();
+    const Json modelJson = model.toJson();
+    key.set("vision", *modelJson.find("vision"));
+    key.set("steps", stage.steps);
+    key.set("batch_size", stage.batchSize);
+    key.set("lr", stage.lr);
+    key.set("warmup_steps", stage.warmupSteps);
+    key.set("min_lr_ratio", stage.minLrRatio);
+    key.set("weight_decay", stage.weightDecay);
+    key.set("grad_clip", stage.gradClip);
+    key.set("seed", static_cast<int64_t>(stage.seed));
+    Json res = Json::array();
+    for (int r : m_resolutions)
+        res.push(r);
+    key.set("resolutions", res);
+    key.set("data", dataIdentity);
+    m_key = contentHash(key.dump());
+}
+
+std::string VisionTowerTrainer::cacheDir() const
+{
+    return (fs::path(cacheRoot()) / "vision-towers" / m_key).string();
+}
+
+VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch::Device &device,
+                                          const TrainingEventSink &events, const std::atomic<bool> &stop)
+{
+    VisionTowerResult result;
+    result.cacheDir = cacheDir();
+    const std::string weightsFile = (fs::path(result.cacheDir) / "vision.safetensors").string();
+    if (fs::exists(weightsFile)) {
+        result.weights = readSafetensors(weightsFile);
+        result.cached = true;
+        return result;
+    }
+
+    const std::vector<CellImage> images = readCells(m_cellsJson);
+    const int64_t cells = static_cast<int64_t>(images[0].cells.size());
+    const int64_t grid = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(cells))));
+    if (grid * grid != cells)
+        throw InputError(m_cellsJson + ": cells do not form a square grid");
+
+    torch::manual_seed(m_stage.seed);
+    VisionTower tower(m_model.vision);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &p : tower->named_parameters()) {
+            auto it = initial.find("vision." + p.key());
+            if (it != initial.end())
+                p.value().copy_(it->second);
+        }
+    }
+    torch::nn::Linear head(m_model.vision.width, kEmptyClass + 1);
+    tower->to(device);
+    head->to(device);
+    std::vector<torch::Tensor> params = tower->parameters();
+    for (const auto &p : head->parameters())
+        params.push_back(p);
+    torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(m_stage.lr).weight_decay(m_stage.weightDecay));
+
+    std::mt19937_64 rng(m_stage.seed);
+    const int64_t total = m_stage.steps;
+    double wall = 0, lossSum = 0;
+    int64_t correct = 0, seen = 0;
+    int64_t step = 0;
+    for (; step < total && !stop; ++step) {
+        const auto start = std::chrono::steady_clock::now();
+        const int resolution = m_resolutions[static_cast<size_t>(step) % m_resolutions.size()];
+        std::vector<torch::Tensor> batchImages, batchCells;
+        for (int b = 0; b < m_stage.batchSize; ++b) {
+            const CellImage &c = images[rng() % images.size()];
+            batchImages.push_back(loadImage(c.path, resolution, m_model.vision.channels));
+            batchCells.push_back(torch::tensor(c.cells, torch::kLong));
+        }
+        auto x = torch::stack(batchImages).to(device);             // [B, ch, R, R]
+        auto target = torch::stack(batchCells).to(device).view(-1); // [B*G*G]
+        auto features = tower(x).permute({0, 3, 1, 2});             // [B, C, n, n]
+        auto pooled = torch::adaptive_avg_pool2d(features, {grid, grid}) // [B, C, G, G]
+                          .permute({0, 2, 3, 1})
+                          .reshape({-1, m_model.vision.width});     // [B*G*G, C]
+        auto logits = head(pooled);                                 // [B*G*G, 11]
+        auto loss = torch::nn::functional::cross_entropy(logits, target);
+        const double lr = learningRate(m_stage, step, total);
+        for (auto &group : optimizer.param_groups())
+            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+        optimizer.zero_grad();
+        loss.backward();
+        if (m_stage.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(params, m_stage.gradClip);
+        optimizer.step();
+        const double value = loss.item<double>();
+        if (!std::isfinite(value))
+            throw std::runtime_error("vision tower training diverged at step " + std::to_string(step + 1));
+        wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        lossSum = value;
+        correct += logits.argmax(1).eq(target).sum().item<int64_t>();
+        seen += target.size(0);
+        if (events && ((step + 1) % 10 == 0 || step + 1 == total)) {
+            TrainingEvent e;
+            e.kind = "step";
+            e.step = step + 1;
+            e.totalSteps = total;
+            e.loss = value;
+            e.lr = lr;
+            e.samplesPerSecond = m_stage.batchSize * (step + 1) / std::max(wall, 1e-9);
+            e.etaSeconds = wall / static_cast<double>(step + 1) * static_cast<double>(total - step - 1);
+            e.data = Json::object();
+            e.data.set("cell_accuracy", seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0);
+            events(e);
+            correct = seen = 0;
+        }
+    }
+
+    for (const auto &p : tower->named_parameters())
+        result.weights["vision." + p.key()] = p.value().detach().cpu();
+    result.steps = step;
+    result.wallSeconds = wall;
+    result.finalLoss = lossSum;
+    if (step == total) {
+        // Written beside its final place and renamed: a cache entry is whole or absent.
+        const fs::path dir(result.cacheDir);
+        fs::create_directories(dir.parent_path());
+        const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(::getpid()));
+        fs::remove_all(tmp);
+        fs::create_directories(tmp);
+        writeSafetensors((tmp / "vision.safetensors").string(), result.weights, {{"format", "pt"}});
+        writeTextFile((tmp / "key.txt").string(), m_key + "\n");
+        std::error_code ec;
+        fs::rename(tmp, dir, ec);
+        if (ec) // another run cached the same tower meanwhile
+            fs::remove_all(tmp);
+    }
+    return result;
+}
+
+} // namespace cosw

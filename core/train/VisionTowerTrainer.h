@@ -1,0 +1,56 @@
+#pragma once
+// Stage 0 (DESIGN §4): with no pretrained CLIP on these machines, the vision
+// tower learns the benchmark images by classifying every grid cell (item or
+// empty), at every resolution the later stages use, and is then frozen as
+// CLIP is in the paper. The result is cached by content hash, so every run of
+// a comparison shares one tower.
+
+#include "RunConfig.h"
+#include "TrainingEvents.h"
+#include "model/Safetensors.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <string>
+
+namespace cosw {
+
+struct VisionTowerResult {
+    StateDict weights;        // vision.* tensors
+    bool cached = false;
+    std::string cacheDir;
+    int64_t steps = 0;
+    double wallSeconds = 0;   // training only
+    double finalLoss = 0;
+    double cellAccuracy = 0;  // on the last batches
+};
+
+class VisionTowerTrainer {
+public:
+    // `cellsJson` is the benchmark's cells.json; `resolutions` the input
+    // resolutions the tower must serve.
+    VisionTowerTrainer(const ModelConfig &model, const StageConfig &stage, const std::string &cellsJson,
+                       std::vector<int> resolutions, const std::string &dataIdentity);
+
+    // Directory of the cached tower for these inputs.
+    std::string cacheDir() const;
+    // Loads the cached tower or trains one (and caches it). `stop` ends
+    // training early without caching.
+    VisionTowerResult run(const StateDict &initial, const torch::Device &device, const TrainingEventSink &events,
+                          const std::atomic<bool> &stop);
+
+private:
+    ModelConfig m_model;
+    StageConfig m_stage;
+    std::string m_cellsJson;
+    std::vector<int> m_resolutions;
+    std::string m_key;
+};
+
+// $XDG_CACHE_HOME/cos-workbench (or ~/.cache/cos-workbench); COS_CACHE_DIR overrides.
+std::string cacheRoot();
+// A stable 64-bit FNV-1a hash of text, as 16 hex digits.
+std::string contentHash(const std::string &text);
+
+} // namespace cosw

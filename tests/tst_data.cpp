@@ -1,0 +1,904 @@
+// The data layer: Fashion-MNIST IDX files, the FMNIST-Grid generator,
+// LLaVA-style conversation datasets, the word tokenizer and the batch loader.
+// Generation runs on a tiny Fashion-MNIST written here, whose train and test
+// items have distinct pixel values, so every PNG can be traced to its split.
+
+#include "TestSupport.h"
+
+#include "data/BatchLoader.h"
+#include "data/ConversationDataset.h"
+#include "data/FmnistGrid.h"
+#include "data/IdxReader.h"
+#include "data/ImagePipeline.h"
+#include "data/WordTokenizer.h"
+#include "model/Conversation.h"
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "model/Json.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <zlib.h>
+
+#include <map>
+#include <set>
+
+using namespace cosw;
+using cosw::test::thrownMessage;
+
+namespace {
+
+constexpr int kTrainItems = 30;
+constexpr int kTestItems = 20;
+// Pixel value of every pixel of fixture item i: train items lie in
+// [128, 157], test items in [1, 20], so a cell's value names split and item.
+int trainValue(int item) { return 128 + item; }
+int testValue(int item) { return 1 + item; }
+
+QByteArray bigEndian(uint32_t v)
+{
+    QByteArray b(4, '\0');
+    for (int i = 0; i < 4; ++i)
+        b[i] = char((v >> (24 - 8 * i)) & 0xff);
+    return b;
+}
+
+QByteArray idx(uint32_t magic, const std::vector<uint32_t> &dims, const QByteArray &payload)
+{
+    QByteArray out = bigEndian(magic);
+    for (uint32_t d : dims)
+        out += bigEndian(d);
+    return out + payload;
+}
+
+void writeGz(const QString &path, const QByteArray &bytes)
+{
+    gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
+    QVERIFY(f != nullptr);
+    QCOMPARE(gzwrite(f, bytes.constData(), unsigned(bytes.size())), int(bytes.size()));
+    QCOMPARE(gzclose(f), Z_OK);
+}
+
+void writeSplit(const QString &dir, const QString &split, int count, int (*value)(int))
+{
+    QByteArray pixels, labels;
+    for (int i = 0; i < count; ++i) {
+        pixels += QByteArray(28 * 28, char(value(i)));
+        labels += char(i % 10);
+    }
+    writeGz(dir + "/" + split + "-images-idx3-ubyte.gz", idx(0x803, {uint32_t(count), 28, 28}, pixels));
+    writeGz(dir + "/" + split + "-labels-idx1-ubyte.gz", idx(0x801, {uint32_t(count)}, labels));
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString qs(const std::string &s) { return QString::fromStdString(s); }
+
+// Every file under `dir` with its bytes, keyed by relative path.
+std::map<QString, QByteArray> tree(const QString &dir)
+{
+    std::map<QString, QByteArray> files;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        files[QDir(dir).relativeFilePath(path)] = readAll(path);
+    }
+    return files;
+}
+
+const std::string &text(const Json &entry, int turn)
+{
+    return entry.find("conversations")->asArray()[size_t(turn)].find("value")->asString();
+}
+
+int classOf(const std::string &name)
+{
+    const auto &names = fmnistClassNames();
+    return int(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+std::string pluralOf(const std::string &name) { return name == "dress" ? "dresses" : name + "s"; }
+
+std::string itemAt(const std::vector<int> &cells, int side, int row, int col)
+{
+    if (row < 0 || col < 0 || row >= side || col >= side)
+        return "outside";
+    const int cls = cells[size_t(row * side + col)];
+    return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)];
+}
+
+// The answer to `question` worked out from the cells alone, or "?" when the
+// question has no recognised form or no unique answer.
+std::string expectedAnswer(const QString &question, const std::vector<int> &cells, int side)
+{
+    auto count = [&](int cls) { return int(std::count(cells.begin(), cells.end(), cls)); };
+    QRegularExpressionMatch m;
+    if ((m = QRegularExpression("^what is at row (\\d+) column (\\d+)\\?$").match(question)).hasMatch())
+        return itemAt(cells, side, m.captured(1).toInt() - 1, m.captured(2).toInt() - 1);
+    if ((m = QRegularExpression("^how many (\\w+) are there\\?$").match(question)).hasMatch()) {
+        for (const std::string &name : fmnistClassNames())
+            if (pluralOf(name) == m.captured(1).toStdString())
+                return std::to_string(count(classOf(name)));
+        return "?";
+    }
+    if ((m = QRegularExpression("^is there a (\\w+)\\?$").match(question)).hasMatch())
+        return count(classOf(m.captured(1).toStdString())) > 0 ? "yes" : "no";
+    if ((m = QRegularExpression("^what is (left of|right of|above|below) the (\\w+)\\?$").match(question)).hasMatch()) {
+        const int cls = classOf(m.captured(2).toStdString());
+        if (count(cls) != 1)
+            return "?";
+        const int cell = int(std::find(cells.begin(), cells.end(), cls) - cells.begin());
+        const QString d = m.captured(1);
+        const int dr = d == "above" ? -1 : d == "below" ? 1 : 0;
+        const int dc = d == "left of" ? -1 : d == "right of" ? 1 : 0;
+        return itemAt(cells, side, cell / side + dr, cell % side + dc);
+    }
+    return "?";
+}
+
+std::string expectedCaption(const std::vector<int> &cells, int side)
+{
+    std::string out;
+    for (int r = 0; r < side; ++r) {
+        std::string row;
+        for (int c = 0; c < side; ++c)
+            if (cells[size_t(r * side + c)] >= 0)
+                row += " " + itemAt(cells, side, r, c);
+        if (!row.empty())
+            out += (out.empty() ? "" : " ") + ("row " + std::to_string(r + 1) + ":" + row + ".");
+    }
+    return out.empty() ? "nothing." : out;
+}
+
+// By value: a range-for over parseFile(...).asArray() would outlive the parsed document.
+Json::Array listIn(const std::string &path) { return Json::parseFile(path).asArray(); }
+
+std::vector<int> ints(const Json &list)
+{
+    std::vector<int> out;
+    for (const Json &v : list.asArray())
+        out.push_back(int(v.asInt()));
+    return out;
+}
+
+Json sampleJson(const std::string &id, const std::string &image, const std::string &human, const std::string &gpt,
+                const std::string &type = "")
+{
+    Json h = Json::object();
+    h.set("from", "human");
+    h.set("value", human);
+    Json g = Json::object();
+    g.set("from", "gpt");
+    g.set("value", gpt);
+    Json s = Json::object();
+    s.set("id", id);
+    s.set("image", image);
+    s.set("conversations", Json(Json::Array{h, g}));
+    if (!type.empty())
+        s.set("type", type);
+    return s;
+}
+
+bool sameBatch(const TrainingBatch &a, const TrainingBatch &b)
+{
+    return a.indices == b.indices && a.skipped == b.skipped && torch::equal(a.images, b.images)
+           && torch::equal(a.ids, b.ids) && torch::equal(a.labels, b.labels);
+}
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runBatch(const QStringList &args, const QString &datasetDir)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("COS_FASHION_MNIST_DIR", datasetDir);
+    p.setProcessEnvironment(env);
+    p.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")), args);
+    p.waitForFinished(120000);
+    Result r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace
+
+class TestData : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_fmnist; // the tiny Fashion-MNIST
+
+    FmnistGridOptions smallGrid() const
+    {
+        FmnistGridOptions o;
+        o.trainImages = 12;
+        o.testImages = 8;
+        o.grid = 4;
+        o.seed = 7;
+        return o;
+    }
+
+    // Ten samples with 16 px grey images of distinct brightness, and a tokenizer over their texts.
+    QString writeLoaderDataset(const QString &name, const std::set<int> &missing = {}, const std::set<int> &corrupt = {})
+    {
+        const QString dir = m_dir.filePath(name);
+        QDir().mkpath(dir + "/img");
+        Json list = Json::array();
+        for (int i = 0; i < 10; ++i) {
+            const std::string image = "img/" + std::to_string(i) + ".png";
+            const std::string path = (dir + "/").toStdString() + image;
+            if (corrupt.count(i))
+                writeTextFile(path, "not a png");
+            else if (!missing.count(i))
+                cv::imwrite(path, cv::Mat(16, 16, CV_8UC1, cv::Scalar(20 * (i + 1))));
+            std::string prompt = "what is item " + std::to_string(i) + "?";
+            for (int w = 0; w < i % 3; ++w)
+                prompt += " please";
+            list.push(sampleJson("s" + std::to_string(i), image, "<image>\n" + prompt,
+                                 i % 2 ? "a bag" : "nothing", i % 2 ? "odd" : "even"));
+        }
+        writeTextFile((dir + "/data.json").toStdString(), list.dump(1));
+        return dir + "/data.json";
+    }
+
+    static WordTokenizer tokenizerFor(const ConversationDataset &d)
+    {
+        std::vector<std::string> texts;
+        for (const ConversationSample &s : d.samples()) {
+            texts.push_back(s.prompt);
+            texts.push_back(s.answer);
+        }
+        return WordTokenizer::build(texts);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_fmnist = m_dir.filePath("fashion-mnist");
+        QVERIFY(QDir().mkpath(m_fmnist));
+        writeSplit(m_fmnist, "train", kTrainItems, trainValue);
+        writeSplit(m_fmnist, "t10k", kTestItems, testValue);
+        qputenv("COS_FASHION_MNIST_DIR", m_fmnist.toLocal8Bit());
+    }
+
+    // ------------------------------------------------------------------ IDX
+
+    void idxReadsImagesAndLabels()
+    {
+        const IdxImages images = readIdxImages((m_fmnist + "/train-images-idx3-ubyte.gz").toStdString());
+        QCOMPARE(images.count, kTrainItems);
+        QCOMPARE(images.rows, 28);
+        QCOMPARE(images.cols, 28);
+        QCOMPARE(images.pixels.size(), size_t(kTrainItems * 28 * 28));
+        QCOMPARE(int(images.pixels[size_t(5 * 28 * 28 + 100)]), trainValue(5));
+        const std::vector<uint8_t> labels = readIdxLabels((m_fmnist + "/t10k-labels-idx1-ubyte.gz").toStdString());
+        QCOMPARE(labels.size(), size_t(kTestItems));
+        QCOMPARE(int(labels[13]), 3);
+        const FashionMnistSplit split = readFashionMnist("t10k");
+        QCOMPARE(split.images.count, kTestItems);
+        QCOMPARE(int(split.images.pixels.back()), testValue(kTestItems - 1));
+    }
+
+    void idxRejectsBadFiles_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("gzip");
+        QTest::addColumn<QString>("expected");
+        const QByteArray pixels(2 * 3 * 4, '\x07');
+        QTest::newRow("labels magic") << idx(0x801, {2}, "ab") << true << "magic number 0x00000801, expected 0x00000803";
+        QTest::newRow("truncated data") << idx(0x803, {2, 3, 4}, pixels.left(20)) << true
+                                        << "truncated: the header describes 24 bytes of data, the file holds 20";
+        QTest::newRow("truncated header") << idx(0x803, {2}, {}) << true << "truncated IDX header (no rows)";
+        QTest::newRow("trailing bytes") << idx(0x803, {2, 3, 4}, pixels + "x") << true << "unexpected bytes after";
+        QTest::newRow("zero rows") << idx(0x803, {2, 0, 4}, {}) << true << "bad IDX dimension: rows = 0";
+        QTest::newRow("plain text") << QByteArray("hello, not an IDX file") << false << "not an IDX file of unsigned-byte images";
+        QTest::newRow("empty") << QByteArray() << true << "truncated IDX header (no magic number)";
+    }
+    void idxRejectsBadFiles()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, gzip);
+        QFETCH(QString, expected);
+        const QString path = m_dir.filePath("bad-" + QString(QTest::currentDataTag()).replace(' ', '-') + ".gz");
+        if (gzip) {
+            writeGz(path, content);
+        } else {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        const QString message = qs(thrownMessage<InputError>([&] { readIdxImages(path.toStdString()); }));
+        QVERIFY2(message.startsWith(path + ": ") && message.contains(expected), qPrintable(message));
+    }
+
+    void idxRejectsAMissingFileAndMismatchedLabels()
+    {
+        const QString missing = m_dir.filePath("nothing-here.gz");
+        QString message = qs(thrownMessage<InputError>([&] { readIdxLabels(missing.toStdString()); }));
+        QVERIFY2(message.startsWith(missing + ": no such file"), qPrintable(message));
+
+        const QString dir = m_dir.filePath("mismatched");
+        QDir().mkpath(dir);
+        writeSplit(dir, "train", 3, trainValue);
+        writeGz(dir + "/train-labels-idx1-ubyte.gz", idx(0x801, {2}, "\x01\x02"));
+        qputenv("COS_FASHION_MNIST_DIR", dir.toLocal8Bit());
+        message = qs(thrownMessage<InputError>([] { readFashionMnist("train"); }));
+        qputenv("COS_FASHION_MNIST_DIR", m_fmnist.toLocal8Bit());
+        QVERIFY2(message.contains(dir + "/train-labels-idx1-ubyte.gz: 2 labels for 3 images"), qPrintable(message));
+    }
+
+    void missingDatasetNamesThePackage()
+    {
+        const QString absent = m_dir.filePath("no-such-dataset");
+        const QString incomplete = m_dir.filePath("incomplete");
+        QDir().mkpath(incomplete);
+        writeSplit(incomplete, "train", 3, trainValue);
+        const std::string hint = "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)";
+
+        qputenv("COS_FASHION_MNIST_DIR", absent.toLocal8Bit());
+        const std::string noDir = thrownMessage<InputError>([] { fashionMnistDir(); });
+        const std::string noDirGenerate =
+            thrownMessage<InputError>([&] { generateFmnistGrid(m_dir.filePath("never").toStdString(), smallGrid()); });
+        qputenv("COS_FASHION_MNIST_DIR", incomplete.toLocal8Bit());
+        const std::string noTestSplit = thrownMessage<InputError>([] { readFashionMnist("t10k"); });
+        qputenv("COS_FASHION_MNIST_DIR", m_fmnist.toLocal8Bit());
+
+        QVERIFY2(qs(noDir).startsWith(absent) && noDir.find(hint) != std::string::npos, noDir.c_str());
+        QVERIFY2(noDirGenerate.find(hint) != std::string::npos, noDirGenerate.c_str());
+        QVERIFY2(qs(noTestSplit).startsWith(incomplete + "/t10k-images-idx3-ubyte.gz")
+                     && noTestSplit.find(hint) != std::string::npos,
+                 noTestSplit.c_str());
+        // A failed generation leaves nothing behind.
+        QVERIFY(!QFile::exists(m_dir.filePath("never")));
+        QVERIFY(QDir(m_dir.path()).entryList({"never*"}, QDir::AllEntries | QDir::Hidden).isEmpty());
+    }
+
+    // ------------------------------------------------------------ generator
+
+    void generatorIsDeterministic()
+    {
+        const QString a = m_dir.filePath("grid-a"), b = m_dir.filePath("grid-b"), c = m_dir.filePath("grid-c");
+        const FmnistGridSummary sa = generateFmnistGrid(a.toStdString(), smallGrid());
+        generateFmnistGrid(b.toStdString(), smallGrid());
+        FmnistGridOptions other = smallGrid();
+        other.seed = 8;
+        generateFmnistGrid(c.toStdString(), other);
+
+        QVERIFY(sa.generated);
+        QCOMPARE(sa.trainImages, 12);
+        QCOMPARE(sa.testImages, 8);
+        QCOMPARE(sa.pretrainSamples, 12);
+        QCOMPARE(sa.finetuneSamples, 48);
+        QCOMPARE(sa.evalSamples, 32);
+        QCOMPARE(qs(sa.evalJson), a + "/eval.json");
+        const auto ta = tree(a), tb = tree(b), tc = tree(c);
+        QCOMPARE(ta.size(), size_t(12 + 8 + 5));
+        for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json",
+                              "images/train/000000.png", "images/train/000011.png", "images/test/000007.png"})
+            QVERIFY2(ta.count(f) && !ta.at(f).isEmpty(), f);
+        QVERIFY(ta == tb);
+        QCOMPARE(tc.size(), ta.size());
+        QVERIFY(tc.at("eval.json") != ta.at("eval.json"));
+        QVERIFY(tc.at("cells.json") != ta.at("cells.json"));
+        int differentImages = 0;
+        for (const auto &kv : ta)
+            differentImages += kv.first.endsWith(".png") && tc.at(kv.first) != kv.second ? 1 : 0;
+        QVERIFY(differentImages > 10);
+    }
+
+    // Every cell of every PNG holds exactly the item cells.json names, from the
+    // split the image belongs to.
+    void imagesComeFromTheirSplitAsCellsSay()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const FmnistGridOptions o = smallGrid();
+        const Json cells = Json::parseFile((dir + "/cells.json").toStdString());
+        QCOMPARE(cells.size(), size_t(o.trainImages + o.testImages));
+        int testCells = 0;
+        for (const Json &entry : cells.asArray()) {
+            const std::string image = entry.find("image")->asString();
+            const bool test = entry.find("split")->asString() == "test";
+            QCOMPARE(qs(image).startsWith(test ? "images/test/" : "images/train/"), true);
+            const cv::Mat png = cv::imread((dir + "/").toStdString() + image, cv::IMREAD_UNCHANGED);
+            QCOMPARE(png.rows, o.grid * 28);
+            QCOMPARE(png.cols, o.grid * 28);
+            const std::vector<int> classes = ints(*entry.find("cells"));
+            const std::vector<int> sources = ints(*entry.find("sources"));
+            for (int cell = 0; cell < o.grid * o.grid; ++cell) {
+                const int source = sources[size_t(cell)];
+                QCOMPARE(classes[size_t(cell)], source < 0 ? -1 : source % 10);
+                const int value = source < 0 ? 0 : test ? testValue(source) : trainValue(source);
+                const cv::Mat region = png(cv::Rect(cell % o.grid * 28, cell / o.grid * 28, 28, 28));
+                QVERIFY2(cv::countNonZero(region != value) == 0, image.c_str());
+                testCells += test && source >= 0 ? 1 : 0;
+            }
+        }
+        QVERIFY(testCells > 0);
+    }
+
+    void answersAndCaptionsFollowTheCells()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const int side = smallGrid().grid;
+        std::map<std::string, std::vector<int>> cellsOf;
+        for (const Json &entry : listIn((dir + "/cells.json").toStdString()))
+            cellsOf[entry.find("image")->asString()] = ints(*entry.find("cells"));
+
+        for (const Json &entry : listIn((dir + "/pretrain.json").toStdString())) {
+            QCOMPARE(text(entry, 0), std::string("<image>\ndescribe the image."));
+            QCOMPARE(text(entry, 1), expectedCaption(cellsOf.at(entry.find("image")->asString()), side));
+        }
+        std::map<std::string, int> perType;
+        for (const char *file : {"finetune.json", "eval.json"}) {
+            for (const Json &entry : listIn((dir + "/" + file).toStdString())) {
+                const std::string image = entry.find("image")->asString();
+                QCOMPARE(qs(image).startsWith("images/test/"), std::string(file) == "eval.json");
+                const QString question = qs(text(entry, 0)).mid(QString("<image>\n").size());
+                QCOMPARE(text(entry, 1), expectedAnswer(question, cellsOf.at(image), side));
+                ++perType[entry.find("type")->asString()];
+            }
+        }
+        QCOMPARE(perType.size(), size_t(4));
+        QVERIFY(perType["relation"] > 0 && perType["position"] > 0 && perType["count"] > 0 && perType["existence"] > 0);
+    }
+
+    void manifestHoldsTheMajorityBaseline()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const Json manifest = Json::parseFile((dir + "/manifest.json").toStdString());
+        QCOMPARE(manifest.find("options")->find("seed")->asInt(), 7);
+        QCOMPARE(manifest.find("classes")->asArray()[0].asString(), std::string("tshirt"));
+        QCOMPARE(manifest.find("counts")->find("eval")->asInt(), 32);
+
+        std::map<std::string, std::map<std::string, int>> answers;
+        for (const Json &entry : listIn((dir + "/eval.json").toStdString())) {
+            ++answers[entry.find("type")->asString()][text(entry, 1)];
+            ++answers[""][text(entry, 1)];
+        }
+        const Json &baseline = *manifest.find("eval_majority_baseline");
+        for (const auto &kv : answers) {
+            const Json &b = kv.first.empty() ? *baseline.find("overall") : *baseline.find("per_type")->find(kv.first);
+            int n = 0, best = 0;
+            for (const auto &a : kv.second) {
+                n += a.second;
+                best = std::max(best, a.second);
+            }
+            QCOMPARE(kv.second.at(b.find("answer")->asString()), best);
+            QCOMPARE(b.find("accuracy")->asDouble(), double(best) / n);
+            QCOMPARE(int(b.find("questions")->asInt()), n);
+        }
+    }
+
+    // On a larger set the answers are not dominated by one value.
+    void answersAreBalanced()
+    {
+        FmnistGridOptions o;
+        o.trainImages = 150;
+        o.testImages = 1;
+        const QString dir = m_dir.filePath("grid-balance");
+        generateFmnistGrid(dir.toStdString(), o);
+        std::map<std::string, std::map<std::string, int>> answers;
+        std::map<std::string, int> perType;
+        for (const Json &entry : listIn((dir + "/finetune.json").toStdString())) {
+            ++answers[entry.find("type")->asString()][text(entry, 1)];
+            ++perType[entry.find("type")->asString()];
+        }
+        // Relation questions never fall back to position questions on 8x8 grids.
+        QCOMPARE(perType["relation"], o.trainImages);
+        const double yes = double(answers["existence"]["yes"]) / perType["existence"];
+        QVERIFY2(yes > 0.35 && yes < 0.65, qPrintable(QString::number(yes)));
+        for (const char *type : {"position", "count", "relation"})
+            for (const auto &a : answers[type])
+                QVERIFY2(a.second < perType[type] * 0.5, (std::string(type) + " " + a.first).c_str());
+    }
+
+    void generatorIsIdempotentAndRefusesForeignDirectories()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const QByteArray manifest = readAll(dir + "/manifest.json");
+        QFile::remove(dir + "/images/train/000003.png"); // not regenerated: the manifest says it is done
+        const FmnistGridSummary again = generateFmnistGrid((dir + "/").toStdString(), smallGrid());
+        QVERIFY(!again.generated);
+        QCOMPARE(again.evalSamples, 32);
+        QCOMPARE(qs(again.outDir), dir);
+        QVERIFY(!QFile::exists(dir + "/images/train/000003.png"));
+        QCOMPARE(readAll(dir + "/manifest.json"), manifest);
+
+        FmnistGridOptions other = smallGrid();
+        other.trainImages = 13;
+        QString message = qs(thrownMessage<InputError>([&] { generateFmnistGrid(dir.toStdString(), other); }));
+        QVERIFY2(message.contains(dir + ": holds an FMNIST-Grid set generated with other options (train_images 12 there, 13 asked)"),
+                 qPrintable(message));
+
+        const QString foreign = m_dir.filePath("my-notes");
+        QDir().mkpath(foreign);
+        writeTextFile((foreign + "/notes.txt").toStdString(), "keep me");
+        message = qs(thrownMessage<InputError>([&] { generateFmnistGrid(foreign.toStdString(), smallGrid()); }));
+        QVERIFY2(message.startsWith(foreign + ": exists, is not empty"), qPrintable(message));
+        QCOMPARE(QDir(foreign).entryList(QDir::Files), QStringList{"notes.txt"});
+
+        // An empty directory is filled.
+        const QString empty = m_dir.filePath("empty-dir");
+        QDir().mkpath(empty);
+        QVERIFY(generateFmnistGrid(empty.toStdString(), smallGrid()).generated);
+        QVERIFY(tree(empty) == tree(m_dir.filePath("grid-b")));
+
+        FmnistGridOptions bad = smallGrid();
+        bad.grid = 0;
+        message = qs(thrownMessage<InputError>([&] { generateFmnistGrid(m_dir.filePath("x").toStdString(), bad); }));
+        QVERIFY2(message.contains("grid must be in [1, 32], got 0"), qPrintable(message));
+    }
+
+    void cliGeneratesAndRefuses()
+    {
+        const QString out = m_dir.filePath("cli-grid");
+        Result r = runBatch({"data", "fmnist-grid", "--out", out, "--train", "3", "--test", "2", "--grid", "3", "--seed", "5"},
+                            m_fmnist);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(out + "/eval.json") && r.out.contains(out + "/pretrain.json"), qPrintable(r.out));
+        for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json",
+                              "images/train/000002.png", "images/test/000001.png"})
+            QVERIFY2(QFile::exists(out + "/" + f), f);
+        QCOMPARE(Json::parseFile((out + "/manifest.json").toStdString()).find("options")->find("grid")->asInt(), 3);
+
+        r = runBatch({"data", "fmnist-grid", "--out", out, "--train", "3", "--test", "2", "--grid", "3", "--seed", "5"},
+                     m_fmnist);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("already present"), qPrintable(r.out));
+
+        const QString foreign = m_dir.filePath("cli-foreign");
+        QDir().mkpath(foreign);
+        writeTextFile((foreign + "/data.csv").toStdString(), "1,2,3\n");
+        r = runBatch({"data", "fmnist-grid", "--out", foreign}, m_fmnist);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(foreign), qPrintable(r.err));
+
+        r = runBatch({"data", "fmnist-grid", "--out", m_dir.filePath("cli-none")}, m_dir.filePath("no-dataset"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("apt-get install dataset-fashion-mnist"), qPrintable(r.err));
+    }
+
+    // ------------------------------------------------------------- datasets
+
+    void datasetLoadsSamples()
+    {
+        const QString dir = m_dir.filePath("dataset");
+        QDir().mkpath(dir);
+        Json list = Json::array();
+        list.push(sampleJson("a", "img/a.png", "<image>\nwhat is at row 1 column 2?", " Bag \n", "position"));
+        list.push(sampleJson("b", "/abs/b.png", "describe this\n<image>", "row 1: bag.", "caption"));
+        list.push(sampleJson("c", "c.png", "<image> how many?", "2"));
+        const std::string path = (dir + "/data.json").toStdString();
+        writeTextFile(path, list.dump(2));
+
+        const ConversationDataset d = ConversationDataset::load(path, "/images/root");
+        QCOMPARE(d.size(), size_t(3));
+        QCOMPARE(d.sample(0).prompt, std::string("what is at row 1 column 2?"));
+        QCOMPARE(d.sample(0).answer, std::string("Bag"));
+        QCOMPARE(d.sample(0).type, std::string("position"));
+        QCOMPARE(d.imagePath(0), std::string("/images/root/img/a.png"));
+        QCOMPARE(d.sample(1).prompt, std::string("describe this"));
+        QCOMPARE(d.imagePath(1), std::string("/abs/b.png"));
+        QCOMPARE(d.sample(2).prompt, std::string("how many?"));
+        QCOMPARE(d.sample(2).type, std::string());
+        QCOMPARE(d.types(), (std::vector<std::string>{"caption", "position"}));
+        QCOMPARE(d.source(), path);
+        // Without an image root, paths are relative to the JSON file.
+        QCOMPARE(qs(ConversationDataset::load(path, "").imagePath(2)), dir + "/c.png");
+    }
+
+    void datasetErrorsNameFileAndSample_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        const QString turns = "\"conversations\": [{\"from\": \"human\", \"value\": \"<image>\\nq\"}, "
+                              "{\"from\": \"gpt\", \"value\": \"a\"}]";
+        const QString good = "{\"id\": \"ok\", \"image\": \"x.png\", " + turns + "}";
+        QTest::newRow("not a list") << "{\"id\": 1}" << ": expected a JSON list of samples, found mapping";
+        QTest::newRow("empty list") << "[]" << ": the list holds no samples";
+        QTest::newRow("not an object") << "[" + good + ", 3]" << ": sample 1: expected an object, found integer";
+        QTest::newRow("missing id") << "[{\"image\": \"x.png\", " + turns + "}]" << ": sample 0: missing field 'id'";
+        QTest::newRow("missing image") << "[" + good + ", {\"id\": \"q7\", " + turns + "}]"
+                                       << ": sample 1 (id q7): missing field 'image'";
+        QTest::newRow("image not a string") << "[{\"id\": \"q1\", \"image\": 5, " + turns + "}]"
+                                            << ": sample 0 (id q1): image: expected a string, found integer";
+        QTest::newRow("type not a string") << "[{\"id\": \"q1\", \"image\": \"x\", \"type\": [], " + turns + "}]"
+                                           << ": sample 0 (id q1): type: expected a string, found list";
+        QTest::newRow("missing conversations") << "[{\"id\": \"q1\", \"image\": \"x\"}]"
+                                               << ": sample 0 (id q1): missing field 'conversations'";
+        QTest::newRow("one turn") << "[{\"id\": \"q1\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", "
+                                     "\"value\": \"<image>\"}]}]"
+                                  << ": sample 0 (id q1): conversations: expected a list of two turns";
+        QTest::newRow("wrong order") << "[{\"id\": \"q2\", \"image\": \"x\", \"conversations\": [{\"from\": \"gpt\", "
+                                        "\"value\": \"a\"}, {\"from\": \"human\", \"value\": \"<image>\\nq\"}]}]"
+                                     << ": sample 0 (id q2): conversations[0].from: expected 'human', found 'gpt'";
+        QTest::newRow("value not a string") << "[{\"id\": \"q3\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", "
+                                               "\"value\": \"<image>\\nq\"}, {\"from\": \"gpt\", \"value\": 4}]}]"
+                                            << ": sample 0 (id q3): conversations[1].value: expected a string, found integer";
+        QTest::newRow("no image marker") << "[{\"id\": \"q4\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", "
+                                            "\"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}]"
+                                         << ": sample 0 (id q4): conversations[0].value: no <image> marker";
+        QTest::newRow("two image markers") << "[{\"id\": \"q5\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", "
+                                              "\"value\": \"<image><image>\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}]"
+                                           << ": sample 0 (id q5): conversations[0].value: more than one <image> marker";
+    }
+    void datasetErrorsNameFileAndSample()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        const QString path = m_dir.filePath("bad-dataset.json");
+        writeTextFile(path.toStdString(), json.toStdString());
+        const QString message = qs(thrownMessage<InputError>([&] { ConversationDataset::load(path.toStdString(), ""); }));
+        QVERIFY2(message.startsWith(path + expected), qPrintable(message));
+    }
+
+    void normalizeAnswerForExactMatch()
+    {
+        QCOMPARE(normalizeAnswer("  Bag. "), std::string("bag"));
+        QCOMPARE(normalizeAnswer("\"YES!\""), std::string("yes"));
+        QCOMPARE(normalizeAnswer("t-shirt"), std::string("t-shirt"));
+        QCOMPARE(normalizeAnswer(" Two\n  Bags "), std::string("two bags"));
+        QCOMPARE(normalizeAnswer("..."), std::string());
+    }
+
+    // ------------------------------------------------------------ tokenizer
+
+    void tokenizerSplitsAndRoundTrips()
+    {
+        QCOMPARE(WordTokenizer::split("USER: <image>\nWhat's at row 12?"),
+                 (std::vector<std::string>{"user", ":", "<", "image", ">", "what", "'", "s", "at", "row", "12", "?"}));
+        const WordTokenizer tok = WordTokenizer::build({"row 1: bag shirt.", "is there a Bag?"});
+        const WordTokenizer reordered = WordTokenizer::build({"is there a Bag?", "row 1: bag shirt."});
+        QCOMPARE(tok.toJson(), reordered.toJson());
+        QCOMPARE(tok.token(0), std::string("<pad>"));
+        QCOMPARE(tok.token(3), std::string("<unk>"));
+        // Specials, then the sorted words (bytewise: punctuation and digits first).
+        QCOMPARE(tok.token(4), std::string("."));
+        QCOMPARE(tok.vocabSize(), int64_t(4 + 12)); // . 1 : ? a assistant bag is row shirt there user
+
+        const std::vector<int64_t> ids = tok.encode("Row 1:\n bag shirt.");
+        QCOMPARE(ids.size(), size_t(6));
+        QCOMPARE(tok.decode(ids), std::string("row 1 : bag shirt ."));
+        QCOMPARE(tok.encode("a coat"), (std::vector<int64_t>{tok.id("a"), WordTokenizer::kUnkId}));
+        QCOMPARE(tok.id("coat"), WordTokenizer::kUnkId);
+        QCOMPARE(tok.decode({WordTokenizer::kBosId, tok.id("bag"), WordTokenizer::kEosId, WordTokenizer::kPadId,
+                             kImageTokenId, 999}),
+                 std::string("bag"));
+
+        // The template's words are always known; the newline after <image> is whitespace.
+        const std::vector<int64_t> prompt = promptTokens(tok.encoder(), "is there a bag?");
+        QCOMPARE(std::count(prompt.begin(), prompt.end(), WordTokenizer::kUnkId), ptrdiff_t(0));
+        QCOMPARE(std::count(prompt.begin(), prompt.end(), kImageTokenId), ptrdiff_t(1));
+        QCOMPARE(tok.decode(prompt), std::string("user : is there a bag ? assistant :"));
+    }
+
+    void tokenizerSavesAndLoads()
+    {
+        const WordTokenizer tok = WordTokenizer::build({"how many bags are there?", "3"});
+        const std::string path = m_dir.filePath("tokenizer.json").toStdString();
+        tok.save(path);
+        const WordTokenizer loaded = WordTokenizer::load(path);
+        QCOMPARE(loaded.vocabSize(), tok.vocabSize());
+        QCOMPARE(loaded.encode("how many bags? 3 4"), tok.encode("how many bags? 3 4"));
+        // The encoder keeps its vocabulary after the tokenizer is gone.
+        TextEncoder encoder;
+        {
+            encoder = WordTokenizer::load(path).encoder();
+        }
+        QCOMPARE(encoder("bags"), tok.encode("bags"));
+    }
+
+    void tokenizerRejectsBadFiles_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not an object") << "[]" << "not a word tokenizer";
+        QTest::newRow("other type") << "{\"type\": \"sentencepiece\"}" << "not a word tokenizer";
+        QTest::newRow("version") << "{\"type\": \"word\", \"version\": 9, \"tokens\": []}" << "unsupported word tokenizer version";
+        QTest::newRow("no specials") << "{\"type\": \"word\", \"version\": 1, \"tokens\": [\"a\"]}"
+                                     << "tokens[0]: expected the special token <pad>";
+        QTest::newRow("duplicate") << "{\"type\": \"word\", \"version\": 1, \"tokens\": [\"<pad>\", \"<s>\", \"</s>\", "
+                                      "\"<unk>\", \"a\", \"a\"]}"
+                                   << "tokens[5]: 'a' appears twice";
+        QTest::newRow("not a string") << "{\"type\": \"word\", \"version\": 1, \"tokens\": [\"<pad>\", 1]}"
+                                      << "tokens[1]: expected a non-empty string";
+        QTest::newRow("malformed") << "{\"type\": " << "";
+    }
+    void tokenizerRejectsBadFiles()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        const QString path = m_dir.filePath("bad-tokenizer.json");
+        writeTextFile(path.toStdString(), json.toStdString());
+        const QString message = qs(thrownMessage<InputError>([&] { WordTokenizer::load(path.toStdString()); }));
+        QVERIFY2(message.startsWith(path + ":") && message.contains(expected), qPrintable(message));
+        const QString missing = qs(thrownMessage<InputError>([&] { WordTokenizer::load(m_dir.filePath("none.json").toStdString()); }));
+        QVERIFY2(missing.startsWith(m_dir.filePath("none.json")), qPrintable(missing));
+    }
+
+    // ---------------------------------------------------------- batch loader
+
+    void loaderIsTheSameForEveryWorkerCount()
+    {
+        const ConversationDataset d = ConversationDataset::load(writeLoaderDataset("loader").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+        // 10 samples in batches of 3: three batches per epoch, one sample dropped.
+        auto batches = [&](int workers) {
+            BatchLoader loader(d, tok, 16, 1, 3, 11, workers, false);
+            std::vector<TrainingBatch> out;
+            for (int i = 0; i < 7; ++i)
+                out.push_back(loader.next());
+            const BatchLoader::Position p = loader.position();
+            return std::make_pair(out, p);
+        };
+        const auto [serial, position] = batches(0);
+        QCOMPARE(position.epoch, int64_t(2));
+        QCOMPARE(position.offset, int64_t(3));
+        for (int workers : {1, 3}) {
+            const auto [parallel, p] = batches(workers);
+            QCOMPARE(p.epoch, position.epoch);
+            QCOMPARE(p.offset, position.offset);
+            for (size_t i = 0; i < serial.size(); ++i)
+                QVERIFY2(sameBatch(serial[i], parallel[i]), qPrintable(QString("batch %1, %2 workers").arg(i).arg(workers)));
+        }
+        // Within an epoch no sample repeats; epochs are shuffled differently.
+        std::vector<std::vector<size_t>> epochs(3);
+        for (size_t i = 0; i < serial.size(); ++i)
+            epochs[i / 3].insert(epochs[i / 3].end(), serial[i].indices.begin(), serial[i].indices.end());
+        for (int e = 0; e < 2; ++e)
+            QCOMPARE(std::set<size_t>(epochs[size_t(e)].begin(), epochs[size_t(e)].end()).size(), size_t(9));
+        QVERIFY(epochs[0] != epochs[1]);
+        // Another seed, another order.
+        BatchLoader reseeded(d, tok, 16, 1, 3, 12, 0, false);
+        std::vector<size_t> first;
+        for (int i = 0; i < 3; ++i) {
+            const TrainingBatch b = reseeded.next();
+            first.insert(first.end(), b.indices.begin(), b.indices.end());
+        }
+        QVERIFY(first != epochs[0]);
+        // A loader whose workers are still preparing batches shuts down cleanly.
+        BatchLoader busy(d, tok, 16, 1, 3, 11, 3, false);
+        QVERIFY(sameBatch(busy.next(), serial[0]));
+    }
+
+    void loaderBatchesHoldImagesAndMaskedSequences()
+    {
+        const ConversationDataset d = ConversationDataset::load(writeLoaderDataset("loader").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+        BatchLoader loader(d, tok, 16, 1, 4, 3, 2, false);
+        const TrainingBatch b = loader.next();
+        QCOMPARE(b.images.sizes().vec(), (std::vector<int64_t>{4, 1, 16, 16}));
+        QCOMPARE(b.ids.dim(), int64_t(2));
+        QCOMPARE(b.ids.size(0), int64_t(4));
+        QCOMPARE(b.labels.sizes(), b.ids.sizes());
+        QCOMPARE(b.ids.scalar_type(), torch::kLong);
+        QCOMPARE(b.skipped, 0);
+        // Prompts differ in length ("please" repeats), so some rows are padded.
+        QVERIFY((b.ids == WordTokenizer::kPadId).any().item<bool>());
+        for (int64_t r = 0; r < 4; ++r) {
+            const size_t index = b.indices[size_t(r)];
+            const ConversationSample &s = d.sample(index);
+            QVERIFY(torch::equal(b.images[r], loadImage(d.imagePath(index), 16, 1)));
+            const ConversationTokens expected = conversationTokens(tok.encoder(), s.prompt, s.answer, WordTokenizer::kEosId);
+            const int64_t length = int64_t(expected.ids.size());
+            const torch::Tensor ids = b.ids[r], labels = b.labels[r]; // [T]
+            QCOMPARE(std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + length), expected.ids);
+            QCOMPARE((ids == kImageTokenId).sum().item<int64_t>(), int64_t(1));
+            QVERIFY((ids.slice(0, length) == WordTokenizer::kPadId).all().item<bool>());
+            QVERIFY((labels.slice(0, length) == kIgnoreLabel).all().item<bool>());
+            // The loss sees the answer and </s> only.
+            std::vector<int64_t> answer = tok.encode(s.answer);
+            answer.push_back(WordTokenizer::kEosId);
+            const int64_t promptLength = length - int64_t(answer.size());
+            QVERIFY((labels.slice(0, 0, promptLength) == kIgnoreLabel).all().item<bool>());
+            const torch::Tensor target = labels.slice(0, promptLength, length).contiguous();
+            QCOMPARE(std::vector<int64_t>(target.data_ptr<int64_t>(), target.data_ptr<int64_t>() + answer.size()), answer);
+        }
+    }
+
+    void loaderResumesFromAPosition()
+    {
+        const ConversationDataset d = ConversationDataset::load(writeLoaderDataset("loader").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+        BatchLoader reference(d, tok, 16, 1, 3, 5, 2, false);
+        std::vector<TrainingBatch> batches;
+        std::vector<BatchLoader::Position> positions;
+        for (int i = 0; i < 6; ++i) {
+            positions.push_back(reference.position());
+            batches.push_back(reference.next());
+        }
+        QCOMPARE(positions[3].epoch, int64_t(1));
+        QCOMPARE(positions[3].offset, int64_t(0));
+        QCOMPARE(positions[4].offset, int64_t(3));
+
+        for (int workers : {0, 3}) {
+            BatchLoader resumed(d, tok, 16, 1, 3, 5, workers, false);
+            resumed.next(); // workers are busy ahead when the seek comes
+            resumed.seek(positions[2]);
+            QCOMPARE(resumed.position().offset, positions[2].offset);
+            for (int i = 2; i < 6; ++i)
+                QVERIFY2(sameBatch(resumed.next(), batches[size_t(i)]), qPrintable(QString("batch %1").arg(i)));
+            // An epoch's end reads as the next epoch's start.
+            resumed.seek({0, 9});
+            QCOMPARE(resumed.position().epoch, int64_t(1));
+            QVERIFY(sameBatch(resumed.next(), batches[3]));
+        }
+        const QString message = qs(thrownMessage<InputError>([&] { reference.seek({0, 11}); }));
+        QVERIFY2(message.contains("offset 11") && message.contains(qs(d.source())), qPrintable(message));
+    }
+
+    void loaderReportsOrSkipsBadImages()
+    {
+        const QString json = writeLoaderDataset("loader-bad", {4}, {7});
+        const ConversationDataset d = ConversationDataset::load(json.toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+
+        // Batches of 5 cover the whole dataset each epoch, so both files come up.
+        std::set<QString> named;
+        for (int workers : {0, 2}) {
+            BatchLoader strict(d, tok, 16, 1, 5, 1, workers, false);
+            for (int i = 0; i < 2; ++i)
+                named.insert(qs(thrownMessage<InputError>([&] { strict.next(); })));
+        }
+        const QString missing = QFileInfo(json).path() + "/img/4.png", corrupt = QFileInfo(json).path() + "/img/7.png";
+        QCOMPARE(named.size(), size_t(2));
+        QVERIFY2(named.begin()->startsWith(missing) || named.begin()->startsWith(corrupt), qPrintable(*named.begin()));
+        QVERIFY2(named.rbegin()->startsWith(missing) || named.rbegin()->startsWith(corrupt), qPrintable(*named.rbegin()));
+
+        auto epochs = [&](int workers) {
+            BatchLoader lenient(d, tok, 16, 1, 5, 1, workers, true);
+            std::vector<TrainingBatch> out;
+            for (int i = 0; i < 4; ++i)
+                out.push_back(lenient.next());
+            return out;
+        };
+        const std::vector<TrainingBatch> serial = epochs(0), parallel = epochs(2);
+        int skipped = 0;
+        for (size_t i = 0; i < serial.size(); ++i) {
+            QVERIFY(sameBatch(serial[i], parallel[i]));
+            skipped += serial[i].skipped;
+            for (size_t index : serial[i].indices)
+                QVERIFY(index != 4 && index != 7);
+        }
+        QCOMPARE(skipped, 4); // two bad samples in each of two epochs
+        // A bad sample is replaced by the next good one in dataset order: 4 by 5, 7 by 8.
+        for (size_t epoch = 0; epoch < 2; ++epoch) {
+            std::vector<size_t> seen = serial[2 * epoch].indices;
+            seen.insert(seen.end(), serial[2 * epoch + 1].indices.begin(), serial[2 * epoch + 1].indices.end());
+            std::sort(seen.begin(), seen.end());
+            QCOMPARE(seen, (std::vector<size_t>{0, 1, 2, 3, 5, 5, 6, 8, 8, 9}));
+        }
+    }
+
+    void loaderRejectsBadArguments()
+    {
+        const ConversationDataset d = ConversationDataset::load(writeLoaderDataset("loader").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+        QString message = qs(thrownMessage<InputError>([&] { BatchLoader(d, tok, 16, 1, 11, 0, 0, false); }));
+        QVERIFY2(message.contains("10 samples, fewer than one batch of 11"), qPrintable(message));
+        message = qs(thrownMessage<InputError>([&] { BatchLoader(d, tok, 16, 2, 4, 0, 0, false); }));
+        QVERIFY2(message.contains("1 or 3 channels"), qPrintable(message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestData)
+#include "tst_data.moc"

@@ -1,0 +1,286 @@
+// Training runs end to end on a tiny generated FMNIST-Grid: what a user of
+// `cos-batch run` relies on — the run learns, is recorded in the store,
+// survives SIGTERM and resumes to the same result, and refuses bad input
+// before touching the store.
+
+#include "TestSupport.h"
+
+#include "model/Errors.h"
+#include "model/Json.h"
+#include "store/ExperimentStore.h"
+#include "train/Trainer.h"
+
+#include <QFile>
+#include <QProcess>
+
+#include <csignal>
+
+using namespace cosw;
+
+namespace {
+
+// Two-by-two grids of 14 px items: small enough to learn in seconds.
+QString tinyConfig(const QString &dataDir, int pretrainSteps = 60, int finetuneSteps = 150)
+{
+    return QString("name: tiny\n"
+                   "model:\n"
+                   "  vision: {image_size: 28, patch_size: 7, width: 32, layers: 2, heads: 2, mlp_hidden: 64, feature_layer: -1}\n"
+                   "  connector: {type: chain_of_sight, width: 32, heads: 2, layers: 1, mlp_hidden: 64,\n"
+                   "              scales: [{windows: 1, queries: 4}, {windows: 2, queries: 1}]}\n"
+                   "  lm: {vocab_size: 128, width: 64, layers: 2, heads: 2, kv_heads: 1, mlp_hidden: 128, max_seq_len: 256}\n"
+                   "data: {dir: '%1', train_images: 200, test_images: 40, grid: 2, cell_pixels: 14, seed: 3, workers: 1}\n"
+                   "stages:\n"
+                   "  - {name: vision, kind: vision, steps: 60, batch_size: 16, lr: 2.0e-3, train: [vision]}\n"
+                   "  - {name: pretrain, kind: pretrain, steps: %2, batch_size: 16, lr: 2.0e-3, warmup_steps: 5, train: [connector, lm]}\n"
+                   "  - {name: finetune, kind: finetune, steps: %3, batch_size: 16, lr: 2.0e-3, warmup_steps: 5,\n"
+                   "     train: [connector, lm], scaling: {resolution: 2, window: [1, 2]}, checkpoint_interval: 50}\n")
+        .arg(dataDir)
+        .arg(pretrainSteps)
+        .arg(finetuneSteps);
+}
+
+struct Result {
+    int exitCode = -1;
+    QString out, err;
+};
+
+QProcess *startBatch(const QStringList &args, const QString &cacheDir)
+{
+    auto *p = new QProcess;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("COS_CACHE_DIR", cacheDir);
+    p->setProcessEnvironment(env);
+    p->start(QString::fromLocal8Bit(qgetenv("COS_BATCH")), args);
+    return p;
+}
+
+Result finish(QProcess *p)
+{
+    p->waitForFinished(300000);
+    Result r;
+    r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
+    r.out = QString::fromUtf8(p->readAllStandardOutput());
+    r.err = QString::fromUtf8(p->readAllStandardError());
+    delete p;
+    return r;
+}
+
+} // namespace
+
+class TestTrain : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_cache;
+    QString m_data;
+
+    QString writeConfig(const QString &name, const QString &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(text.toUtf8());
+        return path;
+    }
+
+    Result runBatch(const QStringList &args) { return finish(startBatch(args, m_cache)); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(!qgetenv("COS_BATCH").isEmpty());
+        m_cache = m_dir.filePath("cache");
+        m_data = m_dir.filePath("data");
+        qputenv("COS_CACHE_DIR", m_cache.toUtf8());
+    }
+
+    void runLearnsAndIsRecorded()
+    {
+        const QString config = writeConfig("tiny.yaml", tinyConfig(m_data));
+        const QString db = m_dir.filePath("e2e.sqlite");
+        const Result r = runBatch({"run", config, "--db", db, "--progress", "json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out.right(2000)));
+
+        // The run id comes first, after the benchmark data is generated on first use.
+        QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        while (!lines.isEmpty() && (lines.first().contains("\"event\":\"data\"") || lines.first().contains("\"event\":\"message\"")))
+            lines.removeFirst();
+        QVERIFY(!lines.isEmpty());
+        const Json first = Json::parse(lines.first().toStdString());
+        QCOMPARE(first.find("event")->asString(), std::string("run"));
+        const int64_t id = first.find("run_id")->asInt();
+
+        // Loss falls in both language stages.
+        std::map<std::string, std::vector<double>> losses;
+        double accuracy = -1, majority = -1;
+        for (const QString &line : lines) {
+            const Json e = Json::parse(line.toStdString());
+            const std::string kind = e.find("event")->asString();
+            if (kind == "step" && e.find("stage")->asInt() > 0)
+                losses[e.find("stage_name")->asString()].push_back(e.find("loss")->asDouble());
+            if (kind == "eval") {
+                accuracy = e.find("accuracy")->asDouble();
+                majority = e.find("majority_accuracy")->asDouble();
+            }
+        }
+        for (const auto &[stage, values] : losses) {
+            QVERIFY2(values.size() > 20, stage.c_str());
+            auto mean = [](auto b, auto e) { return std::accumulate(b, e, 0.0) / double(e - b); };
+            const double head = mean(values.begin(), values.begin() + 10);
+            const double tail = mean(values.end() - 10, values.end());
+            QVERIFY2(tail < head * 0.8, qPrintable(QString("%1: %2 -> %3").arg(stage.c_str()).arg(head).arg(tail)));
+        }
+        QVERIFY2(accuracy > majority + 0.1, qPrintable(QString("accuracy %1, majority %2").arg(accuracy).arg(majority)));
+
+        ExperimentStore store(db.toStdString());
+        const RunDetail d = store.run(id);
+        QCOMPARE(d.run.status, RunStatus::Finished);
+        QCOMPARE(d.stages.size(), size_t(3));
+        QCOMPARE(d.stages[1].visualTokens, 8);
+        QCOMPARE(d.stages[2].visualTokens, 16 + 64); // (2^2 x 4) + (8^2 x 1)
+        QCOMPARE(d.stages[2].resolution, 56);
+        for (size_t i = 1; i < 3; ++i) {
+            QVERIFY(d.stages[i].wallSeconds && *d.stages[i].wallSeconds > 0);
+            QVERIFY(d.stages[i].samplesPerSecond && *d.stages[i].samplesPerSecond > 0);
+            QVERIFY(d.stages[i].lmTokensPerSecond && *d.stages[i].lmTokensPerSecond > 0);
+            QVERIFY(d.stages[i].finalLoss);
+        }
+        QVERIFY(d.finalEvaluation);
+        QCOMPARE(d.finalEvaluation->accuracy, accuracy);
+        QCOMPARE(d.finalEvaluation->perType.size(), size_t(4));
+        QCOMPARE(store.metricCount(id, "loss"), int64_t(60 + 150));
+        QVERIFY(!d.checkpoints.empty());
+        QVERIFY(QFile::exists(QString::fromStdString(d.checkpoints.back().path) + "/model.safetensors"));
+        QVERIFY(QFile::exists(QString::fromStdString(d.checkpoints.back().path) + "/tokenizer.json"));
+    }
+
+    void resumeEqualsUninterrupted()
+    {
+        const QString config = writeConfig("resume.yaml", tinyConfig(m_data, 30, 40));
+        const RunConfig run = RunConfig::load(config.toStdString());
+        ExperimentStore store(m_dir.filePath("resume.sqlite").toStdString());
+
+        auto finalWeights = [&](int64_t id) {
+            return readSafetensors(store.run(id).checkpoints.back().path + "/model.safetensors");
+        };
+        auto losses = [&](int64_t id) {
+            std::vector<double> out;
+            for (const auto &p : store.metricSeries(id, "loss", 1000))
+                out.push_back(p.value);
+            return out;
+        };
+
+        Trainer straight(run, store, {}, {});
+        const int64_t a = straight.createRun("straight");
+        QCOMPARE(int(straight.run(a)), int(RunOutcome::Finished));
+
+        // Stop after step 17 of fine-tuning, as a SIGTERM handler would.
+        Trainer interrupted(run, store, {}, [](const TrainingEvent &e) {
+            if (e.kind == "step" && e.stageName == "finetune" && e.step == 17)
+                Trainer::stopRequested() = true;
+        });
+        const int64_t b = interrupted.createRun("interrupted");
+        QCOMPARE(int(interrupted.run(b)), int(RunOutcome::Interrupted));
+        QCOMPARE(store.run(b).run.status, RunStatus::Interrupted);
+        const std::string from = store.run(b).checkpoints.back().path;
+        QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step17"), from.c_str());
+
+        Trainer resumed(run, store, {}, {});
+        QCOMPARE(int(resumed.run(b, from)), int(RunOutcome::Finished));
+        QCOMPARE(store.run(b).run.status, RunStatus::Finished);
+
+        const StateDict wa = finalWeights(a), wb = finalWeights(b);
+        QCOMPARE(wa.size(), wb.size());
+        for (const auto &[name, t] : wa)
+            QVERIFY2(torch::allclose(t, wb.at(name), 1e-5, 1e-6), name.c_str());
+        const auto la = losses(a), lb = losses(b);
+        QCOMPARE(la.size(), lb.size());
+        for (size_t i = 0; i < la.size(); ++i)
+            QVERIFY2(std::abs(la[i] - lb[i]) < 1e-4, qPrintable(QString("loss %1: %2 vs %3").arg(i).arg(la[i]).arg(lb[i])));
+        QCOMPARE(store.run(b).finalEvaluation->accuracy, store.run(a).finalEvaluation->accuracy);
+    }
+
+    void sigtermLeavesALoadableCheckpoint()
+    {
+        const QString config = writeConfig("long.yaml", tinyConfig(m_data, 100000, 10));
+        const QString db = m_dir.filePath("sigterm.sqlite");
+        QProcess *p = startBatch({"run", config, "--db", db, "--progress", "json"}, m_cache);
+        // Wait until pre-training is under way, then ask it to stop.
+        bool training = false;
+        while (!training && p->waitForReadyRead(120000))
+            while (p->canReadLine())
+                training = training || p->readLine().contains("\"stage_name\":\"pretrain\",\"step\"");
+        QVERIFY(training);
+        ::kill(static_cast<pid_t>(p->processId()), SIGTERM);
+        const Result r = finish(p);
+        QCOMPARE(r.exitCode, 1);
+
+        ExperimentStore store(db.toStdString());
+        const RunDetail d = store.run(1);
+        QCOMPARE(d.run.status, RunStatus::Interrupted);
+        QVERIFY(!d.checkpoints.empty());
+        const Checkpoint ck = loadCheckpoint(d.checkpoints.back().path);
+        Mllm model = instantiate(ck, d.checkpoints.back().path);
+        QCOMPARE(visualTokens(model->config()), 8);
+        QVERIFY(QFile::exists(QString::fromStdString(d.checkpoints.back().path) + "/trainer_state.json"));
+        QVERIFY(QFile::exists(QString::fromStdString(d.checkpoints.back().path) + "/optimizer.pt"));
+    }
+
+    void badInputExitsTwoBeforeTheStoreIsTouched_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown key") << "name: tiny" << "name: tiny\nnmae: x" << QStringList() << "nmae: unknown key";
+        QTest::newRow("wrong type") << "steps: 60, batch_size: 16, lr: 2.0e-3, train: [vision]"
+                                    << "steps: sixty, batch_size: 16, lr: 2.0e-3, train: [vision]" << QStringList()
+                                    << "stages[0].steps: expected an integer";
+        QTest::newRow("missing dataset") << "kind: pretrain," << "kind: pretrain, data: nowhere.json," << QStringList()
+                                         << "nowhere.json";
+        QTest::newRow("no cuda") << "name: tiny" << "name: tiny" << QStringList{"--device", "cuda"} << "device 'cuda'";
+        QTest::newRow("bad override") << "name: tiny" << "name: tiny" << QStringList{"--set", "model.lm.width=wide"}
+                                      << "model.lm.width: expected an integer";
+    }
+    void badInputExitsTwoBeforeTheStoreIsTouched()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, expected);
+        QString text = tinyConfig(m_data);
+        QVERIFY(text.contains(from));
+        text.replace(text.indexOf(from), from.size(), to);
+        const QString config = writeConfig("bad.yaml", text);
+        const QString db = m_dir.filePath("bad.sqlite");
+        const Result r = runBatch(QStringList{"run", config, "--db", db} + extra);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+        if (QFile::exists(db))
+            QVERIFY(ExperimentStore(db.toStdString()).runs().empty());
+    }
+
+    void badDatasetFilesNameTheSample()
+    {
+        // A private copy of the data whose fine-tuning set has a broken sample.
+        const QString dir = m_dir.filePath("broken-data");
+        QVERIFY(QDir().mkpath(dir));
+        const QString list = dir + "/finetune.json";
+        QFile f(list);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[{\"id\": \"q1\", \"image\": \"a.png\", \"conversations\": [{\"from\": \"human\", \"value\": \"no image marker\"},"
+                " {\"from\": \"gpt\", \"value\": \"yes\"}]}]");
+        f.close();
+        QString text = tinyConfig(dir);
+        text.replace("seed: 3, workers: 1}", "seed: 3, workers: 1, generate: false}");
+        text.replace("  - {name: vision, kind: vision, steps: 60, batch_size: 16, lr: 2.0e-3, train: [vision]}\n", "");
+        text.replace("  - {name: pretrain, kind: pretrain, steps: 60, batch_size: 16, lr: 2.0e-3, warmup_steps: 5, train: [connector, lm]}\n", "");
+        const QString config = writeConfig("broken.yaml", text);
+        const Result r = runBatch({"run", config, "--db", m_dir.filePath("broken.sqlite")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(list) && r.err.contains("q1") && r.err.contains("<image>"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrain)
+#include "tst_train.moc"

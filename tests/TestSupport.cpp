@@ -1,6 +1,7 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QFile>
 
 namespace cosw::test {
 
@@ -28,6 +29,20 @@ ModelConfig tinyModelConfig()
     c.lm.mlpHidden = 48;
     c.lm.maxSeqLen = 256;
     return c;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
 QString sourcePath(const QString &relative)

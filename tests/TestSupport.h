@@ -3,6 +3,7 @@
 
 #include "model/ModelConfig.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -15,6 +16,10 @@ namespace cosw::test {
 // patch 4 (feature grid 8), widths 16 (vision, connector) and 32 (LM),
 // Chain-of-Sight scales {g:1,q:2}, {g:2,q:1}. Suites adjust what they test.
 ModelConfig tinyModelConfig();
+
+// Whole-file helpers; readFile returns empty bytes for a missing file.
+QByteArray readFile(const QString &path);
+bool writeFile(const QString &path, const QByteArray &bytes);
 
 // Path of a file in the source tree (COS_SOURCE_DIR is set by CTest).
 QString sourcePath(const QString &relative);

@@ -79,12 +79,6 @@ void fillStore(const std::string &file)
     addRun("waiting", "chain_of_sight", {}, 0, std::nullopt);
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return f.readAll();
-}
 
 } // namespace
 
@@ -160,7 +154,7 @@ private slots:
 
     void inspectBadConfigExitsTwoNamingTheKey()
     {
-        QString text = QString::fromUtf8(readAll(quickstart()));
+        QString text = QString::fromUtf8(test::readFile(quickstart()));
         text.replace("{windows: 4, queries: 1}", "{windows: 5, queries: 1}");
         const QString path = m_dir.filePath("bad.yaml");
         QFile f(path);
@@ -175,18 +169,18 @@ private slots:
 
     void initRefusesToOverwrite()
     {
-        const QByteArray before = readAll(m_checkpoint + "/model.safetensors");
+        const QByteArray before = test::readFile(m_checkpoint + "/model.safetensors");
         const Result r = runBatch({"init", quickstart(), "--out", m_checkpoint, "--seed", "4"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("already exists"), qPrintable(r.err));
-        QCOMPARE(readAll(m_checkpoint + "/model.safetensors"), before);
+        QCOMPARE(test::readFile(m_checkpoint + "/model.safetensors"), before);
     }
 
     void initIsDeterministicForASeed()
     {
         const QString again = m_dir.filePath("init-again");
         QCOMPARE(runBatch({"init", quickstart(), "--out", again, "--seed", "3"}).exitCode, 0);
-        QCOMPARE(readAll(again + "/model.safetensors"), readAll(m_checkpoint + "/model.safetensors"));
+        QCOMPARE(test::readFile(again + "/model.safetensors"), test::readFile(m_checkpoint + "/model.safetensors"));
     }
 
     void encodeWritesFeaturesTokensAndAttention()
@@ -267,7 +261,7 @@ private slots:
         const QString csv = m_dir.filePath("comparison.csv");
         r = runBatch({"export", "--db", db, "--format", "csv", "--out", csv});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QStringList lines = QString::fromUtf8(readAll(csv)).split('\n', Qt::SkipEmptyParts);
+        const QStringList lines = QString::fromUtf8(test::readFile(csv)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0], QString("run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,"
                                    "accuracy,pareto,accuracy_count,accuracy_position"));
@@ -293,11 +287,11 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("these are my notes, not a database\n");
         f.close();
-        const QByteArray before = readAll(notDb);
+        const QByteArray before = test::readFile(notDb);
         Result r = runBatch({"list", "--db", notDb});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(notDb) && r.err.contains("not a SQLite database"), qPrintable(r.err));
-        QCOMPARE(readAll(notDb), before);
+        QCOMPARE(test::readFile(notDb), before);
 
         // The database path lies under a regular file: its directory cannot exist.
         const QString impossible = notDb + "/runs.sqlite";
@@ -337,7 +331,7 @@ private slots:
         const QString broken = m_dir.filePath("broken");
         QVERIFY(QDir().mkpath(broken));
         QFile::copy(m_checkpoint + "/config.json", broken + "/config.json");
-        const QByteArray weights = readAll(m_checkpoint + "/model.safetensors");
+        const QByteArray weights = test::readFile(m_checkpoint + "/model.safetensors");
         QFile w(broken + "/model.safetensors");
         QVERIFY(w.open(QIODevice::WriteOnly));
         w.write(weights.left(weights.size() / 2));

@@ -57,19 +57,7 @@ bool sameBits(const torch::Tensor &a, const torch::Tensor &b)
         && (ca.nbytes() == 0 || std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.nbytes()) == 0);
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
-}
 
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
 
 QByteArray le64(uint64_t v)
 {
@@ -212,7 +200,7 @@ void TestSafetensors::writesAlignedSortedLayout()
                 torch::arange(i, torch::kByte);
         cosw::writeSafetensors(path, in, n % 2 ? Metadata{{"n", std::to_string(n)}} : Metadata{});
 
-        const QByteArray file = readAll(qpath);
+        const QByteArray file = cosw::test::readFile(qpath);
         QVERIFY(file.size() >= 8);
         const uint64_t headerLength = readLe64(file);
         QCOMPARE(headerLength % 8, uint64_t(0));
@@ -276,7 +264,7 @@ void TestSafetensors::readsHandWrittenFile()
     data += bytes({0xFF, 0x07});                                   // uint8 255, 7
     data += bytes({0x80, 0x7F});                                   // int8 -128, 127
     const QString qpath = m_dir.filePath("hand.safetensors");
-    QVERIFY(writeBytes(qpath, layout(header, data)));
+    QVERIFY(cosw::test::writeFile(qpath, layout(header, data)));
 
     Metadata meta;
     const StateDict t = cosw::readSafetensors(qpath.toStdString(), &meta);
@@ -308,7 +296,7 @@ void TestSafetensors::readsHandWrittenFile()
 
     // Trailing padding spaces, an empty header object and unused bytes after
     // the last tensor are all legal.
-    QVERIFY(writeBytes(qpath, layout("{}      ", QByteArray(5, 'x'))));
+    QVERIFY(cosw::test::writeFile(qpath, layout("{}      ", QByteArray(5, 'x'))));
     QVERIFY(cosw::readSafetensors(qpath.toStdString()).empty());
 }
 
@@ -414,14 +402,14 @@ void TestSafetensors::refusesTruncatedFile()
     cosw::writeSafetensors(path,
                           {{"a", torch::randn({16})}, {"b", torch::arange(10, torch::kLong)}},
                           {{"format", "pt"}});
-    const QByteArray whole = readAll(qpath);
+    const QByteArray whole = cosw::test::readFile(qpath);
     const auto headerEnd = static_cast<qsizetype>(8 + readLe64(whole));
     QVERIFY(headerEnd < whole.size());
 
     const qsizetype cuts[] = {0, 1, 4, 7, 8, 9, headerEnd / 2, headerEnd - 1, headerEnd,
                               headerEnd + 1, headerEnd + 64, whole.size() - 1};
     for (qsizetype cut : cuts) {
-        QVERIFY(writeBytes(qpath, whole.left(cut)));
+        QVERIFY(cosw::test::writeFile(qpath, whole.left(cut)));
         const std::string msg = thrownMessage<InputError>([&] { cosw::readSafetensors(path); });
         const QByteArray context = "cut at " + QByteArray::number(cut) + ": " + msg.c_str();
         QVERIFY2(startsWith(msg, path), context.constData());
@@ -521,7 +509,7 @@ void TestSafetensors::refusesMalformed()
     QFETCH(QString, reason);
     const QString qpath = m_dir.filePath("malformed.safetensors");
     const std::string path = qpath.toStdString();
-    QVERIFY(writeBytes(qpath, contents));
+    QVERIFY(cosw::test::writeFile(qpath, contents));
 
     std::string msg = thrownMessage<InputError>([&] { cosw::readSafetensors(path); });
     QVERIFY2(startsWith(msg, path + ": "), msg.c_str());

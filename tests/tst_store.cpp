@@ -46,19 +46,7 @@ std::string thisHost()
     return buf;
 }
 
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
-}
 
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
 
 // What a call threw: its kind ("InputError", "StoreError", "other" or
 // "nothing") and message. ConfigError counts as InputError.
@@ -307,16 +295,16 @@ private slots:
                      std::string());
         }
         QVERIFY(!QFile::exists(path + "-wal"));
-        const QByteArray before = fileBytes(path);
+        const QByteArray before = test::readFile(path);
         QVERIFY(!before.isEmpty());
 
         const Thrown t = thrown([&] { ExperimentStore store(str(path)); });
         QCOMPARE(t.kind, QString("InputError"));
         QVERIFY2(contains(t.message, str(path)), t.message.c_str());
         QVERIFY2(contains(t.message, std::to_string(ExperimentStore::kSchemaVersion + 1)), t.message.c_str());
-        QCOMPARE(fileBytes(path), before);
+        QCOMPARE(test::readFile(path), before);
         QVERIFY(!QFile::exists(path + "-journal"));
-        QVERIFY(!QFile::exists(path + "-wal") || fileBytes(path + "-wal").isEmpty());
+        QVERIFY(!QFile::exists(path + "-wal") || test::readFile(path + "-wal").isEmpty());
     }
 
     // Every earlier schema version has a fixture, tests/data/store-vN.sql,
@@ -1077,11 +1065,11 @@ private slots:
         QByteArray text;
         for (int i = 0; i < 200; ++i)
             text += "These are my notes, line " + QByteArray::number(i) + ", not a database.\n";
-        QVERIFY(writeBytes(path, text));
+        QVERIFY(test::writeFile(path, text));
         const Thrown t = thrown([&] { ExperimentStore store(str(path)); });
         QVERIFY2(t.kind == "InputError", qPrintable(describe(t)));
         QVERIFY2(contains(t.message, str(path)), t.message.c_str());
-        QCOMPARE(fileBytes(path), text);
+        QCOMPARE(test::readFile(path), text);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"notes.txt"});
     }
 
@@ -1105,7 +1093,7 @@ private slots:
                 store.addMetrics(id, points("loss", i * 2000, 2000));
         }
         QVERIFY(!QFile::exists(path + "-wal"));
-        QByteArray bytes = fileBytes(path);
+        QByteArray bytes = test::readFile(path);
         QVERIFY(bytes.size() > 64 * 4096);
         if (damage == "overwrite") {
             const int page = 4096, middle = (bytes.size() / 2) / page * page;
@@ -1114,7 +1102,7 @@ private slots:
         } else {
             bytes.truncate(bytes.size() / 2);
         }
-        QVERIFY(writeBytes(path, bytes));
+        QVERIFY(test::writeFile(path, bytes));
 
         // Opening may succeed (the damage is past the schema); reading the
         // damaged pages must not.
@@ -1148,7 +1136,7 @@ private slots:
         if (where == "proc") {
             path = "/proc/cos-workbench-test/experiments.sqlite";
         } else if (where == "file") {
-            QVERIFY(writeBytes(dir.filePath("plain"), "x"));
+            QVERIFY(test::writeFile(dir.filePath("plain"), "x"));
             path = dir.filePath("plain/sub/experiments.sqlite");
         } else {
             path = dir.filePath("a-directory");
@@ -1158,7 +1146,7 @@ private slots:
         QVERIFY2(t.kind == "InputError", qPrintable(describe(t)));
         QVERIFY2(contains(t.message, str(path)), t.message.c_str());
         if (where == "file")
-            QCOMPARE(fileBytes(dir.filePath("plain")), QByteArray("x"));
+            QCOMPARE(test::readFile(dir.filePath("plain")), QByteArray("x"));
     }
 
     void lockedDatabase_data()

@@ -9,6 +9,7 @@
 #include "model/Json.h"
 #include "store/ExperimentStore.h"
 #include "train/Trainer.h"
+#include "train/VisionTowerTrainer.h"
 
 #include <QFile>
 #include <QProcess>
@@ -258,6 +259,72 @@ private slots:
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         if (QFile::exists(db))
             QVERIFY(ExperimentStore(db.toStdString()).runs().empty());
+    }
+
+    void corruptImagesAreRefusedOrSkipped()
+    {
+        // A private copy of the generated data with one image broken.
+        const QString copy = m_dir.filePath("corrupt-data");
+        QProcess cp;
+        cp.start("cp", {"-r", m_data, copy});
+        QVERIFY(cp.waitForFinished() && cp.exitCode() == 0);
+        const QString broken = copy + "/images/train/000003.png";
+        QVERIFY(QFile::exists(broken));
+        QVERIFY(test::writeFile(broken, "\x89PNG\r\n\x1a\n truncated"));
+
+        const QString db = m_dir.filePath("corrupt.sqlite");
+        QString text = tinyConfig(copy, 30, 30);
+        const QString config = writeConfig("corrupt.yaml", text);
+        Result r = runBatch({"run", config, "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(broken) && r.err.contains("not a readable image"), qPrintable(r.err));
+        QVERIFY(ExperimentStore(db.toStdString()).runs().empty());
+
+        r = runBatch({"run", config, "--db", db, "--set", "data.skip_bad_images=true", "--progress", "json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("samples replaced for unreadable images"), qPrintable(r.out.right(3000)));
+    }
+
+    void divergenceFailsTheRun()
+    {
+        const QString config = writeConfig("diverge.yaml", tinyConfig(m_data, 40, 10));
+        const QString db = m_dir.filePath("diverge.sqlite");
+        const Result r = runBatch({"run", config, "--db", db, "--set", "stages[1].lr=1.0e30", "--set",
+                                   "stages[1].grad_clip=0"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("diverged at step"), qPrintable(r.err));
+        ExperimentStore store(db.toStdString());
+        const RunDetail d = store.run(1);
+        QCOMPARE(d.run.status, RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(d.run.message).contains("diverged at step"), d.run.message.c_str());
+    }
+
+    void replicaConfigsShareTheVisionTower()
+    {
+        // The paper comparison is fair only if both sides see one tower:
+        // same data, seeds and steps, so the same cache entry.
+        const RunConfig cos = RunConfig::load(test::sourcePath("configs/replica/cos.yaml").toStdString());
+        const RunConfig base = RunConfig::load(test::sourcePath("configs/replica/baseline.yaml").toStdString());
+        QCOMPARE(cos.toJson().find("data")->dump(), base.toJson().find("data")->dump());
+        QCOMPARE(base.model.connector.type, ConnectorType::Resampler);
+        const int fineTune = visualTokens(cos.stageModels.back());
+        QCOMPARE(visualTokens(cos.stageModels[1]), 32);
+        for (const ModelConfig &m : std::vector<ModelConfig>(base.stageModels.begin() + 1, base.stageModels.end()))
+            QCOMPARE(visualTokens(m), fineTune);
+        for (size_t i = 0; i < cos.stages.size(); ++i) {
+            QCOMPARE(cos.stages[i].steps, base.stages[i].steps);
+            QCOMPARE(cos.stages[i].seed, base.stages[i].seed);
+            QCOMPARE(cos.stages[i].batchSize, base.stages[i].batchSize);
+        }
+        auto towerDir = [](const RunConfig &run) {
+            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data")
+                .cacheDir();
+        };
+        QCOMPARE(towerDir(cos), towerDir(base));
+        // Anything that changes the tower changes the entry.
+        RunConfig other = cos;
+        other.stages[0].steps += 1;
+        QVERIFY(towerDir(other) != towerDir(cos));
     }
 
     void badDatasetFilesNameTheSample()

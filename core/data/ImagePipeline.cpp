@@ -9,6 +9,14 @@
 
 namespace cosw {
 
+void checkImage(const std::string &path)
+{
+    if (!std::filesystem::is_regular_file(path))
+        throw InputError(path + ": no such image file");
+    if (cv::imread(path, cv::IMREAD_REDUCED_GRAYSCALE_8).empty())
+        throw InputError(path + ": not a readable image (corrupt or unsupported format)");
+}
+
 torch::Tensor loadImage(const std::string &path, int resolution, int channels, const ImageNormalization &norm)
 {
     if (channels != 1 && channels != 3)

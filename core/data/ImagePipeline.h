@@ -21,4 +21,8 @@ struct ImageNormalization {
 torch::Tensor loadImage(const std::string &path, int resolution, int channels,
                         const ImageNormalization &norm = {});
 
+// Decodes `path` (at reduced size, which is cheap) only to learn whether it
+// is a readable image; throws InputError naming it when not.
+void checkImage(const std::string &path);
+
 } // namespace cosw

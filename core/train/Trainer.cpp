@@ -4,6 +4,7 @@
 #include "VisionTowerTrainer.h"
 #include "data/BatchLoader.h"
 #include "data/FmnistGrid.h"
+#include "data/ImagePipeline.h"
 #include "model/Autocast.h"
 #include "model/Device.h"
 #include "model/Errors.h"
@@ -163,6 +164,7 @@ void Trainer::prepareData()
     m_data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
 
     std::vector<std::string> texts;
+    std::set<std::string> checked;
     auto load = [&](const std::string &file) {
         auto &slot = m_data.datasets[file];
         if (!slot) {
@@ -171,8 +173,15 @@ void Trainer::prepareData()
             for (const auto &s : slot->samples()) {
                 texts.push_back(s.prompt);
                 texts.push_back(s.answer);
-                if (!d.skipBadImages && !fs::is_regular_file(s.image))
-                    throw InputError(slot->source() + ": sample " + s.id + ": image " + s.image + " does not exist");
+                // Every image is checked once before training starts, unless
+                // the run chose to skip unreadable ones.
+                if (!d.skipBadImages && checked.insert(s.image).second) {
+                    try {
+                        checkImage(s.image);
+                    } catch (const InputError &e) {
+                        throw InputError(slot->source() + ": sample " + s.id + ": " + e.what());
+                    }
+                }
             }
         }
         return slot;
@@ -292,10 +301,8 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
 {
     const StageConfig &st = m_config.stages[index];
     const ModelConfig &mc = m_config.stageModels[index];
-    std::set<int> resolutions;
-    for (size_t j = static_cast<size_t>(index); j < m_config.stages.size(); ++j)
-        resolutions.insert(m_config.stageModels[j].vision.imageSize);
-    VisionTowerTrainer trainer(mc, st, m_data.cellsJson, {resolutions.begin(), resolutions.end()}, m_data.identity);
+    VisionTowerTrainer trainer(mc, st, m_data.cellsJson, towerResolutions(m_config, static_cast<size_t>(index)),
+                               m_data.identity);
     VisionTowerResult result = trainer.run(
         progress.weights, parseDevice(st.device),
         [&](const TrainingEvent &step) {
@@ -310,13 +317,7 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     for (auto &[name, tensor] : result.weights)
         progress.weights[name] = tensor;
 
-    StageRecord record;
-    record.index = index;
-    record.name = st.name;
-    record.kind = st.kind;
-    record.visualTokens = visualTokens(mc);
-    record.tokensPerScale = tokensPerScale(mc);
-    record.resolution = mc.vision.imageSize;
+    StageRecord record = stageRecord(index);
     record.steps = result.cached ? 0 : result.steps;
     record.wallSeconds = result.wallSeconds;
     if (!result.cached) {
@@ -331,6 +332,20 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     e.text = result.cached ? "vision tower from cache " + result.cacheDir
                            : "vision tower trained and cached in " + result.cacheDir;
     report(e);
+}
+
+StageRecord Trainer::stageRecord(int index) const
+{
+    const StageConfig &st = m_config.stages[index];
+    const ModelConfig &mc = m_config.stageModels[index];
+    StageRecord record;
+    record.index = index;
+    record.name = st.name;
+    record.kind = st.kind;
+    record.visualTokens = visualTokens(mc);
+    record.tokensPerScale = tokensPerScale(mc);
+    record.resolution = mc.vision.imageSize;
+    return record;
 }
 
 EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, Mllm &model)
@@ -401,13 +416,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     const int64_t total = st.steps > 0 ? st.steps
                                        : std::max<int64_t>(1, st.epochs * loader.batchesPerEpoch() / st.gradAccum);
 
-    StageRecord record;
-    record.index = index;
-    record.name = st.name;
-    record.kind = st.kind;
-    record.visualTokens = visualTokens(mc);
-    record.tokensPerScale = tokensPerScale(mc);
-    record.resolution = mc.vision.imageSize;
+    StageRecord record = stageRecord(index);
     record.steps = total;
     m_store.putStage(runId, record);
 

@@ -72,6 +72,8 @@ private:
     std::string saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
                                        const Progress &progress);
     Progress loadTrainingCheckpoint(const std::string &dir);
+    // The stage's identity: name, kind, tokens, resolution.
+    StageRecord stageRecord(int index) const;
     EvaluationResult evaluateStage(int64_t runId, int index, int64_t step, Mllm &model);
     void report(TrainingEvent e) const;
 

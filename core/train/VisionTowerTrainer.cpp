@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -59,6 +60,14 @@ std::vector<CellImage> readCells(const std::string &file)
 }
 
 } // namespace
+
+std::vector<int> towerResolutions(const RunConfig &run, size_t visionStage)
+{
+    std::set<int> resolutions;
+    for (size_t j = visionStage; j < run.stages.size(); ++j)
+        resolutions.insert(run.stageModels[j].vision.imageSize);
+    return {resolutions.begin(), resolutions.end()};
+}
 
 std::string cacheRoot()
 {

@@ -48,6 +48,10 @@ private:
     std::string m_key;
 };
 
+// The input resolutions a vision stage trains the tower at: its own and those
+// of every later stage, so the frozen tower serves them all.
+std::vector<int> towerResolutions(const RunConfig &run, size_t visionStage);
+
 // $XDG_CACHE_HOME/cos-workbench (or ~/.cache/cos-workbench); COS_CACHE_DIR overrides.
 std::string cacheRoot();
 // A stable 64-bit FNV-1a hash of text, as 16 hex digits.

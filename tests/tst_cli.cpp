@@ -133,10 +133,10 @@ private slots:
         QCOMPARE(stages.size(), size_t(3));
         QCOMPARE(stages[0].find("name")->asString(), std::string("vision"));
         QCOMPARE(stages[1].find("name")->asString(), std::string("pretrain"));
-        QCOMPARE(stages[1].find("resolution")->asInt(), 112);
+        QCOMPARE(stages[1].find("resolution")->asInt(), 56);
         QCOMPARE(stages[1].find("grid")->asInt(), 8);
         QCOMPARE(stages[1].find("visual_tokens")->asInt(), 32);
-        QCOMPARE(stages[2].find("resolution")->asInt(), 224);
+        QCOMPARE(stages[2].find("resolution")->asInt(), 112);
         QCOMPARE(stages[2].find("grid")->asInt(), 16);
         QCOMPARE(stages[2].find("visual_tokens")->asInt(), 320);
         const auto &scales = stages[2].find("scales")->asArray();
@@ -206,9 +206,9 @@ private slots:
 
     void encodeAtHigherResolutionScalesTheModel()
     {
-        const QString out = m_dir.filePath("enc224.safetensors");
+        const QString out = m_dir.filePath("enc112.safetensors");
         const Result r = runBatch({"encode", "--checkpoint", m_checkpoint, "--image", m_image, "--out", out,
-                                   "--resolution", "224"});
+                                   "--resolution", "112"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const StateDict t = readSafetensors(out.toStdString());
         QCOMPARE(t.at("features").sizes().vec(), (std::vector<int64_t>{16, 16, 128}));

@@ -61,7 +61,7 @@ private slots:
         QCOMPARE(run.stages[0].kind, std::string("vision"));
         QCOMPARE(visualTokens(run.stageModels[1]), 32);
         QCOMPARE(visualTokens(run.stageModels[2]), 320);
-        QCOMPARE(run.stageModels[2].vision.imageSize, 224);
+        QCOMPARE(run.stageModels[2].vision.imageSize, 112);
         QCOMPARE(run.stageModels[2].connector.scales[1].windows, 16);
         QCOMPARE(run.stages[2].train, (std::vector<std::string>{"connector", "lm"}));
         QCOMPARE(run.stages[2].scaling.resolution, 2);
@@ -78,7 +78,7 @@ private slots:
     void unknownKeyNamesKeyAndLine()
     {
         QString text = quickstartText();
-        text.replace("    patch_size: 14", "    patch_size: 14\n    pach_size: 14");
+        text.replace("    patch_size: 7 ", "    pach_size: 7\n    patch_size: 7 ");
         const QString message = loadError(text);
         QVERIFY2(message.contains("model.vision.pach_size: unknown key"), qPrintable(message));
         QVERIFY2(message.contains(QString("bad.yaml:%1:").arg(lineOf(text, "pach_size"))), qPrintable(message));
@@ -103,7 +103,7 @@ private slots:
         QTest::newRow("queries") << "{windows: 1, queries: 16}" << "{windows: 1, queries: -1}"
                                  << "model.connector.scales[0].queries: must be positive";
         QTest::newRow("batch") << "    batch_size: 16" << "    batch_size: 0" << "stages[0].batch_size: must be positive";
-        QTest::newRow("steps") << "    steps: 300\n    batch_size: 16" << "    steps: -5\n    batch_size: 16"
+        QTest::newRow("steps") << "    steps: 200\n    batch_size: 16" << "    steps: -5\n    batch_size: 16"
                                << "stages[0].steps: must not be negative";
     }
     void nonPositiveSizesAreRefused()
@@ -154,7 +154,7 @@ private slots:
     void resolutionMustAgreeWithScaling()
     {
         QString text = quickstartText();
-        text.replace("    resolution: 224", "    resolution: 448");
+        text.replace("    resolution: 112", "    resolution: 448");
         const QString message = loadError(text);
         QVERIFY2(message.contains("stages[2].resolution: 448 does not match"), qPrintable(message));
     }

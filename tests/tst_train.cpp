@@ -201,6 +201,34 @@ private slots:
         QCOMPARE(store.run(b).finalEvaluation->accuracy, store.run(a).finalEvaluation->accuracy);
     }
 
+    void featureCacheTrainsTheSame()
+    {
+        // With the tower frozen, cached features must give the training an
+        // uncached run gets, and the stage record says the cache was used.
+        const QString config = writeConfig("cache.yaml", tinyConfig(m_data, 25, 25));
+        ExperimentStore store(m_dir.filePath("cache.sqlite").toStdString());
+        RunConfig plain = RunConfig::load(config.toStdString());
+        RunConfig cached = plain;
+        cached.data.featureCache = true;
+
+        Trainer a(plain, store, {}, {});
+        const int64_t ia = a.createRun("plain");
+        QCOMPARE(int(a.run(ia)), int(RunOutcome::Finished));
+        Trainer b(cached, store, {}, {});
+        const int64_t ib = b.createRun("cached");
+        QCOMPARE(int(b.run(ib)), int(RunOutcome::Finished));
+
+        const auto la = store.metricSeries(ia, "loss", 1000), lb = store.metricSeries(ib, "loss", 1000);
+        QCOMPARE(la.size(), lb.size());
+        for (size_t i = 0; i < la.size(); ++i)
+            QVERIFY2(std::abs(la[i].value - lb[i].value) < 1e-3,
+                     qPrintable(QString("step %1: %2 vs %3").arg(i).arg(la[i].value).arg(lb[i].value)));
+        const RunDetail da = store.run(ia), db = store.run(ib);
+        QVERIFY(!da.stages[1].featureCache && !da.stages[2].featureCache);
+        QVERIFY(db.stages[1].featureCache && db.stages[2].featureCache);
+        QVERIFY(!db.stages[0].featureCache); // the vision stage trains the tower
+    }
+
     void sigtermLeavesALoadableCheckpoint()
     {
         const QString config = writeConfig("long.yaml", tinyConfig(m_data, 100000, 10));

@@ -53,8 +53,14 @@ torch::Tensor MllmImpl::forward(const torch::Tensor &images, const torch::Tensor
 
 torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels)
 {
+    return lossFromFeatures(m_vision(images), ids, labels);
+}
+
+torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
+                                         const torch::Tensor &labels)
+{
     torch::Tensor targets;
-    auto embeddings = splice(ids, encode(images).tokens, labels, &targets);
+    auto embeddings = splice(ids, m_connector->forward(features).tokens, labels, &targets);
     auto logits = m_lm->logits(m_lm->forward(embeddings));         // [B, S, V]
     const int64_t v = logits.size(2);
     // Position t predicts token t+1.

@@ -39,6 +39,10 @@ public:
     torch::Tensor forward(const torch::Tensor &images, const torch::Tensor &ids);
     // Mean next-token cross-entropy over labels != kIgnoreLabel.
     torch::Tensor loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels);
+    // The same from vision features [B, n, n, C] computed earlier (a frozen
+    // tower's feature cache).
+    torch::Tensor lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
+                                   const torch::Tensor &labels);
     // Continues prompts [B, T] (equal length, one kImageTokenId each); returns
     // the new tokens of each row, up to and without </s>.
     std::vector<std::vector<int64_t>> generate(const torch::Tensor &images, const torch::Tensor &promptIds,

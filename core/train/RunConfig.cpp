@@ -85,6 +85,7 @@ static DataConfig readData(ConfigReader &r)
     d.evalSamples = r.getInt("eval_samples", d.evalSamples);
     d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
     d.workers = r.getInt("workers", d.workers);
+    d.featureCache = r.getBool("feature_cache", d.featureCache);
     auto positive = [&](const char *key, int value) {
         if (value < 1)
             r.fail(key, "must be positive, got " + std::to_string(value));
@@ -177,6 +178,7 @@ Json RunConfig::toJson() const
     d.set("eval_samples", data.evalSamples);
     d.set("skip_bad_images", data.skipBadImages);
     d.set("workers", data.workers);
+    d.set("feature_cache", data.featureCache);
     j.set("data", d);
     Json stagesJson = Json::array();
     for (const auto &s : stages) {

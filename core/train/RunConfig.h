@@ -37,6 +37,9 @@ struct DataConfig {
     int evalSamples = 0;      // 0: the whole eval set
     bool skipBadImages = false;
     int workers = 2;          // image-decoding threads
+    // Keep vision features per training image while the tower is frozen, so
+    // each image goes through the tower once per stage.
+    bool featureCache = false;
 };
 
 struct StageConfig {

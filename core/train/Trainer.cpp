@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -420,6 +421,28 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     record.steps = total;
     m_store.putStage(runId, record);
 
+    // Frozen tower: each image's features are computed once and reused.
+    const bool useFeatureCache = m_config.data.featureCache && !parts.count("vision");
+    record.featureCache = useFeatureCache;
+    std::unordered_map<size_t, torch::Tensor> featureCache;
+    auto cachedFeatures = [&](const TrainingBatch &batch) {
+        std::vector<int64_t> missing;
+        for (size_t row = 0; row < batch.indices.size(); ++row)
+            if (!featureCache.count(batch.indices[row]))
+                missing.push_back(static_cast<int64_t>(row));
+        if (!missing.empty()) {
+            torch::NoGradGuard noGrad;
+            auto rows = torch::tensor(missing, torch::kLong);
+            auto computed = model->features(batch.images.index_select(0, rows).to(device)); // [m, n, n, C]
+            for (size_t k = 0; k < missing.size(); ++k)
+                featureCache[batch.indices[static_cast<size_t>(missing[k])]] = computed[static_cast<int64_t>(k)];
+        }
+        std::vector<torch::Tensor> rows;
+        for (size_t index : batch.indices)
+            rows.push_back(featureCache.at(index));
+        return torch::stack(rows); // [B, n, n, C]
+    };
+
     std::vector<MetricPoint> pending;
     std::vector<double> stepTimes;
     double wall = progress.wallSeconds;
@@ -451,7 +474,9 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
             TrainingBatch batch = loader.next();
             skipped += batch.skipped;
             AutocastGuard autocast(st.precision == "bf16", device);
-            auto l = model->loss(batch.images.to(device), batch.ids.to(device), batch.labels.to(device));
+            auto ids = batch.ids.to(device), labels = batch.labels.to(device);
+            auto l = useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels)
+                                     : model->loss(batch.images.to(device), ids, labels);
             (l / st.gradAccum).backward();
             loss += l.item<double>() / st.gradAccum;
             samples += batch.ids.size(0);

@@ -311,6 +311,22 @@ private slots:
         QVERIFY(QFile::exists(viaEnv));
     }
 
+    void benchConnectorWritesAWellFormedReport()
+    {
+        const Result r = runBatch({"bench", "connector", "--quick", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json rows = Json::parse(r.out.toStdString());
+        QVERIFY(rows.isArray() && rows.size() >= 1);
+        for (const Json &row : rows.asArray()) {
+            for (const char *key : {"grid", "windows", "queries", "batch"})
+                QVERIFY2(row.find(key) && row.find(key)->isInteger() && row.find(key)->asInt() > 0, key);
+            for (const char *key : {"batched_ms", "loop_ms", "global_ms"})
+                QVERIFY2(row.find(key) && row.find(key)->isNumber() && row.find(key)->asDouble() > 0, key);
+        }
+        QCOMPARE(runBatch({"bench", "connector", "--device", "cuda"}).exitCode, 2);
+        QCOMPARE(runBatch({"bench"}).exitCode, 2);
+    }
+
     void encodeBadInputsExitTwoNamingTheFile()
     {
         const QString out = m_dir.filePath("never.safetensors");

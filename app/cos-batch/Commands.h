@@ -20,6 +20,7 @@ void addShowCommand(CLI::App &app, Action &action);
 void addExportCommand(CLI::App &app, Action &action);
 void addRunCommand(CLI::App &app, Action &action);
 void addResumeCommand(CLI::App &app, Action &action);
+void addBenchCommand(CLI::App &app, Action &action);
 
 // Adds --db to a command; the path defaults to the store's default location
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).

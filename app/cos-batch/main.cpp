@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     cosw::batch::addExportCommand(app, action);
     cosw::batch::addRunCommand(app, action);
     cosw::batch::addResumeCommand(app, action);
+    cosw::batch::addBenchCommand(app, action);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,67 @@
+// cos-batch bench ...: benchmarks of the engine (DESIGN §8). Figures, not
+// tests: nothing here asserts a speed.
+
+#include "Commands.h"
+
+#include "model/ConnectorBenchmark.h"
+#include "model/Device.h"
+#include "model/Json.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace cosw::batch {
+
+void addBenchCommand(CLI::App &app, Action &action)
+{
+    CLI::App *bench = app.add_subcommand("bench", "Benchmarks");
+    bench->require_subcommand(1);
+
+    struct ConnectorOptions {
+        bool json = false, quick = false;
+        std::string device = "cpu";
+        int repeats = 5;
+    };
+    auto o = std::make_shared<ConnectorOptions>();
+    CLI::App *connector = bench->add_subcommand(
+        "connector", "Chain-of-Sight windows: batched vs per-window loop vs one global cross-attention");
+    connector->add_flag("--json", o->json, "print a JSON list");
+    connector->add_flag("--quick", o->quick, "one tiny setting (checks the benchmark runs)");
+    connector->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+    connector->add_option("--repeats", o->repeats, "timed repeats per path (median reported)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    connector->callback([o, &action] {
+        action = [o] {
+            const torch::Device device = parseDevice(o->device);
+            ConnectorBenchOptions options;
+            options.repeats = o->repeats;
+            std::vector<ConnectorBenchCase> cases = defaultConnectorBenchCases();
+            if (o->quick) {
+                options.width = options.featureWidth = 16;
+                options.heads = 2;
+                options.layers = 1;
+                options.repeats = 1;
+                cases = {{8, 4, 1, 2}};
+            }
+            Json results = Json::array();
+            if (!o->json)
+                std::printf("%5s %8s %8s %6s %11s %9s %10s %8s %9s\n", "grid", "windows", "queries", "batch",
+                            "batched_ms", "loop_ms", "global_ms", "loop/b", "b/global");
+            for (const auto &c : cases) {
+                const ConnectorBenchResult r = runConnectorBench(c, options, device);
+                results.push(r.toJson());
+                if (!o->json)
+                    std::printf("%5d %5dx%-2d %8d %6d %11.2f %9.2f %10.2f %7.1fx %8.2fx\n", c.grid, c.windows,
+                                c.windows, c.queries, c.batch, r.batchedMs, r.loopMs, r.globalMs,
+                                r.loopMs / r.batchedMs, r.batchedMs / r.globalMs);
+            }
+            if (o->json)
+                std::cout << results.dump() << std::endl;
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

@@ -324,6 +324,16 @@ private slots:
                 QVERIFY2(row.find(key) && row.find(key)->isNumber() && row.find(key)->asDouble() > 0, key);
         }
         QCOMPARE(runBatch({"bench", "connector", "--device", "cuda"}).exitCode, 2);
+
+        const Result step = runBatch({"bench", "step", test::sourcePath("configs/engine/small.json"), "--steps", "1",
+                                      "--batch", "1", "--json"});
+        QVERIFY2(step.exitCode == 0, qPrintable(step.err));
+        const Json steps = Json::parse(step.out.toStdString());
+        QCOMPARE(steps.size(), size_t(1));
+        const Json &row = steps.asArray()[0];
+        for (const char *key : {"step_time_median_s", "samples_per_s", "flops_per_step", "achieved_flops_per_s",
+                                "gemm_peak_flops_per_s", "fraction_of_peak"})
+            QVERIFY2(row.find(key) && row.find(key)->asDouble() > 0, key);
         QCOMPARE(runBatch({"bench"}).exitCode, 2);
     }
 

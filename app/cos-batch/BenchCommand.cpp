@@ -4,6 +4,8 @@
 #include "Commands.h"
 
 #include "model/ConnectorBenchmark.h"
+#include "model/StepBenchmark.h"
+#include "model/ModelConfig.h"
 #include "model/Device.h"
 #include "model/Json.h"
 
@@ -58,6 +60,50 @@ void addBenchCommand(CLI::App &app, Action &action)
                                 r.loopMs / r.batchedMs, r.batchedMs / r.globalMs);
             }
             if (o->json)
+                std::cout << results.dump() << std::endl;
+            return 0;
+        };
+    });
+
+    struct StepOptions {
+        bool json = false;
+        std::string device = "cpu";
+        std::vector<std::string> configs;
+        int steps = 5, batch = 4;
+    };
+    auto s = std::make_shared<StepOptions>();
+    CLI::App *step = bench->add_subcommand(
+        "step", "Training-step throughput of MLLM configs against the GEMM peak measured in the same process");
+    step->add_option("CONFIGS", s->configs, "model configs (JSON)")->required();
+    step->add_flag("--json", s->json, "print a JSON list");
+    step->add_option("--device", s->device, "cpu, cuda or cuda:N")->capture_default_str();
+    step->add_option("--steps", s->steps, "timed steps")->check(CLI::PositiveNumber)->capture_default_str();
+    step->add_option("--batch", s->batch, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
+    step->callback([s, &action] {
+        action = [s] {
+            const torch::Device device = parseDevice(s->device);
+            const double peak = measureGemmPeak(device);
+            Json results = Json::array();
+            for (const auto &path : s->configs) {
+                const Json json = Json::parseFile(path);
+                const Json *model = json.find("model");
+                const ModelConfig config = ModelConfig::fromJson(model ? *model : json, path, model ? "model" : "");
+                StepBenchmarkOptions options;
+                options.steps = s->steps;
+                options.batch = s->batch;
+                const StepBenchmarkResult r = runStepBenchmark(config, device, options);
+                Json row = r.toJson();
+                row.set("config", path);
+                row.set("batch", s->batch);
+                row.set("gemm_peak_flops_per_s", peak);
+                row.set("fraction_of_peak", r.achievedFlops / peak);
+                results.push(row);
+                if (!s->json)
+                    std::printf("%-32s step %8.3f s  %8.1f samples/s  %7.1f GFLOP/s  %5.1f%% of GEMM peak (%.1f GFLOP/s)\n",
+                                path.c_str(), r.medianStepSeconds, r.samplesPerSecond, r.achievedFlops / 1e9,
+                                100.0 * r.achievedFlops / peak, peak / 1e9);
+            }
+            if (s->json)
                 std::cout << results.dump() << std::endl;
             return 0;
         };

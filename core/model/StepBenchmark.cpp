@@ -29,6 +29,24 @@ Json StepBenchmarkResult::toJson() const
     return j;
 }
 
+double measureGemmPeak(const torch::Device &device, int64_t size, int repeats)
+{
+    torch::NoGradGuard noGrad;
+    auto a = torch::randn({size, size}, torch::TensorOptions().device(device));
+    auto b = torch::randn({size, size}, torch::TensorOptions().device(device));
+    auto c = torch::mm(a, b); // warm-up: BLAS threads, allocator
+    synchronize(device);
+    double best = 0;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        c = torch::mm(a, b);
+        synchronize(device);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        best = std::max(best, 2.0 * static_cast<double>(size) * size * size / s);
+    }
+    return best;
+}
+
 StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,
                                      const StepBenchmarkOptions &o,
                                      const std::function<void(int, int)> &progress)

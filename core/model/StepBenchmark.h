@@ -32,6 +32,10 @@ struct StepBenchmarkResult {
     Json toJson() const;
 };
 
+// FLOP/s of large fp32 matrix products on `device` with the current thread
+// settings: the peak a training step's achieved FLOP/s is compared with.
+double measureGemmPeak(const torch::Device &device, int64_t size = 2048, int repeats = 5);
+
 // `progress`, when set, is called after every timed step with (done, total).
 StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,
                                      const StepBenchmarkOptions &options,

@@ -517,7 +517,8 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
         e.loss = loss;
         e.lr = lr;
         e.samplesPerSecond = rate;
-        e.etaSeconds = wall / static_cast<double>(step + 1 - progress.step + 1e-9)
+        // Only this process's steps: a resumed stage's earlier time is not in the rate.
+        e.etaSeconds = (wall - progress.wallSeconds) / static_cast<double>(step + 1 - progress.step)
                        * static_cast<double>(total - step - 1);
         report(e);
 

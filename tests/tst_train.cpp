@@ -11,10 +11,12 @@
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 
 #include <csignal>
+#include <tuple>
 
 using namespace cosw;
 
@@ -374,6 +376,98 @@ private slots:
         const Result r = runBatch({"run", config, "--db", m_dir.filePath("broken.sqlite")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(list) && r.err.contains("q1") && r.err.contains("<image>"), qPrintable(r.err));
+    }
+
+    void benchReplicaWritesAWellFormedReport()
+    {
+        const QString cosText = tinyConfig(m_data, 6, 6);
+        QString baseText = cosText;
+        baseText.replace("  connector: {type: chain_of_sight, width: 32, heads: 2, layers: 1, mlp_hidden: 64,\n"
+                         "              scales: [{windows: 1, queries: 4}, {windows: 2, queries: 1}]}\n",
+                         "  connector: {type: resampler, width: 32, heads: 2, layers: 1, mlp_hidden: 64, queries: 80}\n");
+        baseText.replace("warmup_steps: 5, train: [connector, lm]}", "warmup_steps: 5, train: [connector, lm], scaling: {resolution: 2}}");
+        baseText.replace("scaling: {resolution: 2, window: [1, 2]}, ", "");
+        QVERIFY(baseText.contains("queries: 80") && baseText.count("scaling") == 1);
+        const QString cos = writeConfig("replica-cos.yaml", cosText);
+        const QString base = writeConfig("replica-base.yaml", baseText);
+        const QString db = m_dir.filePath("replica.sqlite");
+        const QString out = m_dir.filePath("replica-report");
+
+        const Result r = runBatch({"bench", "replica", "--quick", "--baseline", base, "--cos", cos, "--db", db, "--out",
+                                   out, "--set", "data.eval_samples=16", "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out.right(3000)));
+
+        const Json report = Json::parseFile(QDir(out).filePath("report.json").toStdString());
+        QCOMPARE(report.find("mode")->asString(), std::string("quick"));
+        // Knowing the question type can only help a blind guesser.
+        QVERIFY(report.find("type_prior_accuracy")->asDouble() >= report.find("majority_accuracy")->asDouble());
+        QVERIFY(report.find("type_prior_accuracy")->asDouble() <= 1.0);
+        const auto &variants = report.find("variants")->asArray();
+        QCOMPARE(variants.size(), size_t(5));
+        // name -> visual tokens in pre-training and fine-tuning
+        const std::vector<std::tuple<std::string, int, int>> expected = {
+            {"baseline", 80, 80}, {"cos", 8, 80}, {"cos-noscale", 8, 8}, {"cos-window", 8, 4 + 16}, {"cos-resolution", 8, 16 + 16}};
+        ExperimentStore store(db.toStdString());
+        for (size_t i = 0; i < variants.size(); ++i) {
+            const Json &v = variants[i];
+            const auto &[name, pre, fine] = expected[i];
+            QCOMPARE(v.find("name")->asString(), name);
+            QCOMPARE(v.find("status")->asString(), std::string("finished"));
+            QCOMPARE(v.find("pretrain")->find("visual_tokens")->asInt(), int64_t(pre));
+            QCOMPARE(v.find("finetune")->find("visual_tokens")->asInt(), int64_t(fine));
+            QCOMPARE(v.find("pretrain")->find("steps")->asInt(), int64_t(2)); // --quick: a third of 6
+            QVERIFY(v.find("pretrain")->find("wall_seconds")->asDouble() > 0);
+            QVERIFY(v.find("finetune")->find("wall_seconds")->asDouble() > 0);
+            const double accuracy = v.find("accuracy")->asDouble();
+            QVERIFY(accuracy >= 0 && accuracy <= 1);
+            QCOMPARE(v.find("eval_samples")->asInt(), int64_t(16));
+            QCOMPARE(v.find("per_type")->size(), size_t(4));
+            // Every variant is a run in the store, named after it.
+            const RunDetail d = store.run(v.find("run_id")->asInt());
+            QCOMPARE(d.run.name, "replica-" + name);
+            QCOMPARE(d.run.status, RunStatus::Finished);
+        }
+
+        const Json &h = *report.find("headline");
+        const double baseAcc = variants[0].find("accuracy")->asDouble(), cosAcc = variants[1].find("accuracy")->asDouble();
+        QVERIFY(qAbs(h.find("accuracy_difference_points")->asDouble() - 100 * (cosAcc - baseAcc)) < 1e-9);
+        const double reduction = h.find("pretrain_time_reduction_percent")->asDouble();
+        const double basePre = variants[0].find("pretrain")->find("wall_seconds")->asDouble();
+        const double cosPre = variants[1].find("pretrain")->find("wall_seconds")->asDouble();
+        QVERIFY(qAbs(reduction - 100 * (1 - cosPre / basePre)) < 1e-9);
+        QCOMPARE(h.find("met")->asBool(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2);
+
+        const QString md = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
+        QVERIFY(md.contains("| variant |"));
+        QVERIFY(md.contains("cos-resolution"));
+        QVERIFY(md.contains("Pre-training time reduction"));
+    }
+
+    void benchReplicaRefusesBadInput()
+    {
+        const QString cos = writeConfig("noscale.yaml", QString(tinyConfig(m_data)).replace("scaling: {resolution: 2, window: [1, 2]}, ", ""));
+        const QString db = m_dir.filePath("replica-bad.sqlite");
+        Result r = runBatch({"bench", "replica", "--cos", cos, "--baseline", cos, "--db", db, "--out", m_dir.filePath("bad-report")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("noscale.yaml") && r.err.contains("scaling"), qPrintable(r.err));
+        r = runBatch({"bench", "replica", "--variants", "cos,bogus", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("bogus"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(db));
+    }
+
+    void benchLoaderReportsEachTextStage()
+    {
+        const QString config = writeConfig("loader.yaml", tinyConfig(m_data));
+        const Result r = runBatch({"bench", "loader", config, "--batches", "3", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json list = Json::parse(r.out.trimmed().toStdString());
+        QCOMPARE(list.size(), size_t(2));
+        QCOMPARE(list.asArray()[0].find("name")->asString(), std::string("pretrain"));
+        QCOMPARE(list.asArray()[0].find("resolution")->asInt(), int64_t(28));
+        QCOMPARE(list.asArray()[1].find("resolution")->asInt(), int64_t(56)); // after the finetune stage's scaling
+        for (const Json &stage : list.asArray())
+            QVERIFY(stage.find("samples_per_s")->asDouble() > 0);
     }
 };
 

@@ -8,6 +8,9 @@
 #include "model/ModelConfig.h"
 #include "model/Device.h"
 #include "model/Json.h"
+#include "train/LoaderBenchmark.h"
+#include "train/RunConfig.h"
+#include "train/RunData.h"
 
 #include <cstdio>
 #include <iostream>
@@ -108,6 +111,38 @@ void addBenchCommand(CLI::App &app, Action &action)
             return 0;
         };
     });
+
+    struct LoaderOptions {
+        bool json = false;
+        std::string config;
+        std::vector<std::string> overrides;
+        int batches = 50;
+    };
+    auto l = std::make_shared<LoaderOptions>();
+    CLI::App *loader = bench->add_subcommand(
+        "loader", "Samples/s of a run config's batch loader alone, per text stage (compare with training's samples/s)");
+    loader->add_option("CONFIG", l->config, "run config (YAML)")->required();
+    loader->add_option("--set", l->overrides, "override a config value: key.path=value (repeatable)");
+    loader->add_option("--batches", l->batches, "timed batches per stage")->check(CLI::PositiveNumber)->capture_default_str();
+    loader->add_flag("--json", l->json, "print a JSON list");
+    loader->callback([l, &action] {
+        action = [l] {
+            const RunConfig config = RunConfig::load(l->config, l->overrides);
+            const PreparedData data = prepareRunData(config, {});
+            Json results = Json::array();
+            for (const LoaderBenchResult &r : runLoaderBenchmark(config, data, l->batches)) {
+                results.push(r.toJson());
+                if (!l->json)
+                    std::printf("stage %d %-10s %4d px  batch %3d  %d workers  %8.1f samples/s\n", r.stage,
+                                r.name.c_str(), r.resolution, r.batchSize, r.workers, r.samplesPerSecond);
+            }
+            if (l->json)
+                std::cout << results.dump() << std::endl;
+            return 0;
+        };
+    });
+
+    addBenchReplicaCommand(*bench, action);
 }
 
 } // namespace cosw::batch

@@ -21,6 +21,8 @@ void addExportCommand(CLI::App &app, Action &action);
 void addRunCommand(CLI::App &app, Action &action);
 void addResumeCommand(CLI::App &app, Action &action);
 void addBenchCommand(CLI::App &app, Action &action);
+// `bench replica`, registered by addBenchCommand.
+void addBenchReplicaCommand(CLI::App &bench, Action &action);
 
 // Adds --db to a command; the path defaults to the store's default location
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).

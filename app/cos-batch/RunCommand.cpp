@@ -1,17 +1,17 @@
 // cos-batch run / resume: training runs, headless (DESIGN §4, §7).
 
 #include "Commands.h"
+#include "ProgressPrinter.h"
+#include "StopOnSignal.h"
 
 #include "model/Errors.h"
 #include "model/Json.h"
 #include "store/ExperimentStore.h"
 #include "train/Trainer.h"
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
 namespace cosw::batch {
 
@@ -23,108 +23,13 @@ struct RunOptions {
     std::vector<std::string> overrides;
 };
 
-void onSignal(int)
-{
-    Trainer::stopRequested() = true; // an atomic store: safe in a handler
-}
-
-std::string duration(double s)
-{
-    if (!(s >= 0) || s > 1e7)
-        return "?";
-    char buf[32];
-    const int total = static_cast<int>(s + 0.5);
-    if (total >= 3600)
-        std::snprintf(buf, sizeof buf, "%dh%02dm", total / 3600, total / 60 % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%dm%02ds", total / 60, total % 60);
-    return buf;
-}
-
-// Turns training events into a progress bar (terminal), plain lines (pipe)
-// or JSON lines (--progress json, for the GUI).
-class ProgressPrinter {
-public:
-    explicit ProgressPrinter(const std::string &mode)
-        : m_json(mode == "json"), m_bar(mode == "bar" || (mode == "auto" && isatty(STDOUT_FILENO)))
-    {
-    }
-
-    void operator()(const TrainingEvent &e)
-    {
-        if (m_json) {
-            std::cout << e.toJson().dump() << std::endl;
-            return;
-        }
-        if (e.kind == "step" || e.kind == "data" || e.kind == "eval_progress") {
-            char line[200];
-            if (e.kind == "step")
-                std::snprintf(line, sizeof line, "[%s] step %lld/%lld  loss %.4f  %.1f samples/s  ETA %s",
-                              e.stageName.c_str(), static_cast<long long>(e.step),
-                              static_cast<long long>(e.totalSteps), e.loss, e.samplesPerSecond,
-                              duration(e.etaSeconds).c_str());
-            else
-                std::snprintf(line, sizeof line, "[%s] %s %lld/%lld", e.kind == "data" ? "data" : e.stageName.c_str(),
-                              e.kind == "data" ? "generating images" : "evaluating",
-                              static_cast<long long>(e.step), static_cast<long long>(e.totalSteps));
-            if (m_bar) {
-                std::cout << "\r" << line << "\033[K" << std::flush;
-                m_open = true;
-            } else if (e.step == e.totalSteps || e.step % std::max<int64_t>(1, e.totalSteps / 10) == 0) {
-                std::cout << line << std::endl;
-            }
-            return;
-        }
-        endLine();
-        if (e.kind == "eval") {
-            const Json &d = e.data;
-            std::printf("[%s] eval accuracy %.4f on %lld samples (majority answer '%s': %.4f)\n", e.stageName.c_str(),
-                        d.find("accuracy")->asDouble(), static_cast<long long>(d.find("n")->asInt()),
-                        d.find("majority_answer")->asString().c_str(), d.find("majority_accuracy")->asDouble());
-            for (const auto &[type, acc] : d.find("per_type")->asObject())
-                std::printf("    %-12s %.4f\n", type.c_str(), acc.asDouble());
-            m_lastAccuracy = d.find("accuracy")->asDouble();
-            m_majority = d.find("majority_accuracy")->asDouble();
-            m_hasEval = true;
-        } else if (e.kind == "stage_start") {
-            std::printf("stage %d %s (%s): %lld visual tokens at %lld px\n", e.stage, e.stageName.c_str(),
-                        e.data.find("kind")->asString().c_str(),
-                        static_cast<long long>(e.data.find("visual_tokens")->asInt()),
-                        static_cast<long long>(e.data.find("resolution")->asInt()));
-        } else if (e.kind == "stage_end" && e.data.isObject()) {
-            std::printf("stage %d %s done: %.1f s training, final loss %.4f\n", e.stage, e.stageName.c_str(),
-                        e.data.find("wall_seconds")->asDouble(), e.data.find("final_loss")->asDouble());
-        } else if (!e.text.empty() && e.kind != "checkpoint") {
-            std::printf("%s\n", e.text.c_str());
-        }
-        std::fflush(stdout);
-    }
-
-    void endLine()
-    {
-        if (m_open)
-            std::cout << "\n";
-        m_open = false;
-    }
-
-    bool json() const { return m_json; }
-    bool hasEval() const { return m_hasEval; }
-    double lastAccuracy() const { return m_lastAccuracy; }
-    double majority() const { return m_majority; }
-
-private:
-    bool m_json, m_bar, m_open = false, m_hasEval = false;
-    double m_lastAccuracy = 0, m_majority = 0;
-};
-
 int execute(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, int64_t runId,
             const std::string &resumeFrom)
 {
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    const RunOutcome outcome = trainer.run(runId, resumeFrom);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    const RunOutcome outcome = [&] {
+        StopOnSignal stopOnSignal;
+        return trainer.run(runId, resumeFrom);
+    }();
     printer.endLine();
     if (printer.json())
         return outcome == RunOutcome::Finished ? 0 : 1;

@@ -97,6 +97,8 @@ int main(int argc, char **argv)
         if (int threads = positiveInt(args, "threads", 0); threads > 0)
             torch::set_num_threads(threads);
 
+        // bf16 autocast runs the matrix products in bf16, so that is the peak to compare with.
+        const double peak = cosw::measureGemmPeak(device, options.bf16 ? torch::kBFloat16 : torch::kFloat32);
         cosw::StepBenchmarkResult r = cosw::runStepBenchmark(config, device, options);
         cosw::Json out = cosw::Json::object();
         out.set("config", path);
@@ -110,6 +112,8 @@ int main(int argc, char **argv)
         const cosw::Json result = r.toJson();
         for (const auto &kv : result.asObject())
             out.set(kv.first, kv.second);
+        out.set("gemm_peak_flops_per_s", peak);
+        out.set("fraction_of_peak", r.achievedFlops / peak);
         std::cout << out.dump() << std::endl;
         return 0;
     } catch (const cosw::InputError &e) {

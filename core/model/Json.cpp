@@ -3,6 +3,7 @@
 #include "Errors.h"
 #include "Files.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -64,6 +65,16 @@ Json &Json::operator[](const std::string &key)
             return kv.second;
     m_object.emplace_back(key, Json());
     return m_object.back().second;
+}
+
+bool Json::erase(const std::string &key)
+{
+    expectType(isObject(), "mapping", m_type);
+    const auto it = std::find_if(m_object.begin(), m_object.end(), [&](const auto &kv) { return kv.first == key; });
+    if (it == m_object.end())
+        return false;
+    m_object.erase(it);
+    return true;
 }
 
 void Json::push(Json value)

@@ -58,6 +58,8 @@ public:
     const Json *find(const std::string &key) const;
     Json &operator[](const std::string &key); // inserts null when absent
     void set(const std::string &key, Json value) { (*this)[key] = std::move(value); }
+    // Removes `key` from an object; false when it was absent.
+    bool erase(const std::string &key);
     // Array append.
     void push(Json value);
     size_t size() const;

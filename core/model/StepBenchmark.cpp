@@ -29,11 +29,14 @@ Json StepBenchmarkResult::toJson() const
     return j;
 }
 
-double measureGemmPeak(const torch::Device &device, int64_t size, int repeats)
+double measureGemmPeak(const torch::Device &device, torch::Dtype dtype, int64_t size, int repeats)
 {
     torch::NoGradGuard noGrad;
-    auto a = torch::randn({size, size}, torch::TensorOptions().device(device));
-    auto b = torch::randn({size, size}, torch::TensorOptions().device(device));
+    if (size <= 0)
+        size = device.is_cuda() ? 8192 : 2048;
+    const auto options = torch::TensorOptions().device(device).dtype(dtype);
+    auto a = torch::randn({size, size}, options);
+    auto b = torch::randn({size, size}, options);
     auto c = torch::mm(a, b); // warm-up: BLAS threads, allocator
     synchronize(device);
     double best = 0;

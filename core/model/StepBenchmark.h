@@ -32,9 +32,12 @@ struct StepBenchmarkResult {
     Json toJson() const;
 };
 
-// FLOP/s of large fp32 matrix products on `device` with the current thread
-// settings: the peak a training step's achieved FLOP/s is compared with.
-double measureGemmPeak(const torch::Device &device, int64_t size = 2048, int repeats = 5);
+// FLOP/s of large matrix products of `dtype` on `device` with the current
+// thread settings: the peak a training step's achieved FLOP/s is compared
+// with. `size` 0 picks one large enough for the device (2048 on a CPU, 8192
+// on a GPU, where smaller products leave the tensor cores idle).
+double measureGemmPeak(const torch::Device &device, torch::Dtype dtype = torch::kFloat32, int64_t size = 0,
+                       int repeats = 5);
 
 // `progress`, when set, is called after every timed step with (done, total).
 StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,

@@ -11,17 +11,38 @@ static size_t evaluatedCount(const ConversationDataset &dataset, int limit)
     return limit > 0 ? std::min<size_t>(static_cast<size_t>(limit), dataset.size()) : dataset.size();
 }
 
+// The best single answer per group of questions (one group, or one per
+// type): the answer most common overall and how many answers the guesses get right.
+static std::pair<std::string, size_t> bestGuesses(const ConversationDataset &dataset, size_t n, bool perType)
+{
+    std::map<std::string, std::map<std::string, size_t>> counts; // group -> answer -> count
+    for (size_t i = 0; i < n; ++i)
+        ++counts[perType ? dataset.sample(i).type : std::string()][normalizeAnswer(dataset.sample(i).answer)];
+    std::pair<std::string, size_t> overall{"", 0};
+    size_t correct = 0;
+    for (const auto &group : counts) {
+        std::pair<std::string, size_t> best{"", 0};
+        for (const auto &kv : group.second)
+            if (kv.second > best.second)
+                best = kv;
+        correct += best.second;
+        if (best.second > overall.second)
+            overall = best;
+    }
+    return {overall.first, correct};
+}
+
 std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit)
 {
     const size_t n = evaluatedCount(dataset, limit);
-    std::map<std::string, int> counts;
-    for (size_t i = 0; i < n; ++i)
-        ++counts[normalizeAnswer(dataset.sample(i).answer)];
-    std::pair<std::string, int> best{"", 0};
-    for (const auto &kv : counts)
-        if (kv.second > best.second)
-            best = kv;
-    return {best.first, n ? static_cast<double>(best.second) / static_cast<double>(n) : 0.0};
+    const auto [answer, correct] = bestGuesses(dataset, n, false);
+    return {answer, n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0};
+}
+
+double typePriorBaseline(const ConversationDataset &dataset, int limit)
+{
+    const size_t n = evaluatedCount(dataset, limit);
+    return n ? static_cast<double>(bestGuesses(dataset, n, true).second) / static_cast<double>(n) : 0.0;
 }
 
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,

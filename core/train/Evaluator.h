@@ -26,6 +26,10 @@ struct EvaluationResult {
 
 // The accuracy of always answering the most common normalised answer.
 std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit = 0);
+// The accuracy of answering every question with its type's most common
+// answer: what a model that reads the question type but not the image can
+// reach, so the bar that shows a model uses the image.
+double typePriorBaseline(const ConversationDataset &dataset, int limit = 0);
 
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,
                           const torch::Device &device, const EvaluationOptions &options,

@@ -3,8 +3,6 @@
 #include "LrSchedule.h"
 #include "VisionTowerTrainer.h"
 #include "data/BatchLoader.h"
-#include "data/FmnistGrid.h"
-#include "data/ImagePipeline.h"
 #include "model/Autocast.h"
 #include "model/Device.h"
 #include "model/Errors.h"
@@ -39,14 +37,6 @@ double seconds(std::chrono::steady_clock::time_point since)
 double unixNow()
 {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string dataHome()
-{
-    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        return (fs::path(xdg) / "cos-workbench").string();
-    const char *home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : ".") / ".local" / "share" / "cos-workbench").string();
 }
 
 std::string toHex(const torch::Tensor &bytes)
@@ -128,85 +118,7 @@ void Trainer::report(TrainingEvent e) const
 
 void Trainer::prepareData()
 {
-    const DataConfig &d = m_config.data;
-    FmnistGridOptions options;
-    options.trainImages = d.trainImages;
-    options.testImages = d.testImages;
-    options.seed = d.seed;
-    options.grid = d.grid;
-    options.cellPixels = d.cellPixels;
-    std::string dir = d.dir;
-    if (dir.empty()) {
-        char name[128];
-        std::snprintf(name, sizeof name, "fmnist-grid-%dx%d-%dpx-train%d-test%d-seed%llu", d.grid, d.grid,
-                      d.cellPixels, d.trainImages, d.testImages, static_cast<unsigned long long>(d.seed));
-        dir = (fs::path(dataHome()) / "data" / name).string();
-    }
-    m_data.dir = dir;
-    if (d.generate) {
-        const FmnistGridSummary summary = generateFmnistGrid(dir, options, [&](int done, int total) {
-            TrainingEvent e;
-            e.kind = "data";
-            e.step = done;
-            e.totalSteps = total;
-            e.text = "generating FMNIST-Grid in " + dir;
-            report(e);
-        });
-        if (summary.generated) {
-            TrainingEvent e;
-            e.kind = "message";
-            e.text = "generated FMNIST-Grid in " + dir;
-            report(e);
-        }
-    } else if (!fs::is_directory(dir)) {
-        throw ConfigError(m_config.file, "data.dir", "'" + dir + "' does not exist (set data.generate: true to create it)");
-    }
-    const fs::path manifest = fs::path(dir) / "manifest.json";
-    m_data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
-
-    std::vector<std::string> texts;
-    std::set<std::string> checked;
-    auto load = [&](const std::string &file) {
-        auto &slot = m_data.datasets[file];
-        if (!slot) {
-            slot = std::make_shared<ConversationDataset>(
-                ConversationDataset::load((fs::path(dir) / file).string(), dir));
-            for (const auto &s : slot->samples()) {
-                texts.push_back(s.prompt);
-                texts.push_back(s.answer);
-                // Every image is checked once before training starts, unless
-                // the run chose to skip unreadable ones.
-                if (!d.skipBadImages && checked.insert(s.image).second) {
-                    try {
-                        checkImage(s.image);
-                    } catch (const InputError &e) {
-                        throw InputError(slot->source() + ": sample " + s.id + ": " + e.what());
-                    }
-                }
-            }
-        }
-        return slot;
-    };
-    bool evaluates = false;
-    for (const auto &st : m_config.stages) {
-        if (st.kind == "vision") {
-            m_data.cellsJson = (fs::path(dir) / st.data).string();
-            if (!fs::is_regular_file(m_data.cellsJson))
-                throw InputError(m_data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
-        } else {
-            load(st.data);
-        }
-        evaluates = evaluates || st.evaluate;
-    }
-    if (evaluates)
-        m_data.eval = load(d.eval);
-
-    m_data.tokenizer = WordTokenizer::build(texts);
-    const int64_t vocab = m_data.tokenizer.vocabSize();
-    if (vocab > m_config.model.lm.vocabSize)
-        throw ConfigError(m_config.file, "model.lm.vocab_size",
-                          std::to_string(m_config.model.lm.vocabSize) + " is smaller than the " + std::to_string(vocab)
-                              + " words of the data in " + dir);
+    m_data = prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
 }
 
 int64_t Trainer::createRun(const std::string &name)
@@ -446,6 +358,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     std::vector<MetricPoint> pending;
     std::vector<double> stepTimes;
     double wall = progress.wallSeconds;
+    double dataWait = 0; // inside `wall`: steps that waited for the loader
     int64_t lmTokens = 0, samples = 0, skipped = 0;
     double lastLoss = 0;
     auto lastBeat = std::chrono::steady_clock::now();
@@ -471,7 +384,9 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
         double loss = 0;
         for (int micro = 0; micro < st.gradAccum; ++micro) {
+            const auto fetch = std::chrono::steady_clock::now();
             TrainingBatch batch = loader.next();
+            dataWait += seconds(fetch);
             skipped += batch.skipped;
             AutocastGuard autocast(st.precision == "bf16", device);
             auto ids = batch.ids.to(device), labels = batch.labels.to(device);
@@ -577,6 +492,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     e.stageName = st.name;
     e.data = Json::object();
     e.data.set("wall_seconds", wall);
+    e.data.set("data_wait_seconds", dataWait);
     e.data.set("final_loss", lastLoss);
     report(e);
 }

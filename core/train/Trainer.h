@@ -6,6 +6,7 @@
 
 #include "Evaluator.h"
 #include "RunConfig.h"
+#include "RunData.h"
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
 #include "data/WordTokenizer.h"
@@ -23,16 +24,6 @@ struct TrainerOptions {
     std::string device = "cpu";   // overrides every stage's device when set
     int threads = 0;              // intra-op threads; 0 keeps LibTorch's default
     std::string runsDir;          // checkpoints go to runsDir/<run id>/
-};
-
-// Everything a run reads, loaded and checked before the store is touched.
-struct PreparedData {
-    std::string dir;
-    std::string identity;         // what the data is, for cache keys
-    std::map<std::string, std::shared_ptr<ConversationDataset>> datasets; // by file name
-    std::shared_ptr<ConversationDataset> eval;
-    std::string cellsJson;
-    WordTokenizer tokenizer = WordTokenizer::build({});
 };
 
 enum class RunOutcome { Finished, Failed, Interrupted };

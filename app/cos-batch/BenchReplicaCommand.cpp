@@ -1,0 +1,139 @@
+// cos-batch bench replica: the paper's pre-training time / accuracy claim as
+// one command (DESIGN §8). Writes every run to the store and report.md /
+// report.json to --out.
+
+#include "Commands.h"
+#include "ProgressPrinter.h"
+#include "StopOnSignal.h"
+
+#include "model/Errors.h"
+#include "model/Files.h"
+#include "train/ReplicaBenchmark.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace cosw::batch {
+
+namespace {
+
+struct ReplicaCommandOptions {
+    ReplicaOptions replica;
+    std::string db, out = "replica-report", device, progress = "auto";
+    int threads = 0;
+};
+
+// "host: CPU model, N cores", for the report's reader to know what ran it.
+std::string machineDescription()
+{
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::string cpu = "unknown CPU";
+    std::ifstream info("/proc/cpuinfo");
+    for (std::string line; std::getline(info, line);)
+        if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+            cpu = line.substr(line.find(':') + 2);
+            break;
+        }
+    return std::string(host) + ": " + cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+}
+
+std::string utcNow()
+{
+    const std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    return buf;
+}
+
+} // namespace
+
+void addBenchReplicaCommand(CLI::App &bench, Action &action)
+{
+    auto o = std::make_shared<ReplicaCommandOptions>();
+    CLI::App *cmd = bench.add_subcommand(
+        "replica", "Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy");
+    cmd->add_flag("--quick", o->replica.quick, "a third of the steps and 200 evaluation questions");
+    addDbOption(*cmd, o->db);
+    cmd->add_option("--out", o->out, "directory for report.md and report.json")->capture_default_str();
+    cmd->add_option("--baseline", o->replica.baselineConfig, "baseline run config")->capture_default_str();
+    cmd->add_option("--cos", o->replica.cosConfig, "Chain-of-Sight run config")->capture_default_str();
+    cmd->add_option("--set", o->replica.overrides, "override a value in both configs: key.path=value (repeatable)");
+    cmd->add_option("--variants", o->replica.variants,
+                    "variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution")
+        ->delimiter(',');
+    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N (overrides the stages' devices)");
+    cmd->add_option("--threads", o->threads, "intra-op threads (default: LibTorch's)");
+    cmd->add_option("--progress", o->progress, "auto, bar, lines or json")
+        ->check(CLI::IsMember({"auto", "bar", "lines", "json"}))
+        ->capture_default_str();
+    cmd->callback([o, &action] {
+        action = [o] {
+            const std::vector<ReplicaVariant> variants = replicaVariants(o->replica);
+            std::error_code ec;
+            fs::create_directories(o->out, ec);
+            if (ec || !fs::is_directory(o->out))
+                throw InputError("--out " + o->out + ": cannot create the directory (" + ec.message() + ")");
+
+            ExperimentStore store(dbPath(o->db));
+            ProgressPrinter printer(o->progress);
+            BlindBaselines blind;
+            std::vector<ReplicaResult> results;
+            {
+                StopOnSignal stopOnSignal;
+                results = runReplicaBenchmark(
+                    variants, store, {o->device, o->threads, {}}, std::ref(printer),
+                    [&](const ReplicaVariant &v, size_t i) {
+                        printer.endLine();
+                        if (!printer.json())
+                            std::printf("== variant %zu/%zu: %s (%s)\n", i + 1, variants.size(), v.name.c_str(),
+                                        v.description.c_str());
+                        std::fflush(stdout);
+                    },
+                    blind);
+            }
+            printer.endLine();
+
+            Json context = Json::object();
+            context.set("benchmark", "replica");
+            context.set("mode", o->replica.quick ? "quick" : "full");
+            context.set("date", utcNow());
+            context.set("machine", machineDescription());
+            context.set("libtorch", TORCH_VERSION);
+            context.set("device", o->device.empty() ? std::string("as configured") : o->device);
+            context.set("threads", static_cast<int64_t>(torch::get_num_threads()));
+            context.set("db", store.file());
+            Json configs = Json::object();
+            configs.set("baseline", o->replica.baselineConfig);
+            configs.set("cos", o->replica.cosConfig);
+            context.set("configs", configs);
+
+            const Json report = replicaReport(results, blind, context);
+            const std::string md = replicaMarkdown(report);
+            writeTextFile((fs::path(o->out) / "report.json").string(), report.dump(2) + "\n");
+            writeTextFile((fs::path(o->out) / "report.md").string(), md);
+            if (!printer.json())
+                std::cout << "\n" << md << "\nreport: " << (fs::path(o->out) / "report.md").string() << "\n";
+
+            for (const auto &r : results)
+                if (r.status != "finished") {
+                    std::cerr << "cos-batch: variant " << r.variant << " (run " << r.runId << ") " << r.status << ": "
+                              << r.message << "\n";
+                    return 1;
+                }
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

@@ -1,0 +1,75 @@
+#pragma once
+// The paper's central comparison as one benchmark (DESIGN §8): a standard
+// resampler with N tokens in both stages against Chain-of-Sight pre-training
+// with few tokens and compound-scaling to N for fine-tuning, plus the
+// paper's scaling ablations. Every variant shares the data, seeds, step
+// counts and (through the tower cache) the stage-0 vision tower.
+
+#include "RunConfig.h"
+#include "TrainingEvents.h"
+#include "Trainer.h"
+#include "model/Json.h"
+#include "store/ExperimentStore.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+struct ReplicaOptions {
+    std::string baselineConfig = "configs/replica/baseline.yaml";
+    std::string cosConfig = "configs/replica/cos.yaml";
+    std::vector<std::string> overrides; // "key.path=value", applied to both configs
+    // Every stage a third of its steps and at most 200 evaluation questions:
+    // the same comparison in a fraction of the time.
+    bool quick = false;
+    std::vector<std::string> variants;  // names to run; empty runs all five
+};
+
+struct ReplicaVariant {
+    std::string name;        // baseline, cos, cos-noscale, cos-window, cos-resolution
+    std::string description;
+    RunConfig config;
+};
+
+// The variants, validated (InputError/ConfigError naming the config and key)
+// before anything runs. The ablations derive from the cos config's
+// fine-tuning scaling: none, its window factors only, its resolution only.
+std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options);
+
+// The figures of one finished (or failed) variant, read from the store.
+struct ReplicaResult {
+    std::string variant;
+    std::string description;
+    int64_t runId = 0;
+    std::string status;      // finished, failed, interrupted
+    std::string message;     // why it did not finish
+    double wallSeconds = 0;  // the whole run, evaluation included
+    RunDetail detail;
+};
+
+// What a model that ignores the image scores on the evaluated questions.
+struct BlindBaselines {
+    double majority = 0;  // always the most common answer
+    double typePrior = 0; // each type's most common answer
+};
+
+// Runs the variants in order into `store`; `events` hears every run's
+// events and `onVariant` is told before each starts. Stops after a variant
+// that did not finish (the results so far are returned).
+std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant> &variants, ExperimentStore &store,
+                                               const TrainerOptions &trainerOptions, const TrainingEventSink &events,
+                                               const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
+                                               BlindBaselines &blind);
+
+// report.json: per variant tokens per stage, pre-training and fine-tuning
+// training seconds, accuracy overall and per question type; the headline
+// (pre-training time reduction of cos against baseline, accuracy difference
+// in points) against the paper's target; `context` (machine, date, mode) is
+// copied in.
+Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselines &blind, const Json &context);
+// report.md: the same, for people.
+std::string replicaMarkdown(const Json &report);
+
+} // namespace cosw

@@ -1,0 +1,115 @@
+#include "RunData.h"
+
+#include "VisionTowerTrainer.h"
+#include "data/FmnistGrid.h"
+#include "data/ImagePipeline.h"
+#include "model/Errors.h"
+#include "model/Files.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+std::string dataHome()
+{
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "cos-workbench").string();
+    const char *home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : ".") / ".local" / "share" / "cos-workbench").string();
+}
+
+PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &events)
+{
+    auto report = [&](const TrainingEvent &e) {
+        if (events)
+            events(e);
+    };
+    PreparedData data;
+    const DataConfig &d = config.data;
+    FmnistGridOptions options;
+    options.trainImages = d.trainImages;
+    options.testImages = d.testImages;
+    options.seed = d.seed;
+    options.grid = d.grid;
+    options.cellPixels = d.cellPixels;
+    std::string dir = d.dir;
+    if (dir.empty()) {
+        char name[128];
+        std::snprintf(name, sizeof name, "fmnist-grid-%dx%d-%dpx-train%d-test%d-seed%llu", d.grid, d.grid,
+                      d.cellPixels, d.trainImages, d.testImages, static_cast<unsigned long long>(d.seed));
+        dir = (fs::path(dataHome()) / "data" / name).string();
+    }
+    data.dir = dir;
+    if (d.generate) {
+        const FmnistGridSummary summary = generateFmnistGrid(dir, options, [&](int done, int total) {
+            TrainingEvent e;
+            e.kind = "data";
+            e.step = done;
+            e.totalSteps = total;
+            e.text = "generating FMNIST-Grid in " + dir;
+            report(e);
+        });
+        if (summary.generated) {
+            TrainingEvent e;
+            e.kind = "message";
+            e.text = "generated FMNIST-Grid in " + dir;
+            report(e);
+        }
+    } else if (!fs::is_directory(dir)) {
+        throw ConfigError(config.file, "data.dir", "'" + dir + "' does not exist (set data.generate: true to create it)");
+    }
+    const fs::path manifest = fs::path(dir) / "manifest.json";
+    data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
+
+    std::vector<std::string> texts;
+    std::set<std::string> checked;
+    auto load = [&](const std::string &file) {
+        auto &slot = data.datasets[file];
+        if (!slot) {
+            slot = std::make_shared<ConversationDataset>(
+                ConversationDataset::load((fs::path(dir) / file).string(), dir));
+            for (const auto &s : slot->samples()) {
+                texts.push_back(s.prompt);
+                texts.push_back(s.answer);
+                // Every image is checked once before training starts, unless
+                // the run chose to skip unreadable ones.
+                if (!d.skipBadImages && checked.insert(s.image).second) {
+                    try {
+                        checkImage(s.image);
+                    } catch (const InputError &e) {
+                        throw InputError(slot->source() + ": sample " + s.id + ": " + e.what());
+                    }
+                }
+            }
+        }
+        return slot;
+    };
+    bool evaluates = false;
+    for (const auto &st : config.stages) {
+        if (st.kind == "vision") {
+            data.cellsJson = (fs::path(dir) / st.data).string();
+            if (!fs::is_regular_file(data.cellsJson))
+                throw InputError(data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
+        } else {
+            load(st.data);
+        }
+        evaluates = evaluates || st.evaluate;
+    }
+    if (evaluates)
+        data.eval = load(d.eval);
+
+    data.tokenizer = WordTokenizer::build(texts);
+    const int64_t vocab = data.tokenizer.vocabSize();
+    if (vocab > config.model.lm.vocabSize)
+        throw ConfigError(config.file, "model.lm.vocab_size",
+                          std::to_string(config.model.lm.vocabSize) + " is smaller than the " + std::to_string(vocab)
+                              + " words of the data in " + dir);
+    return data;
+}
+
+} // namespace cosw

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Builds the engine-only target (cos-enginebench) against the LibTorch found on
+# this machine and runs the training-step benchmark of the engine configs.
+#
+#   scripts/gpu-bench.sh [--device cuda|cpu] [--config MODEL.json] [--batch B] [--steps N] [--out DIR]
+#
+# LibTorch is looked up in this order: $Torch_DIR (the folder holding
+# TorchConfig.cmake), then the torch package of `python3`
+# (torch.utils.cmake_prefix_path), then Debian's libtorch-dev. On CUDA it runs
+# every config (small, medium, large, xl unless --config names others) in
+# fp32 and in bf16 autocast; on the CPU small to large in fp32 only.
+# Results: one JSON object per run in DIR/results.jsonl, a table on stdout.
+set -euo pipefail
+
+device=cuda
+batch=32
+steps=10
+out=""
+configs=()
+while (($#)); do
+    case "$1" in
+        --device) device="$2"; shift 2 ;;
+        --batch) batch="$2"; shift 2 ;;
+        --steps) steps="$2"; shift 2 ;;
+        --out) out="$2"; shift 2 ;;
+        --config) configs+=("$2"); shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "gpu-bench.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+
+if ((${#configs[@]} == 0)); then
+    configs=(configs/engine/small.json configs/engine/medium.json configs/engine/large.json)
+    # xl only pays off where there is a GPU to fill.
+    [[ "$device" == cuda* ]] && configs+=(configs/engine/xl.json)
+fi
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build="$root/build/gpu-bench"
+out="${out:-$build}"
+mkdir -p "$out"
+
+if [[ -z "${Torch_DIR:-}" ]] && command -v python3 >/dev/null &&
+    prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)"; then
+    Torch_DIR="$prefix/Torch"
+fi
+Torch_DIR="${Torch_DIR:-/usr/lib/x86_64-linux-gnu/cmake/Torch}"
+if [[ ! -f "$Torch_DIR/TorchConfig.cmake" ]]; then
+    echo "gpu-bench.sh: no TorchConfig.cmake in '$Torch_DIR'; set Torch_DIR or install a torch package" >&2
+    exit 2
+fi
+echo "LibTorch: $Torch_DIR"
+
+# The CUDA toolkit that LibTorch's CMake package looks for.
+if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+    export PATH="/usr/local/cuda/bin:$PATH"
+fi
+cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOS_ENGINE_ONLY=ON
+            -DTorch_DIR="$Torch_DIR")
+if command -v nvcc >/dev/null; then
+    # Only the host code is compiled; the architecture list just keeps
+    # LibTorch's CMake from probing for one.
+    export TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}"
+    cmake_args+=(-DCUDAToolkit_ROOT="$(dirname "$(dirname "$(command -v nvcc)")")")
+fi
+
+start=$(date +%s)
+cmake "${cmake_args[@]}" >"$out/configure.log" 2>&1 || { cat "$out/configure.log" >&2; exit 1; }
+grep -E 'LibTorch|CUDA' "$out/configure.log" | head -5 || true
+cmake --build "$build" --target cos-enginebench >"$out/build.log" 2>&1 || { tail -100 "$out/build.log" >&2; exit 1; }
+echo "configure + build: $(( $(date +%s) - start )) s"
+
+bench="$build/app/cos-enginebench/cos-enginebench"
+"$bench" --version
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+
+dtypes=(fp32)
+[[ "$device" == cuda* ]] && dtypes+=(bf16)
+: >"$out/results.jsonl"
+status=0
+for config in "${configs[@]}"; do
+    for dtype in "${dtypes[@]}"; do
+        if "$bench" --config "$config" --device "$device" --dtype "$dtype" --batch "$batch" --steps "$steps" \
+            >>"$out/results.jsonl" 2>"$out/error.log"; then
+            tail -1 "$out/results.jsonl"
+        else
+            echo "FAILED: $config $dtype: $(cat "$out/error.log")" >&2
+            status=1
+        fi
+    done
+done
+
+python3 - "$out/results.jsonl" <<'EOF' || true
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print("| config | dtype | batch | step (s) | samples/s | TFLOP/s | GEMM peak TFLOP/s | share of peak |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for r in rows:
+    print(f"| {r['config']} | {r['dtype']} | {r['batch']} | {r['step_time_median_s']:.4f} | {r['samples_per_s']:.1f} | "
+          f"{r['achieved_flops_per_s'] / 1e12:.2f} | {r['gemm_peak_flops_per_s'] / 1e12:.1f} | {100 * r['fraction_of_peak']:.1f}% |")
+EOF
+echo "total: $(( $(date +%s) - start )) s"
+exit $status

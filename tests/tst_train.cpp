@@ -428,6 +428,11 @@ private slots:
             QCOMPARE(d.run.status, RunStatus::Finished);
         }
 
+        // The four cos variants pre-train identically: their spread is reported as the timing noise.
+        QCOMPARE(report.find("cos_pretrain_repeats")->find("runs")->asInt(), int64_t(4));
+        QVERIFY(report.find("cos_pretrain_repeats")->find("min_seconds")->asDouble()
+                <= report.find("cos_pretrain_repeats")->find("max_seconds")->asDouble());
+
         const Json &h = *report.find("headline");
         const double baseAcc = variants[0].find("accuracy")->asDouble(), cosAcc = variants[1].find("accuracy")->asDouble();
         QVERIFY(qAbs(h.find("accuracy_difference_points")->asDouble() - 100 * (cosAcc - baseAcc)) < 1e-9);
@@ -435,12 +440,26 @@ private slots:
         const double basePre = variants[0].find("pretrain")->find("wall_seconds")->asDouble();
         const double cosPre = variants[1].find("pretrain")->find("wall_seconds")->asDouble();
         QVERIFY(qAbs(reduction - 100 * (1 - cosPre / basePre)) < 1e-9);
-        QCOMPARE(h.find("met")->asBool(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2);
+        const bool informative = 100 * (qMin(cosAcc, baseAcc) - report.find("type_prior_accuracy")->asDouble()) >= 5;
+        QCOMPARE(h.find("accuracy_informative")->asBool(), informative);
+        QCOMPARE(h.find("met")->asBool(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2 && informative);
 
         const QString md = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
         QVERIFY(md.contains("| variant |"));
         QVERIFY(md.contains("cos-resolution"));
         QVERIFY(md.contains("Pre-training time reduction"));
+
+        // --reuse finds the finished runs of the same configs and trains nothing.
+        const Result again = runBatch({"bench", "replica", "--quick", "--reuse", "--baseline", base, "--cos", cos, "--db",
+                                       db, "--out", out, "--set", "data.eval_samples=16", "--progress", "lines"});
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY(!again.out.contains("] step"));
+        const Json reused = Json::parseFile(QDir(out).filePath("report.json").toStdString());
+        for (size_t i = 0; i < variants.size(); ++i) {
+            QVERIFY(reused.find("variants")->asArray()[i].find("reused")->asBool());
+            QCOMPARE(reused.find("variants")->asArray()[i].find("run_id")->asInt(), variants[i].find("run_id")->asInt());
+        }
+        QCOMPARE(int64_t(store.runs().size()), int64_t(5));
     }
 
     void benchReplicaRefusesBadInput()

@@ -31,6 +31,7 @@ struct ReplicaCommandOptions {
     ReplicaOptions replica;
     std::string db, out = "replica-report", device, progress = "auto";
     int threads = 0;
+    bool reuse = false;
 };
 
 // "host: CPU model, N cores", for the report's reader to know what ran it.
@@ -72,6 +73,8 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
     cmd->add_option("--variants", o->replica.variants,
                     "variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution")
         ->delimiter(',');
+    cmd->add_flag("--reuse", o->reuse,
+                  "use finished runs of the same configs already in the store (continues an interrupted benchmark)");
     cmd->add_option("--device", o->device, "cpu, cuda or cuda:N (overrides the stages' devices)");
     cmd->add_option("--threads", o->threads, "intra-op threads (default: LibTorch's)");
     cmd->add_option("--progress", o->progress, "auto, bar, lines or json")
@@ -92,7 +95,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             {
                 StopOnSignal stopOnSignal;
                 results = runReplicaBenchmark(
-                    variants, store, {o->device, o->threads, {}}, std::ref(printer),
+                    variants, store, {o->device, o->threads, {}}, o->reuse, std::ref(printer),
                     [&](const ReplicaVariant &v, size_t i) {
                         printer.endLine();
                         if (!printer.json())

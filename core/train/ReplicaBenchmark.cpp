@@ -15,6 +15,9 @@ namespace {
 
 constexpr double kTargetReductionPercent = 70.0;
 constexpr double kTargetAccuracyPoints = 2.0;
+// Below this many points above the type-prior baseline, accuracies are not
+// evidence about the image pathway.
+constexpr double kInformativePoints = 5.0;
 constexpr int kQuickStepDivisor = 3;
 constexpr int64_t kQuickEvalSamples = 200;
 
@@ -154,7 +157,8 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
 }
 
 std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant> &variants, ExperimentStore &store,
-                                               const TrainerOptions &trainerOptions, const TrainingEventSink &events,
+                                               const TrainerOptions &trainerOptions, bool reuseFinished,
+                                               const TrainingEventSink &events,
                                                const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
                                                BlindBaselines &blind)
 {
@@ -177,6 +181,26 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
         ReplicaResult r;
         r.variant = v.name;
         r.description = v.description;
+        if (reuseFinished) {
+            RunFilter filter;
+            filter.status = RunStatus::Finished;
+            filter.namePattern = v.config.name;
+            const std::string config = trainer.config().toJson().dump();
+            for (const RunRecord &run : store.runs(filter))
+                if (run.config == config) {
+                    r.runId = run.id;
+                    r.status = "finished";
+                    r.reused = true;
+                    r.detail = store.run(run.id);
+                    if (r.detail.run.startedAt && r.detail.run.endedAt)
+                        r.wallSeconds = *r.detail.run.endedAt - *r.detail.run.startedAt;
+                    break;
+                }
+            if (r.reused) {
+                results.push_back(std::move(r));
+                continue;
+            }
+        }
         r.runId = trainer.createRun(v.config.name);
         const auto start = std::chrono::steady_clock::now();
         const RunOutcome outcome = trainer.run(r.runId);
@@ -235,6 +259,7 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
                 perType.set(type, accN.first);
         v.set("per_type", perType);
         v.set("run_wall_seconds", r.wallSeconds);
+        v.set("reused", r.reused);
         variants.push(v);
         if (r.status == "finished" && r.variant == "baseline")
             baseline = &r;
@@ -242,6 +267,26 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
             cos = &r;
     }
     report.set("variants", variants);
+
+    // The cos variants differ only in fine-tuning, so their pre-training is
+    // one computation run several times: its spread is the timing noise the
+    // headline should be read against.
+    double lo = 0, hi = 0;
+    int repeats = 0;
+    for (const auto &r : results)
+        if (r.variant.rfind("cos", 0) == 0)
+            if (const StageRecord *s = stageOfKind(r.detail, "pretrain"); s && s->wallSeconds) {
+                lo = repeats ? std::min(lo, *s->wallSeconds) : *s->wallSeconds;
+                hi = repeats ? std::max(hi, *s->wallSeconds) : *s->wallSeconds;
+                ++repeats;
+            }
+    if (repeats > 1) {
+        Json spread = Json::object();
+        spread.set("runs", repeats);
+        spread.set("min_seconds", lo);
+        spread.set("max_seconds", hi);
+        report.set("cos_pretrain_repeats", spread);
+    }
 
     Json headline = Json::object();
     Json target = Json::object();
@@ -257,17 +302,19 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         const double diff = 100.0 * (cos->detail.finalEvaluation->accuracy - baseline->detail.finalEvaluation->accuracy);
         const bool timeMet = reduction >= kTargetReductionPercent;
         const bool accuracyMet = diff >= -kTargetAccuracyPoints;
-        headline.set("pretrain_time_reduction_percent", reduction);
-        headline.set("accuracy_difference_points", diff);
-        headline.set("time_target_met", timeMet);
-        headline.set("accuracy_target_met", accuracyMet);
-        headline.set("met", timeMet && accuracyMet);
-        // Accuracies close to what the question type alone gives say little
-        // about the connectors; the report says so rather than letting a
-        // small difference pass for a finding.
+        // Accuracies near what the question type alone gives say nothing
+        // about the connectors, so equal accuracies there do not count as
+        // the claim holding: the report says so instead.
         const double margin = 100.0 * (std::min(cos->detail.finalEvaluation->accuracy,
                                                 baseline->detail.finalEvaluation->accuracy) - blind.typePrior);
+        const bool informative = margin >= kInformativePoints;
+        headline.set("pretrain_time_reduction_percent", reduction);
+        headline.set("accuracy_difference_points", diff);
         headline.set("points_above_type_prior", margin);
+        headline.set("accuracy_informative", informative);
+        headline.set("time_target_met", timeMet);
+        headline.set("accuracy_target_met", accuracyMet);
+        headline.set("met", timeMet && accuracyMet && informative);
     } else {
         headline.set("met", Json());
         headline.set("why_not_compared", "baseline and cos must both finish with an evaluation");
@@ -297,7 +344,9 @@ std::string replicaMarkdown(const Json &report)
         for (const auto &[type, acc] : v.find("per_type")->asObject())
             types += (types.empty() ? "" : ", ") + type + " " + fixed(acc.asDouble(), 3);
         const std::string status = str(v, "status");
-        md += "| " + str(v, "name") + (status == "finished" ? "" : " (" + status + ")") + " | "
+        const Json *reused = v.find("reused");
+        md += "| " + str(v, "name") + (status == "finished" ? "" : " (" + status + ")")
+            + (reused && reused->asBool() ? " (reused)" : "") + " | "
             + std::to_string(v.find("run_id")->asInt()) + " | " + cell(pre.find("visual_tokens"), 0) + " → "
             + cell(fine.find("visual_tokens"), 0) + " | " + cell(pre.find("wall_seconds"), 1) + " | "
             + cell(fine.find("wall_seconds"), 1) + " | " + cell(pre.find("samples_per_s"), 1) + " | "
@@ -306,6 +355,11 @@ std::string replicaMarkdown(const Json &report)
     md += "\nWithout the image: always the commonest answer scores " + cell(report.find("majority_accuracy"), 4)
         + "; each question type's commonest answer scores " + cell(report.find("type_prior_accuracy"), 4)
         + ".\n\n## Headline\n\n";
+
+    if (const Json *spread = report.find("cos_pretrain_repeats"))
+        md += "The cos variants share their pre-training, so it ran " + std::to_string(spread->find("runs")->asInt())
+            + " times: " + cell(spread->find("min_seconds"), 1) + " to " + cell(spread->find("max_seconds"), 1)
+            + " s, the timing noise to read the headline against.\n\n";
 
     const Json &h = *report.find("headline");
     const Json *met = h.find("met");
@@ -320,12 +374,16 @@ std::string replicaMarkdown(const Json &report)
     md += "- Accuracy difference, cos minus baseline: **" + cell(h.find("accuracy_difference_points"), 1)
         + " points** (target within " + fixed(kTargetAccuracyPoints, 0) + " points below: "
         + (h.find("accuracy_target_met")->asBool() ? "met" : "not met") + ").\n";
-    md += std::string("- Verdict: the target is **") + (met->asBool() ? "met" : "not met") + "**.\n";
-    const double margin = h.find("points_above_type_prior")->asDouble();
-    if (margin < 5.0)
-        md += "- Caution: the weaker of the two is " + fixed(margin, 1)
-            + " points from answering by question type alone, so neither model reads much from the image yet "
-              "and the accuracy comparison says little about the connectors.\n";
+    if (h.find("accuracy_informative")->asBool()) {
+        md += std::string("- Verdict: the target is **") + (met->asBool() ? "met" : "not met") + "**.\n";
+    } else {
+        const double margin = h.find("points_above_type_prior")->asDouble();
+        md += std::string("- Verdict: **not shown**. The time target is ")
+            + (h.find("time_target_met")->asBool() ? "met" : "not met") + ", but the weaker model is "
+            + fixed(std::abs(margin), 1) + (margin < 0 ? " points below" : " points above")
+            + " answering each question with its type's commonest answer, so neither model reads much from "
+              "the image yet and equal accuracies say nothing about the connectors.\n";
+    }
     return md;
 }
 

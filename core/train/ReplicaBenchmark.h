@@ -46,6 +46,7 @@ struct ReplicaResult {
     std::string status;      // finished, failed, interrupted
     std::string message;     // why it did not finish
     double wallSeconds = 0;  // the whole run, evaluation included
+    bool reused = false;     // an earlier finished run of the same config
     RunDetail detail;
 };
 
@@ -57,9 +58,12 @@ struct BlindBaselines {
 
 // Runs the variants in order into `store`; `events` hears every run's
 // events and `onVariant` is told before each starts. Stops after a variant
-// that did not finish (the results so far are returned).
+// that did not finish (the results so far are returned). With
+// `reuseFinished`, a variant whose exact config already finished in the store
+// is not run again, so an interrupted benchmark continues where it stopped.
 std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant> &variants, ExperimentStore &store,
-                                               const TrainerOptions &trainerOptions, const TrainingEventSink &events,
+                                               const TrainerOptions &trainerOptions, bool reuseFinished,
+                                               const TrainingEventSink &events,
                                                const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
                                                BlindBaselines &blind);
 

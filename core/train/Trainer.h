@@ -45,6 +45,8 @@ public:
     static std::atomic<bool> &stopRequested();
 
     const PreparedData &data() const { return m_data; }
+    // The config as it runs and is stored (device overrides applied).
+    const RunConfig &config() const { return m_config; }
 
 private:
     struct Progress {

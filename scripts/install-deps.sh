@@ -13,7 +13,7 @@ packages=(
   dataset-fashion-mnist
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqcustomplot-dev libgl-dev
+  libqcustomplot-dev qt6-svg-dev libgl-dev
   # benchmarks and GUI checks
   libbenchmark-dev xvfb xauth
 )

@@ -611,20 +611,21 @@ int64_t ExperimentStore::metricCount(int64_t runId, const std::string &name)
 }
 
 std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std::string &name, int maxPoints,
-                                                       std::optional<int64_t> afterStep)
+                                                       std::optional<int64_t> afterStep, std::optional<int> stage)
 {
     const int64_t after = afterStep.value_or(std::numeric_limits<int64_t>::min());
     const int64_t limit = std::max(maxPoints, 2);
     // Counting stops at limit + 1: enough to know whether to down-sample.
     auto count = m_db.prepare("SELECT count(*), MIN(step), MAX(step) FROM (SELECT step FROM metrics "
-                              "WHERE run_id = ? AND name = ? AND step > ? ORDER BY step LIMIT ?)");
-    count.bind(1, runId).bind(2, name).bind(3, after).bind(4, limit + 1);
+                              "WHERE run_id = ? AND name = ? AND step > ? AND (?5 IS NULL OR stage = ?5) "
+                              "ORDER BY step LIMIT ?4)");
+    count.bind(1, runId).bind(2, name).bind(3, after).bind(4, limit + 1).bind(5, stage);
     count.step();
     const bool whole = count.int64(0) <= limit;
 
     auto s = m_db.prepare("SELECT step, value, time, stage FROM metrics WHERE run_id = ? AND name = ? AND step > ? "
-                          "ORDER BY step, rowid");
-    s.bind(1, runId).bind(2, name).bind(3, after);
+                          "AND (?4 IS NULL OR stage = ?4) ORDER BY step, rowid");
+    s.bind(1, runId).bind(2, name).bind(3, after).bind(4, stage);
     std::vector<SeriesPoint> out;
     auto read = [&] { return SeriesPoint{s.int64(0), s.real(1), s.real(2), static_cast<int>(s.int64(3))}; };
     if (whole) {
@@ -634,8 +635,9 @@ std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std:
     }
     // One pass in step order: buckets of equal step width, each keeping its
     // minimum and maximum (in step order), so spikes survive.
-    auto range = m_db.prepare("SELECT MIN(step), MAX(step) FROM metrics WHERE run_id = ? AND name = ? AND step > ?");
-    range.bind(1, runId).bind(2, name).bind(3, after);
+    auto range = m_db.prepare("SELECT MIN(step), MAX(step) FROM metrics WHERE run_id = ? AND name = ? AND step > ? "
+                              "AND (?4 IS NULL OR stage = ?4)");
+    range.bind(1, runId).bind(2, name).bind(3, after).bind(4, stage);
     range.step();
     const int64_t lo = range.int64(0), hi = range.int64(1), buckets = limit / 2;
     int64_t current = -1;

@@ -165,9 +165,11 @@ public:
     // At most max(maxPoints, 2) points: when the series is longer it is cut
     // into maxPoints/2 buckets of equal step width and each bucket keeps its
     // minimum and maximum, so spikes survive. afterStep lets a live view
-    // fetch only new points.
+    // fetch only new points. Steps restart in every stage, so a multi-stage
+    // run is read one stage at a time: `stage` keeps only that stage's points.
     std::vector<SeriesPoint> metricSeries(int64_t runId, const std::string &name, int maxPoints = 2000,
-                                          std::optional<int64_t> afterStep = std::nullopt);
+                                          std::optional<int64_t> afterStep = std::nullopt,
+                                          std::optional<int> stage = std::nullopt);
     int64_t metricCount(int64_t runId, const std::string &name = {});
     std::vector<ComparisonRow> comparison(const RunFilter &filter = {});
 

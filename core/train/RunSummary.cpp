@@ -29,15 +29,8 @@ ParameterCounts countParameters(const torch::nn::Module &model)
     return counts;
 }
 
-Json runSummary(const RunConfig &run)
+Json runTokenSummary(const RunConfig &run)
 {
-    const ParameterCounts counts = countParameters(run.model);
-    Json params = Json::object();
-    params.set("vision", counts.vision);
-    params.set("connector", counts.connector);
-    params.set("lm", counts.lm);
-    params.set("total", counts.total());
-
     Json stages = Json::array();
     for (size_t i = 0; i < run.stages.size(); ++i) {
         const ModelConfig &m = run.stageModels[i];
@@ -65,9 +58,21 @@ Json runSummary(const RunConfig &run)
         st.set("scales", scales);
         stages.push(st);
     }
+    return stages;
+}
+
+Json runSummary(const RunConfig &run)
+{
+    const ParameterCounts counts = countParameters(run.model);
+    Json params = Json::object();
+    params.set("vision", counts.vision);
+    params.set("connector", counts.connector);
+    params.set("lm", counts.lm);
+    params.set("total", counts.total());
+
     Json out = Json::object();
     out.set("parameters", params);
-    out.set("stages", stages);
+    out.set("stages", runTokenSummary(run));
     return out;
 }
 

@@ -26,6 +26,9 @@ ParameterCounts countParameters(const ModelConfig &config);
 //  "stages": [{name, resolution, grid, visual_tokens,
 //              scales: [{windows, queries, tokens}]}]}
 Json runSummary(const RunConfig &run);
+// The "stages" list alone. Counting parameters builds the model; this does
+// not, so the GUI can call it on every edit without running tensor code.
+Json runTokenSummary(const RunConfig &run);
 
 // The same as an aligned plain-text table.
 std::string formatRunSummary(const RunConfig &run, const Json &summary);

@@ -1,0 +1,211 @@
+#include "RunJob.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTimer>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+
+namespace cosw {
+
+namespace {
+
+constexpr int kPollMs = 250;
+
+bool processAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0)
+        return errno == EPERM; // it exists, under another user
+    // A process that ended but nobody reaped yet (a container whose init does
+    // not reap) still answers kill(); /proc says it is a zombie.
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray text = stat.readAll();
+    const int close = text.lastIndexOf(')');
+    return close < 0 || close + 2 >= text.size() || text.at(close + 2) != 'Z';
+}
+
+// Long phases are logged at every tenth of the way, not at every step.
+bool worthLogging(const QJsonObject &event, const char *stepKey, const char *totalKey)
+{
+    const qint64 step = event.value(stepKey).toInteger(), total = event.value(totalKey).toInteger();
+    return step == total || step % std::max<qint64>(1, total / 10) == 0;
+}
+
+} // namespace
+
+RunJob::RunJob(const QString &program, const QStringList &arguments, const QString &device, const QString &dir,
+               const QString &title, QObject *parent)
+    : QObject(parent), m_program(program), m_arguments(arguments), m_device(device), m_dir(dir), m_title(title),
+      m_timer(new QTimer(this))
+{
+    m_timer->setInterval(kPollMs);
+    connect(m_timer, &QTimer::timeout, this, &RunJob::poll);
+}
+
+RunJob *RunJob::follow(qint64 runId, qint64 pid, const QString &device, const QString &dir, const QString &title,
+                       QObject *parent)
+{
+    auto *job = new RunJob({}, {}, device, dir, title, parent);
+    job->m_runId = runId;
+    job->m_pid = pid;
+    job->m_state = State::Running;
+    if (!dir.isEmpty()) {
+        // What happened before is in the store; only new lines are news.
+        job->m_progressOffset = QFileInfo(QDir(dir).filePath("progress.jsonl")).size();
+        job->m_errorOffset = QFileInfo(QDir(dir).filePath("stderr.log")).size();
+    }
+    job->m_timer->start();
+    return job;
+}
+
+QString RunJob::markerName(qint64 runId)
+{
+    return QStringLiteral("run-%1").arg(runId);
+}
+
+bool RunJob::start()
+{
+    if (m_state != State::Waiting)
+        return false;
+    QProcess process;
+    process.setProgram(m_program);
+    process.setArguments(m_arguments);
+    process.setWorkingDirectory(m_dir);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(QDir(m_dir).filePath("progress.jsonl"));
+    process.setStandardErrorFile(QDir(m_dir).filePath("stderr.log"));
+    if (!process.startDetached(&m_pid)) {
+        emit logLine(tr("%1: could not start %2: %3").arg(m_title, m_program, process.errorString()));
+        finish();
+        return false;
+    }
+    m_state = State::Running;
+    emit logLine(tr("%1: started (pid %2) on %3").arg(m_title).arg(m_pid).arg(m_device));
+    m_timer->start();
+    return true;
+}
+
+void RunJob::cancel()
+{
+    if (m_state == State::Waiting) {
+        emit logLine(tr("%1: removed from the queue").arg(m_title));
+        finish();
+    } else if (m_state == State::Running && processAlive(m_pid)) {
+        ::kill(static_cast<pid_t>(m_pid), SIGTERM);
+        emit logLine(tr("%1: stopping after the current step (a checkpoint is written)").arg(m_title));
+    }
+}
+
+QStringList RunJob::readLines(const QString &file, qint64 &offset, QByteArray &partial)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly) || f.size() <= offset)
+        return {};
+    f.seek(offset);
+    const QByteArray bytes = f.readAll();
+    offset += bytes.size();
+    partial += bytes;
+    const int end = partial.lastIndexOf('\n');
+    if (end < 0)
+        return {};
+    const QString complete = QString::fromUtf8(partial.left(end));
+    partial.remove(0, end + 1);
+    return complete.split('\n', Qt::SkipEmptyParts);
+}
+
+void RunJob::poll()
+{
+    // Liveness first: lines written before the exit are then all on disk.
+    const bool alive = processAlive(m_pid);
+    if (!m_dir.isEmpty()) {
+        const QDir dir(m_dir);
+        for (const QString &line : readLines(dir.filePath("progress.jsonl"), m_progressOffset, m_progressPartial))
+            handleProgressLine(line);
+        for (const QString &line : readLines(dir.filePath("stderr.log"), m_errorOffset, m_errorPartial))
+            emit logLine(tr("%1: %2").arg(m_title, line));
+    }
+    if (!alive)
+        finish();
+}
+
+void RunJob::handleProgressLine(const QString &line)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8());
+    if (!doc.isObject()) {
+        emit logLine(tr("%1: %2").arg(m_title, line));
+        return;
+    }
+    const QJsonObject event = doc.object();
+    if (event.value("event").toString() == QLatin1String("run") && m_runId == 0) {
+        m_runId = event.value("run_id").toInteger();
+        m_title = tr("run %1 (%2)").arg(m_runId).arg(m_title);
+        QFile marker(QDir(m_dir).filePath(markerName(m_runId)));
+        if (marker.open(QIODevice::WriteOnly))
+            marker.write(event.value("db").toString().toUtf8());
+        emit runIdKnown(m_runId);
+    }
+    const QString text = describe(event);
+    if (!text.isEmpty())
+        emit logLine(tr("%1: %2").arg(m_title, text));
+    emit eventReceived(event);
+}
+
+QString RunJob::describe(const QJsonObject &e) const
+{
+    const QString kind = e.value("event").toString();
+    const QString stage = e.value("stage_name").toString();
+    if (kind == QLatin1String("run"))
+        return tr("recording into %1").arg(e.value("db").toString());
+    if (kind == QLatin1String("data"))
+        return worthLogging(e, "step", "total_steps")
+                   ? tr("generating images %1/%2").arg(e.value("step").toInteger()).arg(e.value("total_steps").toInteger())
+                   : QString();
+    if (kind == QLatin1String("step"))
+        return worthLogging(e, "step", "total_steps")
+                   ? tr("[%1] step %2/%3, loss %4, %5 samples/s")
+                         .arg(stage)
+                         .arg(e.value("step").toInteger())
+                         .arg(e.value("total_steps").toInteger())
+                         .arg(e.value("loss").toDouble(), 0, 'f', 4)
+                         .arg(e.value("samples_per_s").toDouble(), 0, 'f', 1)
+                   : QString();
+    if (kind == QLatin1String("stage_start"))
+        return tr("stage %1 %2: %3 visual tokens at %4 px")
+            .arg(e.value("stage").toInt())
+            .arg(stage)
+            .arg(e.value("visual_tokens").toInteger())
+            .arg(e.value("resolution").toInteger());
+    if (kind == QLatin1String("stage_end") && e.contains("wall_seconds"))
+        return tr("stage %1 done in %2 s, final loss %3")
+            .arg(stage)
+            .arg(e.value("wall_seconds").toDouble(), 0, 'f', 1)
+            .arg(e.value("final_loss").toDouble(), 0, 'f', 4);
+    if (kind == QLatin1String("eval"))
+        return tr("[%1] eval accuracy %2 on %3 samples")
+            .arg(stage)
+            .arg(e.value("accuracy").toDouble(), 0, 'f', 4)
+            .arg(e.value("n").toInteger());
+    if (kind == QLatin1String("eval_progress"))
+        return {};
+    return e.value("message").toString();
+}
+
+void RunJob::finish()
+{
+    if (m_state == State::Ended)
+        return;
+    m_timer->stop();
+    m_state = State::Ended;
+    emit ended();
+}
+
+} // namespace cosw

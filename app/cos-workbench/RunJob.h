@@ -1,0 +1,73 @@
+#pragma once
+// One training run as a `cos-batch` child process. The child is started
+// detached, in a session of its own, with its progress lines going to a file:
+// it survives the workbench closing or crashing, and whoever follows it (this
+// session or the next) reads the same file.
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+class QTimer;
+
+namespace cosw {
+
+class RunJob : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Waiting, Running, Ended };
+
+    // A run to start: `arguments` follow the program; `dir` receives the
+    // progress file (progress.jsonl) and the error output (stderr.log).
+    RunJob(const QString &program, const QStringList &arguments, const QString &device, const QString &dir,
+           const QString &title, QObject *parent = nullptr);
+    // A run started earlier, maybe by another session, still running as `pid`.
+    // `dir` is its launch directory when known (empty otherwise); following
+    // starts at the end of its progress file.
+    static RunJob *follow(qint64 runId, qint64 pid, const QString &device, const QString &dir, const QString &title,
+                          QObject *parent = nullptr);
+
+    // Waiting -> Running. False, with the reason logged, when it does not start.
+    bool start();
+    // Graceful stop of a running child (SIGTERM: it finishes its step, writes a
+    // checkpoint and ends `interrupted`); a waiting job just ends.
+    void cancel();
+
+    State state() const { return m_state; }
+    qint64 runId() const { return m_runId; }
+    qint64 pid() const { return m_pid; }
+    const QString &device() const { return m_device; }
+    const QString &title() const { return m_title; }
+    const QString &directory() const { return m_dir; }
+
+    // Name of the marker a launch directory gets once the run's id is known;
+    // it holds the store's file, so the next session can find the directory.
+    static QString markerName(qint64 runId);
+
+signals:
+    void runIdKnown(qint64 runId);
+    void eventReceived(const QJsonObject &event);
+    void logLine(const QString &line);
+    void ended();
+
+private:
+    void poll();
+    // Reads what was appended to `file` since `offset`; complete lines only.
+    QStringList readLines(const QString &file, qint64 &offset, QByteArray &partial);
+    void handleProgressLine(const QString &line);
+    QString describe(const QJsonObject &event) const;
+    void finish();
+
+    QString m_program;
+    QStringList m_arguments;
+    QString m_device, m_dir, m_title;
+    State m_state = State::Waiting;
+    qint64 m_runId = 0;
+    qint64 m_pid = 0;
+    qint64 m_progressOffset = 0, m_errorOffset = 0;
+    QByteArray m_progressPartial, m_errorPartial;
+    QTimer *m_timer;
+};
+
+} // namespace cosw

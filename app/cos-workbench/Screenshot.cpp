@@ -1,0 +1,65 @@
+#include "Screenshot.h"
+
+#include "MonitorView.h"
+#include "RunTableModel.h"
+
+#include <QEventLoop>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace cosw {
+
+namespace {
+
+// Runs the event loop until `signal` of `sender` fires or `timeoutMs` pass.
+template <typename Sender, typename Signal>
+bool waitFor(Sender *sender, Signal signal, int timeoutMs)
+{
+    QEventLoop loop;
+    bool fired = false;
+    QObject::connect(sender, signal, &loop, [&] {
+        fired = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return fired;
+}
+
+} // namespace
+
+int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint64> &runIds, const QString &file)
+{
+    window.resize(1500, 950);
+    window.show();
+    window.showView(view);
+    if (!waitFor(&window, &MainWindow::runsRefreshed, 20000)) {
+        std::fprintf(stderr, "cos-workbench: the store %s did not answer\n", qPrintable(window.settings().databasePath));
+        return 1;
+    }
+    for (qint64 id : runIds) {
+        if (window.runModel()->rowOf(id) < 0) {
+            std::fprintf(stderr, "cos-workbench: no run %lld in %s\n", static_cast<long long>(id),
+                         qPrintable(window.settings().databasePath));
+            return 2;
+        }
+    }
+    window.selectRuns(runIds);
+    // Every run's points arrive before the picture is taken.
+    for (int shown = 0; view == MainWindow::View::Monitor && shown < runIds.size(); ++shown)
+        if (!waitFor(window.monitor(), &MonitorView::runUpdated, 20000))
+            break;
+    // Queued replots and layouts happen in the next passes of the event loop.
+    QEventLoop settle;
+    QTimer::singleShot(200, &settle, &QEventLoop::quit);
+    settle.exec();
+    if (!window.grab().save(file, "PNG")) {
+        std::fprintf(stderr, "cos-workbench: cannot write %s\n", qPrintable(file));
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace cosw

@@ -1,0 +1,116 @@
+// cos-workbench: the desktop workbench (launcher, run queue, live monitor).
+// Exit status: 0 success, 2 bad arguments, 1 a failure.
+
+#include "MainWindow.h"
+#include "Screenshot.h"
+#include "WorkbenchSettings.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+#include <cstdio>
+#include <optional>
+
+namespace {
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "cos-workbench: %s\nTry 'cos-workbench --help'.\n", qPrintable(message));
+    return 2;
+}
+
+// Screenshots, --help and --version need no screen: without a display they
+// render offscreen instead of failing to open one.
+void renderOffscreenWithoutDisplay(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
+        || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        return;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--screenshot" || arg.startsWith("--screenshot=") || arg == "--help" || arg == "-h"
+            || arg == "--version" || arg == "-v") {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            return;
+        }
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    renderOffscreenWithoutDisplay(argc, argv);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("cos-workbench");
+    QApplication::setApplicationName("cos-workbench");
+    QApplication::setApplicationVersion(COS_VERSION);
+    QTranslator translator;
+    if (translator.load(QLocale(), "cos-workbench", "_", ":/i18n"))
+        QApplication::installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Research workbench for Chain-of-Sight multimodal pre-training"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption db("db", QApplication::translate("main", "Experiment database (default: the settings')."),
+                                "FILE");
+    const QCommandLineOption view("view", QApplication::translate("main", "View to show: launcher or monitor."),
+                                  "VIEW");
+    const QCommandLineOption run("run",
+                                 QApplication::translate("main", "Run to select in the run list (repeat to overlay runs)."),
+                                 "ID");
+    const QCommandLineOption screenshot(
+        "screenshot", QApplication::translate("main", "Save the window as a PNG and exit."), "FILE");
+    parser.addOptions({db, view, run, screenshot});
+    if (!parser.parse(QApplication::arguments()))
+        return usageError(parser.errorText());
+    if (parser.isSet("help"))
+        parser.showHelp(0);
+    if (parser.isSet("version"))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QApplication::translate("main", "unexpected argument '%1'")
+                              .arg(parser.positionalArguments().front()));
+
+    std::optional<cosw::MainWindow::View> shownView;
+    if (parser.isSet(view)) {
+        const QString name = parser.value(view);
+        if (name == "launcher")
+            shownView = cosw::MainWindow::View::Launcher;
+        else if (name == "monitor")
+            shownView = cosw::MainWindow::View::Monitor;
+        else
+            return usageError(QApplication::translate("main", "--view '%1': expected launcher or monitor").arg(name));
+    }
+    QList<qint64> runIds;
+    for (const QString &value : parser.values(run)) {
+        bool ok = false;
+        const qint64 id = value.toLongLong(&ok);
+        if (!ok || id <= 0)
+            return usageError(QApplication::translate("main", "--run '%1': expected a run id").arg(value));
+        runIds.append(id);
+    }
+
+    QSettings stored;
+    cosw::WorkbenchSettings settings = cosw::WorkbenchSettings::load(stored);
+    if (parser.isSet(db))
+        settings.databasePath = QFileInfo(parser.value(db)).absoluteFilePath();
+
+    cosw::MainWindow window(settings);
+    if (parser.isSet(screenshot))
+        return cosw::renderScreenshot(window, shownView.value_or(cosw::MainWindow::View::Launcher), runIds,
+                                      parser.value(screenshot));
+    window.show();
+    if (shownView)
+        window.showView(*shownView);
+    if (!runIds.isEmpty())
+        QObject::connect(&window, &cosw::MainWindow::runsRefreshed, &window,
+                         [&window, runIds] { window.selectRuns(runIds); }, Qt::SingleShotConnection);
+    return QApplication::exec();
+}

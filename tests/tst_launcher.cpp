@@ -1,0 +1,483 @@
+// The launcher: a researcher edits a run and sees the engine's own token
+// budget; what the engine rejects is marked and cannot be launched; configs
+// survive saving and loading, keys the form does not show included.
+
+#include "TestSupport.h"
+
+#include "LauncherView.h"
+#include "facade/ConfigCheck.h"
+#include "model/Errors.h"
+#include "train/RunConfig.h"
+#include "train/RunSummary.h"
+#include "train/YamlLoader.h"
+#include "train/YamlWriter.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+
+using namespace cosw;
+
+namespace {
+
+QString quickstartPath()
+{
+    return test::sourcePath("configs/quickstart.yaml");
+}
+
+std::vector<int> visualTokensPerStage(const ConfigCheck &check)
+{
+    std::vector<int> tokens;
+    for (const StageTokens &s : check.stages)
+        tokens.push_back(s.visualTokens);
+    return tokens;
+}
+
+std::vector<int> tokensOfScales(const StageTokens &stage)
+{
+    std::vector<int> tokens;
+    for (const ScaleTokens &s : stage.scales)
+        tokens.push_back(s.tokens);
+    return tokens;
+}
+
+// The launcher's numbers are the facade's for the tree it holds.
+void compareWithFacade(const LauncherView &view)
+{
+    const ConfigCheck fresh = checkRunConfig(view.configTree(), "edited");
+    QCOMPARE(view.lastCheck().ok, fresh.ok);
+    QCOMPARE(visualTokensPerStage(view.lastCheck()), visualTokensPerStage(fresh));
+    for (size_t i = 0; i < fresh.stages.size(); ++i)
+        QCOMPARE(tokensOfScales(view.lastCheck().stages[i]), tokensOfScales(fresh.stages[i]));
+}
+
+bool isMarked(QWidget *widget)
+{
+    return widget && widget->property("invalid").toBool() && !widget->toolTip().isEmpty();
+}
+
+} // namespace
+
+class TestLauncher : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<LauncherView> quickstartView()
+    {
+        auto view = std::make_unique<LauncherView>();
+        QString error;
+        if (!view->loadFile(quickstartPath(), &error))
+            qFatal("cannot load quickstart: %s", qPrintable(error));
+        return view;
+    }
+
+private slots:
+    // ---------------------------------------------------------------- facade
+
+    void facadeReportsTheEngineTokenBudget()
+    {
+        const QByteArray text = test::readFile(quickstartPath());
+        const ConfigCheck check = checkRunConfigText(text.toStdString(), "quickstart.yaml");
+        QVERIFY2(check.ok, check.error.c_str());
+        QCOMPARE(check.runName, std::string("quickstart"));
+        QCOMPARE(check.connector, std::string("chain_of_sight"));
+        QCOMPARE(visualTokensPerStage(check), (std::vector<int>{32, 32, 320}));
+        const StageTokens &finetune = check.stages[2];
+        QCOMPARE(finetune.name, std::string("finetune"));
+        QCOMPARE(finetune.kind, std::string("finetune"));
+        QCOMPARE(finetune.resolution, 112);
+        QCOMPARE(finetune.grid, 16);
+        QCOMPARE(tokensOfScales(finetune), (std::vector<int>{64, 256}));
+        QCOMPARE(finetune.scales[1].windows, 16);
+        QCOMPARE(finetune.lmMaxSequence, 512);
+        QCOMPARE(finetune.textRoom(), 512 - 320);
+
+        // The same numbers `cos-batch inspect` prints.
+        const Json summary = runSummary(RunConfig::load(quickstartPath().toStdString()));
+        const Json &stages = *summary.find("stages");
+        for (size_t i = 0; i < check.stages.size(); ++i) {
+            QCOMPARE(stages.asArray()[i].find("visual_tokens")->asInt(), int64_t(check.stages[i].visualTokens));
+            QCOMPARE(stages.asArray()[i].find("grid")->asInt(), int64_t(check.stages[i].grid));
+        }
+    }
+
+    void facadeNamesTheKeyOfAnInvalidValue()
+    {
+        QString text = QString::fromUtf8(test::readFile(quickstartPath()));
+        text.replace("- {windows: 4, queries: 1}", "- {windows: 3, queries: 1}");
+        const ConfigCheck check = checkRunConfigText(text.toStdString(), "edited.yaml");
+        QVERIFY(!check.ok);
+        QCOMPARE(check.errorKey, std::string("model.connector.scales[1].windows"));
+        QVERIFY2(QString::fromStdString(check.errorReason).contains("do not divide the feature grid of 8"),
+                 check.errorReason.c_str());
+        const int line = text.left(text.indexOf("windows: 3")).count('\n') + 1;
+        const std::string prefix = "edited.yaml:" + std::to_string(line) + ": model.connector.scales[1].windows";
+        QVERIFY2(check.error.rfind(prefix, 0) == 0, check.error.c_str());
+        QVERIFY(check.stages.empty());
+    }
+
+    void facadeRejectsBadYamlWithItsLine()
+    {
+        const ConfigCheck duplicate = checkRunConfigText("name: a\nmodel: {}\nname: b\n", "bad.yaml");
+        QVERIFY(!duplicate.ok);
+        QVERIFY2(duplicate.error.rfind("bad.yaml:3: duplicate key 'name'", 0) == 0, duplicate.error.c_str());
+        QVERIFY(duplicate.errorKey.empty());
+
+        const ConfigCheck syntax = checkRunConfigText("name: a\nmodel:\n  vision: [1, 2\nstages: []\n", "bad.yaml");
+        QVERIFY(!syntax.ok);
+        QVERIFY2(QString::fromStdString(syntax.error).contains(QRegularExpression("^bad\\.yaml:[34]: ")),
+                 syntax.error.c_str());
+
+        const ConfigCheck notMapping = checkRunConfigText("- 1\n- 2\n", "list.yaml");
+        QVERIFY(!notMapping.ok);
+        QVERIFY(notMapping.error.rfind("list.yaml", 0) == 0);
+    }
+
+    // ------------------------------------------------------------ YAML writer
+
+    void yamlWriterRoundTrips()
+    {
+        Json tree = loadYamlFile(quickstartPath().toStdString());
+        Json odd = Json::object();
+        odd.set("looks_like_bool", "true");
+        odd.set("looks_like_int", "12");
+        odd.set("looks_like_null", "~");
+        odd.set("empty", "");
+        odd.set("colon", "a: b # not a comment");
+        odd.set("unicode", "Größe ×2");
+        odd.set("whole_real", 2.0);
+        odd.set("small_real", 1e-7);
+        odd.set("third", 1.0 / 3.0);
+        odd.set("negative", int64_t(-5));
+        odd.set("nothing", nullptr);
+        odd.set("empty_list", Json::array());
+        odd.set("empty_map", Json::object());
+        odd.set("nested", Json(Json::Array{Json(Json::Array{Json(1), Json(2)}), Json::object()}));
+        tree.set("odd", odd);
+
+        const std::string yaml = toYaml(tree);
+        const Json back = parseYaml(yaml, "written.yaml");
+        QVERIFY2(back == tree, yaml.c_str());
+        // Types survive, not only numeric values.
+        QVERIFY(back.find("odd")->find("whole_real")->type() == Json::Type::Real);
+        QVERIFY(back.find("odd")->find("looks_like_int")->isString());
+        // Written the way configs are written by hand.
+        QVERIFY2(yaml.find("- {windows: 1, queries: 16}") != std::string::npos, yaml.c_str());
+        QVERIFY2(yaml.find("train: [connector, lm]") != std::string::npos, yaml.c_str());
+    }
+
+    // --------------------------------------------------------------- launcher
+
+    void quickstartShowsTheEngineNumbers()
+    {
+        auto view = quickstartView();
+        QVERIFY(view->isLaunchEnabled());
+        QVERIFY(view->validationMessage().isEmpty());
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 320}));
+        QCOMPARE(view->runName(), QString("quickstart"));
+
+        QAbstractItemModel *scales = view->scalesModel();
+        QCOMPARE(scales->rowCount(), 2);
+        QCOMPARE(scales->data(scales->index(0, 0)).toInt(), 1);
+        QCOMPARE(scales->data(scales->index(0, 1)).toInt(), 16);
+        QCOMPARE(scales->data(scales->index(1, 0)).toInt(), 4);
+
+        // What the panel shows.
+        auto *tokens = view->findChild<QTableWidget *>("tokens");
+        QCOMPARE(tokens->rowCount(), 3);
+        QCOMPARE(tokens->item(1, 5)->text(), QString("32"));
+        QCOMPARE(tokens->item(2, 5)->text(), QString("320"));
+        QCOMPARE(tokens->item(2, 4)->text(), QString("64 + 256"));
+        QCOMPARE(tokens->item(2, 3)->text(), QString("2, 16"));
+        QCOMPARE(tokens->item(2, 6)->text(), QString("320 + text ≤ 512"));
+        const QStringList lines = view->tokenSummaryText().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[2].contains("finetune") && lines[2].contains("320"), qPrintable(lines[2]));
+
+        // Form fields show the config, defaults where it leaves a key out.
+        QCOMPARE(view->findChild<QSpinBox *>("stages[1].batch_size")->value(), 16);
+        QCOMPARE(view->findChild<QLineEdit *>("stages[2].scaling.window")->text(), QString("1, 2"));
+        QCOMPARE(view->findChild<QSpinBox *>("stages[2].scaling.resolution")->value(), 2);
+        QVERIFY(!view->findChild<QGroupBox *>("stages[1].scaling")->isChecked());
+        QCOMPARE(view->findChild<QComboBox *>("stages[0].device")->currentText(), QString("cpu"));
+        QCOMPARE(view->findChild<QSpinBox *>("data.grid")->value(), 4);
+    }
+
+    void editingTheScalesTableUpdatesTheTokens()
+    {
+        auto view = quickstartView();
+        QAbstractItemModel *scales = view->scalesModel();
+        QVERIFY(scales->setData(scales->index(1, 0), 2));
+        // 1^2x16 + 2^2x1 = 20; fine-tuning (x2 resolution, x2 windows on
+        // scale 1): 2^2x16 + 8^2x1 = 128.
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{20, 20, 128}));
+        compareWithFacade(*view);
+        QCOMPARE(view->findChild<QTableWidget *>("tokens")->item(2, 5)->text(), QString("128"));
+        const Json &scaleTree = view->configTree().find("model")->find("connector")->find("scales")->asArray()[1];
+        QCOMPARE(scaleTree.find("windows")->asInt(), int64_t(2));
+
+        QVERIFY(scales->setData(scales->index(0, 1), 8));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{12, 12, 96}));
+        compareWithFacade(*view);
+    }
+
+    void addingAndRemovingScales()
+    {
+        auto view = quickstartView();
+        QAbstractItemModel *scales = view->scalesModel();
+        QVERIFY(scales->setData(scales->index(1, 0), 2));
+        view->addScale();
+        QCOMPARE(scales->rowCount(), 3);
+        // The new, finer scale: twice the windows of the last.
+        QCOMPARE(scales->data(scales->index(2, 0)).toInt(), 4);
+        QCOMPARE(scales->data(scales->index(2, 1)).toInt(), 1);
+        // The fine-tuning stage's factor list grows with the identity.
+        QCOMPARE(view->findChild<QLineEdit *>("stages[2].scaling.window")->text(), QString("1, 2, 1"));
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
+        // 16 + 4 + 16 = 36; fine-tuning 64 + 64 + (4*2)^2 = 192.
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{36, 36, 192}));
+        compareWithFacade(*view);
+
+        view->findChild<QTableView *>("model.connector.scales")->selectRow(1);
+        view->removeScale();
+        QCOMPARE(scales->rowCount(), 2);
+        QCOMPARE(scales->data(scales->index(1, 0)).toInt(), 4);
+        QCOMPARE(view->findChild<QLineEdit *>("stages[2].scaling.window")->text(), QString("1, 1"));
+        // 16 + 16; fine-tuning with x2 resolution only: 64 + 64.
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 128}));
+        compareWithFacade(*view);
+    }
+
+    void invalidWindowCountDisablesLaunchUntilFixed()
+    {
+        auto view = quickstartView();
+        QSignalSpy validity(view.get(), &LauncherView::validityChanged);
+        QAbstractItemModel *scales = view->scalesModel();
+        QVERIFY(scales->setData(scales->index(1, 0), 3));
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY(!view->findChild<QPushButton *>("launch")->isEnabled());
+        QVERIFY2(view->validationMessage().contains("model.connector.scales[1].windows"),
+                 qPrintable(view->validationMessage()));
+        QVERIFY(view->validationMessage().contains("do not divide the feature grid"));
+        QCOMPARE(validity.count(), 1);
+        QCOMPARE(validity.takeFirst().at(0).toBool(), false);
+        // The cell itself carries the reason.
+        QVERIFY(scales->data(scales->index(1, 0), Qt::BackgroundRole).isValid());
+        QVERIFY(scales->data(scales->index(1, 0), Qt::ToolTipRole).toString().contains("do not divide"));
+        QVERIFY(!scales->data(scales->index(0, 0), Qt::BackgroundRole).isValid());
+        QCOMPARE(view->findChild<QTableWidget *>("tokens")->rowCount(), 0);
+
+        QVERIFY(scales->setData(scales->index(1, 0), 4));
+        QVERIFY(view->isLaunchEnabled());
+        QVERIFY(view->validationMessage().isEmpty());
+        QCOMPARE(validity.count(), 1);
+        QCOMPARE(validity.takeFirst().at(0).toBool(), true);
+        QVERIFY(!scales->data(scales->index(1, 0), Qt::BackgroundRole).isValid());
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 320}));
+    }
+
+    void invalidStageFieldIsMarked()
+    {
+        auto view = quickstartView();
+        auto *lr = view->findChild<QLineEdit *>("stages[1].lr");
+        QTest::keyClicks(lr, "x"); // "0.001x"
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("stages[1].lr: "), qPrintable(view->validationMessage()));
+        QVERIFY(isMarked(lr));
+
+        QTest::keyClick(lr, Qt::Key_Backspace);
+        QVERIFY(view->isLaunchEnabled());
+        QVERIFY(!isMarked(lr));
+        QCOMPARE(view->configTree().find("stages")->asArray()[1].find("lr")->asDouble(), 1e-3);
+
+        // Windows that no longer divide the grid after a stage's scaling are
+        // marked at the factor list.
+        auto *window = view->findChild<QLineEdit *>("stages[2].scaling.window");
+        window->selectAll();
+        QTest::keyClicks(window, "1, 3");
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("stages[2].scaling.window"),
+                 qPrintable(view->validationMessage()));
+        QVERIFY(isMarked(window));
+
+        window->selectAll();
+        QTest::keyClicks(window, "1, 2");
+        QVERIFY(view->isLaunchEnabled());
+        QVERIFY(!isMarked(window));
+
+        // Training nothing is not a run.
+        auto *train = view->findChild<QWidget *>("stages[1].train");
+        for (QCheckBox *box : train->findChildren<QCheckBox *>())
+            box->setChecked(false);
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("stages[1].train: "), qPrintable(view->validationMessage()));
+        QVERIFY(isMarked(train));
+    }
+
+    void connectorTypeSwitchesAndComesBack()
+    {
+        auto view = quickstartView();
+        auto *type = view->findChild<QComboBox *>("model.connector.type");
+        type->setCurrentIndex(type->findData("resampler"));
+        emit type->activated(type->currentIndex());
+        // The fine-tuning stage's window factors do not apply to one global
+        // window: the engine says so at that field.
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("stages[2].scaling.window"),
+                 qPrintable(view->validationMessage()));
+        auto *window = view->findChild<QLineEdit *>("stages[2].scaling.window");
+        window->selectAll();
+        QTest::keyClick(window, Qt::Key_Delete);
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
+        QCOMPARE(view->scalesModel()->rowCount(), 1);
+        // A resampler as large as the first scale; resolution scaling keeps it.
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{16, 16, 16}));
+        compareWithFacade(*view);
+
+        type->setCurrentIndex(type->findData("chain_of_sight"));
+        emit type->activated(type->currentIndex());
+        QCOMPARE(view->scalesModel()->rowCount(), 2);
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 128}));
+    }
+
+    void saveAndLoadGiveTheSameTreeAndNumbers()
+    {
+        auto view = quickstartView();
+        view->scalesModel()->setData(view->scalesModel()->index(1, 0), 2);
+        view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
+        view->findChild<QSpinBox *>("stages[2].seed")->setValue(7);
+        QVERIFY(view->isLaunchEnabled());
+
+        const QString path = m_dir.filePath("edited.yaml");
+        QString error;
+        QVERIFY2(view->saveYaml(path, &error), qPrintable(error));
+        LauncherView loaded;
+        QVERIFY2(loaded.loadFile(path, &error), qPrintable(error));
+        QVERIFY(loaded.configTree() == view->configTree());
+        QCOMPARE(visualTokensPerStage(loaded.lastCheck()), (std::vector<int>{20, 20, 128}));
+        QCOMPARE(loaded.findChild<QSpinBox *>("stages[1].batch_size")->value(), 32);
+        QCOMPARE(loaded.tokenSummaryText(), view->tokenSummaryText());
+
+        // What a run would read.
+        const RunConfig run = RunConfig::load(path.toStdString());
+        QCOMPARE(run.stages[1].batchSize, 32);
+        QCOMPARE(run.stages[2].seed, uint64_t(7));
+    }
+
+    void keysTheFormDoesNotShowSurvive()
+    {
+        auto view = quickstartView();
+        view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
+        const Json &tree = view->configTree();
+        // Keys the engine knows but the form does not edit.
+        QCOMPARE(tree.find("stages")->asArray()[1].find("weight_decay")->asDouble(), 0.05);
+        QCOMPARE(tree.find("stages")->asArray()[1].find("warmup_steps")->asInt(), int64_t(30));
+        QCOMPARE(tree.find("model")->find("lm")->find("kv_heads")->asInt(), int64_t(2));
+        QVERIFY(tree.find("data")->find("feature_cache")->asBool());
+        // Defaults the form shows are not written into the tree.
+        QVERIFY(!tree.find("stages")->asArray()[1].find("precision"));
+        QVERIFY(!tree.find("stages")->asArray()[1].find("seed"));
+
+        // A key the engine does not know survives too (and is reported).
+        QString text = QString::fromUtf8(test::readFile(quickstartPath()));
+        text += "notes: {author: someone, tags: [a, b]}\n";
+        QVERIFY(view->setConfigText(text, "with-notes.yaml"));
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("notes: unknown key"), qPrintable(view->validationMessage()));
+        view->scalesModel()->setData(view->scalesModel()->index(1, 1), 2);
+        const QString path = m_dir.filePath("notes.yaml");
+        QVERIFY(view->saveYaml(path));
+        const Json back = loadYamlFile(path.toStdString());
+        QVERIFY(back == view->configTree());
+        QCOMPARE(back.find("notes")->find("author")->asString(), std::string("someone"));
+        QCOMPARE(back.find("model")->find("connector")->find("scales")->asArray()[1].find("queries")->asInt(),
+                 int64_t(2));
+    }
+
+    void startsFromPresetsAndStoredConfigs()
+    {
+        LauncherView view;
+        QVERIFY(!view.isLaunchEnabled());
+        view.setPresetDirectory(test::sourcePath("configs"));
+        auto *preset = view.findChild<QComboBox *>("preset");
+        const int quickstart = preset->findText("quickstart.yaml");
+        QVERIFY(quickstart >= 0);
+        QVERIFY(preset->findText("replica/cos.yaml") >= 0);
+        QCOMPARE(preset->currentIndex(), -1);
+        preset->setCurrentIndex(quickstart);
+        emit preset->activated(quickstart);
+        QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{32, 32, 320}));
+
+        // A run stores its resolved config as JSON.
+        const Json stored = RunConfig::load(quickstartPath().toStdString()).toJson();
+        QVERIFY(view.setConfigText(QString::fromStdString(stored.dump(2)), "run 12"));
+        QVERIFY2(view.isLaunchEnabled(), qPrintable(view.validationMessage()));
+        QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{32, 32, 320}));
+        QCOMPARE(view.scalesModel()->rowCount(), 2);
+
+        QString error;
+        QVERIFY(!view.setConfigText("name: [unclosed\n", "broken.yaml", &error));
+        QVERIFY2(error.startsWith("broken.yaml:"), qPrintable(error));
+        QVERIFY(view.isLaunchEnabled()); // the previous config stays
+        QVERIFY(!view.loadFile(m_dir.filePath("missing.yaml"), &error));
+        QVERIFY(error.contains("missing.yaml"));
+    }
+
+    void launchHandsOnTheEditedConfig()
+    {
+        auto view = quickstartView();
+        view->setDevices({"cpu", "cuda:0", "cuda:1"});
+        auto *device = view->findChild<QComboBox *>("stages[2].device");
+        QCOMPARE(device->count(), 3);
+        QCOMPARE(device->currentText(), QString("cpu"));
+        device->setCurrentIndex(2);
+        auto *name = view->findChild<QLineEdit *>("name");
+        name->selectAll();
+        QTest::keyClicks(name, "wide-finetune");
+
+        QSignalSpy launched(view.get(), &LauncherView::launchRequested);
+        QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
+        QCOMPARE(launched.count(), 1);
+        QCOMPARE(launched.at(0).at(1).toString(), QString("wide-finetune"));
+        const Json sent = parseYaml(launched.at(0).at(0).toString().toStdString(), "launched");
+        QVERIFY(sent == view->configTree());
+        QCOMPARE(sent.find("stages")->asArray()[2].find("device")->asString(), std::string("cuda:1"));
+
+        view->scalesModel()->setData(view->scalesModel()->index(1, 0), 3);
+        QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
+        QCOMPARE(launched.count(), 1);
+    }
+
+    void rendersWithALayout()
+    {
+        // COS_LAUNCHER_SCREENSHOTS names a folder for the pictures, to look at.
+        const QString out = QString::fromLocal8Bit(qgetenv("COS_LAUNCHER_SCREENSHOTS"));
+        auto view = quickstartView();
+        view->resize(view->sizeHint().expandedTo(QSize(1100, 720)));
+        view->show();
+        view->findChild<QTabWidget *>()->setCurrentIndex(2);
+        QPixmap shot = view->grab();
+        QVERIFY(!shot.isNull());
+        if (!out.isEmpty())
+            QVERIFY(shot.save(QDir(out).filePath("launcher.png")));
+
+        QTest::keyClicks(view->findChild<QLineEdit *>("stages[2].lr"), "x");
+        QVERIFY(!view->isLaunchEnabled());
+        shot = view->grab();
+        QVERIFY(!shot.isNull());
+        if (!out.isEmpty())
+            QVERIFY(shot.save(QDir(out).filePath("launcher-invalid.png")));
+    }
+};
+
+QTEST_MAIN(TestLauncher)
+#include "tst_launcher.moc"

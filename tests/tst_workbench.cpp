@@ -1,0 +1,383 @@
+// The desktop workbench, offscreen: the run list follows the store written by
+// other processes, a run launched from the launcher finishes and is plotted,
+// cancel interrupts a run with a checkpoint, settings round-trip, the
+// screenshot command writes a PNG. A timer probe reports the longest stall
+// of the UI thread while two runs stream metrics (a figure, not a verdict:
+// it depends on the machine's load).
+
+#include "MainWindow.h"
+#include "MonitorView.h"
+#include "RunFilterModel.h"
+#include "RunQueue.h"
+#include "RunTableModel.h"
+#include "WorkbenchSettings.h"
+
+#include "LauncherView.h"
+#include "store/ExperimentStore.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonObject>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+using namespace cosw;
+
+namespace {
+
+// Two language stages after a short vision stage, so a run crosses stage
+// boundaries; `pretrainSteps` makes it as long as a test needs.
+QString smallConfig(const QString &dataDir, int pretrainSteps)
+{
+    return QString("name: gui-small\n"
+                   "model:\n"
+                   "  vision: {image_size: 28, patch_size: 7, width: 16, layers: 2, heads: 2, mlp_hidden: 32}\n"
+                   "  connector: {type: chain_of_sight, width: 16, heads: 2, layers: 1, mlp_hidden: 32,\n"
+                   "              scales: [{windows: 1, queries: 2}, {windows: 2, queries: 1}]}\n"
+                   "  lm: {vocab_size: 128, width: 32, layers: 1, heads: 2, kv_heads: 1, mlp_hidden: 64, max_seq_len: 128}\n"
+                   "data: {dir: '%1', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1}\n"
+                   "stages:\n"
+                   "  - {name: vision, kind: vision, steps: 10, batch_size: 8, lr: 2.0e-3, train: [vision]}\n"
+                   "  - {name: pretrain, kind: pretrain, steps: %2, batch_size: 8, lr: 2.0e-3, warmup_steps: 2,\n"
+                   "     train: [connector, lm], checkpoint_interval: 10}\n"
+                   "  - {name: finetune, kind: finetune, steps: 20, batch_size: 8, lr: 1.0e-3, train: [connector, lm],\n"
+                   "     scaling: {resolution: 2, window: [1, 2]}}\n")
+        .arg(dataDir)
+        .arg(pretrainSteps);
+}
+
+QString storeWriter() { return qEnvironmentVariable("COS_STORE_WRITER"); }
+
+std::optional<RunRecord> runNamed(const MainWindow &window, const std::string &name)
+{
+    const RunTableModel *model = window.runModel();
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->run(row).name == name)
+            return model->run(row);
+    return std::nullopt;
+}
+
+std::optional<RunRecord> runWithId(const MainWindow &window, qint64 id)
+{
+    const int row = window.runModel()->rowOf(id);
+    return row < 0 ? std::nullopt : std::optional(window.runModel()->run(row));
+}
+
+// Collects, per run, whether it has reported a training step of a language stage.
+struct StepWatch {
+    std::set<qint64> training;
+    void connect(RunQueue *queue)
+    {
+        QObject::connect(queue, &RunQueue::jobEvent, queue, [this](qint64 id, const QJsonObject &e) {
+            if (e.value("event").toString() == "step" && e.value("stage").toInt() >= 1)
+                training.insert(id);
+        });
+    }
+};
+
+// Gaps between the ticks of a 5 ms timer on the UI thread, in ms, sorted.
+std::vector<double> probeGaps(int durationMs)
+{
+    QElapsedTimer clock;
+    std::vector<double> gaps;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(5);
+    qint64 last = 0;
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        gaps.push_back(double(now - last) / 1e6);
+        last = now;
+    });
+    clock.start();
+    probe.start();
+    QTest::qWait(durationMs);
+    gaps.erase(gaps.begin()); // the first tick measures from the start
+    std::sort(gaps.begin(), gaps.end());
+    return gaps;
+}
+
+QString describeGaps(const std::vector<double> &gaps)
+{
+    return QString("longest gap %1 ms, 99th percentile %2 ms, median %3 ms over %4 ticks")
+        .arg(gaps.back(), 0, 'f', 1)
+        .arg(gaps[size_t(double(gaps.size()) * 0.99)], 0, 'f', 1)
+        .arg(gaps[gaps.size() / 2], 0, 'f', 1)
+        .arg(gaps.size());
+}
+
+// Runs launched by a test are detached and would outlive a failed test:
+// whatever is still running when the test ends is stopped.
+struct StopRunsAtExit {
+    RunQueue *queue;
+    ~StopRunsAtExit()
+    {
+        for (RunJob *job : queue->jobs())
+            job->cancel();
+    }
+};
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    qint64 m_finishedRun = 0;
+
+    WorkbenchSettings settingsFor(const QString &db) const
+    {
+        WorkbenchSettings s;
+        s.databasePath = m_dir.filePath(db);
+        s.dataDirectory = m_dir.filePath("data");
+        s.threads = 1;
+        s.runsPerDevice = 2;
+        return s;
+    }
+    QString dataDir() const { return m_dir.filePath("fmnist"); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(!qEnvironmentVariableIsEmpty("COS_BATCH"), "run through ctest: COS_BATCH is not set");
+        // Settings and caches of this test stay in its directory.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("config"));
+        QApplication::setOrganizationName("cos-workbench-test");
+        QApplication::setApplicationName("tst_workbench");
+        qputenv("COS_CACHE_DIR", m_dir.filePath("cache").toUtf8());
+    }
+
+    void settingsRoundTrip()
+    {
+        WorkbenchSettings s = settingsFor("settings.sqlite");
+        s.defaultDevice = "cuda:1";
+        s.threads = 3;
+        s.runsPerDevice = 4;
+        {
+            QSettings stored;
+            s.save(stored);
+        }
+        QSettings stored;
+        QCOMPARE(WorkbenchSettings::load(stored), s);
+        QVERIFY(WorkbenchSettings::load(stored) != WorkbenchSettings::defaults());
+
+        // The window's size and docks come back in the next session.
+        {
+            MainWindow window(s);
+            window.show();
+            window.resize(1111, 777);
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.close());
+        }
+        MainWindow again(s);
+        QCOMPARE(again.size(), QSize(1111, 777));
+    }
+
+    void runListFollowsOtherProcesses()
+    {
+        QVERIFY2(!storeWriter().isEmpty(), "run through ctest: COS_STORE_WRITER is not set");
+        MainWindow window(settingsFor("others.sqlite"));
+        window.show();
+        QTRY_VERIFY(window.runModel()->rowCount() == 0 && !window.settings().databasePath.isEmpty());
+
+        QProcess loop;
+        loop.start(storeWriter(), {window.settings().databasePath, "loop", "alpha-live", "20"});
+        QVERIFY(loop.waitForStarted());
+        QCOMPARE(QProcess::execute(storeWriter(), {window.settings().databasePath, "metrics", "beta-done", "300", "50"}),
+                 0);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(window, "beta-done").has_value(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(window, "alpha-live").has_value(), 10000);
+        QCOMPARE(runNamed(window, "beta-done")->status, RunStatus::Finished);
+        QCOMPARE(runNamed(window, "alpha-live")->status, RunStatus::Running);
+
+        // Filters: by a piece of the name, and by status.
+        RunFilterModel *filter = window.runFilter();
+        filter->setNameFilter("ALPHA");
+        QCOMPARE(filter->rowCount(), 1);
+        filter->setNameFilter(QString());
+        filter->setStatusFilter(RunStatus::Finished);
+        QCOMPARE(filter->rowCount(), 1);
+        QCOMPARE(filter->index(0, RunTableModel::NameColumn).data().toString(), QString("beta-done"));
+        filter->setStatusFilter(std::nullopt);
+        QCOMPARE(filter->rowCount(), 2);
+
+        // The live run's end shows without any action in the window: killed,
+        // it is `interrupted` once the store is next opened.
+        loop.kill();
+        loop.waitForFinished();
+        ExperimentStore(window.settings().databasePath.toStdString());
+        QTRY_COMPARE_WITH_TIMEOUT(runNamed(window, "alpha-live")->status, RunStatus::Interrupted, 10000);
+    }
+
+    void launchedRunFinishesAndIsPlotted()
+    {
+        MainWindow window(settingsFor("launch.sqlite"));
+        StopRunsAtExit stop{window.queue()};
+        window.show();
+        QString error;
+        QVERIFY2(window.launcher()->setConfigText(smallConfig(dataDir(), 30), "test", &error), qPrintable(error));
+        QVERIFY2(window.launcher()->isLaunchEnabled(), qPrintable(window.launcher()->validationMessage()));
+        auto *launch = window.launcher()->findChild<QPushButton *>("launch");
+        QVERIFY(launch);
+        launch->click();
+        QCOMPARE(window.queue()->jobs().size(), 1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(runNamed(window, "gui-small").has_value(), 120000);
+        const qint64 id = runNamed(window, "gui-small")->id;
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Finished, 240000);
+        QTRY_VERIFY(window.queue()->jobs().isEmpty());
+
+        // Steps restart in every stage; the store reads a series one stage at a time.
+        ExperimentStore store(window.settings().databasePath.toStdString());
+        QCOMPARE(store.metricSeries(id, "loss", 2000, std::nullopt, 1).size(), size_t(30));
+        const auto finetune = store.metricSeries(id, "loss", 2000, 10, 2);
+        QCOMPARE(finetune.size(), size_t(10));
+        QVERIFY(std::all_of(finetune.begin(), finetune.end(), [](const SeriesPoint &p) { return p.stage == 2; }));
+
+        window.selectRuns({id});
+        QCOMPARE(window.monitor()->runs(), QList<qint64>{id});
+        QTRY_COMPARE_WITH_TIMEOUT(window.monitor()->pointCount(id, "loss"), 30 + 20, 10000);
+        QCOMPARE(window.monitor()->pointCount(id, "lr"), 30 + 20);
+        QVERIFY(window.monitor()->pointCount(id, "eval_accuracy") > 0);
+        window.monitor()->setXAxis(MonitorView::XAxis::Time);
+        QCOMPARE(window.monitor()->pointCount(id, "loss"), 30 + 20);
+
+        // A click on a legend entry hides the run in every chart, a second shows it again.
+        auto *lossPlot = window.monitor()->findChildren<QCustomPlot *>().front();
+        QCPAbstractLegendItem *entry = lossPlot->legend->item(0);
+        QVERIFY(entry);
+        lossPlot->replot();
+        QTest::mouseClick(lossPlot, Qt::LeftButton, {}, entry->rect().center());
+        for (QCustomPlot *plot : window.monitor()->findChildren<QCustomPlot *>())
+            QVERIFY(!plot->graph(0)->visible());
+        QTest::mouseClick(lossPlot, Qt::LeftButton, {}, entry->rect().center());
+        QVERIFY(lossPlot->graph(0)->visible());
+
+        // Duplicate with changes: the stored config goes back into the launcher.
+        window.duplicateSelected();
+        QCOMPARE(window.launcher()->runName(), QString("gui-small"));
+        QVERIFY(window.launcher()->isLaunchEnabled());
+
+        for (const QString suffix : {"png", "pdf", "svg"}) {
+            const QString file = m_dir.filePath("charts." + suffix);
+            QVERIFY2(window.monitor()->exportTo(file), qPrintable(file));
+            QVERIFY2(QFileInfo(file).size() > 1000, qPrintable(file));
+        }
+        m_finishedRun = id;
+    }
+
+    void cancelInterruptsWithCheckpoint()
+    {
+        MainWindow window(settingsFor("launch.sqlite"));
+        StopRunsAtExit stop{window.queue()};
+        StepWatch watch;
+        watch.connect(window.queue());
+        window.show();
+        window.launch(smallConfig(dataDir(), 100000), "long");
+        QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
+        const qint64 id = *watch.training.begin();
+        QTRY_VERIFY(runWithId(window, id).has_value());
+        QCOMPARE(runWithId(window, id)->status, RunStatus::Running);
+
+        window.selectRuns({id});
+        window.cancelSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Interrupted, 60000);
+        ExperimentStore store(window.settings().databasePath.toStdString());
+        QVERIFY(!store.run(id).checkpoints.empty());
+
+        // Resume continues it from that checkpoint; cancel stops it again.
+        QTRY_VERIFY(window.queue()->jobs().isEmpty());
+        window.resumeSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Running, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.queue()->job(id) != nullptr, 10000);
+        window.cancelSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Interrupted, 60000);
+    }
+
+    void screenshotCommand()
+    {
+        QVERIFY(m_finishedRun > 0);
+        const QString program = qEnvironmentVariable("COS_WORKBENCH");
+        QVERIFY2(!program.isEmpty(), "run through ctest: COS_WORKBENCH is not set");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
+        const QString db = settingsFor("launch.sqlite").databasePath;
+        for (const QString view : {"launcher", "monitor"}) {
+            const QString file = m_dir.filePath(view + ".png");
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(program, {"--db", db, "--view", view, "--run", QString::number(m_finishedRun), "--screenshot", file});
+            QVERIFY(p.waitForFinished(60000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+            const QImage image(file);
+            QVERIFY2(!image.isNull() && image.width() > 800, qPrintable(file));
+        }
+        QProcess bad;
+        bad.setProcessEnvironment(env);
+        bad.start(program, {"--view", "sideways", "--screenshot", m_dir.filePath("x.png")});
+        QVERIFY(bad.waitForFinished(30000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY(bad.readAllStandardError().contains("sideways"));
+    }
+
+    // Two runs train and stream metrics while the monitor plots them beside
+    // a finished run of 100,000 points. A 5 ms timer measures the gaps
+    // between its ticks on the UI thread; the figures are printed.
+    void uiStallProbe()
+    {
+        WorkbenchSettings s = settingsFor("probe.sqlite");
+        QCOMPARE(QProcess::execute(storeWriter(), {s.databasePath, "metrics", "hundred-k", "100000", "5000"}), 0);
+        MainWindow window(s);
+        StopRunsAtExit stop{window.queue()};
+        StepWatch watch;
+        watch.connect(window.queue());
+        window.show();
+        window.showView(MainWindow::View::Monitor);
+        window.launch(smallConfig(dataDir(), 100000), "stream-a");
+        window.launch(smallConfig(dataDir(), 100000), "stream-b");
+        QTRY_VERIFY_WITH_TIMEOUT(watch.training.size() == 2, 180000);
+        QTRY_VERIFY(runNamed(window, "hundred-k").has_value());
+        QList<qint64> shown(watch.training.begin(), watch.training.end());
+        shown.append(runNamed(window, "hundred-k")->id);
+
+        // The same probe first with the runs training but not shown, to tell
+        // the machine's load (two trainings on this machine's cores) from the
+        // monitor's own work.
+        const std::vector<double> unshown = probeGaps(10000);
+        window.selectRuns(shown);
+        std::vector<double> gaps = probeGaps(10000);
+
+        QCOMPARE(window.monitor()->runs().size(), 3);
+        QVERIFY(window.monitor()->pointCount(shown.last(), "loss") > 0);
+        for (qint64 id : watch.training)
+            QVERIFY(window.monitor()->pointCount(id, "loss") > 0);
+        double replotMs = 0;
+        for (QCustomPlot *plot : window.monitor()->findChildren<QCustomPlot *>())
+            replotMs += plot->replotTime(true);
+        qInfo("UI stall probe, 10 s of a 5 ms timer with two runs training: %s (charts hidden); %s (monitor "
+              "plotting both and a 100,000-point run); one replot of the four charts takes %.1f ms",
+              qPrintable(describeGaps(unshown)), qPrintable(describeGaps(gaps)), replotMs);
+
+        window.cancelSelected();
+        for (qint64 id : watch.training)
+            QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Interrupted, 60000);
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

@@ -1,0 +1,944 @@
+#include "LauncherView.h"
+
+#include "model/Errors.h"
+#include "train/YamlLoader.h"
+#include "train/YamlWriter.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QScopedValueRollback>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <climits>
+
+namespace cosw {
+
+namespace {
+
+enum ScaleColumn { WindowsColumn = 0, QueriesColumn = 1 };
+enum TokenColumn { TokensPerScaleColumn = 4, LmSequenceColumn = 6, TokenColumnCount = 7 };
+
+const QColor kInvalidColor(255, 218, 218);
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+// The node a form value lives in, made a mapping when it is absent.
+Json *asMapping(Json &node)
+{
+    return node.isObject() || node.isNull() ? &node : nullptr;
+}
+
+// A mapping's child, without inserting it when absent.
+Json *childOf(Json *node, const char *key)
+{
+    return node && node->isObject() && node->find(key) ? &(*node)[key] : nullptr;
+}
+
+// A table cell as the config holds it: an integer where the text is one, so
+// the engine sees what the researcher typed and names it when it is wrong.
+Json cellValue(const QVariant &value)
+{
+    bool ok = false;
+    const int n = value.toString().trimmed().toInt(&ok);
+    return ok ? Json(n) : Json(value.toString().toStdString());
+}
+
+// "2" or "1, 2" as the engine's scaling.window: one factor for every scale
+// or a list; text that is neither goes through as text for the engine to
+// reject. Empty (null) means the key is left out.
+Json windowFactors(const QString &text)
+{
+    const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+    if (parts.isEmpty())
+        return Json();
+    Json list = Json::array();
+    for (const QString &part : parts) {
+        bool ok = false;
+        const int k = part.toInt(&ok);
+        if (!ok)
+            return Json(text.toStdString());
+        list.push(k);
+    }
+    return list.size() == 1 ? list.asArray()[0] : list;
+}
+
+QString windowFactorsText(const Json *window)
+{
+    if (!window || window->isNull())
+        return {};
+    if (window->isInteger())
+        return QString::number(window->asInt());
+    if (window->isString())
+        return qs(window->asString());
+    QStringList parts;
+    if (window->isArray())
+        for (const Json &k : window->asArray())
+            parts << (k.isInteger() ? QString::number(k.asInt()) : qs(k.dump()));
+    return parts.join(QStringLiteral(", "));
+}
+
+int intOr(const Json *value, int fallback)
+{
+    return value && value->isInteger() ? static_cast<int>(value->asInt()) : fallback;
+}
+
+QString textOr(const Json *value, const QString &fallback = {})
+{
+    if (!value || value->isNull())
+        return fallback;
+    if (value->isString())
+        return qs(value->asString());
+    if (value->type() == Json::Type::Real)
+        return QString::number(value->asDouble(), 'g', 15);
+    return qs(value->dump());
+}
+
+QSpinBox *spinBox(int minimum, int maximum)
+{
+    auto *box = new QSpinBox;
+    box->setRange(minimum, maximum);
+    box->setGroupSeparatorShown(true);
+    return box;
+}
+
+// The tree's value at `path` (numeric parts index lists), or null.
+const Json *valueAt(const Json &root, const std::vector<std::string> &path)
+{
+    const Json *node = &root;
+    for (const std::string &part : path) {
+        if (node->isArray()) {
+            const size_t index = std::stoul(part);
+            if (index >= node->size())
+                return nullptr;
+            node = &node->asArray()[index];
+        } else if (node->isObject()) {
+            node = node->find(part);
+            if (!node)
+                return nullptr;
+        } else {
+            return nullptr;
+        }
+    }
+    return node->isNull() ? nullptr : node;
+}
+
+} // namespace
+
+LauncherView::LauncherView(QWidget *parent)
+    : QWidget(parent)
+{
+    m_preset = new QComboBox;
+    m_preset->setObjectName(QStringLiteral("preset"));
+    m_preset->setPlaceholderText(tr("Choose a preset…"));
+    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_preset, &QComboBox::activated, this, &LauncherView::choosePreset);
+    auto *load = new QPushButton(tr("&Load YAML…"));
+    connect(load, &QPushButton::clicked, this, &LauncherView::loadWithDialog);
+    auto *save = new QPushButton(tr("&Save YAML…"));
+    connect(save, &QPushButton::clicked, this, &LauncherView::saveWithDialog);
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Preset:")));
+    top->addWidget(m_preset);
+    top->addWidget(load);
+    top->addWidget(save);
+    top->addStretch();
+
+    auto *left = new QVBoxLayout;
+    left->addWidget(createRunGroup());
+    left->addWidget(createScalesGroup(), 1);
+    left->addWidget(createDataGroup());
+
+    m_stageTabs = new QTabWidget;
+    m_tokens = new QTableWidget(0, TokenColumnCount);
+    m_tokens->setObjectName(QStringLiteral("tokens"));
+    m_tokens->setHorizontalHeaderLabels({tr("Stage"), tr("Resolution"), tr("Grid"), tr("Windows per side"),
+                                         tr("Tokens per scale"), tr("Visual tokens"), tr("LM sequence")});
+    m_tokens->horizontalHeaderItem(LmSequenceColumn)->setToolTip(
+        tr("Visual tokens plus a sample's text tokens, within the language model's maximum sequence length"));
+    m_tokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tokens->setSelectionMode(QAbstractItemView::NoSelection);
+    m_tokens->verticalHeader()->hide();
+    m_tokens->setWordWrap(false);
+    m_tokens->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tokens->horizontalHeader()->setStretchLastSection(true);
+    auto *tokenGroup = new QGroupBox(tr("Token budget (computed by the engine)"));
+    auto *tokenLayout = new QVBoxLayout(tokenGroup);
+    tokenLayout->addWidget(m_tokens);
+
+    auto *right = new QVBoxLayout;
+    auto *stagesGroup = new QGroupBox(tr("Stages"));
+    auto *stagesLayout = new QVBoxLayout(stagesGroup);
+    stagesLayout->addWidget(m_stageTabs);
+    right->addWidget(stagesGroup, 3);
+    right->addWidget(tokenGroup, 2);
+
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 4);
+    columns->addLayout(right, 7);
+
+    m_message = new QLabel;
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_launch = new QPushButton(tr("&Launch"));
+    m_launch->setObjectName(QStringLiteral("launch"));
+    m_launch->setDefault(true);
+    m_launch->setEnabled(false);
+    connect(m_launch, &QPushButton::clicked, this, &LauncherView::launch);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_message, 1);
+    bottom->addWidget(m_launch, 0, Qt::AlignBottom);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(columns, 1);
+    layout->addLayout(bottom);
+
+    m_message->setText(tr("Choose a preset or load a run config."));
+}
+
+QWidget *LauncherView::createRunGroup()
+{
+    // Editors are named by the config key they edit: invalid keys find
+    // their editor by name.
+    m_name = new QLineEdit;
+    m_name->setObjectName(QStringLiteral("name"));
+    m_name->setPlaceholderText(tr("(unnamed)"));
+    connect(m_name, &QLineEdit::textEdited, this, [this](const QString &text) {
+        setValue(section({}), "name", Json(text.toStdString()));
+    });
+    m_connectorType = new QComboBox;
+    m_connectorType->setObjectName(QStringLiteral("model.connector.type"));
+    m_connectorType->addItem(tr("Chain-of-Sight"), QStringLiteral("chain_of_sight"));
+    m_connectorType->addItem(tr("Resampler (one global window)"), QStringLiteral("resampler"));
+    m_connectorType->addItem(tr("MLP projector (one token per patch)"), QStringLiteral("mlp"));
+    connect(m_connectorType, &QComboBox::activated, this, &LauncherView::onConnectorTypeEdited);
+
+    auto *group = new QGroupBox(tr("Run"));
+    auto *form = new QFormLayout(group);
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Connector:"), m_connectorType);
+    return group;
+}
+
+QWidget *LauncherView::createScalesGroup()
+{
+    m_scales = new QStandardItemModel(0, 2, this);
+    m_scales->setHorizontalHeaderLabels({tr("Windows per side"), tr("Queries per window")});
+    connect(m_scales, &QStandardItemModel::itemChanged, this, &LauncherView::onScaleEdited);
+    m_scalesView = new QTableView;
+    m_scalesView->setObjectName(QStringLiteral("model.connector.scales"));
+    m_scalesView->setModel(m_scales);
+    m_scalesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_scalesView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_scalesView->setSelectionMode(QAbstractItemView::SingleSelection);
+
+    m_addScale = new QPushButton(tr("&Add scale"));
+    connect(m_addScale, &QPushButton::clicked, this, &LauncherView::addScale);
+    m_removeScale = new QPushButton(tr("&Remove scale"));
+    connect(m_removeScale, &QPushButton::clicked, this, &LauncherView::removeScale);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_addScale);
+    buttons->addWidget(m_removeScale);
+    buttons->addStretch();
+
+    auto *group = new QGroupBox(tr("Scales (coarse to fine)"));
+    auto *layout = new QVBoxLayout(group);
+    layout->addWidget(m_scalesView);
+    layout->addLayout(buttons);
+    return group;
+}
+
+QWidget *LauncherView::createDataGroup()
+{
+    m_dataDir = new QLineEdit;
+    m_dataDir->setObjectName(QStringLiteral("data.dir"));
+    m_dataDir->setPlaceholderText(tr("default data directory"));
+    connect(m_dataDir, &QLineEdit::textEdited, this, [this](const QString &text) {
+        setValue(section({"data"}), "dir", text.isEmpty() ? Json() : Json(text.toStdString()));
+    });
+    auto *browse = new QPushButton(tr("&Browse…"));
+    connect(browse, &QPushButton::clicked, this, &LauncherView::browseDataDir);
+    auto *dirRow = new QHBoxLayout;
+    dirRow->addWidget(m_dataDir, 1);
+    dirRow->addWidget(browse);
+
+    m_dataGrid = spinBox(0, 64);
+    m_dataGrid->setSuffix(tr(" cells per side"));
+    m_trainImages = spinBox(0, INT_MAX);
+    m_testImages = spinBox(0, INT_MAX);
+    const std::pair<QSpinBox *, const char *> spins[] = {
+        {m_dataGrid, "grid"}, {m_trainImages, "train_images"}, {m_testImages, "test_images"}};
+    for (const auto &[box, key] : spins) {
+        box->setObjectName(QStringLiteral("data.") + QLatin1String(key));
+        connect(box, &QSpinBox::valueChanged, this, [this, key = key](int value) {
+            setValue(section({"data"}), key, Json(value));
+        });
+    }
+
+    m_dataGroup = new QGroupBox(tr("Dataset (FMNIST-Grid)"));
+    m_dataGroup->setObjectName(QStringLiteral("data"));
+    auto *form = new QFormLayout(m_dataGroup);
+    form->addRow(tr("Directory:"), dirRow);
+    form->addRow(tr("&Grid:"), m_dataGrid);
+    form->addRow(tr("&Training images:"), m_trainImages);
+    form->addRow(tr("T&est images:"), m_testImages);
+    return m_dataGroup;
+}
+
+QWidget *LauncherView::createStageTab(int index)
+{
+    StageFields f;
+    auto stageKey = [](int i, const char *key) { return std::vector<std::string>{"stages", std::to_string(i), key}; };
+    auto onEdit = [this, index](const char *key, Json value) { setValue(stage(index), key, std::move(value)); };
+
+    f.steps = spinBox(0, INT_MAX);
+    f.steps->setValue(intOr(shownValue(stageKey(index, "steps")), 0));
+    connect(f.steps, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("steps", Json(v)); });
+
+    f.batchSize = spinBox(0, 1 << 20);
+    f.batchSize->setValue(intOr(shownValue(stageKey(index, "batch_size")), 0));
+    connect(f.batchSize, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("batch_size", Json(v)); });
+
+    f.lr = new QLineEdit(textOr(shownValue(stageKey(index, "lr"))));
+    f.lr->setPlaceholderText(tr("e.g. 1e-3"));
+    connect(f.lr, &QLineEdit::textEdited, this, [onEdit](const QString &text) {
+        bool ok = false;
+        const double lr = QLocale::c().toDouble(text.trimmed(), &ok);
+        onEdit("lr", text.trimmed().isEmpty() ? Json() : ok ? Json(lr) : Json(text.toStdString()));
+    });
+
+    f.train = new QWidget;
+    // So that a style sheet can paint its background when it is marked.
+    f.train->setAttribute(Qt::WA_StyledBackground);
+    auto *trainRow = new QHBoxLayout(f.train);
+    trainRow->setContentsMargins(0, 0, 0, 0);
+    f.trainVision = new QCheckBox(tr("Vision tower"));
+    f.trainConnector = new QCheckBox(tr("Connector"));
+    f.trainLm = new QCheckBox(tr("Language model"));
+    const Json *train = shownValue(stageKey(index, "train"));
+    for (auto [box, part] : {std::pair{f.trainVision, "vision"}, std::pair{f.trainConnector, "connector"},
+                             std::pair{f.trainLm, "lm"}}) {
+        bool on = false;
+        if (train && train->isArray())
+            for (const Json &p : train->asArray())
+                on = on || (p.isString() && p.asString() == part);
+        box->setChecked(on);
+        trainRow->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, [this, index] { onTrainEdited(index); });
+    }
+    trainRow->addStretch();
+
+    f.precision = new QComboBox;
+    f.precision->addItem(tr("fp32"), QStringLiteral("fp32"));
+    f.precision->addItem(tr("bf16 (autocast, CUDA only)"), QStringLiteral("bf16"));
+    const int precision =
+        f.precision->findData(textOr(shownValue(stageKey(index, "precision")), QStringLiteral("fp32")));
+    f.precision->setCurrentIndex(precision < 0 ? 0 : precision);
+    connect(f.precision, &QComboBox::activated, this, [onEdit, box = f.precision] {
+        onEdit("precision", Json(box->currentData().toString().toStdString()));
+    });
+
+    f.device = new QComboBox;
+    f.device->setEditable(true);
+    f.device->addItems(m_devices);
+    f.device->setCurrentText(textOr(shownValue(stageKey(index, "device")), QStringLiteral("cpu")));
+    connect(f.device, &QComboBox::currentTextChanged, this, [this, onEdit](const QString &text) {
+        if (!m_populating)
+            onEdit("device", Json(text.trimmed().toStdString()));
+    });
+
+    f.seed = spinBox(0, INT_MAX);
+    f.seed->setGroupSeparatorShown(false);
+    f.seed->setValue(intOr(shownValue(stageKey(index, "seed")), 0));
+    connect(f.seed, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("seed", Json(v)); });
+
+    const Json *scaling = valueAt(m_tree, {"stages", std::to_string(index), "scaling"});
+    f.scaling = new QGroupBox(tr("Scale tokens at the start of this stage"));
+    f.scaling->setCheckable(true);
+    f.scaling->setChecked(scaling != nullptr);
+    f.resolutionFactor = spinBox(0, 16);
+    f.resolutionFactor->setPrefix(QStringLiteral("×"));
+    f.resolutionFactor->setValue(scaling ? intOr(scaling->find("resolution"), 1) : 1);
+    f.windowFactors = new QLineEdit;
+    f.windowFactors->setPlaceholderText(tr("1, or one factor per scale: 1, 2"));
+    f.windowFactors->setProperty("help", tr("Window scaling: each scale's windows per side are multiplied by its "
+                                            "factor. One number applies to every scale."));
+    f.windowFactors->setToolTip(f.windowFactors->property("help").toString());
+    connect(f.scaling, &QGroupBox::toggled, this, [this, index](bool on) { onScalingToggled(index, on); });
+    // Only enabled while the stage has a scaling mapping.
+    connect(f.resolutionFactor, &QSpinBox::valueChanged, this, [this, index](int v) {
+        setValue(childOf(stage(index), "scaling"), "resolution", Json(v));
+    });
+    connect(f.windowFactors, &QLineEdit::textEdited, this, [this, index](const QString &text) {
+        setValue(childOf(stage(index), "scaling"), "window", windowFactors(text));
+    });
+    auto *scalingForm = new QFormLayout(f.scaling);
+    scalingForm->addRow(tr("Resolution factor:"), f.resolutionFactor);
+    scalingForm->addRow(tr("Window factors:"), f.windowFactors);
+
+    const QString prefix = QStringLiteral("stages[%1].").arg(index);
+    const std::pair<QWidget *, const char *> named[] = {
+        {f.steps, "steps"}, {f.batchSize, "batch_size"}, {f.lr, "lr"}, {f.train, "train"},
+        {f.precision, "precision"}, {f.device, "device"}, {f.seed, "seed"}, {f.scaling, "scaling"},
+        {f.resolutionFactor, "scaling.resolution"}, {f.windowFactors, "scaling.window"}};
+    for (const auto &[widget, key] : named)
+        widget->setObjectName(prefix + QLatin1String(key));
+
+    auto *page = new QWidget;
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("Steps:"), f.steps);
+    form->addRow(tr("Batch size:"), f.batchSize);
+    form->addRow(tr("Learning rate:"), f.lr);
+    form->addRow(tr("Trains:"), f.train);
+    form->addRow(tr("Precision:"), f.precision);
+    form->addRow(tr("Device:"), f.device);
+    form->addRow(tr("Seed:"), f.seed);
+    form->addRow(f.scaling);
+    m_stages.push_back(f);
+    return page;
+}
+
+void LauncherView::setPresetDirectory(const QString &dir)
+{
+    m_presetDir = dir;
+    m_preset->clear();
+    QStringList files;
+    QDirIterator it(dir, {QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files << QDir(dir).relativeFilePath(it.next());
+    files.sort();
+    for (const QString &file : files)
+        m_preset->addItem(file, QDir(dir).absoluteFilePath(file));
+    m_preset->setCurrentIndex(-1);
+}
+
+void LauncherView::setDevices(const QStringList &devices)
+{
+    m_devices = devices;
+    QScopedValueRollback<bool> guard(m_populating, true);
+    for (const StageFields &f : m_stages) {
+        const QString current = f.device->currentText();
+        f.device->clear();
+        f.device->addItems(m_devices);
+        f.device->setCurrentText(current);
+    }
+}
+
+bool LauncherView::setConfigText(const QString &text, const QString &source, QString *error)
+{
+    Json tree;
+    try {
+        tree = parseYaml(text.toStdString(), source.toStdString());
+    } catch (const InputError &e) {
+        if (error)
+            *error = qs(e.what());
+        return false;
+    }
+    if (!tree.isObject()) {
+        if (error)
+            *error = tr("%1: a run config is a mapping with model and stages").arg(source);
+        return false;
+    }
+    m_tree = std::move(tree);
+    m_source = source;
+    m_stashedScales = Json();
+    m_stashedQueries = Json();
+    {
+        // Fields are marked once the form shows the new config.
+        QScopedValueRollback<bool> guard(m_populating, true);
+        recheck();
+    }
+    populate();
+    return true;
+}
+
+bool LauncherView::loadFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return setConfigText(QString::fromUtf8(file.readAll()), path, error);
+}
+
+bool LauncherView::saveYaml(const QString &path, QString *error) const
+{
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        file.write(configYaml().toUtf8());
+        if (file.commit())
+            return true;
+    }
+    if (error)
+        *error = tr("%1: %2").arg(path, file.errorString());
+    return false;
+}
+
+QString LauncherView::configYaml() const
+{
+    return qs(toYaml(m_tree));
+}
+
+QString LauncherView::runName() const
+{
+    const Json *name = valueAt(m_tree, {"name"});
+    return name && name->isString() ? qs(name->asString()) : QString();
+}
+
+bool LauncherView::isLaunchEnabled() const
+{
+    return m_launch->isEnabled();
+}
+
+QString LauncherView::validationMessage() const
+{
+    return m_check.ok ? QString() : m_message->text();
+}
+
+QAbstractItemModel *LauncherView::scalesModel() const
+{
+    return m_scales;
+}
+
+QString LauncherView::tokenSummaryText() const
+{
+    QStringList lines;
+    for (int row = 0; row < m_tokens->rowCount(); ++row) {
+        QStringList cells;
+        for (int column = 0; column < m_tokens->columnCount(); ++column)
+            cells << m_tokens->horizontalHeaderItem(column)->text() + QStringLiteral(": ")
+                         + m_tokens->item(row, column)->text();
+        lines << cells.join(QStringLiteral("; "));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+Json *LauncherView::section(std::initializer_list<const char *> path)
+{
+    Json *node = asMapping(m_tree);
+    for (const char *key : path) {
+        if (!node)
+            return nullptr;
+        node = asMapping((*node)[key]);
+    }
+    return node;
+}
+
+Json *LauncherView::stage(int index)
+{
+    Json *root = asMapping(m_tree);
+    const Json *stages = root ? root->find("stages") : nullptr;
+    if (!stages || !stages->isArray() || size_t(index) >= stages->size())
+        return nullptr;
+    return asMapping((*root)["stages"].asArray()[size_t(index)]);
+}
+
+const Json *LauncherView::shownValue(const std::vector<std::string> &path) const
+{
+    if (const Json *value = valueAt(m_tree, path))
+        return value;
+    return m_check.ok ? valueAt(m_check.resolved, path) : nullptr;
+}
+
+void LauncherView::setValue(Json *parent, const char *key, Json value)
+{
+    if (m_populating || !parent)
+        return;
+    if (value.isNull())
+        parent->erase(key);
+    else
+        parent->set(key, std::move(value));
+    recheck();
+}
+
+void LauncherView::populate()
+{
+    QScopedValueRollback<bool> guard(m_populating, true);
+    m_name->setText(runName());
+    const int type = m_connectorType->findData(textOr(shownValue({"model", "connector", "type"}),
+                                                      QStringLiteral("chain_of_sight")));
+    m_connectorType->setCurrentIndex(type);
+    populateScales();
+
+    m_dataDir->setText(textOr(valueAt(m_tree, {"data", "dir"})));
+    m_dataGrid->setValue(intOr(shownValue({"data", "grid"}), 0));
+    m_trainImages->setValue(intOr(shownValue({"data", "train_images"}), 0));
+    m_testImages->setValue(intOr(shownValue({"data", "test_images"}), 0));
+
+    // Deleted now, not later: the new tabs' editors reuse the names.
+    while (m_stageTabs->count() > 0)
+        delete m_stageTabs->widget(0);
+    m_stages.clear();
+    const Json *stages = valueAt(m_tree, {"stages"});
+    const size_t count = stages && stages->isArray() ? stages->size() : 0;
+    for (size_t i = 0; i < count; ++i) {
+        const int index = static_cast<int>(i);
+        const QString name = textOr(valueAt(m_tree, {"stages", std::to_string(i), "name"}),
+                                    tr("stage %1").arg(index));
+        m_stageTabs->addTab(createStageTab(index), name);
+    }
+    populateWindowFactors();
+    markFields();
+}
+
+void LauncherView::populateScales()
+{
+    QScopedValueRollback<bool> guard(m_populating, true);
+    m_scales->removeRows(0, m_scales->rowCount());
+    const QString type = m_connectorType->currentData().toString();
+    auto cell = [](const Json *value, bool editable) {
+        auto *item = new QStandardItem;
+        if (value && value->isInteger())
+            item->setData(static_cast<int>(value->asInt()), Qt::EditRole);
+        else if (value)
+            item->setData(textOr(value), Qt::EditRole);
+        item->setEditable(editable);
+        item->setTextAlignment(Qt::AlignCenter);
+        return item;
+    };
+    if (type == QLatin1String("chain_of_sight")) {
+        const Json *scales = valueAt(m_tree, {"model", "connector", "scales"});
+        for (size_t i = 0; scales && scales->isArray() && i < scales->size(); ++i) {
+            const Json &s = scales->asArray()[i];
+            const Json *windows = s.isObject() ? s.find("windows") : nullptr;
+            const Json *queries = s.isObject() ? s.find("queries") : nullptr;
+            m_scales->appendRow({cell(windows, true), cell(queries, true)});
+        }
+    } else if (type == QLatin1String("resampler")) {
+        const Json one(1);
+        m_scales->appendRow({cell(&one, false), cell(valueAt(m_tree, {"model", "connector", "queries"}), true)});
+    }
+    const bool windowed = type == QLatin1String("chain_of_sight");
+    m_scalesView->setEnabled(type != QLatin1String("mlp"));
+    m_addScale->setEnabled(windowed);
+    m_removeScale->setEnabled(windowed && m_scales->rowCount() > 1);
+}
+
+void LauncherView::populateWindowFactors()
+{
+    QScopedValueRollback<bool> guard(m_populating, true);
+    for (size_t i = 0; i < m_stages.size(); ++i)
+        m_stages[i].windowFactors->setText(
+            windowFactorsText(valueAt(m_tree, {"stages", std::to_string(i), "scaling", "window"})));
+}
+
+void LauncherView::onConnectorTypeEdited()
+{
+    Json *connector = section({"model", "connector"});
+    if (!connector)
+        return;
+    const std::string type = m_connectorType->currentData().toString().toStdString();
+    // Put the other types' shapes aside: the engine rejects a resampler
+    // with scales and needs them for Chain-of-Sight.
+    if (const Json *scales = connector->find("scales"); scales && type != "chain_of_sight") {
+        m_stashedScales = *scales;
+        connector->erase("scales");
+    }
+    if (const Json *queries = connector->find("queries"); queries && type != "resampler") {
+        m_stashedQueries = *queries;
+        connector->erase("queries");
+    }
+    if (type == "chain_of_sight" && !connector->find("scales"))
+        connector->set("scales", m_stashedScales.isNull() ? Json(Json::Array{Json(Json::Object{
+                                                                {"windows", Json(1)}, {"queries", Json(1)}})})
+                                                          : m_stashedScales);
+    if (type == "resampler" && !connector->find("queries")) {
+        // As many queries as the first (global) scale has.
+        const Json *first = valueAt(m_stashedScales, {"0", "queries"});
+        connector->set("queries", m_stashedQueries.isNull() ? Json(intOr(first, 1)) : m_stashedQueries);
+    }
+    connector->set("type", type);
+    populateScales();
+    recheck();
+}
+
+void LauncherView::onScaleEdited(QStandardItem *item)
+{
+    if (m_populating)
+        return;
+    const Json value = cellValue(item->data(Qt::EditRole));
+    if (m_connectorType->currentData().toString() == QLatin1String("resampler")) {
+        setValue(section({"model", "connector"}), "queries", value);
+        return;
+    }
+    Json *scales = childOf(section({"model", "connector"}), "scales");
+    if (!scales || !scales->isArray() || size_t(item->row()) >= scales->size())
+        return;
+    setValue(asMapping(scales->asArray()[size_t(item->row())]),
+             item->column() == WindowsColumn ? "windows" : "queries", value);
+}
+
+void LauncherView::addScale()
+{
+    Json *scales = childOf(section({"model", "connector"}), "scales");
+    if (!scales || !scales->isArray())
+        return;
+    // A finer scale than the last: twice the windows per side.
+    const Json *last = scales->size() ? &scales->asArray().back() : nullptr;
+    const int windows = last && last->isObject() ? intOr(last->find("windows"), 1) : 1;
+    const int queries = last && last->isObject() ? intOr(last->find("queries"), 1) : 1;
+    scales->push(Json(Json::Object{{"windows", Json(2 * windows)}, {"queries", Json(queries)}}));
+    // Stages that list a window factor per scale get the identity for the
+    // new one, so the list still matches the scales.
+    for (size_t i = 0; i < m_stages.size(); ++i) {
+        Json *window = childOf(childOf(stage(static_cast<int>(i)), "scaling"), "window");
+        if (window && window->isArray())
+            window->push(Json(1));
+    }
+    populateScales();
+    populateWindowFactors();
+    recheck();
+}
+
+void LauncherView::removeScale()
+{
+    Json *scales = childOf(section({"model", "connector"}), "scales");
+    if (!scales || !scales->isArray() || scales->size() < 2)
+        return;
+    const QModelIndexList selected = m_scalesView->selectionModel()->selectedRows();
+    const size_t row = selected.isEmpty() ? scales->size() - 1 : size_t(selected.first().row());
+    if (row >= scales->size())
+        return;
+    scales->asArray().erase(scales->asArray().begin() + std::ptrdiff_t(row));
+    for (size_t i = 0; i < m_stages.size(); ++i) {
+        Json *window = childOf(childOf(stage(static_cast<int>(i)), "scaling"), "window");
+        if (window && window->isArray() && row < window->size())
+            window->asArray().erase(window->asArray().begin() + std::ptrdiff_t(row));
+    }
+    populateScales();
+    populateWindowFactors();
+    recheck();
+}
+
+void LauncherView::onTrainEdited(int index)
+{
+    const StageFields &f = m_stages[size_t(index)];
+    Json parts = Json::array();
+    if (f.trainVision->isChecked())
+        parts.push("vision");
+    if (f.trainConnector->isChecked())
+        parts.push("connector");
+    if (f.trainLm->isChecked())
+        parts.push("lm");
+    setValue(stage(index), "train", parts);
+}
+
+void LauncherView::onScalingToggled(int index, bool on)
+{
+    const StageFields &f = m_stages[size_t(index)];
+    if (!on) {
+        setValue(stage(index), "scaling", Json());
+        return;
+    }
+    Json scaling = Json::object();
+    scaling.set("resolution", f.resolutionFactor->value());
+    const Json window = windowFactors(f.windowFactors->text());
+    if (!window.isNull())
+        scaling.set("window", window);
+    setValue(stage(index), "scaling", scaling);
+}
+
+void LauncherView::recheck()
+{
+    const bool wasValid = m_check.ok;
+    m_check = checkRunConfig(m_tree, m_source.toStdString());
+    m_launch->setEnabled(m_check.ok);
+    if (m_check.ok) {
+        m_message->setText(tr("Ready to launch."));
+        m_message->setStyleSheet({});
+    } else {
+        // The field shows where; the label says what, with the key path for
+        // values the form does not show.
+        m_message->setText(m_check.errorKey.empty() ? qs(m_check.error)
+                                                    : tr("%1: %2").arg(qs(m_check.errorKey), qs(m_check.errorReason)));
+        m_message->setStyleSheet(QStringLiteral("color: #a94442;"));
+    }
+    showTokens();
+    if (!m_populating)
+        markFields();
+    if (wasValid != m_check.ok)
+        emit validityChanged(m_check.ok);
+}
+
+void LauncherView::showTokens()
+{
+    m_tokens->setRowCount(0);
+    if (!m_check.ok)
+        return;
+    m_tokens->setRowCount(static_cast<int>(m_check.stages.size()));
+    for (size_t i = 0; i < m_check.stages.size(); ++i) {
+        const StageTokens &s = m_check.stages[i];
+        QStringList windows, perScale, shapes;
+        for (const ScaleTokens &scale : s.scales) {
+            windows << QString::number(scale.windows);
+            perScale << QString::number(scale.tokens);
+            shapes << tr("%1×%1 windows × %2 queries").arg(scale.windows).arg(scale.queries);
+        }
+        const QString cells[TokenColumnCount] = {
+            s.name == s.kind ? qs(s.name) : tr("%1 (%2)").arg(qs(s.name), qs(s.kind)),
+            tr("%1 px").arg(s.resolution),
+            tr("%1×%1").arg(s.grid),
+            windows.join(QStringLiteral(", ")),
+            perScale.join(QStringLiteral(" + ")),
+            QString::number(s.visualTokens),
+            tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
+        };
+        for (int column = 0; column < TokenColumnCount; ++column) {
+            auto *item = new QTableWidgetItem(cells[column]);
+            if (column == TokensPerScaleColumn)
+                item->setToolTip(shapes.join(QStringLiteral(" + ")));
+            if (column == LmSequenceColumn)
+                item->setToolTip(tr("Room for %1 text tokens per sample").arg(s.textRoom()));
+            m_tokens->setItem(static_cast<int>(i), column, item);
+        }
+    }
+}
+
+void LauncherView::clearMarks()
+{
+    for (QWidget *w : m_marked) {
+        w->setProperty("invalid", false);
+        w->setToolTip(w->property("help").toString());
+        w->setStyleSheet({});
+    }
+    m_marked.clear();
+    for (int row = 0; row < m_scales->rowCount(); ++row)
+        for (int column = 0; column < m_scales->columnCount(); ++column)
+            if (QStandardItem *item = m_scales->item(row, column)) {
+                item->setData(QVariant(), Qt::BackgroundRole);
+                item->setToolTip({});
+            }
+    for (int i = 0; i < m_stageTabs->count(); ++i)
+        m_stageTabs->tabBar()->setTabTextColor(i, QColor());
+}
+
+void LauncherView::markWidget(QWidget *widget, const QString &reason)
+{
+    widget->setProperty("invalid", true);
+    widget->setToolTip(reason);
+    // Only on the marked widget, so the others keep the platform style; the
+    // selector keeps a container's children unmarked.
+    widget->setStyleSheet(QStringLiteral("[invalid=\"true\"] { background-color: %1; border: 1px solid #c9302c; }")
+                              .arg(kInvalidColor.name()));
+    m_marked.push_back(widget);
+}
+
+void LauncherView::markFields()
+{
+    QScopedValueRollback<bool> guard(m_populating, true);
+    clearMarks();
+    if (m_check.ok || m_check.errorKey.empty())
+        return;
+    const QString key = qs(m_check.errorKey);
+    const QString reason = qs(m_check.errorReason);
+
+    static const QRegularExpression scaleKey(
+        QStringLiteral(R"(^model\.connector\.scales\[(\d+)\]\.(windows|queries)$)"));
+    static const QRegularExpression stageKey(QStringLiteral(R"(^stages\[(\d+)\])"));
+    static const QRegularExpression lastPart(QStringLiteral(R"((\.\w+|\[\d+\])$)"));
+    QStandardItem *cell = nullptr;
+    if (const auto m = scaleKey.match(key); m.hasMatch())
+        cell = m_scales->item(m.captured(1).toInt(),
+                              m.captured(2) == QLatin1String("windows") ? WindowsColumn : QueriesColumn);
+    else if (key == QLatin1String("model.connector.queries"))
+        cell = m_scales->item(0, QueriesColumn);
+    if (cell) {
+        cell->setData(kInvalidColor, Qt::BackgroundRole);
+        cell->setToolTip(reason);
+        return;
+    }
+    if (const auto m = stageKey.match(key); m.hasMatch() && m.captured(1).toInt() < m_stageTabs->count())
+        m_stageTabs->tabBar()->setTabTextColor(m.captured(1).toInt(), QColor(0xa9, 0x44, 0x42));
+    // Editors are named by the key they edit; a key below one (a list item,
+    // a sub-key) marks the editor that holds it.
+    for (QString path = key; !path.isEmpty(); path.remove(lastPart)) {
+        if (auto *widget = findChild<QWidget *>(path)) {
+            markWidget(widget, reason);
+            return;
+        }
+        if (!lastPart.match(path).hasMatch())
+            return;
+    }
+}
+
+void LauncherView::choosePreset(int index)
+{
+    QString error;
+    if (!loadFile(m_preset->itemData(index).toString(), &error)) {
+        m_message->setText(error);
+        m_message->setStyleSheet(QStringLiteral("color: #a94442;"));
+    }
+}
+
+void LauncherView::browseDataDir()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset directory"), m_dataDir->text());
+    if (dir.isEmpty())
+        return;
+    m_dataDir->setText(dir);
+    setValue(section({"data"}), "dir", Json(dir.toStdString()));
+}
+
+void LauncherView::loadWithDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load run config"), m_presetDir,
+                                                      tr("Run configs (*.yaml *.yml *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!loadFile(path, &error)) {
+        m_message->setText(error);
+        m_message->setStyleSheet(QStringLiteral("color: #a94442;"));
+        return;
+    }
+    m_preset->setCurrentIndex(m_preset->findData(QFileInfo(path).absoluteFilePath()));
+}
+
+void LauncherView::saveWithDialog()
+{
+    const QString suggested = QDir(m_presetDir).filePath((runName().isEmpty() ? tr("run") : runName()) + ".yaml");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run config"), suggested,
+                                                      tr("YAML (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveYaml(path, &error)) {
+        m_message->setText(error);
+        m_message->setStyleSheet(QStringLiteral("color: #a94442;"));
+    }
+}
+
+void LauncherView::launch()
+{
+    if (m_check.ok)
+        emit launchRequested(configYaml(), runName());
+}
+
+} // namespace cosw

@@ -1,0 +1,159 @@
+#pragma once
+// Designs a run before it spends compute: start from a preset or an existing
+// run's config, edit what researchers change, and see the token budget the
+// engine computes for it after every edit. The full config tree is kept, so
+// keys the form does not show survive an edit, a save and a launch.
+// Validation is the engine's own (through the ConfigCheck facade); the field
+// its error names is marked and Launch stays disabled until it is fixed.
+
+#include "facade/ConfigCheck.h"
+#include "model/Json.h"
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <initializer_list>
+#include <vector>
+
+class QAbstractItemModel;
+class QCheckBox;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QStandardItem;
+class QStandardItemModel;
+class QTabWidget;
+class QTableView;
+class QTableWidget;
+
+namespace cosw {
+
+class LauncherView : public QWidget {
+    Q_OBJECT
+public:
+    explicit LauncherView(QWidget *parent = nullptr);
+
+    // Offers the *.yaml files under `dir` (subfolders included) as presets.
+    void setPresetDirectory(const QString &dir);
+    // The devices a stage may run on ("cpu", "cuda:0", ...); the device box
+    // stays editable for any other cuda:N.
+    void setDevices(const QStringList &devices);
+
+    // Starts from config text: YAML, or the JSON a run stores. `source` names
+    // it in messages. False (with the reason in `error`) when the text is not
+    // a YAML mapping; a config the engine rejects is loaded and marked.
+    bool setConfigText(const QString &text, const QString &source, QString *error = nullptr);
+    bool loadFile(const QString &path, QString *error = nullptr);
+    bool saveYaml(const QString &path, QString *error = nullptr) const;
+
+    // The edited config as YAML, as Launch hands it on.
+    QString configYaml() const;
+    const Json &configTree() const { return m_tree; }
+    QString runName() const;
+
+    bool isLaunchEnabled() const;
+    // Empty while the config is valid.
+    QString validationMessage() const;
+    // The token budget as shown, one line per stage.
+    QString tokenSummaryText() const;
+    // The engine's verdict on the current config.
+    const ConfigCheck &lastCheck() const { return m_check; }
+    // Rows are scales (coarse to fine); columns windows per side, queries.
+    QAbstractItemModel *scalesModel() const;
+
+public slots:
+    void addScale();
+    // Removes the selected scale, or the last one when none is selected.
+    void removeScale();
+
+signals:
+    void launchRequested(const QString &configYamlText, const QString &runName);
+    void validityChanged(bool valid);
+
+private:
+    // The editors of one stage's tab.
+    struct StageFields {
+        QSpinBox *steps = nullptr;
+        QSpinBox *batchSize = nullptr;
+        QLineEdit *lr = nullptr;
+        QCheckBox *trainVision = nullptr;
+        QCheckBox *trainConnector = nullptr;
+        QCheckBox *trainLm = nullptr;
+        QWidget *train = nullptr;
+        QComboBox *precision = nullptr;
+        QComboBox *device = nullptr;
+        QSpinBox *seed = nullptr;
+        QGroupBox *scaling = nullptr;
+        QSpinBox *resolutionFactor = nullptr;
+        QLineEdit *windowFactors = nullptr;
+    };
+
+    QWidget *createRunGroup();
+    QWidget *createScalesGroup();
+    QWidget *createDataGroup();
+    QWidget *createStageTab(int stage);
+
+    void populate();
+    void populateScales();
+    void populateWindowFactors();
+    void recheck();
+    void markFields();
+    void clearMarks();
+    void markWidget(QWidget *widget, const QString &reason);
+    void showTokens();
+
+    // Where edits go: the raw tree, creating mappings on the way. Null when a
+    // value on the way is not a mapping (the engine reports that config).
+    Json *section(std::initializer_list<const char *> path);
+    Json *stage(int index);
+    // The value the form shows: the tree's, or the engine's default for it.
+    const Json *shownValue(const std::vector<std::string> &path) const;
+    void setValue(Json *parent, const char *key, Json value);
+
+    void onConnectorTypeEdited();
+    void onScaleEdited(QStandardItem *item);
+    void onTrainEdited(int stage);
+    void onScalingToggled(int stage, bool on);
+    void choosePreset(int index);
+    void browseDataDir();
+    void loadWithDialog();
+    void saveWithDialog();
+    void launch();
+
+    Json m_tree;
+    QString m_source;
+    ConfigCheck m_check;
+    Json m_resolvedOnLoad; // defaults for keys the tree leaves out
+    // Connector shapes put aside when the type changes, so switching back
+    // restores them.
+    Json m_stashedScales;
+    Json m_stashedQueries;
+    bool m_populating = false;
+    QStringList m_devices{QStringLiteral("cpu")};
+    QString m_presetDir;
+    std::vector<StageFields> m_stages;
+    std::vector<QWidget *> m_marked;
+
+    QComboBox *m_preset = nullptr;
+    QLineEdit *m_name = nullptr;
+    QComboBox *m_connectorType = nullptr;
+    QStandardItemModel *m_scales = nullptr;
+    QTableView *m_scalesView = nullptr;
+    QPushButton *m_addScale = nullptr;
+    QPushButton *m_removeScale = nullptr;
+    QGroupBox *m_dataGroup = nullptr;
+    QLineEdit *m_dataDir = nullptr;
+    QSpinBox *m_dataGrid = nullptr;
+    QSpinBox *m_trainImages = nullptr;
+    QSpinBox *m_testImages = nullptr;
+    QTabWidget *m_stageTabs = nullptr;
+    QTableWidget *m_tokens = nullptr;
+    QLabel *m_message = nullptr;
+    QPushButton *m_launch = nullptr;
+};
+
+} // namespace cosw

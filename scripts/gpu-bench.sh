@@ -73,7 +73,7 @@ echo "configure + build: $(( $(date +%s) - start )) s"
 
 bench="$build/app/cos-enginebench/cos-enginebench"
 "$bench" --version
-command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+"$bench" --devices | tee "$out/devices.json"
 
 dtypes=(fp32)
 [[ "$device" == cuda* ]] && dtypes+=(bf16)

@@ -4,10 +4,12 @@
 //   cos-enginebench --config MODEL.json --device cpu|cuda[:N] --steps N
 //                   [--dtype fp32|bf16] [--batch B] [--text-tokens T]
 //                   [--warmup W] [--threads N] [--seed S]
+//   cos-enginebench --devices
 //
 // Prints one JSON object. Exit status: 0 success, 2 bad usage or input,
 // 1 failure while running.
 
+#include "facade/Devices.h"
 #include "model/Device.h"
 #include "model/Errors.h"
 #include "model/Json.h"
@@ -27,6 +29,7 @@ const char *kUsage =
     "usage: cos-enginebench --config MODEL.json [--device cpu|cuda[:N]] [--steps N]\n"
     "                       [--dtype fp32|bf16] [--batch B] [--text-tokens T]\n"
     "                       [--warmup W] [--threads N] [--seed S]\n"
+    "       cos-enginebench --devices   (the devices LibTorch reports, as JSON)\n"
     "MODEL.json holds a model section ({\"vision\":..., \"connector\":..., \"lm\":...}),\n"
     "either at the top level or under \"model\" (a checkpoint's config.json works).\n";
 
@@ -55,6 +58,18 @@ int main(int argc, char **argv)
             std::string a = argv[i];
             if (a == "--help" || a == "-h") {
                 std::cout << kUsage;
+                return 0;
+            }
+            if (a == "--devices") {
+                cosw::Json list = cosw::Json::array();
+                for (const cosw::DeviceInfo &d : cosw::availableDevices()) {
+                    cosw::Json device = cosw::Json::object();
+                    device.set("id", d.id);
+                    device.set("name", d.name);
+                    device.set("memory_bytes", d.memoryBytes);
+                    list.push(device);
+                }
+                std::cout << list.dump() << std::endl;
                 return 0;
             }
             if (a == "--version") {

@@ -1,6 +1,7 @@
 // The desktop workbench, offscreen: the run list follows the store written by
 // other processes, a run launched from the launcher finishes and is plotted,
-// cancel interrupts a run with a checkpoint, settings round-trip, the
+// cancel interrupts a run with a checkpoint, a run left running when the
+// window closes is followed by the next window, settings round-trip, the
 // screenshot command writes a PNG. A timer probe reports the longest stall
 // of the UI thread while two runs stream metrics (a figure, not a verdict:
 // it depends on the machine's load).
@@ -17,11 +18,13 @@
 
 #include <qcustomplot.h>
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QJsonObject>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -306,6 +309,51 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.queue()->job(id) != nullptr, 10000);
         window.cancelSelected();
         QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Interrupted, 60000);
+    }
+
+    // Closing with a run in progress asks; "Leave running" keeps the run
+    // going without the window, and the next window follows it again and
+    // can stop it.
+    void runsLeftRunningAreFollowedByTheNextWindow()
+    {
+        const WorkbenchSettings settings = settingsFor("leave.sqlite");
+        qint64 id = 0;
+        {
+            auto *window = new MainWindow(settings);
+            StepWatch watch;
+            watch.connect(window->queue());
+            window->show();
+            window->launch(smallConfig(dataDir(), 100000), "left-running");
+            QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
+            id = *watch.training.begin();
+
+            bool asked = false;
+            QTimer::singleShot(200, [&] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                if (!box)
+                    return;
+                for (QAbstractButton *button : box->buttons())
+                    if (box->buttonRole(button) == QMessageBox::AcceptRole) {
+                        asked = true;
+                        button->click();
+                    }
+            });
+            QVERIFY(window->close());
+            QVERIFY(asked);
+            delete window;
+        }
+        // Nobody follows it now, and it keeps training.
+        ExperimentStore store(settings.databasePath.toStdString());
+        const int64_t before = store.metricCount(id, "loss");
+        QTRY_VERIFY_WITH_TIMEOUT(store.metricCount(id, "loss") > before, 60000);
+        QCOMPARE(store.run(id).run.status, RunStatus::Running);
+
+        MainWindow next(settings);
+        StopRunsAtExit stop{next.queue()};
+        QTRY_VERIFY_WITH_TIMEOUT(next.queue()->job(id) != nullptr, 30000);
+        next.selectRuns({id});
+        next.cancelSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(next, id)->status, RunStatus::Interrupted, 60000);
     }
 
     void screenshotCommand()

@@ -29,8 +29,8 @@ namespace {
 
 struct ReplicaCommandOptions {
     ReplicaOptions replica;
-    std::string db, out = "replica-report", device, progress = "auto";
-    int threads = 0;
+    TrainingOptions training;
+    std::string out = "replica-report";
     bool reuse = false;
 };
 
@@ -65,7 +65,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
     CLI::App *cmd = bench.add_subcommand(
         "replica", "Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy");
     cmd->add_flag("--quick", o->replica.quick, "a third of the steps and 200 evaluation questions");
-    addDbOption(*cmd, o->db);
+    addTrainingOptions(*cmd, o->training);
     cmd->add_option("--out", o->out, "directory for report.md and report.json")->capture_default_str();
     cmd->add_option("--baseline", o->replica.baselineConfig, "baseline run config")->capture_default_str();
     cmd->add_option("--cos", o->replica.cosConfig, "Chain-of-Sight run config")->capture_default_str();
@@ -75,11 +75,6 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
         ->delimiter(',');
     cmd->add_flag("--reuse", o->reuse,
                   "use finished runs of the same configs already in the store (continues an interrupted benchmark)");
-    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N (overrides the stages' devices)");
-    cmd->add_option("--threads", o->threads, "intra-op threads (default: LibTorch's)");
-    cmd->add_option("--progress", o->progress, "auto, bar, lines or json")
-        ->check(CLI::IsMember({"auto", "bar", "lines", "json"}))
-        ->capture_default_str();
     cmd->callback([o, &action] {
         action = [o] {
             const std::vector<ReplicaVariant> variants = replicaVariants(o->replica);
@@ -88,14 +83,14 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             if (ec || !fs::is_directory(o->out))
                 throw InputError("--out " + o->out + ": cannot create the directory (" + ec.message() + ")");
 
-            ExperimentStore store(dbPath(o->db));
-            ProgressPrinter printer(o->progress);
+            ExperimentStore store(dbPath(o->training.db));
+            ProgressPrinter printer(o->training.progress);
             BlindBaselines blind;
             std::vector<ReplicaResult> results;
             {
                 StopOnSignal stopOnSignal;
                 results = runReplicaBenchmark(
-                    variants, store, {o->device, o->threads, {}}, o->reuse, std::ref(printer),
+                    variants, store, {o->training.device, o->training.threads, {}}, o->reuse, std::ref(printer),
                     [&](const ReplicaVariant &v, size_t i) {
                         printer.endLine();
                         if (!printer.json())
@@ -113,7 +108,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             context.set("date", utcNow());
             context.set("machine", machineDescription());
             context.set("libtorch", TORCH_VERSION);
-            context.set("device", o->device.empty() ? std::string("as configured") : o->device);
+            context.set("device", o->training.device.empty() ? std::string("as configured") : o->training.device);
             context.set("threads", static_cast<int64_t>(torch::get_num_threads()));
             context.set("db", store.file());
             Json configs = Json::object();

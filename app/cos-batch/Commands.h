@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace cosw::batch {
 
@@ -28,5 +29,12 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action);
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).
 void addDbOption(CLI::App &command, std::string &db);
 std::string dbPath(const std::string &option);
+
+// What every command that trains takes: --db, --device, --threads, --progress.
+struct TrainingOptions {
+    std::string db, device, progress = "auto";
+    int threads = 0;
+};
+void addTrainingOptions(CLI::App &command, TrainingOptions &options);
 
 } // namespace cosw::batch

@@ -18,8 +18,8 @@ namespace cosw::batch {
 namespace {
 
 struct RunOptions {
-    std::string db, device, name, progress = "auto";
-    int threads = 0;
+    TrainingOptions training;
+    std::string name;
     std::vector<std::string> overrides;
 };
 
@@ -48,7 +48,9 @@ int execute(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, 
     return 1;
 }
 
-void addCommonOptions(CLI::App &cmd, RunOptions &o)
+} // namespace
+
+void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
 {
     addDbOption(cmd, o.db);
     cmd.add_option("--device", o.device, "cpu, cuda or cuda:N (overrides the stages' devices)");
@@ -58,8 +60,6 @@ void addCommonOptions(CLI::App &cmd, RunOptions &o)
         ->capture_default_str();
 }
 
-} // namespace
-
 void addRunCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<RunOptions>();
@@ -68,13 +68,13 @@ void addRunCommand(CLI::App &app, Action &action)
     cmd->add_option("CONFIG", *config, "run config (YAML)")->required();
     cmd->add_option("--name", o->name, "run name (default: the config's name)");
     cmd->add_option("--set", o->overrides, "override a config value: key.path=value (repeatable)");
-    addCommonOptions(*cmd, *o);
+    addTrainingOptions(*cmd, o->training);
     cmd->callback([o, config, &action] {
         action = [o, config] {
             const RunConfig run = RunConfig::load(*config, o->overrides);
-            ExperimentStore store(dbPath(o->db));
-            ProgressPrinter printer(o->progress);
-            Trainer trainer(run, store, {o->device, o->threads, {}}, std::ref(printer));
+            ExperimentStore store(dbPath(o->training.db));
+            ProgressPrinter printer(o->training.progress);
+            Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
             const int64_t id = trainer.createRun(o->name);
             if (printer.json())
                 std::cout << "{\"event\":\"run\",\"run_id\":" << id << ",\"db\":" << Json(store.file()).dump() << "}"
@@ -92,10 +92,10 @@ void addResumeCommand(CLI::App &app, Action &action)
     auto id = std::make_shared<int64_t>(0);
     CLI::App *cmd = app.add_subcommand("resume", "Continue an interrupted or failed run from its last checkpoint");
     cmd->add_option("RUN_ID", *id, "run id")->required();
-    addCommonOptions(*cmd, *o);
+    addTrainingOptions(*cmd, o->training);
     cmd->callback([o, id, &action] {
         action = [o, id] {
-            ExperimentStore store(dbPath(o->db));
+            ExperimentStore store(dbPath(o->training.db));
             const RunDetail detail = store.run(*id);
             if (detail.run.status == RunStatus::Finished)
                 throw InputError("run " + std::to_string(*id) + " in " + store.file() + " has already finished");
@@ -104,8 +104,8 @@ void addResumeCommand(CLI::App &app, Action &action)
                                  + " is running (pid " + std::to_string(detail.run.pid.value_or(0)) + ")");
             const std::string source = store.file() + " run " + std::to_string(*id);
             const RunConfig run = RunConfig::fromJson(Json::parse(detail.run.config, source), source);
-            ProgressPrinter printer(o->progress);
-            Trainer trainer(run, store, {o->device, o->threads, {}}, std::ref(printer));
+            ProgressPrinter printer(o->training.progress);
+            Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
             const std::string from = detail.checkpoints.empty() ? std::string() : detail.checkpoints.back().path;
             if (printer.json())
                 std::cout << "{\"event\":\"run\",\"run_id\":" << *id << ",\"db\":" << Json(store.file()).dump() << "}"

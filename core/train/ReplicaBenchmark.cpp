@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace cosw {
 
@@ -91,6 +92,19 @@ const StageRecord *stageOfKind(const RunDetail &detail, const std::string &kind)
     return nullptr;
 }
 
+// What prepareRunData's result depends on: the data section, which files
+// the stages read, whether any evaluates, and the vocabulary it is checked
+// against.
+std::string dataKey(const RunConfig &config)
+{
+    Json key = Json::array();
+    key.push(config.toJson().find("data")->dump());
+    for (const StageConfig &st : config.stages)
+        key.push(st.kind + ":" + st.data + (st.evaluate ? ":eval" : ""));
+    key.push(config.model.lm.vocabSize);
+    return key.dump();
+}
+
 Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
 
 std::string fixed(double v, int digits)
@@ -163,10 +177,17 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                                                BlindBaselines &blind)
 {
     // Every variant's data is loaded and checked before the first one runs,
-    // so a bad config or dataset stops the benchmark before hours are spent.
+    // so a bad config or dataset stops the benchmark before hours are spent;
+    // variants that read the same data share one loading of it.
     std::vector<std::unique_ptr<Trainer>> trainers;
-    for (const auto &v : variants)
-        trainers.push_back(std::make_unique<Trainer>(v.config, store, trainerOptions, events));
+    std::map<std::string, PreparedData> prepared;
+    for (const auto &v : variants) {
+        const std::string key = dataKey(v.config);
+        auto found = prepared.find(key);
+        if (found == prepared.end())
+            found = prepared.emplace(key, prepareRunData(v.config, events)).first;
+        trainers.push_back(std::make_unique<Trainer>(v.config, store, trainerOptions, events, found->second));
+    }
 
     std::vector<ReplicaResult> results;
     for (size_t i = 0; i < variants.size(); ++i) {
@@ -235,10 +256,8 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         v.set("status", r.status);
         if (!r.message.empty())
             v.set("message", r.message);
-        Json tokens = Json::object();
         for (const char *kind : {"pretrain", "finetune"}) {
             const StageRecord *s = stageOfKind(r.detail, kind);
-            tokens.set(kind, s ? Json(s->visualTokens) : Json());
             Json stage = Json::object();
             stage.set("visual_tokens", s ? Json(s->visualTokens) : Json());
             stage.set("resolution", s ? Json(s->resolution) : Json());
@@ -249,7 +268,6 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
             stage.set("step_seconds_median", s ? optionalNumber(s->stepSeconds) : Json());
             v.set(kind, stage);
         }
-        v.set("visual_tokens", tokens);
         const auto &e = r.detail.finalEvaluation;
         v.set("accuracy", e ? Json(e->accuracy) : Json());
         v.set("eval_samples", e ? Json(e->n) : Json());

@@ -86,7 +86,8 @@ std::atomic<bool> &Trainer::stopRequested()
     return flag;
 }
 
-Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events)
+Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events,
+                 std::optional<PreparedData> data)
     : m_config(std::move(config)), m_store(store), m_options(std::move(options)), m_events(events),
       m_device(torch::kCPU)
 {
@@ -106,7 +107,7 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         torch::set_num_threads(m_options.threads);
     if (m_options.runsDir.empty())
         m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
-    prepareData();
+    m_data = data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
 }
 
 void Trainer::report(TrainingEvent e) const
@@ -114,11 +115,6 @@ void Trainer::report(TrainingEvent e) const
     e.runId = m_runId;
     if (m_events)
         m_events(e);
-}
-
-void Trainer::prepareData()
-{
-    m_data = prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
 }
 
 int64_t Trainer::createRun(const std::string &name)

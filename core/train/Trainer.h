@@ -31,8 +31,10 @@ enum class RunOutcome { Finished, Failed, Interrupted };
 class Trainer {
 public:
     // Loads (generating FMNIST-Grid on first use) and validates the run's
-    // data and the device; throws InputError before anything is stored.
-    Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events);
+    // data, unless `data` is given already prepared for this config, and the
+    // device; throws InputError before anything is stored.
+    Trainer(RunConfig config, ExperimentStore &store, TrainerOptions options, const TrainingEventSink &events,
+            std::optional<PreparedData> data = std::nullopt);
 
     // Creates a queued run in the store and returns its id.
     int64_t createRun(const std::string &name);
@@ -58,7 +60,6 @@ private:
         std::string optimizerFile;
     };
 
-    void prepareData();
     void runStages(int64_t runId, Progress progress);
     void runVisionStage(int64_t runId, int index, Progress &progress);
     void runTextStage(int64_t runId, int index, Progress &progress);

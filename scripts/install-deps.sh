@@ -16,6 +16,8 @@ packages=(
   libqcustomplot-dev qt6-svg-dev libgl-dev
   # benchmarks and GUI checks
   libbenchmark-dev xvfb xauth
+  # the locales the tests run under (comma decimals, CJK text)
+  locales
 )
 
 SUDO=""
@@ -30,4 +32,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Generated locales, so numbers are tested under a comma-decimal locale and
+# the translations can be tried.
+wanted_locales=(de_DE.UTF-8 zh_CN.UTF-8)
+generate=()
+for l in "${wanted_locales[@]}"; do
+  locale -a 2>/dev/null | grep -qix "${l/UTF-8/utf8}" || generate+=("$l")
+done
+if [ ${#generate[@]} -gt 0 ]; then
+  for l in "${generate[@]}"; do
+    $SUDO sed -i "s/^# *\(${l} UTF-8\)/\1/" /etc/locale.gen
+    grep -q "^${l} UTF-8" /etc/locale.gen || echo "${l} UTF-8" | $SUDO tee -a /etc/locale.gen >/dev/null
+  done
+  $SUDO locale-gen
 fi

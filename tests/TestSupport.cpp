@@ -31,6 +31,25 @@ ModelConfig tinyModelConfig()
     return c;
 }
 
+QString smallRunConfig(const QString &dataDir, int pretrainSteps)
+{
+    return QString("name: gui-small\n"
+                   "model:\n"
+                   "  vision: {image_size: 28, patch_size: 7, width: 16, layers: 2, heads: 2, mlp_hidden: 32}\n"
+                   "  connector: {type: chain_of_sight, width: 16, heads: 2, layers: 1, mlp_hidden: 32,\n"
+                   "              scales: [{windows: 1, queries: 2}, {windows: 2, queries: 1}]}\n"
+                   "  lm: {vocab_size: 128, width: 32, layers: 1, heads: 2, kv_heads: 1, mlp_hidden: 64, max_seq_len: 128}\n"
+                   "data: {dir: '%1', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1}\n"
+                   "stages:\n"
+                   "  - {name: vision, kind: vision, steps: 10, batch_size: 8, lr: 2.0e-3, train: [vision]}\n"
+                   "  - {name: pretrain, kind: pretrain, steps: %2, batch_size: 8, lr: 2.0e-3, warmup_steps: 2,\n"
+                   "     train: [connector, lm], checkpoint_interval: 10}\n"
+                   "  - {name: finetune, kind: finetune, steps: 20, batch_size: 8, lr: 1.0e-3, train: [connector, lm],\n"
+                   "     scaling: {resolution: 2, window: [1, 2]}}\n")
+        .arg(dataDir)
+        .arg(pretrainSteps);
+}
+
 QByteArray readFile(const QString &path)
 {
     QFile f(path);

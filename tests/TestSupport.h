@@ -17,6 +17,12 @@ namespace cosw::test {
 // Chain-of-Sight scales {g:1,q:2}, {g:2,q:1}. Suites adjust what they test.
 ModelConfig tinyModelConfig();
 
+// A run config (YAML) small enough to train in seconds: a short vision stage,
+// then pre-training for `pretrainSteps` (lr 2e-3) and fine-tuning (lr 1e-3,
+// resolution x2, windows x2 on the second scale), so a run crosses stage
+// boundaries. Data: a 2x2 FMNIST-Grid in `dataDir`.
+QString smallRunConfig(const QString &dataDir, int pretrainSteps);
+
 // Whole-file helpers; readFile returns empty bytes for a missing file.
 QByteArray readFile(const QString &path);
 bool writeFile(const QString &path, const QByteArray &bytes);

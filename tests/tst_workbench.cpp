@@ -15,6 +15,7 @@
 
 #include "LauncherView.h"
 #include "store/ExperimentStore.h"
+#include "TestSupport.h"
 
 #include <qcustomplot.h>
 
@@ -39,27 +40,6 @@
 using namespace cosw;
 
 namespace {
-
-// Two language stages after a short vision stage, so a run crosses stage
-// boundaries; `pretrainSteps` makes it as long as a test needs.
-QString smallConfig(const QString &dataDir, int pretrainSteps)
-{
-    return QString("name: gui-small\n"
-                   "model:\n"
-                   "  vision: {image_size: 28, patch_size: 7, width: 16, layers: 2, heads: 2, mlp_hidden: 32}\n"
-                   "  connector: {type: chain_of_sight, width: 16, heads: 2, layers: 1, mlp_hidden: 32,\n"
-                   "              scales: [{windows: 1, queries: 2}, {windows: 2, queries: 1}]}\n"
-                   "  lm: {vocab_size: 128, width: 32, layers: 1, heads: 2, kv_heads: 1, mlp_hidden: 64, max_seq_len: 128}\n"
-                   "data: {dir: '%1', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1}\n"
-                   "stages:\n"
-                   "  - {name: vision, kind: vision, steps: 10, batch_size: 8, lr: 2.0e-3, train: [vision]}\n"
-                   "  - {name: pretrain, kind: pretrain, steps: %2, batch_size: 8, lr: 2.0e-3, warmup_steps: 2,\n"
-                   "     train: [connector, lm], checkpoint_interval: 10}\n"
-                   "  - {name: finetune, kind: finetune, steps: 20, batch_size: 8, lr: 1.0e-3, train: [connector, lm],\n"
-                   "     scaling: {resolution: 2, window: [1, 2]}}\n")
-        .arg(dataDir)
-        .arg(pretrainSteps);
-}
 
 QString storeWriter() { return qEnvironmentVariable("COS_STORE_WRITER"); }
 
@@ -232,7 +212,7 @@ private slots:
         StopRunsAtExit stop{window.queue()};
         window.show();
         QString error;
-        QVERIFY2(window.launcher()->setConfigText(smallConfig(dataDir(), 30), "test", &error), qPrintable(error));
+        QVERIFY2(window.launcher()->setConfigText(test::smallRunConfig(dataDir(), 30), "test", &error), qPrintable(error));
         QVERIFY2(window.launcher()->isLaunchEnabled(), qPrintable(window.launcher()->validationMessage()));
         auto *launch = window.launcher()->findChild<QPushButton *>("launch");
         QVERIFY(launch);
@@ -290,7 +270,7 @@ private slots:
         StepWatch watch;
         watch.connect(window.queue());
         window.show();
-        window.launch(smallConfig(dataDir(), 100000), "long");
+        window.launch(test::smallRunConfig(dataDir(), 100000), "long");
         QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
         const qint64 id = *watch.training.begin();
         QTRY_VERIFY(runWithId(window, id).has_value());
@@ -323,7 +303,7 @@ private slots:
             StepWatch watch;
             watch.connect(window->queue());
             window->show();
-            window->launch(smallConfig(dataDir(), 100000), "left-running");
+            window->launch(test::smallRunConfig(dataDir(), 100000), "left-running");
             QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
             id = *watch.training.begin();
 
@@ -396,8 +376,8 @@ private slots:
         watch.connect(window.queue());
         window.show();
         window.showView(MainWindow::View::Monitor);
-        window.launch(smallConfig(dataDir(), 100000), "stream-a");
-        window.launch(smallConfig(dataDir(), 100000), "stream-b");
+        window.launch(test::smallRunConfig(dataDir(), 100000), "stream-a");
+        window.launch(test::smallRunConfig(dataDir(), 100000), "stream-b");
         QTRY_VERIFY_WITH_TIMEOUT(watch.training.size() == 2, 180000);
         QTRY_VERIFY(runNamed(window, "hundred-k").has_value());
         QList<qint64> shown(watch.training.begin(), watch.training.end());

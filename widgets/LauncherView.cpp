@@ -1,5 +1,7 @@
 #include "LauncherView.h"
 
+#include "LocaleNumber.h"
+
 #include "model/Errors.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
@@ -17,7 +19,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -113,7 +114,7 @@ QString textOr(const Json *value, const QString &fallback = {})
     if (value->isString())
         return qs(value->asString());
     if (value->type() == Json::Type::Real)
-        return QString::number(value->asDouble(), 'g', 15);
+        return localeNumber(value->asDouble());
     return qs(value->dump());
 }
 
@@ -326,9 +327,8 @@ QWidget *LauncherView::createStageTab(int index)
     f.lr = new QLineEdit(textOr(shownValue(stageKey(index, "lr"))));
     f.lr->setPlaceholderText(tr("e.g. 1e-3"));
     connect(f.lr, &QLineEdit::textEdited, this, [onEdit](const QString &text) {
-        bool ok = false;
-        const double lr = QLocale::c().toDouble(text.trimmed(), &ok);
-        onEdit("lr", text.trimmed().isEmpty() ? Json() : ok ? Json(lr) : Json(text.toStdString()));
+        const auto lr = parseTypedNumber(text);
+        onEdit("lr", text.trimmed().isEmpty() ? Json() : lr ? Json(*lr) : Json(text.toStdString()));
     });
 
     f.train = new QWidget;

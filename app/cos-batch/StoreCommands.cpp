@@ -4,6 +4,7 @@
 
 #include "model/Errors.h"
 #include "model/Files.h"
+#include "model/Numbers.h"
 #include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
 
@@ -128,8 +129,8 @@ void addShowCommand(CLI::App &app, Action &action)
                 std::printf("  stage %d %-12s %-9s %5d tokens %5d px %7lld steps  %s s  loss %s\n", st.index,
                             st.name.c_str(), st.kind.c_str(), st.visualTokens, st.resolution,
                             static_cast<long long>(st.steps),
-                            st.wallSeconds ? std::to_string(*st.wallSeconds).c_str() : "-",
-                            st.finalLoss ? std::to_string(*st.finalLoss).c_str() : "-");
+                            st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1).c_str() : "-",
+                            st.finalLoss ? formatRealFixed(*st.finalLoss, 4).c_str() : "-");
             }
             if (d.finalEvaluation) {
                 std::printf("  accuracy %.4f on %lld samples\n", d.finalEvaluation->accuracy,

@@ -8,10 +8,14 @@
 
 #include <torch/torch.h>
 
+#include <clocale>
 #include <iostream>
 
 int main(int argc, char **argv)
 {
+    // The tables and progress lines below use printf's %f; whatever a parent
+    // process or a library did to the locale, they print '.' decimals.
+    std::setlocale(LC_ALL, "C");
     CLI::App app{"CoS Workbench headless tool: Chain-of-Sight models, scaling and runs", "cos-batch"};
     app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")");
     app.require_subcommand(1);

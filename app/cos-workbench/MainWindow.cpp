@@ -22,6 +22,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -49,7 +50,7 @@ QString deviceText(const DeviceInfo &device)
     if (!device.name.empty())
         text += " " + QString::fromStdString(device.name);
     if (device.memoryBytes > 0)
-        text += MainWindow::tr(" (%1 GiB)").arg(double(device.memoryBytes) / (1024.0 * 1024 * 1024), 0, 'f', 1);
+        text += MainWindow::tr(" (%1 GiB)").arg(QLocale().toString(double(device.memoryBytes) / (1024.0 * 1024 * 1024), 'f', 1));
     return text;
 }
 

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QProcess>
 #include <QTimer>
 
@@ -175,8 +176,8 @@ QString RunJob::describe(const QJsonObject &e) const
                          .arg(stage)
                          .arg(e.value("step").toInteger())
                          .arg(e.value("total_steps").toInteger())
-                         .arg(e.value("loss").toDouble(), 0, 'f', 4)
-                         .arg(e.value("samples_per_s").toDouble(), 0, 'f', 1)
+                         .arg(QLocale().toString(e.value("loss").toDouble(), 'f', 4))
+                         .arg(QLocale().toString(e.value("samples_per_s").toDouble(), 'f', 1))
                    : QString();
     if (kind == QLatin1String("stage_start"))
         return tr("stage %1 %2: %3 visual tokens at %4 px")
@@ -187,12 +188,12 @@ QString RunJob::describe(const QJsonObject &e) const
     if (kind == QLatin1String("stage_end") && e.contains("wall_seconds"))
         return tr("stage %1 done in %2 s, final loss %3")
             .arg(stage)
-            .arg(e.value("wall_seconds").toDouble(), 0, 'f', 1)
-            .arg(e.value("final_loss").toDouble(), 0, 'f', 4);
+            .arg(QLocale().toString(e.value("wall_seconds").toDouble(), 'f', 1))
+            .arg(QLocale().toString(e.value("final_loss").toDouble(), 'f', 4));
     if (kind == QLatin1String("eval"))
         return tr("[%1] eval accuracy %2 on %3 samples")
             .arg(stage)
-            .arg(e.value("accuracy").toDouble(), 0, 'f', 4)
+            .arg(QLocale().toString(e.value("accuracy").toDouble(), 'f', 4))
             .arg(e.value("n").toInteger());
     if (kind == QLatin1String("eval_progress"))
         return {};

@@ -12,6 +12,7 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include <clocale>
 #include <cstdio>
 #include <optional>
 
@@ -46,6 +47,10 @@ int main(int argc, char **argv)
 {
     renderOffscreenWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
+    // QApplication set LC_NUMERIC from the environment; every number the
+    // engine reads or writes must stay in "C" notation (widgets format through
+    // QLocale, which this does not touch).
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setOrganizationName("cos-workbench");
     QApplication::setApplicationName("cos-workbench");
     QApplication::setApplicationVersion(COS_VERSION);

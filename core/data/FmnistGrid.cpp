@@ -6,6 +6,7 @@
 #include "model/Errors.h"
 #include "model/Files.h"
 #include "model/Json.h"
+#include "model/Numbers.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -277,11 +278,9 @@ Json intList(const std::vector<int> &v)
 
 void checkRange(const char *name, double value, double min, double max)
 {
-    if (!(value >= min && value <= max)) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "fmnist-grid: %s must be in [%g, %g], got %g", name, min, max, value);
-        throw InputError(buf);
-    }
+    if (!(value >= min && value <= max))
+        throw InputError(std::string("fmnist-grid: ") + name + " must be in [" + formatReal(min) + ", " + formatReal(max)
+                         + "], got " + formatReal(value));
 }
 
 void validate(const FmnistGridOptions &o)
@@ -292,7 +291,7 @@ void validate(const FmnistGridOptions &o)
     checkRange("cell pixels", o.cellPixels, 4, 256);
     checkRange("questions per image", o.questionsPerImage, 1, 64);
     if (!(o.fill > 0.0 && o.fill <= 1.0))
-        throw InputError("fmnist-grid: fill must be in (0, 1], got " + std::to_string(o.fill));
+        throw InputError("fmnist-grid: fill must be in (0, 1], got " + formatReal(o.fill));
 }
 
 Json optionsJson(const FmnistGridOptions &o)

@@ -2,12 +2,11 @@
 
 #include "Errors.h"
 #include "Files.h"
+#include "Numbers.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace cosw {
@@ -363,18 +362,14 @@ private:
                 break;
             }
         }
-        std::string token = m_text.substr(start, m_pos - start);
-        char *end = nullptr;
-        if (!real) {
-            errno = 0;
-            long long v = std::strtoll(token.c_str(), &end, 10);
-            if (end && *end == '\0' && errno == 0 && token != "-")
-                return Json(static_cast<int64_t>(v));
-        }
-        double d = std::strtod(token.c_str(), &end);
-        if (!end || *end != '\0' || token.empty() || token == "-")
-            fail("malformed number '" + token + "'");
-        return Json(d);
+        const std::string_view token = std::string_view(m_text).substr(start, m_pos - start);
+        if (!real)
+            if (const auto v = parseInteger(token))
+                return Json(*v);
+        const auto d = parseReal(token);
+        if (!d)
+            fail("malformed number '" + std::string(token) + "'");
+        return Json(*d);
     }
 
     const std::string &m_text;
@@ -443,9 +438,7 @@ void Json::dumpTo(std::string &out, int indent, int depth) const
             out += "null"; // JSON has no NaN or infinity
             break;
         }
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", m_real);
-        std::string s = buf;
+        std::string s = formatReal(m_real);
         // Keep a real a real when read back.
         if (s.find_first_of(".eEn") == std::string::npos)
             s += ".0";

@@ -2,6 +2,7 @@
 
 #include "ConfigReader.h"
 #include "Errors.h"
+#include "Numbers.h"
 
 namespace cosw {
 
@@ -243,8 +244,7 @@ void ModelConfig::validate(const std::string &file, const std::string &keyPrefix
     auto positive = [&](const std::string &key, double value) {
         if (!(value > 0))
             fail(key, "must be positive, got "
-                          + (value == static_cast<int64_t>(value) ? std::to_string(static_cast<int64_t>(value))
-                                                                  : std::to_string(value)));
+                          + formatReal(value));
     };
     auto divides = [&](const std::string &key, int part, int whole, const std::string &what) {
         if (whole % part != 0)

@@ -1,6 +1,7 @@
 #include "StoreJson.h"
 
-#include <cstdio>
+#include "model/Numbers.h"
+
 #include <set>
 
 namespace cosw {
@@ -23,9 +24,7 @@ std::string csvNumber(const std::optional<double> &v)
 {
     if (!v)
         return "";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", *v);
-    return buf;
+    return formatRealSignificant(*v, 10);
 }
 
 std::string tokensText(const ComparisonRow &row)

@@ -3,11 +3,11 @@
 #include "Evaluator.h"
 #include "YamlLoader.h"
 #include "model/Errors.h"
+#include "model/Numbers.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 namespace cosw {
@@ -107,12 +107,7 @@ std::string dataKey(const RunConfig &config)
 
 Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
 
-std::string fixed(double v, int digits)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
+std::string fixed(double v, int digits) { return formatRealFixed(v, digits); }
 
 std::string cell(const Json *v, int digits, double scale = 1.0)
 {

@@ -7,6 +7,7 @@
 #include "model/Device.h"
 #include "model/Errors.h"
 #include "model/Files.h"
+#include "model/Numbers.h"
 #include "scaling/TokenScaling.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -395,7 +396,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
         }
         if (!std::isfinite(loss))
             throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
-                                     + " (loss " + std::to_string(loss) + ")");
+                                     + " (loss " + formatReal(loss) + ")");
         if (st.gradClip > 0)
             torch::nn::utils::clip_grad_norm_(params, st.gradClip);
         optimizer.step();

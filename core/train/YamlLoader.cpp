@@ -2,6 +2,7 @@
 
 #include "model/Errors.h"
 #include "model/Files.h"
+#include "model/Numbers.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -19,15 +20,16 @@ Json yamlScalar(const std::string &text)
         return Json(true);
     if (text == "false" || text == "False" || text == "FALSE")
         return Json(false);
+    // A number too large for its type stays text, so the config reader names
+    // the key that holds it instead of a wrong value being used.
     if (std::regex_match(text, integer)) {
-        try {
-            return Json(static_cast<int64_t>(std::stoll(text)));
-        } catch (const std::out_of_range &) {
-            return Json(text);
-        }
+        const auto v = parseInteger(text);
+        return v ? Json(*v) : Json(text);
     }
-    if (std::regex_match(text, real))
-        return Json(std::stod(text));
+    if (std::regex_match(text, real)) {
+        const auto v = parseReal(text);
+        return v ? Json(*v) : Json(text);
+    }
     return Json(text);
 }
 

@@ -1,11 +1,11 @@
 #include "YamlWriter.h"
 
 #include "YamlLoader.h"
+#include "model/Numbers.h"
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <cmath>
 
 namespace cosw {
 
@@ -13,17 +13,13 @@ namespace cosw {
 // exponent so the loader does not take it for an integer.
 static std::string realText(double value)
 {
-    char buf[32];
-    for (int precision = 15; precision <= 17; ++precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, value);
-        if (std::strtod(buf, nullptr) == value)
-            break;
-    }
-    std::string text = buf;
-    if (text.find_first_of(".eE") == std::string::npos && text.find_first_of("0123456789") != std::string::npos)
+    if (std::isnan(value))
+        return ".nan";
+    if (std::isinf(value))
+        return value < 0 ? "-.inf" : ".inf";
+    std::string text = formatReal(value);
+    if (text.find_first_of(".eE") == std::string::npos)
         text += ".0";
-    else if (text == "inf" || text == "-inf" || text == "nan")
-        text = text == "nan" ? ".nan" : text[0] == '-' ? "-.inf" : ".inf";
     return text;
 }
 

@@ -1,0 +1,30 @@
+#include "LocaleNumber.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+namespace cosw {
+
+QString localeNumber(double value)
+{
+    QLocale locale;
+    locale.setNumberOptions(QLocale::OmitGroupSeparator);
+    return locale.toString(value, 'g', QLocale::FloatingPointShortest);
+}
+
+std::optional<double> parseTypedNumber(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    QLocale user;
+    user.setNumberOptions(QLocale::RejectGroupSeparator);
+    bool ok = false;
+    double value = user.toDouble(trimmed, &ok);
+    if (!ok)
+        value = QLocale::c().toDouble(trimmed, &ok);
+    if (!ok || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+} // namespace cosw

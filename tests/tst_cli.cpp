@@ -69,6 +69,10 @@ void fillStore(const std::string &file)
         e.accuracy = *accuracy;
         e.n = 200;
         e.perType = {{"count", {*accuracy - 0.1, 100}}, {"position", {*accuracy + 0.1, 100}}};
+        e.typePrior = 0.4;
+        e.shuffledAccuracy = 0.45;
+        e.typePriorPerType = {{"count", 0.3}, {"position", 0.5}};
+        e.shuffledPerType = {{"count", 0.35}, {"position", 0.55}};
         store.addEvaluation(id, e);
         store.addCheckpoint(id, {1, 100, "/ckpt/" + name + "/final", 0});
         store.endRun(id, RunStatus::Finished);
@@ -251,8 +255,21 @@ private slots:
         QCOMPARE(stages[1].find("final_loss")->asDouble(), 0.5);
         QCOMPARE(run.find("eval")->find("accuracy")->asDouble(), 0.79);
         QCOMPARE(run.find("eval")->find("per_type")->find("position")->asDouble(), 0.79 + 0.1);
+        QCOMPARE(run.find("eval")->find("type_prior")->asDouble(), 0.4);
+        QCOMPARE(run.find("eval")->find("shuffled_accuracy")->asDouble(), 0.45);
+        QCOMPARE(run.find("eval")->find("standard_error")->asDouble(), std::sqrt(0.79 * 0.21 / 200));
+        const Json &count = *run.find("eval")->find("per_type_detail")->find("count");
+        QCOMPARE(count.find("n")->asInt(), 100);
+        QCOMPARE(count.find("type_prior")->asDouble(), 0.3);
+        QCOMPARE(count.find("shuffled_accuracy")->asDouble(), 0.35);
         QCOMPARE(run.find("checkpoints")->asArray()[0].asString(), std::string("/ckpt/cos, \"quoted\"/final"));
         QVERIFY(Json::parse(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString()).find("eval")->isNull());
+
+        r = runBatch({"show", "2", "--db", db});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("accuracy 0.7900 ± 0.0288 on 200 samples; image-blind controls: type prior 0.4000, "
+                                "shuffled images 0.4500"),
+                 qPrintable(r.out));
 
         r = runBatch({"show", "42", "--db", db});
         QCOMPARE(r.exitCode, 2);
@@ -264,9 +281,10 @@ private slots:
         const QStringList lines = QString::fromUtf8(test::readFile(csv)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0], QString("run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,"
-                                   "accuracy,pareto,accuracy_count,accuracy_position"));
+                                   "accuracy,accuracy_se,type_prior,shuffled_accuracy,pareto,accuracy_count,accuracy_position"));
+        // The standard error is sqrt(0.79 * 0.21 / 200).
         QCOMPARE(lines[2], QString("2,\"cos, \"\"quoted\"\"\",finished,chain_of_sight,pretrain=32;finetune=320,100,50,0.79,"
-                                   "true,0.69,0.89"));
+                                   "0.02880104165,0.4,0.45,true,0.69,0.89"));
         // Both finished runs are on the front: one is faster, the other more accurate.
         QVERIFY(lines[1].contains(",true,"));
         QVERIFY(lines[3].startsWith("3,waiting,queued") && lines[3].contains(",false"));

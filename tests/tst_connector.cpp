@@ -130,6 +130,7 @@ private slots:
     void perHeadMapsAverageToMap();
     void nonLastLayerMaps();
     void plainResampler();
+    void freshQueriesAreDistinct();
     void mlpProjector();
     void manualAttentionMatchesReference();
     void fusedAttentionEqualsManual();
@@ -404,6 +405,31 @@ void TestConnector::plainResampler()
     for (int t = 0; t < 6; ++t)
         QVERIFY(!torch::equal(moved[0][t], out.tokens[0][t]));
     QVERIFY(torch::equal(moved[1], out.tokens[1]));
+}
+
+// A resampler whose queries start as one vector repeated gives one token
+// repeated, and the LM cannot tell its tokens apart: at initialisation the
+// tokens of a 320-query resampler already differ.
+void TestConnector::freshQueriesAreDistinct()
+{
+    torch::manual_seed(3);
+    torch::NoGradGuard noGrad;
+    for (bool perWindow : {false, true}) {
+        ModelConfig c = makeConfig(ConnectorType::Resampler, {{1, 8, false}}, perWindow);
+        c.connector.scales = {{1, 320, false}};
+        c.lm.maxSeqLen = 512;
+        c.validate();
+        auto connector = makeConnector(c);
+        auto *cos = dynamic_cast<ChainOfSightConnectorImpl *>(connector.get());
+        QVERIFY(cos);
+        auto tokens = cos->stack(0)->forward(torch::randn({2, kGrid, kGrid, kVisionWidth})); // [2, 320, D]
+        auto unit = torch::nn::functional::normalize(tokens, torch::nn::functional::NormalizeFuncOptions().dim(2));
+        auto cosines = torch::bmm(unit, unit.transpose(1, 2));                                  // [2, 320, 320]
+        const int64_t q = tokens.size(1);
+        const double offDiagonal = (cosines.sum().item<double>() - double(2 * q)) / double(2 * q * (q - 1));
+        qInfo("per_window=%d: mean pairwise cosine of fresh tokens %.3f", int(perWindow), offDiagonal);
+        QVERIFY2(offDiagonal < 0.5, qPrintable(QString::number(offDiagonal)));
+    }
 }
 
 void TestConnector::mlpProjector()

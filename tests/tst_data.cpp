@@ -109,7 +109,6 @@ int classOf(const std::string &name)
     return int(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
-std::string pluralOf(const std::string &name) { return name == "dress" ? "dresses" : name + "s"; }
 
 std::string itemAt(const std::vector<int> &cells, int side, int row, int col)
 {
@@ -128,10 +127,10 @@ std::string expectedAnswer(const QString &question, const std::vector<int> &cell
     if ((m = QRegularExpression("^what is at row (\\d+) column (\\d+)\\?$").match(question)).hasMatch())
         return itemAt(cells, side, m.captured(1).toInt() - 1, m.captured(2).toInt() - 1);
     if ((m = QRegularExpression("^how many (\\w+) are there\\?$").match(question)).hasMatch()) {
-        for (const std::string &name : fmnistClassNames())
-            if (pluralOf(name) == m.captured(1).toStdString())
-                return std::to_string(count(classOf(name)));
-        return "?";
+        const auto &names = fmnistClassNames();
+        if (std::find(names.begin(), names.end(), m.captured(1).toStdString()) == names.end())
+            return "?";
+        return std::to_string(count(classOf(m.captured(1).toStdString())));
     }
     if ((m = QRegularExpression("^is there a (\\w+)\\?$").match(question)).hasMatch())
         return count(classOf(m.captured(1).toStdString())) > 0 ? "yes" : "no";
@@ -152,14 +151,12 @@ std::string expectedCaption(const std::vector<int> &cells, int side)
 {
     std::string out;
     for (int r = 0; r < side; ++r) {
-        std::string row;
+        out += (r ? " row " : "row ") + std::to_string(r + 1) + ":";
         for (int c = 0; c < side; ++c)
-            if (cells[size_t(r * side + c)] >= 0)
-                row += " " + itemAt(cells, side, r, c);
-        if (!row.empty())
-            out += (out.empty() ? "" : " ") + ("row " + std::to_string(r + 1) + ":" + row + ".");
+            out += " " + itemAt(cells, side, r, c);
+        out += ".";
     }
-    return out.empty() ? "nothing." : out;
+    return out;
 }
 
 // By value: a range-for over parseFile(...).asArray() would outlive the parsed document.
@@ -263,8 +260,8 @@ class TestData : public QObject {
     {
         std::vector<std::string> texts;
         for (const ConversationSample &s : d.samples()) {
-            texts.push_back(s.prompt);
-            texts.push_back(s.answer);
+            texts.push_back(s.prompt());
+            texts.push_back(s.answer());
         }
         return WordTokenizer::build(texts);
     }
@@ -488,6 +485,47 @@ private slots:
         }
     }
 
+    // Several questions of an image in one training conversation, each answer
+    // typed; evaluation stays one question per sample; the same questions
+    // either way.
+    void generatorPutsSeveralTurnsInATrainingSample()
+    {
+        FmnistGridOptions o = smallGrid();
+        o.questionsPerImage = 5;
+        o.turnsPerSample = 2;
+        const QString multi = m_dir.filePath("grid-multi");
+        generateFmnistGrid(multi.toStdString(), o);
+        FmnistGridOptions single = o;
+        single.turnsPerSample = 1;
+        const QString one = m_dir.filePath("grid-single");
+        generateFmnistGrid(one.toStdString(), single);
+
+        const ConversationDataset train = ConversationDataset::load((multi + "/finetune.json").toStdString(), "");
+        const ConversationDataset reference = ConversationDataset::load((one + "/finetune.json").toStdString(), "");
+        QCOMPARE(train.size(), size_t(o.trainImages * 3)); // 2 + 2 + 1 per image
+        std::vector<ConversationTurn> flat, flatReference;
+        for (const ConversationSample &s : train.samples()) {
+            QVERIFY(s.turns.size() == 2 || s.turns.size() == 1);
+            for (const ConversationTurn &t : s.turns) {
+                QVERIFY(!t.type.empty());
+                flat.push_back(t);
+            }
+        }
+        for (const ConversationSample &s : reference.samples())
+            flatReference.push_back(s.turns.front());
+        QCOMPARE(flat.size(), flatReference.size());
+        for (size_t i = 0; i < flat.size(); ++i) {
+            QCOMPARE(flat[i].prompt, flatReference[i].prompt);
+            QCOMPARE(flat[i].answer, flatReference[i].answer);
+            QCOMPARE(flat[i].type, flatReference[i].type);
+        }
+        const ConversationDataset eval = ConversationDataset::load((multi + "/eval.json").toStdString(), "");
+        QCOMPARE(eval.size(), size_t(o.testImages * o.questionsPerImage));
+        eval.requireSingleTurn();
+        // The option is part of the set's identity.
+        QCOMPARE(Json::parseFile((multi + "/manifest.json").toStdString()).find("options")->find("turns_per_sample")->asInt(), 2);
+    }
+
     // On a larger set the answers are not dominated by one value.
     void answersAreBalanced()
     {
@@ -592,18 +630,54 @@ private slots:
 
         const ConversationDataset d = ConversationDataset::load(path, "/images/root");
         QCOMPARE(d.size(), size_t(3));
-        QCOMPARE(d.sample(0).prompt, std::string("what is at row 1 column 2?"));
-        QCOMPARE(d.sample(0).answer, std::string("Bag"));
+        QCOMPARE(d.sample(0).prompt(), std::string("what is at row 1 column 2?"));
+        QCOMPARE(d.sample(0).answer(), std::string("Bag"));
         QCOMPARE(d.sample(0).type, std::string("position"));
         QCOMPARE(d.imagePath(0), std::string("/images/root/img/a.png"));
-        QCOMPARE(d.sample(1).prompt, std::string("describe this"));
+        QCOMPARE(d.sample(1).prompt(), std::string("describe this"));
         QCOMPARE(d.imagePath(1), std::string("/abs/b.png"));
-        QCOMPARE(d.sample(2).prompt, std::string("how many?"));
+        QCOMPARE(d.sample(2).prompt(), std::string("how many?"));
         QCOMPARE(d.sample(2).type, std::string());
         QCOMPARE(d.types(), (std::vector<std::string>{"caption", "position"}));
         QCOMPARE(d.source(), path);
         // Without an image root, paths are relative to the JSON file.
         QCOMPARE(qs(ConversationDataset::load(path, "").imagePath(2)), dir + "/c.png");
+    }
+
+    void datasetLoadsMultiTurnSamples()
+    {
+        Json turns = Json::array();
+        for (const auto &[from, value, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"human", "<image>\nwhat is at row 1 column 1?", ""}, {"gpt", "bag", "position"},
+                 {"human", "how many bag are there?", ""}, {"gpt", " 2 ", "count"},
+                 {"human", "is there a boot?", ""}, {"gpt", "no", ""}}) {
+            Json t = Json::object();
+            t.set("from", from);
+            t.set("value", value);
+            if (!type.empty())
+                t.set("type", type);
+            turns.push(t);
+        }
+        Json sample = Json::object();
+        sample.set("id", "multi");
+        sample.set("image", "a.png");
+        sample.set("type", "existence");
+        sample.set("conversations", turns);
+        const std::string path = m_dir.filePath("multi.json").toStdString();
+        writeTextFile(path, Json(Json::Array{sample}).dump());
+        const ConversationDataset d = ConversationDataset::load(path, "");
+        const ConversationSample &s = d.sample(0);
+        QCOMPARE(s.turns.size(), size_t(3));
+        QCOMPARE(s.prompt(), std::string("what is at row 1 column 1?"));
+        QCOMPARE(s.turns[1].prompt, std::string("how many bag are there?"));
+        QCOMPARE(s.turns[1].answer, std::string("2"));
+        // A turn's own type, else the sample's.
+        QCOMPARE(s.turns[0].type, std::string("position"));
+        QCOMPARE(s.turns[2].type, std::string("existence"));
+        QCOMPARE(d.types(), (std::vector<std::string>{"count", "existence", "position"}));
+        // Evaluation asks one question at a time.
+        const QString message = qs(thrownMessage<InputError>([&] { d.requireSingleTurn(); }));
+        QVERIFY2(message.startsWith(qs(path) + ": sample 0 (id multi) has 3 turns"), qPrintable(message));
     }
 
     void datasetErrorsNameFileAndSample_data()
@@ -627,7 +701,23 @@ private slots:
                                                << ": sample 0 (id q1): missing field 'conversations'";
         QTest::newRow("one turn") << "[{\"id\": \"q1\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", "
                                      "\"value\": \"<image>\"}]}]"
-                                  << ": sample 0 (id q1): conversations: expected a list of two turns";
+                                  << ": sample 0 (id q1): conversations: expected turns in pairs (human, then gpt), found 1 turns";
+        const QString pair = "{\"from\": \"human\", \"value\": \"<image>\\nq\"}, {\"from\": \"gpt\", \"value\": \"a\"}";
+        QTest::newRow("three turns") << "[{\"id\": \"m1\", \"image\": \"x\", \"conversations\": [" + pair
+                                            + ", {\"from\": \"human\", \"value\": \"more?\"}]}]"
+                                     << ": sample 0 (id m1): conversations: expected turns in pairs (human, then gpt), found 3 turns";
+        QTest::newRow("later turns out of order")
+            << "[" + good + ", {\"id\": \"m2\", \"image\": \"x\", \"conversations\": [" + pair
+                   + ", {\"from\": \"gpt\", \"value\": \"b\"}, {\"from\": \"human\", \"value\": \"q\"}]}]"
+            << ": sample 1 (id m2): conversations[2].from: expected 'human', found 'gpt'";
+        QTest::newRow("image in a later turn")
+            << "[{\"id\": \"m3\", \"image\": \"x\", \"conversations\": [" + pair
+                   + ", {\"from\": \"human\", \"value\": \"<image>\\nq\"}, {\"from\": \"gpt\", \"value\": \"b\"}]}]"
+            << ": sample 0 (id m3): conversations[2].value: <image> may appear only in the first human turn";
+        QTest::newRow("turn type not a string")
+            << "[{\"id\": \"m4\", \"image\": \"x\", \"conversations\": [{\"from\": \"human\", \"value\": \"<image>\"}, "
+               "{\"from\": \"gpt\", \"value\": \"a\", \"type\": 3}]}]"
+            << ": sample 0 (id m4): conversations[1].type: expected a string, found integer";
         QTest::newRow("wrong order") << "[{\"id\": \"q2\", \"image\": \"x\", \"conversations\": [{\"from\": \"gpt\", "
                                         "\"value\": \"a\"}, {\"from\": \"human\", \"value\": \"<image>\\nq\"}]}]"
                                      << ": sample 0 (id q2): conversations[0].from: expected 'human', found 'gpt'";
@@ -798,7 +888,7 @@ private slots:
             const size_t index = b.indices[size_t(r)];
             const ConversationSample &s = d.sample(index);
             QVERIFY(torch::equal(b.images[r], loadImage(d.imagePath(index), 16, 1)));
-            const ConversationTokens expected = conversationTokens(tok.encoder(), s.prompt, s.answer, WordTokenizer::kEosId);
+            const ConversationTokens expected = conversationTokens(tok.encoder(), s.turns, WordTokenizer::kEosId);
             const int64_t length = int64_t(expected.ids.size());
             const torch::Tensor ids = b.ids[r], labels = b.labels[r]; // [T]
             QCOMPARE(std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + length), expected.ids);
@@ -806,7 +896,7 @@ private slots:
             QVERIFY((ids.slice(0, length) == WordTokenizer::kPadId).all().item<bool>());
             QVERIFY((labels.slice(0, length) == kIgnoreLabel).all().item<bool>());
             // The loss sees the answer and </s> only.
-            std::vector<int64_t> answer = tok.encode(s.answer);
+            std::vector<int64_t> answer = tok.encode(s.answer());
             answer.push_back(WordTokenizer::kEosId);
             const int64_t promptLength = length - int64_t(answer.size());
             QVERIFY((labels.slice(0, 0, promptLength) == kIgnoreLabel).all().item<bool>());

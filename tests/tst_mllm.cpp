@@ -86,6 +86,7 @@ private slots:
     void initTestCase();
 
     void conversationLabels();
+    void multiTurnLabelsCoverEveryAnswer();
     void lossCoversAssistantTokensOnly();
     void lossGradientIsZeroOutsideAnswer();
     void spliceInsertsVisualTokens();
@@ -114,7 +115,7 @@ torch::Tensor TestMllm::conversationBatch(const std::vector<std::pair<std::strin
 {
     std::vector<std::vector<int64_t>> ids, lab;
     for (const auto &p : pairs) {
-        ConversationTokens t = conversationTokens(toyEncode, p.first, p.second, 2);
+        ConversationTokens t = conversationTokens(toyEncode, {{p.first, p.second, ""}}, 2);
         ids.push_back(t.ids);
         lab.push_back(t.labels);
     }
@@ -125,7 +126,7 @@ torch::Tensor TestMllm::conversationBatch(const std::vector<std::pair<std::strin
 void TestMllm::conversationLabels()
 {
     const std::string prompt = "what is it?", answer = "a cat";
-    ConversationTokens t = conversationTokens(toyEncode, prompt, answer, 2);
+    ConversationTokens t = conversationTokens(toyEncode, {{prompt, answer, ""}}, 2);
     const std::vector<int64_t> promptIds = promptTokens(toyEncode, prompt);
 
     // USER: <image>\n{prompt} ASSISTANT: {answer}</s>
@@ -152,6 +153,34 @@ void TestMllm::conversationLabels()
     // The answer (with its leading space) and </s> count, nothing else.
     QCOMPARE(t.ids.size() - answerStart, answer.size() + 2);
     QCOMPARE(t.labels.back(), int64_t(2));
+}
+
+// USER: <image>\n{p1} ASSISTANT: {a1}</s>USER: {p2} ASSISTANT: {a2}</s>: the
+// loss sees both answers and their </s>, no prompt token of either turn.
+void TestMllm::multiTurnLabelsCoverEveryAnswer()
+{
+    const std::vector<ConversationTurn> turns = {{"what is it?", "a cat", ""}, {"and now?", "a big dog", ""}};
+    const ConversationTokens t = conversationTokens(toyEncode, turns, 2);
+
+    std::vector<int64_t> expected = promptTokens(toyEncode, turns[0].prompt);
+    std::vector<int64_t> labels(expected.size(), kIgnoreLabel);
+    auto answer = [&](const std::string &text) {
+        std::vector<int64_t> reply = toyEncode(" " + text);
+        reply.push_back(2);
+        expected.insert(expected.end(), reply.begin(), reply.end());
+        labels.insert(labels.end(), reply.begin(), reply.end());
+    };
+    answer(turns[0].answer);
+    const std::vector<int64_t> second = toyEncode("USER: " + turns[1].prompt + " ASSISTANT:");
+    expected.insert(expected.end(), second.begin(), second.end());
+    labels.insert(labels.end(), second.size(), kIgnoreLabel);
+    answer(turns[1].answer);
+
+    QCOMPARE(t.ids, expected);
+    QCOMPARE(t.labels, labels);
+    QCOMPARE(std::count(t.ids.begin(), t.ids.end(), kImageTokenId), std::ptrdiff_t(1));
+    const auto counted = std::count_if(t.labels.begin(), t.labels.end(), [](int64_t l) { return l != kIgnoreLabel; });
+    QCOMPARE(size_t(counted), toyEncode(" a cat").size() + toyEncode(" a big dog").size() + 2);
 }
 
 // Mllm::loss equals the cross-entropy computed by hand from forward() logits

@@ -388,6 +388,9 @@ private slots:
         QCOMPARE(d.finalEvaluation->perType.size(), size_t(2));
         QCOMPARE(d.finalEvaluation->perType.at("counting"), std::make_pair(0.5, int64_t(50)));
         QCOMPARE(d.finalEvaluation->perType.at("ocr"), std::make_pair(0.7, int64_t(150)));
+        // Stored before the controls existed: absent, not zero.
+        QVERIFY(!d.finalEvaluation->typePrior && !d.finalEvaluation->shuffledAccuracy);
+        QVERIFY(d.finalEvaluation->typePriorPerType.empty() && d.finalEvaluation->shuffledPerType.empty());
         QCOMPARE(d.checkpoints.size(), size_t(1));
         QCOMPARE(d.checkpoints[0].path, std::string("/data/runs/fixture/step-500"));
         QCOMPARE(d.checkpoints[0].step, int64_t(500));
@@ -1031,6 +1034,10 @@ private slots:
         e.n = 10;
         for (size_t i = 0; i < names.size(); ++i)
             e.perType[names[i]] = {double(i) / 100.0, int64_t(i)};
+        e.typePrior = 0.25;
+        e.shuffledAccuracy = 0.3;
+        e.typePriorPerType = {{names[0], 0.125}};
+        e.shuffledPerType = {{names[1], 0.375}};
         store.addEvaluation(id, e);
         store.addCheckpoint(id, {0, 1, "/tmp/" + names[0], 0});
         store.addArtifact(id, {names[2], "/tmp/" + names[3], names[0], 0});
@@ -1040,6 +1047,10 @@ private slots:
         QCOMPARE(d.stages[0].kind, names[1]);
         QVERIFY(d.finalEvaluation);
         QCOMPARE(d.finalEvaluation->perType, e.perType);
+        QCOMPARE(d.finalEvaluation->typePrior, e.typePrior);
+        QCOMPARE(d.finalEvaluation->shuffledAccuracy, e.shuffledAccuracy);
+        QCOMPARE(d.finalEvaluation->typePriorPerType, e.typePriorPerType);
+        QCOMPARE(d.finalEvaluation->shuffledPerType, e.shuffledPerType);
         QCOMPARE(d.checkpoints.at(0).path, "/tmp/" + names[0]);
         QCOMPARE(d.artifacts.at(0).kind, names[2]);
         QCOMPARE(d.artifacts.at(0).path, "/tmp/" + names[3]);

@@ -8,6 +8,8 @@
 #include "model/Errors.h"
 #include "model/Json.h"
 #include "store/ExperimentStore.h"
+#include "model/Files.h"
+#include "train/Evaluator.h"
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
 
@@ -16,6 +18,7 @@
 #include <QProcess>
 
 #include <csignal>
+#include <set>
 #include <tuple>
 
 using namespace cosw;
@@ -97,6 +100,57 @@ private slots:
         qputenv("COS_CACHE_DIR", m_cache.toUtf8());
     }
 
+    // The image-blind controls: the type prior is each type's commonest
+    // *training* answer scored on the eval questions; the shuffled-image
+    // order shows every question another image, the same one on every call.
+    void controlsAreImageBlind()
+    {
+        auto sample = [](const std::string &id, const std::string &image, const std::string &q,
+                         const std::string &a, const std::string &type) {
+            return Json::parse(R"({"id": ")" + id + R"(", "image": ")" + image + R"(", "type": ")" + type
+                               + R"(", "conversations": [{"from": "human", "value": "<image>\n)" + q
+                               + R"("}, {"from": "gpt", "value": ")" + a + R"("}]})");
+        };
+        Json train = Json::array(), eval = Json::array();
+        for (const auto &[a, type] : std::vector<std::pair<std::string, std::string>>{
+                 {"yes", "existence"}, {"no", "existence"}, {"yes", "existence"}, {"bag", "position"},
+                 {"Boot.", "position"}, {"boot", "position"}, {"2", "count"}, {"1", "count"}})
+            train.push(sample("t" + std::to_string(train.size()), "t.png", "q", a, type));
+        int n = 0;
+        for (const auto &[image, a, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"a.png", "yes", "existence"}, {"a.png", "boot", "position"}, {"b.png", "no", "existence"},
+                 {"c.png", "1", "count"}, {"c.png", "bag", "position"}, {"d.png", "yes", "existence"}})
+            eval.push(sample("e" + std::to_string(n++), image, "q", a, type));
+        const std::string trainPath = m_dir.filePath("prior-train.json").toStdString();
+        const std::string evalPath = m_dir.filePath("prior-eval.json").toStdString();
+        writeTextFile(trainPath, train.dump());
+        writeTextFile(evalPath, eval.dump());
+        const ConversationDataset trainSet = ConversationDataset::load(trainPath, "");
+        const ConversationDataset evalSet = ConversationDataset::load(evalPath, "");
+
+        const TypePrior prior = typePriorOf(trainSet);
+        QCOMPARE(prior.at("existence"), std::string("yes"));
+        QCOMPARE(prior.at("position"), std::string("boot")); // normalised: "Boot." and "boot"
+        QCOMPARE(prior.at("count"), std::string("1"));       // a tie goes to the first in order
+        const auto [overall, perType] = typePriorAccuracy(evalSet, prior);
+        QCOMPARE(overall, 4.0 / 6.0);
+        QCOMPARE(perType.at("existence"), 2.0 / 3.0);
+        QCOMPARE(perType.at("position"), 0.5);
+        QCOMPARE(perType.at("count"), 1.0);
+        QCOMPARE(typePriorAccuracy(evalSet, prior, 2).first, 1.0);
+
+        const std::vector<size_t> order = shuffledImageOrder(evalSet, evalSet.size());
+        QCOMPARE(order.size(), evalSet.size());
+        std::set<std::string> shown;
+        for (size_t i = 0; i < order.size(); ++i) {
+            QVERIFY(order[i] < evalSet.size());
+            QVERIFY2(evalSet.imagePath(order[i]) != evalSet.imagePath(i), qPrintable(QString::number(i)));
+            shown.insert(evalSet.imagePath(order[i]));
+        }
+        QCOMPARE(shown.size(), size_t(4)); // every image is shown to some question
+        QCOMPARE(shuffledImageOrder(evalSet, evalSet.size()), order);
+    }
+
     void runLearnsAndIsRecorded()
     {
         const QString config = writeConfig("tiny.yaml", tinyConfig(m_data));
@@ -115,7 +169,7 @@ private slots:
 
         // Loss falls in both language stages.
         std::map<std::string, std::vector<double>> losses;
-        double accuracy = -1, majority = -1;
+        double accuracy = -1, majority = -1, typePrior = -1, shuffled = -1;
         for (const QString &line : lines) {
             const Json e = Json::parse(line.toStdString());
             const std::string kind = e.find("event")->asString();
@@ -124,6 +178,8 @@ private slots:
             if (kind == "eval") {
                 accuracy = e.find("accuracy")->asDouble();
                 majority = e.find("majority_accuracy")->asDouble();
+                typePrior = e.find("type_prior")->asDouble();
+                shuffled = e.find("shuffled_accuracy")->asDouble();
             }
         }
         for (const auto &[stage, values] : losses) {
@@ -133,7 +189,13 @@ private slots:
             const double tail = mean(values.end() - 10, values.end());
             QVERIFY2(tail < head * 0.8, qPrintable(QString("%1: %2 -> %3").arg(stage.c_str()).arg(head).arg(tail)));
         }
-        QVERIFY2(accuracy > majority + 0.1, qPrintable(QString("accuracy %1, majority %2").arg(accuracy).arg(majority)));
+        const QString figures = QString("accuracy %1, majority %2, type prior %3, shuffled images %4")
+                                    .arg(accuracy)
+                                    .arg(majority)
+                                    .arg(typePrior)
+                                    .arg(shuffled);
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2(accuracy > majority + 0.1, qPrintable(figures));
 
         ExperimentStore store(db.toStdString());
         const RunDetail d = store.run(id);
@@ -151,6 +213,11 @@ private slots:
         QVERIFY(d.finalEvaluation);
         QCOMPARE(d.finalEvaluation->accuracy, accuracy);
         QCOMPARE(d.finalEvaluation->perType.size(), size_t(4));
+        // The controls are stored with the evaluation, per type too.
+        QCOMPARE(d.finalEvaluation->typePrior, std::optional<double>(typePrior));
+        QCOMPARE(d.finalEvaluation->shuffledAccuracy, std::optional<double>(shuffled));
+        QCOMPARE(d.finalEvaluation->typePriorPerType.size(), size_t(4));
+        QCOMPARE(d.finalEvaluation->shuffledPerType.size(), size_t(4));
         QCOMPARE(store.metricCount(id, "loss"), int64_t(60 + 150));
         QVERIFY(!d.checkpoints.empty());
         QVERIFY(QFile::exists(QString::fromStdString(d.checkpoints.back().path) + "/model.safetensors"));

@@ -63,6 +63,10 @@ void addDataCommand(CLI::App &app, Action &action)
     cmd->add_option("--seed", o->grid.seed, "random seed")->capture_default_str();
     cmd->add_option("--grid", o->grid.grid, "cells per side")->capture_default_str();
     cmd->add_option("--cell", o->grid.cellPixels, "pixels per cell")->capture_default_str();
+    cmd->add_option("--fill", o->grid.fill, "probability that a cell holds an item")->capture_default_str();
+    cmd->add_option("--questions", o->grid.questionsPerImage, "questions per image")->capture_default_str();
+    cmd->add_option("--turns", o->grid.turnsPerSample, "training questions per conversation (multi-turn samples)")
+        ->capture_default_str();
     cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid); }; });
 }
 

@@ -1,5 +1,7 @@
 #include "ProgressPrinter.h"
 
+#include "model/Numbers.h"
+
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -52,14 +54,17 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
     endLine();
     if (e.kind == "eval") {
         const Json &d = e.data;
-        std::printf("[%s] eval accuracy %.4f on %lld samples (majority answer '%s': %.4f)\n", e.stageName.c_str(),
-                    d.find("accuracy")->asDouble(), static_cast<long long>(d.find("n")->asInt()),
-                    d.find("majority_answer")->asString().c_str(), d.find("majority_accuracy")->asDouble());
+        auto figure = [&](const char *key) {
+            const Json *v = d.find(key);
+            return v && v->isNumber() ? formatRealFixed(v->asDouble(), 4) : std::string("-");
+        };
+        m_evalSummary = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
+                        + std::to_string(d.find("n")->asInt()) + " questions; image-blind controls: type prior "
+                        + figure("type_prior") + ", shuffled images " + figure("shuffled_accuracy");
+        std::printf("[%s] eval %s (majority answer '%s': %s)\n", e.stageName.c_str(), m_evalSummary.c_str(),
+                    d.find("majority_answer")->asString().c_str(), figure("majority_accuracy").c_str());
         for (const auto &[type, acc] : d.find("per_type")->asObject())
             std::printf("    %-12s %.4f\n", type.c_str(), acc.asDouble());
-        m_lastAccuracy = d.find("accuracy")->asDouble();
-        m_majority = d.find("majority_accuracy")->asDouble();
-        m_hasEval = true;
     } else if (e.kind == "stage_start") {
         std::printf("stage %d %s (%s): %lld visual tokens at %lld px\n", e.stage, e.stageName.c_str(),
                     e.data.find("kind")->asString().c_str(),

@@ -18,13 +18,12 @@ public:
     void endLine();
 
     bool json() const { return m_json; }
-    bool hasEval() const { return m_hasEval; }
-    double lastAccuracy() const { return m_lastAccuracy; }
-    double majority() const { return m_majority; }
+    // The last evaluation: accuracy, standard error and controls; empty before one.
+    const std::string &evalSummary() const { return m_evalSummary; }
 
 private:
-    bool m_json, m_bar, m_open = false, m_hasEval = false;
-    double m_lastAccuracy = 0, m_majority = 0;
+    bool m_json, m_bar, m_open = false;
+    std::string m_evalSummary;
 };
 
 // "4m05s", "1h02m"; "?" for a negative or absurd estimate.

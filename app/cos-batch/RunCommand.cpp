@@ -36,8 +36,8 @@ int execute(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, 
 
     if (outcome == RunOutcome::Finished) {
         std::cout << "run " << runId << " finished";
-        if (printer.hasEval())
-            std::printf(": accuracy %.4f, majority-answer baseline %.4f", printer.lastAccuracy(), printer.majority());
+        if (!printer.evalSummary().empty())
+            std::cout << ": " << printer.evalSummary();
         std::cout << "\nresults: cos-batch show " << runId << " --db " << store.file() << "\n";
         return 0;
     }

@@ -133,10 +133,16 @@ void addShowCommand(CLI::App &app, Action &action)
                             st.finalLoss ? formatRealFixed(*st.finalLoss, 4).c_str() : "-");
             }
             if (d.finalEvaluation) {
-                std::printf("  accuracy %.4f on %lld samples\n", d.finalEvaluation->accuracy,
-                            static_cast<long long>(d.finalEvaluation->n));
-                for (const auto &[type, v] : d.finalEvaluation->perType)
-                    std::printf("    %-16s %.4f (%lld)\n", type.c_str(), v.first, static_cast<long long>(v.second));
+                const EvaluationRecord &e = *d.finalEvaluation;
+                auto control = [](const std::optional<double> &v) { return v ? formatRealFixed(*v, 4) : std::string("-"); };
+                std::printf("  accuracy %.4f ± %.4f on %lld samples; image-blind controls: type prior %s, shuffled images %s\n",
+                            e.accuracy, standardError(e.accuracy, e.n), static_cast<long long>(e.n),
+                            control(e.typePrior).c_str(), control(e.shuffledAccuracy).c_str());
+                for (const auto &[type, v] : e.perType)
+                    std::printf("    %-16s %.4f ± %.4f (%lld)  type prior %s  shuffled %s\n", type.c_str(), v.first,
+                                standardError(v.first, v.second), static_cast<long long>(v.second),
+                                control(figureFor(e.typePriorPerType, type)).c_str(),
+                                control(figureFor(e.shuffledPerType, type)).c_str());
             }
             for (const auto &c : d.checkpoints)
                 std::cout << "  checkpoint " << c.path << "\n";

@@ -111,7 +111,7 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
         size_t index = (*job.order)[size_t(job.position.offset + row)];
         images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
         const ConversationSample &s = m_dataset.sample(index);
-        sequences.push_back(conversationTokens(m_encode, s.prompt, s.answer, WordTokenizer::kEosId));
+        sequences.push_back(conversationTokens(m_encode, s.turns, WordTokenizer::kEosId));
         longest = std::max(longest, sequences.back().ids.size());
         batch.indices.push_back(index);
     }

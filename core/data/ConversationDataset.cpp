@@ -58,11 +58,24 @@ public:
         const Json *turns = m_entry.find("conversations");
         if (!turns)
             fail("missing field 'conversations'");
-        if (!turns->isArray() || turns->size() != 2)
-            fail("conversations: expected a list of two turns (human, then gpt)");
-        const std::string human = turn(turns->asArray()[0], 0, "human");
-        s.answer = trimmed(turn(turns->asArray()[1], 1, "gpt"));
-        s.prompt = promptOf(human);
+        if (!turns->isArray() || turns->size() < 2 || turns->size() % 2 != 0)
+            fail("conversations: expected turns in pairs (human, then gpt), found "
+                 + (turns->isArray() ? std::to_string(turns->size()) + " turns" : std::string("no list")));
+        const Json::Array &list = turns->asArray();
+        for (size_t i = 0; i < list.size(); i += 2) {
+            ConversationTurn t;
+            const std::string human = turn(list[i], i, "human");
+            t.prompt = i == 0 ? promptOf(human) : laterPrompt(human, i);
+            t.answer = trimmed(turn(list[i + 1], i + 1, "gpt"));
+            t.type = s.type;
+            if (const Json *own = list[i + 1].find("type")) {
+                if (!own->isString())
+                    fail("conversations[" + std::to_string(i + 1) + "].type: expected a string, found "
+                         + Json::typeName(own->type()));
+                t.type = own->asString();
+            }
+            s.turns.push_back(std::move(t));
+        }
         return s;
     }
 
@@ -77,7 +90,7 @@ private:
         return v->asString();
     }
 
-    std::string turn(const Json &t, int index, const std::string &speaker) const
+    std::string turn(const Json &t, size_t index, const std::string &speaker) const
     {
         const std::string prefix = "conversations[" + std::to_string(index) + "].";
         if (!t.isObject())
@@ -103,6 +116,15 @@ private:
         else if (begin > 0 && human[begin - 1] == '\n')
             --begin;
         return trimmed(human.substr(0, begin) + human.substr(end));
+    }
+
+    // The image belongs to the first turn: a later marker would be a second image.
+    std::string laterPrompt(const std::string &human, size_t index) const
+    {
+        if (human.find(kImageMarker) != std::string::npos)
+            fail("conversations[" + std::to_string(index) + "].value: " + kImageMarker
+                 + " may appear only in the first human turn");
+        return trimmed(human);
     }
 
     const std::string &m_file;
@@ -135,9 +157,19 @@ std::vector<std::string> ConversationDataset::types() const
 {
     std::set<std::string> types;
     for (const ConversationSample &s : m_samples)
-        if (!s.type.empty())
-            types.insert(s.type);
+        for (const ConversationTurn &t : s.turns)
+            if (!t.type.empty())
+                types.insert(t.type);
     return {types.begin(), types.end()};
+}
+
+void ConversationDataset::requireSingleTurn() const
+{
+    for (size_t i = 0; i < m_samples.size(); ++i)
+        if (m_samples[i].turns.size() != 1)
+            throw InputError(m_source + ": sample " + std::to_string(i) + " (id " + m_samples[i].id + ") has "
+                             + std::to_string(m_samples[i].turns.size())
+                             + " turns; evaluation asks one question at a time");
 }
 
 std::string normalizeAnswer(const std::string &answer)

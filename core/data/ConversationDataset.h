@@ -2,8 +2,11 @@
 // A LLaVA-style conversation dataset (DESIGN §5): a JSON list of
 //   {"id": ..., "image": PATH, "conversations": [{"from": "human", "value": "<image>\n..."},
 //                                                 {"from": "gpt", "value": ...}], "type": ...}
-// with image paths relative to an image root. Only single-turn
-// conversations with one image are supported.
+// with image paths relative to an image root. Conversations may be
+// multi-turn (human and gpt alternating, the image in the first human turn
+// only); a gpt turn may carry its own "type" (a sample of several questions).
+
+#include "model/Conversation.h"
 
 #include <string>
 #include <vector>
@@ -13,9 +16,13 @@ namespace cosw {
 struct ConversationSample {
     std::string id;
     std::string image;  // resolved against the image root
-    std::string prompt; // the human turn without "<image>" and its newline
-    std::string answer; // the gpt turn, trimmed
+    std::vector<ConversationTurn> turns; // one or more, in order
     std::string type;   // question type, empty when the entry has none
+
+    // The first question and its answer: all there is of a single-turn sample,
+    // which is what evaluation asks.
+    const std::string &prompt() const { return turns.front().prompt; }
+    const std::string &answer() const { return turns.front().answer; }
 };
 
 class ConversationDataset {
@@ -32,6 +39,9 @@ public:
     const std::string &imagePath(size_t i) const { return sample(i).image; }
     // Distinct non-empty types, sorted.
     std::vector<std::string> types() const;
+    // Throws InputError naming the file and the first sample with more than
+    // one turn: evaluation asks one question at a time.
+    void requireSingleTurn() const;
     const std::string &source() const { return m_source; }
 
 private:

@@ -28,12 +28,9 @@ namespace {
 
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
-constexpr int kGeneratorVersion = 1;
+constexpr int kGeneratorVersion = 2;
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
-
-const char *const kPlurals[kClasses] = {"tshirts", "trousers", "pullovers", "dresses", "coats",
-                                        "sandals", "shirts",   "sneakers",  "bags",    "boots"};
 
 const char *const kQuestionTypes[] = {"position", "count", "existence", "relation"};
 
@@ -57,6 +54,7 @@ struct SplitPlan {
     const char *source; // Fashion-MNIST split the items come from
     int images;
     uint64_t stream;    // keeps the splits' random streams apart
+    int turnsPerSample; // questions per conversation
 };
 
 std::string itemName(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
@@ -137,18 +135,19 @@ cv::Mat render(const Grid &g, const FashionMnistSplit &split, int cellPixels)
     return image;
 }
 
+// Every cell in reading order, empty ones as "nothing": a caption that skips
+// them never says which column an item is in, and never teaches the word the
+// position and relation questions answer with.
 std::string caption(const Grid &g)
 {
     std::string out;
     for (int r = 0; r < g.side; ++r) {
-        std::string row;
+        out += (r ? " row " : "row ") + std::to_string(r + 1) + ":";
         for (int c = 0; c < g.side; ++c)
-            if (g.at(r, c) >= 0)
-                row += " " + itemName(g.at(r, c));
-        if (!row.empty())
-            out += (out.empty() ? "row " : " row ") + std::to_string(r + 1) + ":" + row + ".";
+            out += " " + itemName(g.at(r, c));
+        out += ".";
     }
-    return out.empty() ? "nothing." : out;
+    return out;
 }
 
 Question askPosition(const Grid &g, std::mt19937_64 &rng)
@@ -180,7 +179,9 @@ Question askCount(const Grid &g, std::mt19937_64 &rng)
     const auto [present, absent] = presentAndAbsent(g);
     const bool askPresent = !present.empty() && (absent.empty() || uniformUnit(rng) < 0.75);
     const int cls = pick(askPresent ? present : absent, rng);
-    return {"count", std::string("how many ") + kPlurals[cls] + " are there?", std::to_string(g.countOf(cls))};
+    // The item word of the captions, not its plural: a word-level tokenizer
+    // would otherwise hold two unrelated words for one item.
+    return {"count", "how many " + itemName(cls) + " are there?", std::to_string(g.countOf(cls))};
 }
 
 Question askExistence(const Grid &g, std::mt19937_64 &rng)
@@ -240,21 +241,29 @@ Question ask(const std::string &type, const Grid &g, std::mt19937_64 &rng)
     return askRelation(g, rng);
 }
 
-Json conversation(const std::string &id, const std::string &image, const std::string &prompt,
-                  const std::string &answer, const std::string &type)
+// One sample asking `turns` in order. A single question's type is the
+// sample's; in a sample of several, each answer carries its own.
+Json conversation(const std::string &id, const std::string &image, const std::vector<Question> &turns)
 {
-    Json human = Json::object();
-    human.set("from", "human");
-    human.set("value", "<image>\n" + prompt);
-    Json gpt = Json::object();
-    gpt.set("from", "gpt");
-    gpt.set("value", answer);
+    Json list = Json::array();
+    for (size_t i = 0; i < turns.size(); ++i) {
+        Json human = Json::object();
+        human.set("from", "human");
+        human.set("value", (i == 0 ? "<image>\n" : "") + turns[i].prompt);
+        Json gpt = Json::object();
+        gpt.set("from", "gpt");
+        gpt.set("value", turns[i].answer);
+        if (turns.size() > 1 && !turns[i].type.empty())
+            gpt.set("type", turns[i].type);
+        list.push(std::move(human));
+        list.push(std::move(gpt));
+    }
     Json entry = Json::object();
     entry.set("id", id);
     entry.set("image", image);
-    entry.set("conversations", Json(Json::Array{human, gpt}));
-    if (!type.empty())
-        entry.set("type", type);
+    entry.set("conversations", std::move(list));
+    if (turns.size() == 1 && !turns[0].type.empty())
+        entry.set("type", turns[0].type);
     return entry;
 }
 
@@ -290,11 +299,14 @@ void validate(const FmnistGridOptions &o)
     checkRange("grid", o.grid, 1, 32);
     checkRange("cell pixels", o.cellPixels, 4, 256);
     checkRange("questions per image", o.questionsPerImage, 1, 64);
+    checkRange("turns per sample", o.turnsPerSample, 1, 64);
     if (!(o.fill > 0.0 && o.fill <= 1.0))
         throw InputError("fmnist-grid: fill must be in (0, 1], got " + formatReal(o.fill));
 }
 
-Json optionsJson(const FmnistGridOptions &o)
+} // namespace
+
+Json fmnistGridOptionsJson(const FmnistGridOptions &o)
 {
     Json j = Json::object();
     j.set("train_images", o.trainImages);
@@ -304,9 +316,12 @@ Json optionsJson(const FmnistGridOptions &o)
     j.set("cell_pixels", o.cellPixels);
     j.set("fill", o.fill);
     j.set("questions_per_image", o.questionsPerImage);
+    j.set("turns_per_sample", o.turnsPerSample);
     j.set("generator_version", kGeneratorVersion);
     return j;
 }
+
+namespace {
 
 // The answer a model that ignores the image would give: the most frequent
 // one (ties: the alphabetically first) and how often it is right.
@@ -409,8 +424,8 @@ public:
 
     Json run()
     {
-        const SplitPlan train{"train", "train", m_o.trainImages, 1};
-        const SplitPlan test{"test", "t10k", m_o.testImages, 2};
+        const SplitPlan train{"train", "train", m_o.trainImages, 1, m_o.turnsPerSample};
+        const SplitPlan test{"test", "t10k", m_o.testImages, 2, 1};
         generateSplit(train, &m_pretrain, m_finetune);
         std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
 
@@ -431,7 +446,7 @@ public:
 
         Json manifest = Json::object();
         manifest.set("format", "fmnist-grid");
-        manifest.set("options", optionsJson(m_o));
+        manifest.set("options", fmnistGridOptionsJson(m_o));
         manifest.set("seed", m_o.seed);
         manifest.set("image_size", m_o.grid * m_o.cellPixels);
         manifest.set("classes", classes);
@@ -474,16 +489,23 @@ private:
             m_cells.push_back(cells);
 
             if (captions)
-                captions->push_back(conversation(id, image, "describe the image.", caption(g), ""));
+                captions->push_back(conversation(id, image, {{"", "describe the image.", caption(g)}}));
             // Types rotate across images and questions, so each type gets a
             // quarter of the questions whatever questionsPerImage is.
+            std::vector<Question> asked;
             for (int q = 0; q < m_o.questionsPerImage; ++q) {
                 const char *type = kQuestionTypes[(i * m_o.questionsPerImage + q) % std::size(kQuestionTypes)];
-                Question question = ask(type, g, rng);
-                qa.push_back(conversation(id + "-q" + std::to_string(q), image, question.prompt, question.answer,
-                                          question.type));
-                questions.push_back(std::move(question));
+                asked.push_back(ask(type, g, rng));
             }
+            // Evaluation asks one question at a time; training may put several
+            // of an image's questions in one conversation.
+            const size_t perSample = size_t(plan.turnsPerSample);
+            for (size_t q = 0; q < asked.size(); q += perSample) {
+                const std::vector<Question> turns(asked.begin() + ptrdiff_t(q),
+                                                  asked.begin() + ptrdiff_t(std::min(asked.size(), q + perSample)));
+                qa.push_back(conversation(id + "-q" + std::to_string(q), image, turns));
+            }
+            questions.insert(questions.end(), asked.begin(), asked.end());
             if (m_progress)
                 m_progress(++m_done, m_total);
         }
@@ -521,7 +543,7 @@ FmnistGridSummary generateFmnistGrid(const std::string &outDir, const FmnistGrid
                                      const std::function<void(int done, int total)> &progress)
 {
     validate(options);
-    const Json optionsSpec = optionsJson(options);
+    const Json optionsSpec = fmnistGridOptionsJson(options);
     const fs::path dir = normalizedDir(outDir);
     if (fs::exists(dir))
         if (auto existing = existingSet(dir, optionsSpec))

@@ -14,6 +14,8 @@
 // Training images use only Fashion-MNIST's train split, evaluation images
 // only its test split (t10k).
 
+#include "model/Json.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -29,6 +31,7 @@ struct FmnistGridOptions {
     int cellPixels = 28;   // px per cell; items are resized from 28 px
     double fill = 0.35;    // probability that a cell holds an item
     int questionsPerImage = 4;
+    int turnsPerSample = 1; // training questions of an image per conversation (eval: always 1)
 };
 
 struct FmnistGridSummary {
@@ -45,6 +48,10 @@ struct FmnistGridSummary {
     int evalSamples = 0;
     bool generated = false; // false when outDir already held this set
 };
+
+// The options as the manifest records them (with the generator's version):
+// two sets are the same exactly when these are.
+Json fmnistGridOptionsJson(const FmnistGridOptions &options);
 
 // Item classes 0..9 as the single lower-case words the texts use
 // ("tshirt", "trouser", ..., "boot").

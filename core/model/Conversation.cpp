@@ -11,16 +11,20 @@ std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &
     return ids;
 }
 
-ConversationTokens conversationTokens(const TextEncoder &encode, const std::string &prompt,
-                                      const std::string &answer, int64_t eosId)
+ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
+                                      int64_t eosId)
 {
     ConversationTokens out;
-    out.ids = promptTokens(encode, prompt);
-    out.labels.assign(out.ids.size(), kIgnoreLabel);
-    std::vector<int64_t> reply = encode(" " + answer);
-    reply.push_back(eosId);
-    out.ids.insert(out.ids.end(), reply.begin(), reply.end());
-    out.labels.insert(out.labels.end(), reply.begin(), reply.end());
+    for (size_t i = 0; i < turns.size(); ++i) {
+        const std::vector<int64_t> prompt =
+            i == 0 ? promptTokens(encode, turns[i].prompt) : encode("USER: " + turns[i].prompt + " ASSISTANT:");
+        out.ids.insert(out.ids.end(), prompt.begin(), prompt.end());
+        out.labels.insert(out.labels.end(), prompt.size(), kIgnoreLabel);
+        std::vector<int64_t> reply = encode(" " + turns[i].answer);
+        reply.push_back(eosId);
+        out.ids.insert(out.ids.end(), reply.begin(), reply.end());
+        out.labels.insert(out.labels.end(), reply.begin(), reply.end());
+    }
     return out;
 }
 

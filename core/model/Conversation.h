@@ -1,8 +1,8 @@
 #pragma once
 // The conversation template (DESIGN §3):
-//   USER: <image>\n{prompt} ASSISTANT: {answer}</s>
-// The visual tokens replace <image>; the loss covers the assistant's answer
-// and the closing </s> only.
+//   USER: <image>\n{prompt} ASSISTANT: {answer}</s>USER: {prompt} ASSISTANT: {answer}</s>...
+// The visual tokens replace <image>; the loss covers every assistant answer
+// and its closing </s>, nothing else.
 
 #include <cstdint>
 #include <functional>
@@ -17,6 +17,12 @@ constexpr int64_t kImageTokenId = -200;
 // Label of positions that do not count in the loss.
 constexpr int64_t kIgnoreLabel = -100;
 
+struct ConversationTurn {
+    std::string prompt; // the human turn (the first without "<image>" and its newline)
+    std::string answer; // the gpt turn, trimmed
+    std::string type;   // the question type, empty when there is none
+};
+
 using TextEncoder = std::function<std::vector<int64_t>(const std::string &)>;
 
 struct ConversationTokens {
@@ -26,8 +32,8 @@ struct ConversationTokens {
 
 // Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts from).
 std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt);
-// Prompt and answer, with labels for the loss.
-ConversationTokens conversationTokens(const TextEncoder &encode, const std::string &prompt,
-                                      const std::string &answer, int64_t eosId);
+// Every turn, prompts and answers, with labels for the loss.
+ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
+                                      int64_t eosId);
 
 } // namespace cosw

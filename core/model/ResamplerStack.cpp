@@ -41,7 +41,10 @@ ResamplerStackImpl::ResamplerStackImpl(const ScaleConfig &scale, const Connector
 {
     auto bankShape = m_perWindow ? std::vector<int64_t>{m_windows * m_windows, m_queries, m_width}
                                  : std::vector<int64_t>{m_queries, m_width};
-    m_bank = register_parameter("queries", torch::randn(bankShape) * 0.02);
+    // Unit scale, as the Perceiver and Qwen-VL's resampler draw them: at 0.02
+    // the window position (RMS ~0.7) dominated, and after norm_q the queries of
+    // a window were one vector repeated (mean pairwise cosine 0.999).
+    m_bank = register_parameter("queries", torch::randn(bankShape));
     m_kvProj = register_module("kv_proj", torch::nn::Linear(featureWidth, m_width));
     m_layers = register_module("layers", torch::nn::ModuleList());
     for (int i = 0; i < c.layers; ++i)

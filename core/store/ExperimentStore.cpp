@@ -117,6 +117,13 @@ CREATE TABLE artifacts (
     time        REAL NOT NULL
 );
 )sql",
+    // 1 -> 2: the image-blind controls of an evaluation
+    R"sql(
+ALTER TABLE evaluations ADD COLUMN type_prior REAL;
+ALTER TABLE evaluations ADD COLUMN shuffled_accuracy REAL;
+ALTER TABLE evaluation_types ADD COLUMN type_prior REAL;
+ALTER TABLE evaluation_types ADD COLUMN shuffled_accuracy REAL;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
               "one migration per schema version");
@@ -169,6 +176,17 @@ RunStatus runStatusFromName(const std::string &name)
         if (name == runStatusName(s))
             return s;
     throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
+}
+
+double standardError(double accuracy, int64_t n)
+{
+    return n > 0 ? std::sqrt(accuracy * (1.0 - accuracy) / double(n)) : 0.0;
+}
+
+std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type)
+{
+    const auto it = perType.find(type);
+    return it == perType.end() ? std::nullopt : std::optional<double>(it->second);
 }
 
 std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows)
@@ -419,18 +437,23 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
     int64_t id = 0;
     m_db.transaction([&] {
         requireRun(runId);
-        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time) VALUES (?, ?, ?, ?, ?, ?)")
+        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, runId)
             .bind(2, e.stage)
             .bind(3, e.step)
             .bind(4, e.accuracy)
             .bind(5, e.n)
             .bind(6, e.time > 0 ? e.time : now())
+            .bind(7, e.typePrior)
+            .bind(8, e.shuffledAccuracy)
             .run();
         id = m_db.lastInsertId();
-        auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n) VALUES (?, ?, ?, ?)");
+        auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n, type_prior, "
+                                 "shuffled_accuracy) VALUES (?, ?, ?, ?, ?, ?)");
         for (const auto &[name, value] : e.perType) {
             type.bind(1, id).bind(2, name).bind(3, value.first).bind(4, value.second);
+            type.bind(5, figureFor(e.typePriorPerType, name)).bind(6, figureFor(e.shuffledPerType, name));
             type.run();
         }
     });
@@ -557,8 +580,8 @@ RunDetail ExperimentStore::run(int64_t runId)
         }
     }
     {
-        auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time FROM evaluations WHERE run_id = ? "
-                              "ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
+        auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy "
+                              "FROM evaluations WHERE run_id = ? ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
         s.bind(1, runId);
         if (s.step()) {
             EvaluationRecord e;
@@ -568,10 +591,18 @@ RunDetail ExperimentStore::run(int64_t runId)
             e.accuracy = s.real(3);
             e.n = s.int64(4);
             e.time = s.real(5);
-            auto t = m_db.prepare("SELECT type, accuracy, n FROM evaluation_types WHERE evaluation_id = ? ORDER BY type");
+            e.typePrior = s.optionalReal(6);
+            e.shuffledAccuracy = s.optionalReal(7);
+            auto t = m_db.prepare("SELECT type, accuracy, n, type_prior, shuffled_accuracy FROM evaluation_types "
+                                  "WHERE evaluation_id = ? ORDER BY type");
             t.bind(1, id);
-            while (t.step())
+            while (t.step()) {
                 e.perType[t.text(0)] = {t.real(1), t.int64(2)};
+                if (const auto v = t.optionalReal(3))
+                    e.typePriorPerType[t.text(0)] = *v;
+                if (const auto v = t.optionalReal(4))
+                    e.shuffledPerType[t.text(0)] = *v;
+            }
             d.finalEvaluation = e;
         }
     }
@@ -691,6 +722,9 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
         }
         if (d.finalEvaluation) {
             row.accuracy = d.finalEvaluation->accuracy;
+            row.evaluated = d.finalEvaluation->n;
+            row.typePrior = d.finalEvaluation->typePrior;
+            row.shuffledAccuracy = d.finalEvaluation->shuffledAccuracy;
             for (const auto &[type, value] : d.finalEvaluation->perType)
                 row.perTypeAccuracy[type] = value.first;
         }

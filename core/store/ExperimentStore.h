@@ -71,7 +71,20 @@ struct EvaluationRecord {
     int64_t n = 0;
     std::map<std::string, std::pair<double, int64_t>> perType; // type -> (accuracy, n)
     double time = 0;
+    // Image-blind controls on the same questions (DESIGN §5), absent from
+    // evaluations stored before they existed. typePrior: answering each
+    // question with its type's commonest training answer; shuffled: the same
+    // model answering each question about another eval image.
+    std::optional<double> typePrior;
+    std::optional<double> shuffledAccuracy;
+    std::map<std::string, double> typePriorPerType;
+    std::map<std::string, double> shuffledPerType;
 };
+
+// The binomial standard error of an accuracy over n questions.
+double standardError(double accuracy, int64_t n);
+// A per-type figure, or nullopt when that type has none.
+std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type);
 
 struct CheckpointRecord {
     int stage = 0;
@@ -113,6 +126,9 @@ struct ComparisonRow {
     std::optional<double> pretrainSeconds;  // stages of kind pretrain
     std::optional<double> finetuneSeconds;  // stages of kind finetune
     std::optional<double> accuracy;         // final evaluation
+    std::optional<int64_t> evaluated;       // its questions
+    std::optional<double> typePrior;        // its controls
+    std::optional<double> shuffledAccuracy;
     std::map<std::string, double> perTypeAccuracy;
 };
 
@@ -122,7 +138,7 @@ std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows);
 
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // $COS_DB, else $XDG_DATA_HOME/cos-workbench/experiments.sqlite, else
     // ~/.local/share/cos-workbench/experiments.sqlite.

@@ -27,6 +27,13 @@ std::string csvNumber(const std::optional<double> &v)
     return formatRealSignificant(*v, 10);
 }
 
+std::optional<double> accuracySe(const ComparisonRow &row)
+{
+    if (!row.accuracy || !row.evaluated)
+        return std::nullopt;
+    return standardError(*row.accuracy, *row.evaluated);
+}
+
 std::string tokensText(const ComparisonRow &row)
 {
     std::string out;
@@ -105,10 +112,23 @@ Json runDetailJson(const RunDetail &d)
         e.set("n", d.finalEvaluation->n);
         e.set("stage", d.finalEvaluation->stage);
         e.set("step", d.finalEvaluation->step);
-        Json perType = Json::object();
-        for (const auto &[type, value] : d.finalEvaluation->perType)
+        const EvaluationRecord &ev = *d.finalEvaluation;
+        e.set("standard_error", standardError(ev.accuracy, ev.n));
+        e.set("type_prior", optionalNumber(ev.typePrior));
+        e.set("shuffled_accuracy", optionalNumber(ev.shuffledAccuracy));
+        Json perType = Json::object(), detail = Json::object();
+        for (const auto &[type, value] : ev.perType) {
             perType.set(type, value.first);
+            Json t = Json::object();
+            t.set("accuracy", value.first);
+            t.set("n", value.second);
+            t.set("standard_error", standardError(value.first, value.second));
+            t.set("type_prior", optionalNumber(figureFor(ev.typePriorPerType, type)));
+            t.set("shuffled_accuracy", optionalNumber(figureFor(ev.shuffledPerType, type)));
+            detail.set(type, t);
+        }
         e.set("per_type", perType);
+        e.set("per_type_detail", detail);
         j.set("eval", e);
     } else {
         j.set("eval", Json());
@@ -149,6 +169,9 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j.set("pretrain_seconds", optionalNumber(r.pretrainSeconds));
         j.set("finetune_seconds", optionalNumber(r.finetuneSeconds));
         j.set("accuracy", optionalNumber(r.accuracy));
+        j.set("accuracy_se", optionalNumber(accuracySe(r)));
+        j.set("type_prior", optionalNumber(r.typePrior));
+        j.set("shuffled_accuracy", optionalNumber(r.shuffledAccuracy));
         Json perType = Json::object();
         for (const auto &[type, acc] : r.perTypeAccuracy)
             perType.set(type, acc);
@@ -168,7 +191,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
         for (const auto &kv : r.perTypeAccuracy)
             types.insert(kv.first);
 
-    std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,pareto";
+    std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,"
+                      "accuracy_se,type_prior,shuffled_accuracy,pareto";
     for (const auto &t : types)
         out += "," + csvField("accuracy_" + t);
     out += "\n";
@@ -176,11 +200,11 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
         const ComparisonRow &r = rows[i];
         out += std::to_string(r.runId) + "," + csvField(r.name) + "," + csvField(r.status) + ","
                + csvField(r.connector) + "," + csvField(tokensText(r)) + "," + csvNumber(r.pretrainSeconds) + ","
-               + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + ","
+               + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + "," + csvNumber(accuracySe(r)) + ","
+               + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + ","
                + (onFront.count(i) ? "true" : "false");
         for (const auto &t : types) {
-            auto it = r.perTypeAccuracy.find(t);
-            out += "," + csvNumber(it == r.perTypeAccuracy.end() ? std::nullopt : std::optional<double>(it->second));
+            out += "," + csvNumber(figureFor(r.perTypeAccuracy, t));
         }
         out += "\n";
     }

@@ -6,66 +6,67 @@
 
 namespace cosw {
 
-static size_t evaluatedCount(const ConversationDataset &dataset, int limit)
+namespace {
+
+size_t evaluatedCount(const ConversationDataset &dataset, int limit)
 {
     return limit > 0 ? std::min<size_t>(static_cast<size_t>(limit), dataset.size()) : dataset.size();
 }
 
-// The best single answer per group of questions (one group, or one per
-// type): the answer most common overall and how many answers the guesses get right.
-static std::pair<std::string, size_t> bestGuesses(const ConversationDataset &dataset, size_t n, bool perType)
+const std::string &typeOf(const ConversationSample &s) { return s.turns.front().type; }
+
+// The commonest answer of each group (ties: the alphabetically first).
+std::map<std::string, std::pair<std::string, size_t>>
+commonestAnswers(const std::map<std::string, std::map<std::string, size_t>> &counts)
 {
-    std::map<std::string, std::map<std::string, size_t>> counts; // group -> answer -> count
-    for (size_t i = 0; i < n; ++i)
-        ++counts[perType ? dataset.sample(i).type : std::string()][normalizeAnswer(dataset.sample(i).answer)];
-    std::pair<std::string, size_t> overall{"", 0};
-    size_t correct = 0;
-    for (const auto &group : counts) {
-        std::pair<std::string, size_t> best{"", 0};
-        for (const auto &kv : group.second)
-            if (kv.second > best.second)
-                best = kv;
-        correct += best.second;
-        if (best.second > overall.second)
-            overall = best;
+    std::map<std::string, std::pair<std::string, size_t>> best;
+    for (const auto &[group, answers] : counts)
+        for (const auto &kv : answers)
+            if (kv.second > best[group].second)
+                best[group] = kv;
+    return best;
+}
+
+// Per type (key "" for all), correct and asked.
+using Tally = std::map<std::string, std::pair<int64_t, int64_t>>;
+
+void count(Tally &tally, const std::string &type, bool correct)
+{
+    for (const std::string &key : {std::string(), type.empty() ? std::string("all") : type}) {
+        tally[key].first += correct;
+        tally[key].second += 1;
     }
-    return {overall.first, correct};
 }
 
-std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit)
+double rate(const std::pair<int64_t, int64_t> &t) { return t.second ? double(t.first) / double(t.second) : 0.0; }
+
+std::map<std::string, double> perTypeRates(const Tally &tally)
 {
-    const size_t n = evaluatedCount(dataset, limit);
-    const auto [answer, correct] = bestGuesses(dataset, n, false);
-    return {answer, n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0};
+    std::map<std::string, double> out;
+    for (const auto &[type, t] : tally)
+        if (!type.empty())
+            out[type] = rate(t);
+    return out;
 }
 
-double typePriorBaseline(const ConversationDataset &dataset, int limit)
+// Greedy answers to questions `questions` of `dataset`, each shown the image
+// of question imageOf[i]; whether each is right, in order.
+std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,
+                                  const torch::Device &device, const EvaluationOptions &options,
+                                  const std::vector<size_t> &imageOf, const std::function<void(int64_t)> &answered)
 {
-    const size_t n = evaluatedCount(dataset, limit);
-    return n ? static_cast<double>(bestGuesses(dataset, n, true).second) / static_cast<double>(n) : 0.0;
-}
-
-EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,
-                          const torch::Device &device, const EvaluationOptions &options,
-                          const std::function<void(int, int)> &progress)
-{
-    torch::NoGradGuard noGrad;
-    model->eval();
     const ModelConfig &config = model->config();
-    const size_t n = evaluatedCount(dataset, options.limit);
+    const size_t n = imageOf.size();
     const TextEncoder encode = tokenizer.encoder();
 
     // Generation takes prompts of equal length, so batch by prompt length.
     std::map<size_t, std::vector<size_t>> byLength;
     std::vector<std::vector<int64_t>> prompts(n);
     for (size_t i = 0; i < n; ++i) {
-        prompts[i] = promptTokens(encode, dataset.sample(i).prompt);
+        prompts[i] = promptTokens(encode, dataset.sample(i).prompt());
         byLength[prompts[i].size()].push_back(i);
     }
-
-    std::map<std::string, std::pair<int64_t, int64_t>> perType; // type -> (correct, total)
-    int64_t correct = 0;
-    int done = 0;
+    std::vector<bool> correct(n, false);
     GenerationOptions generation;
     generation.maxNewTokens = options.maxNewTokens;
     for (const auto &[length, indices] : byLength) {
@@ -75,33 +76,119 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
             std::vector<int64_t> ids;
             for (size_t k = start; k < end; ++k) {
                 const size_t i = indices[k];
-                images.push_back(loadImage(dataset.imagePath(i), config.vision.imageSize, config.vision.channels));
+                images.push_back(loadImage(dataset.imagePath(imageOf[i]), config.vision.imageSize, config.vision.channels));
                 ids.insert(ids.end(), prompts[i].begin(), prompts[i].end());
             }
             const int64_t b = static_cast<int64_t>(end - start);
-            auto batchImages = torch::stack(images).to(device);                              // [b, ch, R, R]
+            auto batchImages = torch::stack(images).to(device); // [b, ch, R, R]
             auto batchIds = torch::tensor(ids, torch::kLong).view({b, static_cast<int64_t>(length)}).to(device);
             const auto answers = model->generate(batchImages, batchIds, generation);
-            for (size_t k = start; k < end; ++k) {
-                const ConversationSample &s = dataset.sample(indices[k]);
-                const bool ok = normalizeAnswer(tokenizer.decode(answers[k - start])) == normalizeAnswer(s.answer);
-                correct += ok;
-                auto &t = perType[s.type.empty() ? "all" : s.type];
-                t.first += ok;
-                t.second += 1;
-            }
-            done += static_cast<int>(b);
-            if (progress)
-                progress(done, static_cast<int>(n));
+            for (size_t k = start; k < end; ++k)
+                correct[indices[k]] = normalizeAnswer(tokenizer.decode(answers[k - start]))
+                                      == normalizeAnswer(dataset.sample(indices[k]).answer());
+            answered(b);
         }
     }
+    return correct;
+}
+
+} // namespace
+
+TypePrior typePriorOf(const ConversationDataset &training)
+{
+    std::map<std::string, std::map<std::string, size_t>> counts; // type -> answer -> count
+    for (const ConversationSample &s : training.samples())
+        for (const ConversationTurn &t : s.turns)
+            ++counts[t.type][normalizeAnswer(t.answer)];
+    TypePrior prior;
+    for (const auto &[type, best] : commonestAnswers(counts))
+        prior[type] = best.first;
+    return prior;
+}
+
+std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit)
+{
+    const size_t n = evaluatedCount(dataset, limit);
+    std::map<std::string, std::map<std::string, size_t>> counts;
+    for (size_t i = 0; i < n; ++i)
+        ++counts[""][normalizeAnswer(dataset.sample(i).answer())];
+    const auto best = commonestAnswers(counts)[""];
+    return {best.first, n ? static_cast<double>(best.second) / static_cast<double>(n) : 0.0};
+}
+
+std::pair<double, std::map<std::string, double>> typePriorAccuracy(const ConversationDataset &dataset,
+                                                                   const TypePrior &prior, int limit)
+{
+    Tally tally;
+    for (size_t i = 0; i < evaluatedCount(dataset, limit); ++i) {
+        const ConversationSample &s = dataset.sample(i);
+        const auto guess = prior.find(typeOf(s));
+        count(tally, typeOf(s), guess != prior.end() && guess->second == normalizeAnswer(s.answer()));
+    }
+    return {rate(tally[""]), perTypeRates(tally)};
+}
+
+std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_t n)
+{
+    // Distinct images in order of first use, and one question showing each.
+    std::map<std::string, size_t> imageIndex;
+    std::vector<size_t> firstQuestion, imageOfQuestion(n);
+    for (size_t i = 0; i < n; ++i) {
+        const auto [it, inserted] = imageIndex.emplace(dataset.imagePath(i), firstQuestion.size());
+        if (inserted)
+            firstQuestion.push_back(i);
+        imageOfQuestion[i] = it->second;
+    }
+    // Every question sees the image half the list away: never its own, and
+    // the same pairing on every run.
+    const size_t images = firstQuestion.size();
+    std::vector<size_t> order(n);
+    for (size_t i = 0; i < n; ++i)
+        order[i] = firstQuestion[(imageOfQuestion[i] + images / 2) % images];
+    return order;
+}
+
+EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,
+                          const WordTokenizer &tokenizer, const torch::Device &device,
+                          const EvaluationOptions &options, const std::function<void(int, int)> &progress)
+{
+    dataset.requireSingleTurn();
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const size_t n = evaluatedCount(dataset, options.limit);
+
+    std::vector<size_t> ownImages(n);
+    for (size_t i = 0; i < n; ++i)
+        ownImages[i] = i;
+    const int64_t total = static_cast<int64_t>(n) * (options.shuffledImages ? 2 : 1);
+    int64_t done = 0;
+    const auto answered = [&](int64_t batch) {
+        done += batch;
+        if (progress)
+            progress(static_cast<int>(done), static_cast<int>(total));
+    };
+    const std::vector<bool> correct = answerCorrectly(model, dataset, tokenizer, device, options, ownImages, answered);
 
     EvaluationResult result;
+    Tally tally;
+    for (size_t i = 0; i < n; ++i)
+        count(tally, typeOf(dataset.sample(i)), correct[i]);
     result.record.n = static_cast<int64_t>(n);
-    result.record.accuracy = n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
-    for (const auto &[type, counts] : perType)
-        result.record.perType[type] = {static_cast<double>(counts.first) / static_cast<double>(counts.second),
-                                       counts.second};
+    result.record.accuracy = rate(tally[""]);
+    for (const auto &[type, t] : tally)
+        if (!type.empty())
+            result.record.perType[type] = {rate(t), t.second};
+
+    if (options.shuffledImages) {
+        const std::vector<bool> blind =
+            answerCorrectly(model, dataset, tokenizer, device, options, shuffledImageOrder(dataset, n), answered);
+        Tally shuffled;
+        for (size_t i = 0; i < n; ++i)
+            count(shuffled, typeOf(dataset.sample(i)), blind[i]);
+        result.record.shuffledAccuracy = rate(shuffled[""]);
+        result.record.shuffledPerType = perTypeRates(shuffled);
+    }
+    std::tie(result.record.typePrior, result.record.typePriorPerType) = typePriorAccuracy(dataset, prior, options.limit);
     std::tie(result.majorityAnswer, result.majorityAccuracy) = majorityBaseline(dataset, options.limit);
     return result;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Exact-match evaluation (DESIGN §5): greedy answers to the eval set's
 // questions, normalised, compared with the references, overall and per
-// question type.
+// question type, next to two image-blind controls on the same questions: the
+// type prior (each question type's commonest training answer) and the same
+// model answering about another eval image (shuffled-image control).
 
 #include "data/ConversationDataset.h"
 #include "data/WordTokenizer.h"
@@ -9,30 +11,45 @@
 #include "store/ExperimentStore.h"
 
 #include <functional>
+#include <map>
 
 namespace cosw {
 
 struct EvaluationOptions {
     int batchSize = 16;
     int maxNewTokens = 8;
-    int limit = 0; // first N samples; 0: all
+    int limit = 0;             // first N samples; 0: all
+    bool shuffledImages = true; // also run the shuffled-image control
 };
 
 struct EvaluationResult {
-    EvaluationRecord record;         // accuracy, n, per type
+    EvaluationRecord record;         // accuracy, n, per type, controls
     std::string majorityAnswer;      // the most common reference answer
     double majorityAccuracy = 0;     // accuracy of always giving it
 };
 
+// Question type -> the commonest normalised answer of that type in `training`
+// (every turn counts; ties go to the alphabetically first answer).
+using TypePrior = std::map<std::string, std::string>;
+TypePrior typePriorOf(const ConversationDataset &training);
+
 // The accuracy of always answering the most common normalised answer.
 std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit = 0);
-// The accuracy of answering every question with its type's most common
-// answer: what a model that reads the question type but not the image can
-// reach, so the bar that shows a model uses the image.
-double typePriorBaseline(const ConversationDataset &dataset, int limit = 0);
+// The accuracy of answering every question with its type's commonest answer
+// in `prior`: what a model that reads the question type but not the image
+// can reach, so the bar that shows a model uses the image. Overall and per type.
+std::pair<double, std::map<std::string, double>> typePriorAccuracy(const ConversationDataset &dataset,
+                                                                   const TypePrior &prior, int limit = 0);
 
-EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,
-                          const torch::Device &device, const EvaluationOptions &options,
+// For each evaluated question, the index of the question whose image it is
+// shown in the shuffled-image control: a fixed permutation that never keeps
+// a question's own image (when the set has two images or more).
+std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_t n);
+
+// `prior` is the training set's type prior; the dataset must be single-turn.
+EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,
+                          const WordTokenizer &tokenizer, const torch::Device &device,
+                          const EvaluationOptions &options,
                           const std::function<void(int done, int total)> &progress = {});
 
 } // namespace cosw

@@ -188,9 +188,14 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
     for (size_t i = 0; i < variants.size(); ++i) {
         const ReplicaVariant &v = variants[i];
         Trainer &trainer = *trainers[i];
-        if (trainer.data().eval) {
-            blind.majority = majorityBaseline(*trainer.data().eval, v.config.data.evalSamples).second;
-            blind.typePrior = typePriorBaseline(*trainer.data().eval, v.config.data.evalSamples);
+        if (const auto &eval = trainer.data().eval) {
+            blind.majority = majorityBaseline(*eval, v.config.data.evalSamples).second;
+            // The prior of the data the evaluated stage trains on.
+            for (const StageConfig &st : v.config.stages)
+                if (st.evaluate)
+                    blind.typePrior =
+                        typePriorAccuracy(*eval, typePriorOf(*trainer.data().datasets.at(st.data)), v.config.data.evalSamples)
+                            .first;
         }
         if (onVariant)
             onVariant(v, i);
@@ -266,6 +271,9 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         const auto &e = r.detail.finalEvaluation;
         v.set("accuracy", e ? Json(e->accuracy) : Json());
         v.set("eval_samples", e ? Json(e->n) : Json());
+        v.set("accuracy_se", e ? Json(standardError(e->accuracy, e->n)) : Json());
+        v.set("type_prior", e ? optionalNumber(e->typePrior) : Json());
+        v.set("shuffled_accuracy", e ? optionalNumber(e->shuffledAccuracy) : Json());
         Json perType = Json::object();
         if (e)
             for (const auto &[type, accN] : e->perType)
@@ -348,8 +356,8 @@ std::string replicaMarkdown(const Json &report)
     md += "Store: `" + str(report, "db") + "`. Times count training steps only (no evaluation, no checkpoint I/O).\n\n";
 
     md += "| variant | run | tokens pre-train → fine-tune | pre-train s | fine-tune s | pre-train samples/s "
-          "| accuracy | per type |\n";
-    md += "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+          "| accuracy ± se | type prior | shuffled images | per type |\n";
+    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     for (const Json &v : report.find("variants")->asArray()) {
         const Json &pre = *v.find("pretrain");
         const Json &fine = *v.find("finetune");
@@ -363,7 +371,9 @@ std::string replicaMarkdown(const Json &report)
             + std::to_string(v.find("run_id")->asInt()) + " | " + cell(pre.find("visual_tokens"), 0) + " → "
             + cell(fine.find("visual_tokens"), 0) + " | " + cell(pre.find("wall_seconds"), 1) + " | "
             + cell(fine.find("wall_seconds"), 1) + " | " + cell(pre.find("samples_per_s"), 1) + " | "
-            + cell(v.find("accuracy"), 4) + " | " + (types.empty() ? "—" : types) + " |\n";
+            + cell(v.find("accuracy"), 4) + " ± " + cell(v.find("accuracy_se"), 4) + " | "
+            + cell(v.find("type_prior"), 4) + " | " + cell(v.find("shuffled_accuracy"), 4) + " | "
+            + (types.empty() ? "—" : types) + " |\n";
     }
     md += "\nWithout the image: always the commonest answer scores " + cell(report.find("majority_accuracy"), 4)
         + "; each question type's commonest answer scores " + cell(report.find("type_prior_accuracy"), 4)

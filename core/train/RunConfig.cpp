@@ -3,6 +3,7 @@
 #include "YamlLoader.h"
 #include "model/ConfigReader.h"
 #include "model/Errors.h"
+#include "model/Numbers.h"
 
 #include <set>
 
@@ -81,6 +82,9 @@ static DataConfig readData(ConfigReader &r)
     d.grid = r.getInt("grid", d.grid);
     d.cellPixels = r.getInt("cell_pixels", d.cellPixels);
     d.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
+    d.fill = r.getDouble("fill", d.fill);
+    d.questionsPerImage = r.getInt("questions_per_image", d.questionsPerImage);
+    d.turnsPerSample = r.getInt("turns_per_sample", d.turnsPerSample);
     d.eval = r.getString("eval", d.eval);
     d.evalSamples = r.getInt("eval_samples", d.evalSamples);
     d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
@@ -94,6 +98,10 @@ static DataConfig readData(ConfigReader &r)
     positive("test_images", d.testImages);
     positive("grid", d.grid);
     positive("cell_pixels", d.cellPixels);
+    positive("questions_per_image", d.questionsPerImage);
+    positive("turns_per_sample", d.turnsPerSample);
+    if (!(d.fill > 0 && d.fill <= 1))
+        r.fail("fill", "must be in (0, 1], got " + formatReal(d.fill));
     if (d.evalSamples < 0)
         r.fail("eval_samples", "must not be negative");
     if (d.workers < 0)
@@ -174,6 +182,9 @@ Json RunConfig::toJson() const
     d.set("grid", data.grid);
     d.set("cell_pixels", data.cellPixels);
     d.set("seed", static_cast<int64_t>(data.seed));
+    d.set("fill", data.fill);
+    d.set("questions_per_image", data.questionsPerImage);
+    d.set("turns_per_sample", data.turnsPerSample);
     d.set("eval", data.eval);
     d.set("eval_samples", data.evalSamples);
     d.set("skip_bad_images", data.skipBadImages);

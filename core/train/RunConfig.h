@@ -33,6 +33,9 @@ struct DataConfig {
     int grid = 8;             // cells per side
     int cellPixels = 28;
     uint64_t seed = 0;
+    double fill = 0.35;         // probability that a cell holds an item
+    int questionsPerImage = 4;
+    int turnsPerSample = 1;     // training questions per conversation
     std::string eval = "eval.json";
     int evalSamples = 0;      // 0: the whole eval set
     bool skipBadImages = false;

@@ -37,11 +37,17 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     options.seed = d.seed;
     options.grid = d.grid;
     options.cellPixels = d.cellPixels;
+    options.fill = d.fill;
+    options.questionsPerImage = d.questionsPerImage;
+    options.turnsPerSample = d.turnsPerSample;
     std::string dir = d.dir;
     if (dir.empty()) {
+        // Readable, and unique per set: the hash covers every option and the
+        // generator's version, so a changed generator never meets an old set.
         char name[128];
-        std::snprintf(name, sizeof name, "fmnist-grid-%dx%d-%dpx-train%d-test%d-seed%llu", d.grid, d.grid,
-                      d.cellPixels, d.trainImages, d.testImages, static_cast<unsigned long long>(d.seed));
+        std::snprintf(name, sizeof name, "fmnist-grid-%dx%d-%dpx-train%d-test%d-seed%llu-%s", d.grid, d.grid,
+                      d.cellPixels, d.trainImages, d.testImages, static_cast<unsigned long long>(d.seed),
+                      contentHash(fmnistGridOptionsJson(options).dump()).substr(0, 8).c_str());
         dir = (fs::path(dataHome()) / "data" / name).string();
     }
     data.dir = dir;
@@ -74,8 +80,10 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             slot = std::make_shared<ConversationDataset>(
                 ConversationDataset::load((fs::path(dir) / file).string(), dir));
             for (const auto &s : slot->samples()) {
-                texts.push_back(s.prompt);
-                texts.push_back(s.answer);
+                for (const ConversationTurn &t : s.turns) {
+                    texts.push_back(t.prompt);
+                    texts.push_back(t.answer);
+                }
                 // Every image is checked once before training starts, unless
                 // the run chose to skip unreadable ones.
                 if (!d.skipBadImages && checked.insert(s.image).second) {

@@ -264,7 +264,8 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     options.limit = m_config.data.evalSamples;
     const StageConfig &st = m_config.stages[index];
     options.batchSize = std::max(1, st.batchSize * 2);
-    EvaluationResult r = evaluate(model, *m_data.eval, m_data.tokenizer, parseDevice(st.device), options,
+    const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
+    EvaluationResult r = evaluate(model, *m_data.eval, prior, m_data.tokenizer, parseDevice(st.device), options,
                                   [&](int done, int total) {
                                       TrainingEvent e;
                                       e.kind = "eval_progress";
@@ -289,6 +290,9 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.data.set("n", r.record.n);
     e.data.set("majority_answer", r.majorityAnswer);
     e.data.set("majority_accuracy", r.majorityAccuracy);
+    e.data.set("standard_error", standardError(r.record.accuracy, r.record.n));
+    e.data.set("type_prior", r.record.typePrior ? Json(*r.record.typePrior) : Json());
+    e.data.set("shuffled_accuracy", r.record.shuffledAccuracy ? Json(*r.record.shuffledAccuracy) : Json());
     Json perType = Json::object();
     for (const auto &[type, v] : r.record.perType)
         perType.set(type, v.first);

@@ -7,6 +7,7 @@
 
 #include "data/BatchLoader.h"
 #include "data/ConversationDataset.h"
+#include "data/MixedBatchLoader.h"
 #include "data/FmnistGrid.h"
 #include "data/IdxReader.h"
 #include "data/ImagePipeline.h"
@@ -934,6 +935,49 @@ private slots:
         }
         const QString message = qs(thrownMessage<InputError>([&] { reference.seek({0, 11}); }));
         QVERIFY2(message.contains("offset 11") && message.contains(qs(d.source())), qPrintable(message));
+    }
+
+    // 70% questions, 30% captions: the shares hold within one batch over any
+    // stretch, each source keeps its own epoch order, and a resume from the
+    // saved positions draws the same batches as the uninterrupted loader.
+    void mixedLoaderHoldsItsSharesAndResumesExactly()
+    {
+        const ConversationDataset a = ConversationDataset::load(writeLoaderDataset("mix-a").toStdString(), "");
+        const ConversationDataset b = ConversationDataset::load(writeLoaderDataset("mix-b").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(a);
+        const std::vector<MixedBatchLoader::Source> sources{{&a, 0.7}, {&b, 0.3}};
+        MixedBatchLoader reference(sources, tok, 16, 1, 2, 5, 1, false);
+        QCOMPARE(reference.batchesPerEpoch(), int64_t(7)); // 5 batches of `a` are 70%
+
+        std::vector<TrainingBatch> batches;
+        std::vector<std::vector<BatchLoader::Position>> positions;
+        int fromB = 0;
+        for (int i = 0; i < 40; ++i) {
+            positions.push_back(reference.positions());
+            batches.push_back(reference.next());
+            fromB += batches.back().source;
+            QVERIFY2(std::abs(fromB - 0.3 * (i + 1)) <= 1.0, qPrintable(QString("after %1 batches: %2").arg(i + 1).arg(fromB)));
+        }
+        QCOMPARE(fromB, 12);
+        // Each source's batches are what its own loader would give.
+        BatchLoader alone(b, tok, 16, 1, 2, 5 + 7919, 0, false);
+        for (const TrainingBatch &batch : batches)
+            if (batch.source == 1)
+                QVERIFY(sameBatch(batch, alone.next()));
+
+        for (int workers : {0, 2}) {
+            MixedBatchLoader resumed(sources, tok, 16, 1, 2, 5, workers, false);
+            resumed.next();
+            resumed.seek(positions[17]);
+            for (int i = 17; i < 40; ++i) {
+                const TrainingBatch batch = resumed.next();
+                QCOMPARE(batch.source, batches[size_t(i)].source);
+                QVERIFY2(sameBatch(batch, batches[size_t(i)]), qPrintable(QString("batch %1").arg(i)));
+            }
+        }
+        MixedBatchLoader other(sources, tok, 16, 1, 2, 5, 0, false);
+        const QString message = qs(thrownMessage<InputError>([&] { other.seek({{0, 0}}); }));
+        QVERIFY2(message.contains("names 1 datasets, the stage mixes 2"), qPrintable(message));
     }
 
     void loaderReportsOrSkipsBadImages()

@@ -389,7 +389,7 @@ private slots:
         QCOMPARE(d.finalEvaluation->perType.at("counting"), std::make_pair(0.5, int64_t(50)));
         QCOMPARE(d.finalEvaluation->perType.at("ocr"), std::make_pair(0.7, int64_t(150)));
         // Stored before the controls existed: absent, not zero.
-        QVERIFY(!d.finalEvaluation->typePrior && !d.finalEvaluation->shuffledAccuracy);
+        QVERIFY(!d.finalEvaluation->typePrior && !d.finalEvaluation->shuffledAccuracy && !d.finalEvaluation->cellReading);
         QVERIFY(d.finalEvaluation->typePriorPerType.empty() && d.finalEvaluation->shuffledPerType.empty());
         QCOMPARE(d.checkpoints.size(), size_t(1));
         QCOMPARE(d.checkpoints[0].path, std::string("/data/runs/fixture/step-500"));
@@ -1038,6 +1038,8 @@ private slots:
         e.shuffledAccuracy = 0.3;
         e.typePriorPerType = {{names[0], 0.125}};
         e.shuffledPerType = {{names[1], 0.375}};
+        e.cellReading = 0.875;
+        e.cellReadingCells = 1600;
         store.addEvaluation(id, e);
         store.addCheckpoint(id, {0, 1, "/tmp/" + names[0], 0});
         store.addArtifact(id, {names[2], "/tmp/" + names[3], names[0], 0});
@@ -1051,6 +1053,8 @@ private slots:
         QCOMPARE(d.finalEvaluation->shuffledAccuracy, e.shuffledAccuracy);
         QCOMPARE(d.finalEvaluation->typePriorPerType, e.typePriorPerType);
         QCOMPARE(d.finalEvaluation->shuffledPerType, e.shuffledPerType);
+        QCOMPARE(d.finalEvaluation->cellReading, e.cellReading);
+        QCOMPARE(d.finalEvaluation->cellReadingCells, e.cellReadingCells);
         QCOMPARE(d.checkpoints.at(0).path, "/tmp/" + names[0]);
         QCOMPARE(d.artifacts.at(0).kind, names[2]);
         QCOMPARE(d.artifacts.at(0).path, "/tmp/" + names[3]);

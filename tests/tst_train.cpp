@@ -10,6 +10,7 @@
 #include "store/ExperimentStore.h"
 #include "model/Files.h"
 #include "train/Evaluator.h"
+#include "train/OptimizerGroups.h"
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
 
@@ -18,6 +19,7 @@
 #include <QProcess>
 
 #include <csignal>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -151,6 +153,54 @@ private slots:
         QCOMPARE(shuffledImageOrder(evalSet, evalSet.size()), order);
     }
 
+    // lr_scale reaches the optimizer's groups; norms, biases, embeddings and
+    // query banks are not decayed; what a stage does not train has no group.
+    void optimizerGroupsFollowTheStage()
+    {
+        ModelConfig mc = test::tinyModelConfig();
+        Mllm model(mc);
+        StageConfig st;
+        st.lr = 1e-3;
+        st.weightDecay = 0.05;
+        st.train = {"connector", "lm"};
+        st.lrScale = {{"connector", 2.0}, {"lm", 0.25}};
+        StageOptimizer o = makeStageOptimizer(model, st);
+        auto &groups = o.optimizer->param_groups();
+        QCOMPARE(groups.size(), size_t(4)); // connector and lm, decayed or not
+        std::map<std::string, std::set<double>> lrsByPart;
+        size_t grouped = 0;
+        for (const auto &group : groups) {
+            const auto &options = static_cast<const torch::optim::AdamWOptions &>(group.options());
+            grouped += group.params().size();
+            for (const auto &p : model->named_parameters()) {
+                for (const auto &t : group.params()) {
+                    if (!t.is_same(p.value()))
+                        continue;
+                    const std::string part = modelPartOf(p.key());
+                    QVERIFY2(part != "vision", p.key().c_str());
+                    lrsByPart[part].insert(options.lr());
+                    QCOMPARE(options.weight_decay(), decays(p.key(), p.value()) ? 0.05 : 0.0);
+                }
+            }
+        }
+        QCOMPARE(lrsByPart["connector"], (std::set<double>{2e-3}));
+        QCOMPARE(lrsByPart["lm"], (std::set<double>{2.5e-4}));
+        QCOMPARE(grouped, o.params.size());
+        for (const auto &p : model->named_parameters())
+            QCOMPARE(p.value().requires_grad(), modelPartOf(p.key()) != std::string("vision"));
+        QVERIFY(!decays("lm.embed_tokens.weight", torch::zeros({4, 4})));
+        QVERIFY(!decays("connector.scales.0.queries", torch::zeros({4, 4})));
+        QVERIFY(!decays("lm.norm.weight", torch::zeros({4})));
+        QVERIFY(decays("lm.layers.0.mlp.gate_proj.weight", torch::zeros({4, 4})));
+
+        // The schedule moves every group, each keeping its scale.
+        setLearningRate(o, 1e-2);
+        std::set<double> lrs;
+        for (const auto &group : groups)
+            lrs.insert(static_cast<const torch::optim::AdamWOptions &>(group.options()).lr());
+        QCOMPARE(lrs, (std::set<double>{2e-2, 2.5e-3}));
+    }
+
     void runLearnsAndIsRecorded()
     {
         const QString config = writeConfig("tiny.yaml", tinyConfig(m_data));
@@ -226,8 +276,16 @@ private slots:
 
     void resumeEqualsUninterrupted()
     {
-        const QString config = writeConfig("resume.yaml", tinyConfig(m_data, 30, 40));
+        // Fine-tuning mixes captions into its questions and scales the LM's
+        // learning rate: the resume restores both datasets' positions.
+        QString text = tinyConfig(m_data, 30, 40);
+        const QString plain = "train: [connector, lm], scaling:";
+        QVERIFY(text.contains(plain));
+        text.replace(plain, "train: [connector, lm], mix: [{data: pretrain.json, weight: 0.3}], lr_scale: {lm: 0.5},\n"
+                            "     scaling:");
+        const QString config = writeConfig("resume.yaml", text);
         const RunConfig run = RunConfig::load(config.toStdString());
+        QCOMPARE(run.stages[2].mix.size(), size_t(1));
         ExperimentStore store(m_dir.filePath("resume.sqlite").toStdString());
 
         auto finalWeights = [&](int64_t id) {
@@ -339,6 +397,20 @@ private slots:
         QTest::newRow("no cuda") << "name: tiny" << "name: tiny" << QStringList{"--device", "cuda"} << "device 'cuda'";
         QTest::newRow("bad override") << "name: tiny" << "name: tiny" << QStringList{"--set", "model.lm.width=wide"}
                                       << "model.lm.width: expected an integer";
+        const QString finetune = "train: [connector, lm], scaling:";
+        QTest::newRow("unknown part in lr_scale") << finetune << "lr_scale: {projector: 2}, " + finetune << QStringList()
+                                                  << "stages[2].lr_scale.projector: unknown key";
+        QTest::newRow("negative lr_scale") << finetune << "lr_scale: {lm: -1}, " + finetune << QStringList()
+                                           << "stages[2].lr_scale.lm: must be a positive multiplier of lr";
+        QTest::newRow("mix without weight") << finetune << "mix: [{data: pretrain.json}], " + finetune << QStringList()
+                                            << "stages[2].mix[0].weight: must be a share of the batches in (0, 1), got 0";
+        QTest::newRow("mix leaves nothing")
+            << finetune << "mix: [{data: pretrain.json, weight: 0.6}, {data: more.json, weight: 0.5}], " + finetune
+            << QStringList() << "stages[2].mix: the shares add up to 1.1";
+        QTest::newRow("training on the eval set") << finetune << "mix: [{data: eval.json, weight: 0.2}], " + finetune
+                                                  << QStringList() << "stages[2].mix: 'eval.json' is the evaluation set";
+        QTest::newRow("mix of a missing file") << finetune << "mix: [{data: gone.json, weight: 0.2}], " + finetune
+                                               << QStringList() << "gone.json";
     }
     void badInputExitsTwoBeforeTheStoreIsTouched()
     {

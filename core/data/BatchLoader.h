@@ -25,6 +25,7 @@ struct TrainingBatch {
     torch::Tensor labels;         // [B, T] long, kIgnoreLabel on the prompt and the padding
     std::vector<size_t> indices;  // dataset index of each row (after any replacement)
     int skipped = 0;              // rows whose sample was replaced for an unreadable image
+    int source = 0;               // which dataset of a mix it came from
 };
 
 class BatchLoader {
@@ -61,6 +62,7 @@ public:
     void seek(Position position);
 
     int64_t batchesPerEpoch() const { return m_size / m_batchSize; }
+    int64_t batchSize() const { return m_batchSize; }
 
 private:
     using Order = std::shared_ptr<const std::vector<size_t>>;

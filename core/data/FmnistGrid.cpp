@@ -1,6 +1,7 @@
 #include "FmnistGrid.h"
 
 #include "DeterministicRandom.h"
+#include "GridCells.h"
 #include "IdxReader.h"
 
 #include "model/Errors.h"
@@ -138,17 +139,7 @@ cv::Mat render(const Grid &g, const FashionMnistSplit &split, int cellPixels)
 // Every cell in reading order, empty ones as "nothing": a caption that skips
 // them never says which column an item is in, and never teaches the word the
 // position and relation questions answer with.
-std::string caption(const Grid &g)
-{
-    std::string out;
-    for (int r = 0; r < g.side; ++r) {
-        out += (r ? " row " : "row ") + std::to_string(r + 1) + ":";
-        for (int c = 0; c < g.side; ++c)
-            out += " " + itemName(g.at(r, c));
-        out += ".";
-    }
-    return out;
-}
+std::string caption(const Grid &g) { return gridCaption(g.cells, g.side); }
 
 Question askPosition(const Grid &g, std::mt19937_64 &rng)
 {
@@ -489,7 +480,7 @@ private:
             m_cells.push_back(cells);
 
             if (captions)
-                captions->push_back(conversation(id, image, {{"", "describe the image.", caption(g)}}));
+                captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
             // Types rotate across images and questions, so each type gets a
             // quarter of the questions whatever questionsPerImage is.
             std::vector<Question> asked;

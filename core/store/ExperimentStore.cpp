@@ -121,6 +121,8 @@ CREATE TABLE artifacts (
     R"sql(
 ALTER TABLE evaluations ADD COLUMN type_prior REAL;
 ALTER TABLE evaluations ADD COLUMN shuffled_accuracy REAL;
+ALTER TABLE evaluations ADD COLUMN cell_reading REAL;
+ALTER TABLE evaluations ADD COLUMN cell_reading_cells INTEGER;
 ALTER TABLE evaluation_types ADD COLUMN type_prior REAL;
 ALTER TABLE evaluation_types ADD COLUMN shuffled_accuracy REAL;
 )sql",
@@ -437,8 +439,8 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
     int64_t id = 0;
     m_db.transaction([&] {
         requireRun(runId);
-        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, "
+                     "cell_reading, cell_reading_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, runId)
             .bind(2, e.stage)
             .bind(3, e.step)
@@ -447,6 +449,8 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
             .bind(6, e.time > 0 ? e.time : now())
             .bind(7, e.typePrior)
             .bind(8, e.shuffledAccuracy)
+            .bind(9, e.cellReading)
+            .bind(10, e.cellReadingCells)
             .run();
         id = m_db.lastInsertId();
         auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n, type_prior, "
@@ -580,7 +584,8 @@ RunDetail ExperimentStore::run(int64_t runId)
         }
     }
     {
-        auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy "
+        auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, cell_reading, "
+                              "cell_reading_cells "
                               "FROM evaluations WHERE run_id = ? ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
         s.bind(1, runId);
         if (s.step()) {
@@ -593,6 +598,8 @@ RunDetail ExperimentStore::run(int64_t runId)
             e.time = s.real(5);
             e.typePrior = s.optionalReal(6);
             e.shuffledAccuracy = s.optionalReal(7);
+            e.cellReading = s.optionalReal(8);
+            e.cellReadingCells = s.optionalInt64(9);
             auto t = m_db.prepare("SELECT type, accuracy, n, type_prior, shuffled_accuracy FROM evaluation_types "
                                   "WHERE evaluation_id = ? ORDER BY type");
             t.bind(1, id);
@@ -725,6 +732,7 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
             row.evaluated = d.finalEvaluation->n;
             row.typePrior = d.finalEvaluation->typePrior;
             row.shuffledAccuracy = d.finalEvaluation->shuffledAccuracy;
+            row.cellReading = d.finalEvaluation->cellReading;
             for (const auto &[type, value] : d.finalEvaluation->perType)
                 row.perTypeAccuracy[type] = value.first;
         }

@@ -79,6 +79,9 @@ struct EvaluationRecord {
     std::optional<double> shuffledAccuracy;
     std::map<std::string, double> typePriorPerType;
     std::map<std::string, double> shuffledPerType;
+    // Cells of eval images the model names correctly when captioning them.
+    std::optional<double> cellReading;
+    std::optional<int64_t> cellReadingCells;
 };
 
 // The binomial standard error of an accuracy over n questions.
@@ -129,6 +132,7 @@ struct ComparisonRow {
     std::optional<int64_t> evaluated;       // its questions
     std::optional<double> typePrior;        // its controls
     std::optional<double> shuffledAccuracy;
+    std::optional<double> cellReading;
     std::map<std::string, double> perTypeAccuracy;
 };
 

@@ -116,6 +116,8 @@ Json runDetailJson(const RunDetail &d)
         e.set("standard_error", standardError(ev.accuracy, ev.n));
         e.set("type_prior", optionalNumber(ev.typePrior));
         e.set("shuffled_accuracy", optionalNumber(ev.shuffledAccuracy));
+        e.set("cell_reading", optionalNumber(ev.cellReading));
+        e.set("cell_reading_cells", ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json());
         Json perType = Json::object(), detail = Json::object();
         for (const auto &[type, value] : ev.perType) {
             perType.set(type, value.first);
@@ -172,6 +174,7 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j.set("accuracy_se", optionalNumber(accuracySe(r)));
         j.set("type_prior", optionalNumber(r.typePrior));
         j.set("shuffled_accuracy", optionalNumber(r.shuffledAccuracy));
+        j.set("cell_reading", optionalNumber(r.cellReading));
         Json perType = Json::object();
         for (const auto &[type, acc] : r.perTypeAccuracy)
             perType.set(type, acc);
@@ -192,7 +195,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
             types.insert(kv.first);
 
     std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,"
-                      "accuracy_se,type_prior,shuffled_accuracy,pareto";
+                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,pareto";
     for (const auto &t : types)
         out += "," + csvField("accuracy_" + t);
     out += "\n";
@@ -201,7 +204,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
         out += std::to_string(r.runId) + "," + csvField(r.name) + "," + csvField(r.status) + ","
                + csvField(r.connector) + "," + csvField(tokensText(r)) + "," + csvNumber(r.pretrainSeconds) + ","
                + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + "," + csvNumber(accuracySe(r)) + ","
-               + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + ","
+               + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + "," + csvNumber(r.cellReading) + ","
                + (onFront.count(i) ? "true" : "false");
         for (const auto &t : types) {
             out += "," + csvNumber(figureFor(r.perTypeAccuracy, t));

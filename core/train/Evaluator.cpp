@@ -94,6 +94,40 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
 
 } // namespace
 
+std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
+                                               const WordTokenizer &tokenizer, const torch::Device &device,
+                                               int batchSize)
+{
+    if (images.empty())
+        return {0.0, 0};
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const ModelConfig &config = model->config();
+    const int side = images.front().side;
+    const std::vector<int64_t> prompt = promptTokens(tokenizer.encoder(), kCaptionPrompt);
+    GenerationOptions generation;
+    generation.maxNewTokens = side * (side + 4) + 4; // "row r :" items "." per row, and </s>
+    int64_t correct = 0, cells = 0;
+    for (size_t start = 0; start < images.size(); start += size_t(batchSize)) {
+        const size_t end = std::min(images.size(), start + size_t(batchSize));
+        std::vector<torch::Tensor> batch;
+        std::vector<int64_t> ids;
+        for (size_t i = start; i < end; ++i) {
+            batch.push_back(loadImage(images[i].path, config.vision.imageSize, config.vision.channels));
+            ids.insert(ids.end(), prompt.begin(), prompt.end());
+        }
+        const int64_t b = static_cast<int64_t>(end - start);
+        const auto captions = model->generate(torch::stack(batch).to(device),
+                                              torch::tensor(ids, torch::kLong).view({b, int64_t(prompt.size())}).to(device),
+                                              generation);
+        for (size_t i = start; i < end; ++i) {
+            correct += cellsNamedCorrectly(tokenizer.decode(captions[i - start]), images[i].cells, side);
+            cells += int64_t(images[i].cells.size());
+        }
+    }
+    return {double(correct) / double(cells), cells};
+}
+
 TypePrior typePriorOf(const ConversationDataset &training)
 {
     std::map<std::string, std::map<std::string, size_t>> counts; // type -> answer -> count

@@ -6,6 +6,7 @@
 // model answering about another eval image (shuffled-image control).
 
 #include "data/ConversationDataset.h"
+#include "data/GridCells.h"
 #include "data/WordTokenizer.h"
 #include "model/Mllm.h"
 #include "store/ExperimentStore.h"
@@ -45,6 +46,13 @@ std::pair<double, std::map<std::string, double>> typePriorAccuracy(const Convers
 // shown in the shuffled-image control: a fixed permutation that never keeps
 // a question's own image (when the set has two images or more).
 std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_t n);
+
+// Cell reading (DESIGN §5): the model captions each image ("describe the
+// image.") and the fraction of grid cells it names correctly is returned,
+// with the number of cells scored. It measures the connector directly.
+std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
+                                               const WordTokenizer &tokenizer, const torch::Device &device,
+                                               int batchSize);
 
 // `prior` is the training set's type prior; the dataset must be single-turn.
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,

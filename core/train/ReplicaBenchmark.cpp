@@ -100,7 +100,8 @@ std::string dataKey(const RunConfig &config)
     Json key = Json::array();
     key.push(config.toJson().find("data")->dump());
     for (const StageConfig &st : config.stages)
-        key.push(st.kind + ":" + st.data + (st.evaluate ? ":eval" : ""));
+        for (const std::string &file : st.dataFiles())
+            key.push(st.kind + ":" + file + (st.evaluate ? ":eval" : ""));
     key.push(config.model.lm.vocabSize);
     return key.dump();
 }

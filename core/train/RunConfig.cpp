@@ -5,9 +5,27 @@
 #include "model/Errors.h"
 #include "model/Numbers.h"
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace cosw {
+
+double StageConfig::dataWeight() const
+{
+    double rest = 1.0;
+    for (const auto &m : mix)
+        rest -= m.second;
+    return rest;
+}
+
+std::vector<std::string> StageConfig::dataFiles() const
+{
+    std::vector<std::string> files{data};
+    for (const auto &m : mix)
+        files.push_back(m.first);
+    return files;
+}
 
 static StageConfig readStage(ConfigReader &r, size_t index)
 {
@@ -67,6 +85,42 @@ static StageConfig readStage(ConfigReader &r, size_t index)
         if (!seen.insert(part).second)
             r.fail("train", "'" + part + "' is listed twice");
     }
+    if (const Json *mix = r.child("mix")) {
+        if (!mix->isArray())
+            throw ConfigError(r.where(mix), r.keyPath("mix"), "expected a list of {data, weight}");
+        double shares = 0;
+        for (size_t i = 0; i < mix->size(); ++i) {
+            const Json &entry = mix->asArray()[i];
+            requireMapping(entry, r.file(), r.keyPath("mix") + "[" + std::to_string(i) + "]");
+            ConfigReader mr(entry, r.file(), r.keyPath("mix") + "[" + std::to_string(i) + "]");
+            const std::string file = mr.getString("data", "");
+            const double weight = mr.getDouble("weight", 0);
+            mr.finish();
+            if (file.empty())
+                mr.fail("data", "name the dataset file to mix in");
+            if (file == s.data || std::any_of(s.mix.begin(), s.mix.end(), [&](const auto &m) { return m.first == file; }))
+                mr.fail("data", "'" + file + "' is already drawn from in this stage");
+            if (!(weight > 0 && weight < 1))
+                mr.fail("weight", "must be a share of the batches in (0, 1), got " + formatReal(weight));
+            shares += weight;
+            s.mix.emplace_back(file, weight);
+        }
+        if (!(shares < 1))
+            r.fail("mix", "the shares add up to " + formatReal(shares) + ", leaving nothing for '" + s.data + "'");
+    }
+    if (const Json *scales = r.child("lr_scale")) {
+        requireMapping(*scales, r.file(), r.keyPath("lr_scale"));
+        ConfigReader sr(*scales, r.file(), r.keyPath("lr_scale"));
+        for (const char *part : {"vision", "connector", "lm"}) {
+            if (!sr.has(part))
+                continue;
+            const double scale = sr.getDouble(part, 1.0);
+            if (!(scale > 0) || !std::isfinite(scale))
+                sr.fail(part, "must be a positive multiplier of lr, got " + formatReal(scale));
+            s.lrScale[part] = scale;
+        }
+        sr.finish();
+    }
     if (s.device != "cpu" && s.device.rfind("cuda", 0) != 0)
         r.fail("device", "'" + s.device + "' is not cpu, cuda or cuda:N");
     return s;
@@ -87,6 +141,7 @@ static DataConfig readData(ConfigReader &r)
     d.turnsPerSample = r.getInt("turns_per_sample", d.turnsPerSample);
     d.eval = r.getString("eval", d.eval);
     d.evalSamples = r.getInt("eval_samples", d.evalSamples);
+    d.cellReadingImages = r.getInt("cell_reading_images", d.cellReadingImages);
     d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
     d.workers = r.getInt("workers", d.workers);
     d.featureCache = r.getBool("feature_cache", d.featureCache);
@@ -104,6 +159,8 @@ static DataConfig readData(ConfigReader &r)
         r.fail("fill", "must be in (0, 1], got " + formatReal(d.fill));
     if (d.evalSamples < 0)
         r.fail("eval_samples", "must not be negative");
+    if (d.cellReadingImages < 0)
+        r.fail("cell_reading_images", "must not be negative");
     if (d.workers < 0)
         r.fail("workers", "must not be negative");
     r.finish();
@@ -139,6 +196,11 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
         StageConfig stage = readStage(sr, i);
         if (!names.insert(stage.name).second)
             sr.fail("name", "stage name '" + stage.name + "' is used twice");
+        // Training on the questions it is scored on would make the evaluation meaningless.
+        for (const std::string &trained : stage.dataFiles())
+            if (stage.kind != "vision" && trained == run.data.eval)
+                sr.fail(trained == stage.data ? "data" : "mix",
+                        "'" + trained + "' is the evaluation set (data.eval); train on other questions");
         if (const Json *scaling = sr.child("scaling")) {
             stage.scaling = ScalingSpec::fromJson(*scaling, file, key + ".scaling",
                                                   current.connector.scales.size());
@@ -187,6 +249,7 @@ Json RunConfig::toJson() const
     d.set("turns_per_sample", data.turnsPerSample);
     d.set("eval", data.eval);
     d.set("eval_samples", data.evalSamples);
+    d.set("cell_reading_images", data.cellReadingImages);
     d.set("skip_bad_images", data.skipBadImages);
     d.set("workers", data.workers);
     d.set("feature_cache", data.featureCache);
@@ -211,6 +274,18 @@ Json RunConfig::toJson() const
         for (const auto &p : s.train)
             parts.push(p);
         sj.set("train", parts);
+        Json mix = Json::array();
+        for (const auto &[file, weight] : s.mix) {
+            Json m = Json::object();
+            m.set("data", file);
+            m.set("weight", weight);
+            mix.push(m);
+        }
+        sj.set("mix", mix);
+        Json scales = Json::object();
+        for (const auto &[part, scale] : s.lrScale)
+            scales.set(part, scale);
+        sj.set("lr_scale", scales);
         sj.set("scaling", s.scaling.toJson());
         sj.set("eval_interval", s.evalInterval);
         sj.set("checkpoint_interval", s.checkpointInterval);

@@ -18,6 +18,7 @@
 #include "scaling/TokenScaling.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct DataConfig {
     int turnsPerSample = 1;     // training questions per conversation
     std::string eval = "eval.json";
     int evalSamples = 0;      // 0: the whole eval set
+    int cellReadingImages = 100; // eval images captioned for cell reading; 0: none
     bool skipBadImages = false;
     int workers = 2;          // image-decoding threads
     // Keep vision features per training image while the tower is frozen, so
@@ -49,6 +51,9 @@ struct StageConfig {
     std::string name;
     std::string kind = "pretrain"; // vision | pretrain | finetune
     std::string data;         // dataset file in the data directory; default by kind
+    // Other dataset files drawn from alongside `data`, each with its share of
+    // the batches (e.g. {pretrain.json, 0.3}); `data` gets the rest.
+    std::vector<std::pair<std::string, double>> mix;
     int steps = 0;            // optimizer steps; or
     int epochs = 0;           // passes over the stage's data
     int batchSize = 8;
@@ -59,6 +64,7 @@ struct StageConfig {
     double weightDecay = 0.0;
     double gradClip = 1.0;    // max gradient norm; 0 turns clipping off
     std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm
+    std::map<std::string, double> lrScale; // part -> multiplier of lr (absent: 1)
     ScalingSpec scaling;      // applied at the start of the stage
     bool evaluate = false;    // evaluate on the eval set (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
@@ -66,6 +72,11 @@ struct StageConfig {
     std::string precision = "fp32"; // fp32 | bf16 (autocast, CUDA only)
     std::string device = "cpu";
     uint64_t seed = 0;
+
+    // The share of batches drawn from `data`.
+    double dataWeight() const;
+    // `data`, then the files of the mix.
+    std::vector<std::string> dataFiles() const;
 };
 
 struct RunConfig {

@@ -104,12 +104,21 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             if (!fs::is_regular_file(data.cellsJson))
                 throw InputError(data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
         } else {
-            load(st.data);
+            for (const std::string &file : st.dataFiles())
+                load(file);
         }
         evaluates = evaluates || st.evaluate;
     }
-    if (evaluates)
+    if (evaluates) {
         data.eval = load(d.eval);
+        data.eval->requireSingleTurn();
+        const fs::path cells = fs::path(dir) / "cells.json";
+        if (d.cellReadingImages > 0 && fs::is_regular_file(cells)) {
+            data.evalCells = readGridCells(cells.string(), "test");
+            if (data.evalCells.size() > size_t(d.cellReadingImages))
+                data.evalCells.resize(size_t(d.cellReadingImages));
+        }
+    }
 
     data.tokenizer = WordTokenizer::build(texts);
     const int64_t vocab = data.tokenizer.vocabSize();

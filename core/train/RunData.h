@@ -6,6 +6,7 @@
 #include "RunConfig.h"
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
+#include "data/GridCells.h"
 #include "data/WordTokenizer.h"
 
 #include <map>
@@ -20,6 +21,9 @@ struct PreparedData {
     std::map<std::string, std::shared_ptr<ConversationDataset>> datasets; // by file name
     std::shared_ptr<ConversationDataset> eval;
     std::string cellsJson;
+    // The evaluation images whose captions cell reading scores (the first
+    // data.cell_reading_images of them); empty without an eval set or cells.json.
+    std::vector<GridCellImage> evalCells;
     WordTokenizer tokenizer = WordTokenizer::build({});
 };
 

@@ -1,8 +1,9 @@
 #include "Trainer.h"
 
 #include "LrSchedule.h"
+#include "OptimizerGroups.h"
 #include "VisionTowerTrainer.h"
-#include "data/BatchLoader.h"
+#include "data/MixedBatchLoader.h"
 #include "model/Autocast.h"
 #include "model/Device.h"
 #include "model/Errors.h"
@@ -68,15 +69,6 @@ torch::Tensor fromHex(const std::string &hex, const std::string &source)
     for (size_t i = 0; i < hex.size() / 2; ++i)
         p[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
     return t;
-}
-
-const char *partOf(const std::string &name)
-{
-    if (name.rfind("vision.", 0) == 0)
-        return "vision";
-    if (name.rfind("connector.", 0) == 0)
-        return "connector";
-    return "lm";
 }
 
 } // namespace
@@ -201,7 +193,7 @@ void Trainer::runStages(int64_t runId, Progress progress)
         else
             runTextStage(runId, i, progress);
         progress.step = 0;
-        progress.epoch = progress.offset = 0;
+        progress.positions.clear();
         progress.wallSeconds = 0;
         progress.optimizerFile.clear();
     }
@@ -235,12 +227,29 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
         record.finalLoss = result.finalLoss;
     }
     m_store.putStage(runId, record);
+    // The tower's held-out cell accuracy is stage 0's evaluation: per
+    // resolution, and their mean overall.
+    std::string accuracyText;
+    if (!result.cellAccuracy.empty()) {
+        EvaluationRecord tower;
+        tower.stage = index;
+        tower.step = result.steps;
+        tower.n = result.cellsEvaluated;
+        for (const auto &[resolution, accuracy] : result.cellAccuracy) {
+            tower.perType["cells@" + std::to_string(resolution) + "px"] = {accuracy, result.cellsEvaluated};
+            tower.accuracy += accuracy / double(result.cellAccuracy.size());
+            accuracyText += (accuracyText.empty() ? "" : ", ") + formatRealFixed(accuracy, 4) + " at "
+                            + std::to_string(resolution) + " px";
+        }
+        m_store.addEvaluation(runId, tower);
+    }
     TrainingEvent e;
     e.kind = "stage_end";
     e.stage = index;
     e.stageName = st.name;
-    e.text = result.cached ? "vision tower from cache " + result.cacheDir
-                           : "vision tower trained and cached in " + result.cacheDir;
+    e.text = (result.cached ? "vision tower from cache " + result.cacheDir
+                            : "vision tower trained and cached in " + result.cacheDir)
+             + (accuracyText.empty() ? "" : "; held-out cell accuracy " + accuracyText);
     report(e);
 }
 
@@ -275,6 +284,12 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
                                       e.totalSteps = total;
                                       report(e);
                                   });
+    if (!m_data.evalCells.empty()) {
+        const auto [reading, cells] =
+            cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize);
+        r.record.cellReading = reading;
+        r.record.cellReadingCells = cells;
+    }
     model->train();
     r.record.stage = index;
     r.record.step = step;
@@ -293,6 +308,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.data.set("standard_error", standardError(r.record.accuracy, r.record.n));
     e.data.set("type_prior", r.record.typePrior ? Json(*r.record.typePrior) : Json());
     e.data.set("shuffled_accuracy", r.record.shuffledAccuracy ? Json(*r.record.shuffledAccuracy) : Json());
+    e.data.set("cell_reading", r.record.cellReading ? Json(*r.record.cellReading) : Json());
     Json perType = Json::object();
     for (const auto &[type, v] : r.record.perType)
         perType.set(type, v.first);
@@ -312,21 +328,18 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     model->to(device);
     model->train();
     const std::set<std::string> parts(st.train.begin(), st.train.end());
-    std::vector<torch::Tensor> params;
-    for (auto &p : model->named_parameters()) {
-        const bool trains = parts.count(partOf(p.key())) > 0;
-        p.value().set_requires_grad(trains);
-        if (trains)
-            params.push_back(p.value());
-    }
-    torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(st.lr).weight_decay(st.weightDecay));
+    StageOptimizer stageOptimizer = makeStageOptimizer(model, st);
+    torch::optim::AdamW &optimizer = *stageOptimizer.optimizer;
     if (!progress.optimizerFile.empty())
         torch::load(optimizer, progress.optimizerFile);
 
-    const ConversationDataset &dataset = *m_data.datasets.at(st.data);
-    BatchLoader loader(dataset, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
-                       m_config.data.workers, m_config.data.skipBadImages);
-    loader.seek({progress.epoch, progress.offset});
+    std::vector<MixedBatchLoader::Source> sources{{m_data.datasets.at(st.data).get(), st.dataWeight()}};
+    for (const auto &[file, weight] : st.mix)
+        sources.push_back({m_data.datasets.at(file).get(), weight});
+    MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
+                            m_config.data.workers, m_config.data.skipBadImages);
+    if (!progress.positions.empty())
+        loader.seek(progress.positions);
     const int64_t total = st.steps > 0 ? st.steps
                                        : std::max<int64_t>(1, st.epochs * loader.batchesPerEpoch() / st.gradAccum);
 
@@ -337,22 +350,27 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     // Frozen tower: each image's features are computed once and reused.
     const bool useFeatureCache = m_config.data.featureCache && !parts.count("vision");
     record.featureCache = useFeatureCache;
-    std::unordered_map<size_t, torch::Tensor> featureCache;
+    // By image file: the datasets of a mix index their samples apart, and
+    // captions and questions of one image share its features.
+    std::unordered_map<std::string, torch::Tensor> featureCache;
+    auto imageOf = [&](const TrainingBatch &batch, size_t row) -> const std::string & {
+        return sources[size_t(batch.source)].dataset->imagePath(batch.indices[row]);
+    };
     auto cachedFeatures = [&](const TrainingBatch &batch) {
         std::vector<int64_t> missing;
         for (size_t row = 0; row < batch.indices.size(); ++row)
-            if (!featureCache.count(batch.indices[row]))
+            if (!featureCache.count(imageOf(batch, row)))
                 missing.push_back(static_cast<int64_t>(row));
         if (!missing.empty()) {
             torch::NoGradGuard noGrad;
             auto rows = torch::tensor(missing, torch::kLong);
             auto computed = model->features(batch.images.index_select(0, rows).to(device)); // [m, n, n, C]
             for (size_t k = 0; k < missing.size(); ++k)
-                featureCache[batch.indices[static_cast<size_t>(missing[k])]] = computed[static_cast<int64_t>(k)];
+                featureCache[imageOf(batch, static_cast<size_t>(missing[k]))] = computed[static_cast<int64_t>(k)];
         }
         std::vector<torch::Tensor> rows;
-        for (size_t index : batch.indices)
-            rows.push_back(featureCache.at(index));
+        for (size_t row = 0; row < batch.indices.size(); ++row)
+            rows.push_back(featureCache.at(imageOf(batch, row)));
         return torch::stack(rows); // [B, n, n, C]
     };
 
@@ -372,17 +390,14 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
         if (stopRequested()) {
             flush();
             progress.step = step;
-            const auto pos = loader.position();
-            progress.epoch = pos.epoch;
-            progress.offset = pos.offset;
+            progress.positions = loader.positions();
             progress.wallSeconds = wall;
             const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress);
             throw Interrupted{"stopped at step " + std::to_string(step) + " of stage " + st.name + "; checkpoint " + dir};
         }
         const auto start = std::chrono::steady_clock::now();
         const double lr = learningRate(st, step, total);
-        for (auto &group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+        setLearningRate(stageOptimizer, lr);
         double loss = 0;
         for (int micro = 0; micro < st.gradAccum; ++micro) {
             const auto fetch = std::chrono::steady_clock::now();
@@ -402,7 +417,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
             throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
                                      + " (loss " + formatReal(loss) + ")");
         if (st.gradClip > 0)
-            torch::nn::utils::clip_grad_norm_(params, st.gradClip);
+            torch::nn::utils::clip_grad_norm_(stageOptimizer.params, st.gradClip);
         optimizer.step();
         optimizer.zero_grad();
         synchronize(device);
@@ -447,9 +462,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
             flush();
             Progress at = progress;
             at.step = step + 1;
-            const auto pos = loader.position();
-            at.epoch = pos.epoch;
-            at.offset = pos.offset;
+            at.positions = loader.positions();
             at.wallSeconds = wall;
             saveTrainingCheckpoint(runId, index, model, &optimizer, at);
         }
@@ -518,10 +531,15 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         state.set("stage", progress.stage);
         state.set("stage_name", st.name);
         state.set("step", progress.step);
-        Json loader = Json::object();
-        loader.set("epoch", progress.epoch);
-        loader.set("offset", progress.offset);
-        state.set("loader", loader);
+        // The stage's own dataset, then each mixed-in one.
+        Json loaders = Json::array();
+        for (const auto &position : progress.positions) {
+            Json loader = Json::object();
+            loader.set("epoch", position.epoch);
+            loader.set("offset", position.offset);
+            loaders.push(loader);
+        }
+        state.set("loaders", loaders);
         state.set("wall_seconds", progress.wallSeconds);
         state.set("rng", toHex(at::detail::getDefaultCPUGenerator().get_state()));
         writeTextFile((fs::path(tmp) / "trainer_state.json").string(), state.dump(2) + "\n");
@@ -552,11 +570,11 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
     Progress p;
     p.stage = static_cast<int>(integer(state.find("stage"), "stage"));
     p.step = integer(state.find("step"), "step");
-    const Json *loader = state.find("loader");
-    if (!loader)
-        throw InputError(stateFile + ": `loader` is missing");
-    p.epoch = integer(loader->find("epoch"), "loader.epoch");
-    p.offset = integer(loader->find("offset"), "loader.offset");
+    const Json *loaders = state.find("loaders");
+    if (!loaders || !loaders->isArray())
+        throw InputError(stateFile + ": `loaders` is missing or not a list");
+    for (const Json &loader : loaders->asArray())
+        p.positions.push_back({integer(loader.find("epoch"), "loaders[].epoch"), integer(loader.find("offset"), "loaders[].offset")});
     if (const Json *w = state.find("wall_seconds"); w && w->isNumber())
         p.wallSeconds = w->asDouble();
     if (p.stage < 0 || p.stage > static_cast<int>(m_config.stages.size()))

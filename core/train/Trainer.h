@@ -6,6 +6,7 @@
 
 #include "Evaluator.h"
 #include "RunConfig.h"
+#include "data/BatchLoader.h"
 #include "RunData.h"
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
@@ -54,7 +55,7 @@ private:
     struct Progress {
         int stage = 0;
         int64_t step = 0;         // optimizer steps done in `stage`
-        int64_t epoch = 0, offset = 0;
+        std::vector<BatchLoader::Position> positions; // per dataset of the stage's mix; empty: the start
         double wallSeconds = 0;   // training time of `stage` so far
         StateDict weights;        // model entering `stage` (or at `step` when resuming)
         std::string optimizerFile;

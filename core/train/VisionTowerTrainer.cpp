@@ -1,6 +1,7 @@
 #include "VisionTowerTrainer.h"
 
 #include "LrSchedule.h"
+#include "data/GridCells.h"
 #include "data/ImagePipeline.h"
 #include "model/Errors.h"
 #include "model/Files.h"
@@ -21,42 +22,13 @@ namespace {
 
 constexpr int64_t kEmptyClass = 10; // classes 0..9 are items
 
-struct CellImage {
-    std::string path;
-    std::vector<int64_t> cells; // grid*grid, kEmptyClass for empty
-};
-
-std::vector<CellImage> readCells(const std::string &file)
+// The tower's labels: item classes 0..9, kEmptyClass for an empty cell.
+std::vector<int64_t> cellLabels(const GridCellImage &image)
 {
-    const Json json = Json::parseFile(file);
-    if (!json.isArray())
-        throw InputError(file + ": expected a list of {image, split, cells}");
-    const fs::path root = fs::path(file).parent_path();
-    std::vector<CellImage> out;
-    size_t grid = 0;
-    for (size_t i = 0; i < json.size(); ++i) {
-        const Json &e = json.asArray()[i];
-        const Json *image = e.find("image"), *split = e.find("split"), *cells = e.find("cells");
-        if (!image || !image->isString() || !cells || !cells->isArray())
-            throw InputError(file + ": entry " + std::to_string(i) + ": needs `image` and `cells`");
-        if (split && split->isString() && split->asString() != "train")
-            continue; // the tower never sees evaluation images
-        CellImage c;
-        c.path = (root / image->asString()).string();
-        for (const Json &v : cells->asArray()) {
-            if (!v.isInteger() || v.asInt() < -1 || v.asInt() >= kEmptyClass)
-                throw InputError(file + ": entry " + std::to_string(i) + ": cells are -1 (empty) or 0..9");
-            c.cells.push_back(v.asInt() < 0 ? kEmptyClass : v.asInt());
-        }
-        if (grid == 0)
-            grid = c.cells.size();
-        if (c.cells.size() != grid)
-            throw InputError(file + ": entry " + std::to_string(i) + ": every image needs the same number of cells");
-        out.push_back(std::move(c));
-    }
-    if (out.empty())
-        throw InputError(file + ": no training images");
-    return out;
+    std::vector<int64_t> labels;
+    for (int c : image.cells)
+        labels.push_back(c < 0 ? kEmptyClass : c);
+    return labels;
 }
 
 } // namespace
@@ -128,17 +100,21 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     VisionTowerResult result;
     result.cacheDir = cacheDir();
     const std::string weightsFile = (fs::path(result.cacheDir) / "vision.safetensors").string();
+    const std::string accuracyFile = (fs::path(result.cacheDir) / "cell_accuracy.json").string();
     if (fs::exists(weightsFile)) {
         result.weights = readSafetensors(weightsFile);
         result.cached = true;
+        if (fs::exists(accuracyFile)) {
+            const Json saved = Json::parseFile(accuracyFile);
+            for (const auto &[resolution, accuracy] : saved.find("accuracy")->asObject())
+                result.cellAccuracy[std::stoi(resolution)] = accuracy.asDouble();
+            result.cellsEvaluated = saved.find("cells")->asInt();
+        }
         return result;
     }
 
-    const std::vector<CellImage> images = readCells(m_cellsJson);
-    const int64_t cells = static_cast<int64_t>(images[0].cells.size());
-    const int64_t grid = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(cells))));
-    if (grid * grid != cells)
-        throw InputError(m_cellsJson + ": cells do not form a square grid");
+    const std::vector<GridCellImage> images = readGridCells(m_cellsJson, "train");
+    const int64_t grid = images.front().side;
 
     torch::manual_seed(m_stage.seed);
     VisionTower tower(m_model.vision);
@@ -153,6 +129,13 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     torch::nn::Linear head(m_model.vision.width, kEmptyClass + 1);
     tower->to(device);
     head->to(device);
+    auto cellLogits = [&](const torch::Tensor &x) {             // x [B, ch, R, R]
+        auto features = tower(x).permute({0, 3, 1, 2});           // [B, C, n, n]
+        auto pooled = torch::adaptive_avg_pool2d(features, {grid, grid}) // [B, C, G, G]
+                          .permute({0, 2, 3, 1})
+                          .reshape({-1, m_model.vision.width});   // [B*G*G, C]
+        return head(pooled);                                      // [B*G*G, 11]
+    };
     std::vector<torch::Tensor> params = tower->parameters();
     for (const auto &p : head->parameters())
         params.push_back(p);
@@ -168,17 +151,13 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         const int resolution = m_resolutions[static_cast<size_t>(step) % m_resolutions.size()];
         std::vector<torch::Tensor> batchImages, batchCells;
         for (int b = 0; b < m_stage.batchSize; ++b) {
-            const CellImage &c = images[rng() % images.size()];
+            const GridCellImage &c = images[rng() % images.size()];
             batchImages.push_back(loadImage(c.path, resolution, m_model.vision.channels));
-            batchCells.push_back(torch::tensor(c.cells, torch::kLong));
+            batchCells.push_back(torch::tensor(cellLabels(c), torch::kLong));
         }
         auto x = torch::stack(batchImages).to(device);             // [B, ch, R, R]
         auto target = torch::stack(batchCells).to(device).view(-1); // [B*G*G]
-        auto features = tower(x).permute({0, 3, 1, 2});             // [B, C, n, n]
-        auto pooled = torch::adaptive_avg_pool2d(features, {grid, grid}) // [B, C, G, G]
-                          .permute({0, 2, 3, 1})
-                          .reshape({-1, m_model.vision.width});     // [B*G*G, C]
-        auto logits = head(pooled);                                 // [B*G*G, 11]
+        auto logits = cellLogits(x);                                // [B*G*G, 11]
         auto loss = torch::nn::functional::cross_entropy(logits, target);
         const double lr = learningRate(m_stage, step, total);
         for (auto &group : optimizer.param_groups())
@@ -217,6 +196,26 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     result.wallSeconds = wall;
     result.finalLoss = lossSum;
     if (step == total) {
+        // Held-out cells: what the frozen tower can tell the connector.
+        const std::vector<GridCellImage> held = readGridCells(m_cellsJson, "test");
+        torch::NoGradGuard noGrad;
+        tower->eval();
+        for (int resolution : m_resolutions) {
+            int64_t right = 0, all = 0;
+            for (size_t start = 0; start < held.size(); start += 32) {
+                std::vector<torch::Tensor> batchImages, batchCells;
+                for (size_t i = start; i < std::min(held.size(), start + 32); ++i) {
+                    batchImages.push_back(loadImage(held[i].path, resolution, m_model.vision.channels));
+                    batchCells.push_back(torch::tensor(cellLabels(held[i]), torch::kLong));
+                }
+                auto target = torch::stack(batchCells).to(device).view(-1); // [b*G*G]
+                right += cellLogits(torch::stack(batchImages).to(device)).argmax(1).eq(target).sum().item<int64_t>();
+                all += target.size(0);
+            }
+            result.cellAccuracy[resolution] = all ? double(right) / double(all) : 0.0;
+            result.cellsEvaluated = all;
+        }
+
         // Written beside its final place and renamed: a cache entry is whole or absent.
         const fs::path dir(result.cacheDir);
         fs::create_directories(dir.parent_path());
@@ -225,6 +224,13 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         fs::create_directories(tmp);
         writeSafetensors((tmp / "vision.safetensors").string(), result.weights, {{"format", "pt"}});
         writeTextFile((tmp / "key.txt").string(), m_key + "\n");
+        Json accuracy = Json::object();
+        for (const auto &[resolution, value] : result.cellAccuracy)
+            accuracy.set(std::to_string(resolution), value);
+        Json saved = Json::object();
+        saved.set("accuracy", accuracy);
+        saved.set("cells", result.cellsEvaluated);
+        writeTextFile((tmp / "cell_accuracy.json").string(), saved.dump(2) + "\n");
         std::error_code ec;
         fs::rename(tmp, dir, ec);
         if (ec) // another run cached the same tower meanwhile

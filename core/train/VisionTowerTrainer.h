@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <map>
 #include <string>
 
 namespace cosw {
@@ -23,7 +24,10 @@ struct VisionTowerResult {
     int64_t steps = 0;
     double wallSeconds = 0;   // training only
     double finalLoss = 0;
-    double cellAccuracy = 0;  // on the last batches
+    // Cells classified correctly on the evaluation images (held out: the
+    // tower never trains on them), per input resolution it serves.
+    std::map<int, double> cellAccuracy;
+    int64_t cellsEvaluated = 0; // per resolution
 };
 
 class VisionTowerTrainer {

@@ -54,7 +54,9 @@ CREATE TABLE evaluations (
     n        INTEGER NOT NULL,
     time     REAL NOT NULL,
     type_prior REAL,
-    shuffled_accuracy REAL
+    shuffled_accuracy REAL,
+    cell_reading REAL,
+    cell_reading_cells INTEGER
 );
 CREATE INDEX evaluations_run ON evaluations(run_id, stage, step);
 CREATE TABLE evaluation_types (
@@ -107,8 +109,8 @@ WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 50)
 INSERT INTO metrics (run_id, stage, step, name, value, time)
 SELECT 1, 1, 100 * i, 'lr', 0.001, 1700000001.0 + i FROM s;
 
-INSERT INTO evaluations VALUES (1, 1, 1, 1000, 0.41, 200, 1700003700.0, NULL, NULL);
-INSERT INTO evaluations VALUES (2, 1, 2, 500, 0.62, 200, 1700005400.0, NULL, NULL);
+INSERT INTO evaluations VALUES (1, 1, 1, 1000, 0.41, 200, 1700003700.0, NULL, NULL, NULL, NULL);
+INSERT INTO evaluations VALUES (2, 1, 2, 500, 0.62, 200, 1700005400.0, NULL, NULL, NULL, NULL);
 INSERT INTO evaluation_types VALUES (1, 'ocr', 0.3, 100, NULL, NULL);
 INSERT INTO evaluation_types VALUES (2, 'counting', 0.5, 50, NULL, NULL);
 INSERT INTO evaluation_types VALUES (2, 'ocr', 0.7, 150, NULL, NULL);

@@ -1,0 +1,115 @@
+#include "GridCells.h"
+
+#include "FmnistGrid.h"
+#include "model/Errors.h"
+#include "model/Json.h"
+
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+namespace {
+
+std::string itemWord(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
+
+// Lower-case words with punctuation split off: "row 1: bag." -> row 1 : bag .
+std::vector<std::string> words(const std::string &text)
+{
+    std::vector<std::string> out;
+    std::string word;
+    auto flush = [&] {
+        if (!word.empty())
+            out.push_back(word);
+        word.clear();
+    };
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (std::isspace(c)) {
+            flush();
+        } else if (std::ispunct(c)) {
+            flush();
+            out.emplace_back(1, ch);
+        } else {
+            word += static_cast<char>(std::tolower(c));
+        }
+    }
+    flush();
+    return out;
+}
+
+} // namespace
+
+const char *const kCaptionPrompt = "describe the image.";
+
+std::vector<GridCellImage> readGridCells(const std::string &file, const std::string &split)
+{
+    const Json json = Json::parseFile(file);
+    if (!json.isArray())
+        throw InputError(file + ": expected a list of {image, split, cells}");
+    const fs::path root = fs::path(file).parent_path();
+    std::vector<GridCellImage> out;
+    for (size_t i = 0; i < json.size(); ++i) {
+        const Json &e = json.asArray()[i];
+        const std::string where = file + ": entry " + std::to_string(i);
+        const Json *image = e.isObject() ? e.find("image") : nullptr;
+        const Json *cells = e.isObject() ? e.find("cells") : nullptr;
+        const Json *entrySplit = e.isObject() ? e.find("split") : nullptr;
+        if (!image || !image->isString() || !cells || !cells->isArray())
+            throw InputError(where + ": needs `image` and `cells`");
+        if ((entrySplit && entrySplit->isString() ? entrySplit->asString() : std::string("train")) != split)
+            continue;
+        GridCellImage c;
+        c.path = (root / image->asString()).string();
+        for (const Json &v : cells->asArray()) {
+            if (!v.isInteger() || v.asInt() < -1 || v.asInt() > 9)
+                throw InputError(where + ": cells are -1 (empty) or 0..9");
+            c.cells.push_back(static_cast<int>(v.asInt()));
+        }
+        c.side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(c.cells.size()))));
+        if (c.side == 0 || size_t(c.side * c.side) != c.cells.size())
+            throw InputError(where + ": " + std::to_string(c.cells.size()) + " cells do not form a square grid");
+        if (!out.empty() && c.side != out.front().side)
+            throw InputError(where + ": every image needs the same number of cells");
+        out.push_back(std::move(c));
+    }
+    if (out.empty())
+        throw InputError(file + ": no " + split + " images");
+    return out;
+}
+
+std::string gridCaption(const std::vector<int> &cells, int side)
+{
+    std::string out;
+    for (int r = 0; r < side; ++r) {
+        out += (r ? " row " : "row ") + std::to_string(r + 1) + ":";
+        for (int c = 0; c < side; ++c)
+            out += " " + itemWord(cells[size_t(r * side + c)]);
+        out += ".";
+    }
+    return out;
+}
+
+int cellsNamedCorrectly(const std::string &caption, const std::vector<int> &cells, int side)
+{
+    const std::vector<std::string> w = words(caption);
+    int correct = 0;
+    std::vector<bool> rowSeen(size_t(side), false);
+    for (size_t i = 0; i + 2 < w.size(); ++i) {
+        if (w[i] != "row" || w[i + 2] != ":")
+            continue;
+        const int row = std::atoi(w[i + 1].c_str()) - 1;
+        if (row < 0 || row >= side || rowSeen[size_t(row)] || w[i + 1] != std::to_string(row + 1))
+            continue;
+        rowSeen[size_t(row)] = true; // a repeated row is not scored twice
+        for (int c = 0; c < side && i + 3 + size_t(c) < w.size(); ++c)
+            correct += w[i + 3 + size_t(c)] == itemWord(cells[size_t(row * side + c)]);
+    }
+    return correct;
+}
+
+} // namespace cosw

@@ -73,6 +73,7 @@ void fillStore(const std::string &file)
         e.shuffledAccuracy = 0.45;
         e.cellReading = 0.625;
         e.cellReadingCells = 1600;
+        e.cellReadingPrior = 0.5;
         e.typePriorPerType = {{"count", 0.3}, {"position", 0.5}};
         e.shuffledPerType = {{"count", 0.35}, {"position", 0.55}};
         store.addEvaluation(id, e);
@@ -283,10 +284,10 @@ private slots:
         const QStringList lines = QString::fromUtf8(test::readFile(csv)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0], QString("run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,"
-                                   "accuracy,accuracy_se,type_prior,shuffled_accuracy,cell_reading,pareto,accuracy_count,accuracy_position"));
+                                   "accuracy,accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto,accuracy_count,accuracy_position"));
         // The standard error is sqrt(0.79 * 0.21 / 200).
         QCOMPARE(lines[2], QString("2,\"cos, \"\"quoted\"\"\",finished,chain_of_sight,pretrain=32;finetune=320,100,50,0.79,"
-                                   "0.02880104165,0.4,0.45,0.625,true,0.69,0.89"));
+                                   "0.02880104165,0.4,0.45,0.625,0.5,true,0.69,0.89"));
         // Both finished runs are on the front: one is faster, the other more accurate.
         QVERIFY(lines[1].contains(",true,"));
         QVERIFY(lines[3].startsWith("3,waiting,queued") && lines[3].contains(",false"));

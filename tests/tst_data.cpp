@@ -9,6 +9,7 @@
 #include "data/ConversationDataset.h"
 #include "data/MixedBatchLoader.h"
 #include "data/FmnistGrid.h"
+#include "data/GridCells.h"
 #include "data/IdxReader.h"
 #include "data/ImagePipeline.h"
 #include "data/WordTokenizer.h"
@@ -525,6 +526,45 @@ private slots:
         eval.requireSingleTurn();
         // The option is part of the set's identity.
         QCOMPARE(Json::parseFile((multi + "/manifest.json").toStdString()).find("options")->find("turns_per_sample")->asInt(), 2);
+    }
+
+    // Cell reading scores a caption cell by cell against cells.json.
+    void cellReadingScoresCaptionsCellByCell()
+    {
+        const std::vector<int> cells = {8, -1, -1, 0}; // bag nothing / nothing tshirt
+        QCOMPARE(gridCaption(cells, 2), std::string("row 1: bag nothing. row 2: nothing tshirt."));
+        QCOMPARE(gridCaption(cells, 2), expectedCaption(cells, 2));
+        QCOMPARE(cellsNamedCorrectly("row 1: bag nothing. row 2: nothing tshirt.", cells, 2), 4);
+        QCOMPARE(cellsNamedCorrectly("Row 1: Bag nothing. row 2: boot tshirt", cells, 2), 3);
+        // A missing row scores nothing; a repeated one is scored once; words
+        // past the row's cells do not count.
+        QCOMPARE(cellsNamedCorrectly("row 2: nothing tshirt.", cells, 2), 2);
+        QCOMPARE(cellsNamedCorrectly("row 1: bag nothing. row 1: bag nothing.", cells, 2), 2);
+        QCOMPARE(cellsNamedCorrectly("row 1: bag bag nothing.", cells, 2), 1);
+        QCOMPARE(cellsNamedCorrectly("", cells, 2), 0);
+        QCOMPARE(cellsNamedCorrectly("row 3: bag bag. row 0: bag.", cells, 2), 0);
+
+        // The generated set's test cells, and the blind control on them.
+        const QString dir = m_dir.filePath("grid-a");
+        const auto train = readGridCells((dir + "/cells.json").toStdString(), "train");
+        const auto test = readGridCells((dir + "/cells.json").toStdString(), "test");
+        QCOMPARE(train.size(), size_t(smallGrid().trainImages));
+        QCOMPARE(test.size(), size_t(smallGrid().testImages));
+        QCOMPARE(test.front().side, smallGrid().grid);
+        QVERIFY(qs(test.front().path).startsWith(dir + "/images/test/"));
+        int empty = 0, all = 0;
+        for (const auto &image : test)
+            for (int c : image.cells) {
+                empty += c < 0;
+                ++all;
+            }
+        QCOMPARE(cellReadingPrior(train, test), double(empty) / all); // sparse grids: "nothing" is commonest
+        const std::string none = m_dir.filePath("no-test-cells.json").toStdString();
+        writeTextFile(none, R"([{"image": "a.png", "split": "train", "cells": [-1]}])");
+        QVERIFY(qs(thrownMessage<InputError>([&] { readGridCells(none, "test"); })).contains("no test images"));
+        writeTextFile(none, R"([{"image": "a.png", "split": "test", "cells": [-1, 1]}])");
+        QVERIFY(qs(thrownMessage<InputError>([&] { readGridCells(none, "test"); }))
+                    .contains(qs(none) + ": entry 0: 2 cells do not form a square grid"));
     }
 
     // On a larger set the answers are not dominated by one value.

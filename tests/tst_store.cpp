@@ -1040,6 +1040,7 @@ private slots:
         e.shuffledPerType = {{names[1], 0.375}};
         e.cellReading = 0.875;
         e.cellReadingCells = 1600;
+        e.cellReadingPrior = 0.625;
         store.addEvaluation(id, e);
         store.addCheckpoint(id, {0, 1, "/tmp/" + names[0], 0});
         store.addArtifact(id, {names[2], "/tmp/" + names[3], names[0], 0});
@@ -1055,6 +1056,7 @@ private slots:
         QCOMPARE(d.finalEvaluation->shuffledPerType, e.shuffledPerType);
         QCOMPARE(d.finalEvaluation->cellReading, e.cellReading);
         QCOMPARE(d.finalEvaluation->cellReadingCells, e.cellReadingCells);
+        QCOMPARE(d.finalEvaluation->cellReadingPrior, e.cellReadingPrior);
         QCOMPARE(d.checkpoints.at(0).path, "/tmp/" + names[0]);
         QCOMPARE(d.artifacts.at(0).kind, names[2]);
         QCOMPARE(d.artifacts.at(0).path, "/tmp/" + names[3]);

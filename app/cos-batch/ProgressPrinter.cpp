@@ -61,7 +61,7 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
         m_evalSummary = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
                         + std::to_string(d.find("n")->asInt()) + " questions; image-blind controls: type prior "
                         + figure("type_prior") + ", shuffled images " + figure("shuffled_accuracy")
-                        + "; cell reading " + figure("cell_reading");
+                        + "; cell reading " + figure("cell_reading") + " (blind " + figure("cell_reading_prior") + ")";
         std::printf("[%s] eval %s (majority answer '%s': %s)\n", e.stageName.c_str(), m_evalSummary.c_str(),
                     d.find("majority_answer")->asString().c_str(), figure("majority_accuracy").c_str());
         for (const auto &[type, acc] : d.find("per_type")->asObject())

@@ -139,8 +139,8 @@ void addShowCommand(CLI::App &app, Action &action)
                             e.accuracy, standardError(e.accuracy, e.n), static_cast<long long>(e.n),
                             control(e.typePrior).c_str(), control(e.shuffledAccuracy).c_str());
                 if (e.cellReading)
-                    std::printf("  cell reading %.4f of %lld cells\n", *e.cellReading,
-                                static_cast<long long>(e.cellReadingCells.value_or(0)));
+                    std::printf("  cell reading %.4f of %lld cells; image-blind control %s\n", *e.cellReading,
+                                static_cast<long long>(e.cellReadingCells.value_or(0)), control(e.cellReadingPrior).c_str());
                 for (const auto &[type, v] : e.perType)
                     std::printf("    %-16s %.4f ± %.4f (%lld)  type prior %s  shuffled %s\n", type.c_str(), v.first,
                                 standardError(v.first, v.second), static_cast<long long>(v.second),

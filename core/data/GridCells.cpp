@@ -6,7 +6,9 @@
 
 #include <cctype>
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -92,6 +94,26 @@ std::string gridCaption(const std::vector<int> &cells, int side)
         out += ".";
     }
     return out;
+}
+
+double cellReadingPrior(const std::vector<GridCellImage> &training, const std::vector<GridCellImage> &eval)
+{
+    std::map<int, int64_t> counts;
+    for (const GridCellImage &image : training)
+        for (int c : image.cells)
+            ++counts[c];
+    if (counts.empty())
+        return 0.0;
+    const int commonest =
+        std::max_element(counts.begin(), counts.end(), [](const auto &a, const auto &b) { return a.second < b.second; })
+            ->first;
+    int64_t right = 0, all = 0;
+    for (const GridCellImage &image : eval)
+        for (int c : image.cells) {
+            right += c == commonest;
+            ++all;
+        }
+    return all ? double(right) / double(all) : 0.0;
 }
 
 int cellsNamedCorrectly(const std::string &caption, const std::vector<int> &cells, int side)

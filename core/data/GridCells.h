@@ -32,4 +32,9 @@ std::string gridCaption(const std::vector<int> &cells, int side);
 // the caption leaves out count as wrong. Returns the number named correctly.
 int cellsNamedCorrectly(const std::string &caption, const std::vector<int> &cells, int side);
 
+// The image-blind control of cell reading: the share of `eval`'s cells that
+// naming every cell as the commonest label of `training` gets right (on a
+// sparse grid, "nothing" everywhere).
+double cellReadingPrior(const std::vector<GridCellImage> &training, const std::vector<GridCellImage> &eval);
+
 } // namespace cosw

@@ -123,6 +123,7 @@ ALTER TABLE evaluations ADD COLUMN type_prior REAL;
 ALTER TABLE evaluations ADD COLUMN shuffled_accuracy REAL;
 ALTER TABLE evaluations ADD COLUMN cell_reading REAL;
 ALTER TABLE evaluations ADD COLUMN cell_reading_cells INTEGER;
+ALTER TABLE evaluations ADD COLUMN cell_reading_prior REAL;
 ALTER TABLE evaluation_types ADD COLUMN type_prior REAL;
 ALTER TABLE evaluation_types ADD COLUMN shuffled_accuracy REAL;
 )sql",
@@ -440,7 +441,7 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
     m_db.transaction([&] {
         requireRun(runId);
         m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, "
-                     "cell_reading, cell_reading_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                     "cell_reading, cell_reading_cells, cell_reading_prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, runId)
             .bind(2, e.stage)
             .bind(3, e.step)
@@ -451,6 +452,7 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
             .bind(8, e.shuffledAccuracy)
             .bind(9, e.cellReading)
             .bind(10, e.cellReadingCells)
+            .bind(11, e.cellReadingPrior)
             .run();
         id = m_db.lastInsertId();
         auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n, type_prior, "
@@ -585,7 +587,7 @@ RunDetail ExperimentStore::run(int64_t runId)
     }
     {
         auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, cell_reading, "
-                              "cell_reading_cells "
+                              "cell_reading_cells, cell_reading_prior "
                               "FROM evaluations WHERE run_id = ? ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
         s.bind(1, runId);
         if (s.step()) {
@@ -600,6 +602,7 @@ RunDetail ExperimentStore::run(int64_t runId)
             e.shuffledAccuracy = s.optionalReal(7);
             e.cellReading = s.optionalReal(8);
             e.cellReadingCells = s.optionalInt64(9);
+            e.cellReadingPrior = s.optionalReal(10);
             auto t = m_db.prepare("SELECT type, accuracy, n, type_prior, shuffled_accuracy FROM evaluation_types "
                                   "WHERE evaluation_id = ? ORDER BY type");
             t.bind(1, id);
@@ -733,6 +736,7 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
             row.typePrior = d.finalEvaluation->typePrior;
             row.shuffledAccuracy = d.finalEvaluation->shuffledAccuracy;
             row.cellReading = d.finalEvaluation->cellReading;
+            row.cellReadingPrior = d.finalEvaluation->cellReadingPrior;
             for (const auto &[type, value] : d.finalEvaluation->perType)
                 row.perTypeAccuracy[type] = value.first;
         }

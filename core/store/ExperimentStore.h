@@ -82,6 +82,7 @@ struct EvaluationRecord {
     // Cells of eval images the model names correctly when captioning them.
     std::optional<double> cellReading;
     std::optional<int64_t> cellReadingCells;
+    std::optional<double> cellReadingPrior; // every cell named as the commonest training label
 };
 
 // The binomial standard error of an accuracy over n questions.
@@ -133,6 +134,7 @@ struct ComparisonRow {
     std::optional<double> typePrior;        // its controls
     std::optional<double> shuffledAccuracy;
     std::optional<double> cellReading;
+    std::optional<double> cellReadingPrior;
     std::map<std::string, double> perTypeAccuracy;
 };
 

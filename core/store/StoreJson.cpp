@@ -118,6 +118,7 @@ Json runDetailJson(const RunDetail &d)
         e.set("shuffled_accuracy", optionalNumber(ev.shuffledAccuracy));
         e.set("cell_reading", optionalNumber(ev.cellReading));
         e.set("cell_reading_cells", ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json());
+        e.set("cell_reading_prior", optionalNumber(ev.cellReadingPrior));
         Json perType = Json::object(), detail = Json::object();
         for (const auto &[type, value] : ev.perType) {
             perType.set(type, value.first);
@@ -175,6 +176,7 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j.set("type_prior", optionalNumber(r.typePrior));
         j.set("shuffled_accuracy", optionalNumber(r.shuffledAccuracy));
         j.set("cell_reading", optionalNumber(r.cellReading));
+        j.set("cell_reading_prior", optionalNumber(r.cellReadingPrior));
         Json perType = Json::object();
         for (const auto &[type, acc] : r.perTypeAccuracy)
             perType.set(type, acc);
@@ -195,7 +197,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
             types.insert(kv.first);
 
     std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,"
-                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,pareto";
+                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto";
     for (const auto &t : types)
         out += "," + csvField("accuracy_" + t);
     out += "\n";
@@ -205,6 +207,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
                + csvField(r.connector) + "," + csvField(tokensText(r)) + "," + csvNumber(r.pretrainSeconds) + ","
                + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + "," + csvNumber(accuracySe(r)) + ","
                + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + "," + csvNumber(r.cellReading) + ","
+               + csvNumber(r.cellReadingPrior) + ","
                + (onFront.count(i) ? "true" : "false");
         for (const auto &t : types) {
             out += "," + csvNumber(figureFor(r.perTypeAccuracy, t));

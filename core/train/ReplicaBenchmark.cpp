@@ -275,6 +275,8 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         v.set("accuracy_se", e ? Json(standardError(e->accuracy, e->n)) : Json());
         v.set("type_prior", e ? optionalNumber(e->typePrior) : Json());
         v.set("shuffled_accuracy", e ? optionalNumber(e->shuffledAccuracy) : Json());
+        v.set("cell_reading", e ? optionalNumber(e->cellReading) : Json());
+        v.set("cell_reading_prior", e ? optionalNumber(e->cellReadingPrior) : Json());
         Json perType = Json::object();
         if (e)
             for (const auto &[type, accN] : e->perType)
@@ -357,8 +359,8 @@ std::string replicaMarkdown(const Json &report)
     md += "Store: `" + str(report, "db") + "`. Times count training steps only (no evaluation, no checkpoint I/O).\n\n";
 
     md += "| variant | run | tokens pre-train → fine-tune | pre-train s | fine-tune s | pre-train samples/s "
-          "| accuracy ± se | type prior | shuffled images | per type |\n";
-    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+          "| accuracy ± se | type prior | shuffled images | cell reading (blind) | per type |\n";
+    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     for (const Json &v : report.find("variants")->asArray()) {
         const Json &pre = *v.find("pretrain");
         const Json &fine = *v.find("finetune");
@@ -374,6 +376,7 @@ std::string replicaMarkdown(const Json &report)
             + cell(fine.find("wall_seconds"), 1) + " | " + cell(pre.find("samples_per_s"), 1) + " | "
             + cell(v.find("accuracy"), 4) + " ± " + cell(v.find("accuracy_se"), 4) + " | "
             + cell(v.find("type_prior"), 4) + " | " + cell(v.find("shuffled_accuracy"), 4) + " | "
+            + cell(v.find("cell_reading"), 3) + " (" + cell(v.find("cell_reading_prior"), 3) + ") | "
             + (types.empty() ? "—" : types) + " |\n";
     }
     md += "\nWithout the image: always the commonest answer scores " + cell(report.find("majority_accuracy"), 4)

@@ -117,6 +117,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             data.evalCells = readGridCells(cells.string(), "test");
             if (data.evalCells.size() > size_t(d.cellReadingImages))
                 data.evalCells.resize(size_t(d.cellReadingImages));
+            data.cellReadingPrior = cellReadingPrior(readGridCells(cells.string(), "train"), data.evalCells);
         }
     }
 

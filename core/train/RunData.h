@@ -24,6 +24,7 @@ struct PreparedData {
     // The evaluation images whose captions cell reading scores (the first
     // data.cell_reading_images of them); empty without an eval set or cells.json.
     std::vector<GridCellImage> evalCells;
+    double cellReadingPrior = 0; // its image-blind control
     WordTokenizer tokenizer = WordTokenizer::build({});
 };
 

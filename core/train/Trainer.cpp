@@ -289,6 +289,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
             cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize);
         r.record.cellReading = reading;
         r.record.cellReadingCells = cells;
+        r.record.cellReadingPrior = m_data.cellReadingPrior;
     }
     model->train();
     r.record.stage = index;
@@ -309,6 +310,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.data.set("type_prior", r.record.typePrior ? Json(*r.record.typePrior) : Json());
     e.data.set("shuffled_accuracy", r.record.shuffledAccuracy ? Json(*r.record.shuffledAccuracy) : Json());
     e.data.set("cell_reading", r.record.cellReading ? Json(*r.record.cellReading) : Json());
+    e.data.set("cell_reading_prior", r.record.cellReadingPrior ? Json(*r.record.cellReadingPrior) : Json());
     Json perType = Json::object();
     for (const auto &[type, v] : r.record.perType)
         perType.set(type, v.first);

@@ -56,7 +56,8 @@ CREATE TABLE evaluations (
     type_prior REAL,
     shuffled_accuracy REAL,
     cell_reading REAL,
-    cell_reading_cells INTEGER
+    cell_reading_cells INTEGER,
+    cell_reading_prior REAL
 );
 CREATE INDEX evaluations_run ON evaluations(run_id, stage, step);
 CREATE TABLE evaluation_types (
@@ -109,8 +110,8 @@ WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 50)
 INSERT INTO metrics (run_id, stage, step, name, value, time)
 SELECT 1, 1, 100 * i, 'lr', 0.001, 1700000001.0 + i FROM s;
 
-INSERT INTO evaluations VALUES (1, 1, 1, 1000, 0.41, 200, 1700003700.0, NULL, NULL, NULL, NULL);
-INSERT INTO evaluations VALUES (2, 1, 2, 500, 0.62, 200, 1700005400.0, NULL, NULL, NULL, NULL);
+INSERT INTO evaluations VALUES (1, 1, 1, 1000, 0.41, 200, 1700003700.0, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO evaluations VALUES (2, 1, 2, 500, 0.62, 200, 1700005400.0, NULL, NULL, NULL, NULL, NULL);
 INSERT INTO evaluation_types VALUES (1, 'ocr', 0.3, 100, NULL, NULL);
 INSERT INTO evaluation_types VALUES (2, 'counting', 0.5, 50, NULL, NULL);
 INSERT INTO evaluation_types VALUES (2, 'ocr', 0.7, 150, NULL, NULL);

@@ -506,6 +506,13 @@ private slots:
         const ConversationDataset reference = ConversationDataset::load((one + "/finetune.json").toStdString(), "");
         QCOMPARE(train.size(), size_t(o.trainImages * 3)); // 2 + 2 + 1 per image
         std::vector<ConversationTurn> flat, flatReference;
+        // Evaluation asks every type right after the image; training does too.
+        std::map<std::string, int> first;
+        for (const ConversationSample &s : train.samples())
+            ++first[s.turns.front().type];
+        QCOMPARE(first.size(), size_t(4));
+        for (const auto &[type, n] : first)
+            QVERIFY2(n >= int(train.size()) / 8, type.c_str());
         for (const ConversationSample &s : train.samples()) {
             QVERIFY(s.turns.size() == 2 || s.turns.size() == 1);
             for (const ConversationTurn &t : s.turns) {

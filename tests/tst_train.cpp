@@ -219,7 +219,7 @@ private slots:
 
         // Loss falls in both language stages.
         std::map<std::string, std::vector<double>> losses;
-        double accuracy = -1, majority = -1, typePrior = -1, shuffled = -1;
+        double accuracy = -1, majority = -1, typePrior = -1, shuffled = -1, reading = -1, readingPrior = -1;
         for (const QString &line : lines) {
             const Json e = Json::parse(line.toStdString());
             const std::string kind = e.find("event")->asString();
@@ -230,6 +230,8 @@ private slots:
                 majority = e.find("majority_accuracy")->asDouble();
                 typePrior = e.find("type_prior")->asDouble();
                 shuffled = e.find("shuffled_accuracy")->asDouble();
+                reading = e.find("cell_reading")->asDouble();
+                readingPrior = e.find("cell_reading_prior")->asDouble();
             }
         }
         for (const auto &[stage, values] : losses) {
@@ -239,11 +241,14 @@ private slots:
             const double tail = mean(values.end() - 10, values.end());
             QVERIFY2(tail < head * 0.8, qPrintable(QString("%1: %2 -> %3").arg(stage.c_str()).arg(head).arg(tail)));
         }
-        const QString figures = QString("accuracy %1, majority %2, type prior %3, shuffled images %4")
+        const QString figures = QString("accuracy %1, majority %2, type prior %3, shuffled images %4, "
+                                        "cell reading %5 (blind %6)")
                                     .arg(accuracy)
                                     .arg(majority)
                                     .arg(typePrior)
-                                    .arg(shuffled);
+                                    .arg(shuffled)
+                                    .arg(reading)
+                                    .arg(readingPrior);
         qInfo("%s", qPrintable(figures));
         QVERIFY2(accuracy > majority + 0.1, qPrintable(figures));
 
@@ -496,16 +501,35 @@ private slots:
         QVERIFY(towerDir(other) != towerDir(cos));
     }
 
+    void badDatasetFilesNameTheSample_data()
+    {
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<QString>("expected");
+        const QString first = "{\"from\": \"human\", \"value\": \"<image>\\nq\"}, {\"from\": \"gpt\", \"value\": \"yes\"}";
+        QTest::newRow("no image marker")
+            << "{\"id\": \"q1\", \"image\": \"a.png\", \"conversations\": [{\"from\": \"human\", \"value\": \"no image marker\"},"
+               " {\"from\": \"gpt\", \"value\": \"yes\"}]}"
+            << "sample 0 (id q1): conversations[0].value: no <image> marker";
+        QTest::newRow("turns out of order")
+            << "{\"id\": \"q2\", \"image\": \"a.png\", \"conversations\": [" + first
+                   + ", {\"from\": \"gpt\", \"value\": \"no\"}, {\"from\": \"human\", \"value\": \"q\"}]}"
+            << "sample 0 (id q2): conversations[2].from: expected 'human', found 'gpt'";
+        QTest::newRow("image twice")
+            << "{\"id\": \"q3\", \"image\": \"a.png\", \"conversations\": [" + first
+                   + ", {\"from\": \"human\", \"value\": \"<image>\\nq\"}, {\"from\": \"gpt\", \"value\": \"no\"}]}"
+            << "sample 0 (id q3): conversations[2].value: <image> may appear only in the first human turn";
+    }
     void badDatasetFilesNameTheSample()
     {
+        QFETCH(QString, sample);
+        QFETCH(QString, expected);
         // A private copy of the data whose fine-tuning set has a broken sample.
         const QString dir = m_dir.filePath("broken-data");
         QVERIFY(QDir().mkpath(dir));
         const QString list = dir + "/finetune.json";
         QFile f(list);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("[{\"id\": \"q1\", \"image\": \"a.png\", \"conversations\": [{\"from\": \"human\", \"value\": \"no image marker\"},"
-                " {\"from\": \"gpt\", \"value\": \"yes\"}]}]");
+        f.write(("[" + sample + "]").toUtf8());
         f.close();
         QString text = tinyConfig(dir);
         text.replace("seed: 3, workers: 1}", "seed: 3, workers: 1, generate: false}");
@@ -514,7 +538,7 @@ private slots:
         const QString config = writeConfig("broken.yaml", text);
         const Result r = runBatch({"run", config, "--db", m_dir.filePath("broken.sqlite")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(list) && r.err.contains("q1") && r.err.contains("<image>"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(list + ": " + expected), qPrintable(r.err));
     }
 
     void benchReplicaWritesAWellFormedReport()

@@ -29,7 +29,7 @@ namespace {
 
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
-constexpr int kGeneratorVersion = 2;
+constexpr int kGeneratorVersion = 3;
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
 
@@ -481,11 +481,13 @@ private:
 
             if (captions)
                 captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
-            // Types rotate across images and questions, so each type gets a
-            // quarter of the questions whatever questionsPerImage is.
+            // Types rotate across questions, and the first type across
+            // images: each type gets a quarter of the questions, and every
+            // type is asked first (right after the image) as often as the
+            // others, which is where evaluation asks it.
             std::vector<Question> asked;
             for (int q = 0; q < m_o.questionsPerImage; ++q) {
-                const char *type = kQuestionTypes[(i * m_o.questionsPerImage + q) % std::size(kQuestionTypes)];
+                const char *type = kQuestionTypes[size_t(i + q) % std::size(kQuestionTypes)];
                 asked.push_back(ask(type, g, rng));
             }
             // Evaluation asks one question at a time; training may put several

@@ -3,6 +3,7 @@
 #include "data/ImagePipeline.h"
 
 #include <map>
+#include <numeric>
 
 namespace cosw {
 
@@ -39,6 +40,14 @@ void count(Tally &tally, const std::string &type, bool correct)
 }
 
 double rate(const std::pair<int64_t, int64_t> &t) { return t.second ? double(t.first) / double(t.second) : 0.0; }
+
+Tally tallyOf(const ConversationDataset &dataset, const std::vector<bool> &correct)
+{
+    Tally tally;
+    for (size_t i = 0; i < correct.size(); ++i)
+        count(tally, typeOf(dataset.sample(i)), correct[i]);
+    return tally;
+}
 
 std::map<std::string, double> perTypeRates(const Tally &tally)
 {
@@ -192,8 +201,7 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
     const size_t n = evaluatedCount(dataset, options.limit);
 
     std::vector<size_t> ownImages(n);
-    for (size_t i = 0; i < n; ++i)
-        ownImages[i] = i;
+    std::iota(ownImages.begin(), ownImages.end(), size_t(0));
     const int64_t total = static_cast<int64_t>(n) * (options.shuffledImages ? 2 : 1);
     int64_t done = 0;
     const auto answered = [&](int64_t batch) {
@@ -204,9 +212,7 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
     const std::vector<bool> correct = answerCorrectly(model, dataset, tokenizer, device, options, ownImages, answered);
 
     EvaluationResult result;
-    Tally tally;
-    for (size_t i = 0; i < n; ++i)
-        count(tally, typeOf(dataset.sample(i)), correct[i]);
+    Tally tally = tallyOf(dataset, correct);
     result.record.n = static_cast<int64_t>(n);
     result.record.accuracy = rate(tally[""]);
     for (const auto &[type, t] : tally)
@@ -216,9 +222,7 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
     if (options.shuffledImages) {
         const std::vector<bool> blind =
             answerCorrectly(model, dataset, tokenizer, device, options, shuffledImageOrder(dataset, n), answered);
-        Tally shuffled;
-        for (size_t i = 0; i < n; ++i)
-            count(shuffled, typeOf(dataset.sample(i)), blind[i]);
+        Tally shuffled = tallyOf(dataset, blind);
         result.record.shuffledAccuracy = rate(shuffled[""]);
         result.record.shuffledPerType = perTypeRates(shuffled);
     }

@@ -331,6 +331,27 @@ private slots:
         for (size_t i = 0; i < la.size(); ++i)
             QVERIFY2(std::abs(la[i] - lb[i]) < 1e-4, qPrintable(QString("loss %1: %2 vs %3").arg(i).arg(la[i]).arg(lb[i])));
         QCOMPARE(store.run(b).finalEvaluation->accuracy, store.run(a).finalEvaluation->accuracy);
+
+        // A checkpoint written before mixed stages holds one `loader`
+        // position; it resumes the same way.
+        Trainer early(run, store, {}, [](const TrainingEvent &e) {
+            if (e.kind == "step" && e.stageName == "pretrain" && e.step == 12)
+                Trainer::stopRequested() = true;
+        });
+        const int64_t c = early.createRun("early");
+        QCOMPARE(int(early.run(c)), int(RunOutcome::Interrupted));
+        const std::string at = store.run(c).checkpoints.back().path;
+        const std::string stateFile = at + "/trainer_state.json";
+        Json state = Json::parseFile(stateFile);
+        QCOMPARE(state.find("loaders")->size(), size_t(1));
+        state.set("loader", state.find("loaders")->asArray()[0]);
+        state.erase("loaders");
+        writeTextFile(stateFile, state.dump(2));
+        Trainer continued(run, store, {}, {});
+        QCOMPARE(int(continued.run(c, at)), int(RunOutcome::Finished));
+        const StateDict wc = finalWeights(c);
+        for (const auto &[name, t] : wa)
+            QVERIFY2(torch::allclose(t, wc.at(name), 1e-5, 1e-6), name.c_str());
     }
 
     void featureCacheTrainsTheSame()

@@ -572,11 +572,14 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
     Progress p;
     p.stage = static_cast<int>(integer(state.find("stage"), "stage"));
     p.step = integer(state.find("step"), "step");
+    // `loader` (one position) is how checkpoints written before mixed stages say it.
     const Json *loaders = state.find("loaders");
-    if (!loaders || !loaders->isArray())
+    const Json *single = state.find("loader");
+    if (!(loaders && loaders->isArray()) && !(single && single->isObject()))
         throw InputError(stateFile + ": `loaders` is missing or not a list");
-    for (const Json &loader : loaders->asArray())
-        p.positions.push_back({integer(loader.find("epoch"), "loaders[].epoch"), integer(loader.find("offset"), "loaders[].offset")});
+    for (const Json &loader : loaders && loaders->isArray() ? loaders->asArray() : Json::Array{*single})
+        p.positions.push_back(
+            {integer(loader.find("epoch"), "loaders[].epoch"), integer(loader.find("offset"), "loaders[].offset")});
     if (const Json *w = state.find("wall_seconds"); w && w->isNumber())
         p.wallSeconds = w->asDouble();
     if (p.stage < 0 || p.stage > static_cast<int>(m_config.stages.size()))

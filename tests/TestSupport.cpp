@@ -1,7 +1,9 @@
 #include "TestSupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QSettings>
 
 namespace cosw::test {
 
@@ -48,6 +50,15 @@ QString smallRunConfig(const QString &dataDir, int pretrainSteps)
                    "     scaling: {resolution: 2, window: [1, 2]}}\n")
         .arg(dataDir)
         .arg(pretrainSteps);
+}
+
+void keepSettingsAndCachesIn(const QTemporaryDir &dir, const char *suite)
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath("config"));
+    QCoreApplication::setOrganizationName("cos-workbench-test");
+    QCoreApplication::setApplicationName(suite);
+    qputenv("COS_CACHE_DIR", dir.filePath("cache").toUtf8());
 }
 
 QByteArray readFile(const QString &path)

@@ -23,6 +23,10 @@ ModelConfig tinyModelConfig();
 // boundaries. Data: a 2x2 FMNIST-Grid in `dataDir`.
 QString smallRunConfig(const QString &dataDir, int pretrainSteps);
 
+// Settings (QSettings, as an INI file) and caches (COS_CACHE_DIR) of a GUI
+// suite stay in `dir`, under the application name `suite`.
+void keepSettingsAndCachesIn(const QTemporaryDir &dir, const char *suite);
+
 // Whole-file helpers; readFile returns empty bytes for a missing file.
 QByteArray readFile(const QString &path);
 bool writeFile(const QString &path, const QByteArray &bytes);

@@ -80,11 +80,7 @@ private slots:
                                     "(it generates de_DE.UTF-8) and run this suite through ctest")
                                 .arg(numeric)));
         QCOMPARE(QLocale().decimalPoint(), QString(","));
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("config"));
-        QApplication::setOrganizationName("cos-workbench-test");
-        QApplication::setApplicationName("tst_locale");
-        qputenv("COS_CACHE_DIR", m_dir.filePath("cache").toUtf8());
+        test::keepSettingsAndCachesIn(m_dir, "tst_locale");
     }
 
     void numbersParseAndPrintInTheClassicNotation()

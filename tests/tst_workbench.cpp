@@ -136,12 +136,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         QVERIFY2(!qEnvironmentVariableIsEmpty("COS_BATCH"), "run through ctest: COS_BATCH is not set");
-        // Settings and caches of this test stay in its directory.
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("config"));
-        QApplication::setOrganizationName("cos-workbench-test");
-        QApplication::setApplicationName("tst_workbench");
-        qputenv("COS_CACHE_DIR", m_dir.filePath("cache").toUtf8());
+        test::keepSettingsAndCachesIn(m_dir, "tst_workbench");
     }
 
     void settingsRoundTrip()

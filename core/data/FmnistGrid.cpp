@@ -58,7 +58,6 @@ struct SplitPlan {
     int turnsPerSample; // questions per conversation
 };
 
-std::string itemName(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
 
 template <typename T>
 const T &pick(const std::vector<T> &v, std::mt19937_64 &rng)
@@ -151,7 +150,7 @@ Question askPosition(const Grid &g, std::mt19937_64 &rng)
     const int cell = pick(askItem ? filled : empty, rng);
     return {"position",
             "what is at row " + std::to_string(cell / g.side + 1) + " column " + std::to_string(cell % g.side + 1) + "?",
-            itemName(g.cells[size_t(cell)])};
+            fmnistItemWord(g.cells[size_t(cell)])};
 }
 
 // Classes on the image and not on it, in class order.
@@ -172,7 +171,7 @@ Question askCount(const Grid &g, std::mt19937_64 &rng)
     const int cls = pick(askPresent ? present : absent, rng);
     // The item word of the captions, not its plural: a word-level tokenizer
     // would otherwise hold two unrelated words for one item.
-    return {"count", "how many " + itemName(cls) + " are there?", std::to_string(g.countOf(cls))};
+    return {"count", "how many " + fmnistItemWord(cls) + " are there?", std::to_string(g.countOf(cls))};
 }
 
 Question askExistence(const Grid &g, std::mt19937_64 &rng)
@@ -180,7 +179,7 @@ Question askExistence(const Grid &g, std::mt19937_64 &rng)
     const auto [present, absent] = presentAndAbsent(g);
     const bool askPresent = !present.empty() && (absent.empty() || uniformUnit(rng) < 0.5);
     const int cls = pick(askPresent ? present : absent, rng);
-    return {"existence", "is there a " + itemName(cls) + "?", askPresent ? "yes" : "no"};
+    return {"existence", "is there a " + fmnistItemWord(cls) + "?", askPresent ? "yes" : "no"};
 }
 
 // "what is left of the X?" about an X that occurs exactly once, so the
@@ -217,8 +216,8 @@ Question askRelation(const Grid &g, std::mt19937_64 &rng)
     // neighbour of a random cell is mostly empty) does not dominate.
     const bool towardsItem = !occupied.empty() && uniformUnit(rng) < 0.7;
     const Direction &d = *pick(towardsItem ? occupied : inside, rng);
-    return {"relation", std::string("what is ") + d.phrase + " the " + itemName(cls) + "?",
-            itemName(g.at(row + d.dr, col + d.dc))};
+    return {"relation", std::string("what is ") + d.phrase + " the " + fmnistItemWord(cls) + "?",
+            fmnistItemWord(g.at(row + d.dr, col + d.dc))};
 }
 
 Question ask(const std::string &type, const Grid &g, std::mt19937_64 &rng)
@@ -524,6 +523,8 @@ fs::path normalizedDir(const std::string &outDir)
 }
 
 } // namespace
+
+std::string fmnistItemWord(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
 
 const std::vector<std::string> &fmnistClassNames()
 {

@@ -53,6 +53,9 @@ struct FmnistGridSummary {
 // two sets are the same exactly when these are.
 Json fmnistGridOptionsJson(const FmnistGridOptions &options);
 
+// The word the texts use for a cell: its class name, "nothing" when empty (-1).
+std::string fmnistItemWord(int cls);
+
 // Item classes 0..9 as the single lower-case words the texts use
 // ("tshirt", "trouser", ..., "boot").
 const std::vector<std::string> &fmnistClassNames();

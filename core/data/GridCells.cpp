@@ -17,8 +17,6 @@ namespace cosw {
 
 namespace {
 
-std::string itemWord(int cls) { return cls < 0 ? "nothing" : fmnistClassNames()[size_t(cls)]; }
-
 // Lower-case words with punctuation split off: "row 1: bag." -> row 1 : bag .
 std::vector<std::string> words(const std::string &text)
 {
@@ -90,7 +88,7 @@ std::string gridCaption(const std::vector<int> &cells, int side)
     for (int r = 0; r < side; ++r) {
         out += (r ? " row " : "row ") + std::to_string(r + 1) + ":";
         for (int c = 0; c < side; ++c)
-            out += " " + itemWord(cells[size_t(r * side + c)]);
+            out += " " + fmnistItemWord(cells[size_t(r * side + c)]);
         out += ".";
     }
     return out;
@@ -129,7 +127,7 @@ int cellsNamedCorrectly(const std::string &caption, const std::vector<int> &cell
             continue;
         rowSeen[size_t(row)] = true; // a repeated row is not scored twice
         for (int c = 0; c < side && i + 3 + size_t(c) < w.size(); ++c)
-            correct += w[i + 3 + size_t(c)] == itemWord(cells[size_t(row * side + c)]);
+            correct += w[i + 3 + size_t(c)] == fmnistItemWord(cells[size_t(row * side + c)]);
     }
     return correct;
 }

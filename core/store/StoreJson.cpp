@@ -6,9 +6,9 @@
 
 namespace cosw {
 
-namespace {
-
 Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
+
+namespace {
 
 std::string csvField(const std::string &s)
 {

@@ -5,10 +5,14 @@
 #include "ExperimentStore.h"
 #include "model/Json.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace cosw {
+
+// A number, or null when absent.
+Json optionalNumber(const std::optional<double> &v);
 
 Json runJson(const RunRecord &run);
 // {id, name, status, config (object), stages: [...], eval: {...} | null,

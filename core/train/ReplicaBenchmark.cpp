@@ -4,6 +4,7 @@
 #include "YamlLoader.h"
 #include "model/Errors.h"
 #include "model/Numbers.h"
+#include "store/StoreJson.h"
 
 #include <algorithm>
 #include <chrono>
@@ -105,8 +106,6 @@ std::string dataKey(const RunConfig &config)
     key.push(config.model.lm.vocabSize);
     return key.dump();
 }
-
-Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
 
 std::string fixed(double v, int digits) { return formatRealFixed(v, digits); }
 

@@ -10,6 +10,7 @@
 #include "model/Files.h"
 #include "model/Numbers.h"
 #include "scaling/TokenScaling.h"
+#include "store/StoreJson.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -307,10 +308,10 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.data.set("majority_answer", r.majorityAnswer);
     e.data.set("majority_accuracy", r.majorityAccuracy);
     e.data.set("standard_error", standardError(r.record.accuracy, r.record.n));
-    e.data.set("type_prior", r.record.typePrior ? Json(*r.record.typePrior) : Json());
-    e.data.set("shuffled_accuracy", r.record.shuffledAccuracy ? Json(*r.record.shuffledAccuracy) : Json());
-    e.data.set("cell_reading", r.record.cellReading ? Json(*r.record.cellReading) : Json());
-    e.data.set("cell_reading_prior", r.record.cellReadingPrior ? Json(*r.record.cellReadingPrior) : Json());
+    e.data.set("type_prior", optionalNumber(r.record.typePrior));
+    e.data.set("shuffled_accuracy", optionalNumber(r.record.shuffledAccuracy));
+    e.data.set("cell_reading", optionalNumber(r.record.cellReading));
+    e.data.set("cell_reading_prior", optionalNumber(r.record.cellReadingPrior));
     Json perType = Json::object();
     for (const auto &[type, v] : r.record.perType)
         perType.set(type, v.first);

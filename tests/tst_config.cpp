@@ -105,6 +105,10 @@ private slots:
         QTest::newRow("batch") << "    batch_size: 16" << "    batch_size: 0" << "stages[0].batch_size: must be positive";
         QTest::newRow("steps") << "    steps: 200\n    batch_size: 16" << "    steps: -5\n    batch_size: 16"
                                << "stages[0].steps: must not be negative";
+        QTest::newRow("position layout") << "{windows: 4, queries: 1}" << "{windows: 4, queries: 1, position_windows: 3}"
+                                         << "model.connector.scales[1].position_windows: 3 must be a positive divisor";
+        QTest::newRow("token positions") << "    layers: 2\n    mlp_hidden: 512" << "    layers: 2\n    mlp_hidden: 512\n    token_positions: tokens"
+                                         << "model.connector.token_positions";
     }
     void nonPositiveSizesAreRefused()
     {

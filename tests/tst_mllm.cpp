@@ -81,6 +81,9 @@ std::string toStd(const QString &s) { return s.toStdString(); }
 
 class TestMllm : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
 
 private slots:
     void initTestCase();
@@ -265,8 +268,8 @@ void TestMllm::lossGradientIsZeroOutsideAnswer()
     torch::Tensor hidden, logits;
     {
         torch::NoGradGuard noGrad;
-        auto embeddings = model->splice(ids, model->encode(images).tokens);
-        hidden = model->lm()->forward(embeddings)[0]; // [S, W]
+        auto spliced = model->splice(ids, model->encode(images).tokens);
+        hidden = model->lm()->forward(spliced.embeddings, nullptr, spliced.positions)[0]; // [S, W]
         logits = model->lm()->logits(hidden);          // [S, V]
     }
     const int64_t s = hidden.size(0);
@@ -305,29 +308,41 @@ void TestMllm::spliceInsertsVisualTokens()
     auto ids = rowsTensor({{5, kImageTokenId, 6, 7, 8, 9, 10}, {11, 12, 13, 14, 15, kImageTokenId, 16}});
     auto labels = rowsTensor({{kIgnoreLabel, kIgnoreLabel, 36, 37, 38, 39, 40},
                               {kIgnoreLabel, 42, 43, 44, 45, kIgnoreLabel, 46}});
-    auto visual = torch::randn({2, 3, kLmWidth}, torch::kDouble);
-    torch::Tensor splicedLabels;
-    auto out = model->splice(ids, visual, labels, &splicedLabels);
-    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 9, kLmWidth}));
+    auto visual = torch::randn({2, kVisual, kLmWidth}, torch::kDouble);
+    auto spliced = model->splice(ids, visual, labels);
+    const auto &out = spliced.embeddings;
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 6 + kVisual, kLmWidth}));
 
     auto embed = [&](std::vector<int64_t> v) { return model->lm()->embed(torch::tensor(v, torch::kLong)); };
     // Row 0: <image> at 1.
     QVERIFY(torch::equal(out[0].slice(0, 0, 1), embed({5})));
-    QVERIFY(torch::equal(out[0].slice(0, 1, 4), visual[0]));
-    QVERIFY(torch::equal(out[0].slice(0, 4), embed({6, 7, 8, 9, 10})));
+    QVERIFY(torch::equal(out[0].slice(0, 1, 1 + kVisual), visual[0]));
+    QVERIFY(torch::equal(out[0].slice(0, 1 + kVisual), embed({6, 7, 8, 9, 10})));
     // Row 1: <image> at 5.
     QVERIFY(torch::equal(out[1].slice(0, 0, 5), embed({11, 12, 13, 14, 15})));
-    QVERIFY(torch::equal(out[1].slice(0, 5, 8), visual[1]));
-    QVERIFY(torch::equal(out[1].slice(0, 8), embed({16})));
+    QVERIFY(torch::equal(out[1].slice(0, 5, 5 + kVisual), visual[1]));
+    QVERIFY(torch::equal(out[1].slice(0, 5 + kVisual), embed({16})));
+
+    // Unscaled, every token takes the next position.
+    for (int64_t row = 0; row < 2; ++row)
+        QVERIFY(torch::equal(spliced.positions[row], torch::arange(6 + kVisual, torch::kFloat)));
 
     const int64_t I = kIgnoreLabel;
-    QVERIFY(torch::equal(splicedLabels, rowsTensor({{I, I, I, I, 36, 37, 38, 39, 40},
-                                                    {I, 42, 43, 44, 45, I, I, I, 46}})));
+    std::vector<int64_t> ignored(kVisual, I), label0{I}, label1{I, 42, 43, 44, 45};
+    label0.insert(label0.end(), ignored.begin(), ignored.end());
+    label1.insert(label1.end(), ignored.begin(), ignored.end());
+    for (int64_t l : std::vector<int64_t>{36, 37, 38, 39, 40})
+        label0.push_back(l);
+    label1.push_back(46);
+    QVERIFY(torch::equal(spliced.labels, rowsTensor({label0, label1})));
+
+    // Visual tokens that do not match the connector's layout are refused.
+    QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(ids, torch::randn({2, kVisual + 1, kLmWidth}, torch::kDouble)));
 
     // A row without exactly one <image> is refused.
     auto none = rowsTensor({{5, 6, 7}, {5, kImageTokenId, 7}});
     auto two = rowsTensor({{kImageTokenId, kImageTokenId, 7}, {5, kImageTokenId, 7}});
-    auto small = torch::randn({2, 3, kLmWidth}, torch::kDouble);
+    auto small = torch::randn({2, kVisual, kLmWidth}, torch::kDouble);
     QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(none, small));
     QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(two, small));
     QVERIFY_THROWS_EXCEPTION(std::exception, model->forward(torch::randn({2, 3, 32, 32}, torch::kDouble), none));

@@ -10,6 +10,7 @@
 #include "model/Json.h"
 #include "model/Mllm.h"
 #include "model/ModelConfig.h"
+#include "model/VisualPositions.h"
 #include "scaling/TokenScaling.h"
 
 #include <QTest>
@@ -111,6 +112,9 @@ ConfigError configErrorOf(const std::function<void()> &fn, bool *thrown)
 
 class TestScaling : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
 
 private slots:
     void initTestCase();
@@ -123,6 +127,7 @@ private slots:
     void perWindowBanksCopyParent();
     void resolutionScalingResizesPositionEmbedding();
     void scaledModelRunsAtNewResolution();
+    void scaledTokensKeepPreTrainingPositions();
     void towerAtAnotherResolutionMatchesScaledTower();
     void specFromJson();
     void badSpecsNameTheKey();
@@ -361,6 +366,59 @@ void TestScaling::scaledModelRunsAtNewResolution()
         // 8-cell grid, and the scaled model says so.
         QVERIFY_THROWS_EXCEPTION(std::exception, model->encode(torch::randn({1, 3, 112, 112})));
     }
+}
+
+// The LM learned in pre-training where each visual token is and where the
+// text after the image starts; compound scaling keeps both: a token of a
+// split window sits just after its parent's position, in the parent's
+// interval, and the text starts where it did.
+void TestScaling::scaledTokensKeepPreTrainingPositions()
+{
+    const ModelConfig base = baseConfig();
+    const VisualPositions before = visualPositions(base);
+    QCOMPARE(before.span, int64_t(32));
+    QVERIFY(torch::equal(before.offsets, torch::arange(32, torch::kFloat)));
+
+    ScalingSpec spec;
+    spec.resolution = 2;
+    spec.window = {1, 2};
+    const ModelConfig scaled = scaledConfig(base, spec);
+    QCOMPARE(scaled.connector.scales[0].positionWindows, 1);
+    QCOMPARE(scaled.connector.scales[1].positionWindows, 4);
+    const VisualPositions after = visualPositions(scaled);
+    QCOMPARE(after.span, int64_t(32));
+    QCOMPARE(after.offsets.size(0), int64_t(320));
+    auto at = [&](int64_t t) { return after.offsets[t].item<double>(); };
+    // Global scale: 2x2 windows of 16 queries; window w's query k at k + w/4.
+    QCOMPARE(at(0), 0.0);
+    QCOMPARE(at(16 + 3), 3.25);
+    QCOMPARE(at(3 * 16 + 15), 15.75);
+    // Local scale: 16x16 windows, each parent split 4x4; window (i, j) at
+    // 16 + parent + child/16.
+    for (int64_t i = 0; i < 16; ++i)
+        for (int64_t j = 0; j < 16; ++j) {
+            const double expected = 16 + (i / 4) * 4 + j / 4 + double((i % 4) * 4 + j % 4) / 16.0;
+            QCOMPARE(at(64 + i * 16 + j), expected);
+        }
+
+    // The scaled model's text after the image keeps its positions.
+    Mllm model(scaled);
+    torch::NoGradGuard noGrad;
+    auto spliced = model->splice(promptIds(1), torch::zeros({1, 320, scaled.lm.width}));
+    auto text = spliced.positions[0].slice(0, 2 + 320);
+    QVERIFY(torch::equal(text, torch::tensor(std::vector<float>{34, 35})));
+
+    // token_positions: sequence numbers the scaled tokens one after another.
+    ModelConfig sequence = base;
+    sequence.connector.sequencePositions = true;
+    const VisualPositions numbered = visualPositions(scaledConfig(sequence, spec));
+    QCOMPARE(numbered.span, int64_t(320));
+    QVERIFY(torch::equal(numbered.offsets, torch::arange(320, torch::kFloat)));
+
+    // The layout survives the checkpoint's config.
+    const ModelConfig reread = ModelConfig::fromJson(scaled.toJson());
+    QCOMPARE(reread.connector.scales[1].positionWindows, 4);
+    QVERIFY(torch::equal(visualPositions(reread).offsets, after.offsets));
 }
 
 void TestScaling::towerAtAnotherResolutionMatchesScaledTower()

@@ -17,16 +17,15 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
     return normed.to(x.scalar_type()) * m_weight;
 }
 
-torch::Tensor applyRotary(const torch::Tensor &x, int64_t start, double theta)
+torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &positions, double theta)
 {
-    const int64_t t = x.size(2), d = x.size(3), half = d / 2;
+    const int64_t d = x.size(3), half = d / 2;
     auto opts = torch::TensorOptions().dtype(torch::kFloat).device(x.device());
     auto inv = torch::pow(theta, -torch::arange(half, opts) * (2.0 / static_cast<double>(d))); // [d/2]
-    auto pos = torch::arange(start, start + t, opts);                                         // [T]
-    auto angles = torch::outer(pos, inv);                                                     // [T, d/2]
-    auto cos = torch::cat({angles.cos(), angles.cos()}, -1).to(x.scalar_type());              // [T, d]
-    auto sin = torch::cat({angles.sin(), angles.sin()}, -1).to(x.scalar_type());
-    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);               // rotate_half
+    auto angles = positions.to(opts).unsqueeze(-1) * inv;                                       // [B, T, d/2]
+    auto cos = torch::cat({angles.cos(), angles.cos()}, -1).unsqueeze(1).to(x.scalar_type()); // [B, 1, T, d]
+    auto sin = torch::cat({angles.sin(), angles.sin()}, -1).unsqueeze(1).to(x.scalar_type());
+    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);                 // rotate_half
     return x * cos + rotated * sin;
 }
 
@@ -42,7 +41,7 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c
     m_o = register_module("o_proj", linear(c.heads * hd, c.width));
 }
 
-torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, int64_t start,
+torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
                                                torch::Tensor *cacheK, torch::Tensor *cacheV)
 {
     const int64_t b = x.size(0), t = x.size(1), h = m_config.heads, kvh = m_config.kvHeads;
@@ -50,8 +49,8 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, int64_t s
     auto q = m_q(x).view({b, t, h, hd}).transpose(1, 2);   // [B, H, T, hd]
     auto k = m_k(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
     auto v = m_v(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
-    q = applyRotary(q, start, m_config.ropeTheta);
-    k = applyRotary(k, start, m_config.ropeTheta);
+    q = applyRotary(q, positions, m_config.ropeTheta);
+    k = applyRotary(k, positions, m_config.ropeTheta);
     if (cacheK) {
         if (cacheK->defined()) {
             k = torch::cat({*cacheK, k}, 2); // [B, KV, S, hd]
@@ -91,10 +90,10 @@ DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
     m_mlp = register_module("mlp", SwiGlu(c.width, c.mlpHidden));
 }
 
-torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
-                                        torch::Tensor *cacheV)
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
+                                        torch::Tensor *cacheK, torch::Tensor *cacheV)
 {
-    auto h = x + m_attn(m_inputNorm(x), start, cacheK, cacheV);
+    auto h = x + m_attn(m_inputNorm(x), positions, cacheK, cacheV);
     return h + m_mlp(m_postAttentionNorm(h));
 }
 
@@ -116,19 +115,30 @@ torch::Tensor LanguageModelImpl::embed(const torch::Tensor &ids)
     return m_embed(ids);
 }
 
-torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache)
+torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache,
+                                         const torch::Tensor &positions)
 {
-    const int64_t start = cache ? cache->length() : 0;
-    TORCH_CHECK(start + embeddings.size(1) <= m_config.maxSeqLen, "sequence of ",
-                start + embeddings.size(1), " tokens exceeds max_seq_len ", m_config.maxSeqLen);
+    const int64_t b = embeddings.size(0), t = embeddings.size(1);
+    const int64_t length = cache ? cache->length() : 0;
+    TORCH_CHECK(length + t <= m_config.maxSeqLen, "sequence of ", length + t, " tokens exceeds max_seq_len ",
+                m_config.maxSeqLen);
+    torch::Tensor pos = positions;
+    if (!pos.defined()) {
+        auto opts = torch::TensorOptions().dtype(torch::kFloat).device(embeddings.device());
+        auto next = cache && cache->next.defined() ? cache->next : torch::zeros({b, 1}, opts);
+        pos = next + torch::arange(t, opts).unsqueeze(0); // [B, T]
+    }
+    TORCH_CHECK(pos.dim() == 2 && pos.size(0) == b && pos.size(1) == t, "positions must be [", b, ", ", t, "]");
     if (cache && cache->keys.empty()) {
         cache->keys.resize(m_layers->size());
         cache->values.resize(m_layers->size());
     }
     auto x = embeddings;
     for (size_t i = 0; i < m_layers->size(); ++i)
-        x = m_layers[i]->as<DecoderLayer>()->forward(x, start, cache ? &cache->keys[i] : nullptr,
+        x = m_layers[i]->as<DecoderLayer>()->forward(x, pos, cache ? &cache->keys[i] : nullptr,
                                                      cache ? &cache->values[i] : nullptr);
+    if (cache)
+        cache->next = pos.slice(1, t - 1).floor() + 1.0; // [B, 1]
     return m_norm(x);
 }
 

@@ -11,10 +11,12 @@
 
 namespace cosw {
 
-// Keys and values of every layer seen so far: [B, kv_heads, T, head_dim].
+// Keys and values of every layer seen so far: [B, kv_heads, T, head_dim],
+// and the position of each row's next token [B, 1].
 struct KvCache {
     std::vector<torch::Tensor> keys;
     std::vector<torch::Tensor> values;
+    torch::Tensor next;
     int64_t length() const { return keys.empty() || !keys[0].defined() ? 0 : keys[0].size(2); }
 };
 
@@ -32,9 +34,9 @@ TORCH_MODULE(RmsNorm);
 class CausalSelfAttentionImpl : public torch::nn::Module {
 public:
     explicit CausalSelfAttentionImpl(const LmConfig &config);
-    // x [B, T, W] at positions start..start+T-1 -> [B, T, W]. With a cache,
-    // this layer's keys/values are appended to it.
-    torch::Tensor forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
+    // x [B, T, W] at positions [B, T] -> [B, T, W]. With a cache, this
+    // layer's keys/values are appended to it.
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
                           torch::Tensor *cacheV);
 
 private:
@@ -56,7 +58,7 @@ TORCH_MODULE(SwiGlu);
 class DecoderLayerImpl : public torch::nn::Module {
 public:
     explicit DecoderLayerImpl(const LmConfig &config);
-    torch::Tensor forward(const torch::Tensor &x, int64_t start, torch::Tensor *cacheK,
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
                           torch::Tensor *cacheV);
 
 private:
@@ -71,9 +73,11 @@ public:
     explicit LanguageModelImpl(const LmConfig &config);
 
     torch::Tensor embed(const torch::Tensor &ids); // [B, T] -> [B, T, W]
-    // embeddings [B, T, W] -> hidden [B, T, W]. Positions start at the
-    // cache's length; the cache grows by T.
-    torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr);
+    // embeddings [B, T, W] at positions [B, T] -> hidden [B, T, W]. Without
+    // positions they follow on from the cache's (or start at 0); the cache
+    // grows by T.
+    torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr,
+                          const torch::Tensor &positions = {});
     torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
 
     const LmConfig &config() const { return m_config; }
@@ -87,8 +91,9 @@ private:
 };
 TORCH_MODULE(LanguageModel);
 
-// Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d),
-// positions start..start+T-1 (LLaMA's rotate-half convention).
-torch::Tensor applyRotary(const torch::Tensor &x, int64_t start, double theta);
+// Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d)
+// (LLaMA's rotate-half convention). positions [B, T], real-valued: scaled
+// visual tokens sit between integer positions.
+torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &positions, double theta);
 
 } // namespace cosw

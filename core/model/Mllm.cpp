@@ -4,7 +4,7 @@
 
 namespace cosw {
 
-MllmImpl::MllmImpl(const ModelConfig &config) : m_config(config)
+MllmImpl::MllmImpl(const ModelConfig &config) : m_config(config), m_visualPositions(visualPositions(config))
 {
     m_vision = register_module("vision", VisionTower(config.vision));
     m_connector = register_module("connector", makeConnector(config));
@@ -21,34 +21,43 @@ ConnectorOutput MllmImpl::encode(const torch::Tensor &images, const AttentionReq
     return m_connector->forward(m_vision(images), request);
 }
 
-torch::Tensor MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual,
-                               const torch::Tensor &labels, torch::Tensor *splicedLabels)
+MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels)
 {
-    const int64_t b = ids.size(0), tv = visual.size(1);
+    const int64_t b = ids.size(0), t = ids.size(1), tv = visual.size(1);
+    TORCH_CHECK(tv == m_visualPositions.offsets.size(0), tv, " visual tokens for a layout of ",
+                m_visualPositions.offsets.size(0));
     auto isImage = ids.eq(kImageTokenId);                                   // [B, T]
     TORCH_CHECK(isImage.sum(1).eq(1).all().item<bool>(),
                 "every sequence needs exactly one <image> token");
     auto text = m_lm->embed(ids.masked_fill(isImage, m_config.lm.padId));   // [B, T, W]
     auto position = isImage.to(torch::kLong).argmax(1);                     // [B]
     auto posCpu = position.cpu();
-    std::vector<torch::Tensor> rows, labelRows;
+    auto opts = torch::TensorOptions().dtype(torch::kFloat);
+    const auto offsets = m_visualPositions.offsets;
+    const double span = static_cast<double>(m_visualPositions.span);
+    std::vector<torch::Tensor> rows, positionRows, labelRows;
     for (int64_t i = 0; i < b; ++i) {
         const int64_t p = posCpu[i].item<int64_t>();
         rows.push_back(torch::cat({text[i].slice(0, 0, p), visual[i], text[i].slice(0, p + 1)}, 0));
-        if (splicedLabels) {
+        positionRows.push_back(torch::cat({torch::arange(p, opts), offsets + static_cast<double>(p),
+                                           torch::arange(t - p - 1, opts) + (static_cast<double>(p) + span)}));
+        if (labels.defined()) {
             auto ignore = torch::full({tv}, kIgnoreLabel, labels.options());
             labelRows.push_back(torch::cat({labels[i].slice(0, 0, p), ignore, labels[i].slice(0, p + 1)}, 0));
         }
     }
-    if (splicedLabels)
-        *splicedLabels = torch::stack(labelRows); // [B, T-1+Tv]
-    return torch::stack(rows);                    // [B, T-1+Tv, W]
+    Spliced out;
+    out.embeddings = torch::stack(rows);                                    // [B, T-1+Tv, W]
+    out.positions = torch::stack(positionRows).to(visual.device());         // [B, T-1+Tv]
+    if (labels.defined())
+        out.labels = torch::stack(labelRows);                               // [B, T-1+Tv]
+    return out;
 }
 
 torch::Tensor MllmImpl::forward(const torch::Tensor &images, const torch::Tensor &ids)
 {
-    auto embeddings = splice(ids, encode(images).tokens);
-    return m_lm->logits(m_lm->forward(embeddings));
+    auto spliced = splice(ids, encode(images).tokens);
+    return m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions));
 }
 
 torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels)
@@ -59,13 +68,12 @@ torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &i
 torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
                                          const torch::Tensor &labels)
 {
-    torch::Tensor targets;
-    auto embeddings = splice(ids, m_connector->forward(features).tokens, labels, &targets);
-    auto logits = m_lm->logits(m_lm->forward(embeddings));         // [B, S, V]
+    auto spliced = splice(ids, m_connector->forward(features).tokens, labels);
+    auto logits = m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions)); // [B, S, V]
     const int64_t v = logits.size(2);
     // Position t predicts token t+1.
     auto predicted = logits.slice(1, 0, -1).reshape({-1, v});       // [B*(S-1), V]
-    auto next = targets.slice(1, 1).reshape({-1});                  // [B*(S-1)]
+    auto next = spliced.labels.slice(1, 1).reshape({-1});           // [B*(S-1)]
     return torch::nn::functional::cross_entropy(
         predicted.to(torch::kFloat), next,
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
@@ -97,9 +105,11 @@ std::vector<std::vector<int64_t>> MllmImpl::generate(const torch::Tensor &images
     std::vector<std::vector<int64_t>> out(b);
     std::vector<bool> done(b, false);
     KvCache cache;
-    auto hidden = m_lm->forward(prefix, options.useCache ? &cache : nullptr);
-    auto sequence = prefix;
-    const int64_t room = m_config.lm.maxSeqLen - prefix.size(1);
+    auto hidden = m_lm->forward(prefix.embeddings, options.useCache ? &cache : nullptr, prefix.positions);
+    auto sequence = prefix.embeddings;
+    auto positions = prefix.positions;                     // [B, S]
+    auto nextPosition = positions.slice(1, -1).floor() + 1.0; // [B, 1]
+    const int64_t room = m_config.lm.maxSeqLen - prefix.embeddings.size(1);
     const int64_t steps = std::min<int64_t>(options.maxNewTokens, room + 1);
     for (int64_t step = 0; step < steps; ++step) {
         auto next = nextTokens(m_lm->logits(hidden.select(1, hidden.size(1) - 1)), options, generator); // [B]
@@ -122,7 +132,9 @@ std::vector<std::vector<int64_t>> MllmImpl::generate(const torch::Tensor &images
             hidden = m_lm->forward(embedded, &cache);
         } else {
             sequence = torch::cat({sequence, embedded}, 1);
-            hidden = m_lm->forward(sequence);
+            positions = torch::cat({positions, nextPosition}, 1);
+            nextPosition = nextPosition + 1.0;
+            hidden = m_lm->forward(sequence, nullptr, positions);
         }
     }
     return out;

@@ -7,6 +7,7 @@
 #include "LanguageModel.h"
 #include "ModelConfig.h"
 #include "VisionTower.h"
+#include "VisualPositions.h"
 
 #include <torch/torch.h>
 
@@ -30,10 +31,17 @@ public:
     ConnectorOutput encode(const torch::Tensor &images, const AttentionRequest &request = {});
 
     // ids [B, T] with one kImageTokenId per row, visual [B, T_vis, W] ->
-    // embeddings [B, T - 1 + T_vis, W]. With labels [B, T], *splicedLabels
-    // gets them aligned to the embeddings, visual positions ignored.
-    torch::Tensor splice(const torch::Tensor &ids, const torch::Tensor &visual,
-                         const torch::Tensor &labels = {}, torch::Tensor *splicedLabels = nullptr);
+    // embeddings [B, T - 1 + T_vis, W] and their LM positions [B, T - 1 +
+    // T_vis] (visualPositions: text after the image starts at the same
+    // position whatever the token scaling). With labels [B, T],
+    // *splicedLabels gets them aligned to the embeddings, visual positions
+    // ignored.
+    struct Spliced {
+        torch::Tensor embeddings;
+        torch::Tensor positions;
+        torch::Tensor labels;
+    };
+    Spliced splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels = {});
 
     // Logits [B, T - 1 + T_vis, V].
     torch::Tensor forward(const torch::Tensor &images, const torch::Tensor &ids);
@@ -59,6 +67,7 @@ private:
                              at::Generator &generator);
 
     ModelConfig m_config;
+    VisualPositions m_visualPositions;
     VisionTower m_vision{nullptr};
     std::shared_ptr<ConnectorImpl> m_connector;
     LanguageModel m_lm{nullptr};

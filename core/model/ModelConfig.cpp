@@ -71,6 +71,7 @@ static ConnectorConfig readConnector(ConfigReader &r)
     c.mlpHidden = r.getInt("mlp_hidden", 4 * c.width);
     c.perWindow = r.getBool("per_window", c.perWindow);
     c.mlpLayers = r.getInt("mlp_layers", c.mlpLayers);
+    c.sequencePositions = r.getChoice("token_positions", "layout", {"layout", "sequence"}) == "sequence";
 
     if (c.type == ConnectorType::ChainOfSight) {
         const Json *scales = r.child("scales");
@@ -84,6 +85,7 @@ static ConnectorConfig readConnector(ConfigReader &r)
             sc.windows = s.requireInt("windows");
             sc.queries = s.requireInt("queries");
             sc.fixedWindows = s.getBool("fixed_windows", false);
+            sc.positionWindows = s.getInt("position_windows", 0);
             s.finish();
             c.scales.push_back(sc);
         }
@@ -167,6 +169,7 @@ Json ModelConfig::toJson() const
     c.set("mlp_hidden", connector.mlpHidden);
     c.set("per_window", connector.perWindow);
     c.set("mlp_layers", connector.mlpLayers);
+    c.set("token_positions", connector.sequencePositions ? "sequence" : "layout");
     if (connector.type == ConnectorType::ChainOfSight) {
         Json scales = Json::array();
         for (const auto &s : connector.scales) {
@@ -174,6 +177,8 @@ Json ModelConfig::toJson() const
             sj.set("windows", s.windows);
             sj.set("queries", s.queries);
             sj.set("fixed_windows", s.fixedWindows);
+            if (s.positionWindows > 0)
+                sj.set("position_windows", s.positionWindows);
             scales.push(sj);
         }
         c.set("scales", scales);
@@ -295,6 +300,10 @@ void ModelConfig::validate(const std::string &file, const std::string &keyPrefix
                                            "feature grid of " + std::to_string(n) + " cells ("
                                            + std::to_string(v.imageSize) + " px / patch "
                                            + std::to_string(v.patchSize) + ")");
+            if (s.positionWindows < 0 || (s.positionWindows > 0 && s.windows % s.positionWindows != 0))
+                fail(key + ".position_windows", std::to_string(s.positionWindows) + " must be a positive "
+                                                    "divisor of the scale's " + std::to_string(s.windows)
+                                                    + " windows per side (the layout before token scaling)");
         }
     } else {
         positive("connector.mlp_layers", c.mlpLayers);

@@ -40,6 +40,9 @@ struct ScaleConfig {
     int windows = 1;          // g, windows per side
     int queries = 1;          // q, tokens per window
     bool fixedWindows = false; // resolution scaling grows the windows instead of adding more
+    // Windows per side of the layout the LM learned this scale's token
+    // positions on (set by the first token scaling); 0: the current windows.
+    int positionWindows = 0;
 };
 
 enum class ConnectorType { ChainOfSight, Resampler, Mlp };
@@ -51,6 +54,10 @@ struct ConnectorConfig {
     int layers = 2;           // L per resampler stack
     int mlpHidden = 1024;
     bool perWindow = false;   // one query bank per window instead of one per scale
+    // Visual tokens' LM positions after token scaling: false keeps those of
+    // the pre-training layout (a split window's tokens follow their parent's
+    // position), true numbers the scaled tokens consecutively.
+    bool sequencePositions = false;
     // Chain-of-Sight: scales in order, coarse to fine. A plain resampler is
     // held as one global scale with fixed windows, so its token count stays
     // the same through resolution scaling.

@@ -93,6 +93,8 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
         ScaleConfig &scale = out.connector.scales[s];
         const int k = spec.windowFactor(s);
         if (k < 1) fail("window", "factor " + std::to_string(k) + " for scale " + std::to_string(s) + " must be a positive integer");
+        if (scale.positionWindows == 0)
+            scale.positionWindows = scale.windows; // the LM learned the positions of this layout
         scale.windows = scale.windows * k * (scale.fixedWindows ? 1 : r);
         if (n % scale.windows != 0)
             fail("window", "scale " + std::to_string(s) + " would have " + std::to_string(scale.windows)

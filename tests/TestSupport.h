@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the test suites.
 
+#include "facade/BlasKernel.h"
 #include "model/ModelConfig.h"
 
 #include <QByteArray>

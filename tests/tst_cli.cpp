@@ -91,6 +91,10 @@ void fillStore(const std::string &file)
 
 class TestCli : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
+
 private:
     QTemporaryDir m_dir;
     QString m_checkpoint;
@@ -117,6 +121,10 @@ private slots:
         Result r = runBatch({"--version"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.startsWith("cos-batch "), qPrintable(r.out));
+        // The BLAS line names the library and the kernel the products run on.
+        QVERIFY2(r.out.contains("\nBLAS: "), qPrintable(r.out));
+        if (r.out.contains("OpenBLAS"))
+            QVERIFY2(r.out.contains("(kernel "), qPrintable(r.out));
         QCOMPARE(runBatch({}).exitCode, 2);
         QCOMPARE(runBatch({"frobnicate"}).exitCode, 2);
         QCOMPARE(runBatch({"inspect"}).exitCode, 2);

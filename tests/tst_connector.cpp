@@ -118,6 +118,9 @@ QString describe(const torch::Tensor &a, const torch::Tensor &b)
 
 class TestConnector : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
 
 private slots:
     void initTestCase();

@@ -221,6 +221,9 @@ Result runBatch(const QStringList &args, const QString &datasetDir)
 
 class TestData : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
 
     QTemporaryDir m_dir;
     QString m_fmnist; // the tiny Fashion-MNIST

@@ -68,6 +68,10 @@ bool isMarked(QWidget *widget)
 
 class TestLauncher : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
+
 private:
     QTemporaryDir m_dir;
 

@@ -65,6 +65,10 @@ Output runBatch(const QStringList &args)
 
 class TestLocale : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
+
 private:
     QTemporaryDir m_dir;
 

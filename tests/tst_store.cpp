@@ -214,6 +214,9 @@ private:
 
 class TestStore : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
 
 private slots:
     void initTestCase()

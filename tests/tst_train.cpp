@@ -77,6 +77,10 @@ Result finish(QProcess *p)
 
 class TestTrain : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
+
 private:
     QTemporaryDir m_dir;
     QString m_cache;
@@ -255,6 +259,10 @@ private slots:
         ExperimentStore store(db.toStdString());
         const RunDetail d = store.run(id);
         QCOMPARE(d.run.status, RunStatus::Finished);
+        // The run records which BLAS its products ran on.
+        const Json versions = Json::parse(d.run.versions);
+        QVERIFY2(versions.find("blas") && versions.find("blas")->isString(), d.run.versions.c_str());
+        QCOMPARE(versions.find("blas")->asString(), blasSummary(blasInfo()));
         QCOMPARE(d.stages.size(), size_t(3));
         QCOMPARE(d.stages[1].visualTokens, 8);
         QCOMPARE(d.stages[2].visualTokens, 16 + 64); // (2^2 x 4) + (8^2 x 1)

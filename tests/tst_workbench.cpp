@@ -25,6 +25,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
@@ -116,6 +117,10 @@ struct StopRunsAtExit {
 
 class TestWorkbench : public QObject {
     Q_OBJECT
+public:
+    // Before QTest starts: on a CPU OpenBLAS does not know, with the right kernel.
+    static void initMain() { cosw::ensureBlasKernel(); }
+
 private:
     QTemporaryDir m_dir;
     qint64 m_finishedRun = 0;
@@ -163,6 +168,18 @@ private slots:
         }
         MainWindow again(s);
         QCOMPARE(again.size(), QSize(1111, 777));
+    }
+
+    // The status bar lists the devices; its tooltip names the BLAS kernel
+    // the CPU's products run on, so a slow fallback is visible.
+    void statusBarNamesTheBlas()
+    {
+        MainWindow window(settingsFor("blas.sqlite"));
+        const auto *devices = window.findChild<QLabel *>("devices");
+        QVERIFY(devices);
+        QVERIFY2(devices->text().contains("CPU"), qPrintable(devices->text()));
+        QCOMPARE(devices->toolTip(), QStringLiteral("CPU matrix products: %1")
+                                         .arg(QString::fromStdString(blasSummary(blasInfo()))));
     }
 
     void runListFollowsOtherProcesses()

@@ -3,6 +3,7 @@
 
 #include "Commands.h"
 
+#include "facade/BlasKernel.h"
 #include "model/ConnectorBenchmark.h"
 #include "model/StepBenchmark.h"
 #include "model/ModelConfig.h"
@@ -86,6 +87,8 @@ void addBenchCommand(CLI::App &app, Action &action)
         action = [s] {
             const torch::Device device = parseDevice(s->device);
             const double peak = measureGemmPeak(device);
+            if (!s->json)
+                std::printf("BLAS: %s\n", blasSummary(blasInfo()).c_str());
             Json results = Json::array();
             for (const auto &path : s->configs) {
                 const Json json = Json::parseFile(path);
@@ -100,6 +103,7 @@ void addBenchCommand(CLI::App &app, Action &action)
                 row.set("batch", s->batch);
                 row.set("gemm_peak_flops_per_s", peak);
                 row.set("fraction_of_peak", r.achievedFlops / peak);
+                row.set("blas", blasSummary(blasInfo()));
                 results.push(row);
                 if (!s->json)
                     std::printf("%-32s step %8.3f s  %8.1f samples/s  %7.1f GFLOP/s  %5.1f%% of GEMM peak (%.1f GFLOP/s)\n",

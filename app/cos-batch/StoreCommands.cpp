@@ -38,6 +38,19 @@ std::string localTime(double unixSeconds)
     return buf;
 }
 
+// The BLAS a run recorded with its versions; empty for runs from before it
+// was recorded, or versions that are not JSON.
+std::string recordedBlas(const std::string &versions)
+{
+    try {
+        const Json parsed = Json::parse(versions, "versions");
+        const Json *blas = parsed.find("blas");
+        return blas && blas->isString() ? blas->asString() : std::string();
+    } catch (const std::exception &) {
+        return {};
+    }
+}
+
 // Writes next to the target and renames, so a reader never sees half a file.
 void writeAtomically(const std::string &path, const std::string &text)
 {
@@ -123,6 +136,8 @@ void addShowCommand(CLI::App &app, Action &action)
             std::cout << "run " << r.id << " " << r.name << " [" << runStatusName(r.status) << "]\n"
                       << "  connector " << r.connector << ", device " << r.device << ", host " << r.host << "\n"
                       << "  created " << localTime(r.createdAt) << "\n";
+            if (const std::string blas = recordedBlas(r.versions); !blas.empty())
+                std::cout << "  BLAS " << blas << "\n";
             if (!r.message.empty())
                 std::cout << "  " << r.message << "\n";
             for (const auto &st : d.stages) {

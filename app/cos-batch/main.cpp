@@ -3,6 +3,7 @@
 
 #include "Commands.h"
 
+#include "facade/BlasKernel.h"
 #include "model/Errors.h"
 #include "store/SqliteDatabase.h"
 
@@ -16,8 +17,10 @@ int main(int argc, char **argv)
     // The tables and progress lines below use printf's %f; whatever a parent
     // process or a library did to the locale, they print '.' decimals.
     std::setlocale(LC_ALL, "C");
+    cosw::ensureBlasKernel();
     CLI::App app{"CoS Workbench headless tool: Chain-of-Sight models, scaling and runs", "cos-batch"};
-    app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")");
+    app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")\nBLAS: "
+                                 + cosw::blasSummary(cosw::blasInfo()));
     app.require_subcommand(1);
 
     cosw::batch::Action action;

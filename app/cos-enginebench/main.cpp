@@ -9,6 +9,7 @@
 // Prints one JSON object. Exit status: 0 success, 2 bad usage or input,
 // 1 failure while running.
 
+#include "facade/BlasKernel.h"
 #include "facade/Devices.h"
 #include "model/Device.h"
 #include "model/Errors.h"
@@ -52,6 +53,7 @@ int positiveInt(const std::map<std::string, std::string> &args, const std::strin
 
 int main(int argc, char **argv)
 {
+    cosw::ensureBlasKernel();
     try {
         std::map<std::string, std::string> args;
         for (int i = 1; i < argc; ++i) {
@@ -73,7 +75,8 @@ int main(int argc, char **argv)
                 return 0;
             }
             if (a == "--version") {
-                std::cout << "cos-enginebench " << COS_VERSION << " (LibTorch " << TORCH_VERSION << ")\n";
+                std::cout << "cos-enginebench " << COS_VERSION << " (LibTorch " << TORCH_VERSION << ")\nBLAS: "
+                          << cosw::blasSummary(cosw::blasInfo()) << "\n";
                 return 0;
             }
             if (a.rfind("--", 0) != 0 || i + 1 >= argc)

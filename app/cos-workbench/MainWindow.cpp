@@ -8,6 +8,7 @@
 #include "RunFilterModel.h"
 #include "RunTableModel.h"
 #include "StoreReaderThread.h"
+#include "facade/BlasKernel.h"
 #include "facade/Devices.h"
 
 #include <QAction>
@@ -74,6 +75,7 @@ MainWindow::MainWindow(const WorkbenchSettings &settings, QWidget *parent)
     createActions();
     createStatusBar();
     m_devicesLabel->setText(tr("Devices: %1").arg(deviceTexts.join(QStringLiteral(" · "))));
+    m_devicesLabel->setToolTip(tr("CPU matrix products: %1").arg(QString::fromStdString(blasSummary(blasInfo()))));
 
     connect(m_reader->reader(), &StoreReader::runsLoaded, this, &MainWindow::onRunsLoaded);
     connect(m_reader->reader(), &StoreReader::failed, this, [this](const QString &message) {
@@ -261,6 +263,7 @@ void MainWindow::createStatusBar()
     m_databaseLabel = new QLabel;
     m_databaseLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_devicesLabel = new QLabel;
+    m_devicesLabel->setObjectName("devices");
     m_queueLabel = new QLabel;
     statusBar()->addWidget(m_databaseLabel, 1);
     statusBar()->addPermanentWidget(m_queueLabel);

@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "Screenshot.h"
 #include "WorkbenchSettings.h"
+#include "facade/BlasKernel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -45,6 +46,7 @@ void renderOffscreenWithoutDisplay(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cosw::ensureBlasKernel();
     renderOffscreenWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     // QApplication set LC_NUMERIC from the environment; every number the
@@ -77,8 +79,10 @@ int main(int argc, char **argv)
         return usageError(parser.errorText());
     if (parser.isSet("help"))
         parser.showHelp(0);
-    if (parser.isSet("version"))
-        parser.showVersion();
+    if (parser.isSet("version")) {
+        std::printf("cos-workbench %s\nBLAS: %s\n", COS_VERSION, cosw::blasSummary(cosw::blasInfo()).c_str());
+        return 0;
+    }
     if (!parser.positionalArguments().isEmpty())
         return usageError(QApplication::translate("main", "unexpected argument '%1'")
                               .arg(parser.positionalArguments().front()));

@@ -4,6 +4,7 @@
 #include "OptimizerGroups.h"
 #include "VisionTowerTrainer.h"
 #include "data/MixedBatchLoader.h"
+#include "facade/BlasKernel.h"
 #include "model/Autocast.h"
 #include "model/Device.h"
 #include "model/Errors.h"
@@ -116,6 +117,7 @@ int64_t Trainer::createRun(const std::string &name)
     Json versions = Json::object();
     versions.set("cos_workbench", COS_VERSION);
     versions.set("libtorch", TORCH_VERSION);
+    versions.set("blas", blasSummary(blasInfo()));
     return m_store.createRun(name.empty() ? (m_config.name.empty() ? "run" : m_config.name) : name,
                              m_config.toJson().dump(), connectorTypeName(m_config.model.connector.type),
                              m_device.str(), versions.dump());

@@ -6,7 +6,9 @@
 #include "TestSupport.h"
 
 #include "model/Checkpoint.h"
+#include "model/Autocast.h"
 #include "model/Conversation.h"
+#include "model/Device.h"
 #include "model/Errors.h"
 #include "model/LanguageModel.h"
 #include "model/Mllm.h"
@@ -102,6 +104,7 @@ private slots:
     void checkpointMissingFiles();
     void checkpointWrongShapeNamesFile();
     void visionFeatureLayer();
+    void bf16OnTheCpuTracksFp32();
 
 private:
     torch::Tensor conversationBatch(const std::vector<std::pair<std::string, std::string>> &pairs,
@@ -703,6 +706,44 @@ void TestMllm::visionFeatureLayer()
         }
         QVERIFY2(thrown, qPrintable(QStringLiteral("feature_layer %1 accepted").arg(bad)));
     }
+}
+
+// precision: bf16 on a CPU with bf16 products: the matrix products run in
+// bf16 (the logits come out bf16), norms and the loss in fp32, and loss and
+// gradients stay close to the fp32 model's. Elsewhere the device says why not.
+void TestMllm::bf16OnTheCpuTracksFp32()
+{
+    const torch::Device cpu(torch::kCPU);
+    std::string why;
+    if (!bf16Supported(cpu, &why)) {
+        QVERIFY2(why.find("AVX512-BF16") != std::string::npos, why.c_str());
+        QSKIP("this CPU has no bf16 products");
+    }
+    torch::manual_seed(12);
+    Mllm model(mllmConfig());
+    torch::Tensor labels;
+    auto ids = conversationBatch({{"hi?", "ok"}, {"yo!", "no"}}, &labels);
+    auto images = torch::randn({2, 3, 32, 32});
+
+    auto lossAndGradient = [&](bool bf16) {
+        model->zero_grad();
+        AutocastGuard autocast(bf16, cpu);
+        auto loss = model->loss(images, ids, labels);
+        loss.backward();
+        return std::make_pair(loss.item<double>(), model->lm()->named_parameters()["embed_tokens.weight"].grad().clone());
+    };
+    const auto [fp32Loss, fp32Grad] = lossAndGradient(false);
+    const auto [bf16Loss, bf16Grad] = lossAndGradient(true);
+    {
+        AutocastGuard autocast(true, cpu);
+        torch::NoGradGuard noGrad;
+        QCOMPARE(model->forward(images, ids).scalar_type(), torch::kBFloat16);
+    }
+    QCOMPARE(model->forward(images, ids).scalar_type(), torch::kFloat); // the guard is gone
+    QVERIFY2(std::abs(bf16Loss - fp32Loss) < 0.02 * fp32Loss,
+             qPrintable(QStringLiteral("loss fp32 %1, bf16 %2").arg(fp32Loss).arg(bf16Loss)));
+    const double cosine = torch::cosine_similarity(fp32Grad.flatten(), bf16Grad.flatten(), 0).item<double>();
+    QVERIFY2(cosine > 0.98, qPrintable(QStringLiteral("gradient cosine %1").arg(cosine)));
 }
 
 QTEST_APPLESS_MAIN(TestMllm)

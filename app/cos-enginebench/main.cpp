@@ -100,8 +100,9 @@ int main(int argc, char **argv)
         const std::string dtype = args.count("dtype") ? args["dtype"] : "fp32";
         if (dtype != "fp32" && dtype != "bf16")
             throw cosw::InputError("--dtype: expected fp32 or bf16, got '" + dtype + "'");
-        if (dtype == "bf16" && !device.is_cuda())
-            throw cosw::InputError("--dtype bf16: bf16 autocast needs a CUDA device");
+        std::string why;
+        if (dtype == "bf16" && !cosw::bf16Supported(device, &why))
+            throw cosw::InputError("--dtype bf16: " + why);
 
         cosw::StepBenchmarkOptions options;
         options.steps = positiveInt(args, "steps", options.steps);

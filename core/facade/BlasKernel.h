@@ -5,19 +5,11 @@
 // functions find that case and pick a kernel family the CPU's features
 // support. Torch-free, so that widgets and tests can include it.
 
+#include "model/CpuFeatures.h"
+
 #include <string>
 
 namespace cosw {
-
-// What CPUID and the OS (XGETBV) say this CPU can run.
-struct CpuFeatures {
-    bool avx2 = false;
-    bool fma = false;
-    bool avx512 = false;     // F, DQ, BW and VL, with the OS saving ZMM state
-    bool avx512Bf16 = false;
-    bool amxBf16 = false;
-};
-CpuFeatures cpuFeatures();
 
 // The kernel family to request with OPENBLAS_CORETYPE, or empty to keep the
 // detected one: only a fallback below AVX2 (Prescott, Core2, Nehalem,

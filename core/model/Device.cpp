@@ -1,5 +1,7 @@
 #include "Device.h"
 
+#include "CpuFeatures.h"
+
 #include "Errors.h"
 
 namespace cosw {
@@ -28,6 +30,16 @@ void synchronize(const torch::Device &device)
 {
     if (device.is_cuda())
         torch::cuda::synchronize(device.has_index() ? device.index() : -1);
+}
+
+bool bf16Supported(const torch::Device &device, std::string *why)
+{
+    if (device.is_cuda() || (device.is_cpu() && cpuFeatures().nativeBf16()))
+        return true;
+    if (why)
+        *why = device.is_cpu() ? "this CPU has no bf16 products (AVX512-BF16 or AMX); use fp32"
+                               : "bf16 autocast runs on CUDA devices and CPUs with AVX512-BF16 or AMX";
+    return false;
 }
 
 } // namespace cosw

@@ -1,5 +1,7 @@
 #include "ResamplerStack.h"
 
+#include "Autocast.h"
+
 #include <cmath>
 
 namespace cosw {
@@ -17,8 +19,8 @@ ResamplerLayerImpl::ResamplerLayerImpl(const ConnectorConfig &c)
 torch::Tensor ResamplerLayerImpl::forward(const torch::Tensor &q, const torch::Tensor &x,
                                           torch::Tensor *weights)
 {
-    auto h = q + m_attn(m_normQ(q), m_normKv(x), weights); // [N, Q, D]
-    return h + m_mlp(m_normMlp(h));
+    auto h = q + m_attn(layerNormFp32(m_normQ, q), layerNormFp32(m_normKv, x), weights); // [N, Q, D]
+    return h + m_mlp(layerNormFp32(m_normMlp, h));
 }
 
 torch::Tensor windowPositionEmbedding(int64_t windows, int64_t width)
@@ -67,7 +69,7 @@ torch::Tensor ResamplerStackImpl::runLayers(torch::Tensor q, const torch::Tensor
     const int layers = static_cast<int>(m_layers->size());
     for (int i = 0; i < layers; ++i)
         q = m_layers[i]->as<ResamplerLayer>()->forward(q, x, i == weightsLayer ? weights : nullptr);
-    return m_normOut(q);
+    return layerNormFp32(m_normOut, q);
 }
 
 torch::Tensor ResamplerStackImpl::forward(const torch::Tensor &features, const AttentionRequest &request,

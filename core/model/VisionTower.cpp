@@ -1,5 +1,7 @@
 #include "VisionTower.h"
 
+#include "Autocast.h"
+
 namespace cosw {
 
 static torch::nn::LayerNormOptions layerNorm(int64_t width, double eps)
@@ -17,9 +19,9 @@ VisionBlockImpl::VisionBlockImpl(const VisionConfig &c)
 
 torch::Tensor VisionBlockImpl::forward(const torch::Tensor &x)
 {
-    auto h = m_norm1(x);
+    auto h = layerNormFp32(m_norm1, x);
     auto y = x + m_attn(h, h);
-    return y + m_mlp(m_norm2(y));
+    return y + m_mlp(layerNormFp32(m_norm2, y));
 }
 
 VisionTowerImpl::VisionTowerImpl(const VisionConfig &c) : m_config(c)
@@ -58,7 +60,7 @@ torch::Tensor VisionTowerImpl::forward(const torch::Tensor &images)
                              : resizePositionEmbedding(m_positionEmbedding, n0, n, m_config.classToken);
     x = x + positions.unsqueeze(0);
     if (m_config.preNorm)
-        x = m_preNorm(x);
+        x = layerNormFp32(m_preNorm, x);
     const int blocks = m_config.featureBlocks();
     for (int i = 0; i < blocks; ++i)
         x = m_blocks[i]->as<VisionBlock>()->forward(x);

@@ -92,9 +92,10 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         if (!m_options.device.empty())
             st.device = m_options.device;
         const torch::Device device = parseDevice(st.device);
-        if (st.precision == "bf16" && !device.is_cuda())
+        std::string why;
+        if (st.precision == "bf16" && !bf16Supported(device, &why))
             throw ConfigError(m_config.file, "stages[" + std::to_string(i) + "].precision",
-                              "bf16 autocast needs a CUDA device, the stage runs on " + st.device);
+                              "bf16 on " + st.device + ": " + why);
         if (i == 0)
             m_device = device;
     }

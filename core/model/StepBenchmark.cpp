@@ -13,6 +13,7 @@ Json StepBenchmarkResult::toJson() const
 {
     Json j = Json::object();
     j.set("step_time_median_s", medianStepSeconds);
+    j.set("parameters", parameters);
     j.set("samples_per_s", samplesPerSecond);
     j.set("lm_tokens_per_s", lmTokensPerSecond);
     j.set("flops_per_step", flops.trainingStep());
@@ -83,6 +84,8 @@ StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Dev
     synchronize(device);
 
     StepBenchmarkResult r;
+    for (const auto &p : model->parameters())
+        r.parameters += p.numel();
     for (int i = 0; i < o.steps; ++i) {
         auto start = std::chrono::steady_clock::now();
         step();

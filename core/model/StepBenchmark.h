@@ -28,6 +28,7 @@ struct StepBenchmarkResult {
     double lmTokensPerSecond = 0; // sequence positions through the LM (visual + text)
     FlopEstimate flops;           // per step, forward split by part
     double achievedFlops = 0;     // training-step FLOPs / median step time
+    int64_t parameters = 0;       // to check another implementation builds the same model
 
     Json toJson() const;
 };

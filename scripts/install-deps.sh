@@ -14,8 +14,8 @@ packages=(
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqcustomplot-dev qt6-svg-dev libgl-dev
-  # benchmarks and GUI checks
-  libbenchmark-dev xvfb xauth
+  # benchmarks (python3-torch: the same LibTorch, for benchmarks/python_step.py) and GUI checks
+  libbenchmark-dev python3-torch xvfb xauth
   # the locales the tests run under (comma decimals, CJK text)
   locales
 )

@@ -354,7 +354,7 @@ QWidget *LauncherView::createStageTab(int index)
 
     f.precision = new QComboBox;
     f.precision->addItem(tr("fp32"), QStringLiteral("fp32"));
-    f.precision->addItem(tr("bf16 (autocast, CUDA only)"), QStringLiteral("bf16"));
+    f.precision->addItem(tr("bf16 (autocast: CUDA, or a CPU with bf16 products)"), QStringLiteral("bf16"));
     const int precision =
         f.precision->findData(textOr(shownValue(stageKey(index, "precision")), QStringLiteral("fp32")));
     f.precision->setCurrentIndex(precision < 0 ? 0 : precision);

@@ -40,6 +40,31 @@ int kernelLevel(const std::string &kernel)
     return in(sse) ? 1 : in(avx) ? 2 : in(avx2) ? 3 : in(avx512) ? 4 : 0;
 }
 
+// What an earlier start of this program decided, read from kChoiceVariable.
+struct EarlierChoice {
+    bool chosen = false;   // restarted with a kernel chosen for this CPU
+    bool rejected = false; // that kernel computed wrong products; back on the detected one
+    std::string tried;     // the rejected kernel
+    std::string detected;  // what OpenBLAS picked by itself
+};
+
+EarlierChoice earlierChoice()
+{
+    EarlierChoice c;
+    const char *marker = std::getenv(kChoiceVariable);
+    const std::string m = marker ? marker : "";
+    if (m.rfind("chosen:", 0) == 0) {
+        c.chosen = true;
+        c.detected = m.substr(7);
+    } else if (m.rfind("rejected:", 0) == 0) {
+        const size_t colon = m.find(':', 9);
+        c.rejected = true;
+        c.tried = m.substr(9, colon - 9);
+        c.detected = colon == std::string::npos ? std::string() : m.substr(colon + 1);
+    }
+    return c;
+}
+
 template <typename Fn>
 Fn openBlasFunction(const char *name)
 {
@@ -127,13 +152,12 @@ BlasInfo blasInfo()
     }
     info.library = config && config() ? std::string(config()) : std::string("OpenBLAS");
     info.threads = threads ? threads() : 0;
-    const char *marker = std::getenv(kChoiceVariable);
+    const EarlierChoice earlier = earlierChoice();
     const char *coretype = std::getenv("OPENBLAS_CORETYPE");
-    const std::string m = marker ? marker : "";
-    if (m.rfind("chosen:", 0) == 0)
-        info.choice = "chosen for this CPU; detected " + m.substr(7);
-    else if (m.rfind("rejected:", 0) == 0)
-        info.choice = "detected; " + m.substr(9, m.find(':', 9) - 9) + " gave wrong products";
+    if (earlier.chosen)
+        info.choice = "chosen for this CPU; detected " + earlier.detected;
+    else if (earlier.rejected)
+        info.choice = "detected; " + earlier.tried + " gave wrong products";
     else if (coretype && *coretype)
         info.choice = std::string("set by OPENBLAS_CORETYPE=") + coretype;
     else
@@ -163,14 +187,14 @@ void ensureBlasKernel()
     const std::string detected = detectedKernel();
     if (detected.empty())
         return; // not OpenBLAS
-    const char *marker = std::getenv(kChoiceVariable);
-    if (marker) {
-        const std::string m = marker;
-        if (m.rfind("chosen:", 0) == 0 && !productMatchesReference()) {
-            const std::string original = m.substr(7);
+    const EarlierChoice earlier = earlierChoice();
+    if (earlier.rejected)
+        return;
+    if (earlier.chosen) {
+        if (!productMatchesReference()) {
             std::fprintf(stderr, "warning: OpenBLAS kernel %s computed a wrong matrix product here; using %s\n",
-                         detected.c_str(), original.c_str());
-            setenv(kChoiceVariable, ("rejected:" + detected + ":" + original).c_str(), 1);
+                         detected.c_str(), earlier.detected.c_str());
+            setenv(kChoiceVariable, ("rejected:" + detected + ":" + earlier.detected).c_str(), 1);
             unsetenv("OPENBLAS_CORETYPE");
             reexecute();
         }

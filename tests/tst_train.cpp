@@ -10,6 +10,7 @@
 #include "store/ExperimentStore.h"
 #include "model/Files.h"
 #include "train/Evaluator.h"
+#include "train/LookupProbe.h"
 #include "train/OptimizerGroups.h"
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
@@ -203,6 +204,25 @@ private slots:
         for (const auto &group : groups)
             lrs.insert(static_cast<const torch::optim::AdamWOptions &>(group.options()).lr());
         QCOMPARE(lrs, (std::set<double>{2e-2, 2.5e-3}));
+    }
+
+    // The decoder the benchmark trains from scratch can learn to find an item
+    // among a short grid's cells from the question's word: the lookup every
+    // existence question needs. Fails on a broken attention, position code,
+    // loss mask or optimizer, which leave it at the commonest answer.
+    void freshDecoderLearnsAShortLookup()
+    {
+        LookupProbeOptions o;
+        o.cells = 4;
+        o.steps = 400; // learned by about step 250 here; the rest is margin for other BLAS kernels
+        o.evalEvery = 400;
+        o.lm.kvHeads = 2;
+        std::vector<LookupProbePoint> points;
+        runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
+        QCOMPARE(points.size(), size_t(1));
+        QCOMPARE(points.back().step, 400);
+        QVERIFY2(points.back().majority < 0.7, QByteArray::number(points.back().majority));
+        QVERIFY2(points.back().accuracy > 0.9, QByteArray::number(points.back().accuracy));
     }
 
     void runLearnsAndIsRecorded()

@@ -10,6 +10,7 @@
 #include "model/Device.h"
 #include "model/Json.h"
 #include "train/LoaderBenchmark.h"
+#include "train/LookupProbe.h"
 #include "train/RunConfig.h"
 #include "train/RunData.h"
 
@@ -142,6 +143,59 @@ void addBenchCommand(CLI::App &app, Action &action)
             }
             if (l->json)
                 std::cout << results.dump() << std::endl;
+            return 0;
+        };
+    });
+
+    struct LookupOptions {
+        LookupProbeOptions probe;
+        bool json = false;
+    };
+    auto p = std::make_shared<LookupOptions>();
+    // The quickstart's language model (configs/quickstart.yaml).
+    p->probe.lm.kvHeads = 2;
+    CLI::App *lookup = bench->add_subcommand(
+        "lookup", "Can a fresh language model learn to look a cell up in text? Accuracy over steps (no image)");
+    lookup->add_option("--task", p->probe.task, "existence (is X among the cells?) or position (what is cell P?)")
+        ->check(CLI::IsMember({"existence", "position"}))
+        ->capture_default_str();
+    lookup->add_option("--cells", p->probe.cells, "cells per grid")->check(CLI::Range(1, 256))->capture_default_str();
+    lookup->add_option("--short-steps", p->probe.shortSteps, "first steps on short grids (a length curriculum)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    lookup->add_option("--short-cells", p->probe.shortCells, "cells per grid in the first steps")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    lookup->add_option("--layers", p->probe.lm.layers, "decoder layers")->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--eval-every", p->probe.evalEvery, "steps between evaluations")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    lookup->add_option("--seed", p->probe.seed, "random seed")->capture_default_str();
+    lookup->add_flag("--json", p->json, "print a JSON list");
+    lookup->callback([p, &action] {
+        action = [p] {
+            Json points = Json::array();
+            runLookupProbe(p->probe, [&](const LookupProbePoint &point) {
+                if (p->json) {
+                    Json j = Json::object();
+                    j.set("step", point.step);
+                    j.set("loss", point.loss);
+                    j.set("accuracy", point.accuracy);
+                    j.set("majority", point.majority);
+                    points.push(j);
+                    return;
+                }
+                std::printf("step %5d  loss %.4f  accuracy %.3f  (commonest answer %.3f)\n", point.step, point.loss,
+                            point.accuracy, point.majority);
+                std::fflush(stdout);
+            });
+            if (p->json)
+                std::cout << points.dump() << std::endl;
             return 0;
         };
     });

@@ -84,6 +84,23 @@ private slots:
             QSKIP("the better kernel computed wrong products on this machine");
         QCOMPARE(chooseOpenBlasKernel(info.kernel, cpuFeatures(), false), std::string());
     }
+
+    // A run's --threads reaches the BLAS too, and its summary says so.
+    void threadCountReachesTheBlas()
+    {
+        const BlasInfo before = blasInfo();
+        if (before.kernel.empty()) {
+            QVERIFY(!setBlasThreads(1));
+            QSKIP("the BLAS is not OpenBLAS");
+        }
+        QVERIFY(!setBlasThreads(0));
+        QCOMPARE(blasInfo().threads, before.threads);
+        QVERIFY(setBlasThreads(1));
+        QCOMPARE(blasInfo().threads, 1);
+        QVERIFY2(blasSummary(blasInfo()).find(", 1 thread") != std::string::npos, blasSummary(blasInfo()).c_str());
+        QVERIFY(setBlasThreads(before.threads));
+        QCOMPARE(blasInfo().threads, before.threads);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestBlas)

@@ -54,7 +54,7 @@ void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
 {
     addDbOption(cmd, o.db);
     cmd.add_option("--device", o.device, "cpu, cuda or cuda:N (overrides the stages' devices)");
-    cmd.add_option("--threads", o.threads, "intra-op threads (default: LibTorch's)");
+    cmd.add_option("--threads", o.threads, "CPU threads for LibTorch and the BLAS (default: one per CPU)");
     cmd.add_option("--progress", o.progress, "auto, bar, lines or json")
         ->check(CLI::IsMember({"auto", "bar", "lines", "json"}))
         ->capture_default_str();

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
         if (options.steps < 1 || options.batch < 1 || options.textTokens < 3)
             throw cosw::InputError("--steps and --batch must be at least 1, --text-tokens at least 3");
         if (int threads = positiveInt(args, "threads", 0); threads > 0)
-            torch::set_num_threads(threads);
+            cosw::setCpuThreads(threads);
 
         // bf16 autocast runs the matrix products in bf16, so that is the peak to compare with.
         const double peak = cosw::measureGemmPeak(device, options.bf16 ? torch::kBFloat16 : torch::kFloat32);

@@ -165,6 +165,21 @@ BlasInfo blasInfo()
     return info;
 }
 
+bool setBlasThreads(int threads)
+{
+    auto set = openBlasFunction<void (*)(int)>("openblas_set_num_threads");
+    if (!set || threads < 1)
+        return false;
+    set(threads);
+    return true;
+}
+
+void setCpuThreads(int threads)
+{
+    torch::set_num_threads(threads);
+    setBlasThreads(threads);
+}
+
 std::string blasSummary(const BlasInfo &info)
 {
     if (info.kernel.empty())

@@ -25,6 +25,13 @@ struct BlasInfo {
 };
 // The BLAS this process runs on.
 BlasInfo blasInfo();
+// Runs OpenBLAS's products on `threads` threads (its default is one per CPU,
+// whatever LibTorch's intra-op count): a training told to use one thread
+// beside another training must not start two BLAS threads of its own, or
+// both step twice as slowly. False where the BLAS is not OpenBLAS.
+bool setBlasThreads(int threads);
+// LibTorch's intra-op threads and the BLAS's, as a run's --threads asks.
+void setCpuThreads(int threads);
 // "OpenBLAS 0.3.21 (kernel Cooperlake, chosen: detected Prescott), 2 threads".
 std::string blasSummary(const BlasInfo &info);
 

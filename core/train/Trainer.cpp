@@ -100,7 +100,7 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
             m_device = device;
     }
     if (m_options.threads > 0)
-        torch::set_num_threads(m_options.threads);
+        setCpuThreads(m_options.threads);
     if (m_options.runsDir.empty())
         m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
     m_data = data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });

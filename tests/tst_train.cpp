@@ -223,6 +223,16 @@ private slots:
         QCOMPARE(points.back().step, 400);
         QVERIFY2(points.back().majority < 0.7, QByteArray::number(points.back().majority));
         QVERIFY2(points.back().accuracy > 0.9, QByteArray::number(points.back().accuracy));
+
+        // The benchmark's caption words need whole rows.
+        o.captionFormat = true;
+        o.cells = 8;
+        try {
+            runLookupProbe(o, [](const LookupProbePoint &) {});
+            QFAIL("an 8-cell grid was written as rows");
+        } catch (const InputError &e) {
+            QVERIFY2(std::string(e.what()).find("8 cells is not a square") != std::string::npos, e.what());
+        }
     }
 
     void runLearnsAndIsRecorded()

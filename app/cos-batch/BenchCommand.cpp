@@ -166,6 +166,8 @@ void addBenchCommand(CLI::App &app, Action &action)
     lookup->add_option("--short-cells", p->probe.shortCells, "cells per grid in the first steps")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    lookup->add_flag("--caption-format", p->probe.captionFormat,
+                     "write cells and question in the benchmark's words (row markers, \"is there a X ?\")");
     lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")

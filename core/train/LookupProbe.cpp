@@ -7,10 +7,11 @@
 #include "model/LanguageModel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <random>
-#include <stdexcept>
+#include "model/Errors.h"
 
 namespace cosw {
 
@@ -18,7 +19,11 @@ namespace {
 
 // Token ids: the LM's specials (0 pad, 1 <s>, 2 </s>), then the probe's words.
 constexpr int64_t kFirstItem = 10, kItems = 10, kNothing = 20, kQuery = 21, kYes = 22, kNo = 23, kSep = 24;
-constexpr int64_t kFirstPosition = 32;
+// The benchmark's own words, for sequences written as its captions and questions.
+constexpr int64_t kRow = 25, kColon = 26, kDot = 27, kIs = 28, kThere = 29, kA = 30, kQuestionMark = 31,
+                  kWhat = 32, kAt = 33, kColumn = 34, kAssistant = 35;
+// Position words (plain format) or the numbers 1, 2, ... (caption format).
+constexpr int64_t kFirstPosition = 40;
 
 struct Sequences {
     torch::Tensor ids;    // [B, T]
@@ -40,15 +45,24 @@ std::vector<int> drawCells(int cells, std::mt19937_64 &rng)
     return out;
 }
 
-Sequences drawBatch(const std::string &task, int cells, int batch, std::mt19937_64 &rng)
+int rowLength(int cells) { return int(std::lround(std::sqrt(double(cells)))); }
+
+Sequences drawBatch(const std::string &task, int cells, bool captionFormat, int batch, std::mt19937_64 &rng)
 {
+    const int side = rowLength(cells);
     std::vector<int64_t> ids, labels;
     for (int b = 0; b < batch; ++b) {
         const std::vector<int> grid = drawCells(cells, rng);
         std::vector<int64_t> s = {1};
-        for (int c : grid)
-            s.push_back(c < 0 ? kNothing : kFirstItem + c);
+        for (int i = 0; i < cells; ++i) {
+            if (captionFormat && i % side == 0)
+                s.insert(s.end(), {kRow, kFirstPosition + i / side, kColon});
+            s.push_back(grid[size_t(i)] < 0 ? kNothing : kFirstItem + grid[size_t(i)]);
+            if (captionFormat && i % side == side - 1)
+                s.push_back(kDot);
+        }
         int64_t asked = 0, answer = 0;
+        std::vector<int64_t> question;
         if (task == "existence") {
             // Half the questions about a class on the grid, as the generator asks.
             std::vector<int> present, absent;
@@ -58,13 +72,20 @@ Sequences drawBatch(const std::string &task, int cells, int batch, std::mt19937_
             const auto &from = askPresent ? present : absent;
             asked = kFirstItem + from[size_t(rng() % from.size())];
             answer = askPresent ? kYes : kNo;
+            question = {kIs, kThere, kA, asked, kQuestionMark};
         } else {
             const int position = int(rng() % uint64_t(cells));
             asked = kFirstPosition + position;
             answer = grid[size_t(position)] < 0 ? kNothing : kFirstItem + grid[size_t(position)];
+            question = {kWhat, kIs, kAt, kRow, kFirstPosition + position / side, kColumn,
+                        kFirstPosition + position % side, kQuestionMark};
         }
-        for (int64_t id : {kSep, kQuery, asked, kSep})
-            s.push_back(id);
+        if (captionFormat) {
+            s.insert(s.end(), question.begin(), question.end());
+            s.insert(s.end(), {kAssistant, kColon});
+        } else {
+            s.insert(s.end(), {kSep, kQuery, asked, kSep});
+        }
         std::vector<int64_t> l(s.size(), kIgnoreLabel);
         for (int64_t id : {answer, int64_t(2)}) {
             s.push_back(id);
@@ -82,14 +103,19 @@ Sequences drawBatch(const std::string &task, int cells, int batch, std::mt19937_
 void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const LookupProbePoint &)> &report)
 {
     if (o.task != "existence" && o.task != "position")
-        throw std::invalid_argument("task must be existence or position, got " + o.task);
+        throw InputError("task must be existence or position, got " + o.task);
     if (o.cells < 1 || o.shortCells < 1 || o.steps < 1 || o.batchSize < 1 || o.evalEvery < 1 || o.evalSamples < 1)
-        throw std::invalid_argument("cells, short cells, steps, batch, eval interval and eval samples must be positive");
+        throw InputError("cells, short cells, steps, batch, eval interval and eval samples must be positive");
+    for (int cells : {o.cells, o.shortCells})
+        if (o.captionFormat && rowLength(cells) * rowLength(cells) != cells)
+            throw InputError("the caption format needs square grids; " + std::to_string(cells)
+                                        + " cells is not a square");
     torch::manual_seed(o.seed);
     std::mt19937_64 rng(o.seed);
     LmConfig lmConfig = o.lm;
-    lmConfig.vocabSize = int(kFirstPosition + std::max(o.cells, o.shortCells));
-    lmConfig.maxSeqLen = std::max(o.cells, o.shortCells) + 8;
+    const int longest = std::max(o.cells, o.shortCells);
+    lmConfig.vocabSize = int(kFirstPosition + longest);
+    lmConfig.maxSeqLen = 2 * longest + 4 * rowLength(longest) + 16;
     LanguageModel lm(lmConfig);
 
     // The trainer's rules: AdamW, no decay on embeddings and norms, warm-up then cosine.
@@ -117,7 +143,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     };
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
-    const Sequences held = drawBatch(o.task, o.cells, o.evalSamples, evalRng);
+    const Sequences held = drawBatch(o.task, o.cells, o.captionFormat, o.evalSamples, evalRng);
     const int64_t answerAt = held.ids.size(1) - 2;
     std::map<int64_t, int> answers;
     for (int64_t i = 0; i < o.evalSamples; ++i)
@@ -131,7 +157,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         const double lr = learningRate(stage, step, o.steps);
         for (auto &group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
-        const Sequences batch = drawBatch(o.task, step < o.shortSteps ? o.shortCells : o.cells, o.batchSize, rng);
+        const Sequences batch = drawBatch(o.task, step < o.shortSteps ? o.shortCells : o.cells, o.captionFormat, o.batchSize, rng);
         auto loss = lossOf(batch, nullptr);
         loss.backward();
         torch::nn::utils::clip_grad_norm_(lm->parameters(), 1.0);

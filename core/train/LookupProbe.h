@@ -4,6 +4,9 @@
 // grid's cells as item words, then a question; the loss is on the answer:
 //   <s> c1 .. cN <sep> <query> X <sep> -> yes | no          (existence: is X among the cells?)
 //   <s> c1 .. cN <sep> <query> P <sep> -> the cell at P     (position: P is one of N position words)
+// With `captionFormat` the cells and the question are written in the
+// benchmark's words: "row 1 : c1 c2 . row 2 : ... is there a X ? assistant :"
+// and "what is at row R column C ?" (square grids only).
 // Items are drawn as FMNIST-Grid draws them (3 to 9 of 10 classes per grid,
 // 35% of cells filled, classes shuffled per grid), so no class is a prior.
 // With `shortSteps` > 0 the first steps train on grids of `shortCells`
@@ -22,6 +25,7 @@ struct LookupProbeOptions {
     int cells = 16;
     int shortCells = 4;
     int shortSteps = 0;
+    bool captionFormat = false;
     int steps = 1000;
     int batchSize = 16;
     double lr = 3e-4;
@@ -42,7 +46,7 @@ struct LookupProbePoint {
 
 // Trains a fresh language model of `options.lm`'s shape on the task and
 // reports a point every `evalEvery` steps (and at the end). Throws
-// std::invalid_argument on options out of range.
+// InputError on options out of range.
 void runLookupProbe(const LookupProbeOptions &options, const std::function<void(const LookupProbePoint &)> &report);
 
 } // namespace cosw

@@ -169,7 +169,7 @@ private slots:
         st.weightDecay = 0.05;
         st.train = {"connector", "lm"};
         st.lrScale = {{"connector", 2.0}, {"lm", 0.25}};
-        StageOptimizer o = makeStageOptimizer(model, st);
+        StageOptimizer o = makeStageOptimizer(*model, st);
         auto &groups = o.optimizer->param_groups();
         QCOMPARE(groups.size(), size_t(4)); // connector and lm, decayed or not
         std::map<std::string, std::set<double>> lrsByPart;

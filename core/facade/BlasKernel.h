@@ -25,10 +25,10 @@ struct BlasInfo {
 };
 // The BLAS this process runs on.
 BlasInfo blasInfo();
-// Runs OpenBLAS's products on `threads` threads (its default is one per CPU,
-// whatever LibTorch's intra-op count): a training told to use one thread
-// beside another training must not start two BLAS threads of its own, or
-// both step twice as slowly. False where the BLAS is not OpenBLAS.
+// Runs OpenBLAS's products on `threads` threads. Its default is one per CPU
+// whatever LibTorch's intra-op count, so without this a run given
+// --threads 1 beside another still starts a BLAS thread per CPU. False where
+// the BLAS is not OpenBLAS.
 bool setBlasThreads(int threads);
 // LibTorch's intra-op threads and the BLAS's, as a run's --threads asks.
 void setCpuThreads(int threads);

@@ -1,6 +1,7 @@
 #include "LanguageModel.h"
 
 #include "Attention.h"
+#include "Conversation.h"
 
 namespace cosw {
 
@@ -147,6 +148,16 @@ torch::Tensor LanguageModelImpl::logits(const torch::Tensor &hidden)
     if (m_config.tieEmbeddings)
         return torch::matmul(hidden, m_embed->weight.t()); // [B, T, V]
     return m_head(hidden);
+}
+
+torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels)
+{
+    const int64_t v = logits.size(2);
+    auto predicted = logits.slice(1, 0, -1).reshape({-1, v}); // [B*(S-1), V]
+    auto next = labels.slice(1, 1).reshape({-1});             // [B*(S-1)]
+    return torch::nn::functional::cross_entropy(
+        predicted.to(torch::kFloat), next,
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
 }
 
 } // namespace cosw

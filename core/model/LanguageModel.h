@@ -91,6 +91,10 @@ private:
 };
 TORCH_MODULE(LanguageModel);
 
+// Cross-entropy of logits [B, S, V] against labels [B, S]: position t
+// predicts token t + 1, and positions labelled kIgnoreLabel do not count.
+torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels);
+
 // Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d)
 // (LLaMA's rotate-half convention). positions [B, T], real-valued: scaled
 // visual tokens sit between integer positions.

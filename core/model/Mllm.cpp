@@ -70,13 +70,7 @@ torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const to
 {
     auto spliced = splice(ids, m_connector->forward(features).tokens, labels);
     auto logits = m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions)); // [B, S, V]
-    const int64_t v = logits.size(2);
-    // Position t predicts token t+1.
-    auto predicted = logits.slice(1, 0, -1).reshape({-1, v});       // [B*(S-1), V]
-    auto next = spliced.labels.slice(1, 1).reshape({-1});           // [B*(S-1)]
-    return torch::nn::functional::cross_entropy(
-        predicted.to(torch::kFloat), next,
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
+    return nextTokenLoss(logits, spliced.labels);
 }
 
 torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,

@@ -4,14 +4,13 @@
 #include "OptimizerGroups.h"
 #include "RunConfig.h"
 #include "model/Conversation.h"
+#include "model/Errors.h"
 #include "model/LanguageModel.h"
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <random>
-#include "model/Errors.h"
 
 namespace cosw {
 
@@ -109,7 +108,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     for (int cells : {o.cells, o.shortCells})
         if (o.captionFormat && rowLength(cells) * rowLength(cells) != cells)
             throw InputError("the caption format needs square grids; " + std::to_string(cells)
-                                        + " cells is not a square");
+                             + " cells is not a square");
     torch::manual_seed(o.seed);
     std::mt19937_64 rng(o.seed);
     LmConfig lmConfig = o.lm;
@@ -118,59 +117,36 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     lmConfig.maxSeqLen = 2 * longest + 4 * rowLength(longest) + 16;
     LanguageModel lm(lmConfig);
 
-    // The trainer's rules: AdamW, no decay on embeddings and norms, warm-up then cosine.
+    // The trainer's optimizer and schedule: AdamW with its decay rules, warm-up then cosine.
     StageConfig stage;
     stage.lr = o.lr;
     stage.warmupSteps = o.warmupSteps;
-    std::map<bool, std::vector<torch::Tensor>> byDecay;
-    for (auto &p : lm->named_parameters())
-        byDecay[decays(p.key(), p.value())].push_back(p.value());
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    for (auto &[decayed, tensors] : byDecay) {
-        auto options = std::make_unique<torch::optim::AdamWOptions>(o.lr);
-        options->weight_decay(decayed ? o.weightDecay : 0.0);
-        groups.emplace_back(tensors, std::move(options));
-    }
-    torch::optim::AdamW optimizer(groups, torch::optim::AdamWOptions(o.lr));
-
-    auto lossOf = [&](const Sequences &s, torch::Tensor *logitsOut) {
-        auto logits = lm->logits(lm->forward(lm->embed(s.ids))); // [B, T, V]
-        if (logitsOut)
-            *logitsOut = logits;
-        return torch::nn::functional::cross_entropy(
-            logits.slice(1, 0, -1).reshape({-1, logits.size(2)}), s.labels.slice(1, 1).reshape({-1}),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
-    };
+    stage.weightDecay = o.weightDecay;
+    stage.train = {"lm"};
+    StageOptimizer optimizer = makeStageOptimizer(*lm, stage);
+    auto logitsOf = [&](const Sequences &s) { return lm->logits(lm->forward(lm->embed(s.ids))); }; // [B, T, V]
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
     const Sequences held = drawBatch(o.task, o.cells, o.captionFormat, o.evalSamples, evalRng);
     const int64_t answerAt = held.ids.size(1) - 2;
-    std::map<int64_t, int> answers;
-    for (int64_t i = 0; i < o.evalSamples; ++i)
-        ++answers[held.ids[i][answerAt].item<int64_t>()];
-    int most = 0;
-    for (const auto &[id, n] : answers)
-        most = std::max(most, n);
-    const double majority = double(most) / double(o.evalSamples);
+    const auto heldAnswers = held.ids.select(1, answerAt); // [B]
+    const double majority = torch::bincount(heldAnswers).max().item<double>() / double(o.evalSamples);
 
     for (int step = 0; step < o.steps; ++step) {
-        const double lr = learningRate(stage, step, o.steps);
-        for (auto &group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
-        const Sequences batch = drawBatch(o.task, step < o.shortSteps ? o.shortCells : o.cells, o.captionFormat, o.batchSize, rng);
-        auto loss = lossOf(batch, nullptr);
+        setLearningRate(optimizer, learningRate(stage, step, o.steps));
+        const int cells = step < o.shortSteps ? o.shortCells : o.cells;
+        const Sequences batch = drawBatch(o.task, cells, o.captionFormat, o.batchSize, rng);
+        auto loss = nextTokenLoss(logitsOf(batch), batch.labels);
         loss.backward();
-        torch::nn::utils::clip_grad_norm_(lm->parameters(), 1.0);
-        optimizer.step();
-        optimizer.zero_grad();
+        torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);
+        optimizer.optimizer->step();
+        optimizer.optimizer->zero_grad();
         if ((step + 1) % o.evalEvery != 0 && step + 1 != o.steps)
             continue;
         torch::NoGradGuard noGrad;
-        torch::Tensor logits;
-        lossOf(held, &logits);
         // The answer is predicted at the position before it.
-        auto predicted = logits.select(1, answerAt - 1).argmax(-1); // [B]
-        const double hits = predicted.eq(held.ids.select(1, answerAt)).sum().item<double>();
+        auto predicted = logitsOf(held).select(1, answerAt - 1).argmax(-1); // [B]
+        const double hits = predicted.eq(heldAnswers).sum().item<double>();
         report({step + 1, loss.item<double>(), hits / double(o.evalSamples), majority});
     }
 }

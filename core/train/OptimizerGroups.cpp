@@ -24,14 +24,14 @@ bool decays(const std::string &name, const torch::Tensor &parameter)
     return name.find("embed") == std::string::npos && !endsWith(".queries");
 }
 
-StageOptimizer makeStageOptimizer(Mllm &model, const StageConfig &stage)
+StageOptimizer makeStageOptimizer(torch::nn::Module &model, const StageConfig &stage)
 {
     const std::set<std::string> parts(stage.train.begin(), stage.train.end());
     // In a fixed order (part, then decayed first), so a saved optimizer state
     // lines up with the groups of the same stage on resume.
     std::map<std::pair<std::string, bool>, std::vector<torch::Tensor>> grouped;
     StageOptimizer out;
-    for (auto &p : model->named_parameters()) {
+    for (auto &p : model.named_parameters()) {
         const std::string part = modelPartOf(p.key());
         const bool trains = parts.count(part) > 0;
         p.value().set_requires_grad(trains);

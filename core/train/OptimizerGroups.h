@@ -6,7 +6,7 @@
 // their scale, not their complexity, towards zero.
 
 #include "RunConfig.h"
-#include "model/Mllm.h"
+#include <torch/torch.h>
 
 #include <memory>
 #include <string>
@@ -29,7 +29,9 @@ struct StageOptimizer {
 
 // Marks what the stage trains as requiring gradients (and the rest not) and
 // builds its optimizer at the stage's base learning rate.
-StageOptimizer makeStageOptimizer(Mllm &model, const StageConfig &stage);
+// `model` is an Mllm, or any module whose parameters are named as its parts'
+// (a bare language model's parameters all belong to "lm").
+StageOptimizer makeStageOptimizer(torch::nn::Module &model, const StageConfig &stage);
 
 // Sets every group's learning rate to `lr` times its part's scale.
 void setLearningRate(StageOptimizer &optimizer, double lr);

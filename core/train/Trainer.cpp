@@ -334,7 +334,7 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
     model->to(device);
     model->train();
     const std::set<std::string> parts(st.train.begin(), st.train.end());
-    StageOptimizer stageOptimizer = makeStageOptimizer(model, st);
+    StageOptimizer stageOptimizer = makeStageOptimizer(*model, st);
     torch::optim::AdamW &optimizer = *stageOptimizer.optimizer;
     if (!progress.optimizerFile.empty())
         torch::load(optimizer, progress.optimizerFile);

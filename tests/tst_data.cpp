@@ -393,8 +393,11 @@ private slots:
         QCOMPARE(sa.evalSamples, 32);
         QCOMPARE(qs(sa.evalJson), a + "/eval.json");
         const auto ta = tree(a), tb = tree(b), tc = tree(c);
-        QCOMPARE(ta.size(), size_t(12 + 8 + 5));
-        for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json",
+        QCOMPARE(sa.textSamples, 48);     // one per question, as finetune.json
+        QCOMPARE(sa.textShortSamples, 192); // four windows per image, four questions each
+        QCOMPARE(ta.size(), size_t(12 + 8 + 7));
+        for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json", "text.json",
+                              "text-short.json",
                               "images/train/000000.png", "images/train/000011.png", "images/test/000007.png"})
             QVERIFY2(ta.count(f) && !ta.at(f).isEmpty(), f);
         QVERIFY(ta == tb);
@@ -461,6 +464,62 @@ private slots:
         }
         QCOMPARE(perType.size(), size_t(4));
         QVERIFY(perType["relation"] > 0 && perType["position"] > 0 && perType["count"] > 0 && perType["existence"] > 0);
+    }
+
+    // The text samples hold a caption and questions on it, no image: text.json
+    // a training image's caption with that image's questions, text-short.json
+    // a 2x2 window of it, its questions answered from the window's cells.
+    void textSamplesFollowTheirCaptions()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const int side = smallGrid().grid;
+        std::map<std::string, std::vector<int>> cellsOf; // by sample id prefix, "train-000003"
+        for (const Json &entry : listIn((dir + "/cells.json").toStdString()))
+            if (entry.find("split")->asString() == "train")
+                cellsOf["train-" + QFileInfo(qs(entry.find("image")->asString())).baseName().toStdString()] =
+                    ints(*entry.find("cells"));
+        std::map<std::string, std::string> finetuneAnswers;
+        for (const Json &entry : listIn((dir + "/finetune.json").toStdString()))
+            finetuneAnswers[entry.find("id")->asString()] = text(entry, 1);
+
+        auto contextAndQuestion = [](const Json &entry) {
+            const QString first = qs(text(entry, 0));
+            const qsizetype cut = first.lastIndexOf('\n');
+            return std::make_pair(first.left(cut).toStdString(), first.mid(cut + 1));
+        };
+        const ConversationDataset textSet = ConversationDataset::load((dir + "/text.json").toStdString(), "");
+        QVERIFY(!textSet.hasImages());
+        for (const Json &entry : listIn((dir + "/text.json").toStdString())) {
+            QVERIFY(!entry.find("image"));
+            const std::string id = entry.find("id")->asString();
+            const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-q")));
+            const auto [context, question] = contextAndQuestion(entry);
+            QCOMPARE(context, expectedCaption(cells, side));
+            QCOMPARE(text(entry, 1), expectedAnswer(question, cells, side));
+            QCOMPARE(text(entry, 1), finetuneAnswers.at(id)); // the image's own question
+        }
+        std::set<std::string> types;
+        for (const Json &entry : listIn((dir + "/text-short.json").toStdString())) {
+            QVERIFY(!entry.find("image"));
+            const std::string id = entry.find("id")->asString();
+            const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-w")));
+            const auto [context, question] = contextAndQuestion(entry);
+            // Some 2x2 window of the image has this caption...
+            std::vector<int> window;
+            for (int top = 0; top + 2 <= side && window.empty(); ++top)
+                for (int left = 0; left + 2 <= side && window.empty(); ++left) {
+                    const std::vector<int> w = {cells[size_t(top * side + left)], cells[size_t(top * side + left + 1)],
+                                                cells[size_t((top + 1) * side + left)],
+                                                cells[size_t((top + 1) * side + left + 1)]};
+                    if (expectedCaption(w, 2) == context)
+                        window = w;
+                }
+            QVERIFY2(!window.empty(), context.c_str());
+            // ...and the question is answered from it.
+            QCOMPARE(text(entry, 1), expectedAnswer(question, window, 2));
+            types.insert(entry.find("type")->asString());
+        }
+        QCOMPARE(types.size(), size_t(4));
     }
 
     void manifestHoldsTheMajorityBaseline()
@@ -731,6 +790,40 @@ private slots:
         QVERIFY2(message.startsWith(qs(path) + ": sample 0 (id multi) has 3 turns"), qPrintable(message));
     }
 
+    // A text stage's samples: no image, the first prompt kept whole, and no
+    // <image> in their tokens.
+    void datasetLoadsTextSamples()
+    {
+        Json list = Json::array();
+        for (int i = 0; i < 4; ++i) {
+            Json sample = sampleJson("t" + std::to_string(i), "", "row 1: bag nothing.\nis there a bag?", "yes", "existence");
+            sample.erase("image");
+            list.push(sample);
+        }
+        const std::string path = m_dir.filePath("text.json").toStdString();
+        writeTextFile(path, list.dump());
+        const ConversationDataset d = ConversationDataset::load(path, "");
+        QVERIFY(!d.hasImages());
+        QCOMPARE(d.sample(0).image, std::string());
+        QCOMPARE(d.sample(0).prompt(), std::string("row 1: bag nothing.\nis there a bag?"));
+
+        const WordTokenizer tok = tokenizerFor(d);
+        BatchLoader loader(d, tok, 16, 1, 2, 0, 0, false);
+        const TrainingBatch b = loader.next();
+        QVERIFY(!b.images.defined());
+        QCOMPARE((b.ids == kImageTokenId).sum().item<int64_t>(), int64_t(0));
+        const ConversationTokens expected =
+            conversationTokens(tok.encoder(), d.sample(b.indices[0]).turns, WordTokenizer::kEosId, false);
+        std::vector<int64_t> whole = tok.encode("USER: row 1: bag nothing.\nis there a bag? ASSISTANT: yes");
+        whole.push_back(WordTokenizer::kEosId);
+        QCOMPARE(expected.ids, whole);
+        const torch::Tensor row = b.ids[0].contiguous();
+        QCOMPARE(std::vector<int64_t>(row.data_ptr<int64_t>(), row.data_ptr<int64_t>() + expected.ids.size()),
+                 expected.ids);
+        // The loss sees " yes" and </s> only.
+        QCOMPARE((b.labels[0] != kIgnoreLabel).sum().item<int64_t>(), int64_t(tok.encode(" yes").size() + 1));
+    }
+
     void datasetErrorsNameFileAndSample_data()
     {
         QTest::addColumn<QString>("json");
@@ -742,8 +835,14 @@ private slots:
         QTest::newRow("empty list") << "[]" << ": the list holds no samples";
         QTest::newRow("not an object") << "[" + good + ", 3]" << ": sample 1: expected an object, found integer";
         QTest::newRow("missing id") << "[{\"image\": \"x.png\", " + turns + "}]" << ": sample 0: missing field 'id'";
-        QTest::newRow("missing image") << "[" + good + ", {\"id\": \"q7\", " + turns + "}]"
-                                       << ": sample 1 (id q7): missing field 'image'";
+        QTest::newRow("marker without image") << "[" + good + ", {\"id\": \"q7\", " + turns + "}]"
+                                              << ": sample 1 (id q7): conversations[0].value: <image> marker, but the "
+                                                 "sample has no 'image'";
+        QTest::newRow("text among images")
+            << "[" + good
+                   + ", {\"id\": \"t1\", \"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", "
+                     "\"value\": \"a\"}]}]"
+            << ": sample 1 (id t1) has no 'image', unlike sample 0 (id ok); a file holds image samples or text samples";
         QTest::newRow("image not a string") << "[{\"id\": \"q1\", \"image\": 5, " + turns + "}]"
                                             << ": sample 0 (id q1): image: expected a string, found integer";
         QTest::newRow("type not a string") << "[{\"id\": \"q1\", \"image\": \"x\", \"type\": [], " + turns + "}]"

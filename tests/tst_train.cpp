@@ -9,6 +9,7 @@
 #include "model/Json.h"
 #include "store/ExperimentStore.h"
 #include "model/Files.h"
+#include "model/Mllm.h"
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"
 #include "train/OptimizerGroups.h"
@@ -392,6 +393,66 @@ private slots:
             QVERIFY2(torch::allclose(t, wc.at(name), 1e-5, 1e-6), name.c_str());
     }
 
+    // A text stage trains the language model on captions with questions and
+    // nothing else: the tower and the connector leave it as they entered, and
+    // a later stage may mix text samples into its image batches.
+    void textStageTrainsTheLanguageModelAlone()
+    {
+        QString text = tinyConfig(m_data, 5, 10);
+        const QString pretrain = "  - {name: pretrain,";
+        QVERIFY(text.contains(pretrain));
+        text.replace(pretrain, "  - {name: reading, kind: text, data: text-short.json, steps: 40, batch_size: 16, lr: 2.0e-3,\n"
+                               "     warmup_steps: 5, mix: [{data: text.json, weight: 0.5}]}\n"
+                                   + pretrain);
+        const QString finetune = "train: [connector, lm], scaling:";
+        QVERIFY(text.contains(finetune));
+        text.replace(finetune, "train: [connector, lm], mix: [{data: text.json, weight: 0.3}], scaling:");
+        const RunConfig run = RunConfig::load(writeConfig("text-stage.yaml", text).toStdString());
+        QCOMPARE(run.stages[1].train, std::vector<std::string>{"lm"}); // a text stage's default
+        QVERIFY(!run.stages[1].evaluate);
+        ExperimentStore store(m_dir.filePath("text-stage.sqlite").toStdString());
+        Trainer trainer(run, store, {}, {});
+        const int64_t id = trainer.createRun("text-stage");
+        QCOMPARE(int(trainer.run(id)), int(RunOutcome::Finished));
+
+        const RunDetail d = store.run(id);
+        QCOMPARE(d.stages.size(), size_t(4));
+        QCOMPARE(d.stages[1].kind, std::string("text"));
+        QCOMPARE(d.stages[1].visualTokens, 0);
+        QCOMPARE(d.stages[1].resolution, 0);
+        QVERIFY(d.stages[1].lmTokensPerSecond && *d.stages[1].lmTokensPerSecond > 0);
+        std::vector<double> losses;
+        for (const auto &p : store.metricSeries(id, "loss", 1000, std::nullopt, 1))
+            losses.push_back(p.value);
+        QCOMPARE(losses.size(), size_t(40));
+        const double head = std::accumulate(losses.begin(), losses.begin() + 5, 0.0) / 5;
+        const double tail = std::accumulate(losses.end() - 5, losses.end(), 0.0) / 5;
+        QVERIFY2(tail < head * 0.8, qPrintable(QString("%1 -> %2").arg(head).arg(tail)));
+
+        // The connector leaves the text stage as the run initialised it.
+        torch::manual_seed(run.stages.front().seed);
+        const StateDict initial = stateDict(*Mllm(run.model));
+        StateDict after;
+        for (const auto &c : d.checkpoints)
+            if (c.stage == 1 && QString::fromStdString(c.path).endsWith("stage1-end-step0"))
+                after = readSafetensors(c.path + "/model.safetensors");
+        QCOMPARE(after.size(), initial.size());
+        int lmChanged = 0, connectorSame = 0;
+        for (const auto &[name, t] : initial) {
+            const QString n = QString::fromStdString(name);
+            const bool same = torch::equal(t, after.at(name));
+            if (n.startsWith("lm."))
+                lmChanged += same ? 0 : 1;
+            if (n.startsWith("connector.")) {
+                QVERIFY2(same, name.c_str());
+                ++connectorSame;
+            }
+        }
+        QVERIFY(lmChanged > 10);
+        QVERIFY(connectorSame > 10);
+        QVERIFY(d.finalEvaluation);
+    }
+
     void featureCacheTrainsTheSame()
     {
         // With the tower frozen, cached features must give the training an
@@ -473,6 +534,19 @@ private slots:
             << QStringList() << "stages[2].mix: the shares add up to 1.1";
         QTest::newRow("training on the eval set") << finetune << "mix: [{data: eval.json, weight: 0.2}], " + finetune
                                                   << QStringList() << "stages[2].mix: 'eval.json' is the evaluation set";
+        QTest::newRow("text stage training the connector")
+            << "kind: pretrain," << "kind: text," << QStringList()
+            << "stages[1].train: a text stage sees no image, so 'connector' cannot learn in it";
+        const QString pretrainStage = "kind: pretrain, steps: 60, batch_size: 16, lr: 2.0e-3, warmup_steps: 5, train: [connector, lm]";
+        QTest::newRow("text stage on images")
+            << pretrainStage << "kind: text, data: pretrain.json, steps: 60, batch_size: 16, lr: 2.0e-3, train: [lm]"
+            << QStringList() << "pretrain.json: holds image samples, but stage pretrain is a text stage";
+        QTest::newRow("image stage on text") << "kind: pretrain," << "kind: pretrain, data: text.json," << QStringList()
+                                             << "text.json: holds text samples, but stage pretrain (pretrain) trains on images";
+        QTest::newRow("scaling in a text stage")
+            << "kind: finetune, steps: 150, batch_size: 16, lr: 2.0e-3, warmup_steps: 5,\n     train: [connector, lm], scaling:"
+            << "kind: text, steps: 150, batch_size: 16, lr: 2.0e-3, warmup_steps: 5,\n     train: [lm], scaling:"
+            << QStringList() << "stages[2].scaling: a text stage has no visual tokens";
         QTest::newRow("mix of a missing file") << finetune << "mix: [{data: gone.json, weight: 0.2}], " + finetune
                                                << QStringList() << "gone.json";
     }

@@ -66,6 +66,8 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
                     d.find("majority_answer")->asString().c_str(), figure("majority_accuracy").c_str());
         for (const auto &[type, acc] : d.find("per_type")->asObject())
             std::printf("    %-12s %.4f\n", type.c_str(), acc.asDouble());
+    } else if (e.kind == "stage_start" && e.data.find("kind")->asString() == "text") {
+        std::printf("stage %d %s (text): the language model alone, no image\n", e.stage, e.stageName.c_str());
     } else if (e.kind == "stage_start") {
         std::printf("stage %d %s (%s): %lld visual tokens at %lld px\n", e.stage, e.stageName.c_str(),
                     e.data.find("kind")->asString().c_str(),

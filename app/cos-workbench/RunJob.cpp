@@ -179,6 +179,8 @@ QString RunJob::describe(const QJsonObject &e) const
                          .arg(QLocale().toString(e.value("loss").toDouble(), 'f', 4))
                          .arg(QLocale().toString(e.value("samples_per_s").toDouble(), 'f', 1))
                    : QString();
+    if (kind == QLatin1String("stage_start") && e.value("kind").toString() == QLatin1String("text"))
+        return tr("stage %1 %2: the language model alone, no image").arg(e.value("stage").toInt()).arg(stage);
     if (kind == QLatin1String("stage_start"))
         return tr("stage %1 %2: %3 visual tokens at %4 px")
             .arg(e.value("stage").toInt())

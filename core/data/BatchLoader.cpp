@@ -109,13 +109,15 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
     size_t longest = 0;
     for (int64_t row = 0; row < m_batchSize; ++row) {
         size_t index = (*job.order)[size_t(job.position.offset + row)];
-        images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
+        if (m_dataset.hasImages())
+            images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
         const ConversationSample &s = m_dataset.sample(index);
-        sequences.push_back(conversationTokens(m_encode, s.turns, WordTokenizer::kEosId));
+        sequences.push_back(conversationTokens(m_encode, s.turns, WordTokenizer::kEosId, m_dataset.hasImages()));
         longest = std::max(longest, sequences.back().ids.size());
         batch.indices.push_back(index);
     }
-    batch.images = torch::stack(images); // [B, ch, R, R]
+    if (!images.empty())
+        batch.images = torch::stack(images); // [B, ch, R, R]
 
     const auto rows = sequences.size();
     std::vector<int64_t> ids(rows * longest, WordTokenizer::kPadId);

@@ -1,7 +1,8 @@
 #pragma once
-// Training batches from a conversation dataset: images decoded on background
-// threads, sequences in the conversation template, a shuffled order per
-// epoch that depends only on (seed, epoch), and a position to resume from.
+// Training batches from a conversation dataset (of images, or of text
+// alone): images decoded on background threads, sequences in the
+// conversation template, a shuffled order per epoch that depends only on
+// (seed, epoch), and a position to resume from.
 
 #include "ConversationDataset.h"
 #include "WordTokenizer.h"
@@ -20,8 +21,8 @@
 namespace cosw {
 
 struct TrainingBatch {
-    torch::Tensor images;         // [B, ch, R, R] float, normalised as loadImage() does
-    torch::Tensor ids;            // [B, T] long, one kImageTokenId per row, right-padded with <pad>
+    torch::Tensor images;         // [B, ch, R, R] float, normalised as loadImage() does; undefined for text samples
+    torch::Tensor ids;            // [B, T] long, one kImageTokenId per row (none for text), right-padded with <pad>
     torch::Tensor labels;         // [B, T] long, kIgnoreLabel on the prompt and the padding
     std::vector<size_t> indices;  // dataset index of each row (after any replacement)
     int skipped = 0;              // rows whose sample was replaced for an unreadable image

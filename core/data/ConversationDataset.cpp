@@ -45,10 +45,14 @@ public:
         ConversationSample s;
         s.id = stringField(m_entry, "id", "");
         m_id = s.id;
-        const std::string image = stringField(m_entry, "image", "");
-        if (image.empty())
-            fail("image: empty path");
-        s.image = (imageRoot / image).lexically_normal().string();
+        // Without "image" the sample is text alone (a text stage's data).
+        const bool hasImage = m_entry.find("image") != nullptr;
+        if (hasImage) {
+            const std::string image = stringField(m_entry, "image", "");
+            if (image.empty())
+                fail("image: empty path");
+            s.image = (imageRoot / image).lexically_normal().string();
+        }
         if (const Json *type = m_entry.find("type")) {
             if (!type->isString())
                 fail(std::string("type: expected a string, found ") + Json::typeName(type->type()));
@@ -65,7 +69,7 @@ public:
         for (size_t i = 0; i < list.size(); i += 2) {
             ConversationTurn t;
             const std::string human = turn(list[i], i, "human");
-            t.prompt = i == 0 ? promptOf(human) : laterPrompt(human, i);
+            t.prompt = i == 0 && hasImage ? promptOf(human) : laterPrompt(human, i);
             t.answer = trimmed(turn(list[i + 1], i + 1, "gpt"));
             t.type = s.type;
             if (const Json *own = list[i + 1].find("type")) {
@@ -118,12 +122,14 @@ private:
         return trimmed(human.substr(0, begin) + human.substr(end));
     }
 
-    // The image belongs to the first turn: a later marker would be a second image.
+    // The image belongs to the first turn: a later marker would be a second
+    // image, and a marker in a sample without "image" names none.
     std::string laterPrompt(const std::string &human, size_t index) const
     {
         if (human.find(kImageMarker) != std::string::npos)
             fail("conversations[" + std::to_string(index) + "].value: " + kImageMarker
-                 + " may appear only in the first human turn");
+                 + (index == 0 ? " marker, but the sample has no 'image'"
+                               : " may appear only in the first human turn"));
         return trimmed(human);
     }
 
@@ -148,8 +154,15 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
     ConversationDataset dataset;
     dataset.m_source = jsonPath;
     dataset.m_samples.reserve(json.size());
-    for (size_t i = 0; i < json.size(); ++i)
+    for (size_t i = 0; i < json.size(); ++i) {
         dataset.m_samples.push_back(SampleReader(jsonPath, i, json.asArray()[i]).read(root));
+        // One kind per file: a batch is either images with text or text alone.
+        const ConversationSample &s = dataset.m_samples.back();
+        if (s.image.empty() != dataset.m_samples.front().image.empty())
+            throw InputError(jsonPath + ": sample " + std::to_string(i) + " (id " + s.id + ") "
+                             + (s.image.empty() ? "has no 'image'" : "has an 'image'") + ", unlike sample 0 (id "
+                             + dataset.m_samples.front().id + "); a file holds image samples or text samples, not both");
+    }
     return dataset;
 }
 

@@ -5,6 +5,8 @@
 // with image paths relative to an image root. Conversations may be
 // multi-turn (human and gpt alternating, the image in the first human turn
 // only); a gpt turn may carry its own "type" (a sample of several questions).
+// A file may instead hold text samples: no "image" field and no <image>
+// marker (a text stage trains the language model on them alone).
 
 #include "model/Conversation.h"
 
@@ -15,7 +17,7 @@ namespace cosw {
 
 struct ConversationSample {
     std::string id;
-    std::string image;  // resolved against the image root
+    std::string image;  // resolved against the image root; empty for a text sample
     std::vector<ConversationTurn> turns; // one or more, in order
     std::string type;   // question type, empty when the entry has none
 
@@ -37,6 +39,8 @@ public:
     const ConversationSample &sample(size_t i) const { return m_samples.at(i); }
     const std::vector<ConversationSample> &samples() const { return m_samples; }
     const std::string &imagePath(size_t i) const { return sample(i).image; }
+    // False for a file of text samples (every sample is of one kind).
+    bool hasImages() const { return !m_samples.front().image.empty(); }
     // Distinct non-empty types, sorted.
     std::vector<std::string> types() const;
     // Throws InputError naming the file and the first sample with more than

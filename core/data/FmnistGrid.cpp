@@ -29,9 +29,13 @@ namespace {
 
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
-constexpr int kGeneratorVersion = 3;
+constexpr int kGeneratorVersion = 4;
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
+// Side of the sub-grids of text-short.json: lookups over four cells are
+// what a language model trained from scratch learns first.
+constexpr int kShortSide = 2;
+constexpr int kShortGridsPerImage = 4;
 
 const char *const kQuestionTypes[] = {"position", "count", "existence", "relation"};
 
@@ -231,15 +235,33 @@ Question ask(const std::string &type, const Grid &g, std::mt19937_64 &rng)
     return askRelation(g, rng);
 }
 
-// One sample asking `turns` in order. A single question's type is the
-// sample's; in a sample of several, each answer carries its own.
-Json conversation(const std::string &id, const std::string &image, const std::vector<Question> &turns)
+// A `side` x `side` window of g at a random place.
+Grid window(const Grid &g, int side, std::mt19937_64 &rng)
+{
+    const int top = int(uniformBelow(rng, uint64_t(g.side - side + 1)));
+    const int left = int(uniformBelow(rng, uint64_t(g.side - side + 1)));
+    Grid w;
+    w.side = side;
+    for (int r = top; r < top + side; ++r)
+        for (int c = left; c < left + side; ++c) {
+            w.cells.push_back(g.at(r, c));
+            w.sources.push_back(g.sources[size_t(r * g.side + c)]);
+        }
+    return w;
+}
+
+// One sample asking `turns` in order, about `image`; a text sample (image
+// empty) asks about `context` instead, written before the first question.
+// A single question's type is the sample's; in a sample of several, each
+// answer carries its own.
+Json conversation(const std::string &id, const std::string &image, const std::vector<Question> &turns,
+                  const std::string &context = "")
 {
     Json list = Json::array();
     for (size_t i = 0; i < turns.size(); ++i) {
         Json human = Json::object();
         human.set("from", "human");
-        human.set("value", (i == 0 ? "<image>\n" : "") + turns[i].prompt);
+        human.set("value", (i > 0 ? "" : image.empty() ? context + "\n" : "<image>\n") + turns[i].prompt);
         Json gpt = Json::object();
         gpt.set("from", "gpt");
         gpt.set("value", turns[i].answer);
@@ -250,7 +272,8 @@ Json conversation(const std::string &id, const std::string &image, const std::ve
     }
     Json entry = Json::object();
     entry.set("id", id);
-    entry.set("image", image);
+    if (!image.empty())
+        entry.set("image", image);
     entry.set("conversations", std::move(list));
     if (turns.size() == 1 && !turns[0].type.empty())
         entry.set("type", turns[0].type);
@@ -371,6 +394,10 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     s.trainImages = count("train_images");
     s.testImages = count("test_images");
     s.pretrainSamples = count("pretrain");
+    s.textJson = (dir / "text.json").string();
+    s.textShortJson = (dir / "text-short.json").string();
+    s.textSamples = count("text");
+    s.textShortSamples = count("text_short");
     s.finetuneSamples = count("finetune");
     s.evalSamples = count("eval");
     return s;
@@ -419,6 +446,8 @@ public:
         generateSplit(train, &m_pretrain, m_finetune);
         std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
 
+        writeJsonList(m_dir / "text-short.json", m_textShort);
+        writeJsonList(m_dir / "text.json", m_text);
         writeJsonList(m_dir / "pretrain.json", m_pretrain);
         writeJsonList(m_dir / "finetune.json", m_finetune);
         writeJsonList(m_dir / "eval.json", m_eval);
@@ -427,6 +456,8 @@ public:
         Json counts = Json::object();
         counts.set("train_images", m_o.trainImages);
         counts.set("test_images", m_o.testImages);
+        counts.set("text_short", int(m_textShort.size()));
+        counts.set("text", int(m_text.size()));
         counts.set("pretrain", int(m_pretrain.size()));
         counts.set("finetune", int(m_finetune.size()));
         counts.set("eval", int(m_eval.size()));
@@ -447,6 +478,43 @@ public:
     }
 
 private:
+    // Samples of `turns` questions each, in order; `context` as for conversation().
+    static void appendConversations(std::vector<Json> &out, const std::string &id, const std::string &image,
+                                    const std::vector<Question> &asked, int turns, const std::string &context = "")
+    {
+        for (size_t q = 0; q < asked.size(); q += size_t(turns)) {
+            const std::vector<Question> part(asked.begin() + ptrdiff_t(q),
+                                             asked.begin() + ptrdiff_t(std::min(asked.size(), q + size_t(turns))));
+            out.push_back(conversation(id + "-q" + std::to_string(q), image, part, context));
+        }
+    }
+
+    // Questions of every type in turn, the first type rotating with `first`.
+    std::vector<Question> questionsOn(const Grid &g, int first, std::mt19937_64 &rng) const
+    {
+        std::vector<Question> asked;
+        for (int q = 0; q < m_o.questionsPerImage; ++q)
+            asked.push_back(ask(kQuestionTypes[size_t(first + q) % std::size(kQuestionTypes)], g, rng));
+        return asked;
+    }
+
+    // Text samples of a training image's grid: its caption with its questions
+    // (text.json), and captions of small windows of it with theirs
+    // (text-short.json). They teach the language model to look things up in
+    // a caption before it meets visual tokens. Their own random stream keeps
+    // the image and its other texts as they were.
+    void addTexts(const Grid &g, int index, const std::string &id, const std::vector<Question> &asked)
+    {
+        appendConversations(m_text, id, "", asked, m_o.turnsPerSample, caption(g));
+        std::mt19937_64 rng(mixSeed(mixSeed(m_o.seed, 3), uint64_t(index)));
+        const int side = std::min(kShortSide, g.side);
+        for (int k = 0; k < kShortGridsPerImage; ++k) {
+            const Grid w = window(g, side, rng);
+            appendConversations(m_textShort, id + "-w" + std::to_string(k), "", questionsOn(w, index + k, rng),
+                                m_o.turnsPerSample, caption(w));
+        }
+    }
+
     // Every image draws from its own generator seeded by (seed, split, index),
     // so an image does not change when the other split or the count changes.
     std::vector<Question> generateSplit(const SplitPlan &plan, std::vector<Json> *captions, std::vector<Json> &qa)
@@ -478,24 +546,17 @@ private:
             cells.set("sources", intList(g.sources));
             m_cells.push_back(cells);
 
-            if (captions)
-                captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
             // Types rotate across questions, and the first type across
             // images: each type gets a quarter of the questions, and every
             // type is asked first (right after the image) as often as the
             // others, which is where evaluation asks it.
-            std::vector<Question> asked;
-            for (int q = 0; q < m_o.questionsPerImage; ++q) {
-                const char *type = kQuestionTypes[size_t(i + q) % std::size(kQuestionTypes)];
-                asked.push_back(ask(type, g, rng));
-            }
+            const std::vector<Question> asked = questionsOn(g, i, rng);
             // Evaluation asks one question at a time; training may put several
             // of an image's questions in one conversation.
-            const size_t perSample = size_t(plan.turnsPerSample);
-            for (size_t q = 0; q < asked.size(); q += perSample) {
-                const std::vector<Question> turns(asked.begin() + ptrdiff_t(q),
-                                                  asked.begin() + ptrdiff_t(std::min(asked.size(), q + perSample)));
-                qa.push_back(conversation(id + "-q" + std::to_string(q), image, turns));
+            appendConversations(qa, id, image, asked, plan.turnsPerSample);
+            if (captions) {
+                captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
+                addTexts(g, i, id, asked);
             }
             questions.insert(questions.end(), asked.begin(), asked.end());
             if (m_progress)
@@ -509,7 +570,7 @@ private:
     const std::function<void(int, int)> &m_progress;
     int m_total;
     int m_done = 0;
-    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells;
+    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells, m_text, m_textShort;
 };
 
 // outDir as an absolute path without a trailing separator, so the staging

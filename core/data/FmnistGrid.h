@@ -6,6 +6,10 @@
 //
 // Layout of a generated directory:
 //   images/train/NNNNNN.png  images/test/NNNNNN.png   grayscale PNG
+//   text-short.json text samples: captions of 2x2 windows of the train
+//                   images, each with questions on it  (no image)
+//   text.json       text samples: each train image's caption with its
+//                   questions                          (no image)
 //   pretrain.json   one caption per train image    (LLaVA-style list)
 //   finetune.json   questions on the train images  (with "type")
 //   eval.json       questions on the test images   (with "type")
@@ -37,6 +41,8 @@ struct FmnistGridOptions {
 struct FmnistGridSummary {
     std::string outDir;
     std::string pretrainJson;
+    std::string textJson;
+    std::string textShortJson;
     std::string finetuneJson;
     std::string evalJson;
     std::string cellsJson;
@@ -44,6 +50,8 @@ struct FmnistGridSummary {
     int trainImages = 0;
     int testImages = 0;
     int pretrainSamples = 0;
+    int textSamples = 0;
+    int textShortSamples = 0;
     int finetuneSamples = 0;
     int evalSamples = 0;
     bool generated = false; // false when outDir already held this set

@@ -1,6 +1,7 @@
 #pragma once
 // The conversation template (DESIGN §3):
 //   USER: <image>\n{prompt} ASSISTANT: {answer}</s>USER: {prompt} ASSISTANT: {answer}</s>...
+// (a text sample's first turn is "USER: {prompt} ASSISTANT:", as later ones)
 // The visual tokens replace <image>; the loss covers every assistant answer
 // and its closing </s>, nothing else.
 
@@ -26,14 +27,16 @@ struct ConversationTurn {
 using TextEncoder = std::function<std::vector<int64_t>(const std::string &)>;
 
 struct ConversationTokens {
-    std::vector<int64_t> ids;    // with one kImageTokenId
+    std::vector<int64_t> ids;    // with one kImageTokenId, none in a text sample
     std::vector<int64_t> labels; // kIgnoreLabel except on the answer and </s>
 };
 
-// Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts from).
-std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt);
-// Every turn, prompts and answers, with labels for the loss.
+// Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts
+// from); without the image, "USER: {prompt} ASSISTANT:" as later turns are.
+std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage = true);
+// Every turn, prompts and answers, with labels for the loss; a text sample
+// (withImage false) has no kImageTokenId.
 ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
-                                      int64_t eosId);
+                                      int64_t eosId, bool withImage = true);
 
 } // namespace cosw

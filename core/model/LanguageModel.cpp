@@ -150,6 +150,11 @@ torch::Tensor LanguageModelImpl::logits(const torch::Tensor &hidden)
     return m_head(hidden);
 }
 
+torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids)
+{
+    return logits(forward(embed(ids))); // [B, T, V]
+}
+
 torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels)
 {
     const int64_t v = logits.size(2);

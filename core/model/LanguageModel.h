@@ -79,6 +79,8 @@ public:
     torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr,
                           const torch::Tensor &positions = {});
     torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
+    // Text alone, positions from 0: ids [B, T] -> logits [B, T, V].
+    torch::Tensor textLogits(const torch::Tensor &ids);
 
     const LmConfig &config() const { return m_config; }
 

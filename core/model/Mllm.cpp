@@ -73,6 +73,11 @@ torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const to
     return nextTokenLoss(logits, spliced.labels);
 }
 
+torch::Tensor MllmImpl::textLoss(const torch::Tensor &ids, const torch::Tensor &labels)
+{
+    return nextTokenLoss(m_lm->textLogits(ids), labels);
+}
+
 torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,
                                    at::Generator &generator)
 {

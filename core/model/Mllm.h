@@ -51,6 +51,9 @@ public:
     // tower's feature cache).
     torch::Tensor lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
                                    const torch::Tensor &labels);
+    // The loss of text samples (ids [B, T] without kImageTokenId): the
+    // language model alone.
+    torch::Tensor textLoss(const torch::Tensor &ids, const torch::Tensor &labels);
     // Continues prompts [B, T] (equal length, one kImageTokenId each); returns
     // the new tokens of each row, up to and without </s>.
     std::vector<std::vector<int64_t>> generate(const torch::Tensor &images, const torch::Tensor &promptIds,

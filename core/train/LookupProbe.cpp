@@ -124,7 +124,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     stage.weightDecay = o.weightDecay;
     stage.train = {"lm"};
     StageOptimizer optimizer = makeStageOptimizer(*lm, stage);
-    auto logitsOf = [&](const Sequences &s) { return lm->logits(lm->forward(lm->embed(s.ids))); }; // [B, T, V]
+    auto logitsOf = [&](const Sequences &s) { return lm->textLogits(s.ids); }; // [B, T, V]
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
     const Sequences held = drawBatch(o.task, o.cells, o.captionFormat, o.evalSamples, evalRng);

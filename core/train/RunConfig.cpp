@@ -31,7 +31,7 @@ static StageConfig readStage(ConfigReader &r, size_t index)
 {
     StageConfig s;
     s.name = r.getString("name", "stage" + std::to_string(index));
-    s.kind = r.getChoice("kind", s.kind, {"vision", "pretrain", "finetune"});
+    s.kind = r.getChoice("kind", s.kind, {"vision", "text", "pretrain", "finetune"});
     s.data = r.getString("data", s.kind == "vision" ? "cells.json" : s.kind + ".json");
     s.evaluate = r.getBool("evaluate", s.kind == "finetune");
     s.steps = r.getInt("steps", 0);
@@ -43,7 +43,8 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     s.minLrRatio = r.getDouble("min_lr_ratio", s.minLrRatio);
     s.weightDecay = r.getDouble("weight_decay", s.weightDecay);
     s.gradClip = r.getDouble("grad_clip", s.gradClip);
-    s.train = r.getStringList("train", s.train);
+    // A text stage has no image: only the language model can learn from it.
+    s.train = r.getStringList("train", s.kind == "text" ? std::vector<std::string>{"lm"} : s.train);
     s.evalInterval = r.getInt("eval_interval", s.evalInterval);
     s.checkpointInterval = r.getInt("checkpoint_interval", s.checkpointInterval);
     s.precision = r.getChoice("precision", s.precision, {"fp32", "bf16"});
@@ -82,6 +83,8 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     for (const auto &part : s.train) {
         if (part != "vision" && part != "connector" && part != "lm")
             r.fail("train", "'" + part + "' is not one of vision, connector, lm");
+        if (s.kind == "text" && part != "lm")
+            r.fail("train", "a text stage sees no image, so '" + part + "' cannot learn in it; train lm only");
         if (!seen.insert(part).second)
             r.fail("train", "'" + part + "' is listed twice");
     }
@@ -202,6 +205,8 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
                 sr.fail(trained == stage.data ? "data" : "mix",
                         "'" + trained + "' is the evaluation set (data.eval); train on other questions");
         if (const Json *scaling = sr.child("scaling")) {
+            if (stage.kind == "text")
+                sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
             stage.scaling = ScalingSpec::fromJson(*scaling, file, key + ".scaling",
                                                   current.connector.scales.size());
             current = scaledConfig(current, stage.scaling, file, key + ".scaling", scaling);

@@ -49,7 +49,7 @@ struct DataConfig {
 
 struct StageConfig {
     std::string name;
-    std::string kind = "pretrain"; // vision | pretrain | finetune
+    std::string kind = "pretrain"; // vision | text | pretrain | finetune
     std::string data;         // dataset file in the data directory; default by kind
     // Other dataset files drawn from alongside `data`, each with its share of
     // the batches (e.g. {pretrain.json, 0.3}); `data` gets the rest.
@@ -63,7 +63,7 @@ struct StageConfig {
     double minLrRatio = 0.1;  // cosine decays to lr * min_lr_ratio
     double weightDecay = 0.0;
     double gradClip = 1.0;    // max gradient norm; 0 turns clipping off
-    std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm
+    std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm (text stages: lm)
     std::map<std::string, double> lrScale; // part -> multiplier of lr (absent: 1)
     ScalingSpec scaling;      // applied at the start of the stage
     bool evaluate = false;    // evaluate on the eval set (default: finetune stages)

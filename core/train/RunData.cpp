@@ -86,7 +86,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
                 }
                 // Every image is checked once before training starts, unless
                 // the run chose to skip unreadable ones.
-                if (!d.skipBadImages && checked.insert(s.image).second) {
+                if (!s.image.empty() && !d.skipBadImages && checked.insert(s.image).second) {
                     try {
                         checkImage(s.image);
                     } catch (const InputError &e) {
@@ -104,14 +104,25 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             if (!fs::is_regular_file(data.cellsJson))
                 throw InputError(data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
         } else {
-            for (const std::string &file : st.dataFiles())
-                load(file);
+            // A text stage reads text alone; the others read images, and
+            // may mix text in (to keep what a text stage taught).
+            for (const std::string &file : st.dataFiles()) {
+                const bool images = load(file)->hasImages();
+                if (st.kind == "text" && images)
+                    throw InputError((fs::path(dir) / file).string() + ": holds image samples, but stage " + st.name
+                                     + " is a text stage; give it a file of text samples");
+                if (st.kind != "text" && file == st.data && !images)
+                    throw InputError((fs::path(dir) / file).string() + ": holds text samples, but stage " + st.name
+                                     + " (" + st.kind + ") trains on images; make it kind: text, or mix the file in");
+            }
         }
         evaluates = evaluates || st.evaluate;
     }
     if (evaluates) {
         data.eval = load(d.eval);
         data.eval->requireSingleTurn();
+        if (!data.eval->hasImages())
+            throw InputError(data.eval->source() + ": the evaluation set holds text samples; it asks about images");
         const fs::path cells = fs::path(dir) / "cells.json";
         if (d.cellReadingImages > 0 && fs::is_regular_file(cells)) {
             data.evalCells = readGridCells(cells.string(), "test");

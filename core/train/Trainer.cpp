@@ -183,19 +183,20 @@ void Trainer::runStages(int64_t runId, Progress progress)
             if (!m_config.stages[i].scaling.isIdentity())
                 progress.weights = scaledWeights(before, after, progress.weights);
         }
+        const StageRecord planned = stageRecord(i);
         TrainingEvent e;
         e.kind = "stage_start";
         e.stage = i;
-        e.stageName = m_config.stages[i].name;
+        e.stageName = planned.name;
         e.data = Json::object();
-        e.data.set("kind", m_config.stages[i].kind);
-        e.data.set("visual_tokens", visualTokens(m_config.stageModels[i]));
-        e.data.set("resolution", m_config.stageModels[i].vision.imageSize);
+        e.data.set("kind", planned.kind);
+        e.data.set("visual_tokens", planned.visualTokens);
+        e.data.set("resolution", planned.resolution);
         report(e);
-        if (m_config.stages[i].kind == "vision")
+        if (planned.kind == "vision")
             runVisionStage(runId, i, progress);
         else
-            runTextStage(runId, i, progress);
+            runConversationStage(runId, i, progress);
         progress.step = 0;
         progress.positions.clear();
         progress.wallSeconds = 0;
@@ -265,9 +266,12 @@ StageRecord Trainer::stageRecord(int index) const
     record.index = index;
     record.name = st.name;
     record.kind = st.kind;
-    record.visualTokens = visualTokens(mc);
-    record.tokensPerScale = tokensPerScale(mc);
-    record.resolution = mc.vision.imageSize;
+    // A text stage sees no image: no visual tokens, no resolution.
+    if (st.kind != "text") {
+        record.visualTokens = visualTokens(mc);
+        record.tokensPerScale = tokensPerScale(mc);
+        record.resolution = mc.vision.imageSize;
+    }
     return record;
 }
 
@@ -323,7 +327,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     return r;
 }
 
-void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
+void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
 {
     const StageConfig &st = m_config.stages[index];
     const ModelConfig &mc = m_config.stageModels[index];
@@ -412,12 +416,14 @@ void Trainer::runTextStage(int64_t runId, int index, Progress &progress)
             skipped += batch.skipped;
             AutocastGuard autocast(st.precision == "bf16", device);
             auto ids = batch.ids.to(device), labels = batch.labels.to(device);
-            auto l = useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels)
-                                     : model->loss(batch.images.to(device), ids, labels);
+            const bool text = !batch.images.defined(); // a text stage's batch, or text mixed in
+            auto l = text              ? model->textLoss(ids, labels)
+                     : useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels)
+                                       : model->loss(batch.images.to(device), ids, labels);
             (l / st.gradAccum).backward();
             loss += l.item<double>() / st.gradAccum;
             samples += batch.ids.size(0);
-            lmTokens += batch.ids.size(0) * (batch.ids.size(1) - 1 + record.visualTokens);
+            lmTokens += batch.ids.size(0) * (text ? batch.ids.size(1) : batch.ids.size(1) - 1 + visualTokens(mc));
         }
         if (!std::isfinite(loss))
             throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name

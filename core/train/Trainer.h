@@ -63,7 +63,8 @@ private:
 
     void runStages(int64_t runId, Progress progress);
     void runVisionStage(int64_t runId, int index, Progress &progress);
-    void runTextStage(int64_t runId, int index, Progress &progress);
+    // Stages that train on conversations: text, pretrain, finetune.
+    void runConversationStage(int64_t runId, int index, Progress &progress);
     std::string saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
                                        const Progress &progress);
     Progress loadTrainingCheckpoint(const std::string &dir);

@@ -395,9 +395,10 @@ private slots:
         const auto ta = tree(a), tb = tree(b), tc = tree(c);
         QCOMPARE(sa.textSamples, 48);     // one per question, as finetune.json
         QCOMPARE(sa.textShortSamples, 192); // four windows per image, four questions each
-        QCOMPARE(ta.size(), size_t(12 + 8 + 7));
+        QCOMPARE(sa.textEvalSamples, 32);
+        QCOMPARE(ta.size(), size_t(12 + 8 + 8));
         for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json", "text.json",
-                              "text-short.json",
+                              "text-short.json", "text-eval.json",
                               "images/train/000000.png", "images/train/000011.png", "images/test/000007.png"})
             QVERIFY2(ta.count(f) && !ta.at(f).isEmpty(), f);
         QVERIFY(ta == tb);
@@ -475,28 +476,33 @@ private slots:
         const int side = smallGrid().grid;
         std::map<std::string, std::vector<int>> cellsOf; // by sample id prefix, "train-000003"
         for (const Json &entry : listIn((dir + "/cells.json").toStdString()))
-            if (entry.find("split")->asString() == "train")
-                cellsOf["train-" + QFileInfo(qs(entry.find("image")->asString())).baseName().toStdString()] =
-                    ints(*entry.find("cells"));
-        std::map<std::string, std::string> finetuneAnswers;
-        for (const Json &entry : listIn((dir + "/finetune.json").toStdString()))
-            finetuneAnswers[entry.find("id")->asString()] = text(entry, 1);
+            cellsOf[entry.find("split")->asString() + "-"
+                    + QFileInfo(qs(entry.find("image")->asString())).baseName().toStdString()] = ints(*entry.find("cells"));
+        std::map<std::string, std::string> imageAnswers; // by id, of the image sets
+        for (const char *file : {"/finetune.json", "/eval.json"})
+            for (const Json &entry : listIn((dir + file).toStdString()))
+                imageAnswers[entry.find("id")->asString()] = text(entry, 1);
 
         auto contextAndQuestion = [](const Json &entry) {
             const QString first = qs(text(entry, 0));
             const qsizetype cut = first.lastIndexOf('\n');
             return std::make_pair(first.left(cut).toStdString(), first.mid(cut + 1));
         };
-        const ConversationDataset textSet = ConversationDataset::load((dir + "/text.json").toStdString(), "");
-        QVERIFY(!textSet.hasImages());
-        for (const Json &entry : listIn((dir + "/text.json").toStdString())) {
-            QVERIFY(!entry.find("image"));
-            const std::string id = entry.find("id")->asString();
-            const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-q")));
-            const auto [context, question] = contextAndQuestion(entry);
-            QCOMPARE(context, expectedCaption(cells, side));
-            QCOMPARE(text(entry, 1), expectedAnswer(question, cells, side));
-            QCOMPARE(text(entry, 1), finetuneAnswers.at(id)); // the image's own question
+        // text.json and text-eval.json: the image's questions after its caption.
+        for (const char *file : {"/text.json", "/text-eval.json"}) {
+            QVERIFY(!ConversationDataset::load((dir + file).toStdString(), "").hasImages());
+            size_t samples = 0;
+            for (const Json &entry : listIn((dir + file).toStdString())) {
+                QVERIFY(!entry.find("image"));
+                const std::string id = entry.find("id")->asString();
+                const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-q")));
+                const auto [context, question] = contextAndQuestion(entry);
+                QCOMPARE(context, expectedCaption(cells, side));
+                QCOMPARE(text(entry, 1), expectedAnswer(question, cells, side));
+                QCOMPARE(text(entry, 1), imageAnswers.at(id)); // the image's own question
+                ++samples;
+            }
+            QCOMPARE(samples, size_t(std::string(file) == "/text.json" ? 48 : 32));
         }
         std::set<std::string> types;
         for (const Json &entry : listIn((dir + "/text-short.json").toStdString())) {

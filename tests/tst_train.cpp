@@ -402,21 +402,31 @@ private slots:
         const QString pretrain = "  - {name: pretrain,";
         QVERIFY(text.contains(pretrain));
         text.replace(pretrain, "  - {name: reading, kind: text, data: text-short.json, steps: 40, batch_size: 16, lr: 2.0e-3,\n"
-                               "     warmup_steps: 5, mix: [{data: text.json, weight: 0.5}]}\n"
+                               "     warmup_steps: 5, mix: [{data: text.json, weight: 0.5}], evaluate: true}\n"
                                    + pretrain);
         const QString finetune = "train: [connector, lm], scaling:";
         QVERIFY(text.contains(finetune));
         text.replace(finetune, "train: [connector, lm], mix: [{data: text.json, weight: 0.3}], scaling:");
         const RunConfig run = RunConfig::load(writeConfig("text-stage.yaml", text).toStdString());
         QCOMPARE(run.stages[1].train, std::vector<std::string>{"lm"}); // a text stage's default
-        QVERIFY(!run.stages[1].evaluate);
         ExperimentStore store(m_dir.filePath("text-stage.sqlite").toStdString());
-        Trainer trainer(run, store, {}, {});
+        // The text stage is scored on the eval questions after their caption:
+        // every one of them, with the type prior and no image to shuffle.
+        std::optional<Json> textEval;
+        Trainer trainer(run, store, {}, [&](const TrainingEvent &e) {
+            if (e.kind == "eval" && e.stageName == "reading")
+                textEval = e.toJson();
+        });
         const int64_t id = trainer.createRun("text-stage");
         QCOMPARE(int(trainer.run(id)), int(RunOutcome::Finished));
 
         const RunDetail d = store.run(id);
         QCOMPARE(d.stages.size(), size_t(4));
+        QVERIFY(textEval);
+        QCOMPARE(textEval->find("n")->asInt(), int64_t(40 * 4));
+        QVERIFY(textEval->find("type_prior")->isNumber());
+        QVERIFY(textEval->find("shuffled_accuracy")->isNull());
+        QVERIFY(textEval->find("cell_reading")->isNull());
         QCOMPARE(d.stages[1].kind, std::string("text"));
         QCOMPARE(d.stages[1].visualTokens, 0);
         QCOMPARE(d.stages[1].resolution, 0);
@@ -533,7 +543,7 @@ private slots:
             << finetune << "mix: [{data: pretrain.json, weight: 0.6}, {data: more.json, weight: 0.5}], " + finetune
             << QStringList() << "stages[2].mix: the shares add up to 1.1";
         QTest::newRow("training on the eval set") << finetune << "mix: [{data: eval.json, weight: 0.2}], " + finetune
-                                                  << QStringList() << "stages[2].mix: 'eval.json' is the evaluation set";
+                                                  << QStringList() << "stages[2].mix: 'eval.json' is an evaluation set (data.eval)";
         QTest::newRow("text stage training the connector")
             << "kind: pretrain," << "kind: text," << QStringList()
             << "stages[1].train: a text stage sees no image, so 'connector' cannot learn in it";

@@ -35,7 +35,8 @@ int generate(const std::string &out, const FmnistGridOptions &options)
               << "  images:   " << s.outDir << "/images/{train,test}/ (" << s.trainImages << " train, " << s.testImages
               << " test)\n"
               << "  text:     " << s.textShortJson << " (" << s.textShortSamples << " samples on 2x2 windows), "
-              << s.textJson << " (" << s.textSamples << " samples; captions with questions, no image)\n"
+              << s.textJson << " (" << s.textSamples << " samples; captions with questions, no image), "
+              << s.textEvalJson << " (" << s.textEvalSamples << " eval questions after their caption)\n"
               << "  pretrain: " << s.pretrainJson << " (" << s.pretrainSamples << " captions)\n"
               << "  finetune: " << s.finetuneJson << " (" << s.finetuneSamples << " questions)\n"
               << "  eval:     " << s.evalJson << " (" << s.evalSamples << " questions)\n"

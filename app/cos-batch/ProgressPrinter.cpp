@@ -58,10 +58,15 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
             const Json *v = d.find(key);
             return v && v->isNumber() ? formatRealFixed(v->asDouble(), 4) : std::string("-");
         };
-        m_evalSummary = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
-                        + std::to_string(d.find("n")->asInt()) + " questions; image-blind controls: type prior "
-                        + figure("type_prior") + ", shuffled images " + figure("shuffled_accuracy")
-                        + "; cell reading " + figure("cell_reading") + " (blind " + figure("cell_reading_prior") + ")";
+        const std::string questions = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
+                                      + std::to_string(d.find("n")->asInt()) + " questions";
+        const Json *on = d.find("evaluated_on");
+        if (on && on->isString() && on->asString() == "text")
+            m_evalSummary = questions + " after their image's caption as text; type prior " + figure("type_prior");
+        else
+            m_evalSummary = questions + "; image-blind controls: type prior " + figure("type_prior")
+                            + ", shuffled images " + figure("shuffled_accuracy") + "; cell reading "
+                            + figure("cell_reading") + " (blind " + figure("cell_reading_prior") + ")";
         std::printf("[%s] eval %s (majority answer '%s': %s)\n", e.stageName.c_str(), m_evalSummary.c_str(),
                     d.find("majority_answer")->asString().c_str(), figure("majority_accuracy").c_str());
         for (const auto &[type, acc] : d.find("per_type")->asObject())

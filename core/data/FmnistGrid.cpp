@@ -29,7 +29,7 @@ namespace {
 
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
-constexpr int kGeneratorVersion = 4;
+constexpr int kGeneratorVersion = 5;
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
 // Side of the sub-grids of text-short.json: lookups over four cells are
@@ -398,6 +398,8 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     s.textShortJson = (dir / "text-short.json").string();
     s.textSamples = count("text");
     s.textShortSamples = count("text_short");
+    s.textEvalJson = (dir / "text-eval.json").string();
+    s.textEvalSamples = count("text_eval");
     s.finetuneSamples = count("finetune");
     s.evalSamples = count("eval");
     return s;
@@ -451,6 +453,7 @@ public:
         writeJsonList(m_dir / "pretrain.json", m_pretrain);
         writeJsonList(m_dir / "finetune.json", m_finetune);
         writeJsonList(m_dir / "eval.json", m_eval);
+        writeJsonList(m_dir / "text-eval.json", m_textEval);
         writeJsonList(m_dir / "cells.json", m_cells);
 
         Json counts = Json::object();
@@ -461,6 +464,7 @@ public:
         counts.set("pretrain", int(m_pretrain.size()));
         counts.set("finetune", int(m_finetune.size()));
         counts.set("eval", int(m_eval.size()));
+        counts.set("text_eval", int(m_textEval.size()));
         Json classes = Json::array();
         for (const std::string &name : fmnistClassNames())
             classes.push(name);
@@ -557,6 +561,9 @@ private:
             if (captions) {
                 captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
                 addTexts(g, i, id, asked);
+            } else {
+                // The eval questions with the caption as text, one at a time.
+                appendConversations(m_textEval, id, "", asked, 1, caption(g));
             }
             questions.insert(questions.end(), asked.begin(), asked.end());
             if (m_progress)
@@ -570,7 +577,7 @@ private:
     const std::function<void(int, int)> &m_progress;
     int m_total;
     int m_done = 0;
-    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells, m_text, m_textShort;
+    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells, m_text, m_textShort, m_textEval;
 };
 
 // outDir as an absolute path without a trailing separator, so the staging

@@ -13,6 +13,8 @@
 //   pretrain.json   one caption per train image    (LLaVA-style list)
 //   finetune.json   questions on the train images  (with "type")
 //   eval.json       questions on the test images   (with "type")
+//   text-eval.json  the same questions, each after its image's caption
+//                   as text                          (no image)
 //   cells.json      per image: {image, split, cells, sources}
 //   manifest.json   options, counts, classes, majority-answer baseline
 // Training images use only Fashion-MNIST's train split, evaluation images
@@ -43,6 +45,7 @@ struct FmnistGridSummary {
     std::string pretrainJson;
     std::string textJson;
     std::string textShortJson;
+    std::string textEvalJson;
     std::string finetuneJson;
     std::string evalJson;
     std::string cellsJson;
@@ -52,6 +55,7 @@ struct FmnistGridSummary {
     int pretrainSamples = 0;
     int textSamples = 0;
     int textShortSamples = 0;
+    int textEvalSamples = 0;
     int finetuneSamples = 0;
     int evalSamples = 0;
     bool generated = false; // false when outDir already held this set

@@ -99,7 +99,15 @@ std::vector<std::vector<int64_t>> MllmImpl::generate(const torch::Tensor &images
     torch::NoGradGuard noGrad;
     const int64_t b = promptIds.size(0);
     auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-    auto prefix = splice(promptIds, encode(images).tokens); // [B, S, W]
+    Spliced prefix; // [B, S, W] and positions [B, S]
+    if (images.defined()) {
+        prefix = splice(promptIds, encode(images).tokens);
+    } else {
+        prefix.embeddings = m_lm->embed(promptIds);
+        prefix.positions = torch::arange(promptIds.size(1), torch::TensorOptions().dtype(torch::kFloat).device(promptIds.device()))
+                               .unsqueeze(0)
+                               .expand({b, promptIds.size(1)});
+    }
 
     std::vector<std::vector<int64_t>> out(b);
     std::vector<bool> done(b, false);

@@ -54,8 +54,9 @@ public:
     // The loss of text samples (ids [B, T] without kImageTokenId): the
     // language model alone.
     torch::Tensor textLoss(const torch::Tensor &ids, const torch::Tensor &labels);
-    // Continues prompts [B, T] (equal length, one kImageTokenId each); returns
-    // the new tokens of each row, up to and without </s>.
+    // Continues prompts [B, T] (equal length, one kImageTokenId each; none
+    // with `images` undefined, a text prompt); returns the new tokens of each
+    // row, up to and without </s>.
     std::vector<std::vector<int64_t>> generate(const torch::Tensor &images, const torch::Tensor &promptIds,
                                                const GenerationOptions &options = {});
 

@@ -72,7 +72,7 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
     std::map<size_t, std::vector<size_t>> byLength;
     std::vector<std::vector<int64_t>> prompts(n);
     for (size_t i = 0; i < n; ++i) {
-        prompts[i] = promptTokens(encode, dataset.sample(i).prompt());
+        prompts[i] = promptTokens(encode, dataset.sample(i).prompt(), dataset.hasImages());
         byLength[prompts[i].size()].push_back(i);
     }
     std::vector<bool> correct(n, false);
@@ -85,11 +85,12 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
             std::vector<int64_t> ids;
             for (size_t k = start; k < end; ++k) {
                 const size_t i = indices[k];
-                images.push_back(loadImage(dataset.imagePath(imageOf[i]), config.vision.imageSize, config.vision.channels));
+                if (dataset.hasImages())
+                    images.push_back(loadImage(dataset.imagePath(imageOf[i]), config.vision.imageSize, config.vision.channels));
                 ids.insert(ids.end(), prompts[i].begin(), prompts[i].end());
             }
             const int64_t b = static_cast<int64_t>(end - start);
-            auto batchImages = torch::stack(images).to(device); // [b, ch, R, R]
+            auto batchImages = images.empty() ? torch::Tensor() : torch::stack(images).to(device); // [b, ch, R, R]
             auto batchIds = torch::tensor(ids, torch::kLong).view({b, static_cast<int64_t>(length)}).to(device);
             const auto answers = model->generate(batchImages, batchIds, generation);
             for (size_t k = start; k < end; ++k)
@@ -219,7 +220,8 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
         if (!type.empty())
             result.record.perType[type] = {rate(t), t.second};
 
-    if (options.shuffledImages) {
+    // Text samples carry what they ask about in the prompt: no image to shuffle.
+    if (options.shuffledImages && dataset.hasImages()) {
         const std::vector<bool> blind =
             answerCorrectly(model, dataset, tokenizer, device, options, shuffledImageOrder(dataset, n), answered);
         Tally shuffled = tallyOf(dataset, blind);

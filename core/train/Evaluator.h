@@ -55,6 +55,8 @@ std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<Gr
                                                int batchSize);
 
 // `prior` is the training set's type prior; the dataset must be single-turn.
+// A set of text samples is answered from their text alone, with no
+// shuffled-image control.
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,
                           const WordTokenizer &tokenizer, const torch::Device &device,
                           const EvaluationOptions &options,

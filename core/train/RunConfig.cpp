@@ -143,6 +143,7 @@ static DataConfig readData(ConfigReader &r)
     d.questionsPerImage = r.getInt("questions_per_image", d.questionsPerImage);
     d.turnsPerSample = r.getInt("turns_per_sample", d.turnsPerSample);
     d.eval = r.getString("eval", d.eval);
+    d.textEval = r.getString("text_eval", d.textEval);
     d.evalSamples = r.getInt("eval_samples", d.evalSamples);
     d.cellReadingImages = r.getInt("cell_reading_images", d.cellReadingImages);
     d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
@@ -201,9 +202,10 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
             sr.fail("name", "stage name '" + stage.name + "' is used twice");
         // Training on the questions it is scored on would make the evaluation meaningless.
         for (const std::string &trained : stage.dataFiles())
-            if (stage.kind != "vision" && trained == run.data.eval)
+            if (stage.kind != "vision" && (trained == run.data.eval || trained == run.data.textEval))
                 sr.fail(trained == stage.data ? "data" : "mix",
-                        "'" + trained + "' is the evaluation set (data.eval); train on other questions");
+                        "'" + trained + "' is an evaluation set (data." + (trained == run.data.eval ? "eval" : "text_eval")
+                            + "); train on other questions");
         if (const Json *scaling = sr.child("scaling")) {
             if (stage.kind == "text")
                 sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
@@ -253,6 +255,7 @@ Json RunConfig::toJson() const
     d.set("questions_per_image", data.questionsPerImage);
     d.set("turns_per_sample", data.turnsPerSample);
     d.set("eval", data.eval);
+    d.set("text_eval", data.textEval);
     d.set("eval_samples", data.evalSamples);
     d.set("cell_reading_images", data.cellReadingImages);
     d.set("skip_bad_images", data.skipBadImages);

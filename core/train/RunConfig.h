@@ -38,6 +38,9 @@ struct DataConfig {
     int questionsPerImage = 4;
     int turnsPerSample = 1;     // training questions per conversation
     std::string eval = "eval.json";
+    // What text stages are evaluated on: the eval questions with their
+    // image's caption as text (how well the language model reads a caption).
+    std::string textEval = "text-eval.json";
     int evalSamples = 0;      // 0: the whole eval set
     int cellReadingImages = 100; // eval images captioned for cell reading; 0: none
     bool skipBadImages = false;
@@ -66,7 +69,7 @@ struct StageConfig {
     std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm (text stages: lm)
     std::map<std::string, double> lrScale; // part -> multiplier of lr (absent: 1)
     ScalingSpec scaling;      // applied at the start of the stage
-    bool evaluate = false;    // evaluate on the eval set (default: finetune stages)
+    bool evaluate = false;    // evaluate on the eval set, text stages on data.text_eval (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
     std::string precision = "fp32"; // fp32 | bf16 (autocast, CUDA only)

@@ -97,7 +97,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         }
         return slot;
     };
-    bool evaluates = false;
+    bool evaluates = false, textEvaluates = false;
     for (const auto &st : config.stages) {
         if (st.kind == "vision") {
             data.cellsJson = (fs::path(dir) / st.data).string();
@@ -116,7 +116,13 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
                                      + " (" + st.kind + ") trains on images; make it kind: text, or mix the file in");
             }
         }
-        evaluates = evaluates || st.evaluate;
+        (st.kind == "text" ? textEvaluates : evaluates) |= st.evaluate;
+    }
+    if (textEvaluates) {
+        data.textEval = load(d.textEval);
+        data.textEval->requireSingleTurn();
+        if (data.textEval->hasImages())
+            throw InputError(data.textEval->source() + ": holds image samples; text stages are evaluated on text (data.text_eval)");
     }
     if (evaluates) {
         data.eval = load(d.eval);

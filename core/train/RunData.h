@@ -20,6 +20,7 @@ struct PreparedData {
     std::string identity;         // what the data is, for cache keys
     std::map<std::string, std::shared_ptr<ConversationDataset>> datasets; // by file name
     std::shared_ptr<ConversationDataset> eval;
+    std::shared_ptr<ConversationDataset> textEval; // when a text stage evaluates
     std::string cellsJson;
     // The evaluation images whose captions cell reading scores (the first
     // data.cell_reading_images of them); empty without an eval set or cells.json.

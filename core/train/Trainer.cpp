@@ -282,7 +282,10 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     const StageConfig &st = m_config.stages[index];
     options.batchSize = std::max(1, st.batchSize * 2);
     const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
-    EvaluationResult r = evaluate(model, *m_data.eval, prior, m_data.tokenizer, parseDevice(st.device), options,
+    // A text stage is scored on captions as text: how well the language
+    // model reads what the visual tokens will have to carry.
+    const bool text = st.kind == "text";
+    EvaluationResult r = evaluate(model, text ? *m_data.textEval : *m_data.eval, prior, m_data.tokenizer, parseDevice(st.device), options,
                                   [&](int done, int total) {
                                       TrainingEvent e;
                                       e.kind = "eval_progress";
@@ -292,7 +295,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
                                       e.totalSteps = total;
                                       report(e);
                                   });
-    if (!m_data.evalCells.empty()) {
+    if (!text && !m_data.evalCells.empty()) {
         const auto [reading, cells] =
             cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize);
         r.record.cellReading = reading;
@@ -310,6 +313,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.stageName = st.name;
     e.step = step;
     e.data = Json::object();
+    e.data.set("evaluated_on", text ? "text" : "images");
     e.data.set("accuracy", r.record.accuracy);
     e.data.set("n", r.record.n);
     e.data.set("majority_answer", r.majorityAnswer);

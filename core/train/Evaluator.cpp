@@ -203,7 +203,9 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
 
     std::vector<size_t> ownImages(n);
     std::iota(ownImages.begin(), ownImages.end(), size_t(0));
-    const int64_t total = static_cast<int64_t>(n) * (options.shuffledImages ? 2 : 1);
+    // Text samples carry what they ask about in the prompt: no image to shuffle.
+    const bool shuffledControl = options.shuffledImages && dataset.hasImages();
+    const int64_t total = static_cast<int64_t>(n) * (shuffledControl ? 2 : 1);
     int64_t done = 0;
     const auto answered = [&](int64_t batch) {
         done += batch;
@@ -220,8 +222,7 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
         if (!type.empty())
             result.record.perType[type] = {rate(t), t.second};
 
-    // Text samples carry what they ask about in the prompt: no image to shuffle.
-    if (options.shuffledImages && dataset.hasImages()) {
+    if (shuffledControl) {
         const std::vector<bool> blind =
             answerCorrectly(model, dataset, tokenizer, device, options, shuffledImageOrder(dataset, n), answered);
         Tally shuffled = tallyOf(dataset, blind);

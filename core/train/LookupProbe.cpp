@@ -124,7 +124,6 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     stage.weightDecay = o.weightDecay;
     stage.train = {"lm"};
     StageOptimizer optimizer = makeStageOptimizer(*lm, stage);
-    auto logitsOf = [&](const Sequences &s) { return lm->textLogits(s.ids); }; // [B, T, V]
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
     const Sequences held = drawBatch(o.task, o.cells, o.captionFormat, o.evalSamples, evalRng);
@@ -136,7 +135,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         setLearningRate(optimizer, learningRate(stage, step, o.steps));
         const int cells = step < o.shortSteps ? o.shortCells : o.cells;
         const Sequences batch = drawBatch(o.task, cells, o.captionFormat, o.batchSize, rng);
-        auto loss = nextTokenLoss(logitsOf(batch), batch.labels);
+        auto loss = nextTokenLoss(lm->textLogits(batch.ids), batch.labels);
         loss.backward();
         torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);
         optimizer.optimizer->step();
@@ -145,7 +144,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
             continue;
         torch::NoGradGuard noGrad;
         // The answer is predicted at the position before it.
-        auto predicted = logitsOf(held).select(1, answerAt - 1).argmax(-1); // [B]
+        auto predicted = lm->textLogits(held.ids).select(1, answerAt - 1).argmax(-1); // [B]
         const double hits = predicted.eq(heldAnswers).sum().item<double>();
         report({step + 1, loss.item<double>(), hits / double(o.evalSamples), majority});
     }

@@ -109,6 +109,8 @@ private slots:
                                          << "model.connector.scales[1].position_windows: 3 must be a positive divisor";
         QTest::newRow("token positions") << "    layers: 2\n    mlp_hidden: 512" << "    layers: 2\n    mlp_hidden: 512\n    token_positions: tokens"
                                          << "model.connector.token_positions";
+        QTest::newRow("output scale") << "    layers: 2\n    mlp_hidden: 512" << "    layers: 2\n    mlp_hidden: 512\n    output_scale: 0"
+                                      << "model.connector.output_scale: must be a positive number, got 0";
     }
     void nonPositiveSizesAreRefused()
     {

@@ -261,15 +261,7 @@ public:
         return dir + "/data.json";
     }
 
-    static WordTokenizer tokenizerFor(const ConversationDataset &d)
-    {
-        std::vector<std::string> texts;
-        for (const ConversationSample &s : d.samples()) {
-            texts.push_back(s.prompt());
-            texts.push_back(s.answer());
-        }
-        return WordTokenizer::build(texts);
-    }
+    static WordTokenizer tokenizerFor(const ConversationDataset &d) { return WordTokenizer::build(d.texts()); }
 
 private slots:
     void initTestCase()
@@ -396,9 +388,9 @@ private slots:
         QCOMPARE(sa.textSamples, 48);     // one per question, as finetune.json
         QCOMPARE(sa.textShortSamples, 192); // four windows per image, four questions each
         QCOMPARE(sa.textEvalSamples, 32);
-        QCOMPARE(ta.size(), size_t(12 + 8 + 8));
+        QCOMPARE(ta.size(), size_t(12 + 8 + 9));
         for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json", "text.json",
-                              "text-short.json", "text-eval.json",
+                              "text-short.json", "text-eval.json", "tokenizer.json",
                               "images/train/000000.png", "images/train/000011.png", "images/test/000007.png"})
             QVERIFY2(ta.count(f) && !ta.at(f).isEmpty(), f);
         QVERIFY(ta == tb);
@@ -409,6 +401,30 @@ private slots:
         for (const auto &kv : ta)
             differentImages += kv.first.endsWith(".png") && tc.at(kv.first) != kv.second ? 1 : 0;
         QVERIFY(differentImages > 10);
+    }
+
+    // One vocabulary for the whole set: every word of every conversation file
+    // has its id, so a language model trained on the text files reads the
+    // image files' words alike.
+    void generatorWritesTheSetsTokenizer()
+    {
+        const QString dir = m_dir.filePath("grid-a");
+        const FmnistGridSummary s = generateFmnistGrid(dir.toStdString(), smallGrid());
+        QCOMPARE(qs(s.tokenizerJson), dir + "/tokenizer.json");
+        const WordTokenizer tokenizer = WordTokenizer::load(s.tokenizerJson);
+        std::vector<std::string> all;
+        for (const char *file : {"text-short.json", "text.json", "pretrain.json", "finetune.json", "eval.json", "text-eval.json"}) {
+            const auto texts = ConversationDataset::load((dir + "/" + file).toStdString(), dir.toStdString()).texts();
+            QVERIFY2(!texts.empty(), file);
+            for (const std::string &text : texts)
+                for (const std::string &word : WordTokenizer::split(text))
+                    QVERIFY2(tokenizer.id(word) != WordTokenizer::kUnkId, (std::string(file) + ": " + word).c_str());
+            all.insert(all.end(), texts.begin(), texts.end());
+        }
+        // Exactly those words (and the template's), no others.
+        QCOMPARE(tokenizer.toJson().dump(), WordTokenizer::build(all).toJson().dump());
+        QVERIFY(tokenizer.id("describe") != WordTokenizer::kUnkId); // pretrain.json's prompt
+        QVERIFY(tokenizer.id("row") != WordTokenizer::kUnkId);
     }
 
     // Every cell of every PNG holds exactly the item cells.json names, from the

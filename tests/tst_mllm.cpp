@@ -339,6 +339,17 @@ void TestMllm::spliceInsertsVisualTokens()
     label1.push_back(46);
     QVERIFY(torch::equal(spliced.labels, rowsTensor({label0, label1})));
 
+    // connector.output_scale multiplies the visual tokens, and only them.
+    ModelConfig scaledConfig = mllmConfig();
+    scaledConfig.connector.outputScale = 0.25;
+    Mllm scaledModel(scaledConfig);
+    scaledModel->to(torch::kDouble);
+    loadStateDict(*scaledModel, stateDict(*model), "the unscaled model");
+    const auto scaled = scaledModel->splice(ids, visual, labels).embeddings;
+    QVERIFY(torch::allclose(scaled[1].slice(0, 5, 5 + kVisual), visual[1] * 0.25));
+    QVERIFY(torch::equal(scaled[1].slice(0, 0, 5), out[1].slice(0, 0, 5)));
+    QVERIFY(torch::equal(scaled[1].slice(0, 5 + kVisual), out[1].slice(0, 5 + kVisual)));
+
     // Visual tokens that do not match the connector's layout are refused.
     QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(ids, torch::randn({2, kVisual + 1, kLmWidth}, torch::kDouble)));
 

@@ -10,9 +10,12 @@
 #include "store/ExperimentStore.h"
 #include "model/Files.h"
 #include "model/Mllm.h"
+#include "model/Checkpoint.h"
+#include "data/WordTokenizer.h"
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"
 #include "train/OptimizerGroups.h"
+#include "train/RunData.h"
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
 
@@ -461,6 +464,112 @@ private slots:
         QVERIFY(lmChanged > 10);
         QVERIFY(connectorSame > 10);
         QVERIFY(d.finalEvaluation);
+    }
+
+    void textStageIsCachedAndShared()
+    {
+        // The language model a text stage leaves is cached like the vision
+        // tower: a second run takes it from the cache without training, bit
+        // for bit the first run's, and ends where the first ended.
+        QString text = tinyConfig(m_data, 5, 5);
+        const QString pretrain = "  - {name: pretrain,";
+        text.replace(pretrain, "  - {name: words, kind: text, data: text-short.json, steps: 30, batch_size: 8, lr: 2.0e-3,\n"
+                               "     warmup_steps: 5, evaluate: true}\n"
+                                   + pretrain);
+        const RunConfig run = RunConfig::load(writeConfig("text-cache.yaml", text).toStdString());
+        ExperimentStore store(m_dir.filePath("text-cache.sqlite").toStdString());
+        std::vector<std::string> stageEnds;
+        std::vector<double> textAccuracies;
+        std::string identity;
+        auto runOnce = [&] {
+            Trainer trainer(run, store, {}, [&](const TrainingEvent &e) {
+                if (e.kind == "stage_end" && e.stage == 1)
+                    stageEnds.push_back(e.text);
+                if (e.kind == "eval" && e.stage == 1)
+                    textAccuracies.push_back(e.data.find("accuracy")->asDouble());
+            });
+            const int64_t id = trainer.createRun("text-cache");
+            [&] { QCOMPARE(int(trainer.run(id)), int(RunOutcome::Finished)); }();
+            identity = trainer.data().identity;
+            return store.run(id);
+        };
+        const RunDetail first = runOnce(), second = runOnce();
+        QCOMPARE(stageEnds.size(), size_t(2));
+        QVERIFY2(QString::fromStdString(stageEnds[0]).startsWith("language model trained and cached in"), stageEnds[0].c_str());
+        QVERIFY2(QString::fromStdString(stageEnds[1]).startsWith("language model from cache"), stageEnds[1].c_str());
+        QCOMPARE(first.stages[1].steps, int64_t(30));
+        QCOMPARE(second.stages[1].steps, int64_t(0));
+        // The cached stage is still evaluated, with the same result.
+        QCOMPARE(textAccuracies.size(), size_t(2));
+        QCOMPARE(textAccuracies[0], textAccuracies[1]);
+        QVERIFY(store.metricSeries(second.run.id, "loss", 1000, std::nullopt, 1).empty());
+
+        auto checkpoint = [](const RunDetail &d, const QString &suffix) {
+            for (const auto &c : d.checkpoints)
+                if (QString::fromStdString(c.path).endsWith(suffix))
+                    return readSafetensors(c.path + "/model.safetensors");
+            return StateDict{};
+        };
+        for (const QString &suffix : {QString("stage1-end-step0"), QString("stage3-end-step0")}) {
+            const StateDict a = checkpoint(first, suffix), b = checkpoint(second, suffix);
+            QVERIFY2(!a.empty() && a.size() == b.size(), qPrintable(suffix));
+            for (const auto &[name, t] : a)
+                QVERIFY2(torch::equal(t, b.at(name)), (suffix.toStdString() + ": " + name).c_str());
+        }
+
+        // The entry is keyed by what the stage learns from.
+        torch::manual_seed(run.stages.front().seed);
+        const StateDict entering = stateDict(*Mllm(run.model));
+        const std::string dir = textStageCacheDir(run.stageModels[1], run.stages[1], identity, entering);
+        QVERIFY(QFile::exists(QString::fromStdString(dir) + "/lm.safetensors"));
+        StageConfig renamed = run.stages[1];
+        renamed.name = "other";
+        renamed.device = "cuda";
+        renamed.evaluate = false;
+        QCOMPARE(textStageCacheDir(run.stageModels[1], renamed, identity, entering), dir);
+        StageConfig faster = run.stages[1];
+        faster.lr *= 2;
+        QVERIFY(textStageCacheDir(run.stageModels[1], faster, identity, entering) != dir);
+        QVERIFY(textStageCacheDir(run.stageModels[1], run.stages[1], identity + "x", entering) != dir);
+        StateDict other = entering;
+        other.begin()->second = other.begin()->second + 1; // the first tensor is the connector's
+        QCOMPARE(textStageCacheDir(run.stageModels[1], run.stages[1], identity, other), dir);
+        other = entering;
+        other.at("lm.norm.weight") = other.at("lm.norm.weight") * 2;
+        QVERIFY(textStageCacheDir(run.stageModels[1], run.stages[1], identity, other) != dir);
+    }
+
+    void runsOnOneSetShareItsTokenizer()
+    {
+        // A run that loads only image files numbers its words as one that
+        // loads the text files too: the set's tokenizer.json decides.
+        const QString data = m_dir.filePath("data-words");
+        QString text = tinyConfig(data, 5, 5);
+        const RunConfig images = RunConfig::load(writeConfig("words-images.yaml", text).toStdString());
+        text.replace("  - {name: pretrain,", "  - {name: words, kind: text, data: text.json, steps: 5, batch_size: 8}\n"
+                                              "  - {name: pretrain,");
+        const RunConfig texts = RunConfig::load(writeConfig("words-texts.yaml", text).toStdString());
+        const PreparedData a = prepareRunData(images, {}), b = prepareRunData(texts, {});
+        QVERIFY(!a.datasets.count("text.json") && b.datasets.count("text.json"));
+        QCOMPARE(a.tokenizer.toJson().dump(), b.tokenizer.toJson().dump());
+        QCOMPARE(a.tokenizer.toJson().dump(),
+                 WordTokenizer::load((data + "/tokenizer.json").toStdString()).toJson().dump());
+
+        // A tokenizer.json that lacks a word of the data is refused by name.
+        Json broken = Json::parseFile((data + "/tokenizer.json").toStdString());
+        Json kept = Json::array();
+        for (const Json &token : broken.find("tokens")->asArray())
+            if (token.asString() != "nothing")
+                kept.push(token);
+        broken.set("tokens", kept);
+        writeTextFile((data + "/tokenizer.json").toStdString(), broken.dump());
+        try {
+            prepareRunData(images, {});
+            QFAIL("a tokenizer without 'nothing' was accepted");
+        } catch (const InputError &e) {
+            const QString message = e.what();
+            QVERIFY2(message.contains(data + "/tokenizer.json: lacks the word 'nothing'"), qPrintable(message));
+        }
     }
 
     void featureCacheTrainsTheSame()

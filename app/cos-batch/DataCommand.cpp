@@ -41,6 +41,7 @@ int generate(const std::string &out, const FmnistGridOptions &options)
               << "  finetune: " << s.finetuneJson << " (" << s.finetuneSamples << " questions)\n"
               << "  eval:     " << s.evalJson << " (" << s.evalSamples << " questions)\n"
               << "  cells:    " << s.cellsJson << "\n"
+              << "  words:    " << s.tokenizerJson << " (the tokenizer of every file above)\n"
               << "  manifest: " << s.manifestJson << " (options, majority-answer baseline)\n";
     return 0;
 }

@@ -166,6 +166,17 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
     return dataset;
 }
 
+std::vector<std::string> ConversationDataset::texts() const
+{
+    std::vector<std::string> out;
+    for (const ConversationSample &s : m_samples)
+        for (const ConversationTurn &t : s.turns) {
+            out.push_back(t.prompt);
+            out.push_back(t.answer);
+        }
+    return out;
+}
+
 std::vector<std::string> ConversationDataset::types() const
 {
     std::set<std::string> types;

@@ -47,6 +47,8 @@ public:
     // one turn: evaluation asks one question at a time.
     void requireSingleTurn() const;
     const std::string &source() const { return m_source; }
+    // Every prompt and answer, in order: what a word tokenizer is built from.
+    std::vector<std::string> texts() const;
 
 private:
     std::string m_source;

@@ -1,8 +1,10 @@
 #include "FmnistGrid.h"
 
+#include "ConversationDataset.h"
 #include "DeterministicRandom.h"
 #include "GridCells.h"
 #include "IdxReader.h"
+#include "WordTokenizer.h"
 
 #include "model/Errors.h"
 #include "model/Files.h"
@@ -29,7 +31,10 @@ namespace {
 
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
-constexpr int kGeneratorVersion = 5;
+constexpr int kGeneratorVersion = 6;
+// The conversation files of a set, in the order the generator writes them.
+const char *const kConversationFiles[] = {"text-short.json", "text.json", "pretrain.json",
+                                          "finetune.json",   "eval.json", "text-eval.json"};
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
 // Side of the sub-grids of text-short.json: lookups over four cells are
@@ -391,6 +396,7 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     s.evalJson = (dir / "eval.json").string();
     s.cellsJson = (dir / "cells.json").string();
     s.manifestJson = (dir / "manifest.json").string();
+    s.tokenizerJson = (dir / "tokenizer.json").string();
     s.trainImages = count("train_images");
     s.testImages = count("test_images");
     s.pretrainSamples = count("pretrain");
@@ -448,13 +454,18 @@ public:
         generateSplit(train, &m_pretrain, m_finetune);
         std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
 
-        writeJsonList(m_dir / "text-short.json", m_textShort);
-        writeJsonList(m_dir / "text.json", m_text);
-        writeJsonList(m_dir / "pretrain.json", m_pretrain);
-        writeJsonList(m_dir / "finetune.json", m_finetune);
-        writeJsonList(m_dir / "eval.json", m_eval);
-        writeJsonList(m_dir / "text-eval.json", m_textEval);
+        const std::vector<Json> *lists[] = {&m_textShort, &m_text, &m_pretrain, &m_finetune, &m_eval, &m_textEval};
+        for (size_t i = 0; i < std::size(kConversationFiles); ++i)
+            writeJsonList(m_dir / kConversationFiles[i], *lists[i]);
         writeJsonList(m_dir / "cells.json", m_cells);
+        // One vocabulary for the whole set, so a language model trained on
+        // its text files reads the words of its image files alike.
+        std::vector<std::string> texts;
+        for (const char *file : kConversationFiles) {
+            const auto part = ConversationDataset::load((m_dir / file).string(), m_dir.string()).texts();
+            texts.insert(texts.end(), part.begin(), part.end());
+        }
+        WordTokenizer::build(texts).save((m_dir / "tokenizer.json").string());
 
         Json counts = Json::object();
         counts.set("train_images", m_o.trainImages);

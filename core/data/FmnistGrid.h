@@ -16,6 +16,8 @@
 //   text-eval.json  the same questions, each after its image's caption
 //                   as text                          (no image)
 //   cells.json      per image: {image, split, cells, sources}
+//   tokenizer.json  the word tokenizer of every file above: runs on the set
+//                   number its words alike, whichever files they load
 //   manifest.json   options, counts, classes, majority-answer baseline
 // Training images use only Fashion-MNIST's train split, evaluation images
 // only its test split (t10k).
@@ -50,6 +52,7 @@ struct FmnistGridSummary {
     std::string evalJson;
     std::string cellsJson;
     std::string manifestJson;
+    std::string tokenizerJson;
     int trainImages = 0;
     int testImages = 0;
     int pretrainSamples = 0;

@@ -30,6 +30,8 @@ MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor
     TORCH_CHECK(isImage.sum(1).eq(1).all().item<bool>(),
                 "every sequence needs exactly one <image> token");
     auto text = m_lm->embed(ids.masked_fill(isImage, m_config.lm.padId));   // [B, T, W]
+    const double scale = m_config.connector.outputScale;
+    auto scaled = scale == 1.0 ? visual : visual * scale;                   // [B, Tv, W]
     auto position = isImage.to(torch::kLong).argmax(1);                     // [B]
     auto posCpu = position.cpu();
     auto opts = torch::TensorOptions().dtype(torch::kFloat);
@@ -38,7 +40,7 @@ MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor
     std::vector<torch::Tensor> rows, positionRows, labelRows;
     for (int64_t i = 0; i < b; ++i) {
         const int64_t p = posCpu[i].item<int64_t>();
-        rows.push_back(torch::cat({text[i].slice(0, 0, p), visual[i], text[i].slice(0, p + 1)}, 0));
+        rows.push_back(torch::cat({text[i].slice(0, 0, p), scaled[i], text[i].slice(0, p + 1)}, 0));
         positionRows.push_back(torch::cat({torch::arange(p, opts), offsets + static_cast<double>(p),
                                            torch::arange(t - p - 1, opts) + (static_cast<double>(p) + span)}));
         if (labels.defined()) {

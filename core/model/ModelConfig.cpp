@@ -72,6 +72,9 @@ static ConnectorConfig readConnector(ConfigReader &r)
     c.perWindow = r.getBool("per_window", c.perWindow);
     c.mlpLayers = r.getInt("mlp_layers", c.mlpLayers);
     c.sequencePositions = r.getChoice("token_positions", "layout", {"layout", "sequence"}) == "sequence";
+    c.outputScale = r.getDouble("output_scale", c.outputScale);
+    if (!(c.outputScale > 0) || !std::isfinite(c.outputScale))
+        r.fail("output_scale", "must be a positive number, got " + formatReal(c.outputScale));
 
     if (c.type == ConnectorType::ChainOfSight) {
         const Json *scales = r.child("scales");
@@ -170,6 +173,7 @@ Json ModelConfig::toJson() const
     c.set("per_window", connector.perWindow);
     c.set("mlp_layers", connector.mlpLayers);
     c.set("token_positions", connector.sequencePositions ? "sequence" : "layout");
+    c.set("output_scale", connector.outputScale);
     if (connector.type == ConnectorType::ChainOfSight) {
         Json scales = Json::array();
         for (const auto &s : connector.scales) {

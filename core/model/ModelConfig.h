@@ -58,6 +58,11 @@ struct ConnectorConfig {
     // the pre-training layout (a split window's tokens follow their parent's
     // position), true numbers the scaled tokens consecutively.
     bool sequencePositions = false;
+    // Multiplies the visual tokens as they enter the language model. The
+    // projector's tokens come out at an RMS near 0.6, while word embeddings
+    // start at 0.02: a language model that first learned from text alone
+    // reads tokens at its words' scale (0.1 brings them there).
+    double outputScale = 1.0;
     // Chain-of-Sight: scales in order, coarse to fine. A plain resampler is
     // held as one global scale with fixed windows, so its token count stays
     // the same through resolution scaling.

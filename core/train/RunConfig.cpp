@@ -19,6 +19,47 @@ double StageConfig::dataWeight() const
     return rest;
 }
 
+Json StageConfig::toJson() const
+{
+    Json sj = Json::object();
+    sj.set("name", name);
+    sj.set("kind", kind);
+    sj.set("data", data);
+    sj.set("evaluate", evaluate);
+    sj.set("steps", steps);
+    sj.set("epochs", epochs);
+    sj.set("batch_size", batchSize);
+    sj.set("grad_accum", gradAccum);
+    sj.set("lr", lr);
+    sj.set("warmup_steps", warmupSteps);
+    sj.set("min_lr_ratio", minLrRatio);
+    sj.set("weight_decay", weightDecay);
+    sj.set("grad_clip", gradClip);
+    Json parts = Json::array();
+    for (const auto &p : train)
+        parts.push(p);
+    sj.set("train", parts);
+    Json mixed = Json::array();
+    for (const auto &[file, weight] : mix) {
+        Json m = Json::object();
+        m.set("data", file);
+        m.set("weight", weight);
+        mixed.push(m);
+    }
+    sj.set("mix", mixed);
+    Json scales = Json::object();
+    for (const auto &[part, scale] : lrScale)
+        scales.set(part, scale);
+    sj.set("lr_scale", scales);
+    sj.set("scaling", scaling.toJson());
+    sj.set("eval_interval", evalInterval);
+    sj.set("checkpoint_interval", checkpointInterval);
+    sj.set("precision", precision);
+    sj.set("device", device);
+    sj.set("seed", static_cast<int64_t>(seed));
+    return sj;
+}
+
 std::vector<std::string> StageConfig::dataFiles() const
 {
     std::vector<std::string> files{data};
@@ -263,45 +304,8 @@ Json RunConfig::toJson() const
     d.set("feature_cache", data.featureCache);
     j.set("data", d);
     Json stagesJson = Json::array();
-    for (const auto &s : stages) {
-        Json sj = Json::object();
-        sj.set("name", s.name);
-        sj.set("kind", s.kind);
-        sj.set("data", s.data);
-        sj.set("evaluate", s.evaluate);
-        sj.set("steps", s.steps);
-        sj.set("epochs", s.epochs);
-        sj.set("batch_size", s.batchSize);
-        sj.set("grad_accum", s.gradAccum);
-        sj.set("lr", s.lr);
-        sj.set("warmup_steps", s.warmupSteps);
-        sj.set("min_lr_ratio", s.minLrRatio);
-        sj.set("weight_decay", s.weightDecay);
-        sj.set("grad_clip", s.gradClip);
-        Json parts = Json::array();
-        for (const auto &p : s.train)
-            parts.push(p);
-        sj.set("train", parts);
-        Json mix = Json::array();
-        for (const auto &[file, weight] : s.mix) {
-            Json m = Json::object();
-            m.set("data", file);
-            m.set("weight", weight);
-            mix.push(m);
-        }
-        sj.set("mix", mix);
-        Json scales = Json::object();
-        for (const auto &[part, scale] : s.lrScale)
-            scales.set(part, scale);
-        sj.set("lr_scale", scales);
-        sj.set("scaling", s.scaling.toJson());
-        sj.set("eval_interval", s.evalInterval);
-        sj.set("checkpoint_interval", s.checkpointInterval);
-        sj.set("precision", s.precision);
-        sj.set("device", s.device);
-        sj.set("seed", static_cast<int64_t>(s.seed));
-        stagesJson.push(sj);
-    }
+    for (const auto &s : stages)
+        stagesJson.push(s.toJson());
     j.set("stages", stagesJson);
     return j;
 }

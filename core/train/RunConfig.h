@@ -80,6 +80,8 @@ struct StageConfig {
     double dataWeight() const;
     // `data`, then the files of the mix.
     std::vector<std::string> dataFiles() const;
+    // As the run's config JSON holds it.
+    Json toJson() const;
 };
 
 struct RunConfig {

@@ -1,6 +1,6 @@
 #include "RunData.h"
 
-#include "VisionTowerTrainer.h"
+#include "StageCache.h"
 #include "data/FmnistGrid.h"
 #include "data/ImagePipeline.h"
 #include "model/Errors.h"
@@ -21,6 +21,23 @@ std::string dataHome()
         return (fs::path(xdg) / "cos-workbench").string();
     const char *home = std::getenv("HOME");
     return (fs::path(home && *home ? home : ".") / ".local" / "share" / "cos-workbench").string();
+}
+
+// The data set's own tokenizer (DIR/tokenizer.json, which FMNIST-Grid
+// writes) when it has one, so every run on the set numbers its words alike
+// whichever of its files it loads; otherwise the vocabulary of `texts`.
+static WordTokenizer datasetTokenizer(const std::string &dir, const std::vector<std::string> &texts)
+{
+    const fs::path file = fs::path(dir) / "tokenizer.json";
+    if (!fs::exists(file))
+        return WordTokenizer::build(texts);
+    WordTokenizer tokenizer = WordTokenizer::load(file.string());
+    for (const std::string &text : texts)
+        for (const std::string &word : WordTokenizer::split(text))
+            if (tokenizer.id(word) == WordTokenizer::kUnkId)
+                throw InputError(file.string() + ": lacks the word '" + word + "' of the run's data (\"" + text
+                                 + "\"); regenerate the set, or delete the file to build the vocabulary from the data");
+    return tokenizer;
 }
 
 PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &events)
@@ -79,11 +96,9 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         if (!slot) {
             slot = std::make_shared<ConversationDataset>(
                 ConversationDataset::load((fs::path(dir) / file).string(), dir));
+            const auto words = slot->texts();
+            texts.insert(texts.end(), words.begin(), words.end());
             for (const auto &s : slot->samples()) {
-                for (const ConversationTurn &t : s.turns) {
-                    texts.push_back(t.prompt);
-                    texts.push_back(t.answer);
-                }
                 // Every image is checked once before training starts, unless
                 // the run chose to skip unreadable ones.
                 if (!s.image.empty() && !d.skipBadImages && checked.insert(s.image).second) {
@@ -138,7 +153,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         }
     }
 
-    data.tokenizer = WordTokenizer::build(texts);
+    data.tokenizer = datasetTokenizer(dir, texts);
     const int64_t vocab = data.tokenizer.vocabSize();
     if (vocab > config.model.lm.vocabSize)
         throw ConfigError(config.file, "model.lm.vocab_size",

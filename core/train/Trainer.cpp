@@ -2,6 +2,7 @@
 
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
+#include "StageCache.h"
 #include "VisionTowerTrainer.h"
 #include "data/MixedBatchLoader.h"
 #include "facade/BlasKernel.h"
@@ -337,6 +338,22 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     const ModelConfig &mc = m_config.stageModels[index];
     const torch::Device device = parseDevice(st.device);
 
+    // A text stage's language model follows from the one it starts from,
+    // the stage and the data alone: cached, so the runs of a comparison
+    // share it as they share the vision tower.
+    // (A stage resumed midway is keyed by where it resumed, so it is not cached.)
+    const bool fromStart = progress.step == 0;
+    const std::string textCache = st.kind == "text" && fromStart
+                                      ? textStageCacheDir(mc, st, m_data.identity, progress.weights)
+                                      : "";
+    const fs::path cachedLm = fs::path(textCache) / "lm.safetensors";
+    if (!textCache.empty() && fs::exists(cachedLm)) {
+        for (auto &[name, tensor] : readSafetensors(cachedLm.string()))
+            progress.weights[name] = tensor;
+        finishCachedTextStage(runId, index, progress, textCache);
+        return;
+    }
+
     Mllm model(mc);
     loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
     model->to(device);
@@ -515,6 +532,15 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     next.stage = index + 1;
     next.weights = progress.weights;
     saveTrainingCheckpoint(runId, index, model, nullptr, next);
+    if (!textCache.empty()) {
+        StateDict lm;
+        for (const auto &[name, tensor] : progress.weights)
+            if (name.rfind("lm.", 0) == 0)
+                lm[name] = tensor;
+        publishCacheEntry(textCache, [&](const std::string &staging) {
+            writeSafetensors((fs::path(staging) / "lm.safetensors").string(), lm, {{"format", "pt"}});
+        });
+    }
 
     TrainingEvent e;
     e.kind = "stage_end";
@@ -524,7 +550,48 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     e.data.set("wall_seconds", wall);
     e.data.set("data_wait_seconds", dataWait);
     e.data.set("final_loss", lastLoss);
+    if (!textCache.empty())
+        e.text = "language model trained and cached in " + textCache;
     report(e);
+}
+
+void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress, const std::string &cacheDir)
+{
+    const StageConfig &st = m_config.stages[index];
+    Mllm model(m_config.stageModels[index]);
+    loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
+    model->to(parseDevice(st.device));
+    StageRecord record = stageRecord(index);
+    record.steps = 0; // nothing trained in this run, as for a cached vision tower
+    m_store.putStage(runId, record);
+    if (st.evaluate)
+        evaluateStage(runId, index, 0, model);
+    Progress next;
+    next.stage = index + 1;
+    next.weights = progress.weights;
+    saveTrainingCheckpoint(runId, index, model, nullptr, next);
+
+    TrainingEvent e;
+    e.kind = "stage_end";
+    e.stage = index;
+    e.stageName = st.name;
+    e.text = "language model from cache " + cacheDir;
+    report(e);
+}
+
+std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage, const std::string &dataIdentity,
+                              const StateDict &entering)
+{
+    // What the stage learns from; not its name, device, evaluation or checkpoints.
+    Json key = Json::object();
+    key.set("lm", *model.toJson().find("lm"));
+    Json learning = stage.toJson();
+    for (const char *field : {"name", "evaluate", "eval_interval", "checkpoint_interval", "device"})
+        learning.erase(field);
+    key.set("stage", learning);
+    key.set("data", dataIdentity);
+    key.set("lm_entering", tensorsHash(entering, "lm."));
+    return (fs::path(cacheRoot()) / "language-models" / contentHash(key.dump())).string();
 }
 
 std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,

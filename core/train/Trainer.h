@@ -65,6 +65,9 @@ private:
     void runVisionStage(int64_t runId, int index, Progress &progress);
     // Stages that train on conversations: text, pretrain, finetune.
     void runConversationStage(int64_t runId, int index, Progress &progress);
+    // A text stage whose language model was cached (progress.weights hold
+    // it): evaluated, recorded and checkpointed without training.
+    void finishCachedTextStage(int64_t runId, int index, Progress &progress, const std::string &cacheDir);
     std::string saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
                                        const Progress &progress);
     Progress loadTrainingCheckpoint(const std::string &dir);
@@ -82,5 +85,11 @@ private:
     int64_t m_runId = 0;
     std::string m_failure;
 };
+
+// Where the language model a text stage leaves is cached: keyed by the LM
+// config, what the stage learns from (data, steps, rates, seed, ...), the
+// data set and the language model entering it.
+std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage, const std::string &dataIdentity,
+                              const StateDict &entering);
 
 } // namespace cosw

@@ -1,6 +1,7 @@
 #include "VisionTowerTrainer.h"
 
 #include "LrSchedule.h"
+#include "StageCache.h"
 #include "data/GridCells.h"
 #include "data/ImagePipeline.h"
 #include "model/Errors.h"
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <random>
 #include <set>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -39,28 +39,6 @@ std::vector<int> towerResolutions(const RunConfig &run, size_t visionStage)
     for (size_t j = visionStage; j < run.stages.size(); ++j)
         resolutions.insert(run.stageModels[j].vision.imageSize);
     return {resolutions.begin(), resolutions.end()};
-}
-
-std::string cacheRoot()
-{
-    if (const char *dir = std::getenv("COS_CACHE_DIR"); dir && *dir)
-        return dir;
-    if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        return (fs::path(xdg) / "cos-workbench").string();
-    const char *home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : ".") / ".cache" / "cos-workbench").string();
-}
-
-std::string contentHash(const std::string &text)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
 }
 
 VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConfig &stage,
@@ -216,25 +194,18 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             result.cellsEvaluated = all;
         }
 
-        // Written beside its final place and renamed: a cache entry is whole or absent.
-        const fs::path dir(result.cacheDir);
-        fs::create_directories(dir.parent_path());
-        const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(::getpid()));
-        fs::remove_all(tmp);
-        fs::create_directories(tmp);
-        writeSafetensors((tmp / "vision.safetensors").string(), result.weights, {{"format", "pt"}});
-        writeTextFile((tmp / "key.txt").string(), m_key + "\n");
-        Json accuracy = Json::object();
-        for (const auto &[resolution, value] : result.cellAccuracy)
-            accuracy.set(std::to_string(resolution), value);
-        Json saved = Json::object();
-        saved.set("accuracy", accuracy);
-        saved.set("cells", result.cellsEvaluated);
-        writeTextFile((tmp / "cell_accuracy.json").string(), saved.dump(2) + "\n");
-        std::error_code ec;
-        fs::rename(tmp, dir, ec);
-        if (ec) // another run cached the same tower meanwhile
-            fs::remove_all(tmp);
+        publishCacheEntry(result.cacheDir, [&](const std::string &staging) {
+            const fs::path tmp(staging);
+            writeSafetensors((tmp / "vision.safetensors").string(), result.weights, {{"format", "pt"}});
+            writeTextFile((tmp / "key.txt").string(), m_key + "\n");
+            Json accuracy = Json::object();
+            for (const auto &[resolution, value] : result.cellAccuracy)
+                accuracy.set(std::to_string(resolution), value);
+            Json saved = Json::object();
+            saved.set("accuracy", accuracy);
+            saved.set("cells", result.cellsEvaluated);
+            writeTextFile((tmp / "cell_accuracy.json").string(), saved.dump(2) + "\n");
+        });
     }
     return result;
 }

@@ -56,9 +56,4 @@ private:
 // of every later stage, so the frozen tower serves them all.
 std::vector<int> towerResolutions(const RunConfig &run, size_t visionStage);
 
-// $XDG_CACHE_HOME/cos-workbench (or ~/.cache/cos-workbench); COS_CACHE_DIR overrides.
-std::string cacheRoot();
-// A stable 64-bit FNV-1a hash of text, as 16 hex digits.
-std::string contentHash(const std::string &text);
-
 } // namespace cosw

@@ -1,0 +1,30 @@
+#pragma once
+// Stages whose result depends only on their inputs are cached by content
+// hash, so every run of a comparison shares one result: the vision tower
+// (stage 0) and the language model a text stage leaves (DESIGN §4). Entries
+// are directories under cacheRoot(), written whole or not at all.
+
+#include "model/Safetensors.h"
+
+#include <functional>
+#include <string>
+
+namespace cosw {
+
+// $XDG_CACHE_HOME/cos-workbench (or ~/.cache/cos-workbench); COS_CACHE_DIR overrides.
+std::string cacheRoot();
+
+// 16 hex digits (FNV-1a, 64 bit) of `text`.
+std::string contentHash(const std::string &text);
+
+// contentHash of the names, shapes, dtypes and bytes of the tensors whose
+// names start with `prefix`, in name order.
+std::string tensorsHash(const StateDict &tensors, const std::string &prefix);
+
+// Creates cache entry `dir`: `fill` writes its files into a staging
+// directory beside it, which is then renamed into place, so a crash never
+// leaves half an entry. If another process published the same entry
+// meanwhile, theirs is kept.
+void publishCacheEntry(const std::string &dir, const std::function<void(const std::string &staging)> &fill);
+
+} // namespace cosw

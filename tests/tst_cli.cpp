@@ -34,7 +34,8 @@ Result runBatch(const QStringList &args)
     return r;
 }
 
-QString quickstart() { return test::sourcePath("configs/quickstart.yaml"); }
+// A three-stage compound-scaling run (tests/data/compound.yaml).
+QString compoundConfig() { return test::sourcePath("tests/data/compound.yaml"); }
 
 // A store with two finished runs (a baseline and Chain-of-Sight) and a queued one.
 void fillStore(const std::string &file)
@@ -110,7 +111,7 @@ private slots:
         m_image = m_dir.filePath("item.png");
         QVERIFY(cv::imwrite(m_image.toStdString(), img));
         m_checkpoint = m_dir.filePath("init");
-        const Result r = runBatch({"init", quickstart(), "--out", m_checkpoint, "--seed", "3"});
+        const Result r = runBatch({"init", compoundConfig(), "--out", m_checkpoint, "--seed", "3"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(m_checkpoint + "/model.safetensors"));
         QVERIFY(QFile::exists(m_checkpoint + "/config.json"));
@@ -128,12 +129,12 @@ private slots:
         QCOMPARE(runBatch({}).exitCode, 2);
         QCOMPARE(runBatch({"frobnicate"}).exitCode, 2);
         QCOMPARE(runBatch({"inspect"}).exitCode, 2);
-        QCOMPARE(runBatch({"inspect", quickstart(), "--bogus"}).exitCode, 2);
+        QCOMPARE(runBatch({"inspect", compoundConfig(), "--bogus"}).exitCode, 2);
     }
 
     void inspectJsonReportsTokensPerStage()
     {
-        const Result r = runBatch({"inspect", quickstart(), "--json"});
+        const Result r = runBatch({"inspect", compoundConfig(), "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const Json j = Json::parse(r.out.toStdString());
         const Json &p = *j.find("parameters");
@@ -162,14 +163,14 @@ private slots:
         QCOMPARE(scales[1].find("windows")->asInt(), 16);
         QCOMPARE(scales[1].find("tokens")->asInt(), 256);
 
-        const Result table = runBatch({"inspect", quickstart()});
+        const Result table = runBatch({"inspect", compoundConfig()});
         QCOMPARE(table.exitCode, 0);
         QVERIFY2(table.out.contains("finetune") && table.out.contains("320"), qPrintable(table.out));
     }
 
     void inspectBadConfigExitsTwoNamingTheKey()
     {
-        QString text = QString::fromUtf8(test::readFile(quickstart()));
+        QString text = QString::fromUtf8(test::readFile(compoundConfig()));
         text.replace("{windows: 4, queries: 1}", "{windows: 5, queries: 1}");
         const QString path = m_dir.filePath("bad.yaml");
         QFile f(path);
@@ -185,7 +186,7 @@ private slots:
     void initRefusesToOverwrite()
     {
         const QByteArray before = test::readFile(m_checkpoint + "/model.safetensors");
-        const Result r = runBatch({"init", quickstart(), "--out", m_checkpoint, "--seed", "4"});
+        const Result r = runBatch({"init", compoundConfig(), "--out", m_checkpoint, "--seed", "4"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("already exists"), qPrintable(r.err));
         QCOMPARE(test::readFile(m_checkpoint + "/model.safetensors"), before);
@@ -194,7 +195,7 @@ private slots:
     void initIsDeterministicForASeed()
     {
         const QString again = m_dir.filePath("init-again");
-        QCOMPARE(runBatch({"init", quickstart(), "--out", again, "--seed", "3"}).exitCode, 0);
+        QCOMPARE(runBatch({"init", compoundConfig(), "--out", again, "--seed", "3"}).exitCode, 0);
         QCOMPARE(test::readFile(again + "/model.safetensors"), test::readFile(m_checkpoint + "/model.safetensors"));
     }
 

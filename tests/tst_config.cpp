@@ -13,11 +13,13 @@ using namespace cosw;
 
 namespace {
 
-QString quickstartText()
+// A three-stage compound-scaling run (tests/data/compound.yaml), the text
+// the validation tests edit.
+QString compoundText()
 {
-    QFile f(test::sourcePath("configs/quickstart.yaml"));
+    QFile f(test::sourcePath("tests/data/compound.yaml"));
     if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read configs/quickstart.yaml");
+        qFatal("cannot read tests/data/compound.yaml");
     return QString::fromUtf8(f.readAll());
 }
 
@@ -57,13 +59,31 @@ private slots:
     {
         const RunConfig run = RunConfig::load(test::sourcePath("configs/quickstart.yaml").toStdString());
         QCOMPARE(run.name, std::string("quickstart"));
-        QCOMPARE(run.stages.size(), size_t(3));
+        QCOMPARE(run.stages.size(), size_t(5));
         QCOMPARE(run.stages[0].kind, std::string("vision"));
+        QCOMPARE(run.stages[1].kind, std::string("text"));
+        QCOMPARE(run.stages[2].kind, std::string("text"));
+        QCOMPARE(run.stages[3].kind, std::string("pretrain"));
+        QCOMPARE(run.stages[4].kind, std::string("finetune"));
+        QCOMPARE(run.stages[1].train, std::vector<std::string>{"lm"});
+        QCOMPARE(visualTokens(run.stageModels[3]), 32);
+        QCOMPARE(visualTokens(run.stageModels[4]), 80);
+        QCOMPARE(run.stageModels[4].vision.imageSize, 56);
+        QCOMPARE(run.stageModels[4].connector.scales[1].windows, 8);
+        QCOMPARE(run.stageModels[4].connector.outputScale, 0.1);
+        QCOMPARE(run.stages[4].train, (std::vector<std::string>{"connector", "lm"}));
+        QCOMPARE(run.stages[4].lrScale.at("lm"), 0.1);
+        QCOMPARE(run.stages[4].scaling.window, (std::vector<int>{1, 2}));
+    }
+
+    void compoundFixtureLoadsWithStageTokenCounts()
+    {
+        const RunConfig run = RunConfig::load(test::sourcePath("tests/data/compound.yaml").toStdString());
+        QCOMPARE(run.stages.size(), size_t(3));
         QCOMPARE(visualTokens(run.stageModels[1]), 32);
         QCOMPARE(visualTokens(run.stageModels[2]), 320);
         QCOMPARE(run.stageModels[2].vision.imageSize, 112);
         QCOMPARE(run.stageModels[2].connector.scales[1].windows, 16);
-        QCOMPARE(run.stages[2].train, (std::vector<std::string>{"connector", "lm"}));
         QCOMPARE(run.stages[2].scaling.resolution, 2);
     }
 
@@ -77,7 +97,7 @@ private slots:
 
     void unknownKeyNamesKeyAndLine()
     {
-        QString text = quickstartText();
+        QString text = compoundText();
         text.replace("    patch_size: 7 ", "    pach_size: 7\n    patch_size: 7 ");
         const QString message = loadError(text);
         QVERIFY2(message.contains("model.vision.pach_size: unknown key"), qPrintable(message));
@@ -86,7 +106,7 @@ private slots:
 
     void windowsThatDoNotDivideTheGridAreRefused()
     {
-        QString text = quickstartText();
+        QString text = compoundText();
         text.replace("{windows: 4, queries: 1}", "{windows: 3, queries: 1}");
         const QString message = loadError(text);
         QVERIFY2(message.contains("model.connector.scales[1].windows"), qPrintable(message));
@@ -117,7 +137,7 @@ private slots:
         QFETCH(QString, from);
         QFETCH(QString, to);
         QFETCH(QString, key);
-        QString text = quickstartText();
+        QString text = compoundText();
         QVERIFY(text.contains(from));
         text.replace(text.indexOf(from), from.size(), to);
         const QString message = loadError(text);
@@ -137,7 +157,7 @@ private slots:
     {
         QFETCH(QString, scaling);
         QFETCH(QString, expected);
-        QString text = quickstartText();
+        QString text = compoundText();
         text.replace("      window: [1, 2]", scaling);
         const QString message = loadError(text);
         QVERIFY2(message.contains(expected), qPrintable(message));
@@ -146,12 +166,12 @@ private slots:
 
     void wrongTypesNameTheKey()
     {
-        QString text = quickstartText();
+        QString text = compoundText();
         text.replace("    layers: 4\n    heads: 4\n    mlp_hidden: 512", "    layers: four\n    heads: 4\n    mlp_hidden: 512");
         QString message = loadError(text);
         QVERIFY2(message.contains("model.vision.layers: expected an integer, got a string"), qPrintable(message));
 
-        text = quickstartText();
+        text = compoundText();
         text.replace("train: [vision]", "train: [vision, decoder]");
         message = loadError(text);
         QVERIFY2(message.contains("stages[0].train: 'decoder' is not one of vision, connector, lm"), qPrintable(message));
@@ -159,7 +179,7 @@ private slots:
 
     void resolutionMustAgreeWithScaling()
     {
-        QString text = quickstartText();
+        QString text = compoundText();
         text.replace("    resolution: 112", "    resolution: 448");
         const QString message = loadError(text);
         QVERIFY2(message.contains("stages[2].resolution: 448 does not match"), qPrintable(message));
@@ -190,16 +210,16 @@ private slots:
 
     void overridesApplyBeforeValidation()
     {
-        const std::string path = write("ok.yaml", quickstartText());
+        const std::string path = write("ok.yaml", compoundText());
         const RunConfig run = RunConfig::load(path, {"stages[2].scaling.window=2", "model.lm.max_seq_len=1024"});
         QCOMPARE(visualTokens(run.stageModels[2]), 512);
         QCOMPARE(run.model.lm.maxSeqLen, 1024);
 
-        const QString bad = loadError(quickstartText(), {"model.vision.width=wide"});
+        const QString bad = loadError(compoundText(), {"model.vision.width=wide"});
         QVERIFY2(bad.contains("model.vision.width: expected an integer"), qPrintable(bad));
-        const QString missing = loadError(quickstartText(), {"stages[5].steps=1"});
+        const QString missing = loadError(compoundText(), {"stages[5].steps=1"});
         QVERIFY2(missing.contains("stages[5] does not exist"), qPrintable(missing));
-        const QString unknown = loadError(quickstartText(), {"model.lm.depth=3"});
+        const QString unknown = loadError(compoundText(), {"model.lm.depth=3"});
         QVERIFY2(unknown.contains("model.lm.depth: unknown key"), qPrintable(unknown));
     }
 };

@@ -28,9 +28,11 @@ using namespace cosw;
 
 namespace {
 
-QString quickstartPath()
+// A three-stage compound-scaling run (32, 32, 320 tokens) that the
+// launcher's numbers are checked against; the bundled presets may change.
+QString compoundPath()
 {
-    return test::sourcePath("configs/quickstart.yaml");
+    return test::sourcePath("tests/data/compound.yaml");
 }
 
 std::vector<int> visualTokensPerStage(const ConfigCheck &check)
@@ -75,12 +77,12 @@ public:
 private:
     QTemporaryDir m_dir;
 
-    std::unique_ptr<LauncherView> quickstartView()
+    std::unique_ptr<LauncherView> compoundView()
     {
         auto view = std::make_unique<LauncherView>();
         QString error;
-        if (!view->loadFile(quickstartPath(), &error))
-            qFatal("cannot load quickstart: %s", qPrintable(error));
+        if (!view->loadFile(compoundPath(), &error))
+            qFatal("cannot load the compound config: %s", qPrintable(error));
         return view;
     }
 
@@ -89,10 +91,10 @@ private slots:
 
     void facadeReportsTheEngineTokenBudget()
     {
-        const QByteArray text = test::readFile(quickstartPath());
-        const ConfigCheck check = checkRunConfigText(text.toStdString(), "quickstart.yaml");
+        const QByteArray text = test::readFile(compoundPath());
+        const ConfigCheck check = checkRunConfigText(text.toStdString(), "compound.yaml");
         QVERIFY2(check.ok, check.error.c_str());
-        QCOMPARE(check.runName, std::string("quickstart"));
+        QCOMPARE(check.runName, std::string("compound"));
         QCOMPARE(check.connector, std::string("chain_of_sight"));
         QCOMPARE(visualTokensPerStage(check), (std::vector<int>{32, 32, 320}));
         const StageTokens &finetune = check.stages[2];
@@ -106,7 +108,7 @@ private slots:
         QCOMPARE(finetune.textRoom(), 512 - 320);
 
         // The same numbers `cos-batch inspect` prints.
-        const Json summary = runSummary(RunConfig::load(quickstartPath().toStdString()));
+        const Json summary = runSummary(RunConfig::load(compoundPath().toStdString()));
         const Json &stages = *summary.find("stages");
         for (size_t i = 0; i < check.stages.size(); ++i) {
             QCOMPARE(stages.asArray()[i].find("visual_tokens")->asInt(), int64_t(check.stages[i].visualTokens));
@@ -116,7 +118,7 @@ private slots:
 
     void facadeNamesTheKeyOfAnInvalidValue()
     {
-        QString text = QString::fromUtf8(test::readFile(quickstartPath()));
+        QString text = QString::fromUtf8(test::readFile(compoundPath()));
         text.replace("- {windows: 4, queries: 1}", "- {windows: 3, queries: 1}");
         const ConfigCheck check = checkRunConfigText(text.toStdString(), "edited.yaml");
         QVERIFY(!check.ok);
@@ -150,7 +152,7 @@ private slots:
 
     void yamlWriterRoundTrips()
     {
-        Json tree = loadYamlFile(quickstartPath().toStdString());
+        Json tree = loadYamlFile(compoundPath().toStdString());
         Json odd = Json::object();
         odd.set("looks_like_bool", "true");
         odd.set("looks_like_int", "12");
@@ -181,13 +183,13 @@ private slots:
 
     // --------------------------------------------------------------- launcher
 
-    void quickstartShowsTheEngineNumbers()
+    void compoundConfigShowsTheEngineNumbers()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         QVERIFY(view->isLaunchEnabled());
         QVERIFY(view->validationMessage().isEmpty());
         QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 320}));
-        QCOMPARE(view->runName(), QString("quickstart"));
+        QCOMPARE(view->runName(), QString("compound"));
 
         QAbstractItemModel *scales = view->scalesModel();
         QCOMPARE(scales->rowCount(), 2);
@@ -218,7 +220,7 @@ private slots:
 
     void editingTheScalesTableUpdatesTheTokens()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         QAbstractItemModel *scales = view->scalesModel();
         QVERIFY(scales->setData(scales->index(1, 0), 2));
         // 1^2x16 + 2^2x1 = 20; fine-tuning (x2 resolution, x2 windows on
@@ -236,7 +238,7 @@ private slots:
 
     void addingAndRemovingScales()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         QAbstractItemModel *scales = view->scalesModel();
         QVERIFY(scales->setData(scales->index(1, 0), 2));
         view->addScale();
@@ -263,7 +265,7 @@ private slots:
 
     void invalidWindowCountDisablesLaunchUntilFixed()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         QSignalSpy validity(view.get(), &LauncherView::validityChanged);
         QAbstractItemModel *scales = view->scalesModel();
         QVERIFY(scales->setData(scales->index(1, 0), 3));
@@ -291,7 +293,7 @@ private slots:
 
     void invalidStageFieldIsMarked()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         auto *lr = view->findChild<QLineEdit *>("stages[1].lr");
         QTest::keyClicks(lr, "x"); // "0.001x"
         QVERIFY(!view->isLaunchEnabled());
@@ -329,7 +331,7 @@ private slots:
 
     void connectorTypeSwitchesAndComesBack()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         auto *type = view->findChild<QComboBox *>("model.connector.type");
         type->setCurrentIndex(type->findData("resampler"));
         emit type->activated(type->currentIndex());
@@ -355,7 +357,7 @@ private slots:
 
     void saveAndLoadGiveTheSameTreeAndNumbers()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         view->scalesModel()->setData(view->scalesModel()->index(1, 0), 2);
         view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
         view->findChild<QSpinBox *>("stages[2].seed")->setValue(7);
@@ -379,7 +381,7 @@ private slots:
 
     void keysTheFormDoesNotShowSurvive()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
         const Json &tree = view->configTree();
         // Keys the engine knows but the form does not edit.
@@ -392,7 +394,7 @@ private slots:
         QVERIFY(!tree.find("stages")->asArray()[1].find("seed"));
 
         // A key the engine does not know survives too (and is reported).
-        QString text = QString::fromUtf8(test::readFile(quickstartPath()));
+        QString text = QString::fromUtf8(test::readFile(compoundPath()));
         text += "notes: {author: someone, tags: [a, b]}\n";
         QVERIFY(view->setConfigText(text, "with-notes.yaml"));
         QVERIFY(!view->isLaunchEnabled());
@@ -419,10 +421,14 @@ private slots:
         QCOMPARE(preset->currentIndex(), -1);
         preset->setCurrentIndex(quickstart);
         emit preset->activated(quickstart);
-        QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{32, 32, 320}));
+        const QString quickstartFile = test::sourcePath("configs/quickstart.yaml");
+        const ConfigCheck bundled = checkRunConfigText(test::readFile(quickstartFile).toStdString(), "quickstart.yaml");
+        QVERIFY(bundled.ok && !bundled.stages.empty());
+        QCOMPARE(view.runName(), QString("quickstart"));
+        QCOMPARE(visualTokensPerStage(view.lastCheck()), visualTokensPerStage(bundled));
 
         // A run stores its resolved config as JSON.
-        const Json stored = RunConfig::load(quickstartPath().toStdString()).toJson();
+        const Json stored = RunConfig::load(compoundPath().toStdString()).toJson();
         QVERIFY(view.setConfigText(QString::fromStdString(stored.dump(2)), "run 12"));
         QVERIFY2(view.isLaunchEnabled(), qPrintable(view.validationMessage()));
         QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{32, 32, 320}));
@@ -438,7 +444,7 @@ private slots:
 
     void launchHandsOnTheEditedConfig()
     {
-        auto view = quickstartView();
+        auto view = compoundView();
         view->setDevices({"cpu", "cuda:0", "cuda:1"});
         auto *device = view->findChild<QComboBox *>("stages[2].device");
         QCOMPARE(device->count(), 3);
@@ -465,7 +471,7 @@ private slots:
     {
         // COS_LAUNCHER_SCREENSHOTS names a folder for the pictures, to look at.
         const QString out = QString::fromLocal8Bit(qgetenv("COS_LAUNCHER_SCREENSHOTS"));
-        auto view = quickstartView();
+        auto view = compoundView();
         view->resize(view->sizeHint().expandedTo(QSize(1100, 720)));
         view->show();
         view->findChild<QTabWidget *>()->setCurrentIndex(2);

@@ -2,7 +2,7 @@
 // LC_ALL=de_DE.UTF-8 and does not reset LC_NUMERIC, so the engine's parsing
 // and printing are exercised with the C library's locale in German: the
 // JSON and YAML round trips keep every number bit-identical, the launcher
-// reads the quickstart's learning rate as exactly 0.001 (and shows it as
+// reads a preset's learning rate as exactly 0.001 (and shows it as
 // "0,001"), and a run launched from the launcher stores 0.001 in its config,
 // with `cos-batch show --json` and `export` printing '.' decimals.
 
@@ -152,11 +152,11 @@ private slots:
         QVERIFY(yamlScalar("1e999").isString());
     }
 
-    void quickstartLearningRateIsExactlyOneThousandth()
+    void presetLearningRateIsExactlyOneThousandth()
     {
         LauncherView view;
         QString error;
-        QVERIFY2(view.loadFile(test::sourcePath("configs/quickstart.yaml"), &error), qPrintable(error));
+        QVERIFY2(view.loadFile(test::sourcePath("tests/data/compound.yaml"), &error), qPrintable(error));
         for (int i = 0; i < 3; ++i) {
             const Json *lr = view.configTree().find("stages")->asArray()[size_t(i)].find("lr");
             QVERIFY(lr && sameBits(lr->asDouble(), 0.001));
@@ -185,7 +185,7 @@ private slots:
         QFETCH(double, stored);
         LauncherView view;
         QString error;
-        QVERIFY2(view.loadFile(test::sourcePath("configs/quickstart.yaml"), &error), qPrintable(error));
+        QVERIFY2(view.loadFile(test::sourcePath("tests/data/compound.yaml"), &error), qPrintable(error));
         auto *field = view.findChild<QLineEdit *>("stages[1].lr");
         QVERIFY(field);
         field->selectAll();
@@ -212,7 +212,7 @@ private slots:
     {
         LauncherView view;
         QString error;
-        QVERIFY2(view.loadFile(test::sourcePath("configs/quickstart.yaml"), &error), qPrintable(error));
+        QVERIFY2(view.loadFile(test::sourcePath("tests/data/compound.yaml"), &error), qPrintable(error));
         const QString path = m_dir.filePath("saved.yaml");
         QVERIFY2(view.saveYaml(path, &error), qPrintable(error));
         const QString saved = QString::fromUtf8(test::readFile(path));
@@ -222,8 +222,8 @@ private slots:
         QVERIFY2(loaded.loadFile(path, &error), qPrintable(error));
         // The dump is the shortest text of every double: equal dumps are equal bits.
         QCOMPARE(loaded.configTree().dump(), view.configTree().dump());
-        const Json original = parseYaml(std::string(test::readFile(test::sourcePath("configs/quickstart.yaml"))),
-                                        "quickstart.yaml");
+        const Json original = parseYaml(std::string(test::readFile(test::sourcePath("tests/data/compound.yaml"))),
+                                        "compound.yaml");
         QCOMPARE(loaded.configTree().dump(), original.dump());
     }
 

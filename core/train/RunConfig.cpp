@@ -248,10 +248,11 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
                         "'" + trained + "' is an evaluation set (data." + (trained == run.data.eval ? "eval" : "text_eval")
                             + "); train on other questions");
         if (const Json *scaling = sr.child("scaling")) {
-            if (stage.kind == "text")
-                sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
             stage.scaling = ScalingSpec::fromJson(*scaling, file, key + ".scaling",
                                                   current.connector.scales.size());
+            // A stored config states the identity for every stage.
+            if (stage.kind == "text" && !stage.scaling.isIdentity())
+                sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
             current = scaledConfig(current, stage.scaling, file, key + ".scaling", scaling);
         }
         // `resolution` is optional and, when given, must agree with the model

@@ -64,7 +64,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
     auto o = std::make_shared<ReplicaCommandOptions>();
     CLI::App *cmd = bench.add_subcommand(
         "replica", "Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy");
-    cmd->add_flag("--quick", o->replica.quick, "a third of the steps and 200 evaluation questions");
+    cmd->add_flag("--quick", o->replica.quick, "a third of the pre-training and fine-tuning steps, 200 evaluation questions");
     addTrainingOptions(*cmd, o->training);
     cmd->add_option("--out", o->out, "directory for report.md and report.json")->capture_default_str();
     cmd->add_option("--baseline", o->replica.baselineConfig, "baseline run config")->capture_default_str();

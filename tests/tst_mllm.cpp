@@ -105,6 +105,7 @@ private slots:
     void checkpointWrongShapeNamesFile();
     void visionFeatureLayer();
     void bf16OnTheCpuTracksFp32();
+    void partsInitialiseIndependently();
 
 private:
     torch::Tensor conversationBatch(const std::vector<std::pair<std::string, std::string>> &pairs,
@@ -755,6 +756,33 @@ void TestMllm::bf16OnTheCpuTracksFp32()
              qPrintable(QStringLiteral("loss fp32 %1, bf16 %2").arg(fp32Loss).arg(bf16Loss)));
     const double cosine = torch::cosine_similarity(fp32Grad.flatten(), bf16Grad.flatten(), 0).item<double>();
     QVERIFY2(cosine > 0.98, qPrintable(QStringLiteral("gradient cosine %1").arg(cosine)));
+}
+
+void TestMllm::partsInitialiseIndependently()
+{
+    // One seed, two connectors: the vision tower and the language model start
+    // alike, so a baseline and a Chain-of-Sight run share cached stages.
+    const ModelConfig cos = mllmConfig();
+    ModelConfig resampler = cos;
+    resampler.connector.type = ConnectorType::Resampler;
+    resampler.connector.scales = {ScaleConfig{1, 7, true}};
+    resampler.validate();
+    torch::manual_seed(11);
+    const StateDict a = stateDict(*Mllm(cos));
+    torch::manual_seed(11);
+    const StateDict b = stateDict(*Mllm(resampler));
+    int shared = 0;
+    for (const auto &[name, tensor] : a) {
+        if (name.rfind("connector.", 0) == 0)
+            continue;
+        QVERIFY2(b.count(name) && torch::equal(tensor, b.at(name)), name.c_str());
+        ++shared;
+    }
+    QVERIFY(shared > 10);
+    // Another seed gives another model, the language model included.
+    torch::manual_seed(12);
+    const StateDict c = stateDict(*Mllm(cos));
+    QVERIFY(!torch::equal(a.at("lm.embed_tokens.weight"), c.at("lm.embed_tokens.weight")));
 }
 
 QTEST_APPLESS_MAIN(TestMllm)

@@ -6,8 +6,17 @@ namespace cosw {
 
 MllmImpl::MllmImpl(const ModelConfig &config) : m_config(config), m_visualPositions(visualPositions(config))
 {
+    // Each part draws its initial weights from a seed of its own, taken from
+    // the caller's generator, so they depend on that part's config alone: a
+    // baseline and a Chain-of-Sight model with one seed start from one
+    // language model (and one cached text stage), whatever their connectors.
+    const auto seeds = torch::randint(int64_t(1) << 62, {3}, torch::kLong); // [3]
+    auto seeded = [&](int part) { torch::manual_seed(uint64_t(seeds[part].item<int64_t>())); };
+    seeded(0);
     m_vision = register_module("vision", VisionTower(config.vision));
+    seeded(1);
     m_connector = register_module("connector", makeConnector(config));
+    seeded(2);
     m_lm = register_module("lm", LanguageModel(config.lm));
 }
 

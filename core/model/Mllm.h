@@ -13,6 +13,11 @@
 
 namespace cosw {
 
+// How a fresh model draws its initial weights; caches keyed by a seed
+// rather than by the weights themselves (the vision tower's) include it, so
+// a change here does not hand out entries a cold run would not produce.
+constexpr int kInitScheme = 2; // 2: one seed per part
+
 struct GenerationOptions {
     int maxNewTokens = 32;
     double topP = 0.0;        // 0: greedy; otherwise nucleus sampling

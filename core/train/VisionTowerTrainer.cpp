@@ -6,6 +6,7 @@
 #include "data/ImagePipeline.h"
 #include "model/Errors.h"
 #include "model/Files.h"
+#include "model/Mllm.h"
 #include "model/VisionTower.h"
 
 #include <chrono>
@@ -59,6 +60,7 @@ VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConf
     key.set("weight_decay", stage.weightDecay);
     key.set("grad_clip", stage.gradClip);
     key.set("seed", static_cast<int64_t>(stage.seed));
+    key.set("init", kInitScheme);
     Json res = Json::array();
     for (int r : m_resolutions)
         res.push(r);

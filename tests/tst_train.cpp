@@ -237,6 +237,17 @@ private slots:
         } catch (const InputError &e) {
             QVERIFY2(std::string(e.what()).find("8 cells is not a square") != std::string::npos, e.what());
         }
+        // So do labelled cells, which are the longest wording: a 16-cell grid
+        // (the benchmark's) fits the probe's language model.
+        o.captionFormat = false;
+        o.cellLabels = true;
+        QVERIFY_THROWS_EXCEPTION(InputError, runLookupProbe(o, [](const LookupProbePoint &) {}));
+        o.cells = 16;
+        o.steps = 1;
+        o.evalEvery = 1;
+        points.clear();
+        runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
+        QCOMPARE(points.size(), size_t(1));
     }
 
     void runLearnsAndIsRecorded()

@@ -168,6 +168,8 @@ void addBenchCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     lookup->add_flag("--caption-format", p->probe.captionFormat,
                      "write cells and question in the benchmark's words (row markers, \"is there a X ?\")");
+    lookup->add_flag("--cell-labels", p->probe.cellLabels,
+                     "the benchmark's words, each cell written after its row and column (\"row 1 column 2 X\")");
     lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")

@@ -46,15 +46,28 @@ std::vector<int> drawCells(int cells, std::mt19937_64 &rng)
 
 int rowLength(int cells) { return int(std::lround(std::sqrt(double(cells)))); }
 
-Sequences drawBatch(const std::string &task, int cells, bool captionFormat, int batch, std::mt19937_64 &rng)
+enum class Wording { Plain, Caption, LabelledCells };
+
+Wording wordingOf(const LookupProbeOptions &o)
 {
+    if (o.cellLabels)
+        return Wording::LabelledCells;
+    return o.captionFormat ? Wording::Caption : Wording::Plain;
+}
+
+Sequences drawBatch(const std::string &task, int cells, Wording wording, int batch, std::mt19937_64 &rng)
+{
+    const bool captionFormat = wording != Wording::Plain;
+    const bool labelled = wording == Wording::LabelledCells;
     const int side = rowLength(cells);
     std::vector<int64_t> ids, labels;
     for (int b = 0; b < batch; ++b) {
         const std::vector<int> grid = drawCells(cells, rng);
         std::vector<int64_t> s = {1};
         for (int i = 0; i < cells; ++i) {
-            if (captionFormat && i % side == 0)
+            if (labelled)
+                s.insert(s.end(), {kRow, kFirstPosition + i / side, kColumn, kFirstPosition + i % side});
+            else if (captionFormat && i % side == 0)
                 s.insert(s.end(), {kRow, kFirstPosition + i / side, kColon});
             s.push_back(grid[size_t(i)] < 0 ? kNothing : kFirstItem + grid[size_t(i)]);
             if (captionFormat && i % side == side - 1)
@@ -106,7 +119,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     if (o.cells < 1 || o.shortCells < 1 || o.steps < 1 || o.batchSize < 1 || o.evalEvery < 1 || o.evalSamples < 1)
         throw InputError("cells, short cells, steps, batch, eval interval and eval samples must be positive");
     for (int cells : {o.cells, o.shortCells})
-        if (o.captionFormat && rowLength(cells) * rowLength(cells) != cells)
+        if (wordingOf(o) != Wording::Plain && rowLength(cells) * rowLength(cells) != cells)
             throw InputError("the caption format needs square grids; " + std::to_string(cells)
                              + " cells is not a square");
     torch::manual_seed(o.seed);
@@ -114,7 +127,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     LmConfig lmConfig = o.lm;
     const int longest = std::max(o.cells, o.shortCells);
     lmConfig.vocabSize = int(kFirstPosition + longest);
-    lmConfig.maxSeqLen = 2 * longest + 4 * rowLength(longest) + 16;
+    lmConfig.maxSeqLen = 5 * longest + 4 * rowLength(longest) + 16; // labelled cells: 5 words each
     LanguageModel lm(lmConfig);
 
     // The trainer's optimizer and schedule: AdamW with its decay rules, warm-up then cosine.
@@ -126,7 +139,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     StageOptimizer optimizer = makeStageOptimizer(*lm, stage);
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
-    const Sequences held = drawBatch(o.task, o.cells, o.captionFormat, o.evalSamples, evalRng);
+    const Sequences held = drawBatch(o.task, o.cells, wordingOf(o), o.evalSamples, evalRng);
     const int64_t answerAt = held.ids.size(1) - 2;
     const auto heldAnswers = held.ids.select(1, answerAt); // [B]
     const double majority = torch::bincount(heldAnswers).max().item<double>() / double(o.evalSamples);
@@ -134,7 +147,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     for (int step = 0; step < o.steps; ++step) {
         setLearningRate(optimizer, learningRate(stage, step, o.steps));
         const int cells = step < o.shortSteps ? o.shortCells : o.cells;
-        const Sequences batch = drawBatch(o.task, cells, o.captionFormat, o.batchSize, rng);
+        const Sequences batch = drawBatch(o.task, cells, wordingOf(o), o.batchSize, rng);
         auto loss = nextTokenLoss(lm->textLogits(batch.ids), batch.labels);
         loss.backward();
         torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);

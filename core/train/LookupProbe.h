@@ -6,7 +6,10 @@
 //   <s> c1 .. cN <sep> <query> P <sep> -> the cell at P     (position: P is one of N position words)
 // With `captionFormat` the cells and the question are written in the
 // benchmark's words: "row 1 : c1 c2 . row 2 : ... is there a X ? assistant :"
-// and "what is at row R column C ?" (square grids only).
+// and "what is at row R column C ?" (square grids only). With `cellLabels`
+// every cell is written after its row and column, in the caption's words
+// ("row R column C X ... ."), so a question finds its cell by the words
+// that name it rather than by counting along a row.
 // Items are drawn as FMNIST-Grid draws them (3 to 9 of 10 classes per grid,
 // 35% of cells filled, classes shuffled per grid), so no class is a prior.
 // With `shortSteps` > 0 the first steps train on grids of `shortCells`
@@ -26,6 +29,7 @@ struct LookupProbeOptions {
     int shortCells = 4;
     int shortSteps = 0;
     bool captionFormat = false;
+    bool cellLabels = false; // caption words, each cell after its row and column
     int steps = 1000;
     int batchSize = 16;
     double lr = 3e-4;

@@ -31,6 +31,13 @@ Json &stagesOf(Json &tree, const std::string &file)
     return *stages;
 }
 
+// A stage's `kind` as its config spells it; empty when it has none.
+std::string kindOf(const Json &stage)
+{
+    const Json *kind = stage.isObject() ? stage.find("kind") : nullptr;
+    return kind && kind->isString() ? kind->asString() : std::string();
+}
+
 // --quick: the same comparison at a third of the steps. What the variants
 // start from (the vision tower and the language model of the text stages) is
 // made whole: both are cached and shared, and a third of a language model
@@ -38,10 +45,8 @@ Json &stagesOf(Json &tree, const std::string &file)
 void shrink(Json &tree, const std::string &file)
 {
     for (Json &stage : stagesOf(tree, file).asArray()) {
-        if (!stage.isObject())
-            continue;
-        const Json *kind = stage.find("kind");
-        if (kind && kind->isString() && (kind->asString() == "vision" || kind->asString() == "text"))
+        const std::string kind = kindOf(stage);
+        if (!stage.isObject() || kind == "vision" || kind == "text")
             continue;
         for (const char *key : {"steps", "warmup_steps"}) {
             const Json *v = stage.find(key);
@@ -72,11 +77,9 @@ Json loadTree(const std::string &path, const ReplicaOptions &options)
 Json &finetuneStage(Json &tree, const std::string &file)
 {
     Json *found = nullptr;
-    for (Json &stage : stagesOf(tree, file).asArray()) {
-        const Json *kind = stage.isObject() ? stage.find("kind") : nullptr;
-        if (kind && kind->isString() && kind->asString() == "finetune")
+    for (Json &stage : stagesOf(tree, file).asArray())
+        if (kindOf(stage) == "finetune")
             found = &stage;
-    }
     if (!found)
         throw ConfigError(file, "stages", "has no finetune stage to scale tokens for");
     const Json *scaling = found->find("scaling");

@@ -237,14 +237,22 @@ private slots:
         } catch (const InputError &e) {
             QVERIFY2(std::string(e.what()).find("8 cells is not a square") != std::string::npos, e.what());
         }
-        // So do labelled cells, which are the longest wording: a 16-cell grid
-        // (the benchmark's) fits the probe's language model.
+        // So do one-word cell names (which write rows too) and labelled
+        // cells, the longest wording: a 16-cell grid (the benchmark's) fits
+        // the probe's language model, in both.
         o.captionFormat = false;
+        o.cellWords = true;
+        QVERIFY_THROWS_EXCEPTION(InputError, runLookupProbe(o, [](const LookupProbePoint &) {}));
+        o.cellWords = false;
         o.cellLabels = true;
         QVERIFY_THROWS_EXCEPTION(InputError, runLookupProbe(o, [](const LookupProbePoint &) {}));
         o.cells = 16;
         o.steps = 1;
         o.evalEvery = 1;
+        points.clear();
+        runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
+        QCOMPARE(points.size(), size_t(1));
+        o.cellWords = true; // "P X" per cell
         points.clear();
         runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
         QCOMPARE(points.size(), size_t(1));
@@ -863,10 +871,36 @@ private slots:
             QCOMPARE(d.run.status, RunStatus::Finished);
         }
 
-        // The four cos variants pre-train identically: their spread is reported as the timing noise.
-        QCOMPARE(report.find("cos_pretrain_repeats")->find("runs")->asInt(), int64_t(4));
-        QVERIFY(report.find("cos_pretrain_repeats")->find("min_seconds")->asDouble()
-                <= report.find("cos_pretrain_repeats")->find("max_seconds")->asDouble());
+        // The cos ablations differ from cos only in fine-tuning: they continue
+        // its pre-training, and report its cost as theirs.
+        const int64_t cosRun = variants[1].find("run_id")->asInt();
+        QVERIFY(variants[0].find("pretrain_shared_with_run")->isNull());
+        QVERIFY(variants[1].find("pretrain_shared_with_run")->isNull());
+        for (size_t i = 2; i < variants.size(); ++i) {
+            QCOMPARE(variants[i].find("pretrain_shared_with_run")->asInt(), cosRun);
+            QCOMPARE(variants[i].find("pretrain")->find("wall_seconds")->asDouble(),
+                     variants[1].find("pretrain")->find("wall_seconds")->asDouble());
+            const RunDetail d = store.run(variants[i].find("run_id")->asInt());
+            QCOMPARE(d.run.message, "stages 0-1 shared with run " + std::to_string(cosRun));
+            QCOMPARE(d.stages.size(), size_t(3));
+        }
+        // ... and fine-tune exactly as a variant that pre-trained itself would.
+        // (cos-resolution: its tower, trained at every resolution the run
+        // uses, is the one cos has; an ablation at one resolution run alone
+        // would train its tower at that one only.)
+        const QString alone = m_dir.filePath("replica-alone.sqlite");
+        const Result single = runBatch({"bench", "replica", "--quick", "--baseline", base, "--cos", cos, "--db", alone,
+                                        "--out", m_dir.filePath("replica-alone"), "--variants", "cos-resolution",
+                                        "--set", "data.eval_samples=16", "--progress", "lines"});
+        QVERIFY2(single.exitCode == 0, qPrintable(single.err + single.out.right(3000)));
+        const RunDetail fresh = ExperimentStore(alone.toStdString()).run(1);
+        const RunDetail shared = store.run(variants[4].find("run_id")->asInt());
+        QVERIFY(fresh.run.message.empty());
+        QCOMPARE(fresh.stages.size(), shared.stages.size());
+        const double freshLoss = *fresh.stages.back().finalLoss, sharedLoss = *shared.stages.back().finalLoss;
+        QVERIFY2(qAbs(freshLoss - sharedLoss) < 1e-4 * qMax(1.0, qAbs(freshLoss)),
+                 qPrintable(QString("%1 vs %2").arg(freshLoss).arg(sharedLoss)));
+        QCOMPARE(fresh.finalEvaluation->accuracy, shared.finalEvaluation->accuracy);
 
         const Json &h = *report.find("headline");
         const double baseAcc = variants[0].find("accuracy")->asDouble(), cosAcc = variants[1].find("accuracy")->asDouble();

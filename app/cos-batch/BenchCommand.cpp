@@ -169,7 +169,9 @@ void addBenchCommand(CLI::App &app, Action &action)
     lookup->add_flag("--caption-format", p->probe.captionFormat,
                      "write cells and question in the benchmark's words (row markers, \"is there a X ?\")");
     lookup->add_flag("--cell-labels", p->probe.cellLabels,
-                     "the benchmark's words, each cell written after its row and column (\"row 1 column 2 X\")");
+                     "the benchmark's words, each cell written after its name (\"row 1 column 2 X\")");
+    lookup->add_flag("--cell-words", p->probe.cellWords,
+                     "the benchmark's words, a cell named by one word of its own (\"what is at P ?\")");
     lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")

@@ -23,6 +23,9 @@ constexpr int64_t kRow = 25, kColon = 26, kDot = 27, kIs = 28, kThere = 29, kA =
                   kWhat = 32, kAt = 33, kColumn = 34, kAssistant = 35;
 // Position words (plain format) or the numbers 1, 2, ... (caption format).
 constexpr int64_t kFirstPosition = 40;
+// One word per (row, column), the same word for a cell of a short grid and
+// of a long one: up to 256 cells, 16 to a side.
+constexpr int64_t kMaxSide = 16, kFirstCellWord = kFirstPosition + kMaxSide * kMaxSide;
 
 struct Sequences {
     torch::Tensor ids;    // [B, T]
@@ -46,29 +49,44 @@ std::vector<int> drawCells(int cells, std::mt19937_64 &rng)
 
 int rowLength(int cells) { return int(std::lround(std::sqrt(double(cells)))); }
 
-enum class Wording { Plain, Caption, LabelledCells };
+// How a sequence writes its cells, and how a question names one.
+struct Wording {
+    enum class Layout { Plain, Rows, Labelled } layout = Layout::Plain;
+    bool cellWords = false; // a cell is named by one word, not by its row and column
+};
 
 Wording wordingOf(const LookupProbeOptions &o)
 {
+    Wording w;
     if (o.cellLabels)
-        return Wording::LabelledCells;
-    return o.captionFormat ? Wording::Caption : Wording::Plain;
+        w.layout = Wording::Layout::Labelled;
+    else if (o.captionFormat || o.cellWords)
+        w.layout = Wording::Layout::Rows;
+    w.cellWords = o.cellWords;
+    return w;
 }
 
-Sequences drawBatch(const std::string &task, int cells, Wording wording, int batch, std::mt19937_64 &rng)
+Sequences drawBatch(const std::string &task, int cells, const Wording &wording, int batch, std::mt19937_64 &rng)
 {
-    const bool captionFormat = wording != Wording::Plain;
-    const bool labelled = wording == Wording::LabelledCells;
+    const bool captionFormat = wording.layout != Wording::Layout::Plain;
     const int side = rowLength(cells);
+    // The words that name cell i: one of its own, or its row and column.
+    auto cellName = [&](int i) -> std::vector<int64_t> {
+        if (wording.cellWords)
+            return {kFirstCellWord + (i / side) * kMaxSide + i % side};
+        return {kRow, kFirstPosition + i / side, kColumn, kFirstPosition + i % side};
+    };
     std::vector<int64_t> ids, labels;
     for (int b = 0; b < batch; ++b) {
         const std::vector<int> grid = drawCells(cells, rng);
         std::vector<int64_t> s = {1};
         for (int i = 0; i < cells; ++i) {
-            if (labelled)
-                s.insert(s.end(), {kRow, kFirstPosition + i / side, kColumn, kFirstPosition + i % side});
-            else if (captionFormat && i % side == 0)
+            if (wording.layout == Wording::Layout::Labelled) {
+                const std::vector<int64_t> name = cellName(i);
+                s.insert(s.end(), name.begin(), name.end());
+            } else if (captionFormat && i % side == 0) {
                 s.insert(s.end(), {kRow, kFirstPosition + i / side, kColon});
+            }
             s.push_back(grid[size_t(i)] < 0 ? kNothing : kFirstItem + grid[size_t(i)]);
             if (captionFormat && i % side == side - 1)
                 s.push_back(kDot);
@@ -89,8 +107,10 @@ Sequences drawBatch(const std::string &task, int cells, Wording wording, int bat
             const int position = int(rng() % uint64_t(cells));
             asked = kFirstPosition + position;
             answer = grid[size_t(position)] < 0 ? kNothing : kFirstItem + grid[size_t(position)];
-            question = {kWhat, kIs, kAt, kRow, kFirstPosition + position / side, kColumn,
-                        kFirstPosition + position % side, kQuestionMark};
+            question = {kWhat, kIs, kAt};
+            const std::vector<int64_t> name = cellName(position);
+            question.insert(question.end(), name.begin(), name.end());
+            question.push_back(kQuestionMark);
         }
         if (captionFormat) {
             s.insert(s.end(), question.begin(), question.end());
@@ -118,15 +138,16 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         throw InputError("task must be existence or position, got " + o.task);
     if (o.cells < 1 || o.shortCells < 1 || o.steps < 1 || o.batchSize < 1 || o.evalEvery < 1 || o.evalSamples < 1)
         throw InputError("cells, short cells, steps, batch, eval interval and eval samples must be positive");
+    const Wording wording = wordingOf(o);
     for (int cells : {o.cells, o.shortCells})
-        if (wordingOf(o) != Wording::Plain && rowLength(cells) * rowLength(cells) != cells)
+        if (wording.layout != Wording::Layout::Plain && rowLength(cells) * rowLength(cells) != cells)
             throw InputError("the caption format needs square grids; " + std::to_string(cells)
                              + " cells is not a square");
     torch::manual_seed(o.seed);
     std::mt19937_64 rng(o.seed);
     LmConfig lmConfig = o.lm;
     const int longest = std::max(o.cells, o.shortCells);
-    lmConfig.vocabSize = int(kFirstPosition + longest);
+    lmConfig.vocabSize = int(o.cellWords ? kFirstCellWord + kMaxSide * kMaxSide : kFirstPosition + longest);
     lmConfig.maxSeqLen = 5 * longest + 4 * rowLength(longest) + 16; // labelled cells: 5 words each
     LanguageModel lm(lmConfig);
 
@@ -139,7 +160,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     StageOptimizer optimizer = makeStageOptimizer(*lm, stage);
     // Fresh grids the model never trains on, the same ones at every evaluation.
     std::mt19937_64 evalRng(o.seed ^ 0x5eedULL);
-    const Sequences held = drawBatch(o.task, o.cells, wordingOf(o), o.evalSamples, evalRng);
+    const Sequences held = drawBatch(o.task, o.cells, wording, o.evalSamples, evalRng);
     const int64_t answerAt = held.ids.size(1) - 2;
     const auto heldAnswers = held.ids.select(1, answerAt); // [B]
     const double majority = torch::bincount(heldAnswers).max().item<double>() / double(o.evalSamples);
@@ -147,7 +168,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     for (int step = 0; step < o.steps; ++step) {
         setLearningRate(optimizer, learningRate(stage, step, o.steps));
         const int cells = step < o.shortSteps ? o.shortCells : o.cells;
-        const Sequences batch = drawBatch(o.task, cells, wordingOf(o), o.batchSize, rng);
+        const Sequences batch = drawBatch(o.task, cells, wording, o.batchSize, rng);
         auto loss = nextTokenLoss(lm->textLogits(batch.ids), batch.labels);
         loss.backward();
         torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);

@@ -9,7 +9,9 @@
 // and "what is at row R column C ?" (square grids only). With `cellLabels`
 // every cell is written after its row and column, in the caption's words
 // ("row R column C X ... ."), so a question finds its cell by the words
-// that name it rather than by counting along a row.
+// that name it rather than by counting along a row. With `cellWords` a cell
+// is named by one word of its own ("what is at P ?"; labelled: "P X"), in
+// the benchmark's words.
 // Items are drawn as FMNIST-Grid draws them (3 to 9 of 10 classes per grid,
 // 35% of cells filled, classes shuffled per grid), so no class is a prior.
 // With `shortSteps` > 0 the first steps train on grids of `shortCells`
@@ -29,7 +31,8 @@ struct LookupProbeOptions {
     int shortCells = 4;
     int shortSteps = 0;
     bool captionFormat = false;
-    bool cellLabels = false; // caption words, each cell after its row and column
+    bool cellLabels = false; // caption words, each cell after its name
+    bool cellWords = false;  // caption words, a cell named by one word rather than its row and column
     int steps = 1000;
     int batchSize = 16;
     double lr = 3e-4;

@@ -116,6 +116,24 @@ std::string dataKey(const RunConfig &config)
     return key.dump();
 }
 
+// The first fine-tuning stage, and what every stage before it depends on:
+// variants with equal keys train the same weights up to there.
+std::pair<int, std::string> beforeFinetune(const RunConfig &config)
+{
+    int stage = 0;
+    while (stage < int(config.stages.size()) && config.stages[size_t(stage)].kind != "finetune")
+        ++stage;
+    Json tree = config.toJson();
+    Json key = Json::object();
+    key.set("model", *tree.find("model"));
+    key.set("data", *tree.find("data"));
+    Json stages = Json::array();
+    for (int i = 0; i < stage; ++i)
+        stages.push(tree.find("stages")->asArray()[size_t(i)]);
+    key.set("stages", stages);
+    return {stage, key.dump()};
+}
+
 std::string fixed(double v, int digits) { return formatRealFixed(v, digits); }
 
 std::string cell(const Json *v, int digits, double scale = 1.0)
@@ -194,6 +212,22 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
     }
 
     std::vector<ReplicaResult> results;
+    // Finished runs by what they share with later variants: a cos ablation
+    // continues the cos run's pre-training instead of repeating it.
+    std::map<std::string, int64_t> pretrained;
+    auto remember = [&](const ReplicaResult &r, const RunConfig &config) {
+        const auto [stage, key] = beforeFinetune(config);
+        if (r.status != "finished" || stage == 0 || stage == int(config.stages.size()))
+            return;
+        if (r.sharedFrom) {
+            pretrained.emplace(key, r.sharedFrom);
+            return;
+        }
+        // A run kept from an earlier benchmark may itself have continued another's.
+        for (const CheckpointRecord &c : r.detail.checkpoints)
+            if (c.stage == stage - 1 && c.step == 0)
+                pretrained.emplace(key, r.runId);
+    };
     for (size_t i = 0; i < variants.size(); ++i) {
         const ReplicaVariant &v = variants[i];
         Trainer &trainer = *trainers[i];
@@ -227,19 +261,26 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                     break;
                 }
             if (r.reused) {
+                remember(r, trainer.config());
                 results.push_back(std::move(r));
                 continue;
             }
         }
         r.runId = trainer.createRun(v.config.name);
         const auto start = std::chrono::steady_clock::now();
-        const RunOutcome outcome = trainer.run(r.runId);
+        const auto [stage, key] = beforeFinetune(trainer.config());
+        const auto shared = pretrained.find(key);
+        if (shared != pretrained.end())
+            r.sharedFrom = shared->second;
+        const RunOutcome outcome =
+            r.sharedFrom ? trainer.runFrom(r.runId, store.run(r.sharedFrom), stage) : trainer.run(r.runId);
         r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         r.status = outcome == RunOutcome::Finished ? "finished"
                  : outcome == RunOutcome::Failed   ? "failed"
                                                    : "interrupted";
         r.message = trainer.failure();
         r.detail = store.run(r.runId);
+        remember(r, trainer.config());
         results.push_back(std::move(r));
         if (outcome != RunOutcome::Finished)
             break;
@@ -292,6 +333,7 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         v.set("per_type", perType);
         v.set("run_wall_seconds", r.wallSeconds);
         v.set("reused", r.reused);
+        v.set("pretrain_shared_with_run", r.sharedFrom ? Json(r.sharedFrom) : Json());
         variants.push(v);
         if (r.status == "finished" && r.variant == "baseline")
             baseline = &r;
@@ -299,26 +341,6 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
             cos = &r;
     }
     report.set("variants", variants);
-
-    // The cos variants differ only in fine-tuning, so their pre-training is
-    // one computation run several times: its spread is the timing noise the
-    // headline should be read against.
-    double lo = 0, hi = 0;
-    int repeats = 0;
-    for (const auto &r : results)
-        if (r.variant.rfind("cos", 0) == 0)
-            if (const StageRecord *s = stageOfKind(r.detail, "pretrain"); s && s->wallSeconds) {
-                lo = repeats ? std::min(lo, *s->wallSeconds) : *s->wallSeconds;
-                hi = repeats ? std::max(hi, *s->wallSeconds) : *s->wallSeconds;
-                ++repeats;
-            }
-    if (repeats > 1) {
-        Json spread = Json::object();
-        spread.set("runs", repeats);
-        spread.set("min_seconds", lo);
-        spread.set("max_seconds", hi);
-        report.set("cos_pretrain_repeats", spread);
-    }
 
     Json headline = Json::object();
     Json target = Json::object();
@@ -377,24 +399,27 @@ std::string replicaMarkdown(const Json &report)
             types += (types.empty() ? "" : ", ") + type + " " + fixed(acc.asDouble(), 3);
         const std::string status = str(v, "status");
         const Json *reused = v.find("reused");
+        const Json *sharedWith = v.find("pretrain_shared_with_run");
         md += "| " + str(v, "name") + (status == "finished" ? "" : " (" + status + ")")
             + (reused && reused->asBool() ? " (reused)" : "") + " | "
             + std::to_string(v.find("run_id")->asInt()) + " | " + cell(pre.find("visual_tokens"), 0) + " → "
-            + cell(fine.find("visual_tokens"), 0) + " | " + cell(pre.find("wall_seconds"), 1) + " | "
+            + cell(fine.find("visual_tokens"), 0) + " | " + cell(pre.find("wall_seconds"), 1)
+            + (sharedWith && sharedWith->isInteger() ? " (run " + std::to_string(sharedWith->asInt()) + ")" : "") + " | "
             + cell(fine.find("wall_seconds"), 1) + " | " + cell(pre.find("samples_per_s"), 1) + " | "
             + cell(v.find("accuracy"), 4) + " ± " + cell(v.find("accuracy_se"), 4) + " | "
             + cell(v.find("type_prior"), 4) + " | " + cell(v.find("shuffled_accuracy"), 4) + " | "
             + cell(v.find("cell_reading"), 3) + " (" + cell(v.find("cell_reading_prior"), 3) + ") | "
             + (types.empty() ? "—" : types) + " |\n";
     }
+    bool anyShared = false;
+    for (const Json &v : report.find("variants")->asArray())
+        anyShared = anyShared || v.find("pretrain_shared_with_run")->isInteger();
+    if (anyShared)
+        md += "\nA pre-training time followed by (run N) is that run's: the variant's config agrees with it up to "
+              "fine-tuning, so it continued that run's model rather than train the same weights again.\n";
     md += "\nWithout the image: always the commonest answer scores " + cell(report.find("majority_accuracy"), 4)
         + "; each question type's commonest answer scores " + cell(report.find("type_prior_accuracy"), 4)
         + ".\n\n## Headline\n\n";
-
-    if (const Json *spread = report.find("cos_pretrain_repeats"))
-        md += "The cos variants share their pre-training, so it ran " + std::to_string(spread->find("runs")->asInt())
-            + " times: " + cell(spread->find("min_seconds"), 1) + " to " + cell(spread->find("max_seconds"), 1)
-            + " s, the timing noise to read the headline against.\n\n";
 
     const Json &h = *report.find("headline");
     const Json *met = h.find("met");

@@ -3,7 +3,8 @@
 // resampler with N tokens in both stages against Chain-of-Sight pre-training
 // with few tokens and compound-scaling to N for fine-tuning, plus the
 // paper's scaling ablations. Every variant shares the data, seeds, step
-// counts and (through the tower cache) the stage-0 vision tower.
+// counts and (through the tower cache) the stage-0 vision tower; variants
+// that differ only in fine-tuning (the cos ones) share one pre-training.
 
 #include "RunConfig.h"
 #include "TrainingEvents.h"
@@ -47,6 +48,7 @@ struct ReplicaResult {
     std::string message;     // why it did not finish
     double wallSeconds = 0;  // the whole run, evaluation included
     bool reused = false;     // an earlier finished run of the same config
+    int64_t sharedFrom = 0;  // the run whose stages before fine-tuning this one continued; 0: trained them itself
     RunDetail detail;
 };
 

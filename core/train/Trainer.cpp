@@ -164,12 +164,32 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         report(e);
         return RunOutcome::Failed;
     }
-    m_store.endRun(runId, RunStatus::Finished);
+    m_store.endRun(runId, RunStatus::Finished, m_finishedNote);
     TrainingEvent e;
     e.kind = "run_end";
     e.text = "finished";
     report(e);
     return RunOutcome::Finished;
+}
+
+RunOutcome Trainer::runFrom(int64_t runId, const RunDetail &source, int stage)
+{
+    const std::string sourceName = "run " + std::to_string(source.run.id);
+    if (stage < 1 || stage >= static_cast<int>(m_config.stages.size()))
+        throw InputError(sourceName + ": stage " + std::to_string(stage) + " is not a later stage of this run's config");
+    const CheckpointRecord *end = nullptr;
+    for (const CheckpointRecord &c : source.checkpoints)
+        if (c.stage == stage - 1 && c.step == 0 && fs::exists(c.path))
+            end = &c;
+    if (source.run.status != RunStatus::Finished || !end)
+        throw InputError(sourceName + " kept no checkpoint at the end of stage " + std::to_string(stage - 1));
+    for (const StageRecord &s : source.stages)
+        if (s.index < stage)
+            m_store.putStage(runId, s);
+    m_finishedNote = "stages 0-" + std::to_string(stage - 1) + " shared with " + sourceName;
+    const RunOutcome outcome = run(runId, end->path);
+    m_finishedNote.clear();
+    return outcome;
 }
 
 void Trainer::runStages(int64_t runId, Progress progress)

@@ -42,6 +42,13 @@ public:
     // Runs (or, with a checkpoint directory, resumes) run `runId` to its
     // end. Failures are recorded on the run and returned, not thrown.
     RunOutcome run(int64_t runId, const std::string &resumeFrom = {});
+    // Runs `runId` from stage `stage` on, starting from the model finished
+    // run `source` left at the end of stage `stage - 1`: the two configs
+    // agree up to there, so those stages would train the same weights again.
+    // Their records are copied from `source` (what the model cost), and the
+    // run's message names it. Throws InputError when `source` kept no
+    // checkpoint there.
+    RunOutcome runFrom(int64_t runId, const RunDetail &source, int stage);
     const std::string &failure() const { return m_failure; }
 
     // Set from a signal handler: finish the step, checkpoint, stop.
@@ -84,6 +91,7 @@ private:
     PreparedData m_data;
     int64_t m_runId = 0;
     std::string m_failure;
+    std::string m_finishedNote; // the message of a run that finishes
 };
 
 // Where the language model a text stage leaves is cached: keyed by the LM

@@ -256,6 +256,13 @@ private slots:
         points.clear();
         runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
         QCOMPARE(points.size(), size_t(1));
+        // Filler words fit the probe's language model too; a negative count is refused.
+        o.distractors = 32;
+        points.clear();
+        runLookupProbe(o, [&](const LookupProbePoint &p) { points.push_back(p); });
+        QCOMPARE(points.size(), size_t(1));
+        o.distractors = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, runLookupProbe(o, [](const LookupProbePoint &) {}));
     }
 
     void runLearnsAndIsRecorded()

@@ -172,6 +172,10 @@ void addBenchCommand(CLI::App &app, Action &action)
                      "the benchmark's words, each cell written after its name (\"row 1 column 2 X\")");
     lookup->add_flag("--cell-words", p->probe.cellWords,
                      "the benchmark's words, a cell named by one word of its own (\"what is at P ?\")");
+    lookup->add_option("--distractors", p->probe.distractors,
+                       "filler words per sequence, a random share of them between the cells and the question")
+        ->check(CLI::Range(0, 256))
+        ->capture_default_str();
     lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
     lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <random>
 
@@ -53,7 +54,12 @@ int rowLength(int cells) { return int(std::lround(std::sqrt(double(cells)))); }
 struct Wording {
     enum class Layout { Plain, Rows, Labelled } layout = Layout::Plain;
     bool cellWords = false; // a cell is named by one word, not by its row and column
+    int distractors = 0;    // filler words, 0 to all of them between the cells and the question
 };
+
+// Words of the benchmark's other turns, written between the cells and the
+// question as earlier turns of a conversation would be.
+constexpr int64_t kFillers[] = {kIs, kThere, kA, kQuestionMark, kWhat, kAt, kYes, kNo, kAssistant, kColon};
 
 Wording wordingOf(const LookupProbeOptions &o)
 {
@@ -63,6 +69,7 @@ Wording wordingOf(const LookupProbeOptions &o)
     else if (o.captionFormat || o.cellWords)
         w.layout = Wording::Layout::Rows;
     w.cellWords = o.cellWords;
+    w.distractors = o.distractors;
     return w;
 }
 
@@ -80,6 +87,14 @@ Sequences drawBatch(const std::string &task, int cells, const Wording &wording, 
     for (int b = 0; b < batch; ++b) {
         const std::vector<int> grid = drawCells(cells, rng);
         std::vector<int64_t> s = {1};
+        // The rest of the fillers go before the cells, so every sequence
+        // has the same length and the answer the same place.
+        const int between = wording.distractors > 0 ? int(rng() % uint64_t(wording.distractors + 1)) : 0;
+        auto fill = [&](int n) {
+            for (int k = 0; k < n; ++k)
+                s.push_back(kFillers[rng() % std::size(kFillers)]);
+        };
+        fill(wording.distractors - between);
         for (int i = 0; i < cells; ++i) {
             if (wording.layout == Wording::Layout::Labelled) {
                 const std::vector<int64_t> name = cellName(i);
@@ -112,6 +127,7 @@ Sequences drawBatch(const std::string &task, int cells, const Wording &wording, 
             question.insert(question.end(), name.begin(), name.end());
             question.push_back(kQuestionMark);
         }
+        fill(between);
         if (captionFormat) {
             s.insert(s.end(), question.begin(), question.end());
             s.insert(s.end(), {kAssistant, kColon});
@@ -138,6 +154,8 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         throw InputError("task must be existence or position, got " + o.task);
     if (o.cells < 1 || o.shortCells < 1 || o.steps < 1 || o.batchSize < 1 || o.evalEvery < 1 || o.evalSamples < 1)
         throw InputError("cells, short cells, steps, batch, eval interval and eval samples must be positive");
+    if (o.distractors < 0)
+        throw InputError("distractors must be 0 or more, got " + std::to_string(o.distractors));
     const Wording wording = wordingOf(o);
     for (int cells : {o.cells, o.shortCells})
         if (wording.layout != Wording::Layout::Plain && rowLength(cells) * rowLength(cells) != cells)
@@ -148,7 +166,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
     LmConfig lmConfig = o.lm;
     const int longest = std::max(o.cells, o.shortCells);
     lmConfig.vocabSize = int(o.cellWords ? kFirstCellWord + kMaxSide * kMaxSide : kFirstPosition + longest);
-    lmConfig.maxSeqLen = 5 * longest + 4 * rowLength(longest) + 16; // labelled cells: 5 words each
+    lmConfig.maxSeqLen = 5 * longest + 4 * rowLength(longest) + 16 + o.distractors; // labelled cells: 5 words each
     LanguageModel lm(lmConfig);
 
     // The trainer's optimizer and schedule: AdamW with its decay rules, warm-up then cosine.

@@ -11,7 +11,10 @@
 // ("row R column C X ... ."), so a question finds its cell by the words
 // that name it rather than by counting along a row. With `cellWords` a cell
 // is named by one word of its own ("what is at P ?"; labelled: "P X"), in
-// the benchmark's words.
+// the benchmark's words. With `distractors` > 0 that many filler words (the
+// benchmark's question and answer words) are split at random between
+// before the cells and between the cells and the question, so the question
+// stands at a varying distance from the cells, as in a conversation.
 // Items are drawn as FMNIST-Grid draws them (3 to 9 of 10 classes per grid,
 // 35% of cells filled, classes shuffled per grid), so no class is a prior.
 // With `shortSteps` > 0 the first steps train on grids of `shortCells`
@@ -33,6 +36,7 @@ struct LookupProbeOptions {
     bool captionFormat = false;
     bool cellLabels = false; // caption words, each cell after its name
     bool cellWords = false;  // caption words, a cell named by one word rather than its row and column
+    int distractors = 0;     // filler words per sequence, a random share of them between the cells and the question
     int steps = 1000;
     int batchSize = 16;
     double lr = 3e-4;

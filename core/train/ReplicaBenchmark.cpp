@@ -215,22 +215,21 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
     // Finished runs by what they share with later variants: a cos ablation
     // continues the cos run's pre-training instead of repeating it.
     std::map<std::string, int64_t> pretrained;
-    auto remember = [&](const ReplicaResult &r, const RunConfig &config) {
-        const auto [stage, key] = beforeFinetune(config);
-        if (r.status != "finished" || stage == 0 || stage == int(config.stages.size()))
-            return;
-        if (r.sharedFrom) {
-            pretrained.emplace(key, r.sharedFrom);
-            return;
-        }
-        // A run kept from an earlier benchmark may itself have continued another's.
-        for (const CheckpointRecord &c : r.detail.checkpoints)
-            if (c.stage == stage - 1 && c.step == 0)
-                pretrained.emplace(key, r.runId);
-    };
     for (size_t i = 0; i < variants.size(); ++i) {
         const ReplicaVariant &v = variants[i];
         Trainer &trainer = *trainers[i];
+        const auto prefix = beforeFinetune(trainer.config());
+        const int stage = prefix.first;
+        const std::string &key = prefix.second;
+        auto remember = [&](const ReplicaResult &r) {
+            if (r.status != "finished" || stage == 0 || stage == int(trainer.config().stages.size()))
+                return;
+            if (r.sharedFrom)
+                pretrained.emplace(key, r.sharedFrom);
+            // A run kept from an earlier benchmark may itself have continued another's.
+            else if (Trainer::stageEndCheckpoint(r.detail, stage - 1))
+                pretrained.emplace(key, r.runId);
+        };
         if (const auto &eval = trainer.data().eval) {
             blind.majority = majorityBaseline(*eval, v.config.data.evalSamples).second;
             // The prior of the data the evaluated stage trains on.
@@ -261,14 +260,13 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                     break;
                 }
             if (r.reused) {
-                remember(r, trainer.config());
+                remember(r);
                 results.push_back(std::move(r));
                 continue;
             }
         }
         r.runId = trainer.createRun(v.config.name);
         const auto start = std::chrono::steady_clock::now();
-        const auto [stage, key] = beforeFinetune(trainer.config());
         const auto shared = pretrained.find(key);
         if (shared != pretrained.end())
             r.sharedFrom = shared->second;
@@ -280,7 +278,7 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                                                    : "interrupted";
         r.message = trainer.failure();
         r.detail = store.run(r.runId);
-        remember(r, trainer.config());
+        remember(r);
         results.push_back(std::move(r));
         if (outcome != RunOutcome::Finished)
             break;

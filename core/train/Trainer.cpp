@@ -172,15 +172,21 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
     return RunOutcome::Finished;
 }
 
+const CheckpointRecord *Trainer::stageEndCheckpoint(const RunDetail &run, int stage)
+{
+    const CheckpointRecord *end = nullptr;
+    for (const CheckpointRecord &c : run.checkpoints)
+        if (c.stage == stage && c.step == 0 && fs::exists(c.path))
+            end = &c;
+    return end;
+}
+
 RunOutcome Trainer::runFrom(int64_t runId, const RunDetail &source, int stage)
 {
     const std::string sourceName = "run " + std::to_string(source.run.id);
     if (stage < 1 || stage >= static_cast<int>(m_config.stages.size()))
         throw InputError(sourceName + ": stage " + std::to_string(stage) + " is not a later stage of this run's config");
-    const CheckpointRecord *end = nullptr;
-    for (const CheckpointRecord &c : source.checkpoints)
-        if (c.stage == stage - 1 && c.step == 0 && fs::exists(c.path))
-            end = &c;
+    const CheckpointRecord *end = stageEndCheckpoint(source, stage - 1);
     if (source.run.status != RunStatus::Finished || !end)
         throw InputError(sourceName + " kept no checkpoint at the end of stage " + std::to_string(stage - 1));
     for (const StageRecord &s : source.stages)

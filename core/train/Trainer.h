@@ -49,6 +49,8 @@ public:
     // run's message names it. Throws InputError when `source` kept no
     // checkpoint there.
     RunOutcome runFrom(int64_t runId, const RunDetail &source, int stage);
+    // The checkpoint a finished stage `stage` of `run` left, if it is still on disk.
+    static const CheckpointRecord *stageEndCheckpoint(const RunDetail &run, int stage);
     const std::string &failure() const { return m_failure; }
 
     // Set from a signal handler: finish the step, checkpoint, stop.

@@ -175,6 +175,11 @@ private slots:
         text.replace("train: [vision]", "train: [vision, decoder]");
         message = loadError(text);
         QVERIFY2(message.contains("stages[0].train: 'decoder' is not one of vision, connector, lm"), qPrintable(message));
+
+        message = loadError(compoundText(), {"stages[1].turns=sideways"});
+        QVERIFY2(message.contains("stages[1].turns") && message.contains("sideways")
+                     && message.contains("conversation") && message.contains("independent"),
+                 qPrintable(message));
     }
 
     void resolutionMustAgreeWithScaling()

@@ -846,6 +846,54 @@ private slots:
         QCOMPARE((b.labels[0] != kIgnoreLabel).sum().item<int64_t>(), int64_t(tok.encode(" yes").size() + 1));
     }
 
+    // Independent turns: the loader hands the model every token's position
+    // and segment as conversationTokens lays them out; a shorter row's
+    // padding continues its positions in segment -1, which no real token
+    // sees. Conversation batches carry no layout.
+    void loaderLaysOutIndependentTurns()
+    {
+        Json list = Json::array();
+        for (int i = 0; i < 2; ++i) {
+            Json sample = sampleJson("t" + std::to_string(i), "", "row 1: bag nothing.\nis there a bag?", "yes");
+            sample.erase("image");
+            if (i == 1) { // a second turn: this row is the longer one
+                Json h = Json::object(), g = Json::object();
+                h.set("from", "human");
+                h.set("value", "what is at row 1 column 2?");
+                g.set("from", "gpt");
+                g.set("value", "nothing");
+                Json turns = *sample.find("conversations");
+                turns.push(h);
+                turns.push(g);
+                sample.set("conversations", turns);
+            }
+            list.push(sample);
+        }
+        const std::string path = m_dir.filePath("independent.json").toStdString();
+        writeTextFile(path, list.dump());
+        const ConversationDataset d = ConversationDataset::load(path, "");
+        const WordTokenizer tok = tokenizerFor(d);
+
+        QVERIFY(!BatchLoader(d, tok, 16, 1, 2, 0, 0, false).next().layout.defined());
+        const TrainingBatch b = BatchLoader(d, tok, 16, 1, 2, 0, 0, false, TurnLayout::Independent).next();
+        QVERIFY(b.layout.defined());
+        QCOMPARE(b.layout.positions.sizes().vec(), b.ids.sizes().vec());
+        QCOMPARE(b.layout.segments.sizes().vec(), b.ids.sizes().vec());
+        const int64_t t = b.ids.size(1);
+        for (int64_t r = 0; r < 2; ++r) {
+            const ConversationTokens expected = conversationTokens(tok.encoder(), d.sample(b.indices[size_t(r)]).turns,
+                                                                   WordTokenizer::kEosId, false, TurnLayout::Independent);
+            const int64_t n = int64_t(expected.ids.size());
+            QCOMPARE(n == t, d.sample(b.indices[size_t(r)]).turns.size() == 2);
+            for (int64_t j = 0; j < t; ++j) {
+                const bool real = j < n;
+                QCOMPARE(b.layout.segments[r][j].item<int64_t>(), real ? expected.segments[size_t(j)] : int64_t(-1));
+                QCOMPARE(b.layout.positions[r][j].item<double>(),
+                         double(real ? expected.positions[size_t(j)] : expected.positions.back() + (j - n) + 1));
+            }
+        }
+    }
+
     void datasetErrorsNameFileAndSample_data()
     {
         QTest::addColumn<QString>("json");

@@ -93,6 +93,7 @@ private slots:
     void conversationLabels();
     void multiTurnLabelsCoverEveryAnswer();
     void lossCoversAssistantTokensOnly();
+    void independentTurnsTrainAsSeparateQuestions();
     void lossGradientIsZeroOutsideAnswer();
     void spliceInsertsVisualTokens();
     void generationCacheEqualsNoCache();
@@ -188,6 +189,92 @@ void TestMllm::multiTurnLabelsCoverEveryAnswer()
     QCOMPARE(std::count(t.ids.begin(), t.ids.end(), kImageTokenId), std::ptrdiff_t(1));
     const auto counted = std::count_if(t.labels.begin(), t.labels.end(), [](int64_t l) { return l != kIgnoreLabel; });
     QCOMPARE(size_t(counted), toyEncode(" a cat").size() + toyEncode(" a big dog").size() + 2);
+}
+
+// With independent turns a sample of N questions is N one-question samples
+// packed into one sequence: each turn's tokens are a first turn's, and the
+// loss equals that of the N samples as a batch (the mean over the same
+// answer tokens), for an image and for a text sample whose first prompt
+// starts with a context.
+void TestMllm::independentTurnsTrainAsSeparateQuestions()
+{
+    torch::manual_seed(3);
+    Mllm model(mllmConfig());
+    model->to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+    const int64_t pad = model->config().lm.padId;
+
+    // The N one-question samples, right-padded to one length: ids, labels.
+    auto singles = [&](const std::vector<ConversationTurn> &turns, bool withImage) {
+        std::vector<ConversationTokens> rows;
+        size_t longest = 0;
+        for (const ConversationTurn &t : turns) {
+            rows.push_back(conversationTokens(toyEncode, {t}, 2, withImage));
+            longest = std::max(longest, rows.back().ids.size());
+        }
+        std::vector<std::vector<int64_t>> ids, labels;
+        for (ConversationTokens &r : rows) {
+            r.ids.resize(longest, pad);
+            r.labels.resize(longest, kIgnoreLabel);
+            ids.push_back(r.ids);
+            labels.push_back(r.labels);
+        }
+        return std::make_pair(rowsTensor(ids), rowsTensor(labels));
+    };
+    auto layoutOf = [](const ConversationTokens &t) {
+        TextLayout layout;
+        layout.positions = torch::tensor(t.positions, torch::kLong).to(torch::kFloat).unsqueeze(0); // [1, T]
+        layout.segments = torch::tensor(t.segments, torch::kLong).unsqueeze(0);                     // [1, T]
+        return layout;
+    };
+    auto close = [](double a, double b) { return std::abs(a - b) < 1e-9 * std::max(1.0, std::abs(b)); };
+
+    // An image with three questions.
+    const std::vector<ConversationTurn> asked = {
+        {"what is it?", "a cat", ""}, {"and now?", "a big dog", ""}, {"last one?", "no", ""}};
+    const ConversationTokens packed = conversationTokens(toyEncode, asked, 2, true, TurnLayout::Independent);
+    QCOMPARE(packed.positions.size(), packed.ids.size());
+    QCOMPARE(packed.segments.size(), packed.ids.size());
+    QCOMPARE(std::count(packed.ids.begin(), packed.ids.end(), kImageTokenId), std::ptrdiff_t(1));
+    // The context ("USER:" and the image), then each turn as a first turn
+    // has it after the image, at the same positions.
+    const size_t context = toyEncode("USER:").size() + 1;
+    size_t start = context;
+    for (size_t k = 0; k < asked.size(); ++k) {
+        const ConversationTokens alone = conversationTokens(toyEncode, {asked[k]}, 2);
+        const size_t length = alone.ids.size() - context;
+        QCOMPARE(std::vector<int64_t>(packed.ids.begin() + ptrdiff_t(start), packed.ids.begin() + ptrdiff_t(start + length)),
+                 std::vector<int64_t>(alone.ids.begin() + ptrdiff_t(context), alone.ids.end()));
+        for (size_t j = 0; j < length; ++j) {
+            QCOMPARE(packed.positions[start + j], int64_t(context + j));
+            QCOMPARE(packed.segments[start + j], int64_t(k + 1));
+        }
+        start += length;
+    }
+    QCOMPARE(start, packed.ids.size());
+
+    auto image = torch::randn({1, 3, 32, 32}, torch::kDouble);
+    const auto [ids, labels] = singles(asked, true);
+    const double expected = model->loss(image.expand({3, 3, 32, 32}), ids, labels).item<double>();
+    auto packedIds = rowsTensor({packed.ids}), packedLabels = rowsTensor({packed.labels});
+    const double independent = model->loss(image, packedIds, packedLabels, layoutOf(packed)).item<double>();
+    QVERIFY2(close(independent, expected),
+             qPrintable(QStringLiteral("packed %1, separate %2").arg(independent, 0, 'g', 12).arg(expected, 0, 'g', 12)));
+    // As one conversation the later turns see the earlier ones: another loss.
+    const ConversationTokens conversation = conversationTokens(toyEncode, asked, 2);
+    QVERIFY(!close(model->loss(image, rowsTensor({conversation.ids}), rowsTensor({conversation.labels})).item<double>(),
+                   expected));
+
+    // A text sample: the context is the first prompt up to its newline.
+    const std::string caption = "row 1: cat dog.";
+    const std::vector<ConversationTurn> text = {{caption + "\nwhat is first?", "cat", ""}, {"is there a dog?", "yes", ""}};
+    const ConversationTokens packedText = conversationTokens(toyEncode, text, 2, false, TurnLayout::Independent);
+    const auto [textIds, textLabels] = singles({text[0], {caption + "\n" + text[1].prompt, "yes", ""}}, false);
+    const double expectedText = model->textLoss(textIds, textLabels).item<double>();
+    const double independentText =
+        model->textLoss(rowsTensor({packedText.ids}), rowsTensor({packedText.labels}), layoutOf(packedText)).item<double>();
+    QVERIFY2(close(independentText, expectedText),
+             qPrintable(QStringLiteral("packed %1, separate %2").arg(independentText, 0, 'g', 12).arg(expectedText, 0, 'g', 12)));
 }
 
 // Mllm::loss equals the cross-entropy computed by hand from forward() logits

@@ -24,7 +24,8 @@ std::shared_ptr<const std::vector<size_t>> epochOrder(size_t size, uint64_t seed
 } // namespace
 
 BatchLoader::BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution,
-                         int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages)
+                         int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages,
+                         TurnLayout turns)
     : m_dataset(dataset),
       m_encode(tokenizer.encoder()),
       m_resolution(resolution),
@@ -33,6 +34,7 @@ BatchLoader::BatchLoader(const ConversationDataset &dataset, const WordTokenizer
       m_size(int64_t(dataset.size())),
       m_seed(seed),
       m_skipBadImages(skipBadImages),
+      m_turns(turns),
       m_workers(workers),
       m_depth(size_t(std::max(2, workers)))
 {
@@ -112,7 +114,8 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
         if (m_dataset.hasImages())
             images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
         const ConversationSample &s = m_dataset.sample(index);
-        sequences.push_back(conversationTokens(m_encode, s.turns, WordTokenizer::kEosId, m_dataset.hasImages()));
+        sequences.push_back(
+            conversationTokens(m_encode, s.turns, WordTokenizer::kEosId, m_dataset.hasImages(), m_turns));
         longest = std::max(longest, sequences.back().ids.size());
         batch.indices.push_back(index);
     }
@@ -129,6 +132,21 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
     const std::vector<int64_t> shape = {int64_t(rows), int64_t(longest)};
     batch.ids = torch::tensor(ids, torch::kLong).reshape(shape);       // [B, T]
     batch.labels = torch::tensor(labels, torch::kLong).reshape(shape); // [B, T]
+    if (m_turns == TurnLayout::Independent) {
+        // Padding continues the last position in a segment of its own (-1),
+        // which no real token sees.
+        std::vector<float> positions(rows * longest);
+        std::vector<int64_t> segments(rows * longest, -1);
+        for (size_t r = 0; r < rows; ++r) {
+            const ConversationTokens &seq = sequences[r];
+            for (size_t j = 0; j < longest; ++j)
+                positions[r * longest + j] =
+                    j < seq.positions.size() ? float(seq.positions[j]) : float(seq.positions.back() + int64_t(j - seq.positions.size()) + 1);
+            std::copy(seq.segments.begin(), seq.segments.end(), segments.begin() + ptrdiff_t(r * longest));
+        }
+        batch.layout.positions = torch::tensor(positions, torch::kFloat).reshape(shape); // [B, T]
+        batch.layout.segments = torch::tensor(segments, torch::kLong).reshape(shape);    // [B, T]
+    }
     return batch;
 }
 

@@ -7,6 +7,8 @@
 #include "ConversationDataset.h"
 #include "WordTokenizer.h"
 
+#include "model/LanguageModel.h"
+
 #include <torch/torch.h>
 
 #include <condition_variable>
@@ -27,6 +29,7 @@ struct TrainingBatch {
     std::vector<size_t> indices;  // dataset index of each row (after any replacement)
     int skipped = 0;              // rows whose sample was replaced for an unreadable image
     int source = 0;               // which dataset of a mix it came from
+    TextLayout layout;            // positions and segments of ids, independent turns only
 };
 
 class BatchLoader {
@@ -44,9 +47,11 @@ public:
     // dataset order) whose image loads; otherwise next() throws the
     // InputError naming the file. Bad arguments, or a dataset smaller than
     // one batch, throw InputError. next(), position() and seek() are meant
-    // for one thread (the training loop).
+    // for one thread (the training loop). `turns` says how a sample's
+    // turns see each other (TurnLayout).
     BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution, int channels,
-                int batchSize, uint64_t seed, int workers, bool skipBadImages);
+                int batchSize, uint64_t seed, int workers, bool skipBadImages,
+                TurnLayout turns = TurnLayout::Conversation);
     ~BatchLoader();
     BatchLoader(const BatchLoader &) = delete;
     BatchLoader &operator=(const BatchLoader &) = delete;
@@ -94,6 +99,7 @@ private:
     int64_t m_size;
     uint64_t m_seed;
     bool m_skipBadImages;
+    TurnLayout m_turns;
     int m_workers;
     size_t m_depth; // batches claimed but not yet returned, at most
 

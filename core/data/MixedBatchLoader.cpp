@@ -8,7 +8,8 @@
 namespace cosw {
 
 MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const WordTokenizer &tokenizer, int resolution,
-                                   int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages)
+                                   int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages,
+                                   TurnLayout turns)
 {
     if (sources.empty())
         throw InputError("batch loader: no dataset to draw from");
@@ -22,7 +23,8 @@ MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const Wor
         // Source 0 keeps the stage's seed, so a stage without a mix draws the
         // same batches as before mixes existed.
         m_loaders.push_back(std::make_unique<BatchLoader>(*sources[i].dataset, tokenizer, resolution, channels,
-                                                          batchSize, seed + 7919 * i, workers, skipBadImages));
+                                                          batchSize, seed + 7919 * i, workers, skipBadImages,
+                                                          turns));
         m_shares.push_back(sources[i].weight / total);
     }
     m_drawn.assign(sources.size(), 0);

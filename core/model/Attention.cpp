@@ -30,13 +30,15 @@ static torch::Tensor causalMask(int64_t tq, int64_t tk, const torch::Device &dev
 }
 
 torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                     bool causal, torch::Tensor *weights)
+                     bool causal, torch::Tensor *weights, const torch::Tensor &mask)
 {
     const int64_t tq = q.size(2), tk = k.size(2);
     // A single query at the end of the sequence sees every key.
     const bool needMask = causal && !(tq == 1);
 #if TORCH_VERSION_MAJOR >= 2
     if (!weights && g_kernel == AttentionKernel::Auto) {
+        if (mask.defined())
+            return at::scaled_dot_product_attention(q, k, v, mask);
         if (!needMask)
             return at::scaled_dot_product_attention(q, k, v);
         if (tq == tk)
@@ -46,8 +48,8 @@ torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch
 #endif
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
     auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale; // [B, H, Tq, Tk]
-    if (needMask)
-        scores = scores.masked_fill(causalMask(tq, tk, q.device()).logical_not(),
+    if (mask.defined() || needMask)
+        scores = scores.masked_fill((mask.defined() ? mask : causalMask(tq, tk, q.device())).logical_not(),
                                     -std::numeric_limits<float>::infinity());
     auto probs = torch::softmax(scores, -1);
     if (weights)

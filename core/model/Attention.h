@@ -20,9 +20,10 @@ bool fusedAttentionAvailable();
 // q [B, H, Tq, d], k/v [B, H, Tk, d] -> [B, H, Tq, d].
 // causal: query i sits at absolute position Tk - Tq + i and sees keys <= it
 // (so it also holds with a KV cache). weights, when non-null, receives the
-// softmax probabilities [B, H, Tq, Tk].
+// softmax probabilities [B, H, Tq, Tk]. A mask [B, 1, Tq, Tk] (true where
+// attention is allowed) replaces the causal one.
 torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                     bool causal, torch::Tensor *weights = nullptr);
+                     bool causal, torch::Tensor *weights = nullptr, const torch::Tensor &mask = {});
 
 // Multi-head attention with biased projections (ViT / CLIP layout). With
 // kvWidth != width it is a cross-attention from width-D queries to kvWidth

@@ -26,17 +26,32 @@ struct ConversationTurn {
 
 using TextEncoder = std::function<std::vector<int64_t>(const std::string &)>;
 
+// How the turns of a training sample see each other. Conversation: each
+// turn sees every earlier one, as LLaVA trains. Independent: each turn sees
+// only the shared context (the image, or the text before the first
+// prompt's first newline) and itself, at the positions it would have as a
+// first turn. A sample of N questions then trains exactly as N one-question
+// samples, which is how evaluation asks, for the cost of one sequence.
+enum class TurnLayout { Conversation, Independent };
+
 struct ConversationTokens {
     std::vector<int64_t> ids;    // with one kImageTokenId, none in a text sample
     std::vector<int64_t> labels; // kIgnoreLabel except on the answer and </s>
+    // Independent turns only (empty otherwise): each token's position in the
+    // text, and its segment: 0 for the shared context, k for turn k.
+    std::vector<int64_t> positions;
+    std::vector<int64_t> segments;
 };
 
 // Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts
 // from); without the image, "USER: {prompt} ASSISTANT:" as later turns are.
 std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage = true);
 // Every turn, prompts and answers, with labels for the loss; a text sample
-// (withImage false) has no kImageTokenId.
+// (withImage false) has no kImageTokenId. With independent turns every turn
+// is encoded as a first turn's question would be (promptTokens), after one
+// shared context.
 ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
-                                      int64_t eosId, bool withImage = true);
+                                      int64_t eosId, bool withImage = true,
+                                      TurnLayout layout = TurnLayout::Conversation);
 
 } // namespace cosw

@@ -43,7 +43,7 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
-                                               torch::Tensor *cacheK, torch::Tensor *cacheV)
+                                               torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
 {
     const int64_t b = x.size(0), t = x.size(1), h = m_config.heads, kvh = m_config.kvHeads;
     const int64_t hd = m_config.headDim();
@@ -64,7 +64,7 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const tor
         k = k.repeat_interleave(h / kvh, 1); // [B, H, S, hd]
         v = v.repeat_interleave(h / kvh, 1);
     }
-    auto out = attend(q, k, v, /*causal=*/true);           // [B, H, T, hd]
+    auto out = attend(q, k, v, /*causal=*/true, nullptr, mask); // [B, H, T, hd]
     return m_o(out.transpose(1, 2).reshape({b, t, h * hd})); // [B, T, W]
 }
 
@@ -92,9 +92,9 @@ DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
-                                        torch::Tensor *cacheK, torch::Tensor *cacheV)
+                                        torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
 {
-    auto h = x + m_attn(m_inputNorm(x), positions, cacheK, cacheV);
+    auto h = x + m_attn(m_inputNorm(x), positions, cacheK, cacheV, mask);
     return h + m_mlp(m_postAttentionNorm(h));
 }
 
@@ -117,9 +117,10 @@ torch::Tensor LanguageModelImpl::embed(const torch::Tensor &ids)
 }
 
 torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache,
-                                         const torch::Tensor &positions)
+                                         const torch::Tensor &positions, const torch::Tensor &mask)
 {
     const int64_t b = embeddings.size(0), t = embeddings.size(1);
+    TORCH_CHECK(!(cache && mask.defined()), "a mask is for whole sequences, not with a cache");
     const int64_t length = cache ? cache->length() : 0;
     TORCH_CHECK(length + t <= m_config.maxSeqLen, "sequence of ", length + t, " tokens exceeds max_seq_len ",
                 m_config.maxSeqLen);
@@ -137,7 +138,7 @@ torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCach
     auto x = embeddings;
     for (size_t i = 0; i < m_layers->size(); ++i)
         x = m_layers[i]->as<DecoderLayer>()->forward(x, pos, cache ? &cache->keys[i] : nullptr,
-                                                     cache ? &cache->values[i] : nullptr);
+                                                     cache ? &cache->values[i] : nullptr, mask);
     if (cache)
         cache->next = pos.slice(1, t - 1).floor() + 1.0; // [B, 1]
     return m_norm(x);
@@ -150,9 +151,26 @@ torch::Tensor LanguageModelImpl::logits(const torch::Tensor &hidden)
     return m_head(hidden);
 }
 
-torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids)
+torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids, const torch::Tensor &positions,
+                                            const torch::Tensor &mask)
 {
-    return logits(forward(embed(ids))); // [B, T, V]
+    return logits(forward(embed(ids), nullptr, positions, mask)); // [B, T, V]
+}
+
+TextLayout TextLayout::to(const torch::Device &device) const
+{
+    if (!defined())
+        return {};
+    return {positions.to(device), segments.to(device)};
+}
+
+torch::Tensor segmentMask(const torch::Tensor &segments)
+{
+    const int64_t s = segments.size(1);
+    auto query = segments.unsqueeze(2);                                                     // [B, S, 1]
+    auto key = segments.unsqueeze(1);                                                       // [B, 1, S]
+    auto causal = torch::ones({s, s}, segments.options().dtype(torch::kBool)).tril();      // [S, S]
+    return (key.eq(0).logical_or(key.eq(query)).logical_and(causal)).unsqueeze(1);         // [B, 1, S, S]
 }
 
 torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels)

@@ -35,9 +35,9 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
 public:
     explicit CausalSelfAttentionImpl(const LmConfig &config);
     // x [B, T, W] at positions [B, T] -> [B, T, W]. With a cache, this
-    // layer's keys/values are appended to it.
+    // layer's keys/values are appended to it. mask [B, 1, T, T]: see attend().
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
-                          torch::Tensor *cacheV);
+                          torch::Tensor *cacheV, const torch::Tensor &mask = {});
 
 private:
     LmConfig m_config;
@@ -59,7 +59,7 @@ class DecoderLayerImpl : public torch::nn::Module {
 public:
     explicit DecoderLayerImpl(const LmConfig &config);
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
-                          torch::Tensor *cacheV);
+                          torch::Tensor *cacheV, const torch::Tensor &mask = {});
 
 private:
     RmsNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
@@ -75,12 +75,15 @@ public:
     torch::Tensor embed(const torch::Tensor &ids); // [B, T] -> [B, T, W]
     // embeddings [B, T, W] at positions [B, T] -> hidden [B, T, W]. Without
     // positions they follow on from the cache's (or start at 0); the cache
-    // grows by T.
+    // grows by T. A mask [B, 1, T, T] (segmentMask) replaces the causal one;
+    // not with a cache.
     torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr,
-                          const torch::Tensor &positions = {});
+                          const torch::Tensor &positions = {}, const torch::Tensor &mask = {});
     torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
-    // Text alone, positions from 0: ids [B, T] -> logits [B, T, V].
-    torch::Tensor textLogits(const torch::Tensor &ids);
+    // Text alone: ids [B, T] -> logits [B, T, V], at positions from 0 or at
+    // positions [B, T] with a mask as forward() takes them.
+    torch::Tensor textLogits(const torch::Tensor &ids, const torch::Tensor &positions = {},
+                             const torch::Tensor &mask = {});
 
     const LmConfig &config() const { return m_config; }
 
@@ -92,6 +95,22 @@ private:
     torch::nn::Linear m_head{nullptr}; // absent with tied embeddings
 };
 TORCH_MODULE(LanguageModel);
+
+// Where each token of a text sequence [B, T] sits and what it may see, for
+// independent turns (TurnLayout): positions [B, T] (float) and segments
+// [B, T] (long) as conversationTokens() gives them. Undefined: consecutive
+// positions and plain causal attention.
+struct TextLayout {
+    torch::Tensor positions;
+    torch::Tensor segments;
+    bool defined() const { return segments.defined(); }
+    TextLayout to(const torch::Device &device) const;
+};
+
+// Attention mask [B, 1, S, S] of sequences in segments [B, S] (0: seen by
+// every token; k > 0: seen only by segment k): causal, and a token sees
+// segment 0 and its own segment. Independent turns (TurnLayout).
+torch::Tensor segmentMask(const torch::Tensor &segments);
 
 // Cross-entropy of logits [B, S, V] against labels [B, S]: position t
 // predicts token t + 1, and positions labelled kIgnoreLabel do not count.

@@ -30,7 +30,8 @@ ConnectorOutput MllmImpl::encode(const torch::Tensor &images, const AttentionReq
     return m_connector->forward(m_vision(images), request);
 }
 
-MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels)
+MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels,
+                                   const TextLayout &layout)
 {
     const int64_t b = ids.size(0), t = ids.size(1), tv = visual.size(1);
     TORCH_CHECK(tv == m_visualPositions.offsets.size(0), tv, " visual tokens for a layout of ",
@@ -44,17 +45,25 @@ MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor
     auto position = isImage.to(torch::kLong).argmax(1);                     // [B]
     auto posCpu = position.cpu();
     auto opts = torch::TensorOptions().dtype(torch::kFloat);
+    // Text positions as if <image> were one token; the visual tokens take
+    // its place and the text after them moves on by the layout's span.
+    auto textPositions = layout.defined() ? layout.positions.to(torch::kCPU, torch::kFloat)
+                                          : torch::arange(t, opts).unsqueeze(0).expand({b, t}); // [B, T]
     const auto offsets = m_visualPositions.offsets;
     const double span = static_cast<double>(m_visualPositions.span);
-    std::vector<torch::Tensor> rows, positionRows, labelRows;
+    std::vector<torch::Tensor> rows, positionRows, labelRows, segmentRows;
     for (int64_t i = 0; i < b; ++i) {
         const int64_t p = posCpu[i].item<int64_t>();
+        auto tp = textPositions[i];
         rows.push_back(torch::cat({text[i].slice(0, 0, p), scaled[i], text[i].slice(0, p + 1)}, 0));
-        positionRows.push_back(torch::cat({torch::arange(p, opts), offsets + static_cast<double>(p),
-                                           torch::arange(t - p - 1, opts) + (static_cast<double>(p) + span)}));
+        positionRows.push_back(torch::cat({tp.slice(0, 0, p), offsets + tp[p], tp.slice(0, p + 1) + (span - 1.0)}));
         if (labels.defined()) {
             auto ignore = torch::full({tv}, kIgnoreLabel, labels.options());
             labelRows.push_back(torch::cat({labels[i].slice(0, 0, p), ignore, labels[i].slice(0, p + 1)}, 0));
+        }
+        if (layout.defined()) {
+            auto seg = layout.segments[i];
+            segmentRows.push_back(torch::cat({seg.slice(0, 0, p), torch::zeros({tv}, seg.options()), seg.slice(0, p + 1)}));
         }
     }
     Spliced out;
@@ -62,6 +71,8 @@ MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor
     out.positions = torch::stack(positionRows).to(visual.device());         // [B, T-1+Tv]
     if (labels.defined())
         out.labels = torch::stack(labelRows);                               // [B, T-1+Tv]
+    if (layout.defined())
+        out.mask = segmentMask(torch::stack(segmentRows)).to(visual.device()); // [B, 1, T-1+Tv, T-1+Tv]
     return out;
 }
 
@@ -71,22 +82,25 @@ torch::Tensor MllmImpl::forward(const torch::Tensor &images, const torch::Tensor
     return m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions));
 }
 
-torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels)
+torch::Tensor MllmImpl::loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels,
+                             const TextLayout &layout)
 {
-    return lossFromFeatures(m_vision(images), ids, labels);
+    return lossFromFeatures(m_vision(images), ids, labels, layout);
 }
 
 torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
-                                         const torch::Tensor &labels)
+                                         const torch::Tensor &labels, const TextLayout &layout)
 {
-    auto spliced = splice(ids, m_connector->forward(features).tokens, labels);
-    auto logits = m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions)); // [B, S, V]
+    auto spliced = splice(ids, m_connector->forward(features).tokens, labels, layout);
+    auto logits = m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions, spliced.mask)); // [B, S, V]
     return nextTokenLoss(logits, spliced.labels);
 }
 
-torch::Tensor MllmImpl::textLoss(const torch::Tensor &ids, const torch::Tensor &labels)
+torch::Tensor MllmImpl::textLoss(const torch::Tensor &ids, const torch::Tensor &labels, const TextLayout &layout)
 {
-    return nextTokenLoss(m_lm->textLogits(ids), labels);
+    if (!layout.defined())
+        return nextTokenLoss(m_lm->textLogits(ids), labels);
+    return nextTokenLoss(m_lm->textLogits(ids, layout.positions, segmentMask(layout.segments)), labels);
 }
 
 torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,

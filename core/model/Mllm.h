@@ -38,27 +38,32 @@ public:
     // ids [B, T] with one kImageTokenId per row, visual [B, T_vis, W] ->
     // embeddings [B, T - 1 + T_vis, W] and their LM positions [B, T - 1 +
     // T_vis] (visualPositions: text after the image starts at the same
-    // position whatever the token scaling). With labels [B, T],
-    // *splicedLabels gets them aligned to the embeddings, visual positions
-    // ignored.
+    // position whatever the token scaling). With labels [B, T], labels
+    // aligned to the embeddings, visual positions ignored. With a layout
+    // (independent turns) the text keeps its positions relative to the image
+    // and `mask` [B, 1, S, S] lets every segment see the image.
     struct Spliced {
         torch::Tensor embeddings;
         torch::Tensor positions;
         torch::Tensor labels;
+        torch::Tensor mask;
     };
-    Spliced splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels = {});
+    Spliced splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels = {},
+                   const TextLayout &layout = {});
 
     // Logits [B, T - 1 + T_vis, V].
     torch::Tensor forward(const torch::Tensor &images, const torch::Tensor &ids);
-    // Mean next-token cross-entropy over labels != kIgnoreLabel.
-    torch::Tensor loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels);
+    // Mean next-token cross-entropy over labels != kIgnoreLabel; a layout
+    // for independent turns.
+    torch::Tensor loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels,
+                       const TextLayout &layout = {});
     // The same from vision features [B, n, n, C] computed earlier (a frozen
     // tower's feature cache).
     torch::Tensor lossFromFeatures(const torch::Tensor &features, const torch::Tensor &ids,
-                                   const torch::Tensor &labels);
+                                   const torch::Tensor &labels, const TextLayout &layout = {});
     // The loss of text samples (ids [B, T] without kImageTokenId): the
     // language model alone.
-    torch::Tensor textLoss(const torch::Tensor &ids, const torch::Tensor &labels);
+    torch::Tensor textLoss(const torch::Tensor &ids, const torch::Tensor &labels, const TextLayout &layout = {});
     // Continues prompts [B, T] (equal length, one kImageTokenId each; none
     // with `images` undefined, a text prompt); returns the new tokens of each
     // row, up to and without </s>.

@@ -19,6 +19,11 @@ double StageConfig::dataWeight() const
     return rest;
 }
 
+TurnLayout StageConfig::turnLayout() const
+{
+    return turns == "independent" ? TurnLayout::Independent : TurnLayout::Conversation;
+}
+
 Json StageConfig::toJson() const
 {
     Json sj = Json::object();
@@ -55,6 +60,7 @@ Json StageConfig::toJson() const
     sj.set("eval_interval", evalInterval);
     sj.set("checkpoint_interval", checkpointInterval);
     sj.set("precision", precision);
+    sj.set("turns", turns);
     sj.set("device", device);
     sj.set("seed", static_cast<int64_t>(seed));
     return sj;
@@ -89,6 +95,7 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     s.evalInterval = r.getInt("eval_interval", s.evalInterval);
     s.checkpointInterval = r.getInt("checkpoint_interval", s.checkpointInterval);
     s.precision = r.getChoice("precision", s.precision, {"fp32", "bf16"});
+    s.turns = r.getChoice("turns", s.turns, {"conversation", "independent"});
     s.device = r.getString("device", s.device);
     s.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
 

@@ -14,6 +14,7 @@
 // Each stage may scale the tokens at its start; the model in effect during a
 // stage is the previous stage's model with that scaling applied.
 
+#include "model/Conversation.h"
 #include "model/ModelConfig.h"
 #include "scaling/TokenScaling.h"
 
@@ -73,9 +74,13 @@ struct StageConfig {
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
     std::string precision = "fp32"; // fp32 | bf16 (autocast, CUDA only)
+    // conversation (each turn sees the earlier ones) | independent (each
+    // turn sees the image and itself, as evaluation asks; TurnLayout)
+    std::string turns = "conversation";
     std::string device = "cpu";
     uint64_t seed = 0;
 
+    TurnLayout turnLayout() const;
     // The share of batches drawn from `data`.
     double dataWeight() const;
     // `data`, then the files of the mix.

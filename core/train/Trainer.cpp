@@ -394,7 +394,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     for (const auto &[file, weight] : st.mix)
         sources.push_back({m_data.datasets.at(file).get(), weight});
     MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
-                            m_config.data.workers, m_config.data.skipBadImages);
+                            m_config.data.workers, m_config.data.skipBadImages, st.turnLayout());
     if (!progress.positions.empty())
         loader.seek(progress.positions);
     const int64_t total = st.steps > 0 ? st.steps
@@ -463,10 +463,11 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             skipped += batch.skipped;
             AutocastGuard autocast(st.precision == "bf16", device);
             auto ids = batch.ids.to(device), labels = batch.labels.to(device);
+            const TextLayout layout = batch.layout.to(device);
             const bool text = !batch.images.defined(); // a text stage's batch, or text mixed in
-            auto l = text              ? model->textLoss(ids, labels)
-                     : useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels)
-                                       : model->loss(batch.images.to(device), ids, labels);
+            auto l = text              ? model->textLoss(ids, labels, layout)
+                     : useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels, layout)
+                                       : model->loss(batch.images.to(device), ids, labels, layout);
             (l / st.gradAccum).backward();
             loss += l.item<double>() / st.gradAccum;
             samples += batch.ids.size(0);

@@ -13,6 +13,7 @@
 #include "model/LanguageModel.h"
 #include "model/Mllm.h"
 #include "model/ModelConfig.h"
+#include "model/Precision.h"
 #include "model/VisionTower.h"
 
 #include <QDir>
@@ -106,6 +107,8 @@ private slots:
     void checkpointWrongShapeNamesFile();
     void visionFeatureLayer();
     void bf16OnTheCpuTracksFp32();
+    void automaticPrecisionPicksBf16WhereItPays_data();
+    void automaticPrecisionPicksBf16WhereItPays();
     void partsInitialiseIndependently();
 
 private:
@@ -843,6 +846,39 @@ void TestMllm::bf16OnTheCpuTracksFp32()
              qPrintable(QStringLiteral("loss fp32 %1, bf16 %2").arg(fp32Loss).arg(bf16Loss)));
     const double cosine = torch::cosine_similarity(fp32Grad.flatten(), bf16Grad.flatten(), 0).item<double>();
     QVERIFY2(cosine > 0.98, qPrintable(QStringLiteral("gradient cosine %1").arg(cosine)));
+}
+
+// precision: auto. The decision is a table (a test machine rarely has every
+// kind of CPU); this machine's own choice is one of its rows.
+void TestMllm::automaticPrecisionPicksBf16WhereItPays_data()
+{
+    QTest::addColumn<bool>("cuda");
+    QTest::addColumn<bool>("nativeBf16");
+    QTest::addColumn<double>("fp32");
+    QTest::addColumn<double>("bf16");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("CUDA") << true << true << 0.0 << 0.0 << "bf16";
+    QTest::newRow("CPU without bf16 products") << false << false << 100e9 << 900e9 << "fp32";
+    QTest::newRow("AMX, bf16 3x faster") << false << true << 200e9 << 600e9 << "bf16";
+    QTest::newRow("AVX512-BF16 via oneDNN, slower (machine B)") << false << true << 196e9 << 155e9 << "fp32";
+    QTest::newRow("at parity") << false << true << 100e9 << 110e9 << "fp32";
+    QTest::newRow("just at the margin") << false << true << 100e9 << 100e9 * kBf16SpeedupToChoose << "bf16";
+    QTest::newRow("no fp32 figure") << false << true << 0.0 << 100e9 << "fp32";
+}
+
+void TestMllm::automaticPrecisionPicksBf16WhereItPays()
+{
+    QFETCH(bool, cuda);
+    QFETCH(bool, nativeBf16);
+    QFETCH(double, fp32);
+    QFETCH(double, bf16);
+    QFETCH(QString, expected);
+    const PrecisionChoice choice = choosePrecision(cuda, nativeBf16, fp32, bf16);
+    QCOMPARE(QString::fromStdString(choice.precision), expected);
+    QVERIFY(!choice.reason.empty());
+
+    const PrecisionChoice here = automaticPrecision(torch::Device(torch::kCPU));
+    QVERIFY(here.precision == "fp32" || (here.precision == "bf16" && bf16Supported(torch::Device(torch::kCPU))));
 }
 
 void TestMllm::partsInitialiseIndependently()

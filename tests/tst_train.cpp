@@ -15,6 +15,7 @@
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"
 #include "train/OptimizerGroups.h"
+#include "train/RunConfig.h"
 #include "train/RunData.h"
 #include "train/Trainer.h"
 #include "train/VisionTowerTrainer.h"
@@ -284,9 +285,12 @@ private slots:
         // Loss falls in both language stages.
         std::map<std::string, std::vector<double>> losses;
         double accuracy = -1, majority = -1, typePrior = -1, shuffled = -1, reading = -1, readingPrior = -1;
+        std::vector<std::string> messages;
         for (const QString &line : lines) {
             const Json e = Json::parse(line.toStdString());
             const std::string kind = e.find("event")->asString();
+            if (kind == "message")
+                messages.push_back(e.find("message")->asString());
             if (kind == "step" && e.find("stage")->asInt() > 0)
                 losses[e.find("stage_name")->asString()].push_back(e.find("loss")->asDouble());
             if (kind == "eval") {
@@ -323,6 +327,17 @@ private slots:
         const Json versions = Json::parse(d.run.versions);
         QVERIFY2(versions.find("blas") && versions.find("blas")->isString(), d.run.versions.c_str());
         QCOMPARE(versions.find("blas")->asString(), blasSummary(blasInfo()));
+        // The config leaves precision at auto: the stored config says what
+        // each language stage ran in, and the log says why.
+        const RunConfig stored = RunConfig::fromJson(Json::parse(d.run.config), "stored");
+        for (size_t i = 1; i < 3; ++i) {
+            const std::string used = stored.stages[i].precision;
+            QVERIFY2(used == "fp32" || used == "bf16", used.c_str());
+            const std::string note = "precision auto: " + used + " (";
+            QVERIFY2(std::any_of(messages.begin(), messages.end(),
+                                 [&](const std::string &m) { return m.rfind(note, 0) == 0; }),
+                     note.c_str());
+        }
         QCOMPARE(d.stages.size(), size_t(3));
         QCOMPARE(d.stages[1].visualTokens, 8);
         QCOMPARE(d.stages[2].visualTokens, 16 + 64); // (2^2 x 4) + (8^2 x 1)
@@ -507,6 +522,7 @@ private slots:
         std::vector<std::string> stageEnds;
         std::vector<double> textAccuracies;
         std::string identity;
+        StageConfig textStage; // as the trainer resolved it (precision: auto)
         auto runOnce = [&] {
             Trainer trainer(run, store, {}, [&](const TrainingEvent &e) {
                 if (e.kind == "stage_end" && e.stage == 1)
@@ -517,6 +533,7 @@ private slots:
             const int64_t id = trainer.createRun("text-cache");
             [&] { QCOMPARE(int(trainer.run(id)), int(RunOutcome::Finished)); }();
             identity = trainer.data().identity;
+            textStage = trainer.config().stages[1];
             return store.run(id);
         };
         const RunDetail first = runOnce(), second = runOnce();
@@ -546,23 +563,23 @@ private slots:
         // The entry is keyed by what the stage learns from.
         torch::manual_seed(run.stages.front().seed);
         const StateDict entering = stateDict(*Mllm(run.model));
-        const std::string dir = textStageCacheDir(run.stageModels[1], run.stages[1], identity, entering);
+        const std::string dir = textStageCacheDir(run.stageModels[1], textStage, identity, entering);
         QVERIFY(QFile::exists(QString::fromStdString(dir) + "/lm.safetensors"));
-        StageConfig renamed = run.stages[1];
+        StageConfig renamed = textStage;
         renamed.name = "other";
         renamed.device = "cuda";
         renamed.evaluate = false;
         QCOMPARE(textStageCacheDir(run.stageModels[1], renamed, identity, entering), dir);
-        StageConfig faster = run.stages[1];
+        StageConfig faster = textStage;
         faster.lr *= 2;
         QVERIFY(textStageCacheDir(run.stageModels[1], faster, identity, entering) != dir);
-        QVERIFY(textStageCacheDir(run.stageModels[1], run.stages[1], identity + "x", entering) != dir);
+        QVERIFY(textStageCacheDir(run.stageModels[1], textStage, identity + "x", entering) != dir);
         StateDict other = entering;
         other.begin()->second = other.begin()->second + 1; // the first tensor is the connector's
-        QCOMPARE(textStageCacheDir(run.stageModels[1], run.stages[1], identity, other), dir);
+        QCOMPARE(textStageCacheDir(run.stageModels[1], textStage, identity, other), dir);
         other = entering;
         other.at("lm.norm.weight") = other.at("lm.norm.weight") * 2;
-        QVERIFY(textStageCacheDir(run.stageModels[1], run.stages[1], identity, other) != dir);
+        QVERIFY(textStageCacheDir(run.stageModels[1], textStage, identity, other) != dir);
     }
 
     void runsOnOneSetShareItsTokenizer()

@@ -353,10 +353,11 @@ QWidget *LauncherView::createStageTab(int index)
     trainRow->addStretch();
 
     f.precision = new QComboBox;
+    f.precision->addItem(tr("auto (bf16 where it is faster)"), QStringLiteral("auto"));
     f.precision->addItem(tr("fp32"), QStringLiteral("fp32"));
     f.precision->addItem(tr("bf16 (autocast: CUDA, or a CPU with bf16 products)"), QStringLiteral("bf16"));
     const int precision =
-        f.precision->findData(textOr(shownValue(stageKey(index, "precision")), QStringLiteral("fp32")));
+        f.precision->findData(textOr(shownValue(stageKey(index, "precision")), QStringLiteral("auto")));
     f.precision->setCurrentIndex(precision < 0 ? 0 : precision);
     connect(f.precision, &QComboBox::activated, this, [onEdit, box = f.precision] {
         onEdit("precision", Json(box->currentData().toString().toStdString()));

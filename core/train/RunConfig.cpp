@@ -94,7 +94,7 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     s.train = r.getStringList("train", s.kind == "text" ? std::vector<std::string>{"lm"} : s.train);
     s.evalInterval = r.getInt("eval_interval", s.evalInterval);
     s.checkpointInterval = r.getInt("checkpoint_interval", s.checkpointInterval);
-    s.precision = r.getChoice("precision", s.precision, {"fp32", "bf16"});
+    s.precision = r.getChoice("precision", s.precision, {"auto", "fp32", "bf16"});
     s.turns = r.getChoice("turns", s.turns, {"conversation", "independent"});
     s.device = r.getString("device", s.device);
     s.seed = static_cast<uint64_t>(r.getInt64("seed", 0));

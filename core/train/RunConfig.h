@@ -73,7 +73,10 @@ struct StageConfig {
     bool evaluate = false;    // evaluate on the eval set, text stages on data.text_eval (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
-    std::string precision = "fp32"; // fp32 | bf16 (autocast, CUDA only)
+    // auto | fp32 | bf16 (autocast on CUDA and on CPUs with bf16 products).
+    // auto is resolved when a Trainer is made (automaticPrecision), so a
+    // stored run's config says what it used.
+    std::string precision = "auto";
     // conversation (each turn sees the earlier ones) | independent (each
     // turn sees the image and itself, as evaluation asks; TurnLayout)
     std::string turns = "conversation";

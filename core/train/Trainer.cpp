@@ -11,6 +11,7 @@
 #include "model/Errors.h"
 #include "model/Files.h"
 #include "model/Numbers.h"
+#include "model/Precision.h"
 #include "scaling/TokenScaling.h"
 #include "store/StoreJson.h"
 
@@ -93,6 +94,12 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         if (!m_options.device.empty())
             st.device = m_options.device;
         const torch::Device device = parseDevice(st.device);
+        if (st.precision == "auto") {
+            const PrecisionChoice choice = automaticPrecision(device);
+            st.precision = choice.precision;
+            m_precisionNotes.resize(m_config.stages.size());
+            m_precisionNotes[i] = "precision auto: " + choice.precision + " (" + choice.reason + ")";
+        }
         std::string why;
         if (st.precision == "bf16" && !bf16Supported(device, &why))
             throw ConfigError(m_config.file, "stages[" + std::to_string(i) + "].precision",
@@ -220,6 +227,14 @@ void Trainer::runStages(int64_t runId, Progress progress)
         e.data.set("visual_tokens", planned.visualTokens);
         e.data.set("resolution", planned.resolution);
         report(e);
+        if (size_t(i) < m_precisionNotes.size() && !m_precisionNotes[size_t(i)].empty() && planned.kind != "vision") {
+            TrainingEvent note;
+            note.kind = "message";
+            note.stage = i;
+            note.stageName = planned.name;
+            note.text = m_precisionNotes[size_t(i)];
+            report(note);
+        }
         if (planned.kind == "vision")
             runVisionStage(runId, i, progress);
         else

@@ -90,6 +90,8 @@ private:
     TrainerOptions m_options;
     TrainingEventSink m_events;
     torch::Device m_device;
+    // Per stage: how `precision: auto` was resolved (empty where it was not asked for).
+    std::vector<std::string> m_precisionNotes;
     PreparedData m_data;
     int64_t m_runId = 0;
     std::string m_failure;

@@ -47,6 +47,14 @@ def lm_defaults(l):
     return d
 
 
+class LayerNorm32(nn.LayerNorm):
+    """LayerNorm computed in fp32 under CPU autocast, as the engine's layerNormFp32
+    (1.13's CPU layer_norm refuses a bf16 input with fp32 weights)."""
+
+    def forward(self, x):
+        return super().forward(x.float())
+
+
 class Attention(nn.Module):
     def __init__(self, width, heads, kv_width):
         super().__init__()
@@ -80,9 +88,9 @@ class FeedForward(nn.Module):
 class VisionBlock(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.norm1 = nn.LayerNorm(c["width"], eps=c["norm_eps"])
+        self.norm1 = LayerNorm32(c["width"], eps=c["norm_eps"])
         self.attn = Attention(c["width"], c["heads"], c["width"])
-        self.norm2 = nn.LayerNorm(c["width"], eps=c["norm_eps"])
+        self.norm2 = LayerNorm32(c["width"], eps=c["norm_eps"])
         self.mlp = FeedForward(c["width"], c["mlp_hidden"])
 
     def forward(self, x):
@@ -128,10 +136,10 @@ def window_position_embedding(windows, width):
 class ResamplerLayer(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.norm_q = nn.LayerNorm(c["width"])
-        self.norm_kv = nn.LayerNorm(c["width"])
+        self.norm_q = LayerNorm32(c["width"])
+        self.norm_kv = LayerNorm32(c["width"])
         self.attn = Attention(c["width"], c["heads"], c["width"])
-        self.norm_mlp = nn.LayerNorm(c["width"])
+        self.norm_mlp = LayerNorm32(c["width"])
         self.mlp = FeedForward(c["width"], c["mlp_hidden"])
 
     def forward(self, q, x):
@@ -146,7 +154,7 @@ class ResamplerStack(nn.Module):
         self.queries = nn.Parameter(torch.randn(self.q, self.d))
         self.kv_proj = nn.Linear(feature_width, self.d)
         self.layers = nn.ModuleList(ResamplerLayer(c) for _ in range(c["layers"]))
-        self.norm_out = nn.LayerNorm(self.d)
+        self.norm_out = LayerNorm32(self.d)
         self.register_buffer("pos", window_position_embedding(self.g, self.d), persistent=False)
 
     def forward(self, features):
@@ -255,6 +263,8 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--text-tokens", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: CPU autocast, as the engine's precision bf16")
     args = ap.parse_args()
     with open(args.config) as f:
         config = json.load(f)
@@ -274,7 +284,9 @@ def main():
 
     def step():
         optimizer.zero_grad()
-        model.loss(images, ids, labels).backward()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.dtype == "bf16"):
+            loss = model.loss(images, ids, labels)
+        loss.backward()
         optimizer.step()
 
     for _ in range(args.warmup):
@@ -285,7 +297,7 @@ def main():
         step()
         times.append(time.perf_counter() - start)
     print(json.dumps({
-        "config": args.config, "batch": b, "text_tokens": t, "threads": torch.get_num_threads(),
+        "config": args.config, "dtype": args.dtype, "batch": b, "text_tokens": t, "threads": torch.get_num_threads(),
         "torch": torch.__version__, "parameters": sum(p.numel() for p in model.parameters()),
         "steps": args.steps, "step_time_median_s": statistics.median(times), "step_times_s": times,
     }))

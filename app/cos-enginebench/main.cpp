@@ -2,7 +2,7 @@
 // Builds against LibTorch alone so it runs on any machine with a LibTorch.
 //
 //   cos-enginebench --config MODEL.json --device cpu|cuda[:N] --steps N
-//                   [--dtype fp32|bf16] [--batch B] [--text-tokens T]
+//                   [--dtype auto|fp32|bf16] [--batch B] [--text-tokens T]
 //                   [--warmup W] [--threads N] [--seed S]
 //   cos-enginebench --devices
 //
@@ -12,6 +12,7 @@
 #include "facade/BlasKernel.h"
 #include "facade/Devices.h"
 #include "model/Device.h"
+#include "model/Precision.h"
 #include "model/Errors.h"
 #include "model/Json.h"
 #include "model/ModelConfig.h"
@@ -28,7 +29,7 @@ namespace {
 
 const char *kUsage =
     "usage: cos-enginebench --config MODEL.json [--device cpu|cuda[:N]] [--steps N]\n"
-    "                       [--dtype fp32|bf16] [--batch B] [--text-tokens T]\n"
+    "                       [--dtype auto|fp32|bf16] [--batch B] [--text-tokens T]\n"
     "                       [--warmup W] [--threads N] [--seed S]\n"
     "       cos-enginebench --devices   (the devices LibTorch reports, as JSON)\n"
     "MODEL.json holds a model section ({\"vision\":..., \"connector\":..., \"lm\":...}),\n"
@@ -97,9 +98,12 @@ int main(int argc, char **argv)
         cosw::ModelConfig config = cosw::ModelConfig::fromJson(model ? *model : json, path, model ? "model" : "");
 
         const torch::Device device = cosw::parseDevice(args.count("device") ? args["device"] : "cpu");
-        const std::string dtype = args.count("dtype") ? args["dtype"] : "fp32";
-        if (dtype != "fp32" && dtype != "bf16")
-            throw cosw::InputError("--dtype: expected fp32 or bf16, got '" + dtype + "'");
+        // auto, as a training stage's precision defaults to: what this device trains in.
+        std::string dtype = args.count("dtype") ? args["dtype"] : "auto";
+        if (dtype != "auto" && dtype != "fp32" && dtype != "bf16")
+            throw cosw::InputError("--dtype: expected auto, fp32 or bf16, got '" + dtype + "'");
+        if (dtype == "auto")
+            dtype = cosw::automaticPrecision(device).precision;
         std::string why;
         if (dtype == "bf16" && !cosw::bf16Supported(device, &why))
             throw cosw::InputError("--dtype bf16: " + why);

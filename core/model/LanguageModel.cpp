@@ -151,10 +151,9 @@ torch::Tensor LanguageModelImpl::logits(const torch::Tensor &hidden)
     return m_head(hidden);
 }
 
-torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids, const torch::Tensor &positions,
-                                            const torch::Tensor &mask)
+torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids)
 {
-    return logits(forward(embed(ids), nullptr, positions, mask)); // [B, T, V]
+    return logits(forward(embed(ids))); // [B, T, V]
 }
 
 TextLayout TextLayout::to(const torch::Device &device) const
@@ -173,14 +172,13 @@ torch::Tensor segmentMask(const torch::Tensor &segments)
     return (key.eq(0).logical_or(key.eq(query)).logical_and(causal)).unsqueeze(1);         // [B, 1, S, S]
 }
 
-torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels)
+torch::Tensor LanguageModelImpl::nextTokenLoss(const torch::Tensor &hidden, const torch::Tensor &labels)
 {
-    const int64_t v = logits.size(2);
-    auto predicted = logits.slice(1, 0, -1).reshape({-1, v}); // [B*(S-1), V]
-    auto next = labels.slice(1, 1).reshape({-1});             // [B*(S-1)]
-    return torch::nn::functional::cross_entropy(
-        predicted.to(torch::kFloat), next,
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
+    const int64_t w = hidden.size(2);
+    auto next = labels.slice(1, 1).reshape({-1});                              // [B*(S-1)]
+    auto counted = next.ne(kIgnoreLabel).nonzero().squeeze(1);                 // [N]
+    auto rows = hidden.slice(1, 0, -1).reshape({-1, w}).index_select(0, counted); // [N, W]
+    return torch::nn::functional::cross_entropy(logits(rows).to(torch::kFloat), next.index_select(0, counted));
 }
 
 } // namespace cosw

@@ -80,10 +80,13 @@ public:
     torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr,
                           const torch::Tensor &positions = {}, const torch::Tensor &mask = {});
     torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
-    // Text alone: ids [B, T] -> logits [B, T, V], at positions from 0 or at
-    // positions [B, T] with a mask as forward() takes them.
-    torch::Tensor textLogits(const torch::Tensor &ids, const torch::Tensor &positions = {},
-                             const torch::Tensor &mask = {});
+    // Mean next-token cross-entropy of hidden states [B, S, W] against
+    // labels [B, S]: position t predicts token t + 1, positions labelled
+    // kIgnoreLabel do not count. The head runs only where a label follows;
+    // prompts and visual tokens, most of a sequence, need no logits.
+    torch::Tensor nextTokenLoss(const torch::Tensor &hidden, const torch::Tensor &labels);
+    // Text alone, positions from 0: ids [B, T] -> logits [B, T, V].
+    torch::Tensor textLogits(const torch::Tensor &ids);
 
     const LmConfig &config() const { return m_config; }
 
@@ -111,10 +114,6 @@ struct TextLayout {
 // every token; k > 0: seen only by segment k): causal, and a token sees
 // segment 0 and its own segment. Independent turns (TurnLayout).
 torch::Tensor segmentMask(const torch::Tensor &segments);
-
-// Cross-entropy of logits [B, S, V] against labels [B, S]: position t
-// predicts token t + 1, and positions labelled kIgnoreLabel do not count.
-torch::Tensor nextTokenLoss(const torch::Tensor &logits, const torch::Tensor &labels);
 
 // Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d)
 // (LLaMA's rotate-half convention). positions [B, T], real-valued: scaled

@@ -92,15 +92,14 @@ torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const to
                                          const torch::Tensor &labels, const TextLayout &layout)
 {
     auto spliced = splice(ids, m_connector->forward(features).tokens, labels, layout);
-    auto logits = m_lm->logits(m_lm->forward(spliced.embeddings, nullptr, spliced.positions, spliced.mask)); // [B, S, V]
-    return nextTokenLoss(logits, spliced.labels);
+    return m_lm->nextTokenLoss(m_lm->forward(spliced.embeddings, nullptr, spliced.positions, spliced.mask),
+                               spliced.labels);
 }
 
 torch::Tensor MllmImpl::textLoss(const torch::Tensor &ids, const torch::Tensor &labels, const TextLayout &layout)
 {
-    if (!layout.defined())
-        return nextTokenLoss(m_lm->textLogits(ids), labels);
-    return nextTokenLoss(m_lm->textLogits(ids, layout.positions, segmentMask(layout.segments)), labels);
+    const torch::Tensor mask = layout.defined() ? segmentMask(layout.segments) : torch::Tensor();
+    return m_lm->nextTokenLoss(m_lm->forward(m_lm->embed(ids), nullptr, layout.positions, mask), labels);
 }
 
 torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,

@@ -3,6 +3,7 @@
 #include "Autocast.h"
 #include "Conversation.h"
 #include "Device.h"
+#include "Gradients.h"
 #include "Mllm.h"
 
 #include <chrono>
@@ -73,7 +74,7 @@ StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Dev
 
     auto step = [&] {
         AutocastGuard autocast(o.bf16, device);
-        optimizer.zero_grad();
+        releaseGradients(optimizer);
         auto loss = model->loss(images, ids, labels);
         loss.backward();
         optimizer.step();

@@ -5,6 +5,7 @@
 #include "RunConfig.h"
 #include "model/Conversation.h"
 #include "model/Errors.h"
+#include "model/Gradients.h"
 #include "model/LanguageModel.h"
 
 #include <algorithm>
@@ -187,11 +188,11 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         setLearningRate(optimizer, learningRate(stage, step, o.steps));
         const int cells = step < o.shortSteps ? o.shortCells : o.cells;
         const Sequences batch = drawBatch(o.task, cells, wording, o.batchSize, rng);
-        auto loss = nextTokenLoss(lm->textLogits(batch.ids), batch.labels);
+        auto loss = lm->nextTokenLoss(lm->forward(lm->embed(batch.ids)), batch.labels);
         loss.backward();
         torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);
         optimizer.optimizer->step();
-        optimizer.optimizer->zero_grad();
+        releaseGradients(*optimizer.optimizer);
         if ((step + 1) % o.evalEvery != 0 && step + 1 != o.steps)
             continue;
         torch::NoGradGuard noGrad;

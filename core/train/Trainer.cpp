@@ -10,6 +10,7 @@
 #include "model/Device.h"
 #include "model/Errors.h"
 #include "model/Files.h"
+#include "model/Gradients.h"
 #include "model/Numbers.h"
 #include "model/Precision.h"
 #include "scaling/TokenScaling.h"
@@ -494,7 +495,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         if (st.gradClip > 0)
             torch::nn::utils::clip_grad_norm_(stageOptimizer.params, st.gradClip);
         optimizer.step();
-        optimizer.zero_grad();
+        releaseGradients(optimizer);
         synchronize(device);
         const double stepTime = seconds(start);
         wall += stepTime;

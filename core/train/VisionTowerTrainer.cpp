@@ -3,6 +3,7 @@
 #include "LrSchedule.h"
 #include "StageCache.h"
 #include "data/GridCells.h"
+#include "model/Gradients.h"
 #include "data/ImagePipeline.h"
 #include "model/Errors.h"
 #include "model/Files.h"
@@ -142,7 +143,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         const double lr = learningRate(m_stage, step, total);
         for (auto &group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
-        optimizer.zero_grad();
+        releaseGradients(optimizer);
         loss.backward();
         if (m_stage.gradClip > 0)
             torch::nn::utils::clip_grad_norm_(params, m_stage.gradClip);

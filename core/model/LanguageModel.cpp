@@ -18,16 +18,23 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
     return normed.to(x.scalar_type()) * m_weight;
 }
 
-torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &positions, double theta)
+RotaryTables rotaryTables(const torch::Tensor &positions, int64_t headDim, double theta)
 {
-    const int64_t d = x.size(3), half = d / 2;
-    auto opts = torch::TensorOptions().dtype(torch::kFloat).device(x.device());
-    auto inv = torch::pow(theta, -torch::arange(half, opts) * (2.0 / static_cast<double>(d))); // [d/2]
-    auto angles = positions.to(opts).unsqueeze(-1) * inv;                                       // [B, T, d/2]
-    auto cos = torch::cat({angles.cos(), angles.cos()}, -1).unsqueeze(1).to(x.scalar_type()); // [B, 1, T, d]
-    auto sin = torch::cat({angles.sin(), angles.sin()}, -1).unsqueeze(1).to(x.scalar_type());
-    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);                 // rotate_half
-    return x * cos + rotated * sin;
+    const int64_t half = headDim / 2;
+    auto opts = torch::TensorOptions().dtype(torch::kFloat).device(positions.device());
+    auto inv = torch::pow(theta, -torch::arange(half, opts) * (2.0 / static_cast<double>(headDim))); // [d/2]
+    auto angles = positions.to(opts).unsqueeze(-1) * inv;                                             // [B, T, d/2]
+    return {torch::cat({angles.cos(), angles.cos()}, -1).unsqueeze(1),                                 // [B, 1, T, d]
+            torch::cat({angles.sin(), angles.sin()}, -1).unsqueeze(1)};
+}
+
+torch::Tensor applyRotary(const torch::Tensor &x, const RotaryTables &rotary)
+{
+    const int64_t half = x.size(3) / 2;
+    const bool same = rotary.cos.scalar_type() == x.scalar_type();
+    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1); // rotate_half
+    return x * (same ? rotary.cos : rotary.cos.to(x.scalar_type()))
+           + rotated * (same ? rotary.sin : rotary.sin.to(x.scalar_type()));
 }
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c)
@@ -42,7 +49,7 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c
     m_o = register_module("o_proj", linear(c.heads * hd, c.width));
 }
 
-torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
+torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,
                                                torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
 {
     const int64_t b = x.size(0), t = x.size(1), h = m_config.heads, kvh = m_config.kvHeads;
@@ -50,8 +57,8 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const tor
     auto q = m_q(x).view({b, t, h, hd}).transpose(1, 2);   // [B, H, T, hd]
     auto k = m_k(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
     auto v = m_v(x).view({b, t, kvh, hd}).transpose(1, 2); // [B, KV, T, hd]
-    q = applyRotary(q, positions, m_config.ropeTheta);
-    k = applyRotary(k, positions, m_config.ropeTheta);
+    q = applyRotary(q, rotary);
+    k = applyRotary(k, rotary);
     if (cacheK) {
         if (cacheK->defined()) {
             k = torch::cat({*cacheK, k}, 2); // [B, KV, S, hd]
@@ -91,10 +98,10 @@ DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
     m_mlp = register_module("mlp", SwiGlu(c.width, c.mlpHidden));
 }
 
-torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &positions,
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,
                                         torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
 {
-    auto h = x + m_attn(m_inputNorm(x), positions, cacheK, cacheV, mask);
+    auto h = x + m_attn(m_inputNorm(x), rotary, cacheK, cacheV, mask);
     return h + m_mlp(m_postAttentionNorm(h));
 }
 
@@ -135,9 +142,10 @@ torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCach
         cache->keys.resize(m_layers->size());
         cache->values.resize(m_layers->size());
     }
+    const RotaryTables rotary = rotaryTables(pos, m_config.headDim(), m_config.ropeTheta);
     auto x = embeddings;
     for (size_t i = 0; i < m_layers->size(); ++i)
-        x = m_layers[i]->as<DecoderLayer>()->forward(x, pos, cache ? &cache->keys[i] : nullptr,
+        x = m_layers[i]->as<DecoderLayer>()->forward(x, rotary, cache ? &cache->keys[i] : nullptr,
                                                      cache ? &cache->values[i] : nullptr, mask);
     if (cache)
         cache->next = pos.slice(1, t - 1).floor() + 1.0; // [B, 1]

@@ -31,12 +31,22 @@ private:
 };
 TORCH_MODULE(RmsNorm);
 
+// cos and sin of every token's rotary angles, [B, 1, T, head_dim] each, in
+// fp32: made once per forward from the positions and shared by every layer.
+struct RotaryTables {
+    torch::Tensor cos;
+    torch::Tensor sin;
+};
+// positions [B, T], real-valued: scaled visual tokens sit between integer
+// positions. Angle i of a head is position * theta^(-2i/d).
+RotaryTables rotaryTables(const torch::Tensor &positions, int64_t headDim, double theta);
+
 class CausalSelfAttentionImpl : public torch::nn::Module {
 public:
     explicit CausalSelfAttentionImpl(const LmConfig &config);
-    // x [B, T, W] at positions [B, T] -> [B, T, W]. With a cache, this
-    // layer's keys/values are appended to it. mask [B, 1, T, T]: see attend().
-    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
+    // x [B, T, W] at the positions of `rotary` -> [B, T, W]. With a cache,
+    // this layer's keys/values are appended to it. mask [B, 1, T, T]: see attend().
+    torch::Tensor forward(const torch::Tensor &x, const RotaryTables &rotary, torch::Tensor *cacheK,
                           torch::Tensor *cacheV, const torch::Tensor &mask = {});
 
 private:
@@ -58,7 +68,7 @@ TORCH_MODULE(SwiGlu);
 class DecoderLayerImpl : public torch::nn::Module {
 public:
     explicit DecoderLayerImpl(const LmConfig &config);
-    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions, torch::Tensor *cacheK,
+    torch::Tensor forward(const torch::Tensor &x, const RotaryTables &rotary, torch::Tensor *cacheK,
                           torch::Tensor *cacheV, const torch::Tensor &mask = {});
 
 private:
@@ -115,9 +125,8 @@ struct TextLayout {
 // segment 0 and its own segment. Independent turns (TurnLayout).
 torch::Tensor segmentMask(const torch::Tensor &segments);
 
-// Rotates pairs (i, i + d/2) of x [B, H, T, d] by position * theta^(-2i/d)
-// (LLaMA's rotate-half convention). positions [B, T], real-valued: scaled
-// visual tokens sit between integer positions.
-torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &positions, double theta);
+// Rotates pairs (i, i + d/2) of x [B, H, T, d] by the tables' angles
+// (LLaMA's rotate-half convention).
+torch::Tensor applyRotary(const torch::Tensor &x, const RotaryTables &rotary);
 
 } // namespace cosw

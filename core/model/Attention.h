@@ -46,7 +46,7 @@ TORCH_MODULE(MultiHeadAttention);
 class FeedForwardImpl : public torch::nn::Module {
 public:
     FeedForwardImpl(int64_t width, int64_t hidden, bool quickGelu = false);
-    torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor forward(const torch::Tensor &x); // [B, T, width] -> [B, T, hidden] -> [B, T, width]
 
 private:
     bool m_quickGelu;

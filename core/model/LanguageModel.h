@@ -23,7 +23,7 @@ struct KvCache {
 class RmsNormImpl : public torch::nn::Module {
 public:
     RmsNormImpl(int64_t width, double eps);
-    torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor forward(const torch::Tensor &x); // [..., W] -> [..., W]
 
 private:
     double m_eps;
@@ -58,7 +58,7 @@ TORCH_MODULE(CausalSelfAttention);
 class SwiGluImpl : public torch::nn::Module {
 public:
     SwiGluImpl(int64_t width, int64_t hidden);
-    torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor forward(const torch::Tensor &x); // [B, T, W] -> [B, T, hidden] -> [B, T, W]
 
 private:
     torch::nn::Linear m_gate{nullptr}, m_up{nullptr}, m_down{nullptr};

@@ -216,4 +216,15 @@ std::string normalizeAnswer(const std::string &answer)
     return out.substr(begin, end - begin);
 }
 
+std::map<std::string, std::pair<std::string, size_t>>
+commonestAnswers(const std::map<std::string, std::map<std::string, size_t>> &counts)
+{
+    std::map<std::string, std::pair<std::string, size_t>> best;
+    for (const auto &[group, answers] : counts)
+        for (const auto &kv : answers)
+            if (kv.second > best[group].second)
+                best[group] = kv;
+    return best;
+}
+
 } // namespace cosw

@@ -10,7 +10,10 @@
 
 #include "model/Conversation.h"
 
+#include <cstddef>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cosw {
@@ -59,5 +62,11 @@ private:
 // runs collapsed to one space, surrounding whitespace and punctuation
 // trimmed ("  Bag. " -> "bag").
 std::string normalizeAnswer(const std::string &answer);
+
+// The commonest answer of each group and how often it occurs (ties: the
+// alphabetically first), from counts group -> answer -> count: the answer
+// an image-blind model gives, per question type or overall.
+std::map<std::string, std::pair<std::string, size_t>>
+commonestAnswers(const std::map<std::string, std::map<std::string, size_t>> &counts);
 
 } // namespace cosw

@@ -345,35 +345,28 @@ namespace {
 // one (ties: the alphabetically first) and how often it is right.
 Json majorityBaseline(const std::vector<Question> &questions)
 {
-    auto majority = [](const std::map<std::string, int> &counts, int n) {
-        auto best = counts.begin();
-        for (auto it = counts.begin(); it != counts.end(); ++it)
-            if (it->second > best->second)
-                best = it;
+    // Group "" is every question; the others are the question types.
+    std::map<std::string, std::map<std::string, size_t>> counts;
+    std::map<std::string, size_t> asked;
+    for (const Question &q : questions)
+        for (const std::string &group : {std::string(), q.type}) {
+            ++counts[group][q.answer];
+            ++asked[group];
+        }
+    Json out = Json::object(), types = Json::object();
+    size_t typeAwareHits = 0;
+    for (const auto &[group, best] : commonestAnswers(counts)) {
         Json j = Json::object();
-        j.set("answer", best->first);
-        j.set("accuracy", double(best->second) / n);
-        j.set("questions", n);
-        return std::make_pair(j, best->second);
-    };
-    std::map<std::string, int> overall;
-    std::map<std::string, std::map<std::string, int>> perType;
-    for (const Question &q : questions) {
-        ++overall[q.answer];
-        ++perType[q.type][q.answer];
+        j.set("answer", best.first);
+        j.set("accuracy", double(best.second) / double(asked[group]));
+        j.set("questions", int64_t(asked[group]));
+        if (group.empty()) {
+            out.set("overall", j);
+        } else {
+            types.set(group, j);
+            typeAwareHits += best.second;
+        }
     }
-    Json types = Json::object();
-    int typeAwareHits = 0;
-    for (const auto &kv : perType) {
-        int n = 0;
-        for (const auto &c : kv.second)
-            n += c.second;
-        auto [j, hits] = majority(kv.second, n);
-        types.set(kv.first, j);
-        typeAwareHits += hits;
-    }
-    Json out = Json::object();
-    out.set("overall", majority(overall, int(questions.size())).first);
     out.set("per_type", types);
     // Answering each type's majority: the bar a model must clear to use the image.
     out.set("type_aware_accuracy", double(typeAwareHits) / double(questions.size()));

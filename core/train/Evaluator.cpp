@@ -16,18 +16,6 @@ size_t evaluatedCount(const ConversationDataset &dataset, int limit)
 
 const std::string &typeOf(const ConversationSample &s) { return s.turns.front().type; }
 
-// The commonest answer of each group (ties: the alphabetically first).
-std::map<std::string, std::pair<std::string, size_t>>
-commonestAnswers(const std::map<std::string, std::map<std::string, size_t>> &counts)
-{
-    std::map<std::string, std::pair<std::string, size_t>> best;
-    for (const auto &[group, answers] : counts)
-        for (const auto &kv : answers)
-            if (kv.second > best[group].second)
-                best[group] = kv;
-    return best;
-}
-
 // Per type (key "" for all), correct and asked.
 using Tally = std::map<std::string, std::pair<int64_t, int64_t>>;
 

@@ -139,9 +139,9 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
         std::vector<int64_t> segments(rows * longest, -1);
         for (size_t r = 0; r < rows; ++r) {
             const ConversationTokens &seq = sequences[r];
+            const size_t n = seq.positions.size();
             for (size_t j = 0; j < longest; ++j)
-                positions[r * longest + j] =
-                    j < seq.positions.size() ? float(seq.positions[j]) : float(seq.positions.back() + int64_t(j - seq.positions.size()) + 1);
+                positions[r * longest + j] = float(j < n ? seq.positions[j] : seq.positions.back() + int64_t(j - n) + 1);
             std::copy(seq.segments.begin(), seq.segments.end(), segments.begin() + ptrdiff_t(r * longest));
         }
         batch.layout.positions = torch::tensor(positions, torch::kFloat).reshape(shape); // [B, T]

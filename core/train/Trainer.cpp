@@ -90,6 +90,7 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
       m_device(torch::kCPU)
 {
     // Devices and precisions are checked for every stage before anything runs.
+    m_precisionNotes.resize(m_config.stages.size());
     for (size_t i = 0; i < m_config.stages.size(); ++i) {
         StageConfig &st = m_config.stages[i];
         if (!m_options.device.empty())
@@ -98,7 +99,6 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         if (st.precision == "auto") {
             const PrecisionChoice choice = automaticPrecision(device);
             st.precision = choice.precision;
-            m_precisionNotes.resize(m_config.stages.size());
             m_precisionNotes[i] = "precision auto: " + choice.precision + " (" + choice.reason + ")";
         }
         std::string why;
@@ -228,7 +228,7 @@ void Trainer::runStages(int64_t runId, Progress progress)
         e.data.set("visual_tokens", planned.visualTokens);
         e.data.set("resolution", planned.resolution);
         report(e);
-        if (size_t(i) < m_precisionNotes.size() && !m_precisionNotes[size_t(i)].empty() && planned.kind != "vision") {
+        if (!m_precisionNotes[size_t(i)].empty() && planned.kind != "vision") {
             TrainingEvent note;
             note.kind = "message";
             note.stage = i;

@@ -330,6 +330,7 @@ private slots:
         // The config leaves precision at auto: the stored config says what
         // each language stage ran in, and the log says why.
         const RunConfig stored = RunConfig::fromJson(Json::parse(d.run.config), "stored");
+        QCOMPARE(stored.stages[0].precision, std::string("fp32")); // the tower trains in fp32
         for (size_t i = 1; i < 3; ++i) {
             const std::string used = stored.stages[i].precision;
             QVERIFY2(used == "fp32" || used == "bf16", used.c_str());

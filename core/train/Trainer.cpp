@@ -96,7 +96,9 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         if (!m_options.device.empty())
             st.device = m_options.device;
         const torch::Device device = parseDevice(st.device);
-        if (st.precision == "auto") {
+        if (st.precision == "auto" && st.kind == "vision") {
+            st.precision = "fp32"; // what the tower's stage trains in, whatever it is asked
+        } else if (st.precision == "auto") {
             const PrecisionChoice choice = automaticPrecision(device);
             st.precision = choice.precision;
             m_precisionNotes[i] = "precision auto: " + choice.precision + " (" + choice.reason + ")";
@@ -228,7 +230,7 @@ void Trainer::runStages(int64_t runId, Progress progress)
         e.data.set("visual_tokens", planned.visualTokens);
         e.data.set("resolution", planned.resolution);
         report(e);
-        if (!m_precisionNotes[size_t(i)].empty() && planned.kind != "vision") {
+        if (!m_precisionNotes[size_t(i)].empty()) {
             TrainingEvent note;
             note.kind = "message";
             note.stage = i;

@@ -9,7 +9,7 @@ packages=(
   # engine
   libtorch-dev libopenblas0-pthread libgloo-dev
   # data, store, config
-  libopencv-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev
+  libopencv-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   dataset-fashion-mnist
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools

@@ -16,7 +16,7 @@
 //
 // Exit status: 0 done, 2 bad usage or InputError, 1 any other error.
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "store/ExperimentStore.h"
 
 #include <chrono>

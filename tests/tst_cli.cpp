@@ -3,7 +3,7 @@
 
 #include "TestSupport.h"
 
-#include "model/Json.h"
+#include "base/Json.h"
 #include "model/Safetensors.h"
 #include "store/ExperimentStore.h"
 
@@ -44,8 +44,8 @@ void fillStore(const std::string &file)
     auto addRun = [&](const std::string &name, const std::string &connector, std::vector<int> tokens,
                       double pretrainSeconds, std::optional<double> accuracy) {
         Json config = Json::object();
-        config.set("name", name);
-        config.set("lr", 0.001);
+        config["name"] = name;
+        config["lr"] = 0.001;
         const int64_t id = store.createRun(name, config.dump(), connector, "cpu", "{}");
         if (!accuracy)
             return id;
@@ -136,32 +136,32 @@ private slots:
     {
         const Result r = runBatch({"inspect", compoundConfig(), "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json j = Json::parse(r.out.toStdString());
-        const Json &p = *j.find("parameters");
-        QVERIFY(p.find("vision")->asInt() > 0);
-        QVERIFY(p.find("connector")->asInt() > 0);
-        QVERIFY(p.find("lm")->asInt() > 0);
-        QCOMPARE(p.find("total")->asInt(),
-                 p.find("vision")->asInt() + p.find("connector")->asInt() + p.find("lm")->asInt());
+        const Json j = parseJson(r.out.toStdString());
+        const Json &p = j.at("parameters");
+        QVERIFY(p.at("vision").get<int64_t>() > 0);
+        QVERIFY(p.at("connector").get<int64_t>() > 0);
+        QVERIFY(p.at("lm").get<int64_t>() > 0);
+        QCOMPARE(p.at("total").get<int64_t>(),
+                 p.at("vision").get<int64_t>() + p.at("connector").get<int64_t>() + p.at("lm").get<int64_t>());
 
         // Stage 0 trains the vision tower at the pre-training resolution.
-        const auto &stages = j.find("stages")->asArray();
+        const Json &stages = j.at("stages");
         QCOMPARE(stages.size(), size_t(3));
-        QCOMPARE(stages[0].find("name")->asString(), std::string("vision"));
-        QCOMPARE(stages[1].find("name")->asString(), std::string("pretrain"));
-        QCOMPARE(stages[1].find("resolution")->asInt(), 56);
-        QCOMPARE(stages[1].find("grid")->asInt(), 8);
-        QCOMPARE(stages[1].find("visual_tokens")->asInt(), 32);
-        QCOMPARE(stages[2].find("resolution")->asInt(), 112);
-        QCOMPARE(stages[2].find("grid")->asInt(), 16);
-        QCOMPARE(stages[2].find("visual_tokens")->asInt(), 320);
-        const auto &scales = stages[2].find("scales")->asArray();
+        QCOMPARE(stages[0].at("name").get<std::string>(), std::string("vision"));
+        QCOMPARE(stages[1].at("name").get<std::string>(), std::string("pretrain"));
+        QCOMPARE(stages[1].at("resolution").get<int64_t>(), 56);
+        QCOMPARE(stages[1].at("grid").get<int64_t>(), 8);
+        QCOMPARE(stages[1].at("visual_tokens").get<int64_t>(), 32);
+        QCOMPARE(stages[2].at("resolution").get<int64_t>(), 112);
+        QCOMPARE(stages[2].at("grid").get<int64_t>(), 16);
+        QCOMPARE(stages[2].at("visual_tokens").get<int64_t>(), 320);
+        const Json &scales = stages[2].at("scales");
         QCOMPARE(scales.size(), size_t(2));
-        QCOMPARE(scales[0].find("windows")->asInt(), 2);
-        QCOMPARE(scales[0].find("queries")->asInt(), 16);
-        QCOMPARE(scales[0].find("tokens")->asInt(), 64);
-        QCOMPARE(scales[1].find("windows")->asInt(), 16);
-        QCOMPARE(scales[1].find("tokens")->asInt(), 256);
+        QCOMPARE(scales[0].at("windows").get<int64_t>(), 2);
+        QCOMPARE(scales[0].at("queries").get<int64_t>(), 16);
+        QCOMPARE(scales[0].at("tokens").get<int64_t>(), 64);
+        QCOMPARE(scales[1].at("windows").get<int64_t>(), 16);
+        QCOMPARE(scales[1].at("tokens").get<int64_t>(), 256);
 
         const Result table = runBatch({"inspect", compoundConfig()});
         QCOMPARE(table.exitCode, 0);
@@ -244,10 +244,10 @@ private slots:
 
         Result r = runBatch({"list", "--db", db, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json runs = Json::parse(r.out.toStdString());
+        const Json runs = parseJson(r.out.toStdString());
         QCOMPARE(runs.size(), size_t(3));
-        QCOMPARE(runs.asArray()[1].find("name")->asString(), std::string("cos, \"quoted\""));
-        QCOMPARE(runs.asArray()[2].find("status")->asString(), std::string("queued"));
+        QCOMPARE(runs.at(1).at("name").get<std::string>(), std::string("cos, \"quoted\""));
+        QCOMPARE(runs.at(2).at("status").get<std::string>(), std::string("queued"));
 
         r = runBatch({"list", "--db", db, "--status", "finished", "--connector", "chain_of_sight"});
         QCOMPARE(r.exitCode, 0);
@@ -255,27 +255,27 @@ private slots:
 
         r = runBatch({"show", "2", "--db", db, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json run = Json::parse(r.out.toStdString());
-        QCOMPARE(run.find("id")->asInt(), 2);
-        QCOMPARE(run.find("status")->asString(), std::string("finished"));
-        QCOMPARE(run.find("config")->find("lr")->asDouble(), 0.001);
-        const auto &stages = run.find("stages")->asArray();
+        const Json run = parseJson(r.out.toStdString());
+        QCOMPARE(run.at("id").get<int64_t>(), 2);
+        QCOMPARE(run.at("status").get<std::string>(), std::string("finished"));
+        QCOMPARE(findKey(run, "config")->at("lr").get<double>(), 0.001);
+        const Json &stages = run.at("stages");
         QCOMPARE(stages.size(), size_t(2));
-        QCOMPARE(stages[0].find("visual_tokens")->asInt(), 32);
-        QCOMPARE(stages[0].find("wall_seconds")->asDouble(), 100.0);
-        QCOMPARE(stages[1].find("samples_per_second")->asDouble(), 12.5);
-        QCOMPARE(stages[1].find("final_loss")->asDouble(), 0.5);
-        QCOMPARE(run.find("eval")->find("accuracy")->asDouble(), 0.79);
-        QCOMPARE(run.find("eval")->find("per_type")->find("position")->asDouble(), 0.79 + 0.1);
-        QCOMPARE(run.find("eval")->find("type_prior")->asDouble(), 0.4);
-        QCOMPARE(run.find("eval")->find("shuffled_accuracy")->asDouble(), 0.45);
-        QCOMPARE(run.find("eval")->find("standard_error")->asDouble(), std::sqrt(0.79 * 0.21 / 200));
-        const Json &count = *run.find("eval")->find("per_type_detail")->find("count");
-        QCOMPARE(count.find("n")->asInt(), 100);
-        QCOMPARE(count.find("type_prior")->asDouble(), 0.3);
-        QCOMPARE(count.find("shuffled_accuracy")->asDouble(), 0.35);
-        QCOMPARE(run.find("checkpoints")->asArray()[0].asString(), std::string("/ckpt/cos, \"quoted\"/final"));
-        QVERIFY(Json::parse(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString()).find("eval")->isNull());
+        QCOMPARE(stages[0].at("visual_tokens").get<int64_t>(), 32);
+        QCOMPARE(stages[0].at("wall_seconds").get<double>(), 100.0);
+        QCOMPARE(stages[1].at("samples_per_second").get<double>(), 12.5);
+        QCOMPARE(stages[1].at("final_loss").get<double>(), 0.5);
+        QCOMPARE(findKey(run, "eval")->at("accuracy").get<double>(), 0.79);
+        QCOMPARE(findKey(run, "eval")->find("per_type")->at("position").get<double>(), 0.79 + 0.1);
+        QCOMPARE(findKey(run, "eval")->at("type_prior").get<double>(), 0.4);
+        QCOMPARE(findKey(run, "eval")->at("shuffled_accuracy").get<double>(), 0.45);
+        QCOMPARE(findKey(run, "eval")->at("standard_error").get<double>(), std::sqrt(0.79 * 0.21 / 200));
+        const Json &count = findKey(run, "eval")->at("per_type_detail").at("count");
+        QCOMPARE(count.at("n").get<int64_t>(), 100);
+        QCOMPARE(count.at("type_prior").get<double>(), 0.3);
+        QCOMPARE(count.at("shuffled_accuracy").get<double>(), 0.35);
+        QCOMPARE(run.at("checkpoints").at(0).get<std::string>(), std::string("/ckpt/cos, \"quoted\"/final"));
+        QVERIFY(parseJson(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString()).find("eval")->is_null());
 
         r = runBatch({"show", "2", "--db", db});
         QCOMPARE(r.exitCode, 0);
@@ -303,9 +303,9 @@ private slots:
 
         r = runBatch({"export", "--db", db, "--format", "json"});
         QCOMPARE(r.exitCode, 0);
-        const Json table = Json::parse(r.out.toStdString());
-        QCOMPARE(table.asArray()[1].find("pretrain_seconds")->asDouble(), 100.0);
-        QCOMPARE(table.asArray()[1].find("visual_tokens")->find("finetune")->asInt(), 320);
+        const Json table = parseJson(r.out.toStdString());
+        QCOMPARE(table.at(1).at("pretrain_seconds").get<double>(), 100.0);
+        QCOMPARE(findKey(table.at(1), "visual_tokens")->at("finetune").get<int64_t>(), 320);
 
         QCOMPARE(runBatch({"export", "--db", db, "--format", "xml"}).exitCode, 2);
     }
@@ -345,25 +345,25 @@ private slots:
     {
         const Result r = runBatch({"bench", "connector", "--quick", "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json rows = Json::parse(r.out.toStdString());
-        QVERIFY(rows.isArray() && rows.size() >= 1);
-        for (const Json &row : rows.asArray()) {
+        const Json rows = parseJson(r.out.toStdString());
+        QVERIFY(rows.is_array() && rows.size() >= 1);
+        for (const Json &row : rows) {
             for (const char *key : {"grid", "windows", "queries", "batch"})
-                QVERIFY2(row.find(key) && row.find(key)->isInteger() && row.find(key)->asInt() > 0, key);
+                QVERIFY2(row.contains(key) && row.at(key).is_number_integer() && row.at(key).get<int64_t>() > 0, key);
             for (const char *key : {"batched_ms", "loop_ms", "global_ms"})
-                QVERIFY2(row.find(key) && row.find(key)->isNumber() && row.find(key)->asDouble() > 0, key);
+                QVERIFY2(row.contains(key) && row.at(key).is_number() && row.at(key).get<double>() > 0, key);
         }
         QCOMPARE(runBatch({"bench", "connector", "--device", "cuda"}).exitCode, 2);
 
         const Result step = runBatch({"bench", "step", test::sourcePath("configs/engine/small.json"), "--steps", "1",
                                       "--batch", "1", "--json"});
         QVERIFY2(step.exitCode == 0, qPrintable(step.err));
-        const Json steps = Json::parse(step.out.toStdString());
+        const Json steps = parseJson(step.out.toStdString());
         QCOMPARE(steps.size(), size_t(1));
-        const Json &row = steps.asArray()[0];
+        const Json &row = steps.at(0);
         for (const char *key : {"step_time_median_s", "samples_per_s", "flops_per_step", "achieved_flops_per_s",
                                 "gemm_peak_flops_per_s", "fraction_of_peak"})
-            QVERIFY2(row.find(key) && row.find(key)->asDouble() > 0, key);
+            QVERIFY2(row.contains(key) && row.at(key).get<double>() > 0, key);
         QCOMPARE(runBatch({"bench"}).exitCode, 2);
     }
 

@@ -3,11 +3,14 @@
 
 #include "TestSupport.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "train/RunConfig.h"
 #include "train/YamlLoader.h"
+#include "train/YamlWriter.h"
 
 #include <QFile>
+
+#include <cmath>
 
 using namespace cosw;
 
@@ -52,6 +55,12 @@ private:
         const std::string path = write("bad.yaml", text);
         return QString::fromStdString(
             test::thrownMessage<InputError>([&] { RunConfig::load(path, overrides); }));
+    }
+
+    // "PATH:LINE" of bad.yaml's first line that contains `needle`, as errors name it.
+    QString badLine(const QString &text, const QString &needle) const
+    {
+        return m_dir.filePath("bad.yaml") + ":" + QString::number(lineOf(text, needle));
     }
 
 private slots:
@@ -148,20 +157,24 @@ private slots:
     {
         QTest::addColumn<QString>("scaling");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("windows past the grid") << "      window: [1, 3]" << "stages[2].scaling.window: scale 1 would have 24 windows";
-        QTest::newRow("wrong factor count") << "      window: [1, 2, 2]" << "stages[2].scaling.window: lists 3 factors for 2 scales";
-        QTest::newRow("zero factor") << "      window: [0, 2]" << "stages[2].scaling.window: factor 0";
-        QTest::newRow("too many tokens") << "      window: [4, 2]" << "max_seq_len";
+        QTest::addColumn<QString>("line"); // the line the error must name
+        QTest::newRow("windows past the grid") << "      window: [1, 3]" << "stages[2].scaling.window: scale 1 would have 24 windows" << "window: [1, 3]";
+        QTest::newRow("wrong factor count") << "      window: [1, 2, 2]" << "stages[2].scaling.window: lists 3 factors for 2 scales" << "window: [1, 2, 2]";
+        QTest::newRow("zero factor") << "      window: [0, 2]" << "stages[2].scaling.window: factor 0" << "window: [0, 2]";
+        // Resolution and windows together leave no room: named at the resolution factor.
+        QTest::newRow("too many tokens") << "      window: [4, 2]" << "max_seq_len" << "resolution: 2";
     }
     void scalingThatDoesNotFitIsRefused()
     {
         QFETCH(QString, scaling);
         QFETCH(QString, expected);
+        QFETCH(QString, line);
         QString text = compoundText();
         text.replace("      window: [1, 2]", scaling);
         const QString message = loadError(text);
         QVERIFY2(message.contains(expected), qPrintable(message));
-        QVERIFY2(message.contains("bad.yaml:"), qPrintable(message));
+        // Checked after reading, yet named at the line that set it.
+        QVERIFY2(message.contains(badLine(text, line) + ": stages[2].scaling"), qPrintable(message));
     }
 
     void wrongTypesNameTheKey()
@@ -169,7 +182,8 @@ private slots:
         QString text = compoundText();
         text.replace("    layers: 4\n    heads: 4\n    mlp_hidden: 512", "    layers: four\n    heads: 4\n    mlp_hidden: 512");
         QString message = loadError(text);
-        QVERIFY2(message.contains("model.vision.layers: expected an integer, got a string"), qPrintable(message));
+        QVERIFY2(message.contains(badLine(text, "layers: four") + ": model.vision.layers: expected an integer, got a string"),
+                 qPrintable(message));
 
         text = compoundText();
         text.replace("train: [vision]", "train: [vision, decoder]");
@@ -205,12 +219,47 @@ private slots:
     void quotedScalarsStayStrings()
     {
         const Json j = parseYaml("a: '12'\nb: 12\nc: 1.5e-3\nd: true\ne: ~\nf: hello\n", "inline");
-        QVERIFY(j.find("a")->isString());
-        QCOMPARE(j.find("b")->asInt(), 12);
-        QCOMPARE(j.find("c")->asDouble(), 1.5e-3);
-        QVERIFY(j.find("d")->asBool());
-        QVERIFY(j.find("e")->isNull());
-        QCOMPARE(j.find("f")->asString(), std::string("hello"));
+        QVERIFY(j.at("a").is_string());
+        QCOMPARE(j.at("b").get<int64_t>(), 12);
+        QCOMPARE(j.at("c").get<double>(), 1.5e-3);
+        QVERIFY(j.at("d").get<bool>());
+        QVERIFY(j.at("e").is_null());
+        QCOMPARE(j.at("f").get<std::string>(), std::string("hello"));
+    }
+
+    // What yaml-cpp reads a scalar as decides its type; quoting always makes
+    // a string, and writing a config back keeps every type.
+    void trickyScalarsKeepTheirTypes()
+    {
+        const Json j = parseYaml("quoted_real: \"1e3\"\nreal: 1e3\nquoted_yes: \"yes\"\nyes_word: yes\n"
+                                 "quoted_null: '~'\nnull_word: null\nquoted_int: \"007\"\nhex: 0x10\n"
+                                 "huge: 1e999\nnegative_zero: -0.0\nempty_quoted: ''\nwords: on the left\n",
+                                 "tricky.yaml");
+        QCOMPARE(j.at("quoted_real"), Json("1e3"));
+        QVERIFY(j.at("real").is_number_float());
+        QCOMPARE(j.at("real").get<double>(), 1000.0);
+        QCOMPARE(j.at("quoted_yes"), Json("yes"));
+        QCOMPARE(j.at("yes_word"), Json(true));
+        QCOMPARE(j.at("quoted_null"), Json("~"));
+        QVERIFY(j.at("null_word").is_null());
+        QCOMPARE(j.at("quoted_int"), Json("007"));
+        QCOMPARE(j.at("hex"), Json(16));
+        // Too large for a number: kept as text, so the key is named if a number was wanted.
+        QCOMPARE(j.at("huge"), Json("1e999"));
+        QVERIFY(std::signbit(j.at("negative_zero").get<double>()));
+        QCOMPARE(j.at("empty_quoted"), Json(""));
+        QCOMPARE(j.at("words"), Json("on the left"));
+
+        const Json back = parseYaml(toYaml(j), "written.yaml");
+        QCOMPARE(back, j);
+        QVERIFY(std::signbit(back.at("negative_zero").get<double>()));
+    }
+
+    void invalidUtf8IsRefusedWithItsLine()
+    {
+        const QString message = QString::fromStdString(test::thrownMessage<InputError>(
+            [] { parseYaml("name: ok\nstages: [caf\xe9]\n", "latin1.yaml"); }));
+        QVERIFY2(message.contains("latin1.yaml:2: the text is not valid UTF-8"), qPrintable(message));
     }
 
     void overridesApplyBeforeValidation()
@@ -222,6 +271,9 @@ private slots:
 
         const QString bad = loadError(compoundText(), {"model.vision.width=wide"});
         QVERIFY2(bad.contains("model.vision.width: expected an integer"), qPrintable(bad));
+        // The value came from --set, not from the file's `width:` line; the
+        // error points at the mapping that holds it.
+        QVERIFY2(bad.contains(badLine(compoundText(), "vision:") + ": model.vision.width"), qPrintable(bad));
         const QString missing = loadError(compoundText(), {"stages[5].steps=1"});
         QVERIFY2(missing.contains("stages[5] does not exist"), qPrintable(missing));
         const QString unknown = loadError(compoundText(), {"model.lm.depth=3"});

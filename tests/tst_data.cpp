@@ -14,9 +14,9 @@
 #include "data/ImagePipeline.h"
 #include "data/WordTokenizer.h"
 #include "model/Conversation.h"
-#include "model/Errors.h"
-#include "model/Files.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Json.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -100,9 +100,9 @@ std::map<QString, QByteArray> tree(const QString &dir)
     return files;
 }
 
-const std::string &text(const Json &entry, int turn)
+std::string text(const Json &entry, int turn)
 {
-    return entry.find("conversations")->asArray()[size_t(turn)].find("value")->asString();
+    return entry.at("conversations").at(size_t(turn)).at("value").get<std::string>();
 }
 
 int classOf(const std::string &name)
@@ -161,14 +161,11 @@ std::string expectedCaption(const std::vector<int> &cells, int side)
     return out;
 }
 
-// By value: a range-for over parseFile(...).asArray() would outlive the parsed document.
-Json::Array listIn(const std::string &path) { return Json::parseFile(path).asArray(); }
-
 std::vector<int> ints(const Json &list)
 {
     std::vector<int> out;
-    for (const Json &v : list.asArray())
-        out.push_back(int(v.asInt()));
+    for (const Json &v : list)
+        out.push_back(int(v.get<int64_t>()));
     return out;
 }
 
@@ -176,17 +173,17 @@ Json sampleJson(const std::string &id, const std::string &image, const std::stri
                 const std::string &type = "")
 {
     Json h = Json::object();
-    h.set("from", "human");
-    h.set("value", human);
+    h["from"] = "human";
+    h["value"] = human;
     Json g = Json::object();
-    g.set("from", "gpt");
-    g.set("value", gpt);
+    g["from"] = "gpt";
+    g["value"] = gpt;
     Json s = Json::object();
-    s.set("id", id);
-    s.set("image", image);
-    s.set("conversations", Json(Json::Array{h, g}));
+    s["id"] = id;
+    s["image"] = image;
+    s["conversations"] = Json::array({h, g});
     if (!type.empty())
-        s.set("type", type);
+        s["type"] = type;
     return s;
 }
 
@@ -254,7 +251,7 @@ public:
             std::string prompt = "what is item " + std::to_string(i) + "?";
             for (int w = 0; w < i % 3; ++w)
                 prompt += " please";
-            list.push(sampleJson("s" + std::to_string(i), image, "<image>\n" + prompt,
+            list.push_back(sampleJson("s" + std::to_string(i), image, "<image>\n" + prompt,
                                  i % 2 ? "a bag" : "nothing", i % 2 ? "odd" : "even"));
         }
         writeTextFile((dir + "/data.json").toStdString(), list.dump(1));
@@ -433,18 +430,18 @@ private slots:
     {
         const QString dir = m_dir.filePath("grid-a");
         const FmnistGridOptions o = smallGrid();
-        const Json cells = Json::parseFile((dir + "/cells.json").toStdString());
+        const Json cells = parseJsonFile((dir + "/cells.json").toStdString());
         QCOMPARE(cells.size(), size_t(o.trainImages + o.testImages));
         int testCells = 0;
-        for (const Json &entry : cells.asArray()) {
-            const std::string image = entry.find("image")->asString();
-            const bool test = entry.find("split")->asString() == "test";
+        for (const Json &entry : cells) {
+            const std::string image = entry.at("image").get<std::string>();
+            const bool test = entry.at("split").get<std::string>() == "test";
             QCOMPARE(qs(image).startsWith(test ? "images/test/" : "images/train/"), true);
             const cv::Mat png = cv::imread((dir + "/").toStdString() + image, cv::IMREAD_UNCHANGED);
             QCOMPARE(png.rows, o.grid * 28);
             QCOMPARE(png.cols, o.grid * 28);
-            const std::vector<int> classes = ints(*entry.find("cells"));
-            const std::vector<int> sources = ints(*entry.find("sources"));
+            const std::vector<int> classes = ints(entry.at("cells"));
+            const std::vector<int> sources = ints(entry.at("sources"));
             for (int cell = 0; cell < o.grid * o.grid; ++cell) {
                 const int source = sources[size_t(cell)];
                 QCOMPARE(classes[size_t(cell)], source < 0 ? -1 : source % 10);
@@ -462,21 +459,21 @@ private slots:
         const QString dir = m_dir.filePath("grid-a");
         const int side = smallGrid().grid;
         std::map<std::string, std::vector<int>> cellsOf;
-        for (const Json &entry : listIn((dir + "/cells.json").toStdString()))
-            cellsOf[entry.find("image")->asString()] = ints(*entry.find("cells"));
+        for (const Json &entry : parseJsonFile((dir + "/cells.json").toStdString()))
+            cellsOf[entry.at("image").get<std::string>()] = ints(entry.at("cells"));
 
-        for (const Json &entry : listIn((dir + "/pretrain.json").toStdString())) {
+        for (const Json &entry : parseJsonFile((dir + "/pretrain.json").toStdString())) {
             QCOMPARE(text(entry, 0), std::string("<image>\ndescribe the image."));
-            QCOMPARE(text(entry, 1), expectedCaption(cellsOf.at(entry.find("image")->asString()), side));
+            QCOMPARE(text(entry, 1), expectedCaption(cellsOf.at(entry.at("image").get<std::string>()), side));
         }
         std::map<std::string, int> perType;
         for (const char *file : {"finetune.json", "eval.json"}) {
-            for (const Json &entry : listIn((dir + "/" + file).toStdString())) {
-                const std::string image = entry.find("image")->asString();
+            for (const Json &entry : parseJsonFile((dir + "/" + file).toStdString())) {
+                const std::string image = entry.at("image").get<std::string>();
                 QCOMPARE(qs(image).startsWith("images/test/"), std::string(file) == "eval.json");
                 const QString question = qs(text(entry, 0)).mid(QString("<image>\n").size());
                 QCOMPARE(text(entry, 1), expectedAnswer(question, cellsOf.at(image), side));
-                ++perType[entry.find("type")->asString()];
+                ++perType[entry.at("type").get<std::string>()];
             }
         }
         QCOMPARE(perType.size(), size_t(4));
@@ -491,13 +488,13 @@ private slots:
         const QString dir = m_dir.filePath("grid-a");
         const int side = smallGrid().grid;
         std::map<std::string, std::vector<int>> cellsOf; // by sample id prefix, "train-000003"
-        for (const Json &entry : listIn((dir + "/cells.json").toStdString()))
-            cellsOf[entry.find("split")->asString() + "-"
-                    + QFileInfo(qs(entry.find("image")->asString())).baseName().toStdString()] = ints(*entry.find("cells"));
+        for (const Json &entry : parseJsonFile((dir + "/cells.json").toStdString()))
+            cellsOf[entry.at("split").get<std::string>() + "-"
+                    + QFileInfo(qs(entry.at("image").get<std::string>())).baseName().toStdString()] = ints(entry.at("cells"));
         std::map<std::string, std::string> imageAnswers; // by id, of the image sets
         for (const char *file : {"/finetune.json", "/eval.json"})
-            for (const Json &entry : listIn((dir + file).toStdString()))
-                imageAnswers[entry.find("id")->asString()] = text(entry, 1);
+            for (const Json &entry : parseJsonFile((dir + file).toStdString()))
+                imageAnswers[entry.at("id").get<std::string>()] = text(entry, 1);
 
         auto contextAndQuestion = [](const Json &entry) {
             const QString first = qs(text(entry, 0));
@@ -508,9 +505,9 @@ private slots:
         for (const char *file : {"/text.json", "/text-eval.json"}) {
             QVERIFY(!ConversationDataset::load((dir + file).toStdString(), "").hasImages());
             size_t samples = 0;
-            for (const Json &entry : listIn((dir + file).toStdString())) {
-                QVERIFY(!entry.find("image"));
-                const std::string id = entry.find("id")->asString();
+            for (const Json &entry : parseJsonFile((dir + file).toStdString())) {
+                QVERIFY(!findKey(entry, "image"));
+                const std::string id = entry.at("id").get<std::string>();
                 const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-q")));
                 const auto [context, question] = contextAndQuestion(entry);
                 QCOMPARE(context, expectedCaption(cells, side));
@@ -521,9 +518,9 @@ private slots:
             QCOMPARE(samples, size_t(std::string(file) == "/text.json" ? 48 : 32));
         }
         std::set<std::string> types;
-        for (const Json &entry : listIn((dir + "/text-short.json").toStdString())) {
-            QVERIFY(!entry.find("image"));
-            const std::string id = entry.find("id")->asString();
+        for (const Json &entry : parseJsonFile((dir + "/text-short.json").toStdString())) {
+            QVERIFY(!findKey(entry, "image"));
+            const std::string id = entry.at("id").get<std::string>();
             const std::vector<int> &cells = cellsOf.at(id.substr(0, id.find("-w")));
             const auto [context, question] = contextAndQuestion(entry);
             // Some 2x2 window of the image has this caption...
@@ -539,7 +536,7 @@ private slots:
             QVERIFY2(!window.empty(), context.c_str());
             // ...and the question is answered from it.
             QCOMPARE(text(entry, 1), expectedAnswer(question, window, 2));
-            types.insert(entry.find("type")->asString());
+            types.insert(entry.at("type").get<std::string>());
         }
         QCOMPARE(types.size(), size_t(4));
     }
@@ -547,27 +544,27 @@ private slots:
     void manifestHoldsTheMajorityBaseline()
     {
         const QString dir = m_dir.filePath("grid-a");
-        const Json manifest = Json::parseFile((dir + "/manifest.json").toStdString());
-        QCOMPARE(manifest.find("options")->find("seed")->asInt(), 7);
-        QCOMPARE(manifest.find("classes")->asArray()[0].asString(), std::string("tshirt"));
-        QCOMPARE(manifest.find("counts")->find("eval")->asInt(), 32);
+        const Json manifest = parseJsonFile((dir + "/manifest.json").toStdString());
+        QCOMPARE(findKey(manifest, "options")->at("seed").get<int64_t>(), 7);
+        QCOMPARE(manifest.at("classes").at(0).get<std::string>(), std::string("tshirt"));
+        QCOMPARE(findKey(manifest, "counts")->at("eval").get<int64_t>(), 32);
 
         std::map<std::string, std::map<std::string, int>> answers;
-        for (const Json &entry : listIn((dir + "/eval.json").toStdString())) {
-            ++answers[entry.find("type")->asString()][text(entry, 1)];
+        for (const Json &entry : parseJsonFile((dir + "/eval.json").toStdString())) {
+            ++answers[entry.at("type").get<std::string>()][text(entry, 1)];
             ++answers[""][text(entry, 1)];
         }
-        const Json &baseline = *manifest.find("eval_majority_baseline");
+        const Json &baseline = manifest.at("eval_majority_baseline");
         for (const auto &kv : answers) {
-            const Json &b = kv.first.empty() ? *baseline.find("overall") : *baseline.find("per_type")->find(kv.first);
+            const Json &b = kv.first.empty() ? baseline.at("overall") : baseline.at("per_type").at(kv.first);
             int n = 0, best = 0;
             for (const auto &a : kv.second) {
                 n += a.second;
                 best = std::max(best, a.second);
             }
-            QCOMPARE(kv.second.at(b.find("answer")->asString()), best);
-            QCOMPARE(b.find("accuracy")->asDouble(), double(best) / n);
-            QCOMPARE(int(b.find("questions")->asInt()), n);
+            QCOMPARE(kv.second.at(b.at("answer").get<std::string>()), best);
+            QCOMPARE(b.at("accuracy").get<double>(), double(best) / n);
+            QCOMPARE(int(b.at("questions").get<int64_t>()), n);
         }
     }
 
@@ -616,7 +613,7 @@ private slots:
         QCOMPARE(eval.size(), size_t(o.testImages * o.questionsPerImage));
         eval.requireSingleTurn();
         // The option is part of the set's identity.
-        QCOMPARE(Json::parseFile((multi + "/manifest.json").toStdString()).find("options")->find("turns_per_sample")->asInt(), 2);
+        QCOMPARE(parseJsonFile((multi + "/manifest.json").toStdString()).find("options")->find("turns_per_sample")->get<int64_t>(), 2);
     }
 
     // Cell reading scores a caption cell by cell against cells.json.
@@ -668,9 +665,9 @@ private slots:
         generateFmnistGrid(dir.toStdString(), o);
         std::map<std::string, std::map<std::string, int>> answers;
         std::map<std::string, int> perType;
-        for (const Json &entry : listIn((dir + "/finetune.json").toStdString())) {
-            ++answers[entry.find("type")->asString()][text(entry, 1)];
-            ++perType[entry.find("type")->asString()];
+        for (const Json &entry : parseJsonFile((dir + "/finetune.json").toStdString())) {
+            ++answers[entry.at("type").get<std::string>()][text(entry, 1)];
+            ++perType[entry.at("type").get<std::string>()];
         }
         // Relation questions never fall back to position questions on 8x8 grids.
         QCOMPARE(perType["relation"], o.trainImages);
@@ -728,7 +725,7 @@ private slots:
         for (const char *f : {"pretrain.json", "finetune.json", "eval.json", "cells.json", "manifest.json",
                               "images/train/000002.png", "images/test/000001.png"})
             QVERIFY2(QFile::exists(out + "/" + f), f);
-        QCOMPARE(Json::parseFile((out + "/manifest.json").toStdString()).find("options")->find("grid")->asInt(), 3);
+        QCOMPARE(parseJsonFile((out + "/manifest.json").toStdString()).find("options")->find("grid")->get<int64_t>(), 3);
 
         r = runBatch({"data", "fmnist-grid", "--out", out, "--train", "3", "--test", "2", "--grid", "3", "--seed", "5"},
                      m_fmnist);
@@ -754,9 +751,9 @@ private slots:
         const QString dir = m_dir.filePath("dataset");
         QDir().mkpath(dir);
         Json list = Json::array();
-        list.push(sampleJson("a", "img/a.png", "<image>\nwhat is at row 1 column 2?", " Bag \n", "position"));
-        list.push(sampleJson("b", "/abs/b.png", "describe this\n<image>", "row 1: bag.", "caption"));
-        list.push(sampleJson("c", "c.png", "<image> how many?", "2"));
+        list.push_back(sampleJson("a", "img/a.png", "<image>\nwhat is at row 1 column 2?", " Bag \n", "position"));
+        list.push_back(sampleJson("b", "/abs/b.png", "describe this\n<image>", "row 1: bag.", "caption"));
+        list.push_back(sampleJson("c", "c.png", "<image> how many?", "2"));
         const std::string path = (dir + "/data.json").toStdString();
         writeTextFile(path, list.dump(2));
 
@@ -784,19 +781,19 @@ private slots:
                  {"human", "how many bag are there?", ""}, {"gpt", " 2 ", "count"},
                  {"human", "is there a boot?", ""}, {"gpt", "no", ""}}) {
             Json t = Json::object();
-            t.set("from", from);
-            t.set("value", value);
+            t["from"] = from;
+            t["value"] = value;
             if (!type.empty())
-                t.set("type", type);
-            turns.push(t);
+                t["type"] = type;
+            turns.push_back(t);
         }
         Json sample = Json::object();
-        sample.set("id", "multi");
-        sample.set("image", "a.png");
-        sample.set("type", "existence");
-        sample.set("conversations", turns);
+        sample["id"] = "multi";
+        sample["image"] = "a.png";
+        sample["type"] = "existence";
+        sample["conversations"] = turns;
         const std::string path = m_dir.filePath("multi.json").toStdString();
-        writeTextFile(path, Json(Json::Array{sample}).dump());
+        writeTextFile(path, Json::array({sample}).dump());
         const ConversationDataset d = ConversationDataset::load(path, "");
         const ConversationSample &s = d.sample(0);
         QCOMPARE(s.turns.size(), size_t(3));
@@ -820,7 +817,7 @@ private slots:
         for (int i = 0; i < 4; ++i) {
             Json sample = sampleJson("t" + std::to_string(i), "", "row 1: bag nothing.\nis there a bag?", "yes", "existence");
             sample.erase("image");
-            list.push(sample);
+            list.push_back(sample);
         }
         const std::string path = m_dir.filePath("text.json").toStdString();
         writeTextFile(path, list.dump());
@@ -858,16 +855,16 @@ private slots:
             sample.erase("image");
             if (i == 1) { // a second turn: this row is the longer one
                 Json h = Json::object(), g = Json::object();
-                h.set("from", "human");
-                h.set("value", "what is at row 1 column 2?");
-                g.set("from", "gpt");
-                g.set("value", "nothing");
-                Json turns = *sample.find("conversations");
-                turns.push(h);
-                turns.push(g);
-                sample.set("conversations", turns);
+                h["from"] = "human";
+                h["value"] = "what is at row 1 column 2?";
+                g["from"] = "gpt";
+                g["value"] = "nothing";
+                Json turns = sample.at("conversations");
+                turns.push_back(h);
+                turns.push_back(g);
+                sample["conversations"] = turns;
             }
-            list.push(sample);
+            list.push_back(sample);
         }
         const std::string path = m_dir.filePath("independent.json").toStdString();
         writeTextFile(path, list.dump());

@@ -6,7 +6,7 @@
 
 #include "LauncherView.h"
 #include "facade/ConfigCheck.h"
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "train/RunConfig.h"
 #include "train/RunSummary.h"
 #include "train/YamlLoader.h"
@@ -109,10 +109,10 @@ private slots:
 
         // The same numbers `cos-batch inspect` prints.
         const Json summary = runSummary(RunConfig::load(compoundPath().toStdString()));
-        const Json &stages = *summary.find("stages");
+        const Json &stages = summary.at("stages");
         for (size_t i = 0; i < check.stages.size(); ++i) {
-            QCOMPARE(stages.asArray()[i].find("visual_tokens")->asInt(), int64_t(check.stages[i].visualTokens));
-            QCOMPARE(stages.asArray()[i].find("grid")->asInt(), int64_t(check.stages[i].grid));
+            QCOMPARE(stages.at(i).at("visual_tokens").get<int64_t>(), int64_t(check.stages[i].visualTokens));
+            QCOMPARE(stages.at(i).at("grid").get<int64_t>(), int64_t(check.stages[i].grid));
         }
     }
 
@@ -154,28 +154,28 @@ private slots:
     {
         Json tree = loadYamlFile(compoundPath().toStdString());
         Json odd = Json::object();
-        odd.set("looks_like_bool", "true");
-        odd.set("looks_like_int", "12");
-        odd.set("looks_like_null", "~");
-        odd.set("empty", "");
-        odd.set("colon", "a: b # not a comment");
-        odd.set("unicode", "Größe ×2");
-        odd.set("whole_real", 2.0);
-        odd.set("small_real", 1e-7);
-        odd.set("third", 1.0 / 3.0);
-        odd.set("negative", int64_t(-5));
-        odd.set("nothing", nullptr);
-        odd.set("empty_list", Json::array());
-        odd.set("empty_map", Json::object());
-        odd.set("nested", Json(Json::Array{Json(Json::Array{Json(1), Json(2)}), Json::object()}));
-        tree.set("odd", odd);
+        odd["looks_like_bool"] = "true";
+        odd["looks_like_int"] = "12";
+        odd["looks_like_null"] = "~";
+        odd["empty"] = "";
+        odd["colon"] = "a: b # not a comment";
+        odd["unicode"] = "Größe ×2";
+        odd["whole_real"] = 2.0;
+        odd["small_real"] = 1e-7;
+        odd["third"] = 1.0 / 3.0;
+        odd["negative"] = int64_t(-5);
+        odd["nothing"] = nullptr;
+        odd["empty_list"] = Json::array();
+        odd["empty_map"] = Json::object();
+        odd["nested"] = Json::array({Json::array({1, 2}), Json::object()});
+        tree["odd"] = odd;
 
         const std::string yaml = toYaml(tree);
         const Json back = parseYaml(yaml, "written.yaml");
         QVERIFY2(back == tree, yaml.c_str());
         // Types survive, not only numeric values.
-        QVERIFY(back.find("odd")->find("whole_real")->type() == Json::Type::Real);
-        QVERIFY(back.find("odd")->find("looks_like_int")->isString());
+        QVERIFY(findKey(back, "odd")->at("whole_real").is_number_float());
+        QVERIFY(findKey(back, "odd")->at("looks_like_int").is_string());
         // Written the way configs are written by hand.
         QVERIFY2(yaml.find("- {windows: 1, queries: 16}") != std::string::npos, yaml.c_str());
         QVERIFY2(yaml.find("train: [connector, lm]") != std::string::npos, yaml.c_str());
@@ -228,8 +228,8 @@ private slots:
         QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{20, 20, 128}));
         compareWithFacade(*view);
         QCOMPARE(view->findChild<QTableWidget *>("tokens")->item(2, 5)->text(), QString("128"));
-        const Json &scaleTree = view->configTree().find("model")->find("connector")->find("scales")->asArray()[1];
-        QCOMPARE(scaleTree.find("windows")->asInt(), int64_t(2));
+        const Json &scaleTree = findKey(view->configTree(), "model")->find("connector")->at("scales").at(1);
+        QCOMPARE(scaleTree.at("windows").get<int64_t>(), int64_t(2));
 
         QVERIFY(scales->setData(scales->index(0, 1), 8));
         QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{12, 12, 96}));
@@ -303,7 +303,7 @@ private slots:
         QTest::keyClick(lr, Qt::Key_Backspace);
         QVERIFY(view->isLaunchEnabled());
         QVERIFY(!isMarked(lr));
-        QCOMPARE(view->configTree().find("stages")->asArray()[1].find("lr")->asDouble(), 1e-3);
+        QCOMPARE(findKey(view->configTree(), "stages")->at(1).at("lr").get<double>(), 1e-3);
 
         // Windows that no longer divide the grid after a stage's scaling are
         // marked at the factor list.
@@ -385,13 +385,13 @@ private slots:
         view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
         const Json &tree = view->configTree();
         // Keys the engine knows but the form does not edit.
-        QCOMPARE(tree.find("stages")->asArray()[1].find("weight_decay")->asDouble(), 0.05);
-        QCOMPARE(tree.find("stages")->asArray()[1].find("warmup_steps")->asInt(), int64_t(30));
-        QCOMPARE(tree.find("model")->find("lm")->find("kv_heads")->asInt(), int64_t(2));
-        QVERIFY(tree.find("data")->find("feature_cache")->asBool());
+        QCOMPARE(findKey(tree, "stages")->at(1).at("weight_decay").get<double>(), 0.05);
+        QCOMPARE(findKey(tree, "stages")->at(1).at("warmup_steps").get<int64_t>(), int64_t(30));
+        QCOMPARE(findKey(tree, "model")->find("lm")->at("kv_heads").get<int64_t>(), int64_t(2));
+        QVERIFY(findKey(tree, "data")->at("feature_cache").get<bool>());
         // Defaults the form shows are not written into the tree.
-        QVERIFY(!tree.find("stages")->asArray()[1].find("precision"));
-        QVERIFY(!tree.find("stages")->asArray()[1].find("seed"));
+        QVERIFY(!findKey(tree.at("stages").at(1), "precision"));
+        QVERIFY(!findKey(tree.at("stages").at(1), "seed"));
 
         // A key the engine does not know survives too (and is reported).
         QString text = QString::fromUtf8(test::readFile(compoundPath()));
@@ -404,8 +404,8 @@ private slots:
         QVERIFY(view->saveYaml(path));
         const Json back = loadYamlFile(path.toStdString());
         QVERIFY(back == view->configTree());
-        QCOMPARE(back.find("notes")->find("author")->asString(), std::string("someone"));
-        QCOMPARE(back.find("model")->find("connector")->find("scales")->asArray()[1].find("queries")->asInt(),
+        QCOMPARE(findKey(back, "notes")->at("author").get<std::string>(), std::string("someone"));
+        QCOMPARE(findKey(back, "model")->find("connector")->find("scales")->at(1).at("queries").get<int64_t>(),
                  int64_t(2));
     }
 
@@ -460,7 +460,7 @@ private slots:
         QCOMPARE(launched.at(0).at(1).toString(), QString("wide-finetune"));
         const Json sent = parseYaml(launched.at(0).at(0).toString().toStdString(), "launched");
         QVERIFY(sent == view->configTree());
-        QCOMPARE(sent.find("stages")->asArray()[2].find("device")->asString(), std::string("cuda:1"));
+        QCOMPARE(findKey(sent, "stages")->at(2).at("device").get<std::string>(), std::string("cuda:1"));
 
         view->scalesModel()->setData(view->scalesModel()->index(1, 0), 3);
         QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);

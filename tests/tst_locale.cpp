@@ -14,8 +14,8 @@
 #include "TestSupport.h"
 #include "WorkbenchSettings.h"
 
-#include "model/Json.h"
-#include "model/Numbers.h"
+#include "base/Json.h"
+#include "base/Numbers.h"
 #include "store/ExperimentStore.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
@@ -108,23 +108,23 @@ private slots:
     {
         Json list = Json::array();
         for (double v : kTrickyReals)
-            list.push(Json(v));
+            list.push_back(Json(v));
         for (int64_t v : kTrickyIntegers)
-            list.push(Json(v));
+            list.push_back(Json(v));
         const std::string text = list.dump();
         QVERIFY2(text.find("0.001") != std::string::npos, text.c_str());
-        const Json back = Json::parse(text);
+        const Json back = parseJson(text);
         QCOMPARE(back.size(), list.size());
         size_t i = 0;
         for (double v : kTrickyReals) {
-            const Json &got = back.asArray()[i++];
-            QCOMPARE(got.type(), Json::Type::Real);
-            QVERIFY2(sameBits(got.asDouble(), v), formatReal(v).c_str());
+            const Json &got = back.at(i++);
+            QVERIFY(got.is_number_float());
+            QVERIFY2(sameBits(got.get<double>(), v), formatReal(v).c_str());
         }
         for (int64_t v : kTrickyIntegers) {
-            const Json &got = back.asArray()[i++];
-            QCOMPARE(got.type(), Json::Type::Integer);
-            QCOMPARE(got.asInt(), v);
+            const Json &got = back.at(i++);
+            QVERIFY(got.is_number_integer());
+            QCOMPARE(got.get<int64_t>(), v);
         }
     }
 
@@ -139,17 +139,17 @@ private slots:
         QVERIFY2(text.find(',') == std::string::npos, text.c_str());
         const Json back = parseYaml(text, "tricky.yaml");
         for (size_t i = 0; i < std::size(kTrickyReals); ++i) {
-            const Json *got = back.find("r" + std::to_string(i));
-            QVERIFY(got && got->type() == Json::Type::Real);
-            QVERIFY2(sameBits(got->asDouble(), kTrickyReals[i]), formatReal(kTrickyReals[i]).c_str());
+            const Json *got = findKey(back, "r" + std::to_string(i));
+            QVERIFY(got && got->is_number_float());
+            QVERIFY2(sameBits(got->get<double>(), kTrickyReals[i]), formatReal(kTrickyReals[i]).c_str());
         }
         for (size_t i = 0; i < std::size(kTrickyIntegers); ++i)
-            QCOMPARE(back.find("i" + std::to_string(i))->asInt(), kTrickyIntegers[i]);
+            QCOMPARE(back.find("i" + std::to_string(i))->get<int64_t>(), kTrickyIntegers[i]);
         // The notation people write in configs.
-        QVERIFY(sameBits(yamlScalar("1.0e-3").asDouble(), 0.001));
-        QVERIFY(sameBits(yamlScalar("2.0E-3").asDouble(), 0.002));
+        QVERIFY(sameBits(plainYamlValue("1.0e-3").get<double>(), 0.001));
+        QVERIFY(sameBits(plainYamlValue("2.0E-3").get<double>(), 0.002));
         // Too large for a double: left as text, so the config reader names the key.
-        QVERIFY(yamlScalar("1e999").isString());
+        QVERIFY(plainYamlValue("1e999").is_string());
     }
 
     void presetLearningRateIsExactlyOneThousandth()
@@ -158,8 +158,8 @@ private slots:
         QString error;
         QVERIFY2(view.loadFile(test::sourcePath("tests/data/compound.yaml"), &error), qPrintable(error));
         for (int i = 0; i < 3; ++i) {
-            const Json *lr = view.configTree().find("stages")->asArray()[size_t(i)].find("lr");
-            QVERIFY(lr && sameBits(lr->asDouble(), 0.001));
+            const Json *lr = findKey(view.configTree().at("stages").at(size_t(i)), "lr");
+            QVERIFY(lr && sameBits(lr->get<double>(), 0.001));
             // Shown in the user's locale, read back to the same value.
             auto *field = view.findChild<QLineEdit *>(QString("stages[%1].lr").arg(i));
             QVERIFY(field);
@@ -190,13 +190,13 @@ private slots:
         QVERIFY(field);
         field->selectAll();
         QTest::keyClicks(field, typed);
-        const Json *lr = view.configTree().find("stages")->asArray()[1].find("lr");
-        QVERIFY(lr && lr->type() == Json::Type::Real);
-        QVERIFY2(sameBits(lr->asDouble(), stored), formatReal(lr->asDouble()).c_str());
+        const Json *lr = findKey(view.configTree().at("stages").at(1), "lr");
+        QVERIFY(lr && lr->is_number_float());
+        QVERIFY2(sameBits(lr->get<double>(), stored), formatReal(lr->get<double>()).c_str());
         QVERIFY(view.isLaunchEnabled());
         // The YAML a run would read carries the exact value in "C" notation.
         const Json back = parseYaml(view.configYaml().toStdString(), "edited.yaml");
-        QVERIFY(sameBits(back.find("stages")->asArray()[1].find("lr")->asDouble(), stored));
+        QVERIFY(sameBits(findKey(back, "stages")->at(1).at("lr").get<double>(), stored));
     }
 
     void groupedOrForeignNumbersAreNotTakenForOthers()
@@ -246,18 +246,18 @@ private slots:
         QCOMPARE(runs.size(), size_t(1));
         const RunDetail detail = store.run(runs.front().id);
         QCOMPARE(detail.run.status, RunStatus::Finished);
-        const Json config = Json::parse(detail.run.config);
-        const auto &stages = config.find("stages")->asArray();
-        QVERIFY(sameBits(stages[1].find("lr")->asDouble(), 0.002));
-        QVERIFY(sameBits(stages[2].find("lr")->asDouble(), 0.001));
+        const Json config = parseJson(detail.run.config);
+        const Json &stages = config.at("stages");
+        QVERIFY(sameBits(stages[1].at("lr").get<double>(), 0.002));
+        QVERIFY(sameBits(stages[2].at("lr").get<double>(), 0.001));
 
         // cos-batch inherits LC_ALL=de_DE.UTF-8 from this process.
         const QString id = QString::number(runs.front().id);
         Output r = runBatch({"show", id, "--db", settings.databasePath, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json shown = Json::parse(r.out.toStdString());
-        QVERIFY(sameBits(shown.find("config")->find("stages")->asArray()[2].find("lr")->asDouble(), 0.001));
-        QVERIFY(shown.find("stages")->asArray()[1].find("wall_seconds")->asDouble() > 0);
+        const Json shown = parseJson(r.out.toStdString());
+        QVERIFY(sameBits(findKey(shown, "config")->find("stages")->at(2).at("lr").get<double>(), 0.001));
+        QVERIFY(findKey(shown, "stages")->at(1).at("wall_seconds").get<double>() > 0);
 
         r = runBatch({"show", id, "--db", settings.databasePath});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -278,7 +278,7 @@ private slots:
 
         r = runBatch({"export", "--db", settings.databasePath, "--format", "json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(Json::parse(r.out.toStdString()).asArray()[0].find("accuracy")->asDouble(), accuracy);
+        QCOMPARE(parseJson(r.out.toStdString()).at(0).find("accuracy")->get<double>(), accuracy);
     }
 };
 

@@ -9,7 +9,7 @@
 #include "model/Autocast.h"
 #include "model/Conversation.h"
 #include "model/Device.h"
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "model/LanguageModel.h"
 #include "model/Mllm.h"
 #include "model/ModelConfig.h"

@@ -3,8 +3,8 @@
 
 #include "TestSupport.h"
 
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 #include "model/Safetensors.h"
 
 #include <QDir>
@@ -22,6 +22,7 @@
 
 using cosw::InputError;
 using cosw::Json;
+using cosw::parseJson;
 using cosw::Metadata;
 using cosw::SafetensorsFile;
 using cosw::StateDict;
@@ -212,23 +213,23 @@ void TestSafetensors::writesAlignedSortedLayout()
         QCOMPARE(header.find_first_not_of(' ', close + 1), std::string::npos);
         QVERIFY(close + 1 + 7 >= header.size());
 
-        const Json json = Json::parse(header, "layout");
+        const Json json = parseJson(header, "layout");
         uint64_t expectedBegin = 0;
         std::string previous;
-        for (const auto &[name, entry] : json.asObject()) {
+        for (const auto &[name, entry] : json.items()) {
             if (name == "__metadata__") {
-                QCOMPARE(entry.find("n")->asString(), std::to_string(n));
+                QCOMPARE(entry.at("n").get<std::string>(), std::to_string(n));
                 continue;
             }
             QVERIFY2(previous < name, name.c_str()); // sorted by name
             previous = name;
-            QCOMPARE(entry.find("dtype")->asString(), std::string("U8"));
-            const Json::Array &offsets = entry.find("data_offsets")->asArray();
-            QCOMPARE(static_cast<uint64_t>(offsets[0].asInt()), expectedBegin);
+            QCOMPARE(entry.at("dtype").get<std::string>(), std::string("U8"));
+            const Json &offsets = entry.at("data_offsets");
+            QCOMPARE(static_cast<uint64_t>(offsets[0].get<int64_t>()), expectedBegin);
             const int64_t count = in.at(name).numel();
-            QCOMPARE(entry.find("shape")->asArray().at(0).asInt(), count);
+            QCOMPARE(entry.at("shape").at(0).get<int64_t>(), count);
             expectedBegin += static_cast<uint64_t>(count);
-            QCOMPARE(static_cast<uint64_t>(offsets[1].asInt()), expectedBegin);
+            QCOMPARE(static_cast<uint64_t>(offsets[1].get<int64_t>()), expectedBegin);
         }
         QCOMPARE(json.size(), in.size() + (n % 2 ? 1 : 0));
         QCOMPARE(static_cast<uint64_t>(file.size()), 8 + headerLength + expectedBegin);

@@ -6,8 +6,8 @@
 
 #include "model/Checkpoint.h"
 #include "model/Conversation.h"
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 #include "model/Mllm.h"
 #include "model/ModelConfig.h"
 #include "model/VisualPositions.h"
@@ -444,11 +444,11 @@ void TestScaling::towerAtAnotherResolutionMatchesScaledTower()
 
 void TestScaling::specFromJson()
 {
-    ScalingSpec one = ScalingSpec::fromJson(Json::parse(R"({"resolution": 2, "window": 2})"), "spec.json",
+    ScalingSpec one = ScalingSpec::fromJson(parseJson(R"({"resolution": 2, "window": 2})"), "spec.json",
                                             "scaling", 2);
     QCOMPARE(one.resolution, 2);
     QCOMPARE(one.window, (std::vector<int>{2, 2}));
-    ScalingSpec list = ScalingSpec::fromJson(Json::parse(R"({"window": [1, 2]})"), "spec.json", "scaling", 2);
+    ScalingSpec list = ScalingSpec::fromJson(parseJson(R"({"window": [1, 2]})"), "spec.json", "scaling", 2);
     QCOMPARE(list.resolution, 1);
     QCOMPARE(list.window, (std::vector<int>{1, 2}));
     QCOMPARE(visualTokens(scaledConfig(baseConfig(), list)), 80);
@@ -468,7 +468,7 @@ void TestScaling::badSpecsNameTheKey()
         return s;
     };
     auto fromJson = [](const char *text) {
-        return ScalingSpec::fromJson(Json::parse(text), "spec.json", "scaling", 2);
+        return ScalingSpec::fromJson(parseJson(text), "spec.json", "scaling", 2);
     };
 
     // Windows that would not divide the grid: 4 * 3 = 12 windows on 8 cells.

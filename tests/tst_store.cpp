@@ -5,7 +5,7 @@
 
 #include "TestSupport.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "store/ExperimentStore.h"
 
 #include <QDir>

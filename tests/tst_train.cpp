@@ -5,10 +5,10 @@
 
 #include "TestSupport.h"
 
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 #include "store/ExperimentStore.h"
-#include "model/Files.h"
+#include "base/Files.h"
 #include "model/Mllm.h"
 #include "model/Checkpoint.h"
 #include "data/WordTokenizer.h"
@@ -119,7 +119,7 @@ private slots:
     {
         auto sample = [](const std::string &id, const std::string &image, const std::string &q,
                          const std::string &a, const std::string &type) {
-            return Json::parse(R"({"id": ")" + id + R"(", "image": ")" + image + R"(", "type": ")" + type
+            return parseJson(R"({"id": ")" + id + R"(", "image": ")" + image + R"(", "type": ")" + type
                                + R"(", "conversations": [{"from": "human", "value": "<image>\n)" + q
                                + R"("}, {"from": "gpt", "value": ")" + a + R"("}]})");
         };
@@ -127,12 +127,12 @@ private slots:
         for (const auto &[a, type] : std::vector<std::pair<std::string, std::string>>{
                  {"yes", "existence"}, {"no", "existence"}, {"yes", "existence"}, {"bag", "position"},
                  {"Boot.", "position"}, {"boot", "position"}, {"2", "count"}, {"1", "count"}})
-            train.push(sample("t" + std::to_string(train.size()), "t.png", "q", a, type));
+            train.push_back(sample("t" + std::to_string(train.size()), "t.png", "q", a, type));
         int n = 0;
         for (const auto &[image, a, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
                  {"a.png", "yes", "existence"}, {"a.png", "boot", "position"}, {"b.png", "no", "existence"},
                  {"c.png", "1", "count"}, {"c.png", "bag", "position"}, {"d.png", "yes", "existence"}})
-            eval.push(sample("e" + std::to_string(n++), image, "q", a, type));
+            eval.push_back(sample("e" + std::to_string(n++), image, "q", a, type));
         const std::string trainPath = m_dir.filePath("prior-train.json").toStdString();
         const std::string evalPath = m_dir.filePath("prior-eval.json").toStdString();
         writeTextFile(trainPath, train.dump());
@@ -278,28 +278,28 @@ private slots:
         while (!lines.isEmpty() && (lines.first().contains("\"event\":\"data\"") || lines.first().contains("\"event\":\"message\"")))
             lines.removeFirst();
         QVERIFY(!lines.isEmpty());
-        const Json first = Json::parse(lines.first().toStdString());
-        QCOMPARE(first.find("event")->asString(), std::string("run"));
-        const int64_t id = first.find("run_id")->asInt();
+        const Json first = parseJson(lines.first().toStdString());
+        QCOMPARE(first.at("event").get<std::string>(), std::string("run"));
+        const int64_t id = first.at("run_id").get<int64_t>();
 
         // Loss falls in both language stages.
         std::map<std::string, std::vector<double>> losses;
         double accuracy = -1, majority = -1, typePrior = -1, shuffled = -1, reading = -1, readingPrior = -1;
         std::vector<std::string> messages;
         for (const QString &line : lines) {
-            const Json e = Json::parse(line.toStdString());
-            const std::string kind = e.find("event")->asString();
+            const Json e = parseJson(line.toStdString());
+            const std::string kind = e.at("event").get<std::string>();
             if (kind == "message")
-                messages.push_back(e.find("message")->asString());
-            if (kind == "step" && e.find("stage")->asInt() > 0)
-                losses[e.find("stage_name")->asString()].push_back(e.find("loss")->asDouble());
+                messages.push_back(e.at("message").get<std::string>());
+            if (kind == "step" && e.at("stage").get<int64_t>() > 0)
+                losses[e.at("stage_name").get<std::string>()].push_back(e.at("loss").get<double>());
             if (kind == "eval") {
-                accuracy = e.find("accuracy")->asDouble();
-                majority = e.find("majority_accuracy")->asDouble();
-                typePrior = e.find("type_prior")->asDouble();
-                shuffled = e.find("shuffled_accuracy")->asDouble();
-                reading = e.find("cell_reading")->asDouble();
-                readingPrior = e.find("cell_reading_prior")->asDouble();
+                accuracy = e.at("accuracy").get<double>();
+                majority = e.at("majority_accuracy").get<double>();
+                typePrior = e.at("type_prior").get<double>();
+                shuffled = e.at("shuffled_accuracy").get<double>();
+                reading = e.at("cell_reading").get<double>();
+                readingPrior = e.at("cell_reading_prior").get<double>();
             }
         }
         for (const auto &[stage, values] : losses) {
@@ -324,12 +324,12 @@ private slots:
         const RunDetail d = store.run(id);
         QCOMPARE(d.run.status, RunStatus::Finished);
         // The run records which BLAS its products ran on.
-        const Json versions = Json::parse(d.run.versions);
-        QVERIFY2(versions.find("blas") && versions.find("blas")->isString(), d.run.versions.c_str());
-        QCOMPARE(versions.find("blas")->asString(), blasSummary(blasInfo()));
+        const Json versions = parseJson(d.run.versions);
+        QVERIFY2(findKey(versions, "blas") && versions.at("blas").is_string(), d.run.versions.c_str());
+        QCOMPARE(versions.at("blas").get<std::string>(), blasSummary(blasInfo()));
         // The config leaves precision at auto: the stored config says what
         // each language stage ran in, and the log says why.
-        const RunConfig stored = RunConfig::fromJson(Json::parse(d.run.config), "stored");
+        const RunConfig stored = RunConfig::fromJson(parseJson(d.run.config), "stored");
         QCOMPARE(stored.stages[0].precision, std::string("fp32")); // the tower trains in fp32
         for (size_t i = 1; i < 3; ++i) {
             const std::string used = stored.stages[i].precision;
@@ -426,9 +426,9 @@ private slots:
         QCOMPARE(int(early.run(c)), int(RunOutcome::Interrupted));
         const std::string at = store.run(c).checkpoints.back().path;
         const std::string stateFile = at + "/trainer_state.json";
-        Json state = Json::parseFile(stateFile);
-        QCOMPARE(state.find("loaders")->size(), size_t(1));
-        state.set("loader", state.find("loaders")->asArray()[0]);
+        Json state = parseJsonFile(stateFile);
+        QCOMPARE(state.at("loaders").size(), size_t(1));
+        state["loader"] = state.at("loaders").at(0);
         state.erase("loaders");
         writeTextFile(stateFile, state.dump(2));
         Trainer continued(run, store, {}, {});
@@ -468,10 +468,10 @@ private slots:
         const RunDetail d = store.run(id);
         QCOMPARE(d.stages.size(), size_t(4));
         QVERIFY(textEval);
-        QCOMPARE(textEval->find("n")->asInt(), int64_t(40 * 4));
-        QVERIFY(textEval->find("type_prior")->isNumber());
-        QVERIFY(textEval->find("shuffled_accuracy")->isNull());
-        QVERIFY(textEval->find("cell_reading")->isNull());
+        QCOMPARE(textEval->at("n").get<int64_t>(), int64_t(40 * 4));
+        QVERIFY(textEval->at("type_prior").is_number());
+        QVERIFY(textEval->at("shuffled_accuracy").is_null());
+        QVERIFY(textEval->at("cell_reading").is_null());
         QCOMPARE(d.stages[1].kind, std::string("text"));
         QCOMPARE(d.stages[1].visualTokens, 0);
         QCOMPARE(d.stages[1].resolution, 0);
@@ -529,7 +529,7 @@ private slots:
                 if (e.kind == "stage_end" && e.stage == 1)
                     stageEnds.push_back(e.text);
                 if (e.kind == "eval" && e.stage == 1)
-                    textAccuracies.push_back(e.data.find("accuracy")->asDouble());
+                    textAccuracies.push_back(e.data.at("accuracy").get<double>());
             });
             const int64_t id = trainer.createRun("text-cache");
             [&] { QCOMPARE(int(trainer.run(id)), int(RunOutcome::Finished)); }();
@@ -600,12 +600,12 @@ private slots:
                  WordTokenizer::load((data + "/tokenizer.json").toStdString()).toJson().dump());
 
         // A tokenizer.json that lacks a word of the data is refused by name.
-        Json broken = Json::parseFile((data + "/tokenizer.json").toStdString());
+        Json broken = parseJsonFile((data + "/tokenizer.json").toStdString());
         Json kept = Json::array();
-        for (const Json &token : broken.find("tokens")->asArray())
-            if (token.asString() != "nothing")
-                kept.push(token);
-        broken.set("tokens", kept);
+        for (const Json &token : broken.at("tokens"))
+            if (token.get<std::string>() != "nothing")
+                kept.push_back(token);
+        broken["tokens"] = kept;
         writeTextFile((data + "/tokenizer.json").toStdString(), broken.dump());
         try {
             prepareRunData(images, {});
@@ -775,7 +775,7 @@ private slots:
         // same data, seeds and steps, so the same cache entry.
         const RunConfig cos = RunConfig::load(test::sourcePath("configs/replica/cos.yaml").toStdString());
         const RunConfig base = RunConfig::load(test::sourcePath("configs/replica/baseline.yaml").toStdString());
-        QCOMPARE(cos.toJson().find("data")->dump(), base.toJson().find("data")->dump());
+        QCOMPARE(cos.toJson().at("data").dump(), base.toJson().at("data").dump());
         QCOMPARE(base.model.connector.type, ConnectorType::Resampler);
         const int fineTune = visualTokens(cos.stageModels.back());
         QCOMPARE(cos.stages.size(), base.stages.size());
@@ -788,7 +788,7 @@ private slots:
             // same LM and the same text stages.
             if (cos.stages[i].kind == "text") {
                 QCOMPARE(cos.stages[i].toJson().dump(), base.stages[i].toJson().dump());
-                QCOMPARE(cos.stageModels[i].toJson().find("lm")->dump(), base.stageModels[i].toJson().find("lm")->dump());
+                QCOMPARE(cos.stageModels[i].toJson().at("lm").dump(), base.stageModels[i].toJson().at("lm").dump());
             }
             if (cos.stages[i].kind == "pretrain")
                 QCOMPARE(visualTokens(cos.stageModels[i]), 32);
@@ -865,12 +865,12 @@ private slots:
                                    out, "--set", "data.eval_samples=16", "--progress", "lines"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out.right(3000)));
 
-        const Json report = Json::parseFile(QDir(out).filePath("report.json").toStdString());
-        QCOMPARE(report.find("mode")->asString(), std::string("quick"));
+        const Json report = parseJsonFile(QDir(out).filePath("report.json").toStdString());
+        QCOMPARE(report.at("mode").get<std::string>(), std::string("quick"));
         // Knowing the question type can only help a blind guesser.
-        QVERIFY(report.find("type_prior_accuracy")->asDouble() >= report.find("majority_accuracy")->asDouble());
-        QVERIFY(report.find("type_prior_accuracy")->asDouble() <= 1.0);
-        const auto &variants = report.find("variants")->asArray();
+        QVERIFY(report.at("type_prior_accuracy").get<double>() >= report.at("majority_accuracy").get<double>());
+        QVERIFY(report.at("type_prior_accuracy").get<double>() <= 1.0);
+        const Json &variants = report.at("variants");
         QCOMPARE(variants.size(), size_t(5));
         // name -> visual tokens in pre-training and fine-tuning
         const std::vector<std::tuple<std::string, int, int>> expected = {
@@ -879,33 +879,33 @@ private slots:
         for (size_t i = 0; i < variants.size(); ++i) {
             const Json &v = variants[i];
             const auto &[name, pre, fine] = expected[i];
-            QCOMPARE(v.find("name")->asString(), name);
-            QCOMPARE(v.find("status")->asString(), std::string("finished"));
-            QCOMPARE(v.find("pretrain")->find("visual_tokens")->asInt(), int64_t(pre));
-            QCOMPARE(v.find("finetune")->find("visual_tokens")->asInt(), int64_t(fine));
-            QCOMPARE(v.find("pretrain")->find("steps")->asInt(), int64_t(2)); // --quick: a third of 6
-            QVERIFY(v.find("pretrain")->find("wall_seconds")->asDouble() > 0);
-            QVERIFY(v.find("finetune")->find("wall_seconds")->asDouble() > 0);
-            const double accuracy = v.find("accuracy")->asDouble();
+            QCOMPARE(v.at("name").get<std::string>(), name);
+            QCOMPARE(v.at("status").get<std::string>(), std::string("finished"));
+            QCOMPARE(findKey(v, "pretrain")->at("visual_tokens").get<int64_t>(), int64_t(pre));
+            QCOMPARE(findKey(v, "finetune")->at("visual_tokens").get<int64_t>(), int64_t(fine));
+            QCOMPARE(findKey(v, "pretrain")->at("steps").get<int64_t>(), int64_t(2)); // --quick: a third of 6
+            QVERIFY(findKey(v, "pretrain")->at("wall_seconds").get<double>() > 0);
+            QVERIFY(findKey(v, "finetune")->at("wall_seconds").get<double>() > 0);
+            const double accuracy = v.at("accuracy").get<double>();
             QVERIFY(accuracy >= 0 && accuracy <= 1);
-            QCOMPARE(v.find("eval_samples")->asInt(), int64_t(16));
-            QCOMPARE(v.find("per_type")->size(), size_t(4));
+            QCOMPARE(v.at("eval_samples").get<int64_t>(), int64_t(16));
+            QCOMPARE(v.at("per_type").size(), size_t(4));
             // Every variant is a run in the store, named after it.
-            const RunDetail d = store.run(v.find("run_id")->asInt());
+            const RunDetail d = store.run(v.at("run_id").get<int64_t>());
             QCOMPARE(d.run.name, "replica-" + name);
             QCOMPARE(d.run.status, RunStatus::Finished);
         }
 
         // The cos ablations differ from cos only in fine-tuning: they continue
         // its pre-training, and report its cost as theirs.
-        const int64_t cosRun = variants[1].find("run_id")->asInt();
-        QVERIFY(variants[0].find("pretrain_shared_with_run")->isNull());
-        QVERIFY(variants[1].find("pretrain_shared_with_run")->isNull());
+        const int64_t cosRun = variants[1].at("run_id").get<int64_t>();
+        QVERIFY(variants[0].at("pretrain_shared_with_run").is_null());
+        QVERIFY(variants[1].at("pretrain_shared_with_run").is_null());
         for (size_t i = 2; i < variants.size(); ++i) {
-            QCOMPARE(variants[i].find("pretrain_shared_with_run")->asInt(), cosRun);
-            QCOMPARE(variants[i].find("pretrain")->find("wall_seconds")->asDouble(),
-                     variants[1].find("pretrain")->find("wall_seconds")->asDouble());
-            const RunDetail d = store.run(variants[i].find("run_id")->asInt());
+            QCOMPARE(variants[i].at("pretrain_shared_with_run").get<int64_t>(), cosRun);
+            QCOMPARE(findKey(variants[i], "pretrain")->at("wall_seconds").get<double>(),
+                     findKey(variants[1], "pretrain")->at("wall_seconds").get<double>());
+            const RunDetail d = store.run(variants[i].at("run_id").get<int64_t>());
             QCOMPARE(d.run.message, "stages 0-1 shared with run " + std::to_string(cosRun));
             QCOMPARE(d.stages.size(), size_t(3));
         }
@@ -919,7 +919,7 @@ private slots:
                                         "--set", "data.eval_samples=16", "--progress", "lines"});
         QVERIFY2(single.exitCode == 0, qPrintable(single.err + single.out.right(3000)));
         const RunDetail fresh = ExperimentStore(alone.toStdString()).run(1);
-        const RunDetail shared = store.run(variants[4].find("run_id")->asInt());
+        const RunDetail shared = store.run(variants[4].at("run_id").get<int64_t>());
         QVERIFY(fresh.run.message.empty());
         QCOMPARE(fresh.stages.size(), shared.stages.size());
         const double freshLoss = *fresh.stages.back().finalLoss, sharedLoss = *shared.stages.back().finalLoss;
@@ -927,16 +927,16 @@ private slots:
                  qPrintable(QString("%1 vs %2").arg(freshLoss).arg(sharedLoss)));
         QCOMPARE(fresh.finalEvaluation->accuracy, shared.finalEvaluation->accuracy);
 
-        const Json &h = *report.find("headline");
-        const double baseAcc = variants[0].find("accuracy")->asDouble(), cosAcc = variants[1].find("accuracy")->asDouble();
-        QVERIFY(qAbs(h.find("accuracy_difference_points")->asDouble() - 100 * (cosAcc - baseAcc)) < 1e-9);
-        const double reduction = h.find("pretrain_time_reduction_percent")->asDouble();
-        const double basePre = variants[0].find("pretrain")->find("wall_seconds")->asDouble();
-        const double cosPre = variants[1].find("pretrain")->find("wall_seconds")->asDouble();
+        const Json &h = report.at("headline");
+        const double baseAcc = variants[0].at("accuracy").get<double>(), cosAcc = variants[1].at("accuracy").get<double>();
+        QVERIFY(qAbs(h.at("accuracy_difference_points").get<double>() - 100 * (cosAcc - baseAcc)) < 1e-9);
+        const double reduction = h.at("pretrain_time_reduction_percent").get<double>();
+        const double basePre = findKey(variants[0], "pretrain")->at("wall_seconds").get<double>();
+        const double cosPre = findKey(variants[1], "pretrain")->at("wall_seconds").get<double>();
         QVERIFY(qAbs(reduction - 100 * (1 - cosPre / basePre)) < 1e-9);
-        const bool informative = 100 * (qMin(cosAcc, baseAcc) - report.find("type_prior_accuracy")->asDouble()) >= 5;
-        QCOMPARE(h.find("accuracy_informative")->asBool(), informative);
-        QCOMPARE(h.find("met")->asBool(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2 && informative);
+        const bool informative = 100 * (qMin(cosAcc, baseAcc) - report.at("type_prior_accuracy").get<double>()) >= 5;
+        QCOMPARE(h.at("accuracy_informative").get<bool>(), informative);
+        QCOMPARE(h.at("met").get<bool>(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2 && informative);
 
         const QString md = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
         QVERIFY(md.contains("| variant |"));
@@ -948,10 +948,10 @@ private slots:
                                        db, "--out", out, "--set", "data.eval_samples=16", "--progress", "lines"});
         QVERIFY2(again.exitCode == 0, qPrintable(again.err));
         QVERIFY(!again.out.contains("] step"));
-        const Json reused = Json::parseFile(QDir(out).filePath("report.json").toStdString());
+        const Json reused = parseJsonFile(QDir(out).filePath("report.json").toStdString());
         for (size_t i = 0; i < variants.size(); ++i) {
-            QVERIFY(reused.find("variants")->asArray()[i].find("reused")->asBool());
-            QCOMPARE(reused.find("variants")->asArray()[i].find("run_id")->asInt(), variants[i].find("run_id")->asInt());
+            QVERIFY(findKey(reused, "variants")->at(i).at("reused").get<bool>());
+            QCOMPARE(findKey(reused, "variants")->at(i).at("run_id").get<int64_t>(), variants[i].at("run_id").get<int64_t>());
         }
         QCOMPARE(int64_t(store.runs().size()), int64_t(5));
     }
@@ -974,13 +974,13 @@ private slots:
         const QString config = writeConfig("loader.yaml", tinyConfig(m_data));
         const Result r = runBatch({"bench", "loader", config, "--batches", "3", "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Json list = Json::parse(r.out.trimmed().toStdString());
+        const Json list = parseJson(r.out.trimmed().toStdString());
         QCOMPARE(list.size(), size_t(2));
-        QCOMPARE(list.asArray()[0].find("name")->asString(), std::string("pretrain"));
-        QCOMPARE(list.asArray()[0].find("resolution")->asInt(), int64_t(28));
-        QCOMPARE(list.asArray()[1].find("resolution")->asInt(), int64_t(56)); // after the finetune stage's scaling
-        for (const Json &stage : list.asArray())
-            QVERIFY(stage.find("samples_per_s")->asDouble() > 0);
+        QCOMPARE(list.at(0).at("name").get<std::string>(), std::string("pretrain"));
+        QCOMPARE(list.at(0).at("resolution").get<int64_t>(), int64_t(28));
+        QCOMPARE(list.at(1).at("resolution").get<int64_t>(), int64_t(56)); // after the finetune stage's scaling
+        for (const Json &stage : list)
+            QVERIFY(stage.at("samples_per_s").get<double>() > 0);
     }
 };
 

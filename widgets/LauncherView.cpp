@@ -2,7 +2,7 @@
 
 #include "LocaleNumber.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
 
@@ -50,13 +50,13 @@ QString qs(const std::string &s)
 // The node a form value lives in, made a mapping when it is absent.
 Json *asMapping(Json &node)
 {
-    return node.isObject() || node.isNull() ? &node : nullptr;
+    return node.is_object() || node.is_null() ? &node : nullptr;
 }
 
 // A mapping's child, without inserting it when absent.
 Json *childOf(Json *node, const char *key)
 {
-    return node && node->isObject() && node->find(key) ? &(*node)[key] : nullptr;
+    return node ? findKey(*node, key) : nullptr;
 }
 
 // A table cell as the config holds it: an integer where the text is one, so
@@ -82,39 +82,39 @@ Json windowFactors(const QString &text)
         const int k = part.toInt(&ok);
         if (!ok)
             return Json(text.toStdString());
-        list.push(k);
+        list.push_back(k);
     }
-    return list.size() == 1 ? list.asArray()[0] : list;
+    return list.size() == 1 ? list.at(0) : list;
 }
 
 QString windowFactorsText(const Json *window)
 {
-    if (!window || window->isNull())
+    if (!window || window->is_null())
         return {};
-    if (window->isInteger())
-        return QString::number(window->asInt());
-    if (window->isString())
-        return qs(window->asString());
+    if (window->is_number_integer())
+        return QString::number(window->get<int64_t>());
+    if (window->is_string())
+        return qs(window->get<std::string>());
     QStringList parts;
-    if (window->isArray())
-        for (const Json &k : window->asArray())
-            parts << (k.isInteger() ? QString::number(k.asInt()) : qs(k.dump()));
+    if (window->is_array())
+        for (const Json &k : *window)
+            parts << (k.is_number_integer() ? QString::number(k.get<int64_t>()) : qs(k.dump()));
     return parts.join(QStringLiteral(", "));
 }
 
 int intOr(const Json *value, int fallback)
 {
-    return value && value->isInteger() ? static_cast<int>(value->asInt()) : fallback;
+    return value && value->is_number_integer() ? static_cast<int>(value->get<int64_t>()) : fallback;
 }
 
 QString textOr(const Json *value, const QString &fallback = {})
 {
-    if (!value || value->isNull())
+    if (!value || value->is_null())
         return fallback;
-    if (value->isString())
-        return qs(value->asString());
-    if (value->type() == Json::Type::Real)
-        return localeNumber(value->asDouble());
+    if (value->is_string())
+        return qs(value->get<std::string>());
+    if (value->is_number_float())
+        return localeNumber(value->get<double>());
     return qs(value->dump());
 }
 
@@ -131,20 +131,20 @@ const Json *valueAt(const Json &root, const std::vector<std::string> &path)
 {
     const Json *node = &root;
     for (const std::string &part : path) {
-        if (node->isArray()) {
+        if (node->is_array()) {
             const size_t index = std::stoul(part);
             if (index >= node->size())
                 return nullptr;
-            node = &node->asArray()[index];
-        } else if (node->isObject()) {
-            node = node->find(part);
+            node = &node->at(index);
+        } else if (node->is_object()) {
+            node = findKey(*node, part);
             if (!node)
                 return nullptr;
         } else {
             return nullptr;
         }
     }
-    return node->isNull() ? nullptr : node;
+    return node->is_null() ? nullptr : node;
 }
 
 } // namespace
@@ -343,9 +343,9 @@ QWidget *LauncherView::createStageTab(int index)
     for (auto [box, part] : {std::pair{f.trainVision, "vision"}, std::pair{f.trainConnector, "connector"},
                              std::pair{f.trainLm, "lm"}}) {
         bool on = false;
-        if (train && train->isArray())
-            for (const Json &p : train->asArray())
-                on = on || (p.isString() && p.asString() == part);
+        if (train && train->is_array())
+            for (const Json &p : *train)
+                on = on || (p.is_string() && p.get<std::string>() == part);
         box->setChecked(on);
         trainRow->addWidget(box);
         connect(box, &QCheckBox::toggled, this, [this, index] { onTrainEdited(index); });
@@ -383,7 +383,7 @@ QWidget *LauncherView::createStageTab(int index)
     f.scaling->setChecked(scaling != nullptr);
     f.resolutionFactor = spinBox(0, 16);
     f.resolutionFactor->setPrefix(QStringLiteral("×"));
-    f.resolutionFactor->setValue(scaling ? intOr(scaling->find("resolution"), 1) : 1);
+    f.resolutionFactor->setValue(scaling ? intOr(findKey(*scaling, "resolution"), 1) : 1);
     f.windowFactors = new QLineEdit;
     f.windowFactors->setPlaceholderText(tr("1, or one factor per scale: 1, 2"));
     f.windowFactors->setProperty("help", tr("Window scaling: each scale's windows per side are multiplied by its "
@@ -460,7 +460,7 @@ bool LauncherView::setConfigText(const QString &text, const QString &source, QSt
             *error = qs(e.what());
         return false;
     }
-    if (!tree.isObject()) {
+    if (!tree.is_object()) {
         if (error)
             *error = tr("%1: a run config is a mapping with model and stages").arg(source);
         return false;
@@ -510,7 +510,7 @@ QString LauncherView::configYaml() const
 QString LauncherView::runName() const
 {
     const Json *name = valueAt(m_tree, {"name"});
-    return name && name->isString() ? qs(name->asString()) : QString();
+    return name && name->is_string() ? qs(name->get<std::string>()) : QString();
 }
 
 bool LauncherView::isLaunchEnabled() const
@@ -555,10 +555,10 @@ Json *LauncherView::section(std::initializer_list<const char *> path)
 Json *LauncherView::stage(int index)
 {
     Json *root = asMapping(m_tree);
-    const Json *stages = root ? root->find("stages") : nullptr;
-    if (!stages || !stages->isArray() || size_t(index) >= stages->size())
+    const Json *stages = root ? findKey(*root, "stages") : nullptr;
+    if (!stages || !stages->is_array() || size_t(index) >= stages->size())
         return nullptr;
-    return asMapping((*root)["stages"].asArray()[size_t(index)]);
+    return asMapping((*root)["stages"].at(size_t(index)));
 }
 
 const Json *LauncherView::shownValue(const std::vector<std::string> &path) const
@@ -572,10 +572,10 @@ void LauncherView::setValue(Json *parent, const char *key, Json value)
 {
     if (m_populating || !parent)
         return;
-    if (value.isNull())
+    if (value.is_null())
         parent->erase(key);
     else
-        parent->set(key, std::move(value));
+        (*parent)[key] = std::move(value);
     recheck();
 }
 
@@ -598,7 +598,7 @@ void LauncherView::populate()
         delete m_stageTabs->widget(0);
     m_stages.clear();
     const Json *stages = valueAt(m_tree, {"stages"});
-    const size_t count = stages && stages->isArray() ? stages->size() : 0;
+    const size_t count = stages && stages->is_array() ? stages->size() : 0;
     for (size_t i = 0; i < count; ++i) {
         const int index = static_cast<int>(i);
         const QString name = textOr(valueAt(m_tree, {"stages", std::to_string(i), "name"}),
@@ -616,8 +616,8 @@ void LauncherView::populateScales()
     const QString type = m_connectorType->currentData().toString();
     auto cell = [](const Json *value, bool editable) {
         auto *item = new QStandardItem;
-        if (value && value->isInteger())
-            item->setData(static_cast<int>(value->asInt()), Qt::EditRole);
+        if (value && value->is_number_integer())
+            item->setData(static_cast<int>(value->get<int64_t>()), Qt::EditRole);
         else if (value)
             item->setData(textOr(value), Qt::EditRole);
         item->setEditable(editable);
@@ -626,10 +626,10 @@ void LauncherView::populateScales()
     };
     if (type == QLatin1String("chain_of_sight")) {
         const Json *scales = valueAt(m_tree, {"model", "connector", "scales"});
-        for (size_t i = 0; scales && scales->isArray() && i < scales->size(); ++i) {
-            const Json &s = scales->asArray()[i];
-            const Json *windows = s.isObject() ? s.find("windows") : nullptr;
-            const Json *queries = s.isObject() ? s.find("queries") : nullptr;
+        for (size_t i = 0; scales && scales->is_array() && i < scales->size(); ++i) {
+            const Json &s = scales->at(i);
+            const Json *windows = s.is_object() ? findKey(s, "windows") : nullptr;
+            const Json *queries = s.is_object() ? findKey(s, "queries") : nullptr;
             m_scales->appendRow({cell(windows, true), cell(queries, true)});
         }
     } else if (type == QLatin1String("resampler")) {
@@ -658,24 +658,22 @@ void LauncherView::onConnectorTypeEdited()
     const std::string type = m_connectorType->currentData().toString().toStdString();
     // Put the other types' shapes aside: the engine rejects a resampler
     // with scales and needs them for Chain-of-Sight.
-    if (const Json *scales = connector->find("scales"); scales && type != "chain_of_sight") {
+    if (const Json *scales = findKey(*connector, "scales"); scales && type != "chain_of_sight") {
         m_stashedScales = *scales;
         connector->erase("scales");
     }
-    if (const Json *queries = connector->find("queries"); queries && type != "resampler") {
+    if (const Json *queries = findKey(*connector, "queries"); queries && type != "resampler") {
         m_stashedQueries = *queries;
         connector->erase("queries");
     }
-    if (type == "chain_of_sight" && !connector->find("scales"))
-        connector->set("scales", m_stashedScales.isNull() ? Json(Json::Array{Json(Json::Object{
-                                                                {"windows", Json(1)}, {"queries", Json(1)}})})
-                                                          : m_stashedScales);
-    if (type == "resampler" && !connector->find("queries")) {
+    if (type == "chain_of_sight" && !findKey(*connector, "scales"))
+        (*connector)["scales"] = m_stashedScales.is_null() ? Json::array({Json{{"windows", 1}, {"queries", 1}}}) : m_stashedScales;
+    if (type == "resampler" && !findKey(*connector, "queries")) {
         // As many queries as the first (global) scale has.
         const Json *first = valueAt(m_stashedScales, {"0", "queries"});
-        connector->set("queries", m_stashedQueries.isNull() ? Json(intOr(first, 1)) : m_stashedQueries);
+        (*connector)["queries"] = m_stashedQueries.is_null() ? Json(intOr(first, 1)) : m_stashedQueries;
     }
-    connector->set("type", type);
+    (*connector)["type"] = type;
     populateScales();
     recheck();
 }
@@ -690,28 +688,28 @@ void LauncherView::onScaleEdited(QStandardItem *item)
         return;
     }
     Json *scales = childOf(section({"model", "connector"}), "scales");
-    if (!scales || !scales->isArray() || size_t(item->row()) >= scales->size())
+    if (!scales || !scales->is_array() || size_t(item->row()) >= scales->size())
         return;
-    setValue(asMapping(scales->asArray()[size_t(item->row())]),
+    setValue(asMapping(scales->at(size_t(item->row()))),
              item->column() == WindowsColumn ? "windows" : "queries", value);
 }
 
 void LauncherView::addScale()
 {
     Json *scales = childOf(section({"model", "connector"}), "scales");
-    if (!scales || !scales->isArray())
+    if (!scales || !scales->is_array())
         return;
     // A finer scale than the last: twice the windows per side.
-    const Json *last = scales->size() ? &scales->asArray().back() : nullptr;
-    const int windows = last && last->isObject() ? intOr(last->find("windows"), 1) : 1;
-    const int queries = last && last->isObject() ? intOr(last->find("queries"), 1) : 1;
-    scales->push(Json(Json::Object{{"windows", Json(2 * windows)}, {"queries", Json(queries)}}));
+    const Json *last = scales->size() ? &scales->back() : nullptr;
+    const int windows = last && last->is_object() ? intOr(findKey(*last, "windows"), 1) : 1;
+    const int queries = last && last->is_object() ? intOr(findKey(*last, "queries"), 1) : 1;
+    scales->push_back(Json{{"windows", 2 * windows}, {"queries", queries}});
     // Stages that list a window factor per scale get the identity for the
     // new one, so the list still matches the scales.
     for (size_t i = 0; i < m_stages.size(); ++i) {
         Json *window = childOf(childOf(stage(static_cast<int>(i)), "scaling"), "window");
-        if (window && window->isArray())
-            window->push(Json(1));
+        if (window && window->is_array())
+            window->push_back(Json(1));
     }
     populateScales();
     populateWindowFactors();
@@ -721,17 +719,17 @@ void LauncherView::addScale()
 void LauncherView::removeScale()
 {
     Json *scales = childOf(section({"model", "connector"}), "scales");
-    if (!scales || !scales->isArray() || scales->size() < 2)
+    if (!scales || !scales->is_array() || scales->size() < 2)
         return;
     const QModelIndexList selected = m_scalesView->selectionModel()->selectedRows();
     const size_t row = selected.isEmpty() ? scales->size() - 1 : size_t(selected.first().row());
     if (row >= scales->size())
         return;
-    scales->asArray().erase(scales->asArray().begin() + std::ptrdiff_t(row));
+    scales->erase(row);
     for (size_t i = 0; i < m_stages.size(); ++i) {
         Json *window = childOf(childOf(stage(static_cast<int>(i)), "scaling"), "window");
-        if (window && window->isArray() && row < window->size())
-            window->asArray().erase(window->asArray().begin() + std::ptrdiff_t(row));
+        if (window && window->is_array() && row < window->size())
+            window->erase(row);
     }
     populateScales();
     populateWindowFactors();
@@ -743,11 +741,11 @@ void LauncherView::onTrainEdited(int index)
     const StageFields &f = m_stages[size_t(index)];
     Json parts = Json::array();
     if (f.trainVision->isChecked())
-        parts.push("vision");
+        parts.push_back("vision");
     if (f.trainConnector->isChecked())
-        parts.push("connector");
+        parts.push_back("connector");
     if (f.trainLm->isChecked())
-        parts.push("lm");
+        parts.push_back("lm");
     setValue(stage(index), "train", parts);
 }
 
@@ -759,10 +757,10 @@ void LauncherView::onScalingToggled(int index, bool on)
         return;
     }
     Json scaling = Json::object();
-    scaling.set("resolution", f.resolutionFactor->value());
+    scaling["resolution"] = f.resolutionFactor->value();
     const Json window = windowFactors(f.windowFactors->text());
-    if (!window.isNull())
-        scaling.set("window", window);
+    if (!window.is_null())
+        scaling["window"] = window;
     setValue(stage(index), "scaling", scaling);
 }
 

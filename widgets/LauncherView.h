@@ -7,7 +7,7 @@
 // its error names is marked and Launch stays disabled until it is fixed.
 
 #include "facade/ConfigCheck.h"
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <QString>
 #include <QStringList>

@@ -2,7 +2,7 @@
 
 // Numbers a person reads or types in a widget use their locale ("0,001" under
 // de_DE); what the engine stores is always the exact double. Files never see
-// these texts: they go through core/model/Numbers.h.
+// these texts: they go through core/base/Numbers.h.
 
 #include <QString>
 

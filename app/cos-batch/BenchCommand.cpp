@@ -8,7 +8,7 @@
 #include "model/StepBenchmark.h"
 #include "model/ModelConfig.h"
 #include "model/Device.h"
-#include "model/Json.h"
+#include "base/Json.h"
 #include "train/LoaderBenchmark.h"
 #include "train/LookupProbe.h"
 #include "train/RunConfig.h"
@@ -58,7 +58,7 @@ void addBenchCommand(CLI::App &app, Action &action)
                             "batched_ms", "loop_ms", "global_ms", "loop/b", "b/global");
             for (const auto &c : cases) {
                 const ConnectorBenchResult r = runConnectorBench(c, options, device);
-                results.push(r.toJson());
+                results.push_back(r.toJson());
                 if (!o->json)
                     std::printf("%5d %5dx%-2d %8d %6d %11.2f %9.2f %10.2f %7.1fx %8.2fx\n", c.grid, c.windows,
                                 c.windows, c.queries, c.batch, r.batchedMs, r.loopMs, r.globalMs,
@@ -92,20 +92,20 @@ void addBenchCommand(CLI::App &app, Action &action)
                 std::printf("BLAS: %s\n", blasSummary(blasInfo()).c_str());
             Json results = Json::array();
             for (const auto &path : s->configs) {
-                const Json json = Json::parseFile(path);
-                const Json *model = json.find("model");
+                const Json json = parseJsonFile(path);
+                const Json *model = findKey(json, "model");
                 const ModelConfig config = ModelConfig::fromJson(model ? *model : json, path, model ? "model" : "");
                 StepBenchmarkOptions options;
                 options.steps = s->steps;
                 options.batch = s->batch;
                 const StepBenchmarkResult r = runStepBenchmark(config, device, options);
                 Json row = r.toJson();
-                row.set("config", path);
-                row.set("batch", s->batch);
-                row.set("gemm_peak_flops_per_s", peak);
-                row.set("fraction_of_peak", r.achievedFlops / peak);
-                row.set("blas", blasSummary(blasInfo()));
-                results.push(row);
+                row["config"] = path;
+                row["batch"] = s->batch;
+                row["gemm_peak_flops_per_s"] = peak;
+                row["fraction_of_peak"] = r.achievedFlops / peak;
+                row["blas"] = blasSummary(blasInfo());
+                results.push_back(row);
                 if (!s->json)
                     std::printf("%-32s step %8.3f s  %8.1f samples/s  %7.1f GFLOP/s  %5.1f%% of GEMM peak (%.1f GFLOP/s)\n",
                                 path.c_str(), r.medianStepSeconds, r.samplesPerSecond, r.achievedFlops / 1e9,
@@ -136,7 +136,7 @@ void addBenchCommand(CLI::App &app, Action &action)
             const PreparedData data = prepareRunData(config, {});
             Json results = Json::array();
             for (const LoaderBenchResult &r : runLoaderBenchmark(config, data, l->batches)) {
-                results.push(r.toJson());
+                results.push_back(r.toJson());
                 if (!l->json)
                     std::printf("stage %d %-10s %4d px  batch %3d  %d workers  %8.1f samples/s\n", r.stage,
                                 r.name.c_str(), r.resolution, r.batchSize, r.workers, r.samplesPerSecond);
@@ -193,11 +193,11 @@ void addBenchCommand(CLI::App &app, Action &action)
             runLookupProbe(p->probe, [&](const LookupProbePoint &point) {
                 if (p->json) {
                     Json j = Json::object();
-                    j.set("step", point.step);
-                    j.set("loss", point.loss);
-                    j.set("accuracy", point.accuracy);
-                    j.set("majority", point.majority);
-                    points.push(j);
+                    j["step"] = point.step;
+                    j["loss"] = point.loss;
+                    j["accuracy"] = point.accuracy;
+                    j["majority"] = point.majority;
+                    points.push_back(j);
                     return;
                 }
                 std::printf("step %5d  loss %.4f  accuracy %.3f  (commonest answer %.3f)\n", point.step, point.loss,

@@ -6,8 +6,8 @@
 #include "ProgressPrinter.h"
 #include "StopOnSignal.h"
 
-#include "model/Errors.h"
-#include "model/Files.h"
+#include "base/Errors.h"
+#include "base/Files.h"
 #include "train/ReplicaBenchmark.h"
 
 #include <torch/torch.h>
@@ -103,18 +103,18 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             printer.endLine();
 
             Json context = Json::object();
-            context.set("benchmark", "replica");
-            context.set("mode", o->replica.quick ? "quick" : "full");
-            context.set("date", utcNow());
-            context.set("machine", machineDescription());
-            context.set("libtorch", TORCH_VERSION);
-            context.set("device", o->training.device.empty() ? std::string("as configured") : o->training.device);
-            context.set("threads", static_cast<int64_t>(torch::get_num_threads()));
-            context.set("db", store.file());
+            context["benchmark"] = "replica";
+            context["mode"] = o->replica.quick ? "quick" : "full";
+            context["date"] = utcNow();
+            context["machine"] = machineDescription();
+            context["libtorch"] = TORCH_VERSION;
+            context["device"] = o->training.device.empty() ? std::string("as configured") : o->training.device;
+            context["threads"] = static_cast<int64_t>(torch::get_num_threads());
+            context["db"] = store.file();
             Json configs = Json::object();
-            configs.set("baseline", o->replica.baselineConfig);
-            configs.set("cos", o->replica.cosConfig);
-            context.set("configs", configs);
+            configs["baseline"] = o->replica.baselineConfig;
+            configs["cos"] = o->replica.cosConfig;
+            context["configs"] = configs;
 
             const Json report = replicaReport(results, blind, context);
             const std::string md = replicaMarkdown(report);

@@ -3,7 +3,7 @@
 #include "data/ImagePipeline.h"
 #include "model/Checkpoint.h"
 #include "model/Device.h"
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "scaling/TokenScaling.h"
 
 #include <iostream>
@@ -64,7 +64,7 @@ int encode(const Options &o)
 
     Json tokens = Json::array();
     for (int t : tokensPerScale(cfg))
-        tokens.push(t);
+        tokens.push_back(t);
     writeSafetensors(o.out, out,
                      {{"checkpoint", o.checkpoint},
                       {"image", o.image},

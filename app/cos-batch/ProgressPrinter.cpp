@@ -1,6 +1,6 @@
 #include "ProgressPrinter.h"
 
-#include "model/Numbers.h"
+#include "base/Numbers.h"
 
 #include <cstdio>
 #include <iostream>
@@ -55,33 +55,33 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
     if (e.kind == "eval") {
         const Json &d = e.data;
         auto figure = [&](const char *key) {
-            const Json *v = d.find(key);
-            return v && v->isNumber() ? formatRealFixed(v->asDouble(), 4) : std::string("-");
+            const Json *v = findKey(d, key);
+            return v && v->is_number() ? formatRealFixed(v->get<double>(), 4) : std::string("-");
         };
         const std::string questions = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
-                                      + std::to_string(d.find("n")->asInt()) + " questions";
-        const Json *on = d.find("evaluated_on");
-        if (on && on->isString() && on->asString() == "text")
+                                      + std::to_string(d.at("n").get<int64_t>()) + " questions";
+        const Json *on = findKey(d, "evaluated_on");
+        if (on && on->is_string() && on->get<std::string>() == "text")
             m_evalSummary = questions + " after their image's caption as text; type prior " + figure("type_prior");
         else
             m_evalSummary = questions + "; image-blind controls: type prior " + figure("type_prior")
                             + ", shuffled images " + figure("shuffled_accuracy") + "; cell reading "
                             + figure("cell_reading") + " (blind " + figure("cell_reading_prior") + ")";
         std::printf("[%s] eval %s (majority answer '%s': %s)\n", e.stageName.c_str(), m_evalSummary.c_str(),
-                    d.find("majority_answer")->asString().c_str(), figure("majority_accuracy").c_str());
-        for (const auto &[type, acc] : d.find("per_type")->asObject())
-            std::printf("    %-12s %.4f\n", type.c_str(), acc.asDouble());
-    } else if (e.kind == "stage_start" && e.data.find("kind")->asString() == "text") {
+                    d.at("majority_answer").get<std::string>().c_str(), figure("majority_accuracy").c_str());
+        for (const auto &[type, acc] : d.at("per_type").items())
+            std::printf("    %-12s %.4f\n", type.c_str(), acc.get<double>());
+    } else if (e.kind == "stage_start" && e.data.at("kind").get<std::string>() == "text") {
         std::printf("stage %d %s (text): the language model alone, no image\n", e.stage, e.stageName.c_str());
     } else if (e.kind == "stage_start") {
         std::printf("stage %d %s (%s): %lld visual tokens at %lld px\n", e.stage, e.stageName.c_str(),
-                    e.data.find("kind")->asString().c_str(),
-                    static_cast<long long>(e.data.find("visual_tokens")->asInt()),
-                    static_cast<long long>(e.data.find("resolution")->asInt()));
-    } else if (e.kind == "stage_end" && e.data.isObject()) {
+                    e.data.at("kind").get<std::string>().c_str(),
+                    static_cast<long long>(e.data.at("visual_tokens").get<int64_t>()),
+                    static_cast<long long>(e.data.at("resolution").get<int64_t>()));
+    } else if (e.kind == "stage_end" && e.data.is_object()) {
         std::printf("stage %d %s done: %.1f s training (%.1f s of it waiting for data), final loss %.4f\n",
-                    e.stage, e.stageName.c_str(), e.data.find("wall_seconds")->asDouble(),
-                    e.data.find("data_wait_seconds")->asDouble(), e.data.find("final_loss")->asDouble());
+                    e.stage, e.stageName.c_str(), e.data.at("wall_seconds").get<double>(),
+                    e.data.at("data_wait_seconds").get<double>(), e.data.at("final_loss").get<double>());
     } else if (!e.text.empty() && e.kind != "checkpoint") {
         std::printf("%s\n", e.text.c_str());
     }

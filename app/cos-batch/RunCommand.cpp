@@ -4,8 +4,8 @@
 #include "ProgressPrinter.h"
 #include "StopOnSignal.h"
 
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 #include "store/ExperimentStore.h"
 #include "train/Trainer.h"
 
@@ -103,7 +103,7 @@ void addResumeCommand(CLI::App &app, Action &action)
                 throw InputError("run " + std::to_string(*id) + " in " + store.file()
                                  + " is running (pid " + std::to_string(detail.run.pid.value_or(0)) + ")");
             const std::string source = store.file() + " run " + std::to_string(*id);
-            const RunConfig run = RunConfig::fromJson(Json::parse(detail.run.config, source), source);
+            const RunConfig run = RunConfig::fromJson(parseJson(detail.run.config, source), source);
             ProgressPrinter printer(o->training.progress);
             Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
             const std::string from = detail.checkpoints.empty() ? std::string() : detail.checkpoints.back().path;

@@ -2,9 +2,9 @@
 
 #include "Commands.h"
 
-#include "model/Errors.h"
-#include "model/Files.h"
-#include "model/Numbers.h"
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Numbers.h"
 #include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
 
@@ -43,9 +43,9 @@ std::string localTime(double unixSeconds)
 std::string recordedBlas(const std::string &versions)
 {
     try {
-        const Json parsed = Json::parse(versions, "versions");
-        const Json *blas = parsed.find("blas");
-        return blas && blas->isString() ? blas->asString() : std::string();
+        const Json parsed = parseJson(versions, "versions");
+        const Json *blas = findKey(parsed, "blas");
+        return blas && blas->is_string() ? blas->get<std::string>() : std::string();
     } catch (const std::exception &) {
         return {};
     }
@@ -91,7 +91,7 @@ void addListCommand(CLI::App &app, Action &action)
             if (o->json) {
                 Json out = Json::array();
                 for (const auto &r : runs)
-                    out.push(runJson(r));
+                    out.push_back(runJson(r));
                 std::cout << out.dump() << std::endl;
                 return 0;
             }

@@ -4,7 +4,7 @@
 #include "Commands.h"
 
 #include "facade/BlasKernel.h"
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "store/SqliteDatabase.h"
 
 #include <torch/torch.h>

@@ -13,8 +13,8 @@
 #include "facade/Devices.h"
 #include "model/Device.h"
 #include "model/Precision.h"
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 #include "model/ModelConfig.h"
 #include "model/StepBenchmark.h"
 
@@ -67,10 +67,10 @@ int main(int argc, char **argv)
                 cosw::Json list = cosw::Json::array();
                 for (const cosw::DeviceInfo &d : cosw::availableDevices()) {
                     cosw::Json device = cosw::Json::object();
-                    device.set("id", d.id);
-                    device.set("name", d.name);
-                    device.set("memory_bytes", d.memoryBytes);
-                    list.push(device);
+                    device["id"] = d.id;
+                    device["name"] = d.name;
+                    device["memory_bytes"] = d.memoryBytes;
+                    list.push_back(device);
                 }
                 std::cout << list.dump() << std::endl;
                 return 0;
@@ -93,8 +93,8 @@ int main(int argc, char **argv)
             throw cosw::InputError(std::string("--config is required\n") + kUsage);
 
         const std::string path = args["config"];
-        cosw::Json json = cosw::Json::parseFile(path);
-        const cosw::Json *model = json.find("model");
+        cosw::Json json = cosw::parseJsonFile(path);
+        const cosw::Json *model = cosw::findKey(json, "model");
         cosw::ModelConfig config = cosw::ModelConfig::fromJson(model ? *model : json, path, model ? "model" : "");
 
         const torch::Device device = cosw::parseDevice(args.count("device") ? args["device"] : "cpu");
@@ -124,19 +124,18 @@ int main(int argc, char **argv)
         const double peak = cosw::measureGemmPeak(device, options.bf16 ? torch::kBFloat16 : torch::kFloat32);
         cosw::StepBenchmarkResult r = cosw::runStepBenchmark(config, device, options);
         cosw::Json out = cosw::Json::object();
-        out.set("config", path);
-        out.set("device", device.str());
-        out.set("dtype", dtype);
-        out.set("batch", options.batch);
-        out.set("text_tokens", options.textTokens);
-        out.set("visual_tokens", cosw::visualTokens(config));
-        out.set("threads", static_cast<int64_t>(torch::get_num_threads()));
-        out.set("steps", options.steps);
+        out["config"] = path;
+        out["device"] = device.str();
+        out["dtype"] = dtype;
+        out["batch"] = options.batch;
+        out["text_tokens"] = options.textTokens;
+        out["visual_tokens"] = cosw::visualTokens(config);
+        out["threads"] = static_cast<int64_t>(torch::get_num_threads());
+        out["steps"] = options.steps;
         const cosw::Json result = r.toJson();
-        for (const auto &kv : result.asObject())
-            out.set(kv.first, kv.second);
-        out.set("gemm_peak_flops_per_s", peak);
-        out.set("fraction_of_peak", r.achievedFlops / peak);
+        out.update(result);
+        out["gemm_peak_flops_per_s"] = peak;
+        out["fraction_of_peak"] = r.achievedFlops / peak;
         std::cout << out.dump() << std::endl;
         return 0;
     } catch (const cosw::InputError &e) {

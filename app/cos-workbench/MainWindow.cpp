@@ -348,11 +348,11 @@ QString MainWindow::launchDevice() const
 {
     if (!m_settings.defaultDevice.isEmpty())
         return m_settings.defaultDevice;
-    if (const Json *stages = m_launcher->configTree().find("stages"); stages && stages->isArray())
-        for (const Json &stage : stages->asArray())
-            if (const Json *device = stage.isObject() ? stage.find("device") : nullptr;
-                device && device->isString() && device->asString() != "cpu")
-                return QString::fromStdString(device->asString());
+    if (const Json *stages = findKey(m_launcher->configTree(), "stages"); stages && stages->is_array())
+        for (const Json &stage : *stages)
+            if (const Json *device = stage.is_object() ? findKey(stage, "device") : nullptr;
+                device && device->is_string() && device->get<std::string>() != "cpu")
+                return QString::fromStdString(device->get<std::string>());
     return QStringLiteral("cpu");
 }
 

@@ -3,7 +3,7 @@
 #include "DeterministicRandom.h"
 #include "ImagePipeline.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 
 #include <algorithm>
 #include <numeric>

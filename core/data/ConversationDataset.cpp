@@ -1,7 +1,7 @@
 #include "ConversationDataset.h"
 
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 
 #include <cctype>
 #include <filesystem>
@@ -39,44 +39,44 @@ public:
 
     ConversationSample read(const std::filesystem::path &imageRoot)
     {
-        if (!m_entry.isObject())
-            fail(std::string("expected an object, found ") + Json::typeName(m_entry.type()));
+        if (!m_entry.is_object())
+            fail(std::string("expected an object, found ") + jsonTypeName(m_entry));
         // The id first, so later errors can name it.
         ConversationSample s;
         s.id = stringField(m_entry, "id", "");
         m_id = s.id;
         // Without "image" the sample is text alone (a text stage's data).
-        const bool hasImage = m_entry.find("image") != nullptr;
+        const bool hasImage = findKey(m_entry, "image") != nullptr;
         if (hasImage) {
             const std::string image = stringField(m_entry, "image", "");
             if (image.empty())
                 fail("image: empty path");
             s.image = (imageRoot / image).lexically_normal().string();
         }
-        if (const Json *type = m_entry.find("type")) {
-            if (!type->isString())
-                fail(std::string("type: expected a string, found ") + Json::typeName(type->type()));
-            s.type = type->asString();
+        if (const Json *type = findKey(m_entry, "type")) {
+            if (!type->is_string())
+                fail(std::string("type: expected a string, found ") + jsonTypeName(*type));
+            s.type = type->get<std::string>();
         }
 
-        const Json *turns = m_entry.find("conversations");
+        const Json *turns = findKey(m_entry, "conversations");
         if (!turns)
             fail("missing field 'conversations'");
-        if (!turns->isArray() || turns->size() < 2 || turns->size() % 2 != 0)
+        if (!turns->is_array() || turns->size() < 2 || turns->size() % 2 != 0)
             fail("conversations: expected turns in pairs (human, then gpt), found "
-                 + (turns->isArray() ? std::to_string(turns->size()) + " turns" : std::string("no list")));
-        const Json::Array &list = turns->asArray();
+                 + (turns->is_array() ? std::to_string(turns->size()) + " turns" : std::string("no list")));
+        const Json &list = *turns;
         for (size_t i = 0; i < list.size(); i += 2) {
             ConversationTurn t;
             const std::string human = turn(list[i], i, "human");
             t.prompt = i == 0 && hasImage ? promptOf(human) : laterPrompt(human, i);
             t.answer = trimmed(turn(list[i + 1], i + 1, "gpt"));
             t.type = s.type;
-            if (const Json *own = list[i + 1].find("type")) {
-                if (!own->isString())
+            if (const Json *own = findKey(list[i + 1], "type")) {
+                if (!own->is_string())
                     fail("conversations[" + std::to_string(i + 1) + "].type: expected a string, found "
-                         + Json::typeName(own->type()));
-                t.type = own->asString();
+                         + jsonTypeName(*own));
+                t.type = own->get<std::string>();
             }
             s.turns.push_back(std::move(t));
         }
@@ -86,18 +86,18 @@ public:
 private:
     std::string stringField(const Json &object, const std::string &key, const std::string &prefix) const
     {
-        const Json *v = object.find(key);
+        const Json *v = findKey(object, key);
         if (!v)
             fail("missing field '" + prefix + key + "'");
-        if (!v->isString())
-            fail(prefix + key + ": expected a string, found " + Json::typeName(v->type()));
-        return v->asString();
+        if (!v->is_string())
+            fail(prefix + key + ": expected a string, found " + jsonTypeName(*v));
+        return v->get<std::string>();
     }
 
     std::string turn(const Json &t, size_t index, const std::string &speaker) const
     {
         const std::string prefix = "conversations[" + std::to_string(index) + "].";
-        if (!t.isObject())
+        if (!t.is_object())
             fail(prefix.substr(0, prefix.size() - 1) + ": expected an object");
         const std::string from = stringField(t, "from", prefix);
         if (from != speaker)
@@ -143,9 +143,9 @@ private:
 
 ConversationDataset ConversationDataset::load(const std::string &jsonPath, const std::string &imageRoot)
 {
-    const Json json = Json::parseFile(jsonPath);
-    if (!json.isArray())
-        throw InputError(jsonPath + ": expected a JSON list of samples, found " + Json::typeName(json.type()));
+    const Json json = parseJsonFile(jsonPath);
+    if (!json.is_array())
+        throw InputError(jsonPath + ": expected a JSON list of samples, found " + jsonTypeName(json));
     if (json.size() == 0)
         throw InputError(jsonPath + ": the list holds no samples");
     const std::filesystem::path root =
@@ -155,7 +155,7 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
     dataset.m_source = jsonPath;
     dataset.m_samples.reserve(json.size());
     for (size_t i = 0; i < json.size(); ++i) {
-        dataset.m_samples.push_back(SampleReader(jsonPath, i, json.asArray()[i]).read(root));
+        dataset.m_samples.push_back(SampleReader(jsonPath, i, json.at(i)).read(root));
         // One kind per file: a batch is either images with text or text alone.
         const ConversationSample &s = dataset.m_samples.back();
         if (s.image.empty() != dataset.m_samples.front().image.empty())

@@ -6,10 +6,10 @@
 #include "IdxReader.h"
 #include "WordTokenizer.h"
 
-#include "model/Errors.h"
-#include "model/Files.h"
-#include "model/Json.h"
-#include "model/Numbers.h"
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Json.h"
+#include "base/Numbers.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -265,23 +265,23 @@ Json conversation(const std::string &id, const std::string &image, const std::ve
     Json list = Json::array();
     for (size_t i = 0; i < turns.size(); ++i) {
         Json human = Json::object();
-        human.set("from", "human");
-        human.set("value", (i > 0 ? "" : image.empty() ? context + "\n" : "<image>\n") + turns[i].prompt);
+        human["from"] = "human";
+        human["value"] = (i > 0 ? "" : image.empty() ? context + "\n" : "<image>\n") + turns[i].prompt;
         Json gpt = Json::object();
-        gpt.set("from", "gpt");
-        gpt.set("value", turns[i].answer);
+        gpt["from"] = "gpt";
+        gpt["value"] = turns[i].answer;
         if (turns.size() > 1 && !turns[i].type.empty())
-            gpt.set("type", turns[i].type);
-        list.push(std::move(human));
-        list.push(std::move(gpt));
+            gpt["type"] = turns[i].type;
+        list.push_back(std::move(human));
+        list.push_back(std::move(gpt));
     }
     Json entry = Json::object();
-    entry.set("id", id);
+    entry["id"] = id;
     if (!image.empty())
-        entry.set("image", image);
-    entry.set("conversations", std::move(list));
+        entry["image"] = image;
+    entry["conversations"] = std::move(list);
     if (turns.size() == 1 && !turns[0].type.empty())
-        entry.set("type", turns[0].type);
+        entry["type"] = turns[0].type;
     return entry;
 }
 
@@ -299,7 +299,7 @@ Json intList(const std::vector<int> &v)
 {
     Json out = Json::array();
     for (int x : v)
-        out.push(x);
+        out.push_back(x);
     return out;
 }
 
@@ -327,15 +327,15 @@ void validate(const FmnistGridOptions &o)
 Json fmnistGridOptionsJson(const FmnistGridOptions &o)
 {
     Json j = Json::object();
-    j.set("train_images", o.trainImages);
-    j.set("test_images", o.testImages);
-    j.set("seed", o.seed);
-    j.set("grid", o.grid);
-    j.set("cell_pixels", o.cellPixels);
-    j.set("fill", o.fill);
-    j.set("questions_per_image", o.questionsPerImage);
-    j.set("turns_per_sample", o.turnsPerSample);
-    j.set("generator_version", kGeneratorVersion);
+    j["train_images"] = o.trainImages;
+    j["test_images"] = o.testImages;
+    j["seed"] = o.seed;
+    j["grid"] = o.grid;
+    j["cell_pixels"] = o.cellPixels;
+    j["fill"] = o.fill;
+    j["questions_per_image"] = o.questionsPerImage;
+    j["turns_per_sample"] = o.turnsPerSample;
+    j["generator_version"] = kGeneratorVersion;
     return j;
 }
 
@@ -357,30 +357,30 @@ Json majorityBaseline(const std::vector<Question> &questions)
     size_t typeAwareHits = 0;
     for (const auto &[group, best] : commonestAnswers(counts)) {
         Json j = Json::object();
-        j.set("answer", best.first);
-        j.set("accuracy", double(best.second) / double(asked[group]));
-        j.set("questions", int64_t(asked[group]));
+        j["answer"] = best.first;
+        j["accuracy"] = double(best.second) / double(asked[group]);
+        j["questions"] = int64_t(asked[group]);
         if (group.empty()) {
-            out.set("overall", j);
+            out["overall"] = j;
         } else {
-            types.set(group, j);
+            types[group] = j;
             typeAwareHits += best.second;
         }
     }
-    out.set("per_type", types);
+    out["per_type"] = types;
     // Answering each type's majority: the bar a model must clear to use the image.
-    out.set("type_aware_accuracy", double(typeAwareHits) / double(questions.size()));
+    out["type_aware_accuracy"] = double(typeAwareHits) / double(questions.size());
     return out;
 }
 
 FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
 {
-    const Json *counts = manifest.find("counts");
+    const Json *counts = findKey(manifest, "counts");
     auto count = [&](const char *key) {
-        const Json *v = counts && counts->isObject() ? counts->find(key) : nullptr;
-        if (!v || !v->isInteger())
+        const Json *v = counts ? findKey(*counts, key) : nullptr;
+        if (!v || !v->is_number_integer())
             throw InputError((dir / "manifest.json").string() + ": counts." + key + ": missing or not an integer");
-        return static_cast<int>(v->asInt());
+        return static_cast<int>(v->get<int64_t>());
     };
     FmnistGridSummary s;
     s.outDir = dir.string();
@@ -415,17 +415,17 @@ std::optional<FmnistGridSummary> existingSet(const fs::path &dir, const Json &op
     const fs::path manifestPath = dir / "manifest.json";
     if (!fs::is_regular_file(manifestPath))
         throw InputError(dir.string() + ": exists, is not empty and holds no FMNIST-Grid set; choose a new or empty directory");
-    const Json manifest = Json::parseFile(manifestPath.string());
-    const Json *theirs = manifest.isObject() ? manifest.find("options") : nullptr;
+    const Json manifest = parseJsonFile(manifestPath.string());
+    const Json *theirs = manifest.is_object() ? findKey(manifest, "options") : nullptr;
     if (!theirs)
         throw InputError(manifestPath.string() + ": not an FMNIST-Grid manifest; choose a new or empty directory");
     if (*theirs != options) {
         std::string differences;
-        for (const auto &kv : options.asObject()) {
-            const Json *other = theirs->find(kv.first);
-            if (!other || *other != kv.second)
-                differences += (differences.empty() ? "" : ", ") + kv.first + " " + (other ? other->dump() : "missing")
-                               + " there, " + kv.second.dump() + " asked";
+        for (const auto &[key, asked] : options.items()) {
+            const Json *other = findKey(*theirs, key);
+            if (!other || *other != asked)
+                differences += (differences.empty() ? "" : ", ") + key + " " + (other ? other->dump() : "missing")
+                               + " there, " + asked.dump() + " asked";
         }
         throw InputError(dir.string() + ": holds an FMNIST-Grid set generated with other options (" + differences
                          + "); choose another directory");
@@ -461,26 +461,26 @@ public:
         WordTokenizer::build(texts).save((m_dir / "tokenizer.json").string());
 
         Json counts = Json::object();
-        counts.set("train_images", m_o.trainImages);
-        counts.set("test_images", m_o.testImages);
-        counts.set("text_short", int(m_textShort.size()));
-        counts.set("text", int(m_text.size()));
-        counts.set("pretrain", int(m_pretrain.size()));
-        counts.set("finetune", int(m_finetune.size()));
-        counts.set("eval", int(m_eval.size()));
-        counts.set("text_eval", int(m_textEval.size()));
+        counts["train_images"] = m_o.trainImages;
+        counts["test_images"] = m_o.testImages;
+        counts["text_short"] = int(m_textShort.size());
+        counts["text"] = int(m_text.size());
+        counts["pretrain"] = int(m_pretrain.size());
+        counts["finetune"] = int(m_finetune.size());
+        counts["eval"] = int(m_eval.size());
+        counts["text_eval"] = int(m_textEval.size());
         Json classes = Json::array();
         for (const std::string &name : fmnistClassNames())
-            classes.push(name);
+            classes.push_back(name);
 
         Json manifest = Json::object();
-        manifest.set("format", "fmnist-grid");
-        manifest.set("options", fmnistGridOptionsJson(m_o));
-        manifest.set("seed", m_o.seed);
-        manifest.set("image_size", m_o.grid * m_o.cellPixels);
-        manifest.set("classes", classes);
-        manifest.set("counts", counts);
-        manifest.set("eval_majority_baseline", majorityBaseline(evaluation));
+        manifest["format"] = "fmnist-grid";
+        manifest["options"] = fmnistGridOptionsJson(m_o);
+        manifest["seed"] = m_o.seed;
+        manifest["image_size"] = m_o.grid * m_o.cellPixels;
+        manifest["classes"] = classes;
+        manifest["counts"] = counts;
+        manifest["eval_majority_baseline"] = majorityBaseline(evaluation);
         writeTextFile((m_dir / "manifest.json").string(), manifest.dump(2) + "\n");
         return manifest;
     }
@@ -548,10 +548,10 @@ private:
                 throw std::runtime_error((m_dir / image).string() + ": cannot write image");
 
             Json cells = Json::object();
-            cells.set("image", image);
-            cells.set("split", plan.name);
-            cells.set("cells", intList(g.cells));
-            cells.set("sources", intList(g.sources));
+            cells["image"] = image;
+            cells["split"] = plan.name;
+            cells["cells"] = intList(g.cells);
+            cells["sources"] = intList(g.sources);
             m_cells.push_back(cells);
 
             // Types rotate across questions, and the first type across

@@ -22,7 +22,7 @@
 // Training images use only Fashion-MNIST's train split, evaluation images
 // only its test split (t10k).
 
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <cstdint>
 #include <functional>

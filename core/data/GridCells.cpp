@@ -1,8 +1,8 @@
 #include "GridCells.h"
 
 #include "FmnistGrid.h"
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 
 #include <cctype>
 #include <cmath>
@@ -48,27 +48,27 @@ const char *const kCaptionPrompt = "describe the image.";
 
 std::vector<GridCellImage> readGridCells(const std::string &file, const std::string &split)
 {
-    const Json json = Json::parseFile(file);
-    if (!json.isArray())
+    const Json json = parseJsonFile(file);
+    if (!json.is_array())
         throw InputError(file + ": expected a list of {image, split, cells}");
     const fs::path root = fs::path(file).parent_path();
     std::vector<GridCellImage> out;
     for (size_t i = 0; i < json.size(); ++i) {
-        const Json &e = json.asArray()[i];
+        const Json &e = json.at(i);
         const std::string where = file + ": entry " + std::to_string(i);
-        const Json *image = e.isObject() ? e.find("image") : nullptr;
-        const Json *cells = e.isObject() ? e.find("cells") : nullptr;
-        const Json *entrySplit = e.isObject() ? e.find("split") : nullptr;
-        if (!image || !image->isString() || !cells || !cells->isArray())
+        const Json *image = e.is_object() ? findKey(e, "image") : nullptr;
+        const Json *cells = e.is_object() ? findKey(e, "cells") : nullptr;
+        const Json *entrySplit = e.is_object() ? findKey(e, "split") : nullptr;
+        if (!image || !image->is_string() || !cells || !cells->is_array())
             throw InputError(where + ": needs `image` and `cells`");
-        if ((entrySplit && entrySplit->isString() ? entrySplit->asString() : std::string("train")) != split)
+        if ((entrySplit && entrySplit->is_string() ? entrySplit->get<std::string>() : std::string("train")) != split)
             continue;
         GridCellImage c;
-        c.path = (root / image->asString()).string();
-        for (const Json &v : cells->asArray()) {
-            if (!v.isInteger() || v.asInt() < -1 || v.asInt() > 9)
+        c.path = (root / image->get<std::string>()).string();
+        for (const Json &v : *cells) {
+            if (!v.is_number_integer() || v.get<int64_t>() < -1 || v.get<int64_t>() > 9)
                 throw InputError(where + ": cells are -1 (empty) or 0..9");
-            c.cells.push_back(static_cast<int>(v.asInt()));
+            c.cells.push_back(static_cast<int>(v.get<int64_t>()));
         }
         c.side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(c.cells.size()))));
         if (c.side == 0 || size_t(c.side * c.side) != c.cells.size())

@@ -1,6 +1,6 @@
 #include "IdxReader.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 
 #include <zlib.h>
 

@@ -1,6 +1,6 @@
 #include "ImagePipeline.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

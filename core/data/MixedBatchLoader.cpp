@@ -1,6 +1,6 @@
 #include "MixedBatchLoader.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 
 #include <cmath>
 #include <numeric>

@@ -1,8 +1,8 @@
 #include "WordTokenizer.h"
 
-#include "model/Errors.h"
-#include "model/Files.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Json.h"
 
 #include <cctype>
 #include <iterator>
@@ -102,36 +102,36 @@ Json WordTokenizer::toJson() const
 {
     Json tokens = Json::array();
     for (const std::string &t : m_vocab->tokens)
-        tokens.push(t);
+        tokens.push_back(t);
     Json j = Json::object();
-    j.set("type", "word");
-    j.set("version", kTokenizerVersion);
-    j.set("tokens", tokens);
+    j["type"] = "word";
+    j["version"] = kTokenizerVersion;
+    j["tokens"] = tokens;
     return j;
 }
 
 WordTokenizer WordTokenizer::fromJson(const Json &json, const std::string &source)
 {
     auto fail = [&](const std::string &reason) { throw InputError(source + ": " + reason); };
-    if (!json.isObject())
+    if (!json.is_object())
         fail("not a word tokenizer (expected a JSON object)");
-    const Json *type = json.find("type");
-    if (!type || !type->isString() || type->asString() != "word")
+    const Json *type = findKey(json, "type");
+    if (!type || !type->is_string() || type->get<std::string>() != "word")
         fail("not a word tokenizer (\"type\" is not \"word\")");
-    const Json *version = json.find("version");
-    if (!version || !version->isInteger() || version->asInt() != kTokenizerVersion)
+    const Json *version = findKey(json, "version");
+    if (!version || !version->is_number_integer() || version->get<int64_t>() != kTokenizerVersion)
         fail("unsupported word tokenizer version (this build reads version " + std::to_string(kTokenizerVersion) + ")");
-    const Json *list = json.find("tokens");
-    if (!list || !list->isArray())
+    const Json *list = findKey(json, "tokens");
+    if (!list || !list->is_array())
         fail("tokens: expected a list of strings");
     std::vector<std::string> tokens;
     std::set<std::string> seen;
-    for (const Json &t : list->asArray()) {
-        if (!t.isString() || t.asString().empty())
+    for (const Json &t : *list) {
+        if (!t.is_string() || t.get<std::string>().empty())
             fail("tokens[" + std::to_string(tokens.size()) + "]: expected a non-empty string");
-        if (!seen.insert(t.asString()).second)
-            fail("tokens[" + std::to_string(tokens.size()) + "]: '" + t.asString() + "' appears twice");
-        tokens.push_back(t.asString());
+        if (!seen.insert(t.get<std::string>()).second)
+            fail("tokens[" + std::to_string(tokens.size()) + "]: '" + t.get<std::string>() + "' appears twice");
+        tokens.push_back(t.get<std::string>());
     }
     for (size_t i = 0; i < std::size(kSpecials); ++i)
         if (i >= tokens.size() || tokens[i] != kSpecials[i])
@@ -141,6 +141,6 @@ WordTokenizer WordTokenizer::fromJson(const Json &json, const std::string &sourc
 
 void WordTokenizer::save(const std::string &path) const { writeTextFile(path, toJson().dump(1) + "\n"); }
 
-WordTokenizer WordTokenizer::load(const std::string &path) { return fromJson(Json::parseFile(path), path); }
+WordTokenizer WordTokenizer::load(const std::string &path) { return fromJson(parseJsonFile(path), path); }
 
 } // namespace cosw

@@ -8,6 +8,7 @@
 // The vocabulary is the four specials, then every word sorted bytewise, so
 // the same texts always give the same ids.
 
+#include "base/Json.h"
 #include "model/Conversation.h"
 
 #include <cstdint>
@@ -17,8 +18,6 @@
 #include <vector>
 
 namespace cosw {
-
-class Json;
 
 class WordTokenizer {
 public:

@@ -1,6 +1,6 @@
 #include "ConfigCheck.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "train/RunConfig.h"
 #include "train/RunSummary.h"
 #include "train/YamlLoader.h"
@@ -20,12 +20,12 @@ static ConfigCheck failure(const InputError &e)
     return check;
 }
 
-ConfigCheck checkRunConfig(const Json &config, const std::string &file)
+ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source)
 {
     try {
-        if (!config.isObject())
-            throw InputError(file + ": a run config is a mapping with `model` and `stages`");
-        const RunConfig run = RunConfig::fromJson(config, file);
+        if (!config.is_object())
+            throw InputError(source.file + ": a run config is a mapping with `model` and `stages`");
+        const RunConfig run = RunConfig::fromJson(config, source);
         ConfigCheck check;
         check.ok = true;
         check.runName = run.name;
@@ -33,18 +33,18 @@ ConfigCheck checkRunConfig(const Json &config, const std::string &file)
         check.resolved = run.toJson();
         const Json summary = runTokenSummary(run);
         for (size_t i = 0; i < run.stages.size(); ++i) {
-            const Json &s = summary.asArray()[i];
+            const Json &s = summary.at(i);
             StageTokens stage;
             stage.name = run.stages[i].name;
             stage.kind = run.stages[i].kind;
-            stage.resolution = static_cast<int>(s.find("resolution")->asInt());
-            stage.grid = static_cast<int>(s.find("grid")->asInt());
-            stage.visualTokens = static_cast<int>(s.find("visual_tokens")->asInt());
+            stage.resolution = static_cast<int>(s.at("resolution").get<int64_t>());
+            stage.grid = static_cast<int>(s.at("grid").get<int64_t>());
+            stage.visualTokens = static_cast<int>(s.at("visual_tokens").get<int64_t>());
             stage.lmMaxSequence = run.stageModels[i].lm.maxSeqLen;
-            for (const Json &scale : s.find("scales")->asArray())
-                stage.scales.push_back({static_cast<int>(scale.find("windows")->asInt()),
-                                        static_cast<int>(scale.find("queries")->asInt()),
-                                        static_cast<int>(scale.find("tokens")->asInt())});
+            for (const Json &scale : s.at("scales"))
+                stage.scales.push_back({static_cast<int>(scale.at("windows").get<int64_t>()),
+                                        static_cast<int>(scale.at("queries").get<int64_t>()),
+                                        static_cast<int>(scale.at("tokens").get<int64_t>())});
             check.stages.push_back(stage);
         }
         return check;
@@ -56,12 +56,13 @@ ConfigCheck checkRunConfig(const Json &config, const std::string &file)
 ConfigCheck checkRunConfigText(const std::string &text, const std::string &file)
 {
     Json config;
+    ConfigSource source(file);
     try {
-        config = parseYaml(text, file);
+        config = parseYaml(text, file, &source.lines);
     } catch (const InputError &e) {
         return failure(e);
     }
-    return checkRunConfig(config, file);
+    return checkRunConfig(config, source);
 }
 
 } // namespace cosw

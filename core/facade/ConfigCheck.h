@@ -4,7 +4,8 @@
 // Free of LibTorch headers so Qt widgets can include it (DESIGN §1: the GUI
 // reaches the engine only through a facade).
 
-#include "model/Json.h"
+#include "base/ConfigSource.h"
+#include "base/Json.h"
 
 #include <string>
 #include <vector>
@@ -45,7 +46,7 @@ struct ConfigCheck {
 
 // Validates a run config tree as `cos-batch run` would; `file` names it in
 // messages. Never throws for bad input: the error is in the result.
-ConfigCheck checkRunConfig(const Json &config, const std::string &file);
+ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source);
 // The same for YAML (or JSON) text; syntax errors name the line.
 ConfigCheck checkRunConfigText(const std::string &text, const std::string &file);
 

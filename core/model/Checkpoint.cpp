@@ -1,7 +1,7 @@
 #include "Checkpoint.h"
 
-#include "Errors.h"
-#include "Files.h"
+#include "base/Errors.h"
+#include "base/Files.h"
 #include "Mllm.h"
 
 #include <filesystem>
@@ -60,9 +60,9 @@ void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
     fs::create_directory(tmp);
     try {
         Json config = Json::object();
-        config.set("format", kFormat);
-        config.set("version", kFormatVersion);
-        config.set("model", checkpoint.config.toJson());
+        config["format"] = kFormat;
+        config["version"] = kFormatVersion;
+        config["model"] = checkpoint.config.toJson();
         writeTextFile((tmp / "config.json").string(), config.dump(2) + "\n");
         writeSafetensors((tmp / "model.safetensors").string(), checkpoint.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
@@ -84,16 +84,16 @@ Checkpoint loadCheckpoint(const std::string &dir)
     if (!fs::is_directory(root))
         throw InputError(dir + ": not a checkpoint directory");
     const fs::path configPath = root / "config.json";
-    Json json = Json::parseFile(configPath.string());
-    const Json *format = json.find("format");
-    if (!format || !format->isString() || format->asString() != kFormat)
+    Json json = parseJsonFile(configPath.string());
+    const Json *format = findKey(json, "format");
+    if (!format || !format->is_string() || format->get<std::string>() != kFormat)
         throw InputError(configPath.string() + ": not a CoS Workbench checkpoint (format is not '"
                          + kFormat + "')");
-    const Json *version = json.find("version");
-    if (!version || !version->isInteger() || version->asInt() > kFormatVersion)
+    const Json *version = findKey(json, "version");
+    if (!version || !version->is_number_integer() || version->get<int64_t>() > kFormatVersion)
         throw InputError(configPath.string() + ": checkpoint format version is newer than this build reads ("
                          + std::to_string(kFormatVersion) + ")");
-    const Json *model = json.find("model");
+    const Json *model = findKey(json, "model");
     if (!model)
         throw ConfigError(configPath.string(), "model", "is required");
 

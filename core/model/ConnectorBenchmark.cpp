@@ -11,13 +11,13 @@ namespace cosw {
 Json ConnectorBenchResult::toJson() const
 {
     Json j = Json::object();
-    j.set("grid", setting.grid);
-    j.set("windows", setting.windows);
-    j.set("queries", setting.queries);
-    j.set("batch", setting.batch);
-    j.set("batched_ms", batchedMs);
-    j.set("loop_ms", loopMs);
-    j.set("global_ms", globalMs);
+    j["grid"] = setting.grid;
+    j["windows"] = setting.windows;
+    j["queries"] = setting.queries;
+    j["batch"] = setting.batch;
+    j["batched_ms"] = batchedMs;
+    j["loop_ms"] = loopMs;
+    j["global_ms"] = globalMs;
     return j;
 }
 

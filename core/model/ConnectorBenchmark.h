@@ -5,7 +5,7 @@
 // queries over the whole grid. A windowed token attends to fewer features, so
 // the batched path should cost no more than the global one.
 
-#include "Json.h"
+#include "base/Json.h"
 
 #include <torch/torch.h>
 

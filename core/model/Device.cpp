@@ -2,7 +2,7 @@
 
 #include "CpuFeatures.h"
 
-#include "Errors.h"
+#include "base/Errors.h"
 
 namespace cosw {
 

@@ -1,8 +1,8 @@
 #include "ModelConfig.h"
 
-#include "ConfigReader.h"
-#include "Errors.h"
-#include "Numbers.h"
+#include "base/ConfigReader.h"
+#include "base/Errors.h"
+#include "base/Numbers.h"
 
 namespace cosw {
 
@@ -80,10 +80,10 @@ static ConnectorConfig readConnector(ConfigReader &r)
         const Json *scales = r.child("scales");
         if (!scales)
             r.fail("scales", "is required for a chain_of_sight connector");
-        if (!scales->isArray() || scales->size() == 0)
+        if (!scales->is_array() || scales->size() == 0)
             r.fail("scales", "expected a non-empty list of {windows, queries}");
         for (size_t i = 0; i < scales->size(); ++i) {
-            ConfigReader s(scales->asArray()[i], r.file(), r.keyPath("scales") + "[" + std::to_string(i) + "]");
+            ConfigReader s(scales->at(i), r.source(), childKeyPath(r.keyPath("scales"), i));
             ScaleConfig sc;
             sc.windows = s.requireInt("windows");
             sc.queries = s.requireInt("queries");
@@ -125,23 +125,23 @@ static LmConfig readLm(ConfigReader &r)
     return l;
 }
 
-ModelConfig ModelConfig::fromJson(const Json &model, const std::string &file,
+ModelConfig ModelConfig::fromJson(const Json &model, const ConfigSource &source,
                                   const std::string &keyPrefix)
 {
-    ConfigReader r(model, file, keyPrefix);
+    ConfigReader r(model, source, keyPrefix);
     ModelConfig m;
     auto section = [&](const char *key, auto read) {
         const Json *j = r.child(key);
         if (!j)
             r.fail(key, "is required");
-        ConfigReader sub(*j, file, r.keyPath(key));
+        ConfigReader sub(*j, source, r.keyPath(key));
         return read(sub);
     };
     m.vision = section("vision", readVision);
     m.connector = section("connector", readConnector);
     m.lm = section("lm", readLm);
     r.finish();
-    m.validate(file, keyPrefix, &model);
+    m.validate(source, keyPrefix);
     return m;
 }
 
@@ -150,105 +150,75 @@ ModelConfig ModelConfig::fromJson(const Json &model, const std::string &file,
 Json ModelConfig::toJson() const
 {
     Json v = Json::object();
-    v.set("image_size", vision.imageSize);
-    v.set("patch_size", vision.patchSize);
-    v.set("channels", vision.channels);
-    v.set("width", vision.width);
-    v.set("layers", vision.layers);
-    v.set("heads", vision.heads);
-    v.set("mlp_hidden", vision.mlpHidden);
-    v.set("class_token", vision.classToken);
-    v.set("pre_norm", vision.preNorm);
-    v.set("patch_bias", vision.patchBias);
-    v.set("activation", vision.activation);
-    v.set("feature_layer", vision.featureLayer);
-    v.set("norm_eps", vision.normEps);
+    v["image_size"] = vision.imageSize;
+    v["patch_size"] = vision.patchSize;
+    v["channels"] = vision.channels;
+    v["width"] = vision.width;
+    v["layers"] = vision.layers;
+    v["heads"] = vision.heads;
+    v["mlp_hidden"] = vision.mlpHidden;
+    v["class_token"] = vision.classToken;
+    v["pre_norm"] = vision.preNorm;
+    v["patch_bias"] = vision.patchBias;
+    v["activation"] = vision.activation;
+    v["feature_layer"] = vision.featureLayer;
+    v["norm_eps"] = vision.normEps;
 
     Json c = Json::object();
-    c.set("type", connectorTypeName(connector.type));
-    c.set("width", connector.width);
-    c.set("heads", connector.heads);
-    c.set("layers", connector.layers);
-    c.set("mlp_hidden", connector.mlpHidden);
-    c.set("per_window", connector.perWindow);
-    c.set("mlp_layers", connector.mlpLayers);
-    c.set("token_positions", connector.sequencePositions ? "sequence" : "layout");
-    c.set("output_scale", connector.outputScale);
+    c["type"] = connectorTypeName(connector.type);
+    c["width"] = connector.width;
+    c["heads"] = connector.heads;
+    c["layers"] = connector.layers;
+    c["mlp_hidden"] = connector.mlpHidden;
+    c["per_window"] = connector.perWindow;
+    c["mlp_layers"] = connector.mlpLayers;
+    c["token_positions"] = connector.sequencePositions ? "sequence" : "layout";
+    c["output_scale"] = connector.outputScale;
     if (connector.type == ConnectorType::ChainOfSight) {
         Json scales = Json::array();
         for (const auto &s : connector.scales) {
             Json sj = Json::object();
-            sj.set("windows", s.windows);
-            sj.set("queries", s.queries);
-            sj.set("fixed_windows", s.fixedWindows);
+            sj["windows"] = s.windows;
+            sj["queries"] = s.queries;
+            sj["fixed_windows"] = s.fixedWindows;
             if (s.positionWindows > 0)
-                sj.set("position_windows", s.positionWindows);
-            scales.push(sj);
+                sj["position_windows"] = s.positionWindows;
+            scales.push_back(sj);
         }
-        c.set("scales", scales);
+        c["scales"] = scales;
     } else if (connector.type == ConnectorType::Resampler) {
-        c.set("queries", connector.scales.at(0).queries);
+        c["queries"] = connector.scales.at(0).queries;
     }
 
     Json l = Json::object();
-    l.set("vocab_size", lm.vocabSize);
-    l.set("width", lm.width);
-    l.set("layers", lm.layers);
-    l.set("heads", lm.heads);
-    l.set("kv_heads", lm.kvHeads);
-    l.set("mlp_hidden", lm.mlpHidden);
-    l.set("max_seq_len", lm.maxSeqLen);
-    l.set("rope_theta", lm.ropeTheta);
-    l.set("norm_eps", lm.normEps);
-    l.set("tie_embeddings", lm.tieEmbeddings);
-    l.set("bos_id", lm.bosId);
-    l.set("eos_id", lm.eosId);
-    l.set("pad_id", lm.padId);
+    l["vocab_size"] = lm.vocabSize;
+    l["width"] = lm.width;
+    l["layers"] = lm.layers;
+    l["heads"] = lm.heads;
+    l["kv_heads"] = lm.kvHeads;
+    l["mlp_hidden"] = lm.mlpHidden;
+    l["max_seq_len"] = lm.maxSeqLen;
+    l["rope_theta"] = lm.ropeTheta;
+    l["norm_eps"] = lm.normEps;
+    l["tie_embeddings"] = lm.tieEmbeddings;
+    l["bos_id"] = lm.bosId;
+    l["eos_id"] = lm.eosId;
+    l["pad_id"] = lm.padId;
 
     Json m = Json::object();
-    m.set("vision", v);
-    m.set("connector", c);
-    m.set("lm", l);
+    m["vision"] = v;
+    m["connector"] = c;
+    m["lm"] = l;
     return m;
 }
 
 // --------------------------------------------------------------- validation
 
-// Finds the value at a relative key path like "connector.scales[1].windows"
-// so an error can name its line.
-static const Json *locate(const Json *root, const std::string &path)
-{
-    const Json *cur = root;
-    size_t i = 0;
-    while (cur && i < path.size()) {
-        if (path[i] == '.') {
-            ++i;
-            continue;
-        }
-        if (path[i] == '[') {
-            size_t close = path.find(']', i);
-            size_t idx = std::stoul(path.substr(i + 1, close - i - 1));
-            cur = (cur->isArray() && idx < cur->size()) ? &cur->asArray()[idx] : nullptr;
-            i = close + 1;
-            continue;
-        }
-        size_t end = path.find_first_of(".[", i);
-        std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
-        cur = cur->find(key);
-        i = end == std::string::npos ? path.size() : end;
-    }
-    return cur;
-}
-
-void ModelConfig::validate(const std::string &file, const std::string &keyPrefix,
-                           const Json *source) const
+void ModelConfig::validate(const ConfigSource &source, const std::string &keyPrefix) const
 {
     auto fail = [&](const std::string &key, const std::string &reason) {
-        const Json *at = source ? locate(source, key) : nullptr;
-        std::string where = file;
-        if (at && at->line() > 0)
-            where = (file.empty() ? std::string("<config>") : file) + ":" + std::to_string(at->line());
-        throw ConfigError(where, keyPrefix.empty() ? key : keyPrefix + "." + key, reason);
+        const std::string path = childKeyPath(keyPrefix, key);
+        throw ConfigError(source.where(path), path, reason);
     };
     auto positive = [&](const std::string &key, double value) {
         if (!(value > 0))

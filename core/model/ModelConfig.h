@@ -3,7 +3,8 @@
 // language model. Plain structs without LibTorch so that configs, token
 // arithmetic and validation are usable anywhere (CLI, GUI, store).
 
-#include "Json.h"
+#include "base/ConfigSource.h"
+#include "base/Json.h"
 
 #include <string>
 #include <vector>
@@ -96,16 +97,14 @@ struct ModelConfig {
 
     // Reads the `model` section; unknown keys and invalid values throw
     // ConfigError naming the key. Validates the result.
-    static ModelConfig fromJson(const Json &model, const std::string &file = {},
+    static ModelConfig fromJson(const Json &model, const ConfigSource &source = {},
                                 const std::string &keyPrefix = "model");
     Json toJson() const;
 
     // Throws ConfigError (key relative to keyPrefix) when sizes are
     // non-positive, heads do not divide widths, windows do not divide the
     // feature grid, and so on.
-    // `source`, when given, is the JSON the config was read from, to name lines.
-    void validate(const std::string &file = {}, const std::string &keyPrefix = "model",
-                  const Json *source = nullptr) const;
+    void validate(const ConfigSource &source = {}, const std::string &keyPrefix = "model") const;
 };
 
 const char *connectorTypeName(ConnectorType type);

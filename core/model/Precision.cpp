@@ -1,7 +1,7 @@
 #include "Precision.h"
 
 #include "CpuFeatures.h"
-#include "Numbers.h"
+#include "base/Numbers.h"
 #include "StepBenchmark.h"
 
 namespace cosw {

@@ -1,7 +1,8 @@
 #include "Safetensors.h"
 
-#include "Errors.h"
-#include "Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
+#include "base/Utf8.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -94,47 +95,6 @@ std::string brief(const Json &value)
     return text;
 }
 
-// The JSON parser passes bytes through, so invalid UTF-8 in a tensor name
-// would otherwise reach the UI and other tools that reject such files.
-bool isValidUtf8(const std::string &s)
-{
-    static const uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t length;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            length = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            length = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            length = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > s.size())
-            return false;
-        for (size_t k = 1; k < length; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (cp < kMinimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += length;
-    }
-    return true;
-}
-
 void writeAll(int fd, const void *data, size_t size, const std::string &path)
 {
     const char *p = static_cast<const char *>(data);
@@ -159,12 +119,12 @@ void writeAll(int fd, const void *data, size_t size, const std::string &path)
 void writeSafetensors(const std::string &path, const StateDict &tensors, const Metadata &metadata)
 {
     // Lay out the whole header first so a bad argument leaves no file behind.
-    // Json::set searches linearly; building the object directly keeps large
-    // state dicts linear.
-    Json::Object header;
+    // An ordered object searches its keys linearly on insert; appending to it
+    // directly keeps large state dicts linear.
+    Json::object_t header;
     header.reserve(tensors.size() + 1);
     if (!metadata.empty()) {
-        Json::Object meta;
+        Json::object_t meta;
         for (const auto &kv : metadata)
             meta.emplace_back(kv.first, Json(kv.second));
         header.emplace_back(kMetadataKey, Json(std::move(meta)));
@@ -186,13 +146,12 @@ void writeSafetensors(const std::string &path, const StateDict &tensors, const M
         const auto bytes = static_cast<uint64_t>(tensor.numel()) * tensor.element_size();
         Json shape = Json::array();
         for (int64_t d : tensor.sizes())
-            shape.push(Json(d));
-        Json::Object entry;
+            shape.push_back(Json(d));
+        Json::object_t entry;
         entry.emplace_back("dtype", Json(dtype));
         entry.emplace_back("shape", std::move(shape));
         entry.emplace_back("data_offsets",
-                           Json(Json::Array{Json(static_cast<int64_t>(offset)),
-                                            Json(static_cast<int64_t>(offset + bytes))}));
+                           Json::array({offset, offset + bytes}));
         header.emplace_back(name, Json(std::move(entry)));
         offset += bytes;
     }
@@ -340,78 +299,79 @@ void SafetensorsFile::unmap() noexcept
 void SafetensorsFile::parseHeader(uint64_t headerLength)
 {
     const std::string text(static_cast<const char *>(m_mapping) + 8, headerLength);
-    if (!isValidUtf8(text))
+    // Names with invalid UTF-8 would reach the UI and tools that reject them.
+    if (firstInvalidUtf8(text) != std::string_view::npos)
         fail(m_path, "header is not valid UTF-8");
     Json header;
     try {
-        header = Json::parse(text, "header");
+        header = parseJson(text, "header");
     } catch (const InputError &e) {
         fail(m_path, std::string("header is not valid JSON (") + e.what() + ")");
     }
-    if (!header.isObject())
+    if (!header.is_object())
         fail(m_path, "header must be a JSON object, got " + brief(header));
 
     // (begin, end, name) of every non-empty tensor, to find overlaps.
     std::vector<std::tuple<uint64_t, uint64_t, const std::string *>> ranges;
-    for (const auto &[name, value] : header.asObject()) {
+    for (const auto &[name, value] : header.items()) {
         if (name == kMetadataKey) {
-            if (!value.isObject())
+            if (!value.is_object())
                 fail(m_path, "__metadata__ must be an object of strings, got " + brief(value));
-            for (const auto &kv : value.asObject()) {
-                if (!kv.second.isString())
-                    fail(m_path, "__metadata__ " + quoted(kv.first)
-                                     + ": values must be strings, got " + brief(kv.second));
-                m_metadata[kv.first] = kv.second.asString();
+            for (const auto &[key, text] : value.items()) {
+                if (!text.is_string())
+                    fail(m_path, "__metadata__ " + quoted(key)
+                                     + ": values must be strings, got " + brief(text));
+                m_metadata[key] = text.get<std::string>();
             }
             continue;
         }
 
         const std::string where = "tensor " + quoted(name);
-        if (!value.isObject())
+        if (!value.is_object())
             fail(m_path, where + ": expected an object, got " + brief(value));
-        const Json *dtype = value.find("dtype");
-        const Json *shape = value.find("shape");
-        const Json *offsets = value.find("data_offsets");
+        const Json *dtype = findKey(value, "dtype");
+        const Json *shape = findKey(value, "shape");
+        const Json *offsets = findKey(value, "data_offsets");
         for (auto [field, key] : {std::pair{dtype, "dtype"}, std::pair{shape, "shape"},
                                   std::pair{offsets, "data_offsets"}})
             if (!field)
                 fail(m_path, where + ": missing \"" + key + "\"");
 
         Entry entry;
-        if (!dtype->isString() || !dtypeFromName(dtype->asString(), &entry.dtype))
+        if (!dtype->is_string() || !dtypeFromName(dtype->get<std::string>(), &entry.dtype))
             fail(m_path, where + ": unknown dtype " + brief(*dtype) + " (supported: "
                              + supportedDtypes() + ")");
 
-        if (!shape->isArray())
+        if (!shape->is_array())
             fail(m_path, where + ": shape must be a list of integers, got " + brief(*shape));
         uint64_t numel = 1;
         bool overflow = false;
         for (size_t i = 0; i < shape->size(); ++i) {
-            const Json &dim = shape->asArray()[i];
-            if (!dim.isInteger() || dim.asInt() < 0)
+            const Json &dim = shape->at(i);
+            if (!dim.is_number_integer() || dim.get<int64_t>() < 0)
                 fail(m_path, where + ": shape dimension " + std::to_string(i) + " is "
                                  + brief(dim) + "; dimensions must be non-negative integers");
-            entry.shape.push_back(dim.asInt());
-            overflow |= __builtin_mul_overflow(numel, static_cast<uint64_t>(dim.asInt()), &numel);
+            entry.shape.push_back(dim.get<int64_t>());
+            overflow |= __builtin_mul_overflow(numel, static_cast<uint64_t>(dim.get<int64_t>()), &numel);
         }
         uint64_t expectedBytes = 0;
         overflow |= __builtin_mul_overflow(numel, c10::elementSize(entry.dtype), &expectedBytes);
         if (overflow || expectedBytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
             fail(m_path, where + ": shape " + brief(*shape) + " is too large");
 
-        const bool offsetsOk = offsets->isArray() && offsets->size() == 2
-            && offsets->asArray()[0].isInteger() && offsets->asArray()[1].isInteger()
-            && offsets->asArray()[0].asInt() >= 0
-            && offsets->asArray()[0].asInt() <= offsets->asArray()[1].asInt();
+        const bool offsetsOk = offsets->is_array() && offsets->size() == 2
+            && offsets->at(0).is_number_integer() && offsets->at(1).is_number_integer()
+            && offsets->at(0).get<int64_t>() >= 0
+            && offsets->at(0).get<int64_t>() <= offsets->at(1).get<int64_t>();
         if (!offsetsOk)
             fail(m_path, where + ": data_offsets must be two integers [begin, end] with "
                                  "0 <= begin <= end, got " + brief(*offsets));
-        entry.begin = static_cast<uint64_t>(offsets->asArray()[0].asInt());
-        entry.end = static_cast<uint64_t>(offsets->asArray()[1].asInt());
+        entry.begin = static_cast<uint64_t>(offsets->at(0).get<int64_t>());
+        entry.end = static_cast<uint64_t>(offsets->at(1).get<int64_t>());
         if (entry.end - entry.begin != expectedBytes)
             fail(m_path, where + ": data_offsets " + brief(*offsets) + " span "
                              + std::to_string(entry.end - entry.begin) + " bytes but shape "
-                             + brief(*shape) + " of " + dtype->asString() + " needs "
+                             + brief(*shape) + " of " + dtype->get<std::string>() + " needs "
                              + std::to_string(expectedBytes));
         if (entry.end > m_dataSize)
             fail(m_path, where + ": data_offsets " + brief(*offsets)

@@ -13,21 +13,21 @@ namespace cosw {
 Json StepBenchmarkResult::toJson() const
 {
     Json j = Json::object();
-    j.set("step_time_median_s", medianStepSeconds);
-    j.set("parameters", parameters);
-    j.set("samples_per_s", samplesPerSecond);
-    j.set("lm_tokens_per_s", lmTokensPerSecond);
-    j.set("flops_per_step", flops.trainingStep());
+    j["step_time_median_s"] = medianStepSeconds;
+    j["parameters"] = parameters;
+    j["samples_per_s"] = samplesPerSecond;
+    j["lm_tokens_per_s"] = lmTokensPerSecond;
+    j["flops_per_step"] = flops.trainingStep();
     Json parts = Json::object();
-    parts.set("vision", 3.0 * flops.vision);
-    parts.set("connector", 3.0 * flops.connector);
-    parts.set("lm", 3.0 * flops.lm);
-    j.set("flops_per_step_by_part", parts);
-    j.set("achieved_flops_per_s", achievedFlops);
+    parts["vision"] = 3.0 * flops.vision;
+    parts["connector"] = 3.0 * flops.connector;
+    parts["lm"] = 3.0 * flops.lm;
+    j["flops_per_step_by_part"] = parts;
+    j["achieved_flops_per_s"] = achievedFlops;
     Json steps = Json::array();
     for (double s : stepSeconds)
-        steps.push(s);
-    j.set("step_times_s", steps);
+        steps.push_back(s);
+    j["step_times_s"] = steps;
     return j;
 }
 

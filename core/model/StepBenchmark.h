@@ -3,7 +3,7 @@
 // loss, backward and an AdamW update, timed step by step.
 
 #include "FlopCount.h"
-#include "Json.h"
+#include "base/Json.h"
 #include "ModelConfig.h"
 
 #include <torch/torch.h>

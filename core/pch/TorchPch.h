@@ -4,6 +4,8 @@
 // that once per build. Widget headers never include this.
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <map>
 #include <memory>

@@ -1,7 +1,7 @@
 #include "TokenScaling.h"
 
-#include "model/ConfigReader.h"
-#include "model/Errors.h"
+#include "base/ConfigReader.h"
+#include "base/Errors.h"
 #include "model/VisionTower.h"
 
 namespace cosw {
@@ -16,25 +16,25 @@ bool ScalingSpec::isIdentity() const
     return true;
 }
 
-ScalingSpec ScalingSpec::fromJson(const Json &json, const std::string &file, const std::string &keyPrefix,
+ScalingSpec ScalingSpec::fromJson(const Json &json, const ConfigSource &source, const std::string &keyPrefix,
                                   size_t scaleCount)
 {
-    ConfigReader r(json, file, keyPrefix);
+    ConfigReader r(json, source, keyPrefix);
     ScalingSpec spec;
     spec.resolution = r.getInt("resolution", 1);
     if (spec.resolution < 1)
         r.fail("resolution", "must be a positive integer factor, got " + std::to_string(spec.resolution));
     if (const Json *w = r.child("window")) {
-        if (w->isInteger()) {
-            spec.window.assign(scaleCount, static_cast<int>(w->asInt()));
-        } else if (w->isArray()) {
+        if (w->is_number_integer()) {
+            spec.window.assign(scaleCount, static_cast<int>(w->get<int64_t>()));
+        } else if (w->is_array()) {
             if (w->size() != scaleCount)
                 r.fail("window", "lists " + std::to_string(w->size()) + " factors for "
                                      + std::to_string(scaleCount) + " scales");
-            for (const Json &k : w->asArray()) {
-                if (!k.isInteger())
+            for (const Json &k : *w) {
+                if (!k.is_number_integer())
                     r.fail("window", "factors must be integers");
-                spec.window.push_back(static_cast<int>(k.asInt()));
+                spec.window.push_back(static_cast<int>(k.get<int64_t>()));
             }
         } else {
             r.fail("window", "expected an integer or a list of integers, one per scale");
@@ -51,27 +51,22 @@ ScalingSpec ScalingSpec::fromJson(const Json &json, const std::string &file, con
 Json ScalingSpec::toJson() const
 {
     Json j = Json::object();
-    j.set("resolution", resolution);
+    j["resolution"] = resolution;
     if (!window.empty()) {
         Json w = Json::array();
         for (int k : window)
-            w.push(k);
-        j.set("window", w);
+            w.push_back(k);
+        j["window"] = w;
     }
     return j;
 }
 
-ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, const std::string &file,
-                         const std::string &keyPrefix, const Json *source)
+ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, const ConfigSource &source,
+                         const std::string &keyPrefix)
 {
     auto fail = [&](const std::string &key, const std::string &reason) {
-        const Json *at = source ? source->find(key) : nullptr;
-        std::string where = file;
-        if (at && at->line() > 0)
-            where = file + ":" + std::to_string(at->line());
-        else if (source && source->line() > 0)
-            where = file + ":" + std::to_string(source->line());
-        throw ConfigError(where, keyPrefix + "." + key, reason);
+        const std::string path = childKeyPath(keyPrefix, key);
+        throw ConfigError(source.where(path), path, reason);
     };
 
     ModelConfig out = config;

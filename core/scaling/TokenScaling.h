@@ -8,7 +8,7 @@
 // Scaling is a pure function: checkpoint + spec -> checkpoint.
 
 #include "model/Checkpoint.h"
-#include "model/Json.h"
+#include "base/Json.h"
 #include "model/ModelConfig.h"
 
 #include <string>
@@ -25,7 +25,7 @@ struct ScalingSpec {
 
     // {resolution: r, window: k | [k_0, k_1, ...]}. A single window factor
     // applies to every scale. Errors name keys under keyPrefix.
-    static ScalingSpec fromJson(const Json &json, const std::string &file, const std::string &keyPrefix,
+    static ScalingSpec fromJson(const Json &json, const ConfigSource &source, const std::string &keyPrefix,
                                 size_t scaleCount);
     Json toJson() const;
 };
@@ -34,8 +34,7 @@ struct ScalingSpec {
 // not divide the grid, window scaling of a connector without windows, too
 // many tokens for the LM) throws ConfigError naming the key under keyPrefix.
 ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec,
-                         const std::string &file = {}, const std::string &keyPrefix = "scaling",
-                         const Json *source = nullptr);
+                         const ConfigSource &source = {}, const std::string &keyPrefix = "scaling");
 
 // Weights for `to` = scaledConfig(from, spec): the vision tower's position
 // embeddings resized bicubically, per-window query banks copied from the

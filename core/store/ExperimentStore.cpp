@@ -1,7 +1,7 @@
 #include "ExperimentStore.h"
 
-#include "model/Errors.h"
-#include "model/Json.h"
+#include "base/Errors.h"
+#include "base/Json.h"
 
 #include <cerrno>
 #include <chrono>
@@ -145,16 +145,16 @@ std::string intListJson(const std::vector<int> &values)
 {
     Json a = Json::array();
     for (int v : values)
-        a.push(v);
+        a.push_back(v);
     return a.dump();
 }
 
 std::vector<int> intListFromJson(const std::string &text)
 {
     std::vector<int> out;
-    Json a = Json::parse(text.empty() ? "[]" : text, "tokens_per_scale");
-    for (const Json &v : a.asArray())
-        out.push_back(static_cast<int>(v.asInt()));
+    Json a = parseJson(text.empty() ? "[]" : text, "tokens_per_scale");
+    for (const Json &v : a)
+        out.push_back(static_cast<int>(v.get<int64_t>()));
     return out;
 }
 

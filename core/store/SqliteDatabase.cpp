@@ -1,6 +1,6 @@
 #include "SqliteDatabase.h"
 
-#include "model/Errors.h"
+#include "base/Errors.h"
 
 #include <sqlite3.h>
 

@@ -1,6 +1,6 @@
 #include "StoreJson.h"
 
-#include "model/Numbers.h"
+#include "base/Numbers.h"
 
 #include <set>
 
@@ -47,22 +47,22 @@ std::string tokensText(const ComparisonRow &row)
 Json runJson(const RunRecord &r)
 {
     Json j = Json::object();
-    j.set("id", r.id);
-    j.set("name", r.name);
-    j.set("status", runStatusName(r.status));
-    j.set("connector", r.connector);
-    j.set("device", r.device);
-    j.set("host", r.host);
-    j.set("pid", r.pid ? Json(*r.pid) : Json());
-    j.set("created_at", r.createdAt);
-    j.set("started_at", optionalNumber(r.startedAt));
-    j.set("ended_at", optionalNumber(r.endedAt));
-    j.set("heartbeat_at", optionalNumber(r.heartbeatAt));
-    j.set("message", r.message);
+    j["id"] = r.id;
+    j["name"] = r.name;
+    j["status"] = runStatusName(r.status);
+    j["connector"] = r.connector;
+    j["device"] = r.device;
+    j["host"] = r.host;
+    j["pid"] = r.pid ? Json(*r.pid) : Json();
+    j["created_at"] = r.createdAt;
+    j["started_at"] = optionalNumber(r.startedAt);
+    j["ended_at"] = optionalNumber(r.endedAt);
+    j["heartbeat_at"] = optionalNumber(r.heartbeatAt);
+    j["message"] = r.message;
     Json tokens = Json::array();
-    tokens.push(r.minVisualTokens);
-    tokens.push(r.maxVisualTokens);
-    j.set("visual_tokens_range", tokens);
+    tokens.push_back(r.minVisualTokens);
+    tokens.push_back(r.maxVisualTokens);
+    j["visual_tokens_range"] = tokens;
     return j;
 }
 
@@ -71,85 +71,85 @@ Json runDetailJson(const RunDetail &d)
     Json j = runJson(d.run);
     Json config;
     try {
-        config = Json::parse(d.run.config, "config");
+        config = parseJson(d.run.config, "config");
     } catch (const std::exception &) {
         config = Json(d.run.config); // stored text that is not JSON is shown as it is
     }
-    j.set("config", config);
-    j.set("versions", [&] {
+    j["config"] = config;
+    j["versions"] = [&] {
         try {
-            return Json::parse(d.run.versions, "versions");
+            return parseJson(d.run.versions, "versions");
         } catch (const std::exception &) {
             return Json(d.run.versions);
         }
-    }());
+    }();
 
     Json stages = Json::array();
     for (const auto &st : d.stages) {
         Json s = Json::object();
-        s.set("name", st.name);
-        s.set("kind", st.kind);
-        s.set("visual_tokens", st.visualTokens);
+        s["name"] = st.name;
+        s["kind"] = st.kind;
+        s["visual_tokens"] = st.visualTokens;
         Json perScale = Json::array();
         for (int t : st.tokensPerScale)
-            perScale.push(t);
-        s.set("tokens_per_scale", perScale);
-        s.set("resolution", st.resolution);
-        s.set("steps", st.steps);
-        s.set("wall_seconds", optionalNumber(st.wallSeconds));
-        s.set("samples_per_second", optionalNumber(st.samplesPerSecond));
-        s.set("lm_tokens_per_second", optionalNumber(st.lmTokensPerSecond));
-        s.set("step_seconds", optionalNumber(st.stepSeconds));
-        s.set("final_loss", optionalNumber(st.finalLoss));
-        s.set("feature_cache", st.featureCache);
-        stages.push(s);
+            perScale.push_back(t);
+        s["tokens_per_scale"] = perScale;
+        s["resolution"] = st.resolution;
+        s["steps"] = st.steps;
+        s["wall_seconds"] = optionalNumber(st.wallSeconds);
+        s["samples_per_second"] = optionalNumber(st.samplesPerSecond);
+        s["lm_tokens_per_second"] = optionalNumber(st.lmTokensPerSecond);
+        s["step_seconds"] = optionalNumber(st.stepSeconds);
+        s["final_loss"] = optionalNumber(st.finalLoss);
+        s["feature_cache"] = st.featureCache;
+        stages.push_back(s);
     }
-    j.set("stages", stages);
+    j["stages"] = stages;
 
     if (d.finalEvaluation) {
         Json e = Json::object();
-        e.set("accuracy", d.finalEvaluation->accuracy);
-        e.set("n", d.finalEvaluation->n);
-        e.set("stage", d.finalEvaluation->stage);
-        e.set("step", d.finalEvaluation->step);
+        e["accuracy"] = d.finalEvaluation->accuracy;
+        e["n"] = d.finalEvaluation->n;
+        e["stage"] = d.finalEvaluation->stage;
+        e["step"] = d.finalEvaluation->step;
         const EvaluationRecord &ev = *d.finalEvaluation;
-        e.set("standard_error", standardError(ev.accuracy, ev.n));
-        e.set("type_prior", optionalNumber(ev.typePrior));
-        e.set("shuffled_accuracy", optionalNumber(ev.shuffledAccuracy));
-        e.set("cell_reading", optionalNumber(ev.cellReading));
-        e.set("cell_reading_cells", ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json());
-        e.set("cell_reading_prior", optionalNumber(ev.cellReadingPrior));
+        e["standard_error"] = standardError(ev.accuracy, ev.n);
+        e["type_prior"] = optionalNumber(ev.typePrior);
+        e["shuffled_accuracy"] = optionalNumber(ev.shuffledAccuracy);
+        e["cell_reading"] = optionalNumber(ev.cellReading);
+        e["cell_reading_cells"] = ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json();
+        e["cell_reading_prior"] = optionalNumber(ev.cellReadingPrior);
         Json perType = Json::object(), detail = Json::object();
         for (const auto &[type, value] : ev.perType) {
-            perType.set(type, value.first);
+            perType[type] = value.first;
             Json t = Json::object();
-            t.set("accuracy", value.first);
-            t.set("n", value.second);
-            t.set("standard_error", standardError(value.first, value.second));
-            t.set("type_prior", optionalNumber(figureFor(ev.typePriorPerType, type)));
-            t.set("shuffled_accuracy", optionalNumber(figureFor(ev.shuffledPerType, type)));
-            detail.set(type, t);
+            t["accuracy"] = value.first;
+            t["n"] = value.second;
+            t["standard_error"] = standardError(value.first, value.second);
+            t["type_prior"] = optionalNumber(figureFor(ev.typePriorPerType, type));
+            t["shuffled_accuracy"] = optionalNumber(figureFor(ev.shuffledPerType, type));
+            detail[type] = t;
         }
-        e.set("per_type", perType);
-        e.set("per_type_detail", detail);
-        j.set("eval", e);
+        e["per_type"] = perType;
+        e["per_type_detail"] = detail;
+        j["eval"] = e;
     } else {
-        j.set("eval", Json());
+        j["eval"] = Json();
     }
 
     Json checkpoints = Json::array();
     for (const auto &c : d.checkpoints)
-        checkpoints.push(c.path);
-    j.set("checkpoints", checkpoints);
+        checkpoints.push_back(c.path);
+    j["checkpoints"] = checkpoints;
     Json artifacts = Json::array();
     for (const auto &a : d.artifacts) {
         Json aj = Json::object();
-        aj.set("kind", a.kind);
-        aj.set("path", a.path);
-        aj.set("description", a.description);
-        artifacts.push(aj);
+        aj["kind"] = a.kind;
+        aj["path"] = a.path;
+        aj["description"] = a.description;
+        artifacts.push_back(aj);
     }
-    j.set("artifacts", artifacts);
+    j["artifacts"] = artifacts;
     return j;
 }
 
@@ -161,28 +161,28 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
     for (size_t i = 0; i < rows.size(); ++i) {
         const ComparisonRow &r = rows[i];
         Json j = Json::object();
-        j.set("run_id", r.runId);
-        j.set("name", r.name);
-        j.set("status", r.status);
-        j.set("connector", r.connector);
+        j["run_id"] = r.runId;
+        j["name"] = r.name;
+        j["status"] = r.status;
+        j["connector"] = r.connector;
         Json tokens = Json::object();
         for (const auto &[stage, t] : r.tokensPerStage)
-            tokens.set(stage, t);
-        j.set("visual_tokens", tokens);
-        j.set("pretrain_seconds", optionalNumber(r.pretrainSeconds));
-        j.set("finetune_seconds", optionalNumber(r.finetuneSeconds));
-        j.set("accuracy", optionalNumber(r.accuracy));
-        j.set("accuracy_se", optionalNumber(accuracySe(r)));
-        j.set("type_prior", optionalNumber(r.typePrior));
-        j.set("shuffled_accuracy", optionalNumber(r.shuffledAccuracy));
-        j.set("cell_reading", optionalNumber(r.cellReading));
-        j.set("cell_reading_prior", optionalNumber(r.cellReadingPrior));
+            tokens[stage] = t;
+        j["visual_tokens"] = tokens;
+        j["pretrain_seconds"] = optionalNumber(r.pretrainSeconds);
+        j["finetune_seconds"] = optionalNumber(r.finetuneSeconds);
+        j["accuracy"] = optionalNumber(r.accuracy);
+        j["accuracy_se"] = optionalNumber(accuracySe(r));
+        j["type_prior"] = optionalNumber(r.typePrior);
+        j["shuffled_accuracy"] = optionalNumber(r.shuffledAccuracy);
+        j["cell_reading"] = optionalNumber(r.cellReading);
+        j["cell_reading_prior"] = optionalNumber(r.cellReadingPrior);
         Json perType = Json::object();
         for (const auto &[type, acc] : r.perTypeAccuracy)
-            perType.set(type, acc);
-        j.set("per_type_accuracy", perType);
-        j.set("pareto", onFront.count(i) > 0);
-        out.push(j);
+            perType[type] = acc;
+        j["per_type_accuracy"] = perType;
+        j["pareto"] = onFront.count(i) > 0;
+        out.push_back(j);
     }
     return out;
 }

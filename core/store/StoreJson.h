@@ -3,7 +3,7 @@
 // and the GUI's exports.
 
 #include "ExperimentStore.h"
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <optional>
 #include <string>

@@ -9,13 +9,13 @@ namespace cosw {
 Json LoaderBenchResult::toJson() const
 {
     Json j = Json::object();
-    j.set("stage", stage);
-    j.set("name", name);
-    j.set("resolution", resolution);
-    j.set("batch_size", batchSize);
-    j.set("workers", workers);
-    j.set("batches", batches);
-    j.set("samples_per_s", samplesPerSecond);
+    j["stage"] = stage;
+    j["name"] = name;
+    j["resolution"] = resolution;
+    j["batch_size"] = batchSize;
+    j["workers"] = workers;
+    j["batches"] = batches;
+    j["samples_per_s"] = samplesPerSecond;
     return j;
 }
 

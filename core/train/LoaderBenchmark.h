@@ -5,7 +5,7 @@
 
 #include "RunConfig.h"
 #include "RunData.h"
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <vector>
 

@@ -4,7 +4,7 @@
 #include "OptimizerGroups.h"
 #include "RunConfig.h"
 #include "model/Conversation.h"
-#include "model/Errors.h"
+#include "base/Errors.h"
 #include "model/Gradients.h"
 #include "model/LanguageModel.h"
 

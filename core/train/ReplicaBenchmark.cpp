@@ -2,8 +2,8 @@
 
 #include "Evaluator.h"
 #include "YamlLoader.h"
-#include "model/Errors.h"
-#include "model/Numbers.h"
+#include "base/Errors.h"
+#include "base/Numbers.h"
 #include "store/StoreJson.h"
 
 #include <algorithm>
@@ -25,8 +25,8 @@ constexpr int64_t kQuickEvalSamples = 200;
 
 Json &stagesOf(Json &tree, const std::string &file)
 {
-    Json *stages = tree.isObject() ? &tree["stages"] : nullptr;
-    if (!stages || !stages->isArray())
+    Json *stages = tree.is_object() ? &tree["stages"] : nullptr;
+    if (!stages || !stages->is_array())
         throw ConfigError(file, "stages", "expected a list of stages");
     return *stages;
 }
@@ -34,8 +34,8 @@ Json &stagesOf(Json &tree, const std::string &file)
 // A stage's `kind` as its config spells it; empty when it has none.
 std::string kindOf(const Json &stage)
 {
-    const Json *kind = stage.isObject() ? stage.find("kind") : nullptr;
-    return kind && kind->isString() ? kind->asString() : std::string();
+    const Json *kind = stage.is_object() ? findKey(stage, "kind") : nullptr;
+    return kind && kind->is_string() ? kind->get<std::string>() : std::string();
 }
 
 // --quick: the same comparison at a third of the steps. What the variants
@@ -44,26 +44,26 @@ std::string kindOf(const Json &stage)
 // reads nothing, which would leave the comparison nothing to show.
 void shrink(Json &tree, const std::string &file)
 {
-    for (Json &stage : stagesOf(tree, file).asArray()) {
+    for (Json &stage : stagesOf(tree, file)) {
         const std::string kind = kindOf(stage);
-        if (!stage.isObject() || kind == "vision" || kind == "text")
+        if (!stage.is_object() || kind == "vision" || kind == "text")
             continue;
         for (const char *key : {"steps", "warmup_steps"}) {
-            const Json *v = stage.find(key);
-            if (v && v->isInteger() && v->asInt() > 0)
-                stage.set(key, std::max<int64_t>(key[0] == 's' ? 1 : 0, v->asInt() / kQuickStepDivisor));
+            const Json *v = findKey(stage, key);
+            if (v && v->is_number_integer() && v->get<int64_t>() > 0)
+                stage[key] = std::max<int64_t>(key[0] == 's' ? 1 : 0, v->get<int64_t>() / kQuickStepDivisor);
         }
     }
     Json &data = tree["data"];
-    const Json *eval = data.isObject() ? data.find("eval_samples") : nullptr;
-    if (!eval || !eval->isInteger() || eval->asInt() <= 0 || eval->asInt() > kQuickEvalSamples)
-        data.set("eval_samples", kQuickEvalSamples);
+    const Json *eval = data.is_object() ? findKey(data, "eval_samples") : nullptr;
+    if (!eval || !eval->is_number_integer() || eval->get<int64_t>() <= 0 || eval->get<int64_t>() > kQuickEvalSamples)
+        data["eval_samples"] = kQuickEvalSamples;
 }
 
 Json loadTree(const std::string &path, const ReplicaOptions &options)
 {
     Json tree = loadYamlFile(path);
-    if (!tree.isObject())
+    if (!tree.is_object())
         throw InputError(path + ": a run config is a mapping with `model` and `stages`");
     for (const auto &o : options.overrides)
         applyOverride(tree, o);
@@ -77,20 +77,20 @@ Json loadTree(const std::string &path, const ReplicaOptions &options)
 Json &finetuneStage(Json &tree, const std::string &file)
 {
     Json *found = nullptr;
-    for (Json &stage : stagesOf(tree, file).asArray())
+    for (Json &stage : stagesOf(tree, file))
         if (kindOf(stage) == "finetune")
             found = &stage;
     if (!found)
         throw ConfigError(file, "stages", "has no finetune stage to scale tokens for");
-    const Json *scaling = found->find("scaling");
-    if (!scaling || !scaling->isObject())
+    const Json *scaling = findKey(*found, "scaling");
+    if (!scaling || !scaling->is_object())
         throw ConfigError(file, "stages", "the finetune stage has no `scaling`: there is nothing to compare");
     return *found;
 }
 
 ReplicaVariant variant(const std::string &name, const std::string &description, Json tree, const std::string &file)
 {
-    tree.set("name", "replica-" + name);
+    tree["name"] = "replica-" + name;
     return {name, description, RunConfig::fromJson(tree, file)};
 }
 
@@ -108,11 +108,11 @@ const StageRecord *stageOfKind(const RunDetail &detail, const std::string &kind)
 std::string dataKey(const RunConfig &config)
 {
     Json key = Json::array();
-    key.push(config.toJson().find("data")->dump());
+    key.push_back(config.toJson().at("data").dump());
     for (const StageConfig &st : config.stages)
         for (const std::string &file : st.dataFiles())
-            key.push(st.kind + ":" + file + (st.evaluate ? ":eval" : ""));
-    key.push(config.model.lm.vocabSize);
+            key.push_back(st.kind + ":" + file + (st.evaluate ? ":eval" : ""));
+    key.push_back(config.model.lm.vocabSize);
     return key.dump();
 }
 
@@ -125,12 +125,12 @@ std::pair<int, std::string> beforeFinetune(const RunConfig &config)
         ++stage;
     Json tree = config.toJson();
     Json key = Json::object();
-    key.set("model", *tree.find("model"));
-    key.set("data", *tree.find("data"));
+    key["model"] = tree.at("model");
+    key["data"] = tree.at("data");
     Json stages = Json::array();
     for (int i = 0; i < stage; ++i)
-        stages.push(tree.find("stages")->asArray()[size_t(i)]);
-    key.set("stages", stages);
+        stages.push_back(tree.at("stages").at(size_t(i)));
+    key["stages"] = stages;
     return {stage, key.dump()};
 }
 
@@ -138,7 +138,7 @@ std::string fixed(double v, int digits) { return formatRealFixed(v, digits); }
 
 std::string cell(const Json *v, int digits, double scale = 1.0)
 {
-    return v && v->isNumber() ? fixed(v->asDouble() * scale, digits) : std::string("—");
+    return v && v->is_number() ? fixed(v->get<double>() * scale, digits) : std::string("—");
 }
 
 } // namespace
@@ -157,7 +157,7 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
     const Json baseline = loadTree(options.baselineConfig, options);
     const Json cos = loadTree(options.cosConfig, options);
     Json probe = cos;
-    const Json scaling = *finetuneStage(probe, options.cosConfig).find("scaling");
+    const Json scaling = finetuneStage(probe, options.cosConfig).at("scaling");
 
     // Each ablation keeps part of the cos fine-tuning scaling; the stage's
     // `resolution` is dropped so the scaled model states it.
@@ -167,12 +167,12 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
         stage.erase("resolution");
         Json kept = Json::object();
         for (const char *key : keep)
-            if (const Json *v = scaling.find(key))
-                kept.set(key, *v);
+            if (const Json *v = findKey(scaling, key))
+                kept[key] = *v;
         if (kept.size() == 0)
             stage.erase("scaling");
         else
-            stage.set("scaling", kept);
+            stage["scaling"] = kept;
         return variant(name, description, tree, options.cosConfig);
     };
 
@@ -289,62 +289,61 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
 Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselines &blind, const Json &context)
 {
     Json report = Json::object();
-    for (const auto &kv : context.asObject())
-        report.set(kv.first, kv.second);
-    report.set("majority_accuracy", blind.majority);
-    report.set("type_prior_accuracy", blind.typePrior);
+    report.update(context);
+    report["majority_accuracy"] = blind.majority;
+    report["type_prior_accuracy"] = blind.typePrior;
 
     Json variants = Json::array();
     const ReplicaResult *baseline = nullptr, *cos = nullptr;
     for (const auto &r : results) {
         Json v = Json::object();
-        v.set("name", r.variant);
-        v.set("description", r.description);
-        v.set("run_id", r.runId);
-        v.set("status", r.status);
+        v["name"] = r.variant;
+        v["description"] = r.description;
+        v["run_id"] = r.runId;
+        v["status"] = r.status;
         if (!r.message.empty())
-            v.set("message", r.message);
+            v["message"] = r.message;
         for (const char *kind : {"pretrain", "finetune"}) {
             const StageRecord *s = stageOfKind(r.detail, kind);
             Json stage = Json::object();
-            stage.set("visual_tokens", s ? Json(s->visualTokens) : Json());
-            stage.set("resolution", s ? Json(s->resolution) : Json());
-            stage.set("steps", s ? Json(s->steps) : Json());
-            stage.set("wall_seconds", s ? optionalNumber(s->wallSeconds) : Json());
-            stage.set("samples_per_s", s ? optionalNumber(s->samplesPerSecond) : Json());
-            stage.set("lm_tokens_per_s", s ? optionalNumber(s->lmTokensPerSecond) : Json());
-            stage.set("step_seconds_median", s ? optionalNumber(s->stepSeconds) : Json());
-            v.set(kind, stage);
+            stage["visual_tokens"] = s ? Json(s->visualTokens) : Json();
+            stage["resolution"] = s ? Json(s->resolution) : Json();
+            stage["steps"] = s ? Json(s->steps) : Json();
+            stage["wall_seconds"] = s ? optionalNumber(s->wallSeconds) : Json();
+            stage["samples_per_s"] = s ? optionalNumber(s->samplesPerSecond) : Json();
+            stage["lm_tokens_per_s"] = s ? optionalNumber(s->lmTokensPerSecond) : Json();
+            stage["step_seconds_median"] = s ? optionalNumber(s->stepSeconds) : Json();
+            v[kind] = stage;
         }
         const auto &e = r.detail.finalEvaluation;
-        v.set("accuracy", e ? Json(e->accuracy) : Json());
-        v.set("eval_samples", e ? Json(e->n) : Json());
-        v.set("accuracy_se", e ? Json(standardError(e->accuracy, e->n)) : Json());
-        v.set("type_prior", e ? optionalNumber(e->typePrior) : Json());
-        v.set("shuffled_accuracy", e ? optionalNumber(e->shuffledAccuracy) : Json());
-        v.set("cell_reading", e ? optionalNumber(e->cellReading) : Json());
-        v.set("cell_reading_prior", e ? optionalNumber(e->cellReadingPrior) : Json());
+        v["accuracy"] = e ? Json(e->accuracy) : Json();
+        v["eval_samples"] = e ? Json(e->n) : Json();
+        v["accuracy_se"] = e ? Json(standardError(e->accuracy, e->n)) : Json();
+        v["type_prior"] = e ? optionalNumber(e->typePrior) : Json();
+        v["shuffled_accuracy"] = e ? optionalNumber(e->shuffledAccuracy) : Json();
+        v["cell_reading"] = e ? optionalNumber(e->cellReading) : Json();
+        v["cell_reading_prior"] = e ? optionalNumber(e->cellReadingPrior) : Json();
         Json perType = Json::object();
         if (e)
             for (const auto &[type, accN] : e->perType)
-                perType.set(type, accN.first);
-        v.set("per_type", perType);
-        v.set("run_wall_seconds", r.wallSeconds);
-        v.set("reused", r.reused);
-        v.set("pretrain_shared_with_run", r.sharedFrom ? Json(r.sharedFrom) : Json());
-        variants.push(v);
+                perType[type] = accN.first;
+        v["per_type"] = perType;
+        v["run_wall_seconds"] = r.wallSeconds;
+        v["reused"] = r.reused;
+        v["pretrain_shared_with_run"] = r.sharedFrom ? Json(r.sharedFrom) : Json();
+        variants.push_back(v);
         if (r.status == "finished" && r.variant == "baseline")
             baseline = &r;
         if (r.status == "finished" && r.variant == "cos")
             cos = &r;
     }
-    report.set("variants", variants);
+    report["variants"] = variants;
 
     Json headline = Json::object();
     Json target = Json::object();
-    target.set("pretrain_time_reduction_percent_at_least", kTargetReductionPercent);
-    target.set("accuracy_difference_points_within", kTargetAccuracyPoints);
-    headline.set("target", target);
+    target["pretrain_time_reduction_percent_at_least"] = kTargetReductionPercent;
+    target["accuracy_difference_points_within"] = kTargetAccuracyPoints;
+    headline["target"] = target;
     const StageRecord *bp = baseline ? stageOfKind(baseline->detail, "pretrain") : nullptr;
     const StageRecord *cp = cos ? stageOfKind(cos->detail, "pretrain") : nullptr;
     const bool comparable = bp && cp && bp->wallSeconds && cp->wallSeconds && *bp->wallSeconds > 0
@@ -360,26 +359,26 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         const double margin = 100.0 * (std::min(cos->detail.finalEvaluation->accuracy,
                                                 baseline->detail.finalEvaluation->accuracy) - blind.typePrior);
         const bool informative = margin >= kInformativePoints;
-        headline.set("pretrain_time_reduction_percent", reduction);
-        headline.set("accuracy_difference_points", diff);
-        headline.set("points_above_type_prior", margin);
-        headline.set("accuracy_informative", informative);
-        headline.set("time_target_met", timeMet);
-        headline.set("accuracy_target_met", accuracyMet);
-        headline.set("met", timeMet && accuracyMet && informative);
+        headline["pretrain_time_reduction_percent"] = reduction;
+        headline["accuracy_difference_points"] = diff;
+        headline["points_above_type_prior"] = margin;
+        headline["accuracy_informative"] = informative;
+        headline["time_target_met"] = timeMet;
+        headline["accuracy_target_met"] = accuracyMet;
+        headline["met"] = timeMet && accuracyMet && informative;
     } else {
-        headline.set("met", Json());
-        headline.set("why_not_compared", "baseline and cos must both finish with an evaluation");
+        headline["met"] = Json();
+        headline["why_not_compared"] = "baseline and cos must both finish with an evaluation";
     }
-    report.set("headline", headline);
+    report["headline"] = headline;
     return report;
 }
 
 std::string replicaMarkdown(const Json &report)
 {
     auto str = [&](const Json &j, const char *key) {
-        const Json *v = j.find(key);
-        return v && v->isString() ? v->asString() : std::string();
+        const Json *v = findKey(j, key);
+        return v && v->is_string() ? v->get<std::string>() : std::string();
     };
     std::string md = "# Chain-of-Sight replica benchmark\n\n";
     md += "Mode **" + str(report, "mode") + "**, " + str(report, "date") + " on " + str(report, "machine")
@@ -389,55 +388,55 @@ std::string replicaMarkdown(const Json &report)
     md += "| variant | run | tokens pre-train → fine-tune | pre-train s | fine-tune s | pre-train samples/s "
           "| accuracy ± se | type prior | shuffled images | cell reading (blind) | per type |\n";
     md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
-    for (const Json &v : report.find("variants")->asArray()) {
-        const Json &pre = *v.find("pretrain");
-        const Json &fine = *v.find("finetune");
+    for (const Json &v : report.at("variants")) {
+        const Json &pre = v.at("pretrain");
+        const Json &fine = v.at("finetune");
         std::string types;
-        for (const auto &[type, acc] : v.find("per_type")->asObject())
-            types += (types.empty() ? "" : ", ") + type + " " + fixed(acc.asDouble(), 3);
+        for (const auto &[type, acc] : v.at("per_type").items())
+            types += (types.empty() ? "" : ", ") + type + " " + fixed(acc.get<double>(), 3);
         const std::string status = str(v, "status");
-        const Json *reused = v.find("reused");
-        const Json *sharedWith = v.find("pretrain_shared_with_run");
+        const Json *reused = findKey(v, "reused");
+        const Json *sharedWith = findKey(v, "pretrain_shared_with_run");
         md += "| " + str(v, "name") + (status == "finished" ? "" : " (" + status + ")")
-            + (reused && reused->asBool() ? " (reused)" : "") + " | "
-            + std::to_string(v.find("run_id")->asInt()) + " | " + cell(pre.find("visual_tokens"), 0) + " → "
-            + cell(fine.find("visual_tokens"), 0) + " | " + cell(pre.find("wall_seconds"), 1)
-            + (sharedWith && sharedWith->isInteger() ? " (run " + std::to_string(sharedWith->asInt()) + ")" : "") + " | "
-            + cell(fine.find("wall_seconds"), 1) + " | " + cell(pre.find("samples_per_s"), 1) + " | "
-            + cell(v.find("accuracy"), 4) + " ± " + cell(v.find("accuracy_se"), 4) + " | "
-            + cell(v.find("type_prior"), 4) + " | " + cell(v.find("shuffled_accuracy"), 4) + " | "
-            + cell(v.find("cell_reading"), 3) + " (" + cell(v.find("cell_reading_prior"), 3) + ") | "
+            + (reused && reused->get<bool>() ? " (reused)" : "") + " | "
+            + std::to_string(v.at("run_id").get<int64_t>()) + " | " + cell(findKey(pre, "visual_tokens"), 0) + " → "
+            + cell(findKey(fine, "visual_tokens"), 0) + " | " + cell(findKey(pre, "wall_seconds"), 1)
+            + (sharedWith && sharedWith->is_number_integer() ? " (run " + std::to_string(sharedWith->get<int64_t>()) + ")" : "") + " | "
+            + cell(findKey(fine, "wall_seconds"), 1) + " | " + cell(findKey(pre, "samples_per_s"), 1) + " | "
+            + cell(findKey(v, "accuracy"), 4) + " ± " + cell(findKey(v, "accuracy_se"), 4) + " | "
+            + cell(findKey(v, "type_prior"), 4) + " | " + cell(findKey(v, "shuffled_accuracy"), 4) + " | "
+            + cell(findKey(v, "cell_reading"), 3) + " (" + cell(findKey(v, "cell_reading_prior"), 3) + ") | "
             + (types.empty() ? "—" : types) + " |\n";
     }
     bool anyShared = false;
-    for (const Json &v : report.find("variants")->asArray())
-        anyShared = anyShared || v.find("pretrain_shared_with_run")->isInteger();
+    for (const Json &v : report.at("variants"))
+        anyShared = anyShared || v.at("pretrain_shared_with_run").is_number_integer();
     if (anyShared)
         md += "\nA pre-training time followed by (run N) is that run's: the variant's config agrees with it up to "
               "fine-tuning, so it continued that run's model rather than train the same weights again.\n";
-    md += "\nWithout the image: always the commonest answer scores " + cell(report.find("majority_accuracy"), 4)
-        + "; each question type's commonest answer scores " + cell(report.find("type_prior_accuracy"), 4)
+    md += "\nWithout the image: always the commonest answer scores " + cell(findKey(report, "majority_accuracy"), 4)
+        + "; each question type's commonest answer scores " + cell(findKey(report, "type_prior_accuracy"), 4)
         + ".\n\n## Headline\n\n";
 
-    const Json &h = *report.find("headline");
-    const Json *met = h.find("met");
-    if (!met || !met->isBool()) {
+    const Json &h = report.at("headline");
+    const Json *met = findKey(h, "met");
+    if (!met || !met->is_boolean()) {
         md += "Not compared: " + str(h, "why_not_compared") + ".\n";
         return md;
     }
     md += "- Pre-training time reduction, cos against baseline: **"
-        + cell(h.find("pretrain_time_reduction_percent"), 1) + "%** (target ≥ "
-        + fixed(kTargetReductionPercent, 0) + "%: " + (h.find("time_target_met")->asBool() ? "met" : "not met")
+        + cell(findKey(h, "pretrain_time_reduction_percent"), 1) + "%** (target ≥ "
+        + fixed(kTargetReductionPercent, 0) + "%: " + (h.at("time_target_met").get<bool>() ? "met" : "not met")
         + ").\n";
-    md += "- Accuracy difference, cos minus baseline: **" + cell(h.find("accuracy_difference_points"), 1)
+    md += "- Accuracy difference, cos minus baseline: **" + cell(findKey(h, "accuracy_difference_points"), 1)
         + " points** (target within " + fixed(kTargetAccuracyPoints, 0) + " points below: "
-        + (h.find("accuracy_target_met")->asBool() ? "met" : "not met") + ").\n";
-    if (h.find("accuracy_informative")->asBool()) {
-        md += std::string("- Verdict: the target is **") + (met->asBool() ? "met" : "not met") + "**.\n";
+        + (h.at("accuracy_target_met").get<bool>() ? "met" : "not met") + ").\n";
+    if (h.at("accuracy_informative").get<bool>()) {
+        md += std::string("- Verdict: the target is **") + (met->get<bool>() ? "met" : "not met") + "**.\n";
     } else {
-        const double margin = h.find("points_above_type_prior")->asDouble();
+        const double margin = h.at("points_above_type_prior").get<double>();
         md += std::string("- Verdict: **not shown**. The time target is ")
-            + (h.find("time_target_met")->asBool() ? "met" : "not met") + ", but the weaker model is "
+            + (h.at("time_target_met").get<bool>() ? "met" : "not met") + ", but the weaker model is "
             + fixed(std::abs(margin), 1) + (margin < 0 ? " points below" : " points above")
             + " answering each question with its type's commonest answer, so neither model reads much from "
               "the image yet and equal accuracies say nothing about the connectors.\n";

@@ -9,7 +9,7 @@
 #include "RunConfig.h"
 #include "TrainingEvents.h"
 #include "Trainer.h"
-#include "model/Json.h"
+#include "base/Json.h"
 #include "store/ExperimentStore.h"
 
 #include <optional>

@@ -1,9 +1,9 @@
 #include "RunConfig.h"
 
 #include "YamlLoader.h"
-#include "model/ConfigReader.h"
-#include "model/Errors.h"
-#include "model/Numbers.h"
+#include "base/ConfigReader.h"
+#include "base/Errors.h"
+#include "base/Numbers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,42 +27,42 @@ TurnLayout StageConfig::turnLayout() const
 Json StageConfig::toJson() const
 {
     Json sj = Json::object();
-    sj.set("name", name);
-    sj.set("kind", kind);
-    sj.set("data", data);
-    sj.set("evaluate", evaluate);
-    sj.set("steps", steps);
-    sj.set("epochs", epochs);
-    sj.set("batch_size", batchSize);
-    sj.set("grad_accum", gradAccum);
-    sj.set("lr", lr);
-    sj.set("warmup_steps", warmupSteps);
-    sj.set("min_lr_ratio", minLrRatio);
-    sj.set("weight_decay", weightDecay);
-    sj.set("grad_clip", gradClip);
+    sj["name"] = name;
+    sj["kind"] = kind;
+    sj["data"] = data;
+    sj["evaluate"] = evaluate;
+    sj["steps"] = steps;
+    sj["epochs"] = epochs;
+    sj["batch_size"] = batchSize;
+    sj["grad_accum"] = gradAccum;
+    sj["lr"] = lr;
+    sj["warmup_steps"] = warmupSteps;
+    sj["min_lr_ratio"] = minLrRatio;
+    sj["weight_decay"] = weightDecay;
+    sj["grad_clip"] = gradClip;
     Json parts = Json::array();
     for (const auto &p : train)
-        parts.push(p);
-    sj.set("train", parts);
+        parts.push_back(p);
+    sj["train"] = parts;
     Json mixed = Json::array();
     for (const auto &[file, weight] : mix) {
         Json m = Json::object();
-        m.set("data", file);
-        m.set("weight", weight);
-        mixed.push(m);
+        m["data"] = file;
+        m["weight"] = weight;
+        mixed.push_back(m);
     }
-    sj.set("mix", mixed);
+    sj["mix"] = mixed;
     Json scales = Json::object();
     for (const auto &[part, scale] : lrScale)
-        scales.set(part, scale);
-    sj.set("lr_scale", scales);
-    sj.set("scaling", scaling.toJson());
-    sj.set("eval_interval", evalInterval);
-    sj.set("checkpoint_interval", checkpointInterval);
-    sj.set("precision", precision);
-    sj.set("turns", turns);
-    sj.set("device", device);
-    sj.set("seed", static_cast<int64_t>(seed));
+        scales[part] = scale;
+    sj["lr_scale"] = scales;
+    sj["scaling"] = scaling.toJson();
+    sj["eval_interval"] = evalInterval;
+    sj["checkpoint_interval"] = checkpointInterval;
+    sj["precision"] = precision;
+    sj["turns"] = turns;
+    sj["device"] = device;
+    sj["seed"] = static_cast<int64_t>(seed);
     return sj;
 }
 
@@ -137,13 +137,12 @@ static StageConfig readStage(ConfigReader &r, size_t index)
             r.fail("train", "'" + part + "' is listed twice");
     }
     if (const Json *mix = r.child("mix")) {
-        if (!mix->isArray())
-            throw ConfigError(r.where(mix), r.keyPath("mix"), "expected a list of {data, weight}");
+        if (!mix->is_array())
+            r.fail("mix", "expected a list of {data, weight}");
         double shares = 0;
         for (size_t i = 0; i < mix->size(); ++i) {
-            const Json &entry = mix->asArray()[i];
-            requireMapping(entry, r.file(), r.keyPath("mix") + "[" + std::to_string(i) + "]");
-            ConfigReader mr(entry, r.file(), r.keyPath("mix") + "[" + std::to_string(i) + "]");
+            const Json &entry = mix->at(i);
+            ConfigReader mr(entry, r.source(), childKeyPath(r.keyPath("mix"), i));
             const std::string file = mr.getString("data", "");
             const double weight = mr.getDouble("weight", 0);
             mr.finish();
@@ -160,8 +159,7 @@ static StageConfig readStage(ConfigReader &r, size_t index)
             r.fail("mix", "the shares add up to " + formatReal(shares) + ", leaving nothing for '" + s.data + "'");
     }
     if (const Json *scales = r.child("lr_scale")) {
-        requireMapping(*scales, r.file(), r.keyPath("lr_scale"));
-        ConfigReader sr(*scales, r.file(), r.keyPath("lr_scale"));
+        ConfigReader sr(*scales, r.source(), r.keyPath("lr_scale"));
         for (const char *part : {"vision", "connector", "lm"}) {
             if (!sr.has(part))
                 continue;
@@ -219,32 +217,31 @@ static DataConfig readData(ConfigReader &r)
     return d;
 }
 
-RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
+RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
 {
-    ConfigReader r(json, file, "");
+    ConfigReader r(json, source, "");
     RunConfig run;
-    run.file = file;
+    run.file = source.file;
     run.name = r.getString("name", "");
     const Json *model = r.child("model");
     if (!model)
         r.fail("model", "is required");
-    run.model = ModelConfig::fromJson(*model, file, "model");
+    run.model = ModelConfig::fromJson(*model, source, "model");
     if (const Json *data = r.child("data")) {
-        ConfigReader dr(*data, file, "data");
+        ConfigReader dr(*data, source, "data");
         run.data = readData(dr);
     }
 
     const Json *stages = r.child("stages");
     if (!stages)
         r.fail("stages", "is required");
-    if (!stages->isArray() || stages->size() == 0)
+    if (!stages->is_array() || stages->size() == 0)
         r.fail("stages", "expected a non-empty list of stages");
     ModelConfig current = run.model;
     std::set<std::string> names;
     for (size_t i = 0; i < stages->size(); ++i) {
-        const Json &sj = stages->asArray()[i];
-        const std::string key = "stages[" + std::to_string(i) + "]";
-        ConfigReader sr(sj, file, key);
+        const std::string key = childKeyPath("stages", i);
+        ConfigReader sr(stages->at(i), source, key);
         StageConfig stage = readStage(sr, i);
         if (!names.insert(stage.name).second)
             sr.fail("name", "stage name '" + stage.name + "' is used twice");
@@ -255,12 +252,12 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
                         "'" + trained + "' is an evaluation set (data." + (trained == run.data.eval ? "eval" : "text_eval")
                             + "); train on other questions");
         if (const Json *scaling = sr.child("scaling")) {
-            stage.scaling = ScalingSpec::fromJson(*scaling, file, key + ".scaling",
+            stage.scaling = ScalingSpec::fromJson(*scaling, source, key + ".scaling",
                                                   current.connector.scales.size());
             // A stored config states the identity for every stage.
             if (stage.kind == "text" && !stage.scaling.isIdentity())
                 sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
-            current = scaledConfig(current, stage.scaling, file, key + ".scaling", scaling);
+            current = scaledConfig(current, stage.scaling, source, key + ".scaling");
         }
         // `resolution` is optional and, when given, must agree with the model
         // after scaling, so a config states what it means.
@@ -279,52 +276,54 @@ RunConfig RunConfig::fromJson(const Json &json, const std::string &file)
 
 RunConfig RunConfig::load(const std::string &path, const std::vector<std::string> &overrides)
 {
-    Json json = loadYamlFile(path);
-    if (!json.isObject())
+    ConfigSource source(path);
+    Json json = loadYamlFile(path, &source.lines);
+    if (!json.is_object())
         throw InputError(path + ": a run config is a mapping with `model` and `stages`");
     for (const auto &o : overrides)
-        applyOverride(json, o);
-    return fromJson(json, path);
+        forgetLines(source.lines, applyOverride(json, o));
+    return fromJson(json, source);
 }
 
 Json RunConfig::toJson() const
 {
     Json j = Json::object();
-    j.set("name", name);
-    j.set("model", model.toJson());
+    j["name"] = name;
+    j["model"] = model.toJson();
     Json d = Json::object();
-    d.set("dir", data.dir);
-    d.set("generate", data.generate);
-    d.set("train_images", data.trainImages);
-    d.set("test_images", data.testImages);
-    d.set("grid", data.grid);
-    d.set("cell_pixels", data.cellPixels);
-    d.set("seed", static_cast<int64_t>(data.seed));
-    d.set("fill", data.fill);
-    d.set("questions_per_image", data.questionsPerImage);
-    d.set("turns_per_sample", data.turnsPerSample);
-    d.set("eval", data.eval);
-    d.set("text_eval", data.textEval);
-    d.set("eval_samples", data.evalSamples);
-    d.set("cell_reading_images", data.cellReadingImages);
-    d.set("skip_bad_images", data.skipBadImages);
-    d.set("workers", data.workers);
-    d.set("feature_cache", data.featureCache);
-    j.set("data", d);
+    d["dir"] = data.dir;
+    d["generate"] = data.generate;
+    d["train_images"] = data.trainImages;
+    d["test_images"] = data.testImages;
+    d["grid"] = data.grid;
+    d["cell_pixels"] = data.cellPixels;
+    d["seed"] = static_cast<int64_t>(data.seed);
+    d["fill"] = data.fill;
+    d["questions_per_image"] = data.questionsPerImage;
+    d["turns_per_sample"] = data.turnsPerSample;
+    d["eval"] = data.eval;
+    d["text_eval"] = data.textEval;
+    d["eval_samples"] = data.evalSamples;
+    d["cell_reading_images"] = data.cellReadingImages;
+    d["skip_bad_images"] = data.skipBadImages;
+    d["workers"] = data.workers;
+    d["feature_cache"] = data.featureCache;
+    j["data"] = d;
     Json stagesJson = Json::array();
     for (const auto &s : stages)
-        stagesJson.push(s.toJson());
-    j.set("stages", stagesJson);
+        stagesJson.push_back(s.toJson());
+    j["stages"] = stagesJson;
     return j;
 }
 
-void applyOverride(Json &root, const std::string &assignment)
+std::string applyOverride(Json &root, const std::string &assignment)
 {
     const size_t eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw InputError("--set " + assignment + ": expected key.path=value");
     const std::string path = assignment.substr(0, eq);
     Json *cur = &root;
+    std::string keyPath;
     size_t i = 0;
     while (i < path.size()) {
         if (path[i] == '[') {
@@ -337,9 +336,10 @@ void applyOverride(Json &root, const std::string &assignment)
             } catch (const std::exception &) {
                 throw InputError("--set " + assignment + ": list index is not a number");
             }
-            if (!cur->isArray() || idx >= cur->size())
+            if (!cur->is_array() || idx >= cur->size())
                 throw InputError("--set " + assignment + ": " + path.substr(0, close + 1) + " does not exist");
-            cur = &cur->asArray()[idx];
+            cur = &cur->at(idx);
+            keyPath = childKeyPath(keyPath, idx);
             i = close + 1;
         } else {
             if (path[i] == '.')
@@ -348,13 +348,23 @@ void applyOverride(Json &root, const std::string &assignment)
             const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
             if (key.empty())
                 throw InputError("--set " + assignment + ": empty key in '" + path + "'");
-            if (!cur->isObject() && !cur->isNull())
+            if (!cur->is_object() && !cur->is_null())
                 throw InputError("--set " + assignment + ": '" + key + "' is inside a value that is not a mapping");
             cur = &(*cur)[key];
+            keyPath = childKeyPath(keyPath, key);
             i = end == std::string::npos ? path.size() : end;
         }
     }
-    *cur = yamlScalar(assignment.substr(eq + 1));
+    *cur = plainYamlValue(assignment.substr(eq + 1));
+    return keyPath;
+}
+
+void forgetLines(JsonLines &lines, const std::string &keyPath)
+{
+    for (auto it = lines.lower_bound(keyPath); it != lines.end() && it->first.rfind(keyPath, 0) == 0;) {
+        const char next = it->first.size() > keyPath.size() ? it->first[keyPath.size()] : '\0';
+        it = next == '\0' || next == '.' || next == '[' ? lines.erase(it) : std::next(it);
+    }
 }
 
 } // namespace cosw

@@ -104,11 +104,15 @@ struct RunConfig {
     // assignments (value in YAML scalar syntax) applied before validation.
     // Errors throw ConfigError/InputError naming the file, line and key.
     static RunConfig load(const std::string &path, const std::vector<std::string> &overrides = {});
-    static RunConfig fromJson(const Json &json, const std::string &file);
+    static RunConfig fromJson(const Json &json, const ConfigSource &source);
     Json toJson() const;
 };
 
 // Applies "a.b[2].c=value" to a config tree, creating mappings as needed.
-void applyOverride(Json &root, const std::string &assignment);
+// Returns the key path it set, as config errors spell it ("a.b[2].c").
+std::string applyOverride(Json &root, const std::string &assignment);
+// Drops the lines of `keyPath` and what it holds: an overridden value was
+// not read from the file, so an error about it should not point there.
+void forgetLines(JsonLines &lines, const std::string &keyPath);
 
 } // namespace cosw

@@ -3,8 +3,8 @@
 #include "StageCache.h"
 #include "data/FmnistGrid.h"
 #include "data/ImagePipeline.h"
-#include "model/Errors.h"
-#include "model/Files.h"
+#include "base/Errors.h"
+#include "base/Files.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -38,25 +38,25 @@ Json runTokenSummary(const RunConfig &run)
         Json scales = Json::array();
         if (m.connector.type == ConnectorType::Mlp) {
             Json s = Json::object();
-            s.set("windows", m.vision.grid());
-            s.set("queries", 1);
-            s.set("tokens", tokens[0]);
-            scales.push(s);
+            s["windows"] = m.vision.grid();
+            s["queries"] = 1;
+            s["tokens"] = tokens[0];
+            scales.push_back(s);
         }
         for (size_t k = 0; k < m.connector.scales.size() && m.connector.type != ConnectorType::Mlp; ++k) {
             Json s = Json::object();
-            s.set("windows", m.connector.scales[k].windows);
-            s.set("queries", m.connector.scales[k].queries);
-            s.set("tokens", tokens[k]);
-            scales.push(s);
+            s["windows"] = m.connector.scales[k].windows;
+            s["queries"] = m.connector.scales[k].queries;
+            s["tokens"] = tokens[k];
+            scales.push_back(s);
         }
         Json st = Json::object();
-        st.set("name", run.stages[i].name);
-        st.set("resolution", m.vision.imageSize);
-        st.set("grid", m.vision.grid());
-        st.set("visual_tokens", visualTokens(m));
-        st.set("scales", scales);
-        stages.push(st);
+        st["name"] = run.stages[i].name;
+        st["resolution"] = m.vision.imageSize;
+        st["grid"] = m.vision.grid();
+        st["visual_tokens"] = visualTokens(m);
+        st["scales"] = scales;
+        stages.push_back(st);
     }
     return stages;
 }
@@ -65,14 +65,14 @@ Json runSummary(const RunConfig &run)
 {
     const ParameterCounts counts = countParameters(run.model);
     Json params = Json::object();
-    params.set("vision", counts.vision);
-    params.set("connector", counts.connector);
-    params.set("lm", counts.lm);
-    params.set("total", counts.total());
+    params["vision"] = counts.vision;
+    params["connector"] = counts.connector;
+    params["lm"] = counts.lm;
+    params["total"] = counts.total();
 
     Json out = Json::object();
-    out.set("parameters", params);
-    out.set("stages", runTokenSummary(run));
+    out["parameters"] = params;
+    out["stages"] = runTokenSummary(run);
     return out;
 }
 
@@ -92,28 +92,28 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
     std::ostringstream out;
     out << "run " << (run.name.empty() ? "(unnamed)" : run.name) << " from " << run.file << "\n";
     out << "connector: " << connectorTypeName(run.model.connector.type) << "\n\n";
-    const Json &p = *summary.find("parameters");
+    const Json &p = summary.at("parameters");
     char line[160];
     out << "parameters\n";
     for (const char *part : {"vision", "connector", "lm", "total"}) {
-        std::snprintf(line, sizeof line, "  %-10s %15s\n", part, grouped(p.find(part)->asInt()).c_str());
+        std::snprintf(line, sizeof line, "  %-10s %15s\n", part, grouped(p.at(part).get<int64_t>()).c_str());
         out << line;
     }
     out << "\nstages\n";
     std::snprintf(line, sizeof line, "  %-14s %10s %5s %7s  %s\n", "name", "resolution", "grid", "tokens",
                   "scales (windows^2 x queries = tokens)");
     out << line;
-    for (const Json &st : summary.find("stages")->asArray()) {
+    for (const Json &st : summary.at("stages")) {
         std::string scales;
-        for (const Json &s : st.find("scales")->asArray()) {
-            const int64_t g = s.find("windows")->asInt();
-            scales += (scales.empty() ? "" : " + ") + std::to_string(g) + "^2x" + std::to_string(s.find("queries")->asInt())
-                      + "=" + std::to_string(s.find("tokens")->asInt());
+        for (const Json &s : st.at("scales")) {
+            const int64_t g = s.at("windows").get<int64_t>();
+            scales += (scales.empty() ? "" : " + ") + std::to_string(g) + "^2x" + std::to_string(s.at("queries").get<int64_t>())
+                      + "=" + std::to_string(s.at("tokens").get<int64_t>());
         }
-        std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld  ", st.find("name")->asString().c_str(),
-                      static_cast<long long>(st.find("resolution")->asInt()),
-                      static_cast<long long>(st.find("grid")->asInt()),
-                      static_cast<long long>(st.find("visual_tokens")->asInt()));
+        std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld  ", st.at("name").get<std::string>().c_str(),
+                      static_cast<long long>(st.at("resolution").get<int64_t>()),
+                      static_cast<long long>(st.at("grid").get<int64_t>()),
+                      static_cast<long long>(st.at("visual_tokens").get<int64_t>()));
         out << line << scales << "\n";
     }
     return out.str();

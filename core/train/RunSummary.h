@@ -4,7 +4,7 @@
 // stage's scaling. `cos-batch inspect` prints it; the GUI shows it.
 
 #include "RunConfig.h"
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <torch/torch.h>
 

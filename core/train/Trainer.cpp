@@ -8,10 +8,10 @@
 #include "facade/BlasKernel.h"
 #include "model/Autocast.h"
 #include "model/Device.h"
-#include "model/Errors.h"
-#include "model/Files.h"
+#include "base/Errors.h"
+#include "base/Files.h"
 #include "model/Gradients.h"
-#include "model/Numbers.h"
+#include "base/Numbers.h"
 #include "model/Precision.h"
 #include "scaling/TokenScaling.h"
 #include "store/StoreJson.h"
@@ -127,9 +127,9 @@ void Trainer::report(TrainingEvent e) const
 int64_t Trainer::createRun(const std::string &name)
 {
     Json versions = Json::object();
-    versions.set("cos_workbench", COS_VERSION);
-    versions.set("libtorch", TORCH_VERSION);
-    versions.set("blas", blasSummary(blasInfo()));
+    versions["cos_workbench"] = COS_VERSION;
+    versions["libtorch"] = TORCH_VERSION;
+    versions["blas"] = blasSummary(blasInfo());
     return m_store.createRun(name.empty() ? (m_config.name.empty() ? "run" : m_config.name) : name,
                              m_config.toJson().dump(), connectorTypeName(m_config.model.connector.type),
                              m_device.str(), versions.dump());
@@ -152,8 +152,8 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
     start.kind = "run_start";
     start.text = resumeFrom.empty() ? "started" : "resumed from " + resumeFrom;
     start.data = Json::object();
-    start.data.set("data_dir", m_data.dir);
-    start.data.set("db", m_store.file());
+    start.data["data_dir"] = m_data.dir;
+    start.data["db"] = m_store.file();
     report(start);
     try {
         runStages(runId, std::move(progress));
@@ -226,9 +226,9 @@ void Trainer::runStages(int64_t runId, Progress progress)
         e.stage = i;
         e.stageName = planned.name;
         e.data = Json::object();
-        e.data.set("kind", planned.kind);
-        e.data.set("visual_tokens", planned.visualTokens);
-        e.data.set("resolution", planned.resolution);
+        e.data["kind"] = planned.kind;
+        e.data["visual_tokens"] = planned.visualTokens;
+        e.data["resolution"] = planned.resolution;
         report(e);
         if (!m_precisionNotes[size_t(i)].empty()) {
             TrainingEvent note;
@@ -358,20 +358,20 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     e.stageName = st.name;
     e.step = step;
     e.data = Json::object();
-    e.data.set("evaluated_on", text ? "text" : "images");
-    e.data.set("accuracy", r.record.accuracy);
-    e.data.set("n", r.record.n);
-    e.data.set("majority_answer", r.majorityAnswer);
-    e.data.set("majority_accuracy", r.majorityAccuracy);
-    e.data.set("standard_error", standardError(r.record.accuracy, r.record.n));
-    e.data.set("type_prior", optionalNumber(r.record.typePrior));
-    e.data.set("shuffled_accuracy", optionalNumber(r.record.shuffledAccuracy));
-    e.data.set("cell_reading", optionalNumber(r.record.cellReading));
-    e.data.set("cell_reading_prior", optionalNumber(r.record.cellReadingPrior));
+    e.data["evaluated_on"] = text ? "text" : "images";
+    e.data["accuracy"] = r.record.accuracy;
+    e.data["n"] = r.record.n;
+    e.data["majority_answer"] = r.majorityAnswer;
+    e.data["majority_accuracy"] = r.majorityAccuracy;
+    e.data["standard_error"] = standardError(r.record.accuracy, r.record.n);
+    e.data["type_prior"] = optionalNumber(r.record.typePrior);
+    e.data["shuffled_accuracy"] = optionalNumber(r.record.shuffledAccuracy);
+    e.data["cell_reading"] = optionalNumber(r.record.cellReading);
+    e.data["cell_reading_prior"] = optionalNumber(r.record.cellReadingPrior);
     Json perType = Json::object();
     for (const auto &[type, v] : r.record.perType)
-        perType.set(type, v.first);
-    e.data.set("per_type", perType);
+        perType[type] = v.first;
+    e.data["per_type"] = perType;
     report(e);
     return r;
 }
@@ -592,9 +592,9 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     e.stage = index;
     e.stageName = st.name;
     e.data = Json::object();
-    e.data.set("wall_seconds", wall);
-    e.data.set("data_wait_seconds", dataWait);
-    e.data.set("final_loss", lastLoss);
+    e.data["wall_seconds"] = wall;
+    e.data["data_wait_seconds"] = dataWait;
+    e.data["final_loss"] = lastLoss;
     if (!textCache.empty())
         e.text = "language model trained and cached in " + textCache;
     report(e);
@@ -629,13 +629,13 @@ std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage
 {
     // What the stage learns from; not its name, device, evaluation or checkpoints.
     Json key = Json::object();
-    key.set("lm", *model.toJson().find("lm"));
+    key["lm"] = model.toJson().at("lm");
     Json learning = stage.toJson();
     for (const char *field : {"name", "evaluate", "eval_interval", "checkpoint_interval", "device"})
         learning.erase(field);
-    key.set("stage", learning);
-    key.set("data", dataIdentity);
-    key.set("lm_entering", tensorsHash(entering, "lm."));
+    key["stage"] = learning;
+    key["data"] = dataIdentity;
+    key["lm_entering"] = tensorsHash(entering, "lm.");
     return (fs::path(cacheRoot()) / "language-models" / contentHash(key.dump())).string();
 }
 
@@ -655,21 +655,21 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         t = t.cpu();
     saveCheckpoint(dir.string(), {m_config.stageModels[index], weights}, [&](const std::string &tmp) {
         Json state = Json::object();
-        state.set("run_id", runId);
-        state.set("stage", progress.stage);
-        state.set("stage_name", st.name);
-        state.set("step", progress.step);
+        state["run_id"] = runId;
+        state["stage"] = progress.stage;
+        state["stage_name"] = st.name;
+        state["step"] = progress.step;
         // The stage's own dataset, then each mixed-in one.
         Json loaders = Json::array();
         for (const auto &position : progress.positions) {
             Json loader = Json::object();
-            loader.set("epoch", position.epoch);
-            loader.set("offset", position.offset);
-            loaders.push(loader);
+            loader["epoch"] = position.epoch;
+            loader["offset"] = position.offset;
+            loaders.push_back(loader);
         }
-        state.set("loaders", loaders);
-        state.set("wall_seconds", progress.wallSeconds);
-        state.set("rng", toHex(at::detail::getDefaultCPUGenerator().get_state()));
+        state["loaders"] = loaders;
+        state["wall_seconds"] = progress.wallSeconds;
+        state["rng"] = toHex(at::detail::getDefaultCPUGenerator().get_state());
         writeTextFile((fs::path(tmp) / "trainer_state.json").string(), state.dump(2) + "\n");
         if (optimizer)
             torch::save(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
@@ -689,33 +689,33 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
 Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
 {
     const std::string stateFile = (fs::path(dir) / "trainer_state.json").string();
-    const Json state = Json::parseFile(stateFile);
+    const Json state = parseJsonFile(stateFile);
     auto integer = [&](const Json *v, const char *key) {
-        if (!v || !v->isInteger())
+        if (!v || !v->is_number_integer())
             throw InputError(stateFile + ": `" + key + "` is missing or not an integer");
-        return v->asInt();
+        return v->get<int64_t>();
     };
     Progress p;
-    p.stage = static_cast<int>(integer(state.find("stage"), "stage"));
-    p.step = integer(state.find("step"), "step");
+    p.stage = static_cast<int>(integer(findKey(state, "stage"), "stage"));
+    p.step = integer(findKey(state, "step"), "step");
     // `loader` (one position) is how checkpoints written before mixed stages say it.
-    const Json *loaders = state.find("loaders");
-    const Json *single = state.find("loader");
-    if (!(loaders && loaders->isArray()) && !(single && single->isObject()))
+    const Json *loaders = findKey(state, "loaders");
+    const Json *single = findKey(state, "loader");
+    if (!(loaders && loaders->is_array()) && !(single && single->is_object()))
         throw InputError(stateFile + ": `loaders` is missing or not a list");
-    for (const Json &loader : loaders && loaders->isArray() ? loaders->asArray() : Json::Array{*single})
+    for (const Json &loader : loaders && loaders->is_array() ? *loaders : Json::array({*single}))
         p.positions.push_back(
-            {integer(loader.find("epoch"), "loaders[].epoch"), integer(loader.find("offset"), "loaders[].offset")});
-    if (const Json *w = state.find("wall_seconds"); w && w->isNumber())
-        p.wallSeconds = w->asDouble();
+            {integer(findKey(loader, "epoch"), "loaders[].epoch"), integer(findKey(loader, "offset"), "loaders[].offset")});
+    if (const Json *w = findKey(state, "wall_seconds"); w && w->is_number())
+        p.wallSeconds = w->get<double>();
     if (p.stage < 0 || p.stage > static_cast<int>(m_config.stages.size()))
         throw InputError(stateFile + ": stage " + std::to_string(p.stage) + " is not in this run's config");
     const Checkpoint ck = loadCheckpoint(dir);
     p.weights = ck.weights;
-    if (const Json *rng = state.find("rng"); rng && rng->isString())
+    if (const Json *rng = findKey(state, "rng"); rng && rng->is_string())
     {
         at::Generator generator = at::detail::getDefaultCPUGenerator();
-        generator.set_state(fromHex(rng->asString(), stateFile));
+        generator.set_state(fromHex(rng->get<std::string>(), stateFile));
     }
     const std::string optimizerFile = (fs::path(dir) / "optimizer.pt").string();
     if (p.step > 0 && fs::exists(optimizerFile))

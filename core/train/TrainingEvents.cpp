@@ -5,25 +5,24 @@ namespace cosw {
 Json TrainingEvent::toJson() const
 {
     Json j = Json::object();
-    j.set("event", kind);
-    j.set("run_id", runId);
+    j["event"] = kind;
+    j["run_id"] = runId;
     if (stage >= 0) {
-        j.set("stage", stage);
-        j.set("stage_name", stageName);
+        j["stage"] = stage;
+        j["stage_name"] = stageName;
     }
     if (kind == "step") {
-        j.set("step", step);
-        j.set("total_steps", totalSteps);
-        j.set("loss", loss);
-        j.set("lr", lr);
-        j.set("samples_per_s", samplesPerSecond);
-        j.set("eta_s", etaSeconds);
+        j["step"] = step;
+        j["total_steps"] = totalSteps;
+        j["loss"] = loss;
+        j["lr"] = lr;
+        j["samples_per_s"] = samplesPerSecond;
+        j["eta_s"] = etaSeconds;
     }
     if (!text.empty())
-        j.set("message", text);
-    if (data.isObject())
-        for (const auto &kv : data.asObject())
-            j.set(kv.first, kv.second);
+        j["message"] = text;
+    if (data.is_object())
+        j.update(data);
     return j;
 }
 

@@ -3,7 +3,7 @@
 // progress bar or JSON lines; the GUI reads the JSON lines of its child
 // processes.
 
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <functional>
 #include <string>

@@ -5,8 +5,8 @@
 #include "data/GridCells.h"
 #include "model/Gradients.h"
 #include "data/ImagePipeline.h"
-#include "model/Errors.h"
-#include "model/Files.h"
+#include "base/Errors.h"
+#include "base/Files.h"
 #include "model/Mllm.h"
 #include "model/VisionTower.h"
 
@@ -52,21 +52,21 @@ VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConf
     // name, the LM and the connector do not.
     Json key = Json::object();
     const Json modelJson = model.toJson();
-    key.set("vision", *modelJson.find("vision"));
-    key.set("steps", stage.steps);
-    key.set("batch_size", stage.batchSize);
-    key.set("lr", stage.lr);
-    key.set("warmup_steps", stage.warmupSteps);
-    key.set("min_lr_ratio", stage.minLrRatio);
-    key.set("weight_decay", stage.weightDecay);
-    key.set("grad_clip", stage.gradClip);
-    key.set("seed", static_cast<int64_t>(stage.seed));
-    key.set("init", kInitScheme);
+    key["vision"] = modelJson.at("vision");
+    key["steps"] = stage.steps;
+    key["batch_size"] = stage.batchSize;
+    key["lr"] = stage.lr;
+    key["warmup_steps"] = stage.warmupSteps;
+    key["min_lr_ratio"] = stage.minLrRatio;
+    key["weight_decay"] = stage.weightDecay;
+    key["grad_clip"] = stage.gradClip;
+    key["seed"] = static_cast<int64_t>(stage.seed);
+    key["init"] = kInitScheme;
     Json res = Json::array();
     for (int r : m_resolutions)
-        res.push(r);
-    key.set("resolutions", res);
-    key.set("data", dataIdentity);
+        res.push_back(r);
+    key["resolutions"] = res;
+    key["data"] = dataIdentity;
     m_key = contentHash(key.dump());
 }
 
@@ -86,10 +86,10 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         result.weights = readSafetensors(weightsFile);
         result.cached = true;
         if (fs::exists(accuracyFile)) {
-            const Json saved = Json::parseFile(accuracyFile);
-            for (const auto &[resolution, accuracy] : saved.find("accuracy")->asObject())
-                result.cellAccuracy[std::stoi(resolution)] = accuracy.asDouble();
-            result.cellsEvaluated = saved.find("cells")->asInt();
+            const Json saved = parseJsonFile(accuracyFile);
+            for (const auto &[resolution, accuracy] : saved.at("accuracy").items())
+                result.cellAccuracy[std::stoi(resolution)] = accuracy.get<double>();
+            result.cellsEvaluated = saved.at("cells").get<int64_t>();
         }
         return result;
     }
@@ -165,7 +165,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             e.samplesPerSecond = m_stage.batchSize * (step + 1) / std::max(wall, 1e-9);
             e.etaSeconds = wall / static_cast<double>(step + 1) * static_cast<double>(total - step - 1);
             e.data = Json::object();
-            e.data.set("cell_accuracy", seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0);
+            e.data["cell_accuracy"] = seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
             events(e);
             correct = seen = 0;
         }
@@ -203,10 +203,10 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             writeTextFile((tmp / "key.txt").string(), m_key + "\n");
             Json accuracy = Json::object();
             for (const auto &[resolution, value] : result.cellAccuracy)
-                accuracy.set(std::to_string(resolution), value);
+                accuracy[std::to_string(resolution)] = value;
             Json saved = Json::object();
-            saved.set("accuracy", accuracy);
-            saved.set("cells", result.cellsEvaluated);
+            saved["accuracy"] = accuracy;
+            saved["cells"] = result.cellsEvaluated;
             writeTextFile((tmp / "cell_accuracy.json").string(), saved.dump(2) + "\n");
         });
     }

@@ -1,88 +1,111 @@
 #include "YamlLoader.h"
 
-#include "model/Errors.h"
-#include "model/Files.h"
-#include "model/Numbers.h"
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Utf8.h"
+
+#include <algorithm>
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
-
 namespace cosw {
 
-Json yamlScalar(const std::string &text)
+namespace {
+
+Json scalarOf(const YAML::Node &node)
 {
-    static const std::regex integer(R"([-+]?[0-9]+)");
-    static const std::regex real(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
-        return Json();
-    if (text == "true" || text == "True" || text == "TRUE")
-        return Json(true);
-    if (text == "false" || text == "False" || text == "FALSE")
-        return Json(false);
-    // A number too large for its type stays text, so the config reader names
-    // the key that holds it instead of a wrong value being used.
-    if (std::regex_match(text, integer)) {
-        const auto v = parseInteger(text);
-        return v ? Json(*v) : Json(text);
-    }
-    if (std::regex_match(text, real)) {
-        const auto v = parseReal(text);
-        return v ? Json(*v) : Json(text);
-    }
-    return Json(text);
+    // yaml-cpp tags a quoted scalar "!": it is a string whatever it reads as.
+    if (node.Tag() == "!")
+        return node.Scalar();
+    int64_t integer = 0;
+    double real = 0;
+    bool boolean = false;
+    if (YAML::convert<int64_t>::decode(node, integer))
+        return integer;
+    // A number too large for a double stays text, so the config reader names
+    // the key that holds it instead of an infinity being used.
+    if (YAML::convert<double>::decode(node, real))
+        return real;
+    if (YAML::convert<bool>::decode(node, boolean))
+        return boolean;
+    return node.Scalar();
 }
 
-static Json convert(const YAML::Node &node, const std::string &source)
+int lineOf(const YAML::Node &node)
 {
-    Json out;
+    return node.Mark().line + 1;
+}
+
+Json convert(const YAML::Node &node, const std::string &source, const std::string &path, JsonLines *lines)
+{
     switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
-        break;
+        return Json();
     case YAML::NodeType::Scalar:
-        // A quoted scalar is always a string; yaml-cpp tags those "!".
-        out = node.Tag() == "!" ? Json(node.Scalar()) : yamlScalar(node.Scalar());
-        break;
-    case YAML::NodeType::Sequence:
-        out = Json::array();
-        for (const auto &item : node)
-            out.push(convert(item, source));
-        break;
-    case YAML::NodeType::Map:
-        out = Json::object();
+        return scalarOf(node);
+    case YAML::NodeType::Sequence: {
+        Json out = Json::array();
+        size_t index = 0;
+        for (const auto &item : node) {
+            const std::string itemPath = childKeyPath(path, index++);
+            if (lines)
+                (*lines)[itemPath] = lineOf(item);
+            out.push_back(convert(item, source, itemPath, lines));
+        }
+        return out;
+    }
+    case YAML::NodeType::Map: {
+        Json out = Json::object();
         for (const auto &kv : node) {
-            const int line = kv.first.Mark().line + 1;
+            const int line = lineOf(kv.first);
             if (!kv.first.IsScalar())
                 throw InputError(source + ":" + std::to_string(line) + ": mapping keys must be plain names");
             const std::string key = kv.first.Scalar();
-            if (out.find(key))
+            if (findKey(out, key))
                 throw InputError(source + ":" + std::to_string(line) + ": duplicate key '" + key + "'");
-            Json value = convert(kv.second, source);
-            // A null value has no mark of its own; point at its key.
-            if (value.line() == 0)
-                value.setLine(line);
-            out[key] = std::move(value);
+            const std::string valuePath = childKeyPath(path, key);
+            // The key's line: a block mapping or list below it starts on the
+            // next, and a null value has no mark of its own.
+            if (lines)
+                (*lines)[valuePath] = line;
+            out[key] = convert(kv.second, source, valuePath, lines);
         }
-        break;
+        return out;
     }
-    if (node.IsDefined() && !node.IsNull())
-        out.setLine(node.Mark().line + 1);
-    return out;
+    }
+    return Json();
 }
 
-Json parseYaml(const std::string &text, const std::string &source)
+} // namespace
+
+Json parseYaml(const std::string &text, const std::string &source, JsonLines *lines)
 {
+    if (const size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos)
+        throw InputError(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(bad), '\n'))
+                         + ": the text is not valid UTF-8");
     try {
-        return convert(YAML::Load(text), source);
+        const YAML::Node root = YAML::Load(text);
+        if (lines && root.IsDefined() && !root.IsNull())
+            (*lines)[""] = lineOf(root);
+        return convert(root, source, "", lines);
     } catch (const YAML::Exception &e) {
         throw InputError(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
 }
 
-Json loadYamlFile(const std::string &path)
+Json loadYamlFile(const std::string &path, JsonLines *lines)
 {
-    return parseYaml(readTextFile(path), path);
+    return parseYaml(readTextFile(path), path, lines);
+}
+
+Json plainYamlValue(const std::string &text)
+{
+    try {
+        return convert(YAML::Load(text), "", "", nullptr);
+    } catch (const std::exception &) {
+        return text;
+    }
 }
 
 } // namespace cosw

@@ -1,7 +1,7 @@
 #include "YamlWriter.h"
 
 #include "YamlLoader.h"
-#include "model/Numbers.h"
+#include "base/Numbers.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -25,20 +25,15 @@ static std::string realText(double value)
 
 static bool isScalar(const Json &value)
 {
-    return !value.isArray() && !value.isObject();
+    return !value.is_array() && !value.is_object();
 }
 
 static bool allScalars(const Json &value)
 {
-    if (value.isArray()) {
-        for (const Json &item : value.asArray())
-            if (!isScalar(item))
-                return false;
-    } else {
-        for (const auto &kv : value.asObject())
-            if (!isScalar(kv.second))
-                return false;
-    }
+    // (Iterating an object visits its values.)
+    for (const Json &item : value)
+        if (!isScalar(item))
+            return false;
     return true;
 }
 
@@ -48,48 +43,51 @@ static bool flowStyle(const Json &value, bool inList)
 {
     if (value.size() == 0 || !allScalars(value))
         return false;
-    return value.isArray() || (inList && value.size() <= 4);
+    return value.is_array() || (inList && value.size() <= 4);
 }
 
 static void emit(YAML::Emitter &out, const Json &value, bool inList)
 {
     switch (value.type()) {
-    case Json::Type::Null:
+    case Json::value_t::null:
+    default: // binary values: JSON text never holds them
         out << YAML::Null;
         break;
-    case Json::Type::Bool:
-        out << (value.asBool() ? "true" : "false");
+    case Json::value_t::boolean:
+        out << (value.get<bool>() ? "true" : "false");
         break;
-    case Json::Type::Integer:
-        out << value.asInt();
+    case Json::value_t::number_integer:
+        out << value.get<int64_t>();
         break;
-    case Json::Type::Real:
-        out << realText(value.asDouble());
+    case Json::value_t::number_unsigned:
+        out << value.get<uint64_t>();
         break;
-    case Json::Type::String: {
+    case Json::value_t::number_float:
+        out << realText(value.get<double>());
+        break;
+    case Json::value_t::string: {
         // A plain scalar that reads as something else ("true", "12", "")
         // must be quoted to stay a string.
-        const std::string &s = value.asString();
-        const Json plain = yamlScalar(s);
-        if (!plain.isString() || plain.asString() != s)
+        const std::string &s = value.get_ref<const std::string &>();
+        if (plainYamlValue(s) != value)
             out << YAML::DoubleQuoted;
         out << s;
         break;
     }
-    case Json::Type::Array:
-    case Json::Type::Object: {
+    case Json::value_t::array:
+    case Json::value_t::object: {
         if (flowStyle(value, inList))
             out << YAML::Flow;
-        if (value.isArray()) {
+        if (value.is_array()) {
             out << YAML::BeginSeq;
-            for (const Json &item : value.asArray())
+            for (const Json &item : value)
                 emit(out, item, true);
             out << YAML::EndSeq;
         } else {
             out << YAML::BeginMap;
-            for (const auto &kv : value.asObject()) {
-                out << YAML::Key << kv.first << YAML::Value;
-                emit(out, kv.second, false);
+            for (const auto &[key, item] : value.items()) {
+                out << YAML::Key << key << YAML::Value;
+                emit(out, item, false);
             }
             out << YAML::EndMap;
         }

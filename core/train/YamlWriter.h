@@ -2,7 +2,7 @@
 // Writes a config tree as YAML that loadYamlFile/parseYaml read back to an
 // equal tree, so a config edited in the GUI can be saved and run as written.
 
-#include "model/Json.h"
+#include "base/Json.h"
 
 #include <string>
 

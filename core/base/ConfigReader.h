@@ -3,6 +3,7 @@
 // type-checked, and `finish()` rejects keys nobody read. Errors name the file,
 // the line and the dotted key path.
 
+#include "ConfigSource.h"
 #include "Json.h"
 
 #include <set>
@@ -13,9 +14,12 @@ namespace cosw {
 
 class ConfigReader {
 public:
-    ConfigReader(const Json &object, std::string file, std::string path);
+    // Throws ConfigError unless `object` is a mapping. `path` is its key path.
+    ConfigReader(const Json &object, const ConfigSource &source, std::string path);
+    // The reader keeps a reference to the source.
+    ConfigReader(const Json &object, ConfigSource &&source, std::string path) = delete;
 
-    bool has(const std::string &key) const { return m_object.find(key) != nullptr; }
+    bool has(const std::string &key) const { return findKey(m_object, key) != nullptr; }
 
     int getInt(const std::string &key, int fallback);
     int requireInt(const std::string &key);
@@ -34,24 +38,20 @@ public:
     void finish() const;
 
     // Dotted key path of a child key or list element.
-    std::string keyPath(const std::string &key) const;
-    std::string keyPath(size_t index) const;
-    // "FILE:LINE" for a value, "FILE" when its line is unknown.
-    std::string where(const Json *value) const;
-    const std::string &file() const { return m_file; }
+    std::string keyPath(const std::string &key) const { return childKeyPath(m_path, key); }
+    std::string keyPath(size_t index) const { return childKeyPath(m_path, index); }
+    const ConfigSource &source() const { return m_source; }
 
     [[noreturn]] void fail(const std::string &key, const std::string &reason) const;
 
 private:
-    const Json *fetch(const std::string &key, Json::Type wanted, const char *what);
+    enum class Kind { Integer, Number, Bool, String, List };
+    const Json *fetch(const std::string &key, Kind wanted, const char *what);
 
     const Json &m_object;
-    std::string m_file;
+    const ConfigSource &m_source;
     std::string m_path;
     std::set<std::string> m_read;
 };
-
-// Throws ConfigError at `value` unless it is a mapping.
-void requireMapping(const Json &value, const std::string &file, const std::string &key);
 
 } // namespace cosw

@@ -1,0 +1,216 @@
+#include "Json.h"
+
+#include "Errors.h"
+#include "Files.h"
+
+#include <algorithm>
+#include <iterator>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace cosw {
+
+std::string childKeyPath(const std::string &parent, const std::string &key)
+{
+    return parent.empty() ? key : parent + "." + key;
+}
+
+std::string childKeyPath(const std::string &parent, size_t index)
+{
+    return parent + "[" + std::to_string(index) + "]";
+}
+
+namespace {
+
+// "LINE:COL" positions of byte offsets in one text.
+class TextPositions {
+public:
+    explicit TextPositions(std::string_view text)
+    {
+        for (size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n')
+                m_lineStarts.push_back(i + 1);
+    }
+
+    int line(size_t offset) const
+    {
+        const auto after = std::upper_bound(m_lineStarts.begin(), m_lineStarts.end(), offset);
+        return int(after - m_lineStarts.begin());
+    }
+
+    int column(size_t offset) const { return int(offset - m_lineStarts[size_t(line(offset) - 1)]) + 1; }
+
+private:
+    std::vector<size_t> m_lineStarts{0};
+};
+
+// A character iterator that publishes how far the parser has read, so the
+// parse callback can tell the line of the token it was just handed.
+class TrackedChars {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char *;
+    using reference = const char &;
+
+    TrackedChars(const char *at, const char **readTo) : m_at(at), m_readTo(readTo) {}
+    reference operator*() const { return *m_at; }
+    TrackedChars &operator++()
+    {
+        *m_readTo = ++m_at;
+        return *this;
+    }
+    bool operator==(const TrackedChars &other) const { return m_at == other.m_at; }
+    bool operator!=(const TrackedChars &other) const { return m_at != other.m_at; }
+
+private:
+    const char *m_at;
+    const char **m_readTo;
+};
+
+// Follows the parser's events to know each value's key path, records its
+// line and refuses a key repeated in one object (the library keeps the last).
+class KeyPathTracker {
+public:
+    KeyPathTracker(std::string_view text, const std::string &source, const TextPositions &positions,
+                   const char *const *readTo, JsonLines *lines)
+        : m_text(text), m_source(source), m_positions(positions), m_readTo(readTo), m_lines(lines)
+    {
+    }
+
+    bool onEvent(Json::parse_event_t event, const Json &parsed)
+    {
+        using Event = Json::parse_event_t;
+        switch (event) {
+        case Event::object_start:
+        case Event::array_start:
+            m_open.push_back({enterValue(), event == Event::array_start, 0, {}, {}});
+            break;
+        case Event::object_end:
+        case Event::array_end:
+            m_open.pop_back();
+            break;
+        case Event::key: {
+            Open &object = m_open.back();
+            object.key = parsed.get<std::string>();
+            if (!object.keys.insert(object.key).second)
+                throw InputError(m_source + ":" + std::to_string(line()) + ": duplicate key \""
+                                 + object.key + "\"");
+            break;
+        }
+        case Event::value:
+            enterValue();
+            break;
+        }
+        return true;
+    }
+
+private:
+    struct Open {
+        std::string path;
+        bool isArray;
+        size_t count;
+        std::string key;
+        std::unordered_set<std::string> keys;
+    };
+
+    // The parser has just read the last character of the token (and, after a
+    // number, one more), so the line is that of the character before.
+    int line() const
+    {
+        const size_t read = size_t(*m_readTo - m_text.data());
+        return m_positions.line(read == 0 ? 0 : read - 1);
+    }
+
+    std::string enterValue()
+    {
+        std::string path;
+        if (!m_open.empty()) {
+            Open &parent = m_open.back();
+            path = parent.isArray ? childKeyPath(parent.path, parent.count++)
+                                  : childKeyPath(parent.path, parent.key);
+        }
+        if (m_lines)
+            (*m_lines)[path] = line();
+        return path;
+    }
+
+    std::string_view m_text;
+    const std::string &m_source;
+    const TextPositions &m_positions;
+    const char *const *m_readTo;
+    JsonLines *m_lines;
+    std::vector<Open> m_open;
+};
+
+} // namespace
+
+Json parseJson(std::string_view text, const std::string &source, JsonLines *lines)
+{
+    const TextPositions positions(text);
+    // The library takes a NUL for the end of the input and would silently
+    // ignore what follows; JSON text never holds one.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
+        throw InputError(source + ":" + std::to_string(positions.line(nul)) + ":" + std::to_string(positions.column(nul))
+                         + ": a NUL character is not JSON");
+    const char *readTo = text.data();
+    KeyPathTracker tracker(text, source, positions, &readTo, lines);
+    try {
+        return Json::parse(TrackedChars(text.data(), &readTo), TrackedChars(text.data() + text.size(), &readTo),
+                           [&](int, Json::parse_event_t event, Json &parsed) { return tracker.onEvent(event, parsed); });
+    } catch (const Json::parse_error &e) {
+        // The library's message reads "[json.exception.parse_error.101] parse
+        // error at line 1, column 4: REASON; last read: 'TEXT'; expected ...".
+        // Keep the reason in our format, without the echoed input, which may
+        // be anything (invalid UTF-8 included).
+        std::string reason = e.what();
+        const size_t column = reason.find("column ");
+        const size_t colon = column == std::string::npos ? std::string::npos : reason.find(": ", column);
+        if (colon != std::string::npos)
+            reason = reason.substr(colon + 2);
+        if (const size_t echo = reason.find("; last read: '"); echo != std::string::npos) {
+            const size_t rest = reason.find("'; ", echo + 14);
+            reason.erase(echo, rest == std::string::npos ? std::string::npos : rest + 1 - echo);
+        }
+        const size_t offset = e.byte == 0 ? 0 : std::min<size_t>(e.byte - 1, text.size());
+        throw InputError(source + ":" + std::to_string(positions.line(offset)) + ":"
+                         + std::to_string(positions.column(offset)) + ": " + reason);
+    }
+}
+
+Json parseJsonFile(const std::string &path, JsonLines *lines)
+{
+    return parseJson(readTextFile(path), path, lines);
+}
+
+const Json *findKey(const Json &object, std::string_view key)
+{
+    if (!object.is_object())
+        return nullptr;
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+Json *findKey(Json &object, std::string_view key)
+{
+    return const_cast<Json *>(findKey(std::as_const(object), key));
+}
+
+const char *jsonTypeName(const Json &value)
+{
+    switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "integer";
+    case Json::value_t::number_float: return "number";
+    case Json::value_t::string: return "string";
+    case Json::value_t::array: return "list";
+    case Json::value_t::object: return "mapping";
+    default: return "value";
+    }
+}
+
+} // namespace cosw

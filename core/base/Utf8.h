@@ -1,0 +1,14 @@
+#pragma once
+// UTF-8 validation for text that arrives from files: the JSON writer refuses
+// invalid UTF-8, and so do the UI and other tools that read our files.
+
+#include <string_view>
+
+namespace cosw {
+
+// Byte offset of the first byte that does not start a well-formed UTF-8
+// sequence (overlong forms, surrogates and code points past U+10FFFF
+// included); std::string_view::npos when the whole text is valid.
+size_t firstInvalidUtf8(std::string_view text);
+
+} // namespace cosw

@@ -4,7 +4,7 @@
 #include "TestSupport.h"
 
 #include "base/Json.h"
-#include "model/Safetensors.h"
+#include "io/Safetensors.h"
 #include "store/ExperimentStore.h"
 
 #include <QFile>

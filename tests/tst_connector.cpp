@@ -7,7 +7,7 @@
 
 #include "model/Attention.h"
 #include "model/ChainOfSightConnector.h"
-#include "model/Checkpoint.h"
+#include "io/Checkpoint.h"
 #include "model/Connector.h"
 #include "model/ModelConfig.h"
 #include "model/MlpProjector.h"

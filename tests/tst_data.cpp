@@ -13,7 +13,7 @@
 #include "data/IdxReader.h"
 #include "data/ImagePipeline.h"
 #include "data/WordTokenizer.h"
-#include "model/Conversation.h"
+#include "text/Conversation.h"
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Json.h"

@@ -5,15 +5,15 @@
 
 #include "TestSupport.h"
 
-#include "model/Checkpoint.h"
+#include "io/Checkpoint.h"
 #include "model/Autocast.h"
-#include "model/Conversation.h"
-#include "model/Device.h"
+#include "text/Conversation.h"
+#include "base/Device.h"
 #include "base/Errors.h"
 #include "model/LanguageModel.h"
 #include "model/Mllm.h"
 #include "model/ModelConfig.h"
-#include "model/Precision.h"
+#include "bench/Precision.h"
 #include "model/VisionTower.h"
 
 #include <QDir>

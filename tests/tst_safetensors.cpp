@@ -5,7 +5,7 @@
 
 #include "base/Errors.h"
 #include "base/Json.h"
-#include "model/Safetensors.h"
+#include "io/Safetensors.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,8 +4,8 @@
 
 #include "TestSupport.h"
 
-#include "model/Checkpoint.h"
-#include "model/Conversation.h"
+#include "io/Checkpoint.h"
+#include "text/Conversation.h"
 #include "base/Errors.h"
 #include "base/Json.h"
 #include "model/Mllm.h"

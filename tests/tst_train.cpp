@@ -10,7 +10,7 @@
 #include "store/ExperimentStore.h"
 #include "base/Files.h"
 #include "model/Mllm.h"
-#include "model/Checkpoint.h"
+#include "io/Checkpoint.h"
 #include "data/WordTokenizer.h"
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"

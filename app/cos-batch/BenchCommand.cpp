@@ -4,10 +4,10 @@
 #include "Commands.h"
 
 #include "facade/BlasKernel.h"
-#include "model/ConnectorBenchmark.h"
-#include "model/StepBenchmark.h"
+#include "bench/ConnectorBenchmark.h"
+#include "bench/StepBenchmark.h"
 #include "model/ModelConfig.h"
-#include "model/Device.h"
+#include "base/Device.h"
 #include "base/Json.h"
 #include "train/LoaderBenchmark.h"
 #include "train/LookupProbe.h"

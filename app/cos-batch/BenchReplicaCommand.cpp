@@ -8,6 +8,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "store/ExperimentStore.h"
 #include "train/ReplicaBenchmark.h"
 
 #include <torch/torch.h>

@@ -1,8 +1,8 @@
 #include "Commands.h"
 
 #include "data/ImagePipeline.h"
-#include "model/Checkpoint.h"
-#include "model/Device.h"
+#include "io/Checkpoint.h"
+#include "base/Device.h"
 #include "base/Errors.h"
 #include "scaling/TokenScaling.h"
 

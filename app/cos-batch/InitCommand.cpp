@@ -1,6 +1,6 @@
 #include "Commands.h"
 
-#include "model/Checkpoint.h"
+#include "io/Checkpoint.h"
 #include "train/RunConfig.h"
 #include "train/RunSummary.h"
 

@@ -11,12 +11,12 @@
 
 #include "facade/BlasKernel.h"
 #include "facade/Devices.h"
-#include "model/Device.h"
-#include "model/Precision.h"
+#include "base/Device.h"
+#include "bench/Precision.h"
 #include "base/Errors.h"
 #include "base/Json.h"
 #include "model/ModelConfig.h"
-#include "model/StepBenchmark.h"
+#include "bench/StepBenchmark.h"
 
 #include <torch/torch.h>
 

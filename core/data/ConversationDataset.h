@@ -8,7 +8,7 @@
 // A file may instead hold text samples: no "image" field and no <image>
 // marker (a text stage trains the language model on them alone).
 
-#include "model/Conversation.h"
+#include "text/Conversation.h"
 
 #include <cstddef>
 #include <map>

@@ -9,7 +9,7 @@
 // the same texts always give the same ids.
 
 #include "base/Json.h"
-#include "model/Conversation.h"
+#include "text/Conversation.h"
 
 #include <cstdint>
 #include <memory>

@@ -5,7 +5,7 @@
 // functions find that case and pick a kernel family the CPU's features
 // support. Torch-free, so that widgets and tests can include it.
 
-#include "model/CpuFeatures.h"
+#include "base/CpuFeatures.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 #include "LanguageModel.h"
 
 #include "Attention.h"
-#include "Conversation.h"
+#include "text/Conversation.h"
 
 namespace cosw {
 

@@ -3,7 +3,7 @@
 // with the visual tokens spliced in where the sequence has <image>.
 
 #include "Connector.h"
-#include "Conversation.h"
+#include "text/Conversation.h"
 #include "LanguageModel.h"
 #include "ModelConfig.h"
 #include "VisionTower.h"

@@ -7,7 +7,7 @@
 // Tokens after scaling: sum_s (k_s * r_s * g_s)^2 * q_s.
 // Scaling is a pure function: checkpoint + spec -> checkpoint.
 
-#include "model/Checkpoint.h"
+#include "io/Checkpoint.h"
 #include "base/Json.h"
 #include "model/ModelConfig.h"
 

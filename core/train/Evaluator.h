@@ -9,7 +9,7 @@
 #include "data/GridCells.h"
 #include "data/WordTokenizer.h"
 #include "model/Mllm.h"
-#include "store/ExperimentStore.h"
+#include "store/StoreRecords.h"
 
 #include <functional>
 #include <map>

@@ -3,7 +3,7 @@
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
 #include "RunConfig.h"
-#include "model/Conversation.h"
+#include "text/Conversation.h"
 #include "base/Errors.h"
 #include "model/Gradients.h"
 #include "model/LanguageModel.h"

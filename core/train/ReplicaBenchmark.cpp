@@ -4,6 +4,7 @@
 #include "YamlLoader.h"
 #include "base/Errors.h"
 #include "base/Numbers.h"
+#include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
 
 #include <algorithm>

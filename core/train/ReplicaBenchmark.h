@@ -10,13 +10,15 @@
 #include "TrainingEvents.h"
 #include "Trainer.h"
 #include "base/Json.h"
-#include "store/ExperimentStore.h"
+#include "store/StoreRecords.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace cosw {
+
+class ExperimentStore;
 
 struct ReplicaOptions {
     std::string baselineConfig = "configs/replica/baseline.yaml";

@@ -14,7 +14,7 @@
 // Each stage may scale the tokens at its start; the model in effect during a
 // stage is the previous stage's model with that scaling applied.
 
-#include "model/Conversation.h"
+#include "text/Conversation.h"
 #include "model/ModelConfig.h"
 #include "scaling/TokenScaling.h"
 

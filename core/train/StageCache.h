@@ -4,7 +4,7 @@
 // (stage 0) and the language model a text stage leaves (DESIGN §4). Entries
 // are directories under cacheRoot(), written whole or not at all.
 
-#include "model/Safetensors.h"
+#include "io/Safetensors.h"
 
 #include <functional>
 #include <string>

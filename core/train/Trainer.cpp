@@ -7,13 +7,14 @@
 #include "data/MixedBatchLoader.h"
 #include "facade/BlasKernel.h"
 #include "model/Autocast.h"
-#include "model/Device.h"
+#include "base/Device.h"
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "model/Gradients.h"
 #include "base/Numbers.h"
-#include "model/Precision.h"
+#include "bench/Precision.h"
 #include "scaling/TokenScaling.h"
+#include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
 
 #include <ATen/CPUGeneratorImpl.h>

@@ -11,8 +11,8 @@
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
 #include "data/WordTokenizer.h"
-#include "model/Checkpoint.h"
-#include "store/ExperimentStore.h"
+#include "io/Checkpoint.h"
+#include "store/StoreRecords.h"
 
 #include <atomic>
 #include <map>
@@ -20,6 +20,8 @@
 #include <optional>
 
 namespace cosw {
+
+class ExperimentStore;
 
 struct TrainerOptions {
     std::string device = "cpu";   // overrides every stage's device when set

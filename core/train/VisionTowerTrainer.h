@@ -7,7 +7,7 @@
 
 #include "RunConfig.h"
 #include "TrainingEvents.h"
-#include "model/Safetensors.h"
+#include "io/Safetensors.h"
 
 #include <torch/torch.h>
 

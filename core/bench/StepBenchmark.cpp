@@ -1,10 +1,10 @@
 #include "StepBenchmark.h"
 
-#include "Autocast.h"
-#include "Conversation.h"
-#include "Device.h"
-#include "Gradients.h"
-#include "Mllm.h"
+#include "model/Autocast.h"
+#include "text/Conversation.h"
+#include "base/Device.h"
+#include "model/Gradients.h"
+#include "model/Mllm.h"
 
 #include <chrono>
 

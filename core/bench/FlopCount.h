@@ -4,7 +4,7 @@
 // full (the causal half is not subtracted, the kernels compute it too).
 // Backward costs twice the forward.
 
-#include "ModelConfig.h"
+#include "model/ModelConfig.h"
 
 namespace cosw {
 

@@ -2,7 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
-#include "Mllm.h"
+#include "model/Mllm.h"
 
 #include <filesystem>
 #include <random>

@@ -5,8 +5,8 @@
 // A checkpoint is written to a temporary sibling directory and renamed into
 // place, so a crash never leaves half of one.
 
-#include "Mllm.h"
-#include "ModelConfig.h"
+#include "model/Mllm.h"
+#include "model/ModelConfig.h"
 #include "Safetensors.h"
 
 #include <torch/torch.h>

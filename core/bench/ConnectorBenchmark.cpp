@@ -1,7 +1,7 @@
 #include "ConnectorBenchmark.h"
 
-#include "Device.h"
-#include "ResamplerStack.h"
+#include "base/Device.h"
+#include "model/ResamplerStack.h"
 
 #include <chrono>
 #include <functional>

@@ -2,7 +2,7 @@
 
 #include "CpuFeatures.h"
 
-#include "base/Errors.h"
+#include "Errors.h"
 
 namespace cosw {
 

@@ -1,6 +1,6 @@
 #include "Precision.h"
 
-#include "CpuFeatures.h"
+#include "base/CpuFeatures.h"
 #include "base/Numbers.h"
 #include "StepBenchmark.h"
 

@@ -4,7 +4,7 @@
 
 #include "FlopCount.h"
 #include "base/Json.h"
-#include "ModelConfig.h"
+#include "model/ModelConfig.h"
 
 #include <torch/torch.h>
 

@@ -1,0 +1,140 @@
+#pragma once
+// What the experiment store holds, as plain records: runs, stages, metric
+// points, evaluations, checkpoints, artifacts and comparison rows. The
+// trainer and evaluator fill them without needing the store itself.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+enum class RunStatus { Queued, Running, Finished, Failed, Interrupted };
+const char *runStatusName(RunStatus status);
+// Throws InputError for an unknown name.
+RunStatus runStatusFromName(const std::string &name);
+
+struct RunRecord {
+    int64_t id = 0;
+    std::string name;
+    RunStatus status = RunStatus::Queued;
+    std::string config;     // resolved run config, JSON text
+    std::string connector;  // chain_of_sight | resampler | mlp
+    std::string host;
+    std::optional<int64_t> pid;
+    std::string device;
+    std::string versions;   // JSON text: program, LibTorch, ...
+    double createdAt = 0;   // Unix seconds
+    std::optional<double> startedAt, endedAt, heartbeatAt;
+    std::string message;    // why it failed or was interrupted
+    int minVisualTokens = 0, maxVisualTokens = 0; // over its stages
+};
+
+struct StageRecord {
+    int index = 0;
+    std::string name;
+    std::string kind;       // vision | pretrain | finetune | other
+    int visualTokens = 0;
+    std::vector<int> tokensPerScale;
+    int resolution = 0;
+    int64_t steps = 0;
+    std::optional<double> wallSeconds;        // training only: no evaluation, no checkpoint I/O
+    std::optional<double> samplesPerSecond;
+    std::optional<double> lmTokensPerSecond;
+    std::optional<double> stepSeconds;        // median
+    std::optional<double> finalLoss;
+    bool featureCache = false;
+};
+
+struct MetricPoint {
+    int stage = 0;
+    int64_t step = 0;
+    std::string name;
+    double value = 0;
+    double time = 0;        // Unix seconds
+};
+
+struct SeriesPoint {
+    int64_t step = 0;
+    double value = 0;
+    double time = 0;
+    int stage = 0;
+};
+
+struct EvaluationRecord {
+    int stage = 0;
+    int64_t step = 0;
+    double accuracy = 0;
+    int64_t n = 0;
+    std::map<std::string, std::pair<double, int64_t>> perType; // type -> (accuracy, n)
+    double time = 0;
+    // Image-blind controls on the same questions (DESIGN §5), absent from
+    // evaluations stored before they existed. typePrior: answering each
+    // question with its type's commonest training answer; shuffled: the same
+    // model answering each question about another eval image.
+    std::optional<double> typePrior;
+    std::optional<double> shuffledAccuracy;
+    std::map<std::string, double> typePriorPerType;
+    std::map<std::string, double> shuffledPerType;
+    // Cells of eval images the model names correctly when captioning them.
+    std::optional<double> cellReading;
+    std::optional<int64_t> cellReadingCells;
+    std::optional<double> cellReadingPrior; // every cell named as the commonest training label
+};
+
+// The binomial standard error of an accuracy over n questions.
+double standardError(double accuracy, int64_t n);
+// A per-type figure, or nullopt when that type has none.
+std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type);
+
+struct CheckpointRecord {
+    int stage = 0;
+    int64_t step = 0;
+    std::string path;
+    double time = 0;
+};
+
+struct ArtifactRecord {
+    std::string kind;       // attention-map, plot, report, ...
+    std::string path;
+    std::string description;
+    double time = 0;
+};
+
+struct RunDetail {
+    RunRecord run;
+    std::vector<StageRecord> stages;
+    std::optional<EvaluationRecord> finalEvaluation; // the run's last
+    std::vector<CheckpointRecord> checkpoints;
+    std::vector<ArtifactRecord> artifacts;
+};
+
+struct RunFilter {
+    std::optional<RunStatus> status;
+    std::string namePattern;               // * and ? are wildcards; case-sensitive, literal otherwise
+    std::string connector;
+    std::optional<int> minTokens, maxTokens; // any stage's visual tokens within the range
+    std::optional<double> createdAfter, createdBefore;
+};
+
+// One row of the comparison table.
+struct ComparisonRow {
+    int64_t runId = 0;
+    std::string name;
+    std::string status;
+    std::string connector;
+    std::vector<std::pair<std::string, int>> tokensPerStage; // stage name -> visual tokens
+    std::optional<double> pretrainSeconds;  // stages of kind pretrain
+    std::optional<double> finetuneSeconds;  // stages of kind finetune
+    std::optional<double> accuracy;         // final evaluation
+    std::optional<int64_t> evaluated;       // its questions
+    std::optional<double> typePrior;        // its controls
+    std::optional<double> shuffledAccuracy;
+    std::optional<double> cellReading;
+    std::optional<double> cellReadingPrior;
+    std::map<std::string, double> perTypeAccuracy;
+};
+
+} // namespace cosw

@@ -1,5 +1,6 @@
 #include "ModelConfig.h"
 
+#include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
 #include "base/Numbers.h"
@@ -36,46 +37,30 @@ int visualTokens(const ModelConfig &config)
     return total;
 }
 
-// ------------------------------------------------------------------ reading
+// ------------------------------------------------------- the fields, once
 
-static VisionConfig readVision(ConfigReader &r)
+static const ConfigFields<VisionConfig> &visionFields()
 {
-    VisionConfig v;
-    v.imageSize = r.getInt("image_size", v.imageSize);
-    v.patchSize = r.getInt("patch_size", v.patchSize);
-    v.channels = r.getInt("channels", v.channels);
-    v.width = r.getInt("width", v.width);
-    v.layers = r.getInt("layers", v.layers);
-    v.heads = r.getInt("heads", v.heads);
-    v.mlpHidden = r.getInt("mlp_hidden", 4 * v.width);
-    v.classToken = r.getBool("class_token", v.classToken);
-    v.preNorm = r.getBool("pre_norm", v.preNorm);
-    v.patchBias = r.getBool("patch_bias", v.patchBias);
-    v.activation = r.getChoice("activation", v.activation, {"gelu", "quick_gelu"});
-    v.featureLayer = r.getInt("feature_layer", v.featureLayer);
-    v.normEps = r.getDouble("norm_eps", v.normEps);
-    r.finish();
-    return v;
+    using V = VisionConfig;
+    static const auto fields = ConfigFields<V>()
+        .field("image_size", &V::imageSize)
+        .field("patch_size", &V::patchSize)
+        .field("channels", &V::channels)
+        .field("width", &V::width)
+        .field("layers", &V::layers)
+        .field("heads", &V::heads)
+        .field("mlp_hidden", &V::mlpHidden, {[](const V &v) { return 4 * v.width; }})
+        .field("class_token", &V::classToken)
+        .field("pre_norm", &V::preNorm)
+        .field("patch_bias", &V::patchBias)
+        .choice("activation", &V::activation, {"gelu", "quick_gelu"})
+        .field("feature_layer", &V::featureLayer)
+        .field("norm_eps", &V::normEps);
+    return fields;
 }
 
-static ConnectorConfig readConnector(ConfigReader &r)
+static void readScales(ConfigReader &r, ConnectorConfig &c)
 {
-    ConnectorConfig c;
-    std::string type = r.getChoice("type", "chain_of_sight", {"chain_of_sight", "resampler", "mlp"});
-    c.type = type == "resampler" ? ConnectorType::Resampler
-           : type == "mlp"       ? ConnectorType::Mlp
-                                 : ConnectorType::ChainOfSight;
-    c.width = r.getInt("width", c.width);
-    c.heads = r.getInt("heads", c.heads);
-    c.layers = r.getInt("layers", c.layers);
-    c.mlpHidden = r.getInt("mlp_hidden", 4 * c.width);
-    c.perWindow = r.getBool("per_window", c.perWindow);
-    c.mlpLayers = r.getInt("mlp_layers", c.mlpLayers);
-    c.sequencePositions = r.getChoice("token_positions", "layout", {"layout", "sequence"}) == "sequence";
-    c.outputScale = r.getDouble("output_scale", c.outputScale);
-    if (!(c.outputScale > 0) || !std::isfinite(c.outputScale))
-        r.fail("output_scale", "must be a positive number, got " + formatReal(c.outputScale));
-
     if (c.type == ConnectorType::ChainOfSight) {
         const Json *scales = r.child("scales");
         if (!scales)
@@ -101,45 +86,95 @@ static ConnectorConfig readConnector(ConfigReader &r)
         global.fixedWindows = true;
         c.scales.push_back(global);
     }
-    r.finish();
-    return c;
 }
 
-static LmConfig readLm(ConfigReader &r)
+static void writeScales(const ConnectorConfig &c, Json &j)
 {
-    LmConfig l;
-    l.vocabSize = r.getInt("vocab_size", l.vocabSize);
-    l.width = r.getInt("width", l.width);
-    l.layers = r.getInt("layers", l.layers);
-    l.heads = r.getInt("heads", l.heads);
-    l.kvHeads = r.getInt("kv_heads", l.heads);
-    l.mlpHidden = r.getInt("mlp_hidden", l.mlpHidden);
-    l.maxSeqLen = r.getInt("max_seq_len", l.maxSeqLen);
-    l.ropeTheta = r.getDouble("rope_theta", l.ropeTheta);
-    l.normEps = r.getDouble("norm_eps", l.normEps);
-    l.tieEmbeddings = r.getBool("tie_embeddings", l.tieEmbeddings);
-    l.bosId = r.getInt("bos_id", l.bosId);
-    l.eosId = r.getInt("eos_id", l.eosId);
-    l.padId = r.getInt("pad_id", l.padId);
-    r.finish();
-    return l;
+    if (c.type == ConnectorType::ChainOfSight) {
+        Json scales = Json::array();
+        for (const auto &s : c.scales) {
+            Json sj = Json::object();
+            sj["windows"] = s.windows;
+            sj["queries"] = s.queries;
+            sj["fixed_windows"] = s.fixedWindows;
+            if (s.positionWindows > 0)
+                sj["position_windows"] = s.positionWindows;
+            scales.push_back(sj);
+        }
+        j["scales"] = scales;
+    } else if (c.type == ConnectorType::Resampler) {
+        j["queries"] = c.scales.at(0).queries;
+    }
 }
+
+static const ConfigFields<ConnectorConfig> &connectorFields()
+{
+    using C = ConnectorConfig;
+    static const auto fields = ConfigFields<C>()
+        .custom(
+            [](ConfigReader &r, C &c) {
+                const std::string type = r.getChoice("type", "chain_of_sight", {"chain_of_sight", "resampler", "mlp"});
+                c.type = type == "resampler" ? ConnectorType::Resampler
+                       : type == "mlp"       ? ConnectorType::Mlp
+                                             : ConnectorType::ChainOfSight;
+            },
+            [](const C &c, Json &j) { j["type"] = connectorTypeName(c.type); })
+        .field("width", &C::width)
+        .field("heads", &C::heads)
+        .field("layers", &C::layers)
+        .field("mlp_hidden", &C::mlpHidden, {[](const C &c) { return 4 * c.width; }})
+        .field("per_window", &C::perWindow)
+        .field("mlp_layers", &C::mlpLayers)
+        .custom(
+            [](ConfigReader &r, C &c) {
+                c.sequencePositions = r.getChoice("token_positions", "layout", {"layout", "sequence"}) == "sequence";
+            },
+            [](const C &c, Json &j) { j["token_positions"] = c.sequencePositions ? "sequence" : "layout"; })
+        .field("output_scale", &C::outputScale, [](const double &v) {
+            return v > 0 && std::isfinite(v) ? std::string() : "must be a positive number, got " + formatReal(v);
+        })
+        .custom(readScales, writeScales);
+    return fields;
+}
+
+static const ConfigFields<LmConfig> &lmFields()
+{
+    using L = LmConfig;
+    static const auto fields = ConfigFields<L>()
+        .field("vocab_size", &L::vocabSize)
+        .field("width", &L::width)
+        .field("layers", &L::layers)
+        .field("heads", &L::heads)
+        .field("kv_heads", &L::kvHeads, {[](const L &l) { return l.heads; }})
+        .field("mlp_hidden", &L::mlpHidden)
+        .field("max_seq_len", &L::maxSeqLen)
+        .field("rope_theta", &L::ropeTheta)
+        .field("norm_eps", &L::normEps)
+        .field("tie_embeddings", &L::tieEmbeddings)
+        .field("bos_id", &L::bosId)
+        .field("eos_id", &L::eosId)
+        .field("pad_id", &L::padId);
+    return fields;
+}
+
+// ------------------------------------------------------------------ reading
 
 ModelConfig ModelConfig::fromJson(const Json &model, const ConfigSource &source,
                                   const std::string &keyPrefix)
 {
     ConfigReader r(model, source, keyPrefix);
     ModelConfig m;
-    auto section = [&](const char *key, auto read) {
+    auto section = [&](const char *key, const auto &fields, auto &into) {
         const Json *j = r.child(key);
         if (!j)
             r.fail(key, "is required");
         ConfigReader sub(*j, source, r.keyPath(key));
-        return read(sub);
+        fields.read(sub, into);
+        sub.finish();
     };
-    m.vision = section("vision", readVision);
-    m.connector = section("connector", readConnector);
-    m.lm = section("lm", readLm);
+    section("vision", visionFields(), m.vision);
+    section("connector", connectorFields(), m.connector);
+    section("lm", lmFields(), m.lm);
     r.finish();
     m.validate(source, keyPrefix);
     return m;
@@ -149,66 +184,10 @@ ModelConfig ModelConfig::fromJson(const Json &model, const ConfigSource &source,
 
 Json ModelConfig::toJson() const
 {
-    Json v = Json::object();
-    v["image_size"] = vision.imageSize;
-    v["patch_size"] = vision.patchSize;
-    v["channels"] = vision.channels;
-    v["width"] = vision.width;
-    v["layers"] = vision.layers;
-    v["heads"] = vision.heads;
-    v["mlp_hidden"] = vision.mlpHidden;
-    v["class_token"] = vision.classToken;
-    v["pre_norm"] = vision.preNorm;
-    v["patch_bias"] = vision.patchBias;
-    v["activation"] = vision.activation;
-    v["feature_layer"] = vision.featureLayer;
-    v["norm_eps"] = vision.normEps;
-
-    Json c = Json::object();
-    c["type"] = connectorTypeName(connector.type);
-    c["width"] = connector.width;
-    c["heads"] = connector.heads;
-    c["layers"] = connector.layers;
-    c["mlp_hidden"] = connector.mlpHidden;
-    c["per_window"] = connector.perWindow;
-    c["mlp_layers"] = connector.mlpLayers;
-    c["token_positions"] = connector.sequencePositions ? "sequence" : "layout";
-    c["output_scale"] = connector.outputScale;
-    if (connector.type == ConnectorType::ChainOfSight) {
-        Json scales = Json::array();
-        for (const auto &s : connector.scales) {
-            Json sj = Json::object();
-            sj["windows"] = s.windows;
-            sj["queries"] = s.queries;
-            sj["fixed_windows"] = s.fixedWindows;
-            if (s.positionWindows > 0)
-                sj["position_windows"] = s.positionWindows;
-            scales.push_back(sj);
-        }
-        c["scales"] = scales;
-    } else if (connector.type == ConnectorType::Resampler) {
-        c["queries"] = connector.scales.at(0).queries;
-    }
-
-    Json l = Json::object();
-    l["vocab_size"] = lm.vocabSize;
-    l["width"] = lm.width;
-    l["layers"] = lm.layers;
-    l["heads"] = lm.heads;
-    l["kv_heads"] = lm.kvHeads;
-    l["mlp_hidden"] = lm.mlpHidden;
-    l["max_seq_len"] = lm.maxSeqLen;
-    l["rope_theta"] = lm.ropeTheta;
-    l["norm_eps"] = lm.normEps;
-    l["tie_embeddings"] = lm.tieEmbeddings;
-    l["bos_id"] = lm.bosId;
-    l["eos_id"] = lm.eosId;
-    l["pad_id"] = lm.padId;
-
     Json m = Json::object();
-    m["vision"] = v;
-    m["connector"] = c;
-    m["lm"] = l;
+    m["vision"] = visionFields().toJson(vision);
+    m["connector"] = connectorFields().toJson(connector);
+    m["lm"] = lmFields().toJson(lm);
     return m;
 }
 

@@ -1,6 +1,7 @@
 #include "RunConfig.h"
 
 #include "YamlLoader.h"
+#include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
 #include "base/Numbers.h"
@@ -24,48 +25,6 @@ TurnLayout StageConfig::turnLayout() const
     return turns == "independent" ? TurnLayout::Independent : TurnLayout::Conversation;
 }
 
-Json StageConfig::toJson() const
-{
-    Json sj = Json::object();
-    sj["name"] = name;
-    sj["kind"] = kind;
-    sj["data"] = data;
-    sj["evaluate"] = evaluate;
-    sj["steps"] = steps;
-    sj["epochs"] = epochs;
-    sj["batch_size"] = batchSize;
-    sj["grad_accum"] = gradAccum;
-    sj["lr"] = lr;
-    sj["warmup_steps"] = warmupSteps;
-    sj["min_lr_ratio"] = minLrRatio;
-    sj["weight_decay"] = weightDecay;
-    sj["grad_clip"] = gradClip;
-    Json parts = Json::array();
-    for (const auto &p : train)
-        parts.push_back(p);
-    sj["train"] = parts;
-    Json mixed = Json::array();
-    for (const auto &[file, weight] : mix) {
-        Json m = Json::object();
-        m["data"] = file;
-        m["weight"] = weight;
-        mixed.push_back(m);
-    }
-    sj["mix"] = mixed;
-    Json scales = Json::object();
-    for (const auto &[part, scale] : lrScale)
-        scales[part] = scale;
-    sj["lr_scale"] = scales;
-    sj["scaling"] = scaling.toJson();
-    sj["eval_interval"] = evalInterval;
-    sj["checkpoint_interval"] = checkpointInterval;
-    sj["precision"] = precision;
-    sj["turns"] = turns;
-    sj["device"] = device;
-    sj["seed"] = static_cast<int64_t>(seed);
-    return sj;
-}
-
 std::vector<std::string> StageConfig::dataFiles() const
 {
     std::vector<std::string> files{data};
@@ -74,57 +33,139 @@ std::vector<std::string> StageConfig::dataFiles() const
     return files;
 }
 
+// ------------------------------------------------------- the fields, once
+
+static void readMix(ConfigReader &r, StageConfig &s)
+{
+    const Json *mix = r.child("mix");
+    if (!mix)
+        return;
+    if (!mix->is_array())
+        r.fail("mix", "expected a list of {data, weight}");
+    double shares = 0;
+    for (size_t i = 0; i < mix->size(); ++i) {
+        ConfigReader mr(mix->at(i), r.source(), childKeyPath(r.keyPath("mix"), i));
+        const std::string file = mr.getString("data", "");
+        const double weight = mr.getDouble("weight", 0);
+        mr.finish();
+        if (file.empty())
+            mr.fail("data", "name the dataset file to mix in");
+        if (file == s.data || std::any_of(s.mix.begin(), s.mix.end(), [&](const auto &m) { return m.first == file; }))
+            mr.fail("data", "'" + file + "' is already drawn from in this stage");
+        if (!(weight > 0 && weight < 1))
+            mr.fail("weight", "must be a share of the batches in (0, 1), got " + formatReal(weight));
+        shares += weight;
+        s.mix.emplace_back(file, weight);
+    }
+    if (!(shares < 1))
+        r.fail("mix", "the shares add up to " + formatReal(shares) + ", leaving nothing for '" + s.data + "'");
+}
+
+static void writeMix(const StageConfig &s, Json &j)
+{
+    Json mixed = Json::array();
+    for (const auto &[file, weight] : s.mix)
+        mixed.push_back(Json{{"data", file}, {"weight", weight}});
+    j["mix"] = mixed;
+}
+
+static void readLrScale(ConfigReader &r, StageConfig &s)
+{
+    const Json *scales = r.child("lr_scale");
+    if (!scales)
+        return;
+    ConfigReader sr(*scales, r.source(), r.keyPath("lr_scale"));
+    for (const char *part : {"vision", "connector", "lm"}) {
+        if (!sr.has(part))
+            continue;
+        const double scale = sr.getDouble(part, 1.0);
+        if (!(scale > 0) || !std::isfinite(scale))
+            sr.fail(part, "must be a positive multiplier of lr, got " + formatReal(scale));
+        s.lrScale[part] = scale;
+    }
+    sr.finish();
+}
+
+static const ConfigFields<StageConfig> &stageFields()
+{
+    using S = StageConfig;
+    static const auto fields = ConfigFields<S>()
+        .field("name", &S::name)
+        .choice("kind", &S::kind, {"vision", "text", "pretrain", "finetune"})
+        .field("data", &S::data, {[](const S &s) { return s.kind == "vision" ? std::string("cells.json") : s.kind + ".json"; }},
+               [](const std::string &v) { return v.empty() ? "name the stage's dataset file" : std::string(); })
+        .field("evaluate", &S::evaluate, {[](const S &s) { return s.kind == "finetune"; }})
+        .field("steps", &S::steps, mustNotBeNegative<int>())
+        .field("epochs", &S::epochs, mustNotBeNegative<int>())
+        .field("batch_size", &S::batchSize, mustBePositive<int>())
+        .field("grad_accum", &S::gradAccum, mustBePositive<int>())
+        .field("lr", &S::lr, mustBePositive<double>())
+        .field("warmup_steps", &S::warmupSteps, mustNotBeNegative<int>())
+        .field("min_lr_ratio", &S::minLrRatio, [](const double &v) { return v >= 0 && v <= 1 ? std::string() : "must lie in [0, 1]"; })
+        .field("weight_decay", &S::weightDecay, mustNotBeNegative<double>())
+        .field("grad_clip", &S::gradClip, mustNotBeNegative<double>(" (0 turns clipping off)"))
+        // A text stage has no image: only the language model can learn from it.
+        .field("train", &S::train, {[](const S &s) { return s.kind == "text" ? std::vector<std::string>{"lm"} : s.train; }})
+        .custom(readMix, writeMix)
+        .custom(readLrScale, [](const S &s, Json &j) {
+            Json scales = Json::object();
+            for (const auto &[part, scale] : s.lrScale)
+                scales[part] = scale;
+            j["lr_scale"] = scales;
+        })
+        // Read by RunConfig::fromJson, which knows the model it scales.
+        .custom([](ConfigReader &, S &) {}, [](const S &s, Json &j) { j["scaling"] = s.scaling.toJson(); })
+        .field("eval_interval", &S::evalInterval, mustNotBeNegative<int>())
+        .field("checkpoint_interval", &S::checkpointInterval, mustNotBeNegative<int>())
+        .choice("precision", &S::precision, {"auto", "fp32", "bf16"})
+        .choice("turns", &S::turns, {"conversation", "independent"})
+        .field("device", &S::device, [](const std::string &v) {
+            return v == "cpu" || v.rfind("cuda", 0) == 0 ? std::string() : "'" + v + "' is not cpu, cuda or cuda:N";
+        })
+        .field("seed", &S::seed);
+    return fields;
+}
+
+static const ConfigFields<DataConfig> &dataFields()
+{
+    using D = DataConfig;
+    static const auto fields = ConfigFields<D>()
+        .field("dir", &D::dir)
+        .field("generate", &D::generate)
+        .field("train_images", &D::trainImages, mustBePositive<int>())
+        .field("test_images", &D::testImages, mustBePositive<int>())
+        .field("grid", &D::grid, mustBePositive<int>())
+        .field("cell_pixels", &D::cellPixels, mustBePositive<int>())
+        .field("seed", &D::seed)
+        .field("fill", &D::fill, [](const double &v) {
+            return v > 0 && v <= 1 ? std::string() : "must be in (0, 1], got " + formatReal(v);
+        })
+        .field("questions_per_image", &D::questionsPerImage, mustBePositive<int>())
+        .field("turns_per_sample", &D::turnsPerSample, mustBePositive<int>())
+        .field("eval", &D::eval)
+        .field("text_eval", &D::textEval)
+        .field("eval_samples", &D::evalSamples, mustNotBeNegative<int>())
+        .field("cell_reading_images", &D::cellReadingImages, mustNotBeNegative<int>())
+        .field("skip_bad_images", &D::skipBadImages)
+        .field("workers", &D::workers, mustNotBeNegative<int>())
+        .field("feature_cache", &D::featureCache);
+    return fields;
+}
+
+Json StageConfig::toJson() const
+{
+    return stageFields().toJson(*this);
+}
+
+// ------------------------------------------------------------------ reading
+
 static StageConfig readStage(ConfigReader &r, size_t index)
 {
     StageConfig s;
-    s.name = r.getString("name", "stage" + std::to_string(index));
-    s.kind = r.getChoice("kind", s.kind, {"vision", "text", "pretrain", "finetune"});
-    s.data = r.getString("data", s.kind == "vision" ? "cells.json" : s.kind + ".json");
-    s.evaluate = r.getBool("evaluate", s.kind == "finetune");
-    s.steps = r.getInt("steps", 0);
-    s.epochs = r.getInt("epochs", 0);
-    s.batchSize = r.getInt("batch_size", s.batchSize);
-    s.gradAccum = r.getInt("grad_accum", s.gradAccum);
-    s.lr = r.getDouble("lr", s.lr);
-    s.warmupSteps = r.getInt("warmup_steps", s.warmupSteps);
-    s.minLrRatio = r.getDouble("min_lr_ratio", s.minLrRatio);
-    s.weightDecay = r.getDouble("weight_decay", s.weightDecay);
-    s.gradClip = r.getDouble("grad_clip", s.gradClip);
-    // A text stage has no image: only the language model can learn from it.
-    s.train = r.getStringList("train", s.kind == "text" ? std::vector<std::string>{"lm"} : s.train);
-    s.evalInterval = r.getInt("eval_interval", s.evalInterval);
-    s.checkpointInterval = r.getInt("checkpoint_interval", s.checkpointInterval);
-    s.precision = r.getChoice("precision", s.precision, {"auto", "fp32", "bf16"});
-    s.turns = r.getChoice("turns", s.turns, {"conversation", "independent"});
-    s.device = r.getString("device", s.device);
-    s.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
-
-    if (s.steps < 0)
-        r.fail("steps", "must not be negative");
-    if (s.epochs < 0)
-        r.fail("epochs", "must not be negative");
+    s.name = "stage" + std::to_string(index);
+    stageFields().read(r, s);
     if ((s.steps > 0) == (s.epochs > 0))
         r.fail(s.steps > 0 ? "epochs" : "steps", "set exactly one of steps or epochs to a positive number");
-    if (s.batchSize < 1)
-        r.fail("batch_size", "must be positive, got " + std::to_string(s.batchSize));
-    if (s.gradAccum < 1)
-        r.fail("grad_accum", "must be positive, got " + std::to_string(s.gradAccum));
-    if (!(s.lr > 0))
-        r.fail("lr", "must be positive");
-    if (s.warmupSteps < 0)
-        r.fail("warmup_steps", "must not be negative");
-    if (s.minLrRatio < 0 || s.minLrRatio > 1)
-        r.fail("min_lr_ratio", "must lie in [0, 1]");
-    if (s.weightDecay < 0)
-        r.fail("weight_decay", "must not be negative");
-    if (s.gradClip < 0)
-        r.fail("grad_clip", "must not be negative (0 turns clipping off)");
-    if (s.evalInterval < 0)
-        r.fail("eval_interval", "must not be negative");
-    if (s.checkpointInterval < 0)
-        r.fail("checkpoint_interval", "must not be negative");
-    if (s.data.empty())
-        r.fail("data", "name the stage's dataset file");
     if (s.train.empty())
         r.fail("train", "name at least one of vision, connector, lm");
     std::set<std::string> seen;
@@ -136,83 +177,13 @@ static StageConfig readStage(ConfigReader &r, size_t index)
         if (!seen.insert(part).second)
             r.fail("train", "'" + part + "' is listed twice");
     }
-    if (const Json *mix = r.child("mix")) {
-        if (!mix->is_array())
-            r.fail("mix", "expected a list of {data, weight}");
-        double shares = 0;
-        for (size_t i = 0; i < mix->size(); ++i) {
-            const Json &entry = mix->at(i);
-            ConfigReader mr(entry, r.source(), childKeyPath(r.keyPath("mix"), i));
-            const std::string file = mr.getString("data", "");
-            const double weight = mr.getDouble("weight", 0);
-            mr.finish();
-            if (file.empty())
-                mr.fail("data", "name the dataset file to mix in");
-            if (file == s.data || std::any_of(s.mix.begin(), s.mix.end(), [&](const auto &m) { return m.first == file; }))
-                mr.fail("data", "'" + file + "' is already drawn from in this stage");
-            if (!(weight > 0 && weight < 1))
-                mr.fail("weight", "must be a share of the batches in (0, 1), got " + formatReal(weight));
-            shares += weight;
-            s.mix.emplace_back(file, weight);
-        }
-        if (!(shares < 1))
-            r.fail("mix", "the shares add up to " + formatReal(shares) + ", leaving nothing for '" + s.data + "'");
-    }
-    if (const Json *scales = r.child("lr_scale")) {
-        ConfigReader sr(*scales, r.source(), r.keyPath("lr_scale"));
-        for (const char *part : {"vision", "connector", "lm"}) {
-            if (!sr.has(part))
-                continue;
-            const double scale = sr.getDouble(part, 1.0);
-            if (!(scale > 0) || !std::isfinite(scale))
-                sr.fail(part, "must be a positive multiplier of lr, got " + formatReal(scale));
-            s.lrScale[part] = scale;
-        }
-        sr.finish();
-    }
-    if (s.device != "cpu" && s.device.rfind("cuda", 0) != 0)
-        r.fail("device", "'" + s.device + "' is not cpu, cuda or cuda:N");
     return s;
 }
 
 static DataConfig readData(ConfigReader &r)
 {
     DataConfig d;
-    d.dir = r.getString("dir", d.dir);
-    d.generate = r.getBool("generate", d.generate);
-    d.trainImages = r.getInt("train_images", d.trainImages);
-    d.testImages = r.getInt("test_images", d.testImages);
-    d.grid = r.getInt("grid", d.grid);
-    d.cellPixels = r.getInt("cell_pixels", d.cellPixels);
-    d.seed = static_cast<uint64_t>(r.getInt64("seed", 0));
-    d.fill = r.getDouble("fill", d.fill);
-    d.questionsPerImage = r.getInt("questions_per_image", d.questionsPerImage);
-    d.turnsPerSample = r.getInt("turns_per_sample", d.turnsPerSample);
-    d.eval = r.getString("eval", d.eval);
-    d.textEval = r.getString("text_eval", d.textEval);
-    d.evalSamples = r.getInt("eval_samples", d.evalSamples);
-    d.cellReadingImages = r.getInt("cell_reading_images", d.cellReadingImages);
-    d.skipBadImages = r.getBool("skip_bad_images", d.skipBadImages);
-    d.workers = r.getInt("workers", d.workers);
-    d.featureCache = r.getBool("feature_cache", d.featureCache);
-    auto positive = [&](const char *key, int value) {
-        if (value < 1)
-            r.fail(key, "must be positive, got " + std::to_string(value));
-    };
-    positive("train_images", d.trainImages);
-    positive("test_images", d.testImages);
-    positive("grid", d.grid);
-    positive("cell_pixels", d.cellPixels);
-    positive("questions_per_image", d.questionsPerImage);
-    positive("turns_per_sample", d.turnsPerSample);
-    if (!(d.fill > 0 && d.fill <= 1))
-        r.fail("fill", "must be in (0, 1], got " + formatReal(d.fill));
-    if (d.evalSamples < 0)
-        r.fail("eval_samples", "must not be negative");
-    if (d.cellReadingImages < 0)
-        r.fail("cell_reading_images", "must not be negative");
-    if (d.workers < 0)
-        r.fail("workers", "must not be negative");
+    dataFields().read(r, d);
     r.finish();
     return d;
 }
@@ -290,25 +261,7 @@ Json RunConfig::toJson() const
     Json j = Json::object();
     j["name"] = name;
     j["model"] = model.toJson();
-    Json d = Json::object();
-    d["dir"] = data.dir;
-    d["generate"] = data.generate;
-    d["train_images"] = data.trainImages;
-    d["test_images"] = data.testImages;
-    d["grid"] = data.grid;
-    d["cell_pixels"] = data.cellPixels;
-    d["seed"] = static_cast<int64_t>(data.seed);
-    d["fill"] = data.fill;
-    d["questions_per_image"] = data.questionsPerImage;
-    d["turns_per_sample"] = data.turnsPerSample;
-    d["eval"] = data.eval;
-    d["text_eval"] = data.textEval;
-    d["eval_samples"] = data.evalSamples;
-    d["cell_reading_images"] = data.cellReadingImages;
-    d["skip_bad_images"] = data.skipBadImages;
-    d["workers"] = data.workers;
-    d["feature_cache"] = data.featureCache;
-    j["data"] = d;
+    j["data"] = dataFields().toJson(data);
     Json stagesJson = Json::array();
     for (const auto &s : stages)
         stagesJson.push_back(s.toJson());

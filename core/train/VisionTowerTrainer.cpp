@@ -53,14 +53,9 @@ VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConf
     Json key = Json::object();
     const Json modelJson = model.toJson();
     key["vision"] = modelJson.at("vision");
-    key["steps"] = stage.steps;
-    key["batch_size"] = stage.batchSize;
-    key["lr"] = stage.lr;
-    key["warmup_steps"] = stage.warmupSteps;
-    key["min_lr_ratio"] = stage.minLrRatio;
-    key["weight_decay"] = stage.weightDecay;
-    key["grad_clip"] = stage.gradClip;
-    key["seed"] = static_cast<int64_t>(stage.seed);
+    const Json stageJson = stage.toJson();
+    for (const char *field : {"steps", "batch_size", "lr", "warmup_steps", "min_lr_ratio", "weight_decay", "grad_clip", "seed"})
+        key[field] = stageJson.at(field);
     key["init"] = kInitScheme;
     Json res = Json::array();
     for (int r : m_resolutions)

@@ -468,7 +468,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             progress.step = step;
             progress.positions = loader.positions();
             progress.wallSeconds = wall;
-            const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress);
+            const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress, step);
             throw Interrupted{"stopped at step " + std::to_string(step) + " of stage " + st.name + "; checkpoint " + dir};
         }
         const auto start = std::chrono::steady_clock::now();
@@ -543,7 +543,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             at.step = step + 1;
             at.positions = loader.positions();
             at.wallSeconds = wall;
-            saveTrainingCheckpoint(runId, index, model, &optimizer, at);
+            saveTrainingCheckpoint(runId, index, model, &optimizer, at, at.step);
         }
     }
     flush();
@@ -577,7 +577,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     Progress next;
     next.stage = index + 1;
     next.weights = progress.weights;
-    saveTrainingCheckpoint(runId, index, model, nullptr, next);
+    saveTrainingCheckpoint(runId, index, model, nullptr, next, total);
     if (!textCache.empty()) {
         StateDict lm;
         for (const auto &[name, tensor] : progress.weights)
@@ -615,7 +615,7 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
     Progress next;
     next.stage = index + 1;
     next.weights = progress.weights;
-    saveTrainingCheckpoint(runId, index, model, nullptr, next);
+    saveTrainingCheckpoint(runId, index, model, nullptr, next, 0);
 
     TrainingEvent e;
     e.kind = "stage_end";
@@ -641,13 +641,12 @@ std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage
 }
 
 std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
-                                            const Progress &progress)
+                                            const Progress &progress, int64_t step)
 {
     const StageConfig &st = m_config.stages[index];
     const bool stageDone = progress.stage > index;
     char name[96];
-    std::snprintf(name, sizeof name, "stage%d-%s-step%lld", index, stageDone ? "end" : "at",
-                  static_cast<long long>(stageDone ? 0 : progress.step));
+    std::snprintf(name, sizeof name, "stage%d-%s-step%lld", index, stageDone ? "end" : "at", static_cast<long long>(step));
     const fs::path dir = fs::path(m_options.runsDir) / std::to_string(runId) / "checkpoints" / name;
     if (fs::exists(dir))
         fs::remove_all(dir); // the same point reached again after a resume

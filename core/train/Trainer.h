@@ -79,8 +79,10 @@ private:
     // A text stage whose language model was cached (progress.weights hold
     // it): evaluated, recorded and checkpointed without training.
     void finishCachedTextStage(int64_t runId, int index, Progress &progress, const std::string &cacheDir);
+    // `progress` is where a resume starts; `step` is how many steps of stage
+    // `index` the weights have seen (the directory's name says it).
     std::string saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
-                                       const Progress &progress);
+                                       const Progress &progress, int64_t step);
     Progress loadTrainingCheckpoint(const std::string &dir);
     // The stage's identity: name, kind, tokens, resolution.
     StageRecord stageRecord(int index) const;

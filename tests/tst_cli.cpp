@@ -22,10 +22,10 @@ struct Result {
     QString err;
 };
 
-Result runBatch(const QStringList &args)
+Result runProgram(const char *variable, const QStringList &args)
 {
     QProcess p;
-    p.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")), args);
+    p.start(QString::fromLocal8Bit(qgetenv(variable)), args);
     p.waitForFinished(300000);
     Result r;
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
@@ -33,6 +33,8 @@ Result runBatch(const QStringList &args)
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
 }
+
+Result runBatch(const QStringList &args) { return runProgram("COS_BATCH", args); }
 
 // A three-stage compound-scaling run (tests/data/compound.yaml).
 QString compoundConfig() { return test::sourcePath("tests/data/compound.yaml"); }
@@ -339,6 +341,41 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(QFile::exists(viaEnv));
+    }
+
+    // The engine-only benchmark: its options, its refusals and its one JSON line.
+    void engineBenchmarkRunsAndRefusesBadOptions()
+    {
+        const Result help = runProgram("COS_ENGINEBENCH", {"--help"});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains("--text-tokens") && help.out.contains("--dtype"), qPrintable(help.out));
+
+        const QString config = test::sourcePath("configs/engine/small.json");
+        for (const QStringList &bad : {QStringList{}, QStringList{"--config", "/nonexistent.json"},
+                                       QStringList{"--config", config, "--steps", "0"},
+                                       QStringList{"--config", config, "--dtype", "fp16"},
+                                       QStringList{"--config", config, "--text-tokens", "2"},
+                                       QStringList{"--config", config, "--frobnicate", "1"}}) {
+            const Result r = runProgram("COS_ENGINEBENCH", bad);
+            QVERIFY2(r.exitCode == 2, qPrintable(bad.join(' ') + ": " + QString::number(r.exitCode) + " " + r.err));
+        }
+        const Result wrongDevice = runProgram("COS_ENGINEBENCH", {"--config", config, "--device", "tpu"});
+        QVERIFY2(wrongDevice.exitCode == 2 && wrongDevice.err.contains("tpu"), qPrintable(wrongDevice.err));
+
+        const Result devices = runProgram("COS_ENGINEBENCH", {"--devices"});
+        QCOMPARE(devices.exitCode, 0);
+        QCOMPARE(QString::fromStdString(parseJson(devices.out.toStdString()).at(0).at("id").get<std::string>()),
+                 QString("cpu"));
+
+        const Result step = runProgram("COS_ENGINEBENCH", {"--config", config, "--steps", "1", "--warmup", "0",
+                                                            "--batch", "1", "--dtype", "fp32", "--threads", "1"});
+        QVERIFY2(step.exitCode == 0, qPrintable(step.err));
+        const Json row = parseJson(step.out.toStdString());
+        QCOMPARE(row.at("dtype").get<std::string>(), std::string("fp32"));
+        QCOMPARE(row.at("threads").get<int64_t>(), int64_t(1));
+        QCOMPARE(row.at("steps").get<int64_t>(), int64_t(1));
+        QVERIFY(row.at("step_time_median_s").get<double>() > 0);
+        QVERIFY(row.at("parameters").get<int64_t>() > 0);
     }
 
     void benchConnectorWritesAWellFormedReport()

@@ -17,7 +17,7 @@ struct StepBenchmarkOptions {
     int warmup = 2;        // untimed steps first (allocator, kernels, caches)
     int batch = 4;
     int textTokens = 32;   // per sample, <image> placeholder included
-    bool bf16 = false;     // bf16 autocast; only on CUDA
+    bool bf16 = false;     // bf16 autocast (CUDA, or a CPU with bf16 products)
     uint64_t seed = 0;
 };
 

@@ -401,6 +401,17 @@ private slots:
         QCOMPARE(store.run(b).run.status, RunStatus::Interrupted);
         const std::string from = store.run(b).checkpoints.back().path;
         QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step17"), from.c_str());
+        // The generator state is kept by LibTorch's own serialisation; a
+        // damaged one is refused, naming the file, and the run stays as it was.
+        QVERIFY(QFile::exists(QString::fromStdString(from + "/rng.pt")));
+        QVERIFY(!findKey(parseJsonFile(from + "/trainer_state.json"), "rng"));
+        const QByteArray rngBytes = test::readFile(QString::fromStdString(from + "/rng.pt"));
+        QVERIFY(test::writeFile(QString::fromStdString(from + "/rng.pt"), "not a tensor"));
+        Trainer refused(run, store, {}, {});
+        const std::string rngError = test::thrownMessage<InputError>([&] { refused.run(b, from); });
+        QVERIFY2(QString::fromStdString(rngError).contains("rng.pt: not a random generator state"), rngError.c_str());
+        QCOMPARE(store.run(b).run.status, RunStatus::Interrupted);
+        QVERIFY(test::writeFile(QString::fromStdString(from + "/rng.pt"), rngBytes));
 
         Trainer resumed(run, store, {}, {});
         QCOMPARE(int(resumed.run(b, from)), int(RunOutcome::Finished));
@@ -417,7 +428,8 @@ private slots:
         QCOMPARE(store.run(b).finalEvaluation->accuracy, store.run(a).finalEvaluation->accuracy);
 
         // A checkpoint written before mixed stages holds one `loader`
-        // position; it resumes the same way.
+        // position, and the generator state as hex in trainer_state.json
+        // instead of rng.pt; it resumes the same way.
         Trainer early(run, store, {}, [](const TrainingEvent &e) {
             if (e.kind == "step" && e.stageName == "pretrain" && e.step == 12)
                 Trainer::stopRequested() = true;
@@ -430,6 +442,13 @@ private slots:
         QCOMPARE(state.at("loaders").size(), size_t(1));
         state["loader"] = state.at("loaders").at(0);
         state.erase("loaders");
+        torch::Tensor rng;
+        torch::load(rng, at + "/rng.pt");
+        std::string hex;
+        for (int64_t i = 0; i < rng.numel(); ++i)
+            hex += QString::asprintf("%02x", rng[i].item<uint8_t>()).toStdString();
+        state["rng"] = hex;
+        QVERIFY(QFile::remove(QString::fromStdString(at + "/rng.pt")));
         writeTextFile(stateFile, state.dump(2));
         Trainer continued(run, store, {}, {});
         QCOMPARE(int(continued.run(c, at)), int(RunOutcome::Finished));

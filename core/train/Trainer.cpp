@@ -47,20 +47,8 @@ double unixNow()
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string toHex(const torch::Tensor &bytes)
-{
-    static const char *digits = "0123456789abcdef";
-    auto t = bytes.contiguous();
-    const auto *p = t.data_ptr<uint8_t>();
-    std::string out;
-    out.reserve(static_cast<size_t>(t.numel()) * 2);
-    for (int64_t i = 0; i < t.numel(); ++i) {
-        out += digits[p[i] >> 4];
-        out += digits[p[i] & 15];
-    }
-    return out;
-}
-
+// Checkpoints written before rng.pt kept the generator state as hex in
+// trainer_state.json; they still resume exactly.
 torch::Tensor fromHex(const std::string &hex, const std::string &source)
 {
     if (hex.size() % 2)
@@ -669,8 +657,8 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         }
         state["loaders"] = loaders;
         state["wall_seconds"] = progress.wallSeconds;
-        state["rng"] = toHex(at::detail::getDefaultCPUGenerator().get_state());
         writeTextFile((fs::path(tmp) / "trainer_state.json").string(), state.dump(2) + "\n");
+        torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(tmp) / "rng.pt").string());
         if (optimizer)
             torch::save(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
         m_data.tokenizer.save((fs::path(tmp) / "tokenizer.json").string());
@@ -712,9 +700,16 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
         throw InputError(stateFile + ": stage " + std::to_string(p.stage) + " is not in this run's config");
     const Checkpoint ck = loadCheckpoint(dir);
     p.weights = ck.weights;
-    if (const Json *rng = findKey(state, "rng"); rng && rng->is_string())
-    {
-        at::Generator generator = at::detail::getDefaultCPUGenerator();
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    if (const std::string rngFile = (fs::path(dir) / "rng.pt").string(); fs::exists(rngFile)) {
+        torch::Tensor rngState;
+        try {
+            torch::load(rngState, rngFile);
+            generator.set_state(rngState);
+        } catch (const c10::Error &e) {
+            throw InputError(rngFile + ": not a random generator state (" + e.what_without_backtrace() + ")");
+        }
+    } else if (const Json *rng = findKey(state, "rng"); rng && rng->is_string()) {
         generator.set_state(fromHex(rng->get<std::string>(), stateFile));
     }
     const std::string optimizerFile = (fs::path(dir) / "optimizer.pt").string();

@@ -6,6 +6,7 @@
 #include "base/Files.h"
 #include "base/Numbers.h"
 #include "store/ExperimentStore.h"
+#include "store/StoreCsv.h"
 #include "store/StoreJson.h"
 
 #include <cstdio>

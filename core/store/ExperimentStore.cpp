@@ -160,38 +160,6 @@ std::vector<int> intListFromJson(const std::string &text)
 
 } // namespace
 
-const char *runStatusName(RunStatus s)
-{
-    switch (s) {
-    case RunStatus::Queued: return "queued";
-    case RunStatus::Running: return "running";
-    case RunStatus::Finished: return "finished";
-    case RunStatus::Failed: return "failed";
-    case RunStatus::Interrupted: return "interrupted";
-    }
-    return "?";
-}
-
-RunStatus runStatusFromName(const std::string &name)
-{
-    for (RunStatus s : {RunStatus::Queued, RunStatus::Running, RunStatus::Finished, RunStatus::Failed,
-                        RunStatus::Interrupted})
-        if (name == runStatusName(s))
-            return s;
-    throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
-}
-
-double standardError(double accuracy, int64_t n)
-{
-    return n > 0 ? std::sqrt(accuracy * (1.0 - accuracy) / double(n)) : 0.0;
-}
-
-std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type)
-{
-    const auto it = perType.find(type);
-    return it == perType.end() ? std::nullopt : std::optional<double>(it->second);
-}
-
 std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows)
 {
     std::vector<size_t> front;
@@ -396,27 +364,40 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
 
 // ------------------------------------------------------------------ data
 
+// "VERB INTO table (a, b) VALUES (?, ?)"
+static std::string insertSql(const char *table, std::initializer_list<const char *> columns,
+                             const char *verb = "INSERT")
+{
+    std::string names, marks;
+    for (const char *c : columns) {
+        names += (names.empty() ? "" : ", ") + std::string(c);
+        marks += marks.empty() ? "?" : ", ?";
+    }
+    return std::string(verb) + " INTO " + table + " (" + names + ") VALUES (" + marks + ")";
+}
+
+template <typename... Values>
+void ExperimentStore::insertForRun(const char *table, std::initializer_list<const char *> columns, int64_t runId,
+                                   const Values &...values)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare(insertSql(table, columns)).bindAll(runId, values...).run();
+    });
+}
+
 void ExperimentStore::putStage(int64_t runId, const StageRecord &st)
 {
     m_db.transaction([&] {
         requireRun(runId);
-        m_db.prepare("INSERT OR REPLACE INTO stages (run_id, idx, name, kind, visual_tokens, tokens_per_scale, "
-                     "resolution, steps, wall_seconds, samples_per_second, lm_tokens_per_second, step_seconds, "
-                     "final_loss, feature_cache) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, runId)
-            .bind(2, st.index)
-            .bind(3, st.name)
-            .bind(4, st.kind)
-            .bind(5, st.visualTokens)
-            .bind(6, intListJson(st.tokensPerScale))
-            .bind(7, st.resolution)
-            .bind(8, st.steps)
-            .bind(9, st.wallSeconds)
-            .bind(10, st.samplesPerSecond)
-            .bind(11, st.lmTokensPerSecond)
-            .bind(12, st.stepSeconds)
-            .bind(13, st.finalLoss)
-            .bind(14, st.featureCache ? 1 : 0)
+        m_db.prepare(insertSql("stages",
+                               {"run_id", "idx", "name", "kind", "visual_tokens", "tokens_per_scale", "resolution",
+                                "steps", "wall_seconds", "samples_per_second", "lm_tokens_per_second", "step_seconds",
+                                "final_loss", "feature_cache"},
+                               "INSERT OR REPLACE"))
+            .bindAll(runId, st.index, st.name, st.kind, st.visualTokens, intListJson(st.tokensPerScale), st.resolution,
+                     st.steps, st.wallSeconds, st.samplesPerSecond, st.lmTokensPerSecond, st.stepSeconds, st.finalLoss,
+                     st.featureCache ? 1 : 0)
             .run();
     });
 }
@@ -427,11 +408,9 @@ void ExperimentStore::addMetrics(int64_t runId, const std::vector<MetricPoint> &
         return;
     m_db.transaction([&] {
         requireRun(runId);
-        auto insert = m_db.prepare("INSERT INTO metrics (run_id, stage, step, name, value, time) VALUES (?, ?, ?, ?, ?, ?)");
-        for (const auto &p : points) {
-            insert.bind(1, runId).bind(2, p.stage).bind(3, p.step).bind(4, p.name).bind(5, p.value).bind(6, p.time);
-            insert.run();
-        }
+        auto insert = m_db.prepare(insertSql("metrics", {"run_id", "stage", "step", "name", "value", "time"}));
+        for (const auto &p : points)
+            insert.bindAll(runId, p.stage, p.step, p.name, p.value, p.time).run();
     });
 }
 
@@ -440,58 +419,33 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
     int64_t id = 0;
     m_db.transaction([&] {
         requireRun(runId);
-        m_db.prepare("INSERT INTO evaluations (run_id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, "
-                     "cell_reading, cell_reading_cells, cell_reading_prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, runId)
-            .bind(2, e.stage)
-            .bind(3, e.step)
-            .bind(4, e.accuracy)
-            .bind(5, e.n)
-            .bind(6, e.time > 0 ? e.time : now())
-            .bind(7, e.typePrior)
-            .bind(8, e.shuffledAccuracy)
-            .bind(9, e.cellReading)
-            .bind(10, e.cellReadingCells)
-            .bind(11, e.cellReadingPrior)
+        m_db.prepare(insertSql("evaluations", {"run_id", "stage", "step", "accuracy", "n", "time", "type_prior",
+                                               "shuffled_accuracy", "cell_reading", "cell_reading_cells",
+                                               "cell_reading_prior"}))
+            .bindAll(runId, e.stage, e.step, e.accuracy, e.n, e.time > 0 ? e.time : now(), e.typePrior,
+                     e.shuffledAccuracy, e.cellReading, e.cellReadingCells, e.cellReadingPrior)
             .run();
         id = m_db.lastInsertId();
-        auto type = m_db.prepare("INSERT INTO evaluation_types (evaluation_id, type, accuracy, n, type_prior, "
-                                 "shuffled_accuracy) VALUES (?, ?, ?, ?, ?, ?)");
-        for (const auto &[name, value] : e.perType) {
-            type.bind(1, id).bind(2, name).bind(3, value.first).bind(4, value.second);
-            type.bind(5, figureFor(e.typePriorPerType, name)).bind(6, figureFor(e.shuffledPerType, name));
-            type.run();
-        }
+        auto type = m_db.prepare(
+            insertSql("evaluation_types", {"evaluation_id", "type", "accuracy", "n", "type_prior", "shuffled_accuracy"}));
+        for (const auto &[name, value] : e.perType)
+            type.bindAll(id, name, value.first, value.second, figureFor(e.typePriorPerType, name),
+                         figureFor(e.shuffledPerType, name))
+                .run();
     });
     return id;
 }
 
 void ExperimentStore::addCheckpoint(int64_t runId, const CheckpointRecord &c)
 {
-    m_db.transaction([&] {
-        requireRun(runId);
-        m_db.prepare("INSERT INTO checkpoints (run_id, stage, step, path, time) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, runId)
-            .bind(2, c.stage)
-            .bind(3, c.step)
-            .bind(4, c.path)
-            .bind(5, c.time > 0 ? c.time : now())
-            .run();
-    });
+    insertForRun("checkpoints", {"run_id", "stage", "step", "path", "time"}, runId, c.stage, c.step, c.path,
+                 c.time > 0 ? c.time : now());
 }
 
 void ExperimentStore::addArtifact(int64_t runId, const ArtifactRecord &a)
 {
-    m_db.transaction([&] {
-        requireRun(runId);
-        m_db.prepare("INSERT INTO artifacts (run_id, kind, path, description, time) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, runId)
-            .bind(2, a.kind)
-            .bind(3, a.path)
-            .bind(4, a.description)
-            .bind(5, a.time > 0 ? a.time : now())
-            .run();
-    });
+    insertForRun("artifacts", {"run_id", "kind", "path", "description", "time"}, runId, a.kind, a.path, a.description,
+                 a.time > 0 ? a.time : now());
 }
 
 // --------------------------------------------------------------- queries

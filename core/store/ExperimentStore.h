@@ -75,6 +75,10 @@ private:
     RunRecord readRun(SqliteStatement &s);
     RunStatus statusOf(int64_t runId);
     void requireRun(int64_t runId);
+    // One row of a run's table, in one transaction that first checks the run exists.
+    template <typename... Values>
+    void insertForRun(const char *table, std::initializer_list<const char *> columns, int64_t runId,
+                      const Values &...values);
 
     SqliteDatabase m_db;
 };

@@ -42,6 +42,14 @@ public:
     {
         return value ? bind(index, *value) : bindNull(index);
     }
+    // Binds `values` to parameters 1, 2, ... in order.
+    template <typename... Values>
+    SqliteStatement &bindAll(const Values &...values)
+    {
+        int index = 0;
+        (bind(++index, values), ...);
+        return *this;
+    }
 
     // Advances to the next row; false when done.
     bool step();

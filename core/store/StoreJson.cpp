@@ -8,42 +8,6 @@ namespace cosw {
 
 Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
 
-namespace {
-
-std::string csvField(const std::string &s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string csvNumber(const std::optional<double> &v)
-{
-    if (!v)
-        return "";
-    return formatRealSignificant(*v, 10);
-}
-
-std::optional<double> accuracySe(const ComparisonRow &row)
-{
-    if (!row.accuracy || !row.evaluated)
-        return std::nullopt;
-    return standardError(*row.accuracy, *row.evaluated);
-}
-
-std::string tokensText(const ComparisonRow &row)
-{
-    std::string out;
-    for (const auto &[stage, tokens] : row.tokensPerStage)
-        out += (out.empty() ? "" : ";") + stage + "=" + std::to_string(tokens);
-    return out;
-}
-
-} // namespace
-
 Json runJson(const RunRecord &r)
 {
     Json j = Json::object();
@@ -172,7 +136,7 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j["pretrain_seconds"] = optionalNumber(r.pretrainSeconds);
         j["finetune_seconds"] = optionalNumber(r.finetuneSeconds);
         j["accuracy"] = optionalNumber(r.accuracy);
-        j["accuracy_se"] = optionalNumber(accuracySe(r));
+        j["accuracy_se"] = optionalNumber(r.accuracySe());
         j["type_prior"] = optionalNumber(r.typePrior);
         j["shuffled_accuracy"] = optionalNumber(r.shuffledAccuracy);
         j["cell_reading"] = optionalNumber(r.cellReading);
@@ -183,36 +147,6 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j["per_type_accuracy"] = perType;
         j["pareto"] = onFront.count(i) > 0;
         out.push_back(j);
-    }
-    return out;
-}
-
-std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
-{
-    const std::vector<size_t> front = paretoFront(rows);
-    const std::set<size_t> onFront(front.begin(), front.end());
-    std::set<std::string> types;
-    for (const auto &r : rows)
-        for (const auto &kv : r.perTypeAccuracy)
-            types.insert(kv.first);
-
-    std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,"
-                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto";
-    for (const auto &t : types)
-        out += "," + csvField("accuracy_" + t);
-    out += "\n";
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const ComparisonRow &r = rows[i];
-        out += std::to_string(r.runId) + "," + csvField(r.name) + "," + csvField(r.status) + ","
-               + csvField(r.connector) + "," + csvField(tokensText(r)) + "," + csvNumber(r.pretrainSeconds) + ","
-               + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + "," + csvNumber(accuracySe(r)) + ","
-               + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + "," + csvNumber(r.cellReading) + ","
-               + csvNumber(r.cellReadingPrior) + ","
-               + (onFront.count(i) ? "true" : "false");
-        for (const auto &t : types) {
-            out += "," + csvNumber(figureFor(r.perTypeAccuracy, t));
-        }
-        out += "\n";
     }
     return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// JSON and CSV views of store records, shared by `cos-batch list/show/export`
-// and the GUI's exports.
+// JSON views of store records, shared by `cos-batch list/show/export` and
+// the GUI's exports (the CSV view is StoreCsv).
 
 #include "ExperimentStore.h"
 #include "base/Json.h"
@@ -21,8 +21,5 @@ Json runDetailJson(const RunDetail &detail);
 
 // The comparison table with a `pareto` flag per row.
 Json comparisonJson(const std::vector<ComparisonRow> &rows);
-// The same as CSV with a header row (RFC 4180 quoting); per-type accuracies
-// become columns accuracy_<type> over the union of types.
-std::string comparisonCsv(const std::vector<ComparisonRow> &rows);
 
 } // namespace cosw

@@ -135,6 +135,11 @@ struct ComparisonRow {
     std::optional<double> cellReading;
     std::optional<double> cellReadingPrior;
     std::map<std::string, double> perTypeAccuracy;
+
+    // The accuracy's standard error; nullopt without an evaluation.
+    std::optional<double> accuracySe() const;
+    // "pretrain=32;finetune=320": visual tokens per stage.
+    std::string tokensText() const;
 };
 
 } // namespace cosw

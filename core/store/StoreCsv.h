@@ -1,0 +1,16 @@
+#pragma once
+// The comparison table as CSV, for `cos-batch export` and the GUI's exports.
+
+#include "StoreRecords.h"
+
+#include <string>
+#include <vector>
+
+namespace cosw {
+
+// A header row, then one row per run (RFC 4180 quoting) with its `pareto`
+// flag; per-type accuracies become columns accuracy_<type> over the union of
+// types.
+std::string comparisonCsv(const std::vector<ComparisonRow> &rows);
+
+} // namespace cosw

@@ -1,0 +1,56 @@
+#include "StoreRecords.h"
+
+#include "base/Errors.h"
+
+#include <cmath>
+
+namespace cosw {
+
+const char *runStatusName(RunStatus s)
+{
+    switch (s) {
+    case RunStatus::Queued: return "queued";
+    case RunStatus::Running: return "running";
+    case RunStatus::Finished: return "finished";
+    case RunStatus::Failed: return "failed";
+    case RunStatus::Interrupted: return "interrupted";
+    }
+    return "?";
+}
+
+RunStatus runStatusFromName(const std::string &name)
+{
+    for (RunStatus s : {RunStatus::Queued, RunStatus::Running, RunStatus::Finished, RunStatus::Failed,
+                        RunStatus::Interrupted})
+        if (name == runStatusName(s))
+            return s;
+    throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
+}
+
+double standardError(double accuracy, int64_t n)
+{
+    return n > 0 ? std::sqrt(accuracy * (1.0 - accuracy) / double(n)) : 0.0;
+}
+
+std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type)
+{
+    const auto it = perType.find(type);
+    return it == perType.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+std::optional<double> ComparisonRow::accuracySe() const
+{
+    if (!accuracy || !evaluated)
+        return std::nullopt;
+    return standardError(*accuracy, *evaluated);
+}
+
+std::string ComparisonRow::tokensText() const
+{
+    std::string out;
+    for (const auto &[stage, tokens] : tokensPerStage)
+        out += (out.empty() ? "" : ";") + stage + "=" + std::to_string(tokens);
+    return out;
+}
+
+} // namespace cosw

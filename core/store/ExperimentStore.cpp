@@ -16,11 +16,6 @@ namespace cosw {
 
 namespace {
 
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string hostName()
 {
     char buf[256] = {};
@@ -258,7 +253,7 @@ int64_t ExperimentStore::createRun(const std::string &name, const std::string &c
             .bind(3, connector)
             .bind(4, device)
             .bind(5, versionsJson)
-            .bind(6, now())
+            .bind(6, unixNow())
             .run();
         id = m_db.lastInsertId();
     });
@@ -289,7 +284,7 @@ void ExperimentStore::startRun(int64_t runId)
         if (status == RunStatus::Finished || status == RunStatus::Running)
             throw InputError("run " + std::to_string(runId) + " in " + file() + " is " + runStatusName(status)
                              + " and cannot be started");
-        const double t = now();
+        const double t = unixNow();
         m_db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ?, started_at = COALESCE(started_at, ?), "
                      "heartbeat_at = ?, ended_at = NULL, message = '' WHERE id = ?")
             .bind(1, hostName())
@@ -305,7 +300,7 @@ void ExperimentStore::heartbeat(int64_t runId)
 {
     m_db.transaction([&] {
         requireRun(runId);
-        m_db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").bind(1, now()).bind(2, runId).run();
+        m_db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").bind(1, unixNow()).bind(2, runId).run();
     });
 }
 
@@ -317,7 +312,7 @@ void ExperimentStore::endRun(int64_t runId, RunStatus status, const std::string 
         requireRun(runId);
         m_db.prepare("UPDATE runs SET status = ?, ended_at = ?, message = ? WHERE id = ?")
             .bind(1, runStatusName(status))
-            .bind(2, now())
+            .bind(2, unixNow())
             .bind(3, message)
             .bind(4, runId)
             .run();
@@ -328,7 +323,7 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
 {
     int marked = 0;
     const std::string host = hostName();
-    const double t = now();
+    const double t = unixNow();
     // Readers open the store too; take the write lock only when some run
     // claims to be running.
     {
@@ -422,7 +417,7 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
         m_db.prepare(insertSql("evaluations", {"run_id", "stage", "step", "accuracy", "n", "time", "type_prior",
                                                "shuffled_accuracy", "cell_reading", "cell_reading_cells",
                                                "cell_reading_prior"}))
-            .bindAll(runId, e.stage, e.step, e.accuracy, e.n, e.time > 0 ? e.time : now(), e.typePrior,
+            .bindAll(runId, e.stage, e.step, e.accuracy, e.n, e.time > 0 ? e.time : unixNow(), e.typePrior,
                      e.shuffledAccuracy, e.cellReading, e.cellReadingCells, e.cellReadingPrior)
             .run();
         id = m_db.lastInsertId();
@@ -439,13 +434,13 @@ int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
 void ExperimentStore::addCheckpoint(int64_t runId, const CheckpointRecord &c)
 {
     insertForRun("checkpoints", {"run_id", "stage", "step", "path", "time"}, runId, c.stage, c.step, c.path,
-                 c.time > 0 ? c.time : now());
+                 c.time > 0 ? c.time : unixNow());
 }
 
 void ExperimentStore::addArtifact(int64_t runId, const ArtifactRecord &a)
 {
     insertForRun("artifacts", {"run_id", "kind", "path", "description", "time"}, runId, a.kind, a.path, a.description,
-                 a.time > 0 ? a.time : now());
+                 a.time > 0 ? a.time : unixNow());
 }
 
 // --------------------------------------------------------------- queries

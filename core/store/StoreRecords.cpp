@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 
+#include <chrono>
 #include <cmath>
 
 namespace cosw {
@@ -25,6 +26,11 @@ RunStatus runStatusFromName(const std::string &name)
         if (name == runStatusName(s))
             return s;
     throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
+}
+
+double unixNow()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 double standardError(double accuracy, int64_t n)

@@ -84,6 +84,9 @@ struct EvaluationRecord {
     std::optional<double> cellReadingPrior; // every cell named as the commonest training label
 };
 
+// Seconds since the Unix epoch, as the store records times.
+double unixNow();
+
 // The binomial standard error of an accuracy over n questions.
 double standardError(double accuracy, int64_t n);
 // A per-type figure, or nullopt when that type has none.

@@ -2,7 +2,9 @@
 
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
+#include "FeatureCache.h"
 #include "StageCache.h"
+#include "StepMetrics.h"
 #include "VisionTowerTrainer.h"
 #include "data/MixedBatchLoader.h"
 #include "facade/BlasKernel.h"
@@ -24,7 +26,6 @@
 #include <filesystem>
 #include <numeric>
 #include <set>
-#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -40,11 +41,6 @@ struct Interrupted {
 double seconds(std::chrono::steady_clock::time_point since)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-double unixNow()
-{
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Checkpoints written before rng.pt kept the generator state as hex in
@@ -66,6 +62,20 @@ torch::Tensor fromHex(const std::string &hex, const std::string &source)
 }
 
 } // namespace
+
+void Trainer::StageStats::fill(StageRecord &record) const
+{
+    // Timing covers training steps only: evaluation and checkpoint I/O come after.
+    std::vector<double> sorted = stepTimes;
+    std::sort(sorted.begin(), sorted.end());
+    record.wallSeconds = wall;
+    if (!sorted.empty())
+        record.stepSeconds = sorted[sorted.size() / 2];
+    const double timed = std::max(1e-9, std::accumulate(stepTimes.begin(), stepTimes.end(), 0.0));
+    record.samplesPerSecond = samples / timed;
+    record.lmTokensPerSecond = lmTokens / timed;
+    record.finalLoss = lastLoss;
+}
 
 std::atomic<bool> &Trainer::stopRequested()
 {
@@ -414,48 +424,18 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     // Frozen tower: each image's features are computed once and reused.
     const bool useFeatureCache = m_config.data.featureCache && !parts.count("vision");
     record.featureCache = useFeatureCache;
-    // By image file: the datasets of a mix index their samples apart, and
-    // captions and questions of one image share its features.
-    std::unordered_map<std::string, torch::Tensor> featureCache;
-    auto imageOf = [&](const TrainingBatch &batch, size_t row) -> const std::string & {
-        return sources[size_t(batch.source)].dataset->imagePath(batch.indices[row]);
-    };
-    auto cachedFeatures = [&](const TrainingBatch &batch) {
-        std::vector<int64_t> missing;
-        for (size_t row = 0; row < batch.indices.size(); ++row)
-            if (!featureCache.count(imageOf(batch, row)))
-                missing.push_back(static_cast<int64_t>(row));
-        if (!missing.empty()) {
-            torch::NoGradGuard noGrad;
-            auto rows = torch::tensor(missing, torch::kLong);
-            auto computed = model->features(batch.images.index_select(0, rows).to(device)); // [m, n, n, C]
-            for (size_t k = 0; k < missing.size(); ++k)
-                featureCache[imageOf(batch, static_cast<size_t>(missing[k]))] = computed[static_cast<int64_t>(k)];
-        }
-        std::vector<torch::Tensor> rows;
-        for (size_t row = 0; row < batch.indices.size(); ++row)
-            rows.push_back(featureCache.at(imageOf(batch, row)));
-        return torch::stack(rows); // [B, n, n, C]
-    };
+    FeatureCache featureCache(sources);
 
-    std::vector<MetricPoint> pending;
-    std::vector<double> stepTimes;
-    double wall = progress.wallSeconds;
-    double dataWait = 0; // inside `wall`: steps that waited for the loader
-    int64_t lmTokens = 0, samples = 0, skipped = 0;
-    double lastLoss = 0;
-    auto lastBeat = std::chrono::steady_clock::now();
-    auto flush = [&] {
-        m_store.addMetrics(runId, pending);
-        pending.clear();
-    };
+    StepMetrics metrics(m_store, runId, index);
+    StageStats stats;
+    stats.wall = progress.wallSeconds;
 
     for (int64_t step = progress.step; step < total; ++step) {
         if (stopRequested()) {
-            flush();
+            metrics.flush();
             progress.step = step;
             progress.positions = loader.positions();
-            progress.wallSeconds = wall;
+            progress.wallSeconds = stats.wall;
             const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress, step);
             throw Interrupted{"stopped at step " + std::to_string(step) + " of stage " + st.name + "; checkpoint " + dir};
         }
@@ -466,19 +446,19 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         for (int micro = 0; micro < st.gradAccum; ++micro) {
             const auto fetch = std::chrono::steady_clock::now();
             TrainingBatch batch = loader.next();
-            dataWait += seconds(fetch);
-            skipped += batch.skipped;
+            stats.dataWait += seconds(fetch);
+            stats.skipped += batch.skipped;
             AutocastGuard autocast(st.precision == "bf16", device);
             auto ids = batch.ids.to(device), labels = batch.labels.to(device);
             const TextLayout layout = batch.layout.to(device);
             const bool text = !batch.images.defined(); // a text stage's batch, or text mixed in
             auto l = text              ? model->textLoss(ids, labels, layout)
-                     : useFeatureCache ? model->lossFromFeatures(cachedFeatures(batch), ids, labels, layout)
+                     : useFeatureCache ? model->lossFromFeatures(featureCache.features(model, batch, device), ids, labels, layout)
                                        : model->loss(batch.images.to(device), ids, labels, layout);
             (l / st.gradAccum).backward();
             loss += l.item<double>() / st.gradAccum;
-            samples += batch.ids.size(0);
-            lmTokens += batch.ids.size(0) * (text ? batch.ids.size(1) : batch.ids.size(1) - 1 + visualTokens(mc));
+            stats.samples += batch.ids.size(0);
+            stats.lmTokens += batch.ids.size(0) * (text ? batch.ids.size(1) : batch.ids.size(1) - 1 + visualTokens(mc));
         }
         if (!std::isfinite(loss))
             throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
@@ -489,22 +469,11 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         releaseGradients(optimizer);
         synchronize(device);
         const double stepTime = seconds(start);
-        wall += stepTime;
-        stepTimes.push_back(stepTime);
-        lastLoss = loss;
-
-        const double now = unixNow();
+        stats.wall += stepTime;
+        stats.stepTimes.push_back(stepTime);
+        stats.lastLoss = loss;
         const double rate = st.batchSize * st.gradAccum / stepTime;
-        pending.push_back({index, step + 1, "loss", loss, now});
-        pending.push_back({index, step + 1, "lr", lr, now});
-        pending.push_back({index, step + 1, "samples_per_s", rate, now});
-        pending.push_back({index, step + 1, "step_seconds", stepTime, now});
-        if (pending.size() >= 100)
-            flush();
-        if (seconds(lastBeat) > 30) {
-            m_store.heartbeat(runId);
-            lastBeat = std::chrono::steady_clock::now();
-        }
+        metrics.add(step + 1, loss, lr, rate, stepTime);
 
         TrainingEvent e;
         e.kind = "step";
@@ -516,43 +485,40 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         e.lr = lr;
         e.samplesPerSecond = rate;
         // Only this process's steps: a resumed stage's earlier time is not in the rate.
-        e.etaSeconds = (wall - progress.wallSeconds) / static_cast<double>(step + 1 - progress.step)
+        e.etaSeconds = (stats.wall - progress.wallSeconds) / static_cast<double>(step + 1 - progress.step)
                        * static_cast<double>(total - step - 1);
         report(e);
 
         const bool last = step + 1 == total;
         if (st.evaluate && st.evalInterval > 0 && (step + 1) % st.evalInterval == 0 && !last) {
-            flush();
+            metrics.flush();
             evaluateStage(runId, index, step + 1, model);
         }
         if (st.checkpointInterval > 0 && (step + 1) % st.checkpointInterval == 0 && !last) {
-            flush();
+            metrics.flush();
             Progress at = progress;
             at.step = step + 1;
             at.positions = loader.positions();
-            at.wallSeconds = wall;
+            at.wallSeconds = stats.wall;
             saveTrainingCheckpoint(runId, index, model, &optimizer, at, at.step);
         }
     }
-    flush();
+    metrics.flush();
+    finishConversationStage(runId, index, model, progress, record, stats, total, textCache);
+}
 
-    // Timing covers training steps only: evaluation and checkpoint I/O come after.
-    std::vector<double> sorted = stepTimes;
-    std::sort(sorted.begin(), sorted.end());
-    record.wallSeconds = wall;
-    if (!sorted.empty())
-        record.stepSeconds = sorted[sorted.size() / 2];
-    const double timed = std::max(1e-9, std::accumulate(stepTimes.begin(), stepTimes.end(), 0.0));
-    record.samplesPerSecond = samples / timed;
-    record.lmTokensPerSecond = lmTokens / timed;
-    record.finalLoss = lastLoss;
+void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Progress &progress, StageRecord &record,
+                                      const StageStats &stats, int64_t total, const std::string &textCache)
+{
+    const StageConfig &st = m_config.stages[index];
+    stats.fill(record);
     m_store.putStage(runId, record);
-    if (skipped > 0) {
+    if (stats.skipped > 0) {
         TrainingEvent e;
         e.kind = "message";
         e.stage = index;
         e.stageName = st.name;
-        e.text = std::to_string(skipped) + " samples replaced for unreadable images";
+        e.text = std::to_string(stats.skipped) + " samples replaced for unreadable images";
         report(e);
     }
 
@@ -581,9 +547,9 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     e.stage = index;
     e.stageName = st.name;
     e.data = Json::object();
-    e.data["wall_seconds"] = wall;
-    e.data["data_wait_seconds"] = dataWait;
-    e.data["final_loss"] = lastLoss;
+    e.data["wall_seconds"] = stats.wall;
+    e.data["data_wait_seconds"] = stats.dataWait;
+    e.data["final_loss"] = stats.lastLoss;
     if (!textCache.empty())
         e.text = "language model trained and cached in " + textCache;
     report(e);

@@ -74,8 +74,23 @@ private:
 
     void runStages(int64_t runId, Progress progress);
     void runVisionStage(int64_t runId, int index, Progress &progress);
+    // What a conversation stage's steps add up to.
+    struct StageStats {
+        double wall = 0;          // training time of the stage, earlier runs of it included
+        double dataWait = 0;      // inside `wall`: steps that waited for the loader
+        int64_t lmTokens = 0, samples = 0, skipped = 0;
+        double lastLoss = 0;
+        std::vector<double> stepTimes; // this process's steps
+        // Wall time, median step, samples/s and LM tokens/s, final loss.
+        void fill(StageRecord &record) const;
+    };
+
     // Stages that train on conversations: text, pretrain, finetune.
     void runConversationStage(int64_t runId, int index, Progress &progress);
+    // After the last step: the stage's figures, its evaluation, the end
+    // checkpoint, the text stage's cache entry and the stage_end event.
+    void finishConversationStage(int64_t runId, int index, Mllm &model, Progress &progress, StageRecord &record,
+                                 const StageStats &stats, int64_t total, const std::string &textCache);
     // A text stage whose language model was cached (progress.weights hold
     // it): evaluated, recorded and checkpointed without training.
     void finishCachedTextStage(int64_t runId, int index, Progress &progress, const std::string &cacheDir);

@@ -90,9 +90,9 @@ FeedForwardImpl::FeedForwardImpl(int64_t width, int64_t hidden, bool quickGelu)
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor &x)
 {
-    auto h = m_fc1(x);
-    h = m_quickGelu ? h * torch::sigmoid(1.702 * h) : torch::gelu(h);
-    return m_fc2(h);
+    auto h = m_fc1(x);                                                  // [..., hidden]
+    h = m_quickGelu ? h * torch::sigmoid(1.702 * h) : torch::gelu(h); // CLIP's quick-GELU or GELU
+    return m_fc2(h);                                                    // [..., width]
 }
 
 } // namespace cosw

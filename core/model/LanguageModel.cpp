@@ -13,9 +13,9 @@ RmsNormImpl::RmsNormImpl(int64_t width, double eps) : m_eps(eps)
 torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
 {
     // Normalise in fp32: under bf16 autocast the mean of squares loses too much.
-    auto xf = x.to(torch::kFloat);
-    auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
-    return normed.to(x.scalar_type()) * m_weight;
+    auto xf = x.to(torch::kFloat);                                                  // [..., W]
+    auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps); // [..., W]
+    return normed.to(x.scalar_type()) * m_weight;                                   // [..., W]
 }
 
 RotaryTables rotaryTables(const torch::Tensor &positions, int64_t headDim, double theta)
@@ -87,6 +87,7 @@ SwiGluImpl::SwiGluImpl(int64_t width, int64_t hidden)
 
 torch::Tensor SwiGluImpl::forward(const torch::Tensor &x)
 {
+    // [..., W] -> gate, up [..., mlp_hidden] -> [..., W]
     return m_down(torch::silu(m_gate(x)) * m_up(x));
 }
 

@@ -19,9 +19,9 @@ VisionBlockImpl::VisionBlockImpl(const VisionConfig &c)
 
 torch::Tensor VisionBlockImpl::forward(const torch::Tensor &x)
 {
-    auto h = layerNormFp32(m_norm1, x);
-    auto y = x + m_attn(h, h);
-    return y + m_mlp(layerNormFp32(m_norm2, y));
+    auto h = layerNormFp32(m_norm1, x);          // [B, L, C], L = n*n (+1 class token)
+    auto y = x + m_attn(h, h);                   // [B, L, C]
+    return y + m_mlp(layerNormFp32(m_norm2, y)); // [B, L, C]
 }
 
 VisionTowerImpl::VisionTowerImpl(const VisionConfig &c) : m_config(c)

@@ -1,12 +1,13 @@
 #include "LauncherView.h"
 
-#include "LocaleNumber.h"
+#include "FormValues.h"
+#include "ScalesTableModel.h"
+#include "StageEditor.h"
 
 #include "base/Errors.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDirIterator>
@@ -24,7 +25,6 @@
 #include <QSaveFile>
 #include <QScopedValueRollback>
 #include <QSpinBox>
-#include <QStandardItemModel>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -33,14 +33,12 @@
 
 #include <climits>
 
+
 namespace cosw {
 
 namespace {
 
-enum ScaleColumn { WindowsColumn = 0, QueriesColumn = 1 };
 enum TokenColumn { TokensPerScaleColumn = 4, LmSequenceColumn = 6, TokenColumnCount = 7 };
-
-const QColor kInvalidColor(255, 218, 218);
 
 QString qs(const std::string &s)
 {
@@ -57,73 +55,6 @@ Json *asMapping(Json &node)
 Json *childOf(Json *node, const char *key)
 {
     return node ? findKey(*node, key) : nullptr;
-}
-
-// A table cell as the config holds it: an integer where the text is one, so
-// the engine sees what the researcher typed and names it when it is wrong.
-Json cellValue(const QVariant &value)
-{
-    bool ok = false;
-    const int n = value.toString().trimmed().toInt(&ok);
-    return ok ? Json(n) : Json(value.toString().toStdString());
-}
-
-// "2" or "1, 2" as the engine's scaling.window: one factor for every scale
-// or a list; text that is neither goes through as text for the engine to
-// reject. Empty (null) means the key is left out.
-Json windowFactors(const QString &text)
-{
-    const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
-    if (parts.isEmpty())
-        return Json();
-    Json list = Json::array();
-    for (const QString &part : parts) {
-        bool ok = false;
-        const int k = part.toInt(&ok);
-        if (!ok)
-            return Json(text.toStdString());
-        list.push_back(k);
-    }
-    return list.size() == 1 ? list.at(0) : list;
-}
-
-QString windowFactorsText(const Json *window)
-{
-    if (!window || window->is_null())
-        return {};
-    if (window->is_number_integer())
-        return QString::number(window->get<int64_t>());
-    if (window->is_string())
-        return qs(window->get<std::string>());
-    QStringList parts;
-    if (window->is_array())
-        for (const Json &k : *window)
-            parts << (k.is_number_integer() ? QString::number(k.get<int64_t>()) : qs(k.dump()));
-    return parts.join(QStringLiteral(", "));
-}
-
-int intOr(const Json *value, int fallback)
-{
-    return value && value->is_number_integer() ? static_cast<int>(value->get<int64_t>()) : fallback;
-}
-
-QString textOr(const Json *value, const QString &fallback = {})
-{
-    if (!value || value->is_null())
-        return fallback;
-    if (value->is_string())
-        return qs(value->get<std::string>());
-    if (value->is_number_float())
-        return localeNumber(value->get<double>());
-    return qs(value->dump());
-}
-
-QSpinBox *spinBox(int minimum, int maximum)
-{
-    auto *box = new QSpinBox;
-    box->setRange(minimum, maximum);
-    box->setGroupSeparatorShown(true);
-    return box;
 }
 
 // The tree's value at `path` (numeric parts index lists), or null.
@@ -247,9 +178,8 @@ QWidget *LauncherView::createRunGroup()
 
 QWidget *LauncherView::createScalesGroup()
 {
-    m_scales = new QStandardItemModel(0, 2, this);
-    m_scales->setHorizontalHeaderLabels({tr("Windows per side"), tr("Queries per window")});
-    connect(m_scales, &QStandardItemModel::itemChanged, this, &LauncherView::onScaleEdited);
+    m_scales = new ScalesTableModel(m_tree, this);
+    connect(m_scales, &ScalesTableModel::edited, this, &LauncherView::recheck);
     m_scalesView = new QTableView;
     m_scalesView->setObjectName(QStringLiteral("model.connector.scales"));
     m_scalesView->setModel(m_scales);
@@ -287,10 +217,10 @@ QWidget *LauncherView::createDataGroup()
     dirRow->addWidget(m_dataDir, 1);
     dirRow->addWidget(browse);
 
-    m_dataGrid = spinBox(0, 64);
+    m_dataGrid = formSpinBox(0, 64);
     m_dataGrid->setSuffix(tr(" cells per side"));
-    m_trainImages = spinBox(0, INT_MAX);
-    m_testImages = spinBox(0, INT_MAX);
+    m_trainImages = formSpinBox(0, INT_MAX);
+    m_testImages = formSpinBox(0, INT_MAX);
     const std::pair<QSpinBox *, const char *> spins[] = {
         {m_dataGrid, "grid"}, {m_trainImages, "train_images"}, {m_testImages, "test_images"}};
     for (const auto &[box, key] : spins) {
@@ -308,119 +238,6 @@ QWidget *LauncherView::createDataGroup()
     form->addRow(tr("&Training images:"), m_trainImages);
     form->addRow(tr("T&est images:"), m_testImages);
     return m_dataGroup;
-}
-
-QWidget *LauncherView::createStageTab(int index)
-{
-    StageFields f;
-    auto stageKey = [](int i, const char *key) { return std::vector<std::string>{"stages", std::to_string(i), key}; };
-    auto onEdit = [this, index](const char *key, Json value) { setValue(stage(index), key, std::move(value)); };
-
-    f.steps = spinBox(0, INT_MAX);
-    f.steps->setValue(intOr(shownValue(stageKey(index, "steps")), 0));
-    connect(f.steps, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("steps", Json(v)); });
-
-    f.batchSize = spinBox(0, 1 << 20);
-    f.batchSize->setValue(intOr(shownValue(stageKey(index, "batch_size")), 0));
-    connect(f.batchSize, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("batch_size", Json(v)); });
-
-    f.lr = new QLineEdit(textOr(shownValue(stageKey(index, "lr"))));
-    f.lr->setPlaceholderText(tr("e.g. 1e-3"));
-    connect(f.lr, &QLineEdit::textEdited, this, [onEdit](const QString &text) {
-        const auto lr = parseTypedNumber(text);
-        onEdit("lr", text.trimmed().isEmpty() ? Json() : lr ? Json(*lr) : Json(text.toStdString()));
-    });
-
-    f.train = new QWidget;
-    // So that a style sheet can paint its background when it is marked.
-    f.train->setAttribute(Qt::WA_StyledBackground);
-    auto *trainRow = new QHBoxLayout(f.train);
-    trainRow->setContentsMargins(0, 0, 0, 0);
-    f.trainVision = new QCheckBox(tr("Vision tower"));
-    f.trainConnector = new QCheckBox(tr("Connector"));
-    f.trainLm = new QCheckBox(tr("Language model"));
-    const Json *train = shownValue(stageKey(index, "train"));
-    for (auto [box, part] : {std::pair{f.trainVision, "vision"}, std::pair{f.trainConnector, "connector"},
-                             std::pair{f.trainLm, "lm"}}) {
-        bool on = false;
-        if (train && train->is_array())
-            for (const Json &p : *train)
-                on = on || (p.is_string() && p.get<std::string>() == part);
-        box->setChecked(on);
-        trainRow->addWidget(box);
-        connect(box, &QCheckBox::toggled, this, [this, index] { onTrainEdited(index); });
-    }
-    trainRow->addStretch();
-
-    f.precision = new QComboBox;
-    f.precision->addItem(tr("auto (bf16 where it is faster)"), QStringLiteral("auto"));
-    f.precision->addItem(tr("fp32"), QStringLiteral("fp32"));
-    f.precision->addItem(tr("bf16 (autocast: CUDA, or a CPU with bf16 products)"), QStringLiteral("bf16"));
-    const int precision =
-        f.precision->findData(textOr(shownValue(stageKey(index, "precision")), QStringLiteral("auto")));
-    f.precision->setCurrentIndex(precision < 0 ? 0 : precision);
-    connect(f.precision, &QComboBox::activated, this, [onEdit, box = f.precision] {
-        onEdit("precision", Json(box->currentData().toString().toStdString()));
-    });
-
-    f.device = new QComboBox;
-    f.device->setEditable(true);
-    f.device->addItems(m_devices);
-    f.device->setCurrentText(textOr(shownValue(stageKey(index, "device")), QStringLiteral("cpu")));
-    connect(f.device, &QComboBox::currentTextChanged, this, [this, onEdit](const QString &text) {
-        if (!m_populating)
-            onEdit("device", Json(text.trimmed().toStdString()));
-    });
-
-    f.seed = spinBox(0, INT_MAX);
-    f.seed->setGroupSeparatorShown(false);
-    f.seed->setValue(intOr(shownValue(stageKey(index, "seed")), 0));
-    connect(f.seed, &QSpinBox::valueChanged, this, [onEdit](int v) { onEdit("seed", Json(v)); });
-
-    const Json *scaling = valueAt(m_tree, {"stages", std::to_string(index), "scaling"});
-    f.scaling = new QGroupBox(tr("Scale tokens at the start of this stage"));
-    f.scaling->setCheckable(true);
-    f.scaling->setChecked(scaling != nullptr);
-    f.resolutionFactor = spinBox(0, 16);
-    f.resolutionFactor->setPrefix(QStringLiteral("×"));
-    f.resolutionFactor->setValue(scaling ? intOr(findKey(*scaling, "resolution"), 1) : 1);
-    f.windowFactors = new QLineEdit;
-    f.windowFactors->setPlaceholderText(tr("1, or one factor per scale: 1, 2"));
-    f.windowFactors->setProperty("help", tr("Window scaling: each scale's windows per side are multiplied by its "
-                                            "factor. One number applies to every scale."));
-    f.windowFactors->setToolTip(f.windowFactors->property("help").toString());
-    connect(f.scaling, &QGroupBox::toggled, this, [this, index](bool on) { onScalingToggled(index, on); });
-    // Only enabled while the stage has a scaling mapping.
-    connect(f.resolutionFactor, &QSpinBox::valueChanged, this, [this, index](int v) {
-        setValue(childOf(stage(index), "scaling"), "resolution", Json(v));
-    });
-    connect(f.windowFactors, &QLineEdit::textEdited, this, [this, index](const QString &text) {
-        setValue(childOf(stage(index), "scaling"), "window", windowFactors(text));
-    });
-    auto *scalingForm = new QFormLayout(f.scaling);
-    scalingForm->addRow(tr("Resolution factor:"), f.resolutionFactor);
-    scalingForm->addRow(tr("Window factors:"), f.windowFactors);
-
-    const QString prefix = QStringLiteral("stages[%1].").arg(index);
-    const std::pair<QWidget *, const char *> named[] = {
-        {f.steps, "steps"}, {f.batchSize, "batch_size"}, {f.lr, "lr"}, {f.train, "train"},
-        {f.precision, "precision"}, {f.device, "device"}, {f.seed, "seed"}, {f.scaling, "scaling"},
-        {f.resolutionFactor, "scaling.resolution"}, {f.windowFactors, "scaling.window"}};
-    for (const auto &[widget, key] : named)
-        widget->setObjectName(prefix + QLatin1String(key));
-
-    auto *page = new QWidget;
-    auto *form = new QFormLayout(page);
-    form->addRow(tr("Steps:"), f.steps);
-    form->addRow(tr("Batch size:"), f.batchSize);
-    form->addRow(tr("Learning rate:"), f.lr);
-    form->addRow(tr("Trains:"), f.train);
-    form->addRow(tr("Precision:"), f.precision);
-    form->addRow(tr("Device:"), f.device);
-    form->addRow(tr("Seed:"), f.seed);
-    form->addRow(f.scaling);
-    m_stages.push_back(f);
-    return page;
 }
 
 void LauncherView::setPresetDirectory(const QString &dir)
@@ -441,13 +258,8 @@ void LauncherView::setPresetDirectory(const QString &dir)
 void LauncherView::setDevices(const QStringList &devices)
 {
     m_devices = devices;
-    QScopedValueRollback<bool> guard(m_populating, true);
-    for (const StageFields &f : m_stages) {
-        const QString current = f.device->currentText();
-        f.device->clear();
-        f.device->addItems(m_devices);
-        f.device->setCurrentText(current);
-    }
+    for (StageEditor *editor : m_stages)
+        editor->setDevices(m_devices);
 }
 
 bool LauncherView::setConfigText(const QString &text, const QString &source, QString *error)
@@ -583,15 +395,15 @@ void LauncherView::populate()
 {
     QScopedValueRollback<bool> guard(m_populating, true);
     m_name->setText(runName());
-    const int type = m_connectorType->findData(textOr(shownValue({"model", "connector", "type"}),
+    const int type = m_connectorType->findData(configValueText(shownValue({"model", "connector", "type"}),
                                                       QStringLiteral("chain_of_sight")));
     m_connectorType->setCurrentIndex(type);
     populateScales();
 
-    m_dataDir->setText(textOr(valueAt(m_tree, {"data", "dir"})));
-    m_dataGrid->setValue(intOr(shownValue({"data", "grid"}), 0));
-    m_trainImages->setValue(intOr(shownValue({"data", "train_images"}), 0));
-    m_testImages->setValue(intOr(shownValue({"data", "test_images"}), 0));
+    m_dataDir->setText(configValueText(valueAt(m_tree, {"data", "dir"})));
+    m_dataGrid->setValue(configInt(shownValue({"data", "grid"}), 0));
+    m_trainImages->setValue(configInt(shownValue({"data", "train_images"}), 0));
+    m_testImages->setValue(configInt(shownValue({"data", "test_images"}), 0));
 
     // Deleted now, not later: the new tabs' editors reuse the names.
     while (m_stageTabs->count() > 0)
@@ -601,9 +413,16 @@ void LauncherView::populate()
     const size_t count = stages && stages->is_array() ? stages->size() : 0;
     for (size_t i = 0; i < count; ++i) {
         const int index = static_cast<int>(i);
-        const QString name = textOr(valueAt(m_tree, {"stages", std::to_string(i), "name"}),
+        const QString name = configValueText(valueAt(m_tree, {"stages", std::to_string(i), "name"}),
                                     tr("stage %1").arg(index));
-        m_stageTabs->addTab(createStageTab(index), name);
+        auto *editor = new StageEditor(
+            index, m_devices,
+            [this, i](const char *key) { return shownValue({"stages", std::to_string(i), key}); },
+            valueAt(m_tree, {"stages", std::to_string(i), "scaling"}));
+        connect(editor, &StageEditor::edited, this,
+                [this, index](const QString &key, const Json &value) { onStageEdited(index, key, value); });
+        m_stages.push_back(editor);
+        m_stageTabs->addTab(editor, name);
     }
     populateWindowFactors();
     markFields();
@@ -611,31 +430,8 @@ void LauncherView::populate()
 
 void LauncherView::populateScales()
 {
-    QScopedValueRollback<bool> guard(m_populating, true);
-    m_scales->removeRows(0, m_scales->rowCount());
+    m_scales->reload();
     const QString type = m_connectorType->currentData().toString();
-    auto cell = [](const Json *value, bool editable) {
-        auto *item = new QStandardItem;
-        if (value && value->is_number_integer())
-            item->setData(static_cast<int>(value->get<int64_t>()), Qt::EditRole);
-        else if (value)
-            item->setData(textOr(value), Qt::EditRole);
-        item->setEditable(editable);
-        item->setTextAlignment(Qt::AlignCenter);
-        return item;
-    };
-    if (type == QLatin1String("chain_of_sight")) {
-        const Json *scales = valueAt(m_tree, {"model", "connector", "scales"});
-        for (size_t i = 0; scales && scales->is_array() && i < scales->size(); ++i) {
-            const Json &s = scales->at(i);
-            const Json *windows = s.is_object() ? findKey(s, "windows") : nullptr;
-            const Json *queries = s.is_object() ? findKey(s, "queries") : nullptr;
-            m_scales->appendRow({cell(windows, true), cell(queries, true)});
-        }
-    } else if (type == QLatin1String("resampler")) {
-        const Json one(1);
-        m_scales->appendRow({cell(&one, false), cell(valueAt(m_tree, {"model", "connector", "queries"}), true)});
-    }
     const bool windowed = type == QLatin1String("chain_of_sight");
     m_scalesView->setEnabled(type != QLatin1String("mlp"));
     m_addScale->setEnabled(windowed);
@@ -646,8 +442,7 @@ void LauncherView::populateWindowFactors()
 {
     QScopedValueRollback<bool> guard(m_populating, true);
     for (size_t i = 0; i < m_stages.size(); ++i)
-        m_stages[i].windowFactors->setText(
-            windowFactorsText(valueAt(m_tree, {"stages", std::to_string(i), "scaling", "window"})));
+        m_stages[i]->showWindowFactors(valueAt(m_tree, {"stages", std::to_string(i), "scaling", "window"}));
 }
 
 void LauncherView::onConnectorTypeEdited()
@@ -671,27 +466,11 @@ void LauncherView::onConnectorTypeEdited()
     if (type == "resampler" && !findKey(*connector, "queries")) {
         // As many queries as the first (global) scale has.
         const Json *first = valueAt(m_stashedScales, {"0", "queries"});
-        (*connector)["queries"] = m_stashedQueries.is_null() ? Json(intOr(first, 1)) : m_stashedQueries;
+        (*connector)["queries"] = m_stashedQueries.is_null() ? Json(configInt(first, 1)) : m_stashedQueries;
     }
     (*connector)["type"] = type;
     populateScales();
     recheck();
-}
-
-void LauncherView::onScaleEdited(QStandardItem *item)
-{
-    if (m_populating)
-        return;
-    const Json value = cellValue(item->data(Qt::EditRole));
-    if (m_connectorType->currentData().toString() == QLatin1String("resampler")) {
-        setValue(section({"model", "connector"}), "queries", value);
-        return;
-    }
-    Json *scales = childOf(section({"model", "connector"}), "scales");
-    if (!scales || !scales->is_array() || size_t(item->row()) >= scales->size())
-        return;
-    setValue(asMapping(scales->at(size_t(item->row()))),
-             item->column() == WindowsColumn ? "windows" : "queries", value);
 }
 
 void LauncherView::addScale()
@@ -701,8 +480,8 @@ void LauncherView::addScale()
         return;
     // A finer scale than the last: twice the windows per side.
     const Json *last = scales->size() ? &scales->back() : nullptr;
-    const int windows = last && last->is_object() ? intOr(findKey(*last, "windows"), 1) : 1;
-    const int queries = last && last->is_object() ? intOr(findKey(*last, "queries"), 1) : 1;
+    const int windows = last && last->is_object() ? configInt(findKey(*last, "windows"), 1) : 1;
+    const int queries = last && last->is_object() ? configInt(findKey(*last, "queries"), 1) : 1;
     scales->push_back(Json{{"windows", 2 * windows}, {"queries", queries}});
     // Stages that list a window factor per scale get the identity for the
     // new one, so the list still matches the scales.
@@ -736,32 +515,12 @@ void LauncherView::removeScale()
     recheck();
 }
 
-void LauncherView::onTrainEdited(int index)
+void LauncherView::onStageEdited(int index, const QString &key, const Json &value)
 {
-    const StageFields &f = m_stages[size_t(index)];
-    Json parts = Json::array();
-    if (f.trainVision->isChecked())
-        parts.push_back("vision");
-    if (f.trainConnector->isChecked())
-        parts.push_back("connector");
-    if (f.trainLm->isChecked())
-        parts.push_back("lm");
-    setValue(stage(index), "train", parts);
-}
-
-void LauncherView::onScalingToggled(int index, bool on)
-{
-    const StageFields &f = m_stages[size_t(index)];
-    if (!on) {
-        setValue(stage(index), "scaling", Json());
-        return;
-    }
-    Json scaling = Json::object();
-    scaling["resolution"] = f.resolutionFactor->value();
-    const Json window = windowFactors(f.windowFactors->text());
-    if (!window.is_null())
-        scaling["window"] = window;
-    setValue(stage(index), "scaling", scaling);
+    // "scaling.window" lives in the stage's scaling, which the toggle makes.
+    const QStringList parts = key.split('.');
+    Json *parent = parts.size() > 1 ? childOf(stage(index), parts.first().toUtf8().constData()) : stage(index);
+    setValue(parent, parts.last().toUtf8().constData(), value);
 }
 
 void LauncherView::recheck()
@@ -828,12 +587,7 @@ void LauncherView::clearMarks()
         w->setStyleSheet({});
     }
     m_marked.clear();
-    for (int row = 0; row < m_scales->rowCount(); ++row)
-        for (int column = 0; column < m_scales->columnCount(); ++column)
-            if (QStandardItem *item = m_scales->item(row, column)) {
-                item->setData(QVariant(), Qt::BackgroundRole);
-                item->setToolTip({});
-            }
+    m_scales->clearMarks();
     for (int i = 0; i < m_stageTabs->count(); ++i)
         m_stageTabs->tabBar()->setTabTextColor(i, QColor());
 }
@@ -862,15 +616,15 @@ void LauncherView::markFields()
         QStringLiteral(R"(^model\.connector\.scales\[(\d+)\]\.(windows|queries)$)"));
     static const QRegularExpression stageKey(QStringLiteral(R"(^stages\[(\d+)\])"));
     static const QRegularExpression lastPart(QStringLiteral(R"((\.\w+|\[\d+\])$)"));
-    QStandardItem *cell = nullptr;
-    if (const auto m = scaleKey.match(key); m.hasMatch())
-        cell = m_scales->item(m.captured(1).toInt(),
-                              m.captured(2) == QLatin1String("windows") ? WindowsColumn : QueriesColumn);
-    else if (key == QLatin1String("model.connector.queries"))
-        cell = m_scales->item(0, QueriesColumn);
-    if (cell) {
-        cell->setData(kInvalidColor, Qt::BackgroundRole);
-        cell->setToolTip(reason);
+    if (const auto m = scaleKey.match(key); m.hasMatch()) {
+        m_scales->markCell(m.captured(1).toInt(), m.captured(2) == QLatin1String("windows")
+                                                      ? ScalesTableModel::WindowsColumn
+                                                      : ScalesTableModel::QueriesColumn,
+                           reason);
+        return;
+    }
+    if (key == QLatin1String("model.connector.queries")) {
+        m_scales->markCell(0, ScalesTableModel::QueriesColumn, reason);
         return;
     }
     if (const auto m = stageKey.match(key); m.hasMatch() && m.captured(1).toInt() < m_stageTabs->count())

@@ -6,8 +6,8 @@
 // Validation is the engine's own (through the ConfigCheck facade); the field
 // its error names is marked and Launch stays disabled until it is fixed.
 
-#include "facade/ConfigCheck.h"
 #include "base/Json.h"
+#include "facade/ConfigCheck.h"
 
 #include <QString>
 #include <QStringList>
@@ -17,20 +17,20 @@
 #include <vector>
 
 class QAbstractItemModel;
-class QCheckBox;
 class QComboBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
-class QStandardItem;
-class QStandardItemModel;
 class QTabWidget;
 class QTableView;
 class QTableWidget;
 
 namespace cosw {
+
+class ScalesTableModel;
+class StageEditor;
 
 class LauncherView : public QWidget {
     Q_OBJECT
@@ -75,27 +75,9 @@ signals:
     void validityChanged(bool valid);
 
 private:
-    // The editors of one stage's tab.
-    struct StageFields {
-        QSpinBox *steps = nullptr;
-        QSpinBox *batchSize = nullptr;
-        QLineEdit *lr = nullptr;
-        QCheckBox *trainVision = nullptr;
-        QCheckBox *trainConnector = nullptr;
-        QCheckBox *trainLm = nullptr;
-        QWidget *train = nullptr;
-        QComboBox *precision = nullptr;
-        QComboBox *device = nullptr;
-        QSpinBox *seed = nullptr;
-        QGroupBox *scaling = nullptr;
-        QSpinBox *resolutionFactor = nullptr;
-        QLineEdit *windowFactors = nullptr;
-    };
-
     QWidget *createRunGroup();
     QWidget *createScalesGroup();
     QWidget *createDataGroup();
-    QWidget *createStageTab(int stage);
 
     void populate();
     void populateScales();
@@ -115,9 +97,8 @@ private:
     void setValue(Json *parent, const char *key, Json value);
 
     void onConnectorTypeEdited();
-    void onScaleEdited(QStandardItem *item);
-    void onTrainEdited(int stage);
-    void onScalingToggled(int stage, bool on);
+    // A stage editor's edit: `key` of stage `index` ("scaling.window" inside its scaling).
+    void onStageEdited(int index, const QString &key, const Json &value);
     void choosePreset(int index);
     void browseDataDir();
     void loadWithDialog();
@@ -135,13 +116,13 @@ private:
     bool m_populating = false;
     QStringList m_devices{QStringLiteral("cpu")};
     QString m_presetDir;
-    std::vector<StageFields> m_stages;
+    std::vector<StageEditor *> m_stages; // one per stage tab
     std::vector<QWidget *> m_marked;
 
     QComboBox *m_preset = nullptr;
     QLineEdit *m_name = nullptr;
     QComboBox *m_connectorType = nullptr;
-    QStandardItemModel *m_scales = nullptr;
+    ScalesTableModel *m_scales = nullptr;
     QTableView *m_scalesView = nullptr;
     QPushButton *m_addScale = nullptr;
     QPushButton *m_removeScale = nullptr;

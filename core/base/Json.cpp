@@ -70,48 +70,67 @@ private:
     const char **m_readTo;
 };
 
-// Follows the parser's events to know each value's key path, records its
-// line and refuses a key repeated in one object (the library keeps the last).
-class KeyPathTracker {
+// Builds the document from the parser's SAX events: appends each member in
+// order (the library's own builder searches an ordered object on every
+// insert), refuses a key repeated in one object (the library keeps the last)
+// and, when asked, records each value's line by key path.
+class DocumentBuilder {
 public:
-    KeyPathTracker(std::string_view text, const std::string &source, const TextPositions &positions,
-                   const char *const *readTo, JsonLines *lines)
+    DocumentBuilder(std::string_view text, const std::string &source, const TextPositions &positions,
+                    const char *const *readTo, JsonLines *lines)
         : m_text(text), m_source(source), m_positions(positions), m_readTo(readTo), m_lines(lines)
     {
     }
 
-    bool onEvent(Json::parse_event_t event, const Json &parsed)
+    Json &document() { return m_document; }
+
+    bool null() { return place(Json()); }
+    bool boolean(bool v) { return place(Json(v)); }
+    bool number_integer(Json::number_integer_t v) { return place(Json(v)); }
+    bool number_unsigned(Json::number_unsigned_t v) { return place(Json(v)); }
+    bool number_float(Json::number_float_t v, const Json::string_t &) { return place(Json(v)); }
+    bool string(Json::string_t &v) { return place(Json(std::move(v))); }
+    bool binary(Json::binary_t &) { return false; } // JSON text holds none
+
+    bool start_object(std::size_t) { return open(Json::value_t::object); }
+    bool start_array(std::size_t) { return open(Json::value_t::array); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+
+    bool key(Json::string_t &key)
     {
-        using Event = Json::parse_event_t;
-        switch (event) {
-        case Event::object_start:
-        case Event::array_start:
-            m_open.push_back({enterValue(), event == Event::array_start, 0, {}, {}});
-            break;
-        case Event::object_end:
-        case Event::array_end:
-            m_open.pop_back();
-            break;
-        case Event::key: {
-            Open &object = m_open.back();
-            object.key = parsed.get<std::string>();
-            if (!object.keys.insert(object.key).second)
-                throw InputError(m_source + ":" + std::to_string(line()) + ": duplicate key \""
-                                 + object.key + "\"");
-            break;
-        }
-        case Event::value:
-            enterValue();
-            break;
-        }
+        Open &object = m_open.back();
+        if (!object.keys.insert(key).second)
+            throw InputError(m_source + ":" + std::to_string(line()) + ": duplicate key \"" + key + "\"");
+        object.key = std::move(key);
         return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &e)
+    {
+        // The library's message reads "[json.exception.parse_error.101] parse
+        // error at line 1, column 4: REASON; last read: 'TEXT'; expected ...".
+        // Keep the reason in our format, without the echoed input, which may
+        // be anything (invalid UTF-8 included).
+        std::string reason = e.what();
+        const size_t column = reason.find("column ");
+        const size_t colon = column == std::string::npos ? std::string::npos : reason.find(": ", column);
+        if (colon != std::string::npos)
+            reason = reason.substr(colon + 2);
+        if (const size_t echo = reason.find("; last read: '"); echo != std::string::npos) {
+            const size_t rest = reason.find("'; ", echo + 14);
+            reason.erase(echo, rest == std::string::npos ? std::string::npos : rest + 1 - echo);
+        }
+        const size_t offset = position == 0 ? 0 : std::min<size_t>(position - 1, m_text.size());
+        throw InputError(m_source + ":" + std::to_string(m_positions.line(offset)) + ":"
+                         + std::to_string(m_positions.column(offset)) + ": " + reason);
     }
 
 private:
     struct Open {
-        std::string path;
-        bool isArray;
-        size_t count;
+        Json *value;
+        std::string path; // only with lines
+        size_t count = 0;
         std::string key;
         std::unordered_set<std::string> keys;
     };
@@ -124,17 +143,56 @@ private:
         return m_positions.line(read == 0 ? 0 : read - 1);
     }
 
-    std::string enterValue()
+    // Puts `value` where the parser is (the document, the next element of a
+    // list, the member the last key names) and returns where it went.
+    Json *put(Json value, std::string *path)
     {
-        std::string path;
-        if (!m_open.empty()) {
-            Open &parent = m_open.back();
-            path = parent.isArray ? childKeyPath(parent.path, parent.count++)
-                                  : childKeyPath(parent.path, parent.key);
+        if (m_open.empty()) {
+            m_document = std::move(value);
+            if (m_lines)
+                (*m_lines)[""] = line();
+            return &m_document;
+        }
+        Open &parent = m_open.back();
+        Json *at = nullptr;
+        if (parent.value->is_array()) {
+            auto &list = parent.value->get_ref<Json::array_t &>();
+            list.push_back(std::move(value));
+            at = &list.back();
+            if (m_lines)
+                *path = childKeyPath(parent.path, parent.count);
+            ++parent.count;
+        } else {
+            auto &members = parent.value->get_ref<Json::object_t &>();
+            members.emplace_back(parent.key, std::move(value)); // keys are unique: checked in key()
+            at = &members.back().second;
+            if (m_lines)
+                *path = childKeyPath(parent.path, parent.key);
         }
         if (m_lines)
-            (*m_lines)[path] = line();
-        return path;
+            (*m_lines)[*path] = line();
+        return at;
+    }
+
+    bool place(Json value)
+    {
+        std::string path;
+        put(std::move(value), &path);
+        return true;
+    }
+
+    bool open(Json::value_t type)
+    {
+        std::string path;
+        Json *at = put(Json(type), &path);
+        m_open.push_back({at, std::move(path)});
+        return true;
+    }
+
+    bool close()
+    {
+        m_open.pop_back();
+        return true;
     }
 
     std::string_view m_text;
@@ -142,6 +200,7 @@ private:
     const TextPositions &m_positions;
     const char *const *m_readTo;
     JsonLines *m_lines;
+    Json m_document;
     std::vector<Open> m_open;
 };
 
@@ -156,28 +215,9 @@ Json parseJson(std::string_view text, const std::string &source, JsonLines *line
         throw InputError(source + ":" + std::to_string(positions.line(nul)) + ":" + std::to_string(positions.column(nul))
                          + ": a NUL character is not JSON");
     const char *readTo = text.data();
-    KeyPathTracker tracker(text, source, positions, &readTo, lines);
-    try {
-        return Json::parse(TrackedChars(text.data(), &readTo), TrackedChars(text.data() + text.size(), &readTo),
-                           [&](int, Json::parse_event_t event, Json &parsed) { return tracker.onEvent(event, parsed); });
-    } catch (const Json::parse_error &e) {
-        // The library's message reads "[json.exception.parse_error.101] parse
-        // error at line 1, column 4: REASON; last read: 'TEXT'; expected ...".
-        // Keep the reason in our format, without the echoed input, which may
-        // be anything (invalid UTF-8 included).
-        std::string reason = e.what();
-        const size_t column = reason.find("column ");
-        const size_t colon = column == std::string::npos ? std::string::npos : reason.find(": ", column);
-        if (colon != std::string::npos)
-            reason = reason.substr(colon + 2);
-        if (const size_t echo = reason.find("; last read: '"); echo != std::string::npos) {
-            const size_t rest = reason.find("'; ", echo + 14);
-            reason.erase(echo, rest == std::string::npos ? std::string::npos : rest + 1 - echo);
-        }
-        const size_t offset = e.byte == 0 ? 0 : std::min<size_t>(e.byte - 1, text.size());
-        throw InputError(source + ":" + std::to_string(positions.line(offset)) + ":"
-                         + std::to_string(positions.column(offset)) + ": " + reason);
-    }
+    DocumentBuilder builder(text, source, positions, &readTo, lines);
+    Json::sax_parse(TrackedChars(text.data(), &readTo), TrackedChars(text.data() + text.size(), &readTo), &builder);
+    return std::move(builder.document());
 }
 
 Json parseJsonFile(const std::string &path, JsonLines *lines)

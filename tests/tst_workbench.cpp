@@ -2,9 +2,8 @@
 // other processes, a run launched from the launcher finishes and is plotted,
 // cancel interrupts a run with a checkpoint, a run left running when the
 // window closes is followed by the next window, settings round-trip, the
-// screenshot command writes a PNG. A timer probe reports the longest stall
-// of the UI thread while two runs stream metrics (a figure, not a verdict:
-// it depends on the machine's load).
+// screenshot command writes a PNG. How long the UI thread stalls while runs
+// stream metrics is a figure, measured by benchmarks/bench_ui_stall.
 
 #include "MainWindow.h"
 #include "MonitorView.h"
@@ -16,15 +15,14 @@
 #include "LauncherView.h"
 #include "store/ExperimentStore.h"
 #include "TestSupport.h"
+#include "WorkbenchDriver.h"
 
 #include <qcustomplot.h>
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QImage>
-#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProcess>
@@ -35,83 +33,13 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <set>
-#include <vector>
 
 using namespace cosw;
+using namespace cosw::test;
 
 namespace {
 
 QString storeWriter() { return qEnvironmentVariable("COS_STORE_WRITER"); }
-
-std::optional<RunRecord> runNamed(const MainWindow &window, const std::string &name)
-{
-    const RunTableModel *model = window.runModel();
-    for (int row = 0; row < model->rowCount(); ++row)
-        if (model->run(row).name == name)
-            return model->run(row);
-    return std::nullopt;
-}
-
-std::optional<RunRecord> runWithId(const MainWindow &window, qint64 id)
-{
-    const int row = window.runModel()->rowOf(id);
-    return row < 0 ? std::nullopt : std::optional(window.runModel()->run(row));
-}
-
-// Collects, per run, whether it has reported a training step of a language stage.
-struct StepWatch {
-    std::set<qint64> training;
-    void connect(RunQueue *queue)
-    {
-        QObject::connect(queue, &RunQueue::jobEvent, queue, [this](qint64 id, const QJsonObject &e) {
-            if (e.value("event").toString() == "step" && e.value("stage").toInt() >= 1)
-                training.insert(id);
-        });
-    }
-};
-
-// Gaps between the ticks of a 5 ms timer on the UI thread, in ms, sorted.
-std::vector<double> probeGaps(int durationMs)
-{
-    QElapsedTimer clock;
-    std::vector<double> gaps;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(5);
-    qint64 last = 0;
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        gaps.push_back(double(now - last) / 1e6);
-        last = now;
-    });
-    clock.start();
-    probe.start();
-    QTest::qWait(durationMs);
-    gaps.erase(gaps.begin()); // the first tick measures from the start
-    std::sort(gaps.begin(), gaps.end());
-    return gaps;
-}
-
-QString describeGaps(const std::vector<double> &gaps)
-{
-    return QString("longest gap %1 ms, 99th percentile %2 ms, median %3 ms over %4 ticks")
-        .arg(gaps.back(), 0, 'f', 1)
-        .arg(gaps[size_t(double(gaps.size()) * 0.99)], 0, 'f', 1)
-        .arg(gaps[gaps.size() / 2], 0, 'f', 1)
-        .arg(gaps.size());
-}
-
-// Runs launched by a test are detached and would outlive a failed test:
-// whatever is still running when the test ends is stopped.
-struct StopRunsAtExit {
-    RunQueue *queue;
-    ~StopRunsAtExit()
-    {
-        for (RunJob *job : queue->jobs())
-            job->cancel();
-    }
-};
 
 } // namespace
 
@@ -373,49 +301,6 @@ private slots:
         QVERIFY(bad.waitForFinished(30000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("sideways"));
-    }
-
-    // Two runs train and stream metrics while the monitor plots them beside
-    // a finished run of 100,000 points. A 5 ms timer measures the gaps
-    // between its ticks on the UI thread; the figures are printed.
-    void uiStallProbe()
-    {
-        WorkbenchSettings s = settingsFor("probe.sqlite");
-        QCOMPARE(QProcess::execute(storeWriter(), {s.databasePath, "metrics", "hundred-k", "100000", "5000"}), 0);
-        MainWindow window(s);
-        StopRunsAtExit stop{window.queue()};
-        StepWatch watch;
-        watch.connect(window.queue());
-        window.show();
-        window.showView(MainWindow::View::Monitor);
-        window.launch(test::smallRunConfig(dataDir(), 100000), "stream-a");
-        window.launch(test::smallRunConfig(dataDir(), 100000), "stream-b");
-        QTRY_VERIFY_WITH_TIMEOUT(watch.training.size() == 2, 180000);
-        QTRY_VERIFY(runNamed(window, "hundred-k").has_value());
-        QList<qint64> shown(watch.training.begin(), watch.training.end());
-        shown.append(runNamed(window, "hundred-k")->id);
-
-        // The same probe first with the runs training but not shown, to tell
-        // the machine's load (two trainings on this machine's cores) from the
-        // monitor's own work.
-        const std::vector<double> unshown = probeGaps(10000);
-        window.selectRuns(shown);
-        std::vector<double> gaps = probeGaps(10000);
-
-        QCOMPARE(window.monitor()->runs().size(), 3);
-        QVERIFY(window.monitor()->pointCount(shown.last(), "loss") > 0);
-        for (qint64 id : watch.training)
-            QVERIFY(window.monitor()->pointCount(id, "loss") > 0);
-        double replotMs = 0;
-        for (QCustomPlot *plot : window.monitor()->findChildren<QCustomPlot *>())
-            replotMs += plot->replotTime(true);
-        qInfo("UI stall probe, 10 s of a 5 ms timer with two runs training: %s (charts hidden); %s (monitor "
-              "plotting both and a 100,000-point run); one replot of the four charts takes %.1f ms",
-              qPrintable(describeGaps(unshown)), qPrintable(describeGaps(gaps)), replotMs);
-
-        window.cancelSelected();
-        for (qint64 id : watch.training)
-            QTRY_COMPARE_WITH_TIMEOUT(runWithId(window, id)->status, RunStatus::Interrupted, 60000);
     }
 };
 

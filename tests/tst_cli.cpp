@@ -434,6 +434,101 @@ private slots:
         QVERIFY2(r.err.contains(broken + "/model.safetensors"), qPrintable(r.err));
         QVERIFY(!QFile::exists(out));
     }
+
+    // `scale` writes a checkpoint with the scaled token layout that loads and
+    // encodes; it prints the token arithmetic before and after.
+    void scaleWritesTheScaledCheckpoint()
+    {
+        const QString out = m_dir.filePath("scaled");
+        Result r = runBatch({"scale", "--checkpoint", m_checkpoint, "--resolution", "112", "--window", "1,2", "--out", out,
+                             "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json report = parseJson(r.out.toStdString(), "stdout");
+        QCOMPARE(report.at("before").at("visual_tokens").get<int>(), 32);
+        QCOMPARE(report.at("after").at("visual_tokens").get<int>(), 64 + 256);
+        QCOMPARE(report.at("after").at("scales")[1].at("windows").get<int>(), 16);
+        QCOMPARE(report.at("token_ratio").get<double>(), 10.0);
+        const StateDict weights = readSafetensors((out + "/model.safetensors").toStdString());
+        QCOMPARE(weights.at("vision.position_embedding").size(0), int64_t(16 * 16 + 1));
+
+        const QString encoded = m_dir.filePath("scaled.safetensors");
+        r = runBatch({"encode", "--checkpoint", out, "--image", m_image, "--out", encoded});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(readSafetensors(encoded.toStdString()).at("attention.1").sizes().vec(),
+                 (std::vector<int64_t>{256, 16, 16}));
+
+        r = runBatch({"scale", "--checkpoint", m_checkpoint, "--window", "2", "--out", m_dir.filePath("window2")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("before") && r.out.contains("32 visual tokens") && r.out.contains("128 visual tokens")
+                     && r.out.contains("x4.00"),
+                 qPrintable(r.out));
+
+        // Bad factors and an existing output are refused, naming them; nothing is written.
+        r = runBatch({"scale", "--checkpoint", m_checkpoint, "--window", "3", "--out", m_dir.filePath("never")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("window"), qPrintable(r.err));
+        r = runBatch({"scale", "--checkpoint", m_checkpoint, "--out", m_dir.filePath("never")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("nothing to scale"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(m_dir.filePath("never")));
+        r = runBatch({"scale", "--checkpoint", m_checkpoint, "--window", "2", "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(out), qPrintable(r.err));
+    }
+
+    // `attention` writes every file its index lists, the maps of every
+    // scale, and refuses bad inputs with exit 2 naming them.
+    void attentionWritesWhatTheIndexLists()
+    {
+        const QString out = m_dir.filePath("attention");
+        Result r = runBatch({"attention", "--checkpoint", m_checkpoint, "--image", m_image, "--layer", "0", "--head",
+                             "2", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json index = parseJsonFile((out + "/index.json").toStdString());
+        QCOMPARE(index.at("layer").get<int>(), 0);
+        QCOMPARE(index.at("head").get<int>(), 2);
+        QCOMPARE(index.at("visual_tokens").get<int>(), 32);
+        QStringList listed;
+        for (const Json &f : index.at("files"))
+            listed << QString::fromStdString(f.get<std::string>());
+        QStringList onDisk = QDir(out).entryList(QDir::Files);
+        listed.sort();
+        onDisk.sort();
+        QCOMPARE(onDisk, listed);
+        const StateDict maps = readSafetensors((out + "/maps.safetensors").toStdString());
+        for (const Json &scale : index.at("scales")) {
+            const auto tensor = maps.at(scale.at("tensor").get<std::string>());
+            QCOMPARE(tensor.sizes().vec(), (std::vector<int64_t>{2, 4, scale.at("tokens").get<int64_t>(), 8, 8}));
+            QCOMPARE(maps.at(scale.at("mean_tensor").get<std::string>()).size(1), scale.at("tokens").get<int64_t>());
+            const cv::Mat figure = cv::imread((out + "/" + QString::fromStdString(scale.at("figure").get<std::string>())).toStdString());
+            QVERIFY(!figure.empty());
+        }
+        // The mean over heads is what `encode` writes for the last layer.
+        const QString encoded = m_dir.filePath("for-attention.safetensors");
+        QCOMPARE(runBatch({"encode", "--checkpoint", m_checkpoint, "--image", m_image, "--out", encoded}).exitCode, 0);
+        QVERIFY(torch::allclose(maps.at("attention_mean.1")[1], readSafetensors(encoded.toStdString()).at("attention.1"),
+                                1e-5, 1e-6));
+
+        const QStringList base{"attention", "--checkpoint", m_checkpoint, "--image", m_image, "--out", out};
+        r = runBatch(base + QStringList{"--layer", "2"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--layer 2"), qPrintable(r.err));
+        r = runBatch(base + QStringList{"--head", "4"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--head 4"), qPrintable(r.err));
+        r = runBatch({"attention", "--checkpoint", m_dir.filePath("missing"), "--image", m_image, "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("missing"), qPrintable(r.err));
+        r = runBatch({"attention", "--checkpoint", m_checkpoint, "--image", m_dir.filePath("none.png"), "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("none.png"), qPrintable(r.err));
+        const QString db = m_dir.filePath("attention.sqlite");
+        r = runBatch({"attention", "--db", db, "--run", "42", "--image", m_image, "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no run 42"), qPrintable(r.err));
+        r = runBatch({"attention", "--run", "1", "--checkpoint", m_checkpoint, "--image", m_image, "--out", out});
+        QCOMPARE(r.exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

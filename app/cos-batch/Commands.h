@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace cosw::batch {
 
@@ -15,6 +16,8 @@ using Action = std::function<int()>;
 void addInspectCommand(CLI::App &app, Action &action);
 void addInitCommand(CLI::App &app, Action &action);
 void addEncodeCommand(CLI::App &app, Action &action);
+void addScaleCommand(CLI::App &app, Action &action);
+void addAttentionCommand(CLI::App &app, Action &action);
 void addDataCommand(CLI::App &app, Action &action);
 void addListCommand(CLI::App &app, Action &action);
 void addShowCommand(CLI::App &app, Action &action);
@@ -29,6 +32,10 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action);
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).
 void addDbOption(CLI::App &command, std::string &db);
 std::string dbPath(const std::string &option);
+
+// --resolution PX and --window K|K1,K2,...: token scaling of a checkpoint
+// (scale, encode, attention), read by scalingSpecFor.
+void addTokenScalingOptions(CLI::App &command, int &resolution, std::vector<int> &window);
 
 // What every command that trains takes: --db, --device, --threads, --progress.
 struct TrainingOptions {

@@ -19,31 +19,16 @@ struct Options {
     std::string image;
     std::string out;
     int resolution = 0;
+    std::vector<int> window;
     std::string device = "cpu";
 };
-
-// The checkpoint's model at `resolution`: resolution scaling by an integer
-// factor, the same transformation fine-tuning applies.
-Checkpoint atResolution(const Checkpoint &ck, int resolution)
-{
-    const int base = ck.config.vision.imageSize;
-    if (resolution <= 0 || resolution == base)
-        return ck;
-    if (resolution % base != 0)
-        throw InputError("--resolution " + std::to_string(resolution) + ": must be a multiple of the checkpoint's "
-                         + std::to_string(base) + " px (resolution scaling is by whole factors)");
-    ScalingSpec spec;
-    spec.resolution = resolution / base;
-    Checkpoint scaled;
-    scaled.config = scaledConfig(ck.config, spec, {}, "--resolution");
-    scaled.weights = scaledWeights(ck.config, scaled.config, ck.weights);
-    return scaled;
-}
 
 int encode(const Options &o)
 {
     const torch::Device device = parseDevice(o.device);
-    const Checkpoint ck = atResolution(loadCheckpoint(o.checkpoint), o.resolution);
+    const Checkpoint loaded = loadCheckpoint(o.checkpoint);
+    const ScalingSpec spec = scalingSpecFor(loaded.config, o.resolution, o.window);
+    const Checkpoint ck = spec.isIdentity() ? loaded : scaleCheckpoint(loaded, spec);
     Mllm model = instantiate(ck, o.checkpoint);
     model->to(device);
     model->eval();
@@ -93,8 +78,7 @@ void addEncodeCommand(CLI::App &app, Action &action)
     cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
     cmd->add_option("--image", o->image, "image file")->required();
     cmd->add_option("--out", o->out, "output .safetensors file")->required();
-    cmd->add_option("--resolution", o->resolution,
-                    "input resolution in px (a multiple of the checkpoint's; default: the checkpoint's)");
+    addTokenScalingOptions(*cmd, o->resolution, o->window);
     cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->callback([o, &action] { action = [o] { return encode(*o); }; });
 }

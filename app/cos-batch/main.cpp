@@ -27,6 +27,8 @@ int main(int argc, char **argv)
     cosw::batch::addInspectCommand(app, action);
     cosw::batch::addInitCommand(app, action);
     cosw::batch::addEncodeCommand(app, action);
+    cosw::batch::addScaleCommand(app, action);
+    cosw::batch::addAttentionCommand(app, action);
     cosw::batch::addDataCommand(app, action);
     cosw::batch::addListCommand(app, action);
     cosw::batch::addShowCommand(app, action);

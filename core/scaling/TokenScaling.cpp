@@ -140,4 +140,27 @@ Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec
     return out;
 }
 
+ScalingSpec scalingSpecFor(const ModelConfig &config, int resolutionPx, const std::vector<int> &window)
+{
+    ScalingSpec spec;
+    const int base = config.vision.imageSize;
+    if (resolutionPx < 0 || (resolutionPx > 0 && resolutionPx % base != 0))
+        throw InputError("--resolution " + std::to_string(resolutionPx) + ": must be a whole multiple of the "
+                         "checkpoint's " + std::to_string(base) + " px (resolution scaling is by whole factors)");
+    if (resolutionPx > 0)
+        spec.resolution = resolutionPx / base;
+    const size_t scales = config.connector.type == ConnectorType::Mlp ? 0 : config.connector.scales.size();
+    if (window.size() == 1)
+        spec.window.assign(std::max<size_t>(scales, 1), window[0]);
+    else if (!window.empty() && window.size() != scales)
+        throw InputError("--window: " + std::to_string(window.size()) + " factors for a connector with "
+                         + std::to_string(scales) + " scales (give one factor for all, or one per scale)");
+    else
+        spec.window = window;
+    for (int k : spec.window)
+        if (k < 1)
+            throw InputError("--window: factor " + std::to_string(k) + " must be a positive integer");
+    return spec;
+}
+
 } // namespace cosw

@@ -43,4 +43,11 @@ StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const St
 
 Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec);
 
+// Scaling as the command line and the attention view ask for it: a target
+// resolution in px (0: the config's own; otherwise a whole multiple of it)
+// and window factors (empty: none; one factor for every scale, or one per
+// scale). Throws InputError naming `--resolution` or `--window` when they do not
+// fit `config`; scaledConfig checks the rest.
+ScalingSpec scalingSpecFor(const ModelConfig &config, int resolutionPx, const std::vector<int> &window);
+
 } // namespace cosw

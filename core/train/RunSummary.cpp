@@ -29,33 +29,52 @@ ParameterCounts countParameters(const torch::nn::Module &model)
     return counts;
 }
 
+Json tokenLayoutSummary(const ModelConfig &m)
+{
+    const std::vector<int> tokens = tokensPerScale(m);
+    Json scales = Json::array();
+    if (m.connector.type == ConnectorType::Mlp) {
+        Json s = Json::object();
+        s["windows"] = m.vision.grid();
+        s["queries"] = 1;
+        s["tokens"] = tokens[0];
+        scales.push_back(s);
+    }
+    for (size_t k = 0; k < m.connector.scales.size() && m.connector.type != ConnectorType::Mlp; ++k) {
+        Json s = Json::object();
+        s["windows"] = m.connector.scales[k].windows;
+        s["queries"] = m.connector.scales[k].queries;
+        s["tokens"] = tokens[k];
+        scales.push_back(s);
+    }
+    Json layout = Json::object();
+    layout["resolution"] = m.vision.imageSize;
+    layout["grid"] = m.vision.grid();
+    layout["visual_tokens"] = visualTokens(m);
+    layout["scales"] = scales;
+    return layout;
+}
+
+std::string formatScales(const Json &layout)
+{
+    std::string scales;
+    for (const Json &s : layout.at("scales")) {
+        const int64_t g = s.at("windows").get<int64_t>();
+        scales += (scales.empty() ? "" : " + ") + std::to_string(g) + "^2x" + std::to_string(s.at("queries").get<int64_t>())
+                  + "=" + std::to_string(s.at("tokens").get<int64_t>());
+    }
+    return scales;
+}
+
 Json runTokenSummary(const RunConfig &run)
 {
     Json stages = Json::array();
     for (size_t i = 0; i < run.stages.size(); ++i) {
-        const ModelConfig &m = run.stageModels[i];
-        const std::vector<int> tokens = tokensPerScale(m);
-        Json scales = Json::array();
-        if (m.connector.type == ConnectorType::Mlp) {
-            Json s = Json::object();
-            s["windows"] = m.vision.grid();
-            s["queries"] = 1;
-            s["tokens"] = tokens[0];
-            scales.push_back(s);
-        }
-        for (size_t k = 0; k < m.connector.scales.size() && m.connector.type != ConnectorType::Mlp; ++k) {
-            Json s = Json::object();
-            s["windows"] = m.connector.scales[k].windows;
-            s["queries"] = m.connector.scales[k].queries;
-            s["tokens"] = tokens[k];
-            scales.push_back(s);
-        }
         Json st = Json::object();
         st["name"] = run.stages[i].name;
-        st["resolution"] = m.vision.imageSize;
-        st["grid"] = m.vision.grid();
-        st["visual_tokens"] = visualTokens(m);
-        st["scales"] = scales;
+        const Json layout = tokenLayoutSummary(run.stageModels[i]);
+        for (const auto &[key, value] : layout.items())
+            st[key] = value;
         stages.push_back(st);
     }
     return stages;
@@ -104,12 +123,7 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
                   "scales (windows^2 x queries = tokens)");
     out << line;
     for (const Json &st : summary.at("stages")) {
-        std::string scales;
-        for (const Json &s : st.at("scales")) {
-            const int64_t g = s.at("windows").get<int64_t>();
-            scales += (scales.empty() ? "" : " + ") + std::to_string(g) + "^2x" + std::to_string(s.at("queries").get<int64_t>())
-                      + "=" + std::to_string(s.at("tokens").get<int64_t>());
-        }
+        const std::string scales = formatScales(st);
         std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld  ", st.at("name").get<std::string>().c_str(),
                       static_cast<long long>(st.at("resolution").get<int64_t>()),
                       static_cast<long long>(st.at("grid").get<int64_t>()),

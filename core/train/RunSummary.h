@@ -30,6 +30,12 @@ Json runSummary(const RunConfig &run);
 // not, so the GUI can call it on every edit without running tensor code.
 Json runTokenSummary(const RunConfig &run);
 
+// One model's tokens: {resolution, grid, visual_tokens, scales: [{windows,
+// queries, tokens}]}, as each stage of the summary lists them.
+Json tokenLayoutSummary(const ModelConfig &model);
+// Its scales as "g^2xq=t + ...".
+std::string formatScales(const Json &layout);
+
 // The same as an aligned plain-text table.
 std::string formatRunSummary(const RunConfig &run, const Json &summary);
 

@@ -1,0 +1,146 @@
+#include "Commands.h"
+
+#include "base/Errors.h"
+#include "base/Files.h"
+#include "base/Json.h"
+#include "facade/AttentionFigures.h"
+#include "facade/AttentionSession.h"
+#include "store/ExperimentStore.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace fs = std::filesystem;
+
+namespace cosw::batch {
+
+namespace {
+
+struct Options {
+    std::optional<int64_t> run;
+    std::string db, stage, checkpoint, image, out;
+    int layer = -1, head = -1, resolution = 0;
+    std::vector<int> window;
+    double alpha = 0.6;
+};
+
+int attention(const Options &o)
+{
+    if (o.run.has_value() == !o.checkpoint.empty())
+        throw InputError("give either --run ID or --checkpoint DIR");
+    if (!o.stage.empty() && !o.run)
+        throw InputError("--stage picks a stage of a run: give --run ID with it");
+    std::string checkpoint = o.checkpoint;
+    std::optional<ExperimentStore> store;
+    if (o.run) {
+        store.emplace(dbPath(o.db));
+        checkpoint = runStageCheckpoint(*store, *o.run, o.stage);
+    }
+    AttentionSession session(checkpoint, o.resolution, o.window);
+    const int layers = session.resamplerLayers(), heads = session.resamplerHeads();
+    if (session.layout().hasAttention) {
+        if (o.layer < -layers || o.layer >= layers)
+            throw InputError("--layer " + std::to_string(o.layer) + ": the connector has " + std::to_string(layers)
+                             + " resampler layers (0 to " + std::to_string(layers - 1) + ", or -1 for the last)");
+        if (o.head < -1 || o.head >= heads)
+            throw InputError("--head " + std::to_string(o.head) + ": the connector has " + std::to_string(heads)
+                             + " heads (0 to " + std::to_string(heads - 1) + ", or -1 for their mean)");
+    }
+    const auto maps = session.encode(o.image);
+
+    fs::create_directories(o.out);
+    const auto path = [&](const std::string &name) { return (fs::path(o.out) / name).string(); };
+    Json index = Json::object();
+    index["checkpoint"] = checkpoint;
+    if (o.run)
+        index["run"] = *o.run;
+    index["image"] = o.image;
+    const TokenLayout &layout = maps->layout;
+    index["connector"] = layout.connector;
+    index["resolution"] = layout.resolution;
+    index["feature_grid"] = layout.featureGrid;
+    index["visual_tokens"] = layout.visualTokens;
+    Json files = Json::array();
+    writePng(maps->image, path("image.png"));
+    files.push_back("image.png");
+
+    const int layer = o.layer < 0 ? layers + o.layer : o.layer;
+    index["attention"] = layout.hasAttention;
+    if (layout.hasAttention) {
+        index["layer"] = layer;
+        index["layers"] = layers;
+        index["head"] = o.head < 0 ? Json("mean") : Json(o.head);
+        index["heads"] = heads;
+        index["normalisation"] = "each token's map is divided by its own peak (its attention sums to 1 over its window)";
+    } else {
+        index["note"] = "the " + layout.connector + " connector attends to nothing: one token per feature cell, no maps";
+    }
+    Json scales = Json::array();
+    for (size_t s = 0; s < layout.scales.size(); ++s) {
+        const TokenScaleLayout &scale = layout.scales[s];
+        Json entry = Json::object();
+        entry["windows"] = scale.windows;
+        entry["queries"] = scale.queries;
+        entry["tokens"] = scale.tokens();
+        entry["first_token"] = scale.firstToken;
+        if (layout.hasAttention) {
+            const std::string figure = "scale-" + std::to_string(s) + ".png";
+            writePng(tokenSheet(*maps, layer, o.head, int(s), o.alpha), path(figure));
+            files.push_back(figure);
+            entry["figure"] = figure;
+            entry["figure_layout"] = "the image with the window grid, then one tile per token in the engine's order "
+                                     "(windows row-major, queries in bank order), its window framed";
+            entry["tensor"] = "attention." + std::to_string(s);
+            entry["mean_tensor"] = "attention_mean." + std::to_string(s);
+        }
+        scales.push_back(entry);
+    }
+    index["scales"] = scales;
+    AttentionSession::writeRawMaps(path("maps.safetensors"), *maps,
+                                   {{"checkpoint", checkpoint}, {"image", o.image},
+                                    {"layout", "attention.s [layers, heads, tokens_s, n, n]; attention_mean.s "
+                                               "[layers, tokens_s, n, n]; image [R, R, 3]"}});
+    files.push_back("maps.safetensors");
+    files.push_back("index.json");
+    index["files"] = files;
+    writeTextFile(path("index.json"), index.dump(2) + "\n");
+    if (store)
+        store->addArtifact(*o.run, {"attention-map", fs::absolute(o.out).string(),
+                                    "attention maps of " + o.image + " (" + std::to_string(layout.visualTokens)
+                                        + " visual tokens)", 0});
+
+    std::cout << "wrote " << o.out << ": " << layout.visualTokens << " visual tokens in " << layout.scales.size()
+              << " scale(s) at " << layout.resolution << " px";
+    if (layout.hasAttention)
+        std::cout << ", layer " << layer << " of " << layers << ", head " << (o.head < 0 ? "mean" : std::to_string(o.head));
+    else
+        std::cout << "; the " << layout.connector << " connector attends to nothing, so there are no maps";
+    std::cout << "\n";
+    return 0;
+}
+
+} // namespace
+
+void addAttentionCommand(CLI::App &app, Action &action)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand(
+        "attention", "What each visual token attends to on one image: figures per scale, raw maps, index.json");
+    cmd->add_option("--run", o->run, "a run in the store: its checkpoint at the end of --stage (default: the last)");
+    cmd->add_option("--stage", o->stage, "the run's stage by name (pretrain, finetune, ...)");
+    cmd->add_option("--checkpoint", o->checkpoint, "a checkpoint directory instead of a run");
+    addDbOption(*cmd, o->db);
+    cmd->add_option("--image", o->image, "image file")->required();
+    cmd->add_option("--layer", o->layer, "resampler layer (negative from the end)")->capture_default_str();
+    cmd->add_option("--head", o->head, "attention head, -1 for the mean over heads")->capture_default_str();
+    addTokenScalingOptions(*cmd, o->resolution, o->window);
+    cmd->add_option("--alpha", o->alpha, "opacity of the maps over the image")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    cmd->add_option("--out", o->out, "output directory")->required();
+    cmd->callback([o, &action] { action = [o] { return attention(*o); }; });
+}
+
+} // namespace cosw::batch

@@ -1,0 +1,88 @@
+#include "Commands.h"
+
+#include "base/Errors.h"
+#include "io/Checkpoint.h"
+#include "scaling/TokenScaling.h"
+#include "train/RunSummary.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace cosw::batch {
+
+namespace {
+
+struct Options {
+    std::string checkpoint, out;
+    int resolution = 0;
+    std::vector<int> window;
+    bool json = false;
+};
+
+int scale(const Options &o)
+{
+    const Checkpoint before = loadCheckpoint(o.checkpoint);
+    const ScalingSpec spec = scalingSpecFor(before.config, o.resolution, o.window);
+    if (spec.isIdentity())
+        throw InputError("--resolution and --window leave " + o.checkpoint + " as it is: nothing to scale");
+    const Checkpoint after = scaleCheckpoint(before, spec);
+    // The scaled model reads the same words: the tokenizer goes with it.
+    // Trainer state does not: a scaled checkpoint starts a stage, it does not resume one.
+    saveCheckpoint(o.out, after, [&](const std::string &tmp) {
+        const fs::path tokenizer = fs::path(o.checkpoint) / "tokenizer.json";
+        if (fs::exists(tokenizer))
+            fs::copy_file(tokenizer, fs::path(tmp) / "tokenizer.json");
+    });
+
+    const Json from = tokenLayoutSummary(before.config), to = tokenLayoutSummary(after.config);
+    const double ratio = double(visualTokens(after.config)) / double(visualTokens(before.config));
+    if (o.json) {
+        Json out = Json::object();
+        out["checkpoint"] = o.checkpoint;
+        out["out"] = o.out;
+        out["scaling"] = spec.toJson();
+        out["before"] = from;
+        out["after"] = to;
+        out["token_ratio"] = ratio;
+        std::cout << out.dump() << std::endl;
+        return 0;
+    }
+    auto line = [](const char *label, const Json &layout) {
+        std::printf("%-7s %4lld px, grid %3lld, %5lld visual tokens: %s\n", label,
+                    static_cast<long long>(layout.at("resolution").get<int64_t>()),
+                    static_cast<long long>(layout.at("grid").get<int64_t>()),
+                    static_cast<long long>(layout.at("visual_tokens").get<int64_t>()), formatScales(layout).c_str());
+    };
+    line("before", from);
+    line("after", to);
+    std::printf("tokens x%.2f (scaling %s)\nwrote %s\n", ratio, spec.toJson().dump().c_str(), o.out.c_str());
+    return 0;
+}
+
+} // namespace
+
+void addTokenScalingOptions(CLI::App &command, int &resolution, std::vector<int> &window)
+{
+    command.add_option("--resolution", resolution,
+                       "input resolution in px, a whole multiple of the checkpoint's (default: the checkpoint's)");
+    command.add_option("--window", window, "window factor for every scale (K) or per scale (K1,K2,...)")
+        ->delimiter(',');
+}
+
+void addScaleCommand(CLI::App &app, Action &action)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand(
+        "scale", "Compound token scaling of a checkpoint: a new checkpoint with more visual tokens");
+    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
+    addTokenScalingOptions(*cmd, o->resolution, o->window);
+    cmd->add_option("--out", o->out, "directory for the scaled checkpoint (must not exist)")->required();
+    cmd->add_flag("--json", o->json, "print one JSON object");
+    cmd->callback([o, &action] { action = [o] { return scale(*o); }; });
+}
+
+} // namespace cosw::batch

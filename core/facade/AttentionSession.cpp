@@ -1,0 +1,214 @@
+#include "AttentionSession.h"
+
+#include "base/Errors.h"
+#include "data/ImagePipeline.h"
+#include "io/Checkpoint.h"
+#include "scaling/TokenScaling.h"
+#include "store/ExperimentStore.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace cosw {
+
+GridRect TokenLayout::windowCells(int scale, int window) const
+{
+    const int g = scales.at(size_t(scale)).windows, side = featureGrid / g;
+    const int row = window / g, column = window % g;
+    return {row * side, column * side, (row + 1) * side, (column + 1) * side};
+}
+
+int TokenLayout::scaleOf(int token) const
+{
+    for (size_t s = 0; s < scales.size(); ++s)
+        if (token < scales[s].firstToken + scales[s].tokens())
+            return int(s);
+    return -1;
+}
+
+std::vector<int> childWindows(const TokenLayout &before, const TokenLayout &after, int scale, int window)
+{
+    // In relative image coordinates a window of `after` is a child when its
+    // centre lies in the parent: window grids only ever subdivide.
+    const int g0 = before.scales.at(size_t(scale)).windows, g1 = after.scales.at(size_t(scale)).windows;
+    const int row0 = window / g0, column0 = window % g0;
+    std::vector<int> children;
+    for (int w = 0; w < g1 * g1; ++w) {
+        const int row = (2 * (w / g1) + 1) * g0 / (2 * g1), column = (2 * (w % g1) + 1) * g0 / (2 * g1);
+        if (row == row0 && column == column0)
+            children.push_back(w);
+    }
+    return children;
+}
+
+const float *AttentionMaps::map(int layer, int head, int token) const
+{
+    if (layer < 0)
+        layer += layers;
+    if (head < 0)
+        head = heads;
+    const size_t cells = size_t(layout.featureGrid) * size_t(layout.featureGrid);
+    const size_t index = (size_t(layer) * size_t(heads + 1) + size_t(head)) * size_t(layout.visualTokens) + size_t(token);
+    return values.data() + index * cells;
+}
+
+float AttentionMaps::peak(int layer, int head, int token) const
+{
+    const float *m = map(layer, head, token);
+    return *std::max_element(m, m + size_t(layout.featureGrid) * size_t(layout.featureGrid));
+}
+
+struct AttentionSession::Engine {
+    Checkpoint checkpoint;
+    Mllm model{nullptr};
+};
+
+namespace {
+
+TokenLayout layoutOf(const ModelConfig &config)
+{
+    TokenLayout layout;
+    layout.connector = connectorTypeName(config.connector.type);
+    layout.resolution = config.vision.imageSize;
+    layout.featureGrid = config.vision.grid();
+    layout.visualTokens = visualTokens(config);
+    layout.hasAttention = config.connector.type != ConnectorType::Mlp;
+    if (!layout.hasAttention) {
+        layout.scales.push_back({layout.featureGrid, 1, 0}); // one token per feature cell
+        return layout;
+    }
+    int first = 0;
+    for (const ScaleConfig &s : config.connector.scales) {
+        layout.scales.push_back({s.windows, s.queries, first});
+        first += layout.scales.back().tokens();
+    }
+    return layout;
+}
+
+// A normalised image tensor [ch, R, R] back to 8-bit RGB.
+RgbImage imageAsSeen(const torch::Tensor &chw)
+{
+    const ImageNormalization norm;
+    const int64_t channels = chw.size(0), side = chw.size(1);
+    auto mean = torch::tensor(std::vector<float>(norm.mean, norm.mean + channels)).view({channels, 1, 1});
+    auto std = torch::tensor(std::vector<float>(norm.std, norm.std + channels)).view({channels, 1, 1});
+    auto rgb = (chw * std + mean).clamp(0, 1).mul(255).round().to(torch::kByte); // [ch, R, R]
+    rgb = rgb.expand({3, side, side}).permute({1, 2, 0}).contiguous();             // [R, R, 3]
+    RgbImage out{static_cast<int>(side), static_cast<int>(side)};
+    std::copy(rgb.data_ptr<uint8_t>(), rgb.data_ptr<uint8_t>() + out.pixels.size(), out.pixels.begin());
+    return out;
+}
+
+std::string cacheKey(const std::string &imagePath)
+{
+    std::error_code error;
+    const auto written = fs::last_write_time(imagePath, error);
+    return imagePath + "@" + (error ? "" : std::to_string(written.time_since_epoch().count()));
+}
+
+} // namespace
+
+AttentionSession::AttentionSession(const std::string &checkpointDir, int resolutionPx, const std::vector<int> &window)
+    : m_checkpointDir(checkpointDir), m_engine(std::make_unique<Engine>())
+{
+    Checkpoint loaded = loadCheckpoint(checkpointDir);
+    const ScalingSpec spec = scalingSpecFor(loaded.config, resolutionPx, window);
+    m_engine->checkpoint = spec.isIdentity() ? std::move(loaded) : scaleCheckpoint(loaded, spec);
+    m_engine->model = instantiate(m_engine->checkpoint, checkpointDir);
+    m_engine->model->eval();
+    m_layout = layoutOf(m_engine->checkpoint.config);
+}
+
+AttentionSession::~AttentionSession() = default;
+
+int AttentionSession::resamplerLayers() const { return m_layout.hasAttention ? m_engine->checkpoint.config.connector.layers : 0; }
+
+int AttentionSession::resamplerHeads() const { return m_layout.hasAttention ? m_engine->checkpoint.config.connector.heads : 0; }
+
+std::shared_ptr<const AttentionMaps> AttentionSession::encode(const std::string &imagePath)
+{
+    const std::string key = cacheKey(imagePath);
+    if (auto found = m_encoded.find(key); found != m_encoded.end())
+        return found->second;
+
+    const ModelConfig &config = m_engine->checkpoint.config;
+    torch::NoGradGuard noGrad;
+    const torch::Tensor image = loadImage(imagePath, config.vision.imageSize, config.vision.channels); // [ch, R, R]
+    auto maps = std::make_shared<AttentionMaps>();
+    maps->layout = m_layout;
+    maps->image = imageAsSeen(image);
+    maps->layers = resamplerLayers();
+    maps->heads = resamplerHeads();
+    if (m_layout.hasAttention) {
+        const int64_t n = m_layout.featureGrid, heads = maps->heads;
+        const torch::Tensor features = m_engine->model->features(image.unsqueeze(0)); // [1, n, n, C]
+        std::vector<torch::Tensor> layers;
+        for (int layer = 0; layer < maps->layers; ++layer) {
+            AttentionRequest request;
+            request.enabled = true;
+            request.layer = layer;
+            request.perHead = true;
+            const ConnectorOutput out = m_engine->model->connector()->forward(features, request);
+            auto perHead = torch::cat(out.attention, 2)[0];                           // [H, T, n, n]
+            layers.push_back(torch::cat({perHead, perHead.mean(0, true)}, 0));       // [H + 1, T, n, n]
+        }
+        auto all = torch::stack(layers).to(torch::kFloat).contiguous();              // [L, H + 1, T, n, n]
+        TORCH_CHECK(all.size(1) == heads + 1 && all.size(2) == m_layout.visualTokens && all.size(3) == n);
+        maps->values.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+    }
+    m_encoded[key] = maps;
+    return maps;
+}
+
+void AttentionSession::writeRawMaps(const std::string &file, const AttentionMaps &maps,
+                                    const std::map<std::string, std::string> &metadata)
+{
+    StateDict out;
+    const RgbImage &im = maps.image;
+    out["image"] = torch::from_blob(const_cast<uint8_t *>(im.pixels.data()), {im.height, im.width, 3}, torch::kByte).clone();
+    if (maps.layout.hasAttention) {
+        const int64_t n = maps.layout.featureGrid;
+        auto all = torch::from_blob(const_cast<float *>(maps.values.data()),
+                                    {maps.layers, maps.heads + 1, maps.layout.visualTokens, n, n}, torch::kFloat);
+        for (size_t s = 0; s < maps.layout.scales.size(); ++s) {
+            const TokenScaleLayout &scale = maps.layout.scales[s];
+            auto tokens = all.narrow(2, scale.firstToken, scale.tokens());              // [L, H + 1, t_s, n, n]
+            out["attention." + std::to_string(s)] = tokens.narrow(1, 0, maps.heads).clone();
+            out["attention_mean." + std::to_string(s)] = tokens.select(1, maps.heads).clone();
+        }
+    }
+    writeSafetensors(file, out, metadata);
+}
+
+std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std::string &stage)
+{
+    const RunDetail run = store.run(runId);
+    std::map<int, std::string> kept; // stage index -> its end checkpoint
+    for (const CheckpointRecord &c : run.checkpoints)
+        if (c.step == 0 && fs::is_directory(c.path))
+            kept[c.stage] = c.path;
+    auto nameOf = [&](int index) {
+        for (const StageRecord &s : run.stages)
+            if (s.index == index)
+                return s.name;
+        return "stage " + std::to_string(index);
+    };
+    std::string withOne;
+    for (const auto &[index, path] : kept)
+        withOne += (withOne.empty() ? "" : ", ") + nameOf(index);
+    const std::string runName = "run " + std::to_string(runId) + " (" + run.run.name + ")";
+    if (kept.empty())
+        throw InputError(runName + " kept no checkpoint at the end of a stage");
+    if (stage.empty())
+        return kept.rbegin()->second;
+    for (const auto &[index, path] : kept)
+        if (nameOf(index) == stage)
+            return path;
+    throw InputError(runName + " has no checkpoint at the end of a stage named '" + stage + "'; stages with one: " + withOne);
+}
+
+} // namespace cosw

@@ -285,7 +285,7 @@ private slots:
         env.insert("QT_QPA_PLATFORM", "offscreen");
         env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
         const QString db = settingsFor("launch.sqlite").databasePath;
-        for (const QString view : {"launcher", "monitor"}) {
+        for (const QString view : {"launcher", "monitor", "attention"}) {
             const QString file = m_dir.filePath(view + ".png");
             QProcess p;
             p.setProcessEnvironment(env);
@@ -301,6 +301,15 @@ private slots:
         QVERIFY(bad.waitForFinished(30000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("sideways"));
+
+        // The attention view with an image it cannot read: exit 2 naming it.
+        QProcess unreadable;
+        unreadable.setProcessEnvironment(env);
+        unreadable.start(program, {"--db", db, "--view", "attention", "--run", QString::number(m_finishedRun), "--image",
+                                   m_dir.filePath("no-such-image.png"), "--screenshot", m_dir.filePath("y.png")});
+        QVERIFY(unreadable.waitForFinished(60000));
+        QCOMPARE(unreadable.exitCode(), 2);
+        QVERIFY(unreadable.readAllStandardError().contains("no-such-image.png"));
     }
 };
 

@@ -2,6 +2,247 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>QObject</name>
+    <message numerus="yes">
+        <source>%n visual token(s)</source>
+        <translation>
+            <numerusform>%n visual token</numerusform>
+            <numerusform>%n visual tokens</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cosw::AttentionCanvas</name>
+    <message>
+        <source>Open a checkpoint and an image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attention, scaled to this token&apos;s peak</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::AttentionTokenModel</name>
+    <message>
+        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token %1 of scale %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::AttentionView</name>
+    <message>
+        <source>Pick a run in the run list, or open a checkpoint directory; then an image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a checkpoint directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open any image file (or drop one on the view)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>same resolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>window factors, e.g. 1,2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checkpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scaled to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query in window:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opacity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encoding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export view…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export token sheet…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export raw maps…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n token(s))</source>
+        <translation>
+            <numerusform>%1 (%n token)</numerusform>
+            <numerusform>%1 (%n tokens)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>#%1 [%2] %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 kept no checkpoint at the end of a stage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This checkpoint, token-scaled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token-scaled: %1 px, window × %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>same</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window factors: whole numbers of at least 1, one for every scale or one per scale (e.g. 2 or 1,2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Question&lt;/b&gt; (%1): %2 &amp;nbsp; &lt;b&gt;Reference answer:&lt;/b&gt; %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Image:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 connector attends to nothing: its %2 come from one feature cell each, so there are no maps to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2×%2 windows × %3 queries = %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (last)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Mean of %n head(s)</source>
+        <translation>
+            <numerusform>Mean of %n head</numerusform>
+            <numerusform>Mean of %n heads</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (stage %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — %1 at %2 px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token %1 of %2: scale %3, window row %4, column %5 of %6×%6, query %7 of %8; layer %9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, mean of the heads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, head %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>. Right: token %1 (window %2, dashed: all windows inside the left one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cosw::LauncherView</name>
     <message>
         <source>Choose a preset…</source>
@@ -96,10 +337,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Queries per window</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Add scale</source>
         <translation type="unfinished"></translation>
     </message>
@@ -141,78 +378,6 @@
     </message>
     <message>
         <source>T&amp;est images:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>e.g. 1e-3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Vision tower</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connector</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Language model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>fp32</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>bf16 (autocast, CUDA only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Scale tokens at the start of this stage</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>1, or one factor per scale: 1, 2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Window scaling: each scale&apos;s windows per side are multiplied by its factor. One number applies to every scale.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Resolution factor:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Window factors:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Steps:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Batch size:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Learning rate:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Trains:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Precision:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Device:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Seed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -436,16 +601,16 @@
     </message>
     <message numerus="yes">
         <source>%n run(s) still running.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n run still running.</numerusform>
+            <numerusform>%n runs still running.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n queued run(s) will not start.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n queued run will not start.</numerusform>
+            <numerusform>%n queued runs will not start.</numerusform>
         </translation>
     </message>
     <message>
@@ -462,6 +627,18 @@
     </message>
     <message>
         <source>&amp;Stop them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU matrix products: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show what the selected run&apos;s visual tokens attend to</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -598,6 +775,10 @@
         <source>[%1] eval accuracy %2 on %3 samples</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>stage %1 %2: the language model alone, no image</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>
@@ -678,6 +859,17 @@
     </message>
 </context>
 <context>
+    <name>cosw::ScalesTableModel</name>
+    <message>
+        <source>Windows per side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queries per window</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cosw::SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -729,6 +921,85 @@
     </message>
 </context>
 <context>
+    <name>cosw::StageEditor</name>
+    <message>
+        <source>e.g. 1e-3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vision tower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto (bf16 where it is faster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fp32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bf16 (autocast: CUDA, or a CPU with bf16 products)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale tokens at the start of this stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1, or one factor per scale: 1, 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window scaling: each scale&apos;s windows per side are multiplied by its factor. One number applies to every scale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution factor:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window factors:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trains:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Research workbench for Chain-of-Sight multimodal pre-training</source>
@@ -736,10 +1007,6 @@
     </message>
     <message>
         <source>Experiment database (default: the settings&apos;).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>View to show: launcher or monitor.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -751,15 +1018,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>--view &apos;%1&apos;: expected launcher or monitor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>--run &apos;%1&apos;: expected a run id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Run to select in the run list (repeat to overlay runs).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View to show: launcher, monitor or attention.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image the attention view encodes (default: the run&apos;s first evaluation image).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--view &apos;%1&apos;: expected launcher, monitor or attention</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

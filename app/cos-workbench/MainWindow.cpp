@@ -3,6 +3,7 @@
 #include "RunQueue.h"
 #include "SettingsDialog.h"
 
+#include "AttentionView.h"
 #include "LauncherView.h"
 #include "MonitorView.h"
 #include "RunFilterModel.h"
@@ -126,6 +127,8 @@ void MainWindow::createViews()
     m_views->setDocumentMode(true);
     m_views->addTab(m_launcher, tr("&Launcher"));
     m_views->addTab(m_monitor, tr("&Monitor"));
+    m_attention = new AttentionView;
+    m_views->addTab(m_attention, tr("&Attention"));
     setCentralWidget(m_views);
 }
 
@@ -163,6 +166,8 @@ QWidget *MainWindow::createRunList()
     m_runTable->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_runTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_monitor->setRuns(selectedRuns());
+        const QList<qint64> selected = selectedRuns();
+        m_attention->setRun(selected.isEmpty() ? 0 : selected.front());
         updateActions();
     });
     connect(m_runTable, &QTableView::doubleClicked, this, [this] { showView(View::Monitor); });
@@ -227,6 +232,9 @@ void MainWindow::createActions()
     connect(showLauncher, &QAction::triggered, this, [this] { showView(View::Launcher); });
     auto *showMonitor = makeAction(tr("&Monitor"), QKeySequence(Qt::CTRL | Qt::Key_2), tr("Show the monitor"));
     connect(showMonitor, &QAction::triggered, this, [this] { showView(View::Monitor); });
+    auto *showAttention = makeAction(tr("&Attention"), QKeySequence(Qt::CTRL | Qt::Key_3),
+                                     tr("Show what the selected run's visual tokens attend to"));
+    connect(showAttention, &QAction::triggered, this, [this] { showView(View::Attention); });
     auto *findRun = makeAction(tr("&Find run"), QKeySequence(Qt::CTRL | Qt::Key_F), tr("Filter the run list by name"));
     connect(findRun, &QAction::triggered, this, [this] { m_nameFilter->setFocus(Qt::ShortcutFocusReason); });
     auto *settings = makeAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), tr("Edit the settings"));
@@ -244,6 +252,7 @@ void MainWindow::createActions()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(showLauncher);
     view->addAction(showMonitor);
+    view->addAction(showAttention);
     view->addAction(findRun);
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -285,6 +294,7 @@ void MainWindow::applySettings(const WorkbenchSettings &settings)
     m_settings = settings;
     m_reader->setFile(settings.databasePath);
     m_queue->setDatabase(settings.databasePath);
+    m_attention->setDatabase(settings.databasePath);
     m_queue->setLaunchDirectory(QDir(settings.dataDirectory).filePath("launches"));
     m_queue->setThreads(settings.threads);
     m_queue->setRunsPerDevice(settings.runsPerDevice);
@@ -298,7 +308,12 @@ void MainWindow::applySettings(const WorkbenchSettings &settings)
 
 void MainWindow::showView(View view)
 {
-    m_views->setCurrentWidget(view == View::Launcher ? static_cast<QWidget *>(m_launcher) : m_monitor);
+    QWidget *shown = m_launcher;
+    if (view == View::Monitor)
+        shown = m_monitor;
+    else if (view == View::Attention)
+        shown = m_attention;
+    m_views->setCurrentWidget(shown);
 }
 
 void MainWindow::selectRuns(const QList<qint64> &runIds)

@@ -1,5 +1,6 @@
 #pragma once
-// The workbench window: the run list (left), the views (launcher, monitor)
+// The workbench window: the run list (left), the views (launcher, monitor,
+// attention)
 // in the middle, the log (bottom) and the store and devices in the status bar.
 
 #include "WorkbenchSettings.h"
@@ -19,6 +20,7 @@ class QTimer;
 
 namespace cosw {
 
+class AttentionView;
 class LauncherView;
 class MonitorView;
 class RunFilterModel;
@@ -30,7 +32,7 @@ struct RunRecord;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class View { Launcher, Monitor };
+    enum class View { Launcher, Monitor, Attention };
 
     explicit MainWindow(const WorkbenchSettings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -46,6 +48,7 @@ public:
 
     LauncherView *launcher() const { return m_launcher; }
     MonitorView *monitor() const { return m_monitor; }
+    AttentionView *attention() const { return m_attention; }
     RunQueue *queue() const { return m_queue; }
     RunTableModel *runModel() const { return m_runModel; }
     RunFilterModel *runFilter() const { return m_runFilter; }
@@ -93,6 +96,7 @@ private:
     QTabWidget *m_views = nullptr;
     LauncherView *m_launcher = nullptr;
     MonitorView *m_monitor = nullptr;
+    AttentionView *m_attention = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QLabel *m_databaseLabel = nullptr;
     QLabel *m_devicesLabel = nullptr;

@@ -1,5 +1,6 @@
 #include "Screenshot.h"
 
+#include "AttentionView.h"
 #include "MonitorView.h"
 #include "RunTableModel.h"
 
@@ -30,7 +31,8 @@ bool waitFor(Sender *sender, Signal signal, int timeoutMs)
 
 } // namespace
 
-int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint64> &runIds, const QString &file)
+int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint64> &runIds, const QString &file,
+                     const QString &image)
 {
     window.resize(1500, 950);
     window.show();
@@ -46,7 +48,22 @@ int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint
             return 2;
         }
     }
+    QString refused;
+    QObject::connect(window.attention(), &AttentionView::failed, &window, [&](const QString &m) { refused = m; });
+    if (view == MainWindow::View::Attention && !image.isEmpty())
+        window.attention()->openImage(image);
     window.selectRuns(runIds);
+    if (view == MainWindow::View::Attention && !runIds.isEmpty()) {
+        QEventLoop loop;
+        QObject::connect(window.attention(), &AttentionView::shown, &loop, &QEventLoop::quit);
+        QObject::connect(window.attention(), &AttentionView::failed, &loop, &QEventLoop::quit);
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (!refused.isEmpty()) {
+            std::fprintf(stderr, "cos-workbench: %s\n", qPrintable(refused));
+            return 2;
+        }
+    }
     // Every run's points arrive before the picture is taken.
     for (int shown = 0; view == MainWindow::View::Monitor && shown < runIds.size(); ++shown)
         if (!waitFor(window.monitor(), &MonitorView::runUpdated, 20000))

@@ -1,6 +1,7 @@
 // cos-workbench: the desktop workbench (launcher, run queue, live monitor).
 // Exit status: 0 success, 2 bad arguments, 1 a failure.
 
+#include "AttentionView.h"
 #include "MainWindow.h"
 #include "Screenshot.h"
 #include "WorkbenchSettings.h"
@@ -56,8 +57,11 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName("cos-workbench");
     QApplication::setApplicationName("cos-workbench");
     QApplication::setApplicationVersion(COS_VERSION);
+    // The user's language, else English: the English file holds the plural
+    // forms ("1 token", "80 tokens") the source strings leave open.
     QTranslator translator;
-    if (translator.load(QLocale(), "cos-workbench", "_", ":/i18n"))
+    if (translator.load(QLocale(), "cos-workbench", "_", ":/i18n")
+        || translator.load(QLocale(QLocale::English), "cos-workbench", "_", ":/i18n"))
         QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
@@ -67,14 +71,18 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption db("db", QApplication::translate("main", "Experiment database (default: the settings')."),
                                 "FILE");
-    const QCommandLineOption view("view", QApplication::translate("main", "View to show: launcher or monitor."),
+    const QCommandLineOption view("view", QApplication::translate("main", "View to show: launcher, monitor or attention."),
                                   "VIEW");
     const QCommandLineOption run("run",
                                  QApplication::translate("main", "Run to select in the run list (repeat to overlay runs)."),
                                  "ID");
+    const QCommandLineOption image(
+        "image", QApplication::translate("main", "Image the attention view encodes (default: the run's first "
+                                                 "evaluation image)."),
+        "FILE");
     const QCommandLineOption screenshot(
         "screenshot", QApplication::translate("main", "Save the window as a PNG and exit."), "FILE");
-    parser.addOptions({db, view, run, screenshot});
+    parser.addOptions({db, view, run, image, screenshot});
     if (!parser.parse(QApplication::arguments()))
         return usageError(parser.errorText());
     if (parser.isSet("help"))
@@ -94,8 +102,11 @@ int main(int argc, char **argv)
             shownView = cosw::MainWindow::View::Launcher;
         else if (name == "monitor")
             shownView = cosw::MainWindow::View::Monitor;
+        else if (name == "attention")
+            shownView = cosw::MainWindow::View::Attention;
         else
-            return usageError(QApplication::translate("main", "--view '%1': expected launcher or monitor").arg(name));
+            return usageError(
+                QApplication::translate("main", "--view '%1': expected launcher, monitor or attention").arg(name));
     }
     QList<qint64> runIds;
     for (const QString &value : parser.values(run)) {
@@ -114,10 +125,13 @@ int main(int argc, char **argv)
     cosw::MainWindow window(settings);
     if (parser.isSet(screenshot))
         return cosw::renderScreenshot(window, shownView.value_or(cosw::MainWindow::View::Launcher), runIds,
-                                      parser.value(screenshot));
+                                      parser.value(screenshot),
+                                      parser.isSet(image) ? QFileInfo(parser.value(image)).absoluteFilePath() : QString());
     window.show();
     if (shownView)
         window.showView(*shownView);
+    if (parser.isSet(image))
+        window.attention()->openImage(QFileInfo(parser.value(image)).absoluteFilePath());
     if (!runIds.isEmpty())
         QObject::connect(&window, &cosw::MainWindow::runsRefreshed, &window,
                          [&window, runIds] { window.selectRuns(runIds); }, Qt::SingleShotConnection);

@@ -5,6 +5,8 @@
 #include "io/Checkpoint.h"
 #include "scaling/TokenScaling.h"
 #include "store/ExperimentStore.h"
+#include "train/RunConfig.h"
+#include "train/RunData.h"
 
 #include <torch/torch.h>
 
@@ -184,31 +186,57 @@ void AttentionSession::writeRawMaps(const std::string &file, const AttentionMaps
     writeSafetensors(file, out, metadata);
 }
 
-std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std::string &stage)
+std::vector<StageCheckpoint> runStageCheckpoints(ExperimentStore &store, int64_t runId)
 {
     const RunDetail run = store.run(runId);
-    std::map<int, std::string> kept; // stage index -> its end checkpoint
+    std::map<int, StageCheckpoint> kept; // the last one recorded per stage
     for (const CheckpointRecord &c : run.checkpoints)
         if (c.step == 0 && fs::is_directory(c.path))
-            kept[c.stage] = c.path;
-    auto nameOf = [&](int index) {
-        for (const StageRecord &s : run.stages)
-            if (s.index == index)
-                return s.name;
-        return "stage " + std::to_string(index);
-    };
-    std::string withOne;
-    for (const auto &[index, path] : kept)
-        withOne += (withOne.empty() ? "" : ", ") + nameOf(index);
-    const std::string runName = "run " + std::to_string(runId) + " (" + run.run.name + ")";
+            kept[c.stage] = {c.stage, "stage " + std::to_string(c.stage), c.path, 0};
+    for (const StageRecord &s : run.stages)
+        if (auto found = kept.find(s.index); found != kept.end()) {
+            found->second.stageName = s.name;
+            found->second.visualTokens = s.visualTokens;
+        }
+    std::vector<StageCheckpoint> out;
+    for (const auto &[index, checkpoint] : kept)
+        out.push_back(checkpoint);
+    return out;
+}
+
+std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std::string &stage)
+{
+    const std::vector<StageCheckpoint> kept = runStageCheckpoints(store, runId);
+    const std::string runName = "run " + std::to_string(runId) + " (" + store.run(runId).run.name + ")";
     if (kept.empty())
         throw InputError(runName + " kept no checkpoint at the end of a stage");
     if (stage.empty())
-        return kept.rbegin()->second;
-    for (const auto &[index, path] : kept)
-        if (nameOf(index) == stage)
-            return path;
+        return kept.back().path;
+    std::string withOne;
+    for (const StageCheckpoint &c : kept) {
+        if (c.stageName == stage)
+            return c.path;
+        withOne += (withOne.empty() ? "" : ", ") + c.stageName;
+    }
     throw InputError(runName + " has no checkpoint at the end of a stage named '" + stage + "'; stages with one: " + withOne);
+}
+
+std::vector<EvalQuestion> runEvalQuestions(ExperimentStore &store, int64_t runId, int limit)
+{
+    const RunDetail run = store.run(runId);
+    const ConfigSource source{"run " + std::to_string(runId) + " (stored config)", {}};
+    const RunConfig config = RunConfig::fromJson(parseJson(run.run.config, source.file), source);
+    const PreparedData data = prepareRunData(config, [](const TrainingEvent &) {});
+    if (!data.eval)
+        throw InputError("run " + std::to_string(runId) + " (" + run.run.name + ") has no evaluation set");
+    std::vector<EvalQuestion> out;
+    for (const ConversationSample &s : data.eval->samples()) {
+        if (int(out.size()) >= limit)
+            break;
+        if (!s.image.empty())
+            out.push_back({s.image, s.prompt(), s.answer(), s.turns.front().type});
+    }
+    return out;
 }
 
 } // namespace cosw

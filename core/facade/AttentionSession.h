@@ -110,9 +110,34 @@ private:
     std::map<std::string, std::shared_ptr<const AttentionMaps>> m_encoded;
 };
 
+// A checkpoint a run kept at the end of one of its stages.
+struct StageCheckpoint {
+    int stage = 0;
+    std::string stageName;
+    std::string path;
+    int visualTokens = 0; // as the store recorded the stage
+};
+
+// The run's stage-end checkpoints that still exist, in stage order. Throws
+// InputError for a run the store does not have.
+std::vector<StageCheckpoint> runStageCheckpoints(ExperimentStore &store, int64_t runId);
 // The checkpoint a run kept at the end of its stage named `stage` (empty:
 // its last stage that kept one). Throws InputError naming the run and the
 // stages that have one.
 std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std::string &stage);
+
+// One question of a run's evaluation set, with the image it asks about.
+struct EvalQuestion {
+    std::string image;
+    std::string question;
+    std::string answer;
+    std::string type;
+};
+
+// The first `limit` questions of the evaluation set the run was scored on,
+// read from its stored config (the data must still be where the run left
+// it; it is generated again if it is not). Throws InputError naming what is
+// missing.
+std::vector<EvalQuestion> runEvalQuestions(ExperimentStore &store, int64_t runId, int limit);
 
 } // namespace cosw

@@ -3,6 +3,7 @@
 // to bottom, 3 bytes per pixel, no padding. A widget wraps it in a QImage
 // (Format_RGB888) without knowing OpenCV or LibTorch.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -14,10 +15,10 @@ struct RgbImage {
     std::vector<uint8_t> pixels; // width * height * 3
 
     RgbImage() = default;
-    RgbImage(int w, int h) : width(w), height(h), pixels(size_t(w) * size_t(h) * 3, 0) {}
+    RgbImage(int w, int h) : width(w), height(h), pixels(std::size_t(w) * std::size_t(h) * 3, 0) {}
     bool isNull() const { return width <= 0 || height <= 0; }
-    uint8_t *at(int x, int y) { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
-    const uint8_t *at(int x, int y) const { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
+    uint8_t *at(int x, int y) { return pixels.data() + (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3; }
+    const uint8_t *at(int x, int y) const { return pixels.data() + (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3; }
 };
 
 } // namespace cosw

@@ -1,0 +1,296 @@
+// The attention view, offscreen: a run's checkpoints open before and after
+// token scaling, windows and tokens are placed as the engine orders them,
+// the overlay shows a token's hottest cell hottest, selecting a window on one
+// side frames its children on the other, the keyboard steps through tokens
+// and scales, exports write their files, and encoding can be cancelled.
+
+#include "AttentionCanvas.h"
+#include "AttentionEncoder.h"
+#include "AttentionTokenModel.h"
+#include "AttentionView.h"
+
+#include "TestSupport.h"
+
+#include "io/Checkpoint.h"
+#include "io/Safetensors.h"
+#include "model/Mllm.h"
+#include "scaling/TokenScaling.h"
+#include "store/ExperimentStore.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <QFileInfo>
+#include <QImage>
+#include <QListView>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTest>
+
+using namespace cosw;
+
+namespace {
+
+QString saveFreshCheckpoint(const QTemporaryDir &dir, const QString &name, const ModelConfig &config)
+{
+    torch::manual_seed(5);
+    Mllm model(config);
+    const QString path = dir.filePath(name);
+    cosw::saveCheckpoint(path.toStdString(), {config, stateDict(*model)});
+    return path;
+}
+
+// The brightness (r + g + b) of the centre pixel of every cell of an n x n
+// grid over a picture region, row-major.
+std::vector<int> cellBrightness(const QImage &picture, const QRectF &region, int n)
+{
+    std::vector<int> out;
+    for (int row = 0; row < n; ++row)
+        for (int column = 0; column < n; ++column) {
+            const QPointF centre(region.left() + (column + 0.5) * region.width() / n,
+                                 region.top() + (row + 0.5) * region.height() / n);
+            const QColor c = picture.pixelColor(centre.toPoint());
+            out.push_back(c.red() + c.green() + c.blue());
+        }
+    return out;
+}
+
+} // namespace
+
+class TestAttentionView : public QObject {
+    Q_OBJECT
+public:
+    static void initMain() { cosw::ensureBlasKernel(); }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_before, m_after, m_image, m_db;
+    qint64 m_run = 0;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        test::keepSettingsAndCachesIn(m_dir, "tst_attention_view");
+        // Pre-training {g:1,q:2} + {g:2,q:1} on an 8 x 8 grid; fine-tuning
+        // with the local scale's windows doubled (per-window banks copied).
+        ModelConfig config = test::tinyModelConfig();
+        config.connector.perWindow = true;
+        m_before = saveFreshCheckpoint(m_dir, "pretrain-end", config);
+        ScalingSpec spec;
+        spec.window = {1, 2};
+        m_after = m_dir.filePath("finetune-end");
+        cosw::saveCheckpoint(m_after.toStdString(), scaleCheckpoint(loadCheckpoint(m_before.toStdString()), spec));
+        cv::Mat img(32, 32, CV_8UC3, cv::Scalar(10, 10, 10));
+        img(cv::Rect(16, 0, 16, 16)).setTo(cv::Scalar(250, 220, 30));
+        m_image = m_dir.filePath("item.png");
+        QVERIFY(cv::imwrite(m_image.toStdString(), img));
+
+        m_db = m_dir.filePath("runs.sqlite");
+        ExperimentStore store(m_db.toStdString());
+        m_run = store.createRun("tiny", "{}", "chain_of_sight", "cpu", "{}");
+        for (int i = 0; i < 2; ++i) {
+            StageRecord st;
+            st.index = i;
+            st.name = i == 0 ? "pretrain" : "finetune";
+            st.visualTokens = i == 0 ? 6 : 2 + 16;
+            store.putStage(m_run, st);
+        }
+        store.addCheckpoint(m_run, {0, 0, m_before.toStdString(), 0});
+        store.addCheckpoint(m_run, {1, 0, m_after.toStdString(), 0});
+    }
+
+    // A run opens before (left) and after (right) token scaling; the strip
+    // lists the left tokens in the engine's order.
+    void runOpensBeforeAndAfterScaling()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        view.setDatabase(m_db);
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openImage(m_image);
+        view.setRun(m_run);
+        QVERIFY(shown.wait(20000));
+        QVERIFY(view.isComparing());
+        QCOMPARE(view.maps(AttentionView::Left)->layout.visualTokens, 6);
+        QCOMPARE(view.maps(AttentionView::Right)->layout.visualTokens, 18);
+
+        const AttentionTokenModel *tokens = view.tokenModel();
+        QCOMPARE(tokens->rowCount(), 6);
+        const int expected[6][3] = {{0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 1, 0}, {1, 2, 0}, {1, 3, 0}}; // scale, window, query
+        for (int t = 0; t < 6; ++t) {
+            const QModelIndex i = tokens->index(t);
+            QCOMPARE(i.data(AttentionTokenModel::ScaleRole).toInt(), expected[t][0]);
+            QCOMPARE(i.data(AttentionTokenModel::WindowRole).toInt(), expected[t][1]);
+            QCOMPARE(i.data(AttentionTokenModel::QueryRole).toInt(), expected[t][2]);
+            QVERIFY(!i.data(Qt::DecorationRole).value<QPixmap>().isNull());
+        }
+    }
+
+    // Clicking a window selects its token; the right side frames the
+    // window's children and shows the first; clicking a child there selects
+    // its parent on the left.
+    void windowsSelectTheirTokensAndChildren()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setDatabase(m_db);
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openImage(m_image);
+        view.setRun(m_run);
+        QVERIFY(shown.wait(20000));
+        view.setScale(1);
+
+        AttentionCanvas *left = view.canvas(AttentionView::Left);
+        const QRectF picture = left->imageRect();
+        // The centre of the bottom-left quarter is window 2 of the 2 x 2 scale.
+        const QPointF bottomLeft(picture.left() + picture.width() / 4, picture.top() + picture.height() * 3 / 4);
+        QCOMPARE(left->windowAt(bottomLeft), 2);
+        QTest::mouseClick(left, Qt::LeftButton, {}, bottomLeft.toPoint());
+        QCOMPARE(view.shownToken(AttentionView::Left), 2 + 2);
+        // Its children in the 4 x 4 grid: rows 2-3, columns 0-1.
+        QCOMPARE(view.shownToken(AttentionView::Right), 2 + 8);
+        AttentionCanvas *right = view.canvas(AttentionView::Right);
+        const QRectF rightPicture = right->imageRect();
+        // Window 13 (row 3, column 1) on the right has window 2 as its parent.
+        const QPointF child(rightPicture.left() + rightPicture.width() * 1.5 / 4,
+                            rightPicture.top() + rightPicture.height() * 3.5 / 4);
+        QCOMPARE(right->windowAt(child), 13);
+        view.selectWindow(AttentionView::Left, 0);
+        QTest::mouseClick(right, Qt::LeftButton, {}, child.toPoint());
+        QCOMPARE(view.shownToken(AttentionView::Left), 2 + 2);
+        QCOMPARE(view.shownToken(AttentionView::Right), 2 + 13);
+    }
+
+    // Token-scaled in the view (window x2 on the local scale) gives the
+    // same layout as the fine-tuned checkpoint.
+    void scaledComparisonMatchesTheEngine()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(m_before);
+        view.openImage(m_image);
+        QVERIFY(shown.wait(20000));
+        view.compareWithScaled(64, {1, 2});
+        QVERIFY(shown.wait(20000));
+        const TokenLayout &right = view.maps(AttentionView::Right)->layout;
+        QCOMPARE(right.resolution, 64);
+        QCOMPARE(right.scales[0].windows, 2);
+        QCOMPARE(right.scales[1].windows, 8);
+        QCOMPARE(right.visualTokens, 4 * 2 + 64);
+        view.clearComparison();
+        QVERIFY(!view.isComparing());
+    }
+
+    // The hottest cell of the shown token's map is the hottest in the picture.
+    void overlayShowsTheHottestCell()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(m_before);
+        view.openImage(m_image);
+        QVERIFY(shown.wait(20000));
+        view.findChild<QSlider *>("opacity")->setValue(100);
+        const AttentionMaps *maps = view.maps(AttentionView::Left);
+        for (int token : {0, 1, 3, 5}) {
+            view.selectToken(token);
+            const float *map = maps->map(-1, -1, token);
+            const int n = maps->layout.featureGrid;
+            const int hot = int(std::max_element(map, map + n * n) - map);
+            AttentionCanvas *canvas = view.canvas(AttentionView::Left);
+            QImage picture(canvas->size(), QImage::Format_RGB32);
+            QPainter painter(&picture);
+            canvas->render(painter, canvas->size());
+            painter.end();
+            // Colours resolve 1/255 of the peak, so near-equal cells may tie with it.
+            const std::vector<int> brightness = cellBrightness(picture, canvas->imageRect(), n);
+            QCOMPARE(brightness[size_t(hot)], *std::max_element(brightness.begin(), brightness.end()));
+            const int cold = int(std::min_element(map, map + n * n) - map);
+            if (map[cold] < 0.5f * map[hot])
+                QVERIFY(brightness[size_t(cold)] < brightness[size_t(hot)]);
+        }
+    }
+
+    // Arrows step through the strip's tokens, PgDown/PgUp through scales.
+    void keyboardStepsTokensAndScales()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(m_before);
+        view.openImage(m_image);
+        QVERIFY(shown.wait(20000));
+        QListView *strip = view.tokenStrip();
+        strip->setFocus();
+        QCOMPARE(view.shownToken(AttentionView::Left), 0);
+        QTest::keyClick(strip, Qt::Key_Right);
+        QCOMPARE(view.shownToken(AttentionView::Left), 1);
+        QTest::keyClick(strip, Qt::Key_PageDown);
+        QCOMPARE(view.scale(), 1);
+        QCOMPARE(view.shownToken(AttentionView::Left), 2);
+        QTest::keyClick(strip, Qt::Key_PageUp);
+        QCOMPARE(view.scale(), 0);
+    }
+
+    void exportsWriteTheirFiles()
+    {
+        AttentionView view;
+        view.resize(1100, 700);
+        view.show();
+        view.setDatabase(m_db);
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openImage(m_image);
+        view.setRun(m_run);
+        QVERIFY(shown.wait(20000));
+        const QString png = m_dir.filePath("view.png"), svg = m_dir.filePath("view.svg");
+        QVERIFY(view.exportView(png));
+        QVERIFY(view.exportView(svg));
+        const QImage written(png);
+        QVERIFY(written.width() > written.height()); // both sides
+        QVERIFY(test::readFile(svg).contains("<svg"));
+        const QString sheet = m_dir.filePath("sheet.png");
+        view.setScale(1);
+        QVERIFY(view.exportTokenSheet(sheet));
+        QVERIFY(!QImage(sheet).isNull());
+        const QString raw = m_dir.filePath("maps.safetensors");
+        QVERIFY(view.exportRawMaps(raw));
+        QCOMPARE(readSafetensors(raw.toStdString()).at("attention_mean.1").sizes().vec(),
+                 (std::vector<int64_t>{1, 4, 8, 8}));
+        QVERIFY(!view.exportView(m_dir.filePath("no/such/dir/view.png")));
+    }
+
+    void badInputsAreReportedAndCancelStops()
+    {
+        AttentionView view;
+        QSignalSpy failed(&view, &AttentionView::failed);
+        view.openCheckpoint(m_dir.filePath("missing"));
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.front().front().toString().contains("missing"), qPrintable(failed.front().front().toString()));
+
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(m_before);
+        view.openImage(m_dir.filePath("no-image.png"));
+        QVERIFY(failed.wait(20000));
+        QVERIFY(failed.back().front().toString().contains("no-image.png"));
+
+        view.openImage(m_image);
+        QVERIFY(view.isBusy());
+        for (AttentionEncoder *encoder : view.findChildren<AttentionEncoder *>())
+            encoder->cancel();
+        QVERIFY(!view.isBusy());
+        QVERIFY(!shown.wait(1500)); // the cancelled encoding never shows
+    }
+};
+
+QTEST_MAIN(TestAttentionView)
+#include "tst_attention_view.moc"

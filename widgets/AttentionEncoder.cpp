@@ -1,0 +1,128 @@
+#include "AttentionEncoder.h"
+
+#include "base/Errors.h"
+#include "store/ExperimentStore.h"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <variant>
+
+namespace cosw {
+
+AttentionEncoder::AttentionEncoder(QObject *parent)
+    : QObject(parent), m_context(new QObject), m_session(std::make_shared<std::unique_ptr<AttentionSession>>())
+{
+    m_context->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+    m_thread.setObjectName("attention");
+    m_thread.start();
+}
+
+AttentionEncoder::~AttentionEncoder()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+template <typename Result>
+void AttentionEncoder::post(Kind kind, std::function<Result()> work, std::function<void(const Result &)> deliver)
+{
+    const quint64 ticket = ++m_tickets[kind];
+    setOutstanding(kind, true);
+    QMetaObject::invokeMethod(m_context, [this, kind, ticket, work, deliver] {
+        // An error is a message for the user, whatever threw it.
+        std::variant<Result, QString> outcome;
+        try {
+            outcome = work();
+        } catch (const std::exception &e) {
+            outcome = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, kind, ticket, deliver, outcome = std::move(outcome)] {
+                if (ticket != m_tickets[kind])
+                    return; // superseded or cancelled
+                setOutstanding(kind, false);
+                if (const QString *message = std::get_if<QString>(&outcome))
+                    emit failed(*message);
+                else
+                    deliver(std::get<Result>(outcome));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void AttentionEncoder::setOutstanding(Kind kind, bool outstanding)
+{
+    const bool wasBusy = isBusy();
+    m_outstanding[kind] = outstanding;
+    if (isBusy() != wasBusy)
+        emit busyChanged(isBusy());
+}
+
+bool AttentionEncoder::isBusy() const
+{
+    return std::any_of(std::begin(m_outstanding), std::end(m_outstanding), [](bool b) { return b; });
+}
+
+void AttentionEncoder::open(const QString &checkpointDir, int resolutionPx, const QList<int> &window)
+{
+    auto session = m_session;
+    const std::string dir = checkpointDir.toStdString();
+    const std::vector<int> factors(window.begin(), window.end());
+    using Opened = std::tuple<TokenLayout, int, int>;
+    post<Opened>(
+        Open,
+        [session, dir, resolutionPx, factors] {
+            session->reset();
+            *session = std::make_unique<AttentionSession>(dir, resolutionPx, factors);
+            return Opened{(*session)->layout(), (*session)->resamplerLayers(), (*session)->resamplerHeads()};
+        },
+        [this, checkpointDir](const Opened &o) { emit opened(checkpointDir, std::get<0>(o), std::get<1>(o), std::get<2>(o)); });
+}
+
+void AttentionEncoder::encode(const QString &imagePath)
+{
+    auto session = m_session;
+    const std::string path = imagePath.toStdString();
+    post<std::shared_ptr<const AttentionMaps>>(
+        Encode,
+        [session, path]() -> std::shared_ptr<const AttentionMaps> {
+            if (!*session)
+                throw InputError("no checkpoint is open");
+            return (*session)->encode(path);
+        },
+        [this, imagePath](const std::shared_ptr<const AttentionMaps> &maps) { emit encoded(imagePath, maps); });
+}
+
+void AttentionEncoder::loadRun(const QString &databasePath, qint64 runId, int questions)
+{
+    const std::string db = databasePath.toStdString();
+    using Loaded = std::pair<std::vector<StageCheckpoint>, std::vector<EvalQuestion>>;
+    post<Loaded>(
+        Run,
+        [db, runId, questions] {
+            ExperimentStore store(db);
+            Loaded loaded;
+            loaded.first = runStageCheckpoints(store, runId);
+            try {
+                loaded.second = runEvalQuestions(store, runId, questions);
+            } catch (const InputError &) {
+                // A run without (readable) evaluation data still shows its
+                // checkpoints; images then come from files.
+            }
+            return loaded;
+        },
+        [this, runId](const Loaded &l) { emit runLoaded(runId, l.first, l.second); });
+}
+
+void AttentionEncoder::cancel()
+{
+    for (int kind = 0; kind < Kinds; ++kind) {
+        ++m_tickets[kind];
+        setOutstanding(Kind(kind), false);
+    }
+}
+
+} // namespace cosw

@@ -11,6 +11,7 @@
 #include "io/Checkpoint.h"
 #include "model/Mllm.h"
 #include "data/ImagePipeline.h"
+#include "data/WordTokenizer.h"
 #include "scaling/TokenScaling.h"
 #include "store/ExperimentStore.h"
 
@@ -242,6 +243,52 @@ private slots:
         QCOMPARE(read.cols, sheet.width);
         QVERIFY(test::thrownMessage<InputError>([&] { writePng(sheet, m_dir.filePath("no/such/dir/x.png").toStdString()); })
                     .find("no/such/dir") != std::string::npos);
+    }
+
+    // The language model's attention while answering: every layer's row
+    // and their mean sum to 1 over the sequence, the visual part is the sum
+    // over the visual tokens, and carried to the grid it keeps that mass.
+    void answerAttentionKeepsItsMass()
+    {
+        const QString dir = m_dir.filePath("with-words");
+        saveCheckpoint(dir.toStdString(), loadCheckpoint(m_perWindow.toStdString()));
+        {
+            AttentionSession bare(dir.toStdString());
+            QVERIFY(test::thrownMessage<InputError>([&] { bare.answer(m_image.toStdString(), "is there a bag?"); })
+                        .find("tokenizer.json") != std::string::npos);
+        }
+        WordTokenizer::build({"what is at row 1 column 2 ? is there a bag nothing yes no"})
+            .save((dir + "/tokenizer.json").toStdString());
+        AttentionSession session(dir.toStdString());
+        const auto maps = session.encode(m_image.toStdString());
+        const AnswerAttribution a = session.answer(m_image.toStdString(), "what is at row 1 column 2?", 4);
+        QCOMPARE(a.lmLayers, 1);
+        QCOMPARE(a.visualTokens, 6);
+        QCOMPARE(a.question, std::string("what is at row 1 column 2?"));
+        // "USER: <image>\n what is at row 1 column 2 ? ASSISTANT:" has the image at position 2.
+        QCOMPARE(a.visualStart, 2);
+        for (int layer : {0, -1}) {
+            const float *row = a.sequenceMass(layer);
+            double sum = 0;
+            for (int i = 0; i < a.sequenceLength; ++i) {
+                QVERIFY(row[i] >= 0);
+                sum += row[i];
+            }
+            QVERIFY2(std::abs(sum - 1.0) < 1e-4, qPrintable(QString::number(sum)));
+            double visual = 0;
+            for (float v : a.visualMass(layer))
+                visual += v;
+            QVERIFY(std::abs(visual - a.visualShare(layer)) < 1e-5);
+            QVERIFY(a.visualShare(layer) > 0 && a.visualShare(layer) < 1);
+        }
+        const std::vector<float> patch = answerPatchMap(a, -1, *maps);
+        QCOMPARE(patch.size(), size_t(64));
+        double sum = 0;
+        for (float v : patch) {
+            QVERIFY(v >= 0);
+            sum += v;
+        }
+        QVERIFY2(std::abs(sum - a.visualShare(-1)) < 1e-5, qPrintable(QString("%1 vs %2").arg(sum).arg(a.visualShare(-1))));
     }
 
     void runCheckpointsAreFoundByStageName()

@@ -11,6 +11,7 @@
 
 #include "TestSupport.h"
 
+#include "data/WordTokenizer.h"
 #include "io/Checkpoint.h"
 #include "io/Safetensors.h"
 #include "model/Mllm.h"
@@ -18,6 +19,7 @@
 #include "store/ExperimentStore.h"
 
 #include <opencv2/imgcodecs.hpp>
+#include <qcustomplot.h>
 
 #include <QFileInfo>
 #include <QImage>
@@ -67,6 +69,29 @@ private:
     QString m_before, m_after, m_image, m_db;
     qint64 m_run = 0;
 
+    // The test run (before and after scaling), or one checkpoint, on the
+    // test image in a shown view; false when it was not shown in time.
+    bool showRun(AttentionView &view)
+    {
+        view.resize(1100, 700);
+        view.show();
+        view.setDatabase(m_db);
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openImage(m_image);
+        view.setRun(m_run);
+        return QTest::qWaitForWindowExposed(&view) && (!shown.isEmpty() || shown.wait(20000));
+    }
+
+    bool showCheckpoint(AttentionView &view, const QString &dir)
+    {
+        view.resize(1100, 700);
+        view.show();
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(dir);
+        view.openImage(m_image);
+        return QTest::qWaitForWindowExposed(&view) && (!shown.isEmpty() || shown.wait(20000));
+    }
+
 private slots:
     void initTestCase()
     {
@@ -105,13 +130,7 @@ private slots:
     void runOpensBeforeAndAfterScaling()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
-        view.setDatabase(m_db);
-        QSignalSpy shown(&view, &AttentionView::shown);
-        view.openImage(m_image);
-        view.setRun(m_run);
-        QVERIFY(shown.wait(20000));
+        QVERIFY(showRun(view));
         QVERIFY(view.isComparing());
         QCOMPARE(view.maps(AttentionView::Left)->layout.visualTokens, 6);
         QCOMPARE(view.maps(AttentionView::Right)->layout.visualTokens, 18);
@@ -134,14 +153,7 @@ private slots:
     void windowsSelectTheirTokensAndChildren()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setDatabase(m_db);
-        QSignalSpy shown(&view, &AttentionView::shown);
-        view.openImage(m_image);
-        view.setRun(m_run);
-        QVERIFY(shown.wait(20000));
+        QVERIFY(showRun(view));
         view.setScale(1);
 
         AttentionCanvas *left = view.canvas(AttentionView::Left);
@@ -170,12 +182,8 @@ private slots:
     void scaledComparisonMatchesTheEngine()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
+        QVERIFY(showCheckpoint(view, m_before));
         QSignalSpy shown(&view, &AttentionView::shown);
-        view.openCheckpoint(m_before);
-        view.openImage(m_image);
-        QVERIFY(shown.wait(20000));
         view.compareWithScaled(64, {1, 2});
         QVERIFY(shown.wait(20000));
         const TokenLayout &right = view.maps(AttentionView::Right)->layout;
@@ -191,13 +199,7 @@ private slots:
     void overlayShowsTheHottestCell()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QSignalSpy shown(&view, &AttentionView::shown);
-        view.openCheckpoint(m_before);
-        view.openImage(m_image);
-        QVERIFY(shown.wait(20000));
+        QVERIFY(showCheckpoint(view, m_before));
         view.findChild<QSlider *>("opacity")->setValue(100);
         const AttentionMaps *maps = view.maps(AttentionView::Left);
         for (int token : {0, 1, 3, 5}) {
@@ -223,13 +225,7 @@ private slots:
     void keyboardStepsTokensAndScales()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QSignalSpy shown(&view, &AttentionView::shown);
-        view.openCheckpoint(m_before);
-        view.openImage(m_image);
-        QVERIFY(shown.wait(20000));
+        QVERIFY(showCheckpoint(view, m_before));
         QListView *strip = view.tokenStrip();
         strip->setFocus();
         QCOMPARE(view.shownToken(AttentionView::Left), 0);
@@ -245,13 +241,7 @@ private slots:
     void exportsWriteTheirFiles()
     {
         AttentionView view;
-        view.resize(1100, 700);
-        view.show();
-        view.setDatabase(m_db);
-        QSignalSpy shown(&view, &AttentionView::shown);
-        view.openImage(m_image);
-        view.setRun(m_run);
-        QVERIFY(shown.wait(20000));
+        QVERIFY(showRun(view));
         const QString png = m_dir.filePath("view.png"), svg = m_dir.filePath("view.svg");
         QVERIFY(view.exportView(png));
         QVERIFY(view.exportView(svg));
@@ -267,6 +257,41 @@ private slots:
         QCOMPARE(readSafetensors(raw.toStdString()).at("attention_mean.1").sizes().vec(),
                  (std::vector<int64_t>{1, 4, 8, 8}));
         QVERIFY(!view.exportView(m_dir.filePath("no/such/dir/view.png")));
+    }
+
+    // Asking shows the answer, the attention mass per visual token by scale
+    // and, on the left picture, where the answer looked; picking a token
+    // goes back to that token's map.
+    void askingShowsWhereTheAnswerLooked()
+    {
+        const QString dir = m_dir.filePath("with-words");
+        if (!QFileInfo::exists(dir)) {
+            cosw::saveCheckpoint(dir.toStdString(), loadCheckpoint(m_before.toStdString()));
+            WordTokenizer::build({"is there a bag ? yes no"}).save((dir + "/tokenizer.json").toStdString());
+        }
+        AttentionView view;
+        QVERIFY(showCheckpoint(view, dir));
+        QSignalSpy shown(&view, &AttentionView::shown), answered(&view, &AttentionView::answered);
+        view.ask("is there a bag?");
+        QVERIFY(answered.wait(20000));
+        QVERIFY(view.answer());
+        QVERIFY(view.canvas(AttentionView::Left)->showsCustomMap());
+        QCOMPARE(view.findChild<QCustomPlot *>("answerMass")->plottableCount(), 2); // one bar series per scale
+        QVERIFY(!view.answer(AttentionView::Right));
+        view.selectToken(3);
+        QVERIFY(!view.canvas(AttentionView::Left)->showsCustomMap());
+        // Compared with its token-scaled self, both sides answer.
+        view.compareWithScaled(0, {1, 2});
+        QVERIFY(shown.wait(20000));
+        view.ask();
+        QVERIFY(answered.wait(20000));
+        QVERIFY(view.answer(AttentionView::Left) && view.answer(AttentionView::Right));
+        QCOMPARE(view.answer(AttentionView::Right)->visualTokens, 2 + 16);
+        QVERIFY(view.canvas(AttentionView::Right)->showsCustomMap());
+        QCOMPARE(view.findChild<QCustomPlot *>("answerMass")->plottableCount(), 4);
+        // A new image drops the answers.
+        view.openImage(m_image);
+        QVERIFY(!view.answer(AttentionView::Left) && !view.answer(AttentionView::Right));
     }
 
     void badInputsAreReportedAndCancelStops()

@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 
 #include "base/Json.h"
+#include "data/WordTokenizer.h"
 #include "io/Safetensors.h"
 #include "store/ExperimentStore.h"
 
@@ -528,6 +529,40 @@ private slots:
         QVERIFY2(r.err.contains("no run 42"), qPrintable(r.err));
         r = runBatch({"attention", "--run", "1", "--checkpoint", m_checkpoint, "--image", m_image, "--out", out});
         QCOMPARE(r.exitCode, 2);
+
+        // A question needs the words the model was trained with.
+        r = runBatch(base + QStringList{"--question", "is there a bag?"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("tokenizer.json"), qPrintable(r.err));
+    }
+
+    // With a question: the answer, its share of attention on the image and
+    // the picture of where it looked, listed in the index.
+    void attentionAnswersAQuestion()
+    {
+        const QString checkpoint = m_dir.filePath("with-words");
+        QVERIFY(QDir().mkpath(checkpoint));
+        for (const char *file : {"config.json", "model.safetensors"})
+            QVERIFY(QFile::copy(m_checkpoint + "/" + file, checkpoint + "/" + file));
+        WordTokenizer::build({"is there a bag ? yes no nothing"}).save((checkpoint + "/tokenizer.json").toStdString());
+        const QString out = m_dir.filePath("answer");
+        const Result r = runBatch({"attention", "--checkpoint", checkpoint, "--image", m_image, "--question",
+                                   "is there a bag?", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("answer:"), qPrintable(r.out));
+        const Json index = parseJsonFile((out + "/index.json").toStdString());
+        const Json &answer = index.at("answer");
+        QCOMPARE(answer.at("question").get<std::string>(), std::string("is there a bag?"));
+        const double share = answer.at("visual_share").get<double>();
+        QVERIFY(share > 0 && share < 1);
+        double perScale = 0;
+        for (const Json &v : answer.at("visual_share_per_scale"))
+            perScale += v.get<double>();
+        QVERIFY(std::abs(perScale - share) < 1e-4);
+        QVERIFY(QFile::exists(out + "/answer.png"));
+        const StateDict maps = readSafetensors((out + "/maps.safetensors").toStdString());
+        QCOMPARE(maps.at("answer.patch_map").sizes().vec(), (std::vector<int64_t>{8, 8}));
+        QVERIFY(std::abs(maps.at("answer.patch_map").sum().item<double>() - share) < 1e-4);
     }
 };
 

@@ -241,6 +241,82 @@
         <source>Attention maps</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer&apos;s attention per token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask about the image, e.g. is there a bag?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer&apos;s attention on the image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language model&apos;s attention while it produced the answer, averaged over its heads and layers, carried to the image through each visual token&apos;s map. Attention weights, not a causal attribution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (reference: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1&lt;b&gt;%2&lt;/b&gt;, %3 of its attention on the image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>right: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: visual token (scales coarse to fine)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scale %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>answer&apos;s attention, scaled to its peak</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::LauncherView</name>
@@ -1035,6 +1111,10 @@
     </message>
     <message>
         <source>--view &apos;%1&apos;: expected launcher, monitor or attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question the attention view asks about the image.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

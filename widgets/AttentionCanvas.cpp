@@ -7,6 +7,8 @@
 #include <QMouseEvent>
 #include <QPainter>
 
+#include <algorithm>
+
 namespace cosw {
 
 namespace {
@@ -25,7 +27,7 @@ QImage toQImage(const RgbImage &image)
 AttentionCanvas::AttentionCanvas(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);
-    setMinimumSize(240, 220);
+    setMinimumSize(200, 150);
 }
 
 void AttentionCanvas::setMaps(std::shared_ptr<const AttentionMaps> maps)
@@ -63,6 +65,13 @@ void AttentionCanvas::setTitle(const QString &title)
     update();
 }
 
+void AttentionCanvas::setCustomMap(const std::vector<float> &map, const QString &caption)
+{
+    m_customMap = map;
+    m_customCaption = caption;
+    updateOverlay();
+}
+
 void AttentionCanvas::setMessage(const QString &message)
 {
     m_message = message;
@@ -72,8 +81,12 @@ void AttentionCanvas::setMessage(const QString &message)
 void AttentionCanvas::updateOverlay()
 {
     m_peak = 0;
+    const size_t cells = m_maps ? size_t(m_maps->layout.featureGrid) * size_t(m_maps->layout.featureGrid) : 0;
     if (!m_maps) {
         m_overlay = QImage();
+    } else if (!m_customMap.empty() && m_customMap.size() == cells) {
+        m_peak = *std::max_element(m_customMap.begin(), m_customMap.end());
+        m_overlay = toQImage(heatOverlay(m_maps->image, m_customMap.data(), m_maps->layout.featureGrid, m_alpha));
     } else if (m_token < 0 || !m_maps->layout.hasAttention || m_token >= m_maps->layout.visualTokens) {
         m_overlay = toQImage(m_maps->image);
     } else {
@@ -141,9 +154,9 @@ void AttentionCanvas::render(QPainter &painter, const QSize &size) const
             painter.drawLine(QPointF(x, image.top()), QPointF(x, image.bottom()));
             painter.drawLine(QPointF(image.left(), y), QPointF(image.right(), y));
         }
-        for (int w : m_related)
+        for (int w : m_customMap.empty() ? m_related : QList<int>{})
             paintWindowFrame(painter, image, w, QColor(255, 140, 0), 2, Qt::DashLine);
-        if (m_token >= s.firstToken && m_token < s.firstToken + s.tokens())
+        if (m_customMap.empty() && m_token >= s.firstToken && m_token < s.firstToken + s.tokens())
             paintWindowFrame(painter, image, s.windowOf(m_token - s.firstToken), QColor(0, 255, 128), 3);
         if (m_hovered >= 0)
             paintWindowFrame(painter, image, m_hovered, Qt::white, 1.5, Qt::DotLine);
@@ -167,7 +180,7 @@ void AttentionCanvas::render(QPainter &painter, const QSize &size) const
         painter.translate(labels.center());
         painter.rotate(-90);
         painter.drawText(QRectF(-labels.height() / 2, -10, labels.height(), 20), Qt::AlignCenter,
-                         tr("attention, scaled to this token's peak"));
+                         m_customMap.empty() ? tr("attention, scaled to this token's peak") : m_customCaption);
         painter.restore();
     }
 }

@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 namespace cosw {
 
@@ -29,6 +30,11 @@ public:
     void setRelatedWindows(const QList<int> &windows);
     void setAlpha(double alpha);
     void setTitle(const QString &title);
+    // Shows `map` (n * n cells, e.g. an answer's attention through the
+    // visual tokens) instead of the selected token's, with `caption` on the
+    // colour bar; an empty map goes back to the token's.
+    void setCustomMap(const std::vector<float> &map, const QString &caption);
+    bool showsCustomMap() const { return !m_customMap.empty(); }
     // A message instead of a picture (nothing open, the MLP has no maps, ...).
     void setMessage(const QString &message);
 
@@ -62,7 +68,8 @@ private:
 
     std::shared_ptr<const AttentionMaps> m_maps;
     QImage m_overlay; // the image with the token's map, at the image's own size
-    QString m_title, m_message;
+    QString m_title, m_message, m_customCaption;
+    std::vector<float> m_customMap;
     QList<int> m_related;
     int m_scale = 0, m_token = -1, m_layer = -1, m_head = -1, m_hovered = -1;
     double m_alpha = 0.6;

@@ -96,6 +96,20 @@ void AttentionEncoder::encode(const QString &imagePath)
         [this, imagePath](const std::shared_ptr<const AttentionMaps> &maps) { emit encoded(imagePath, maps); });
 }
 
+void AttentionEncoder::ask(const QString &imagePath, const QString &question)
+{
+    auto session = m_session;
+    const std::string path = imagePath.toStdString(), text = question.toStdString();
+    post<AnswerAttribution>(
+        Ask,
+        [session, path, text] {
+            if (!*session)
+                throw InputError("no checkpoint is open");
+            return (*session)->answer(path, text);
+        },
+        [this, imagePath](const AnswerAttribution &a) { emit answered(imagePath, a); });
+}
+
 void AttentionEncoder::loadRun(const QString &databasePath, qint64 runId, int questions)
 {
     const std::string db = databasePath.toStdString();

@@ -28,6 +28,8 @@ public:
     void open(const QString &checkpointDir, int resolutionPx = 0, const QList<int> &window = {});
     // Encodes an image with the open checkpoint.
     void encode(const QString &imagePath);
+    // Asks a question about an image with the open checkpoint.
+    void ask(const QString &imagePath, const QString &question);
     // Reads a run's stage-end checkpoints and up to `questions` of its evaluation questions.
     void loadRun(const QString &databasePath, qint64 runId, int questions = 200);
     // Drops the answers of every pending request (the work itself runs to its end).
@@ -37,13 +39,14 @@ public:
 signals:
     void opened(const QString &checkpointDir, const cosw::TokenLayout &layout, int layers, int heads);
     void encoded(const QString &imagePath, std::shared_ptr<const cosw::AttentionMaps> maps);
+    void answered(const QString &imagePath, const cosw::AnswerAttribution &answer);
     void runLoaded(qint64 runId, const std::vector<cosw::StageCheckpoint> &checkpoints,
                    const std::vector<cosw::EvalQuestion> &questions);
     void failed(const QString &message);
     void busyChanged(bool busy);
 
 private:
-    enum Kind { Open, Encode, Run, Kinds };
+    enum Kind { Open, Encode, Ask, Run, Kinds };
     // Runs `work` on the worker thread; `deliver` with its result on the UI
     // thread, unless a newer request of the same kind came in meanwhile.
     template <typename Result>

@@ -6,6 +6,11 @@
 
 #include "facade/AttentionFigures.h"
 
+#include "AttentionTokenModel.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -15,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
@@ -74,6 +80,9 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
         connect(m_canvas[side], &AttentionCanvas::windowClicked, this, [this, side](int w) { selectWindow(side, w); });
     }
     connect(m_encoder[Left], &AttentionEncoder::runLoaded, this, &AttentionView::onRunLoaded);
+    for (Side side : {Left, Right})
+        connect(m_encoder[side], &AttentionEncoder::answered, this,
+                [this, side](const QString &image, const AnswerAttribution &a) { onAnswered(side, image, a); });
 
     m_tokens = new AttentionTokenModel(this);
     m_strip = new QListView;
@@ -87,7 +96,7 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
     m_strip->setUniformItemSizes(true);
     m_strip->setIconSize(QSize(48, 48));
     m_strip->setSpacing(2);
-    m_strip->setMinimumHeight(120);
+    m_strip->setMinimumHeight(64);
     m_strip->installEventFilter(this);
     connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
@@ -106,15 +115,24 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
     m_tokenLabel = new QLabel;
     m_tokenLabel->setObjectName("tokenLabel");
 
+    m_massPlot = new QCustomPlot;
+    m_massPlot->setObjectName("answerMass");
+    m_massPlot->setMinimumHeight(64);
+    m_massPlot->plotLayout()->clear(); // an axis rect per side once answered
+    m_lower = new QTabWidget;
+    m_lower->addTab(m_strip, tr("Tokens"));
+    m_lower->addTab(m_massPlot, tr("Answer's attention per token"));
+
     auto *body = new QSplitter(Qt::Vertical);
     body->addWidget(pictures);
-    body->addWidget(m_strip);
-    body->setStretchFactor(0, 3);
+    body->addWidget(m_lower);
+    body->setStretchFactor(0, 2);
     body->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createSourceBar());
     layout->addWidget(m_questionLabel);
+    layout->addWidget(createAnswerBar());
     layout->addWidget(createPickerBar());
     layout->addWidget(body, 1);
     layout->addWidget(m_tokenLabel);
@@ -196,6 +214,38 @@ QWidget *AttentionView::createSourceBar()
     rows->setContentsMargins(0, 0, 0, 0);
     rows->addLayout(row);
     rows->addLayout(compare);
+    return bar;
+}
+
+QWidget *AttentionView::createAnswerBar()
+{
+    auto *bar = new QWidget;
+    auto *row = new QHBoxLayout;
+    m_questionEdit = new QLineEdit;
+    m_questionEdit->setObjectName("askedQuestion");
+    m_questionEdit->setPlaceholderText(tr("Ask about the image, e.g. is there a bag?"));
+    m_askButton = new QPushButton(tr("Ask"));
+    m_askButton->setObjectName("ask");
+    connect(m_askButton, &QPushButton::clicked, this, [this] { ask(); });
+    connect(m_questionEdit, &QLineEdit::returnPressed, this, [this] { ask(); });
+    m_answerLabel = new QLabel;
+    m_answerLabel->setObjectName("answer");
+    m_answerLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_showAnswer = new QCheckBox(tr("Answer's attention on the image"));
+    m_showAnswer->setObjectName("showAnswer");
+    m_showAnswer->setEnabled(false);
+    m_showAnswer->setToolTip(tr("The language model's attention while it produced the answer, averaged over its heads "
+                                "and layers, carried to the image through each visual token's map. Attention "
+                                "weights, not a causal attribution."));
+    connect(m_showAnswer, &QCheckBox::toggled, this, [this] { updateAnswerView(); });
+    row->addWidget(new QLabel(tr("Question:")));
+    row->addWidget(m_questionEdit, 1);
+    row->addWidget(m_askButton);
+    row->addWidget(m_showAnswer);
+    auto *rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->addLayout(row);
+    rows->addWidget(m_answerLabel);
     return bar;
 }
 
@@ -355,6 +405,7 @@ void AttentionView::open(Side side, const QString &dir, int resolutionPx, const 
 
 void AttentionView::openCheckpoint(const QString &dir)
 {
+    clearAnswer();
     m_scalingNote[Left].clear();
     open(Left, dir, 0, {});
     const int index = m_checkpointBox->findData(dir);
@@ -439,6 +490,7 @@ void AttentionView::onCompareChosen()
 void AttentionView::openImage(const QString &path)
 {
     m_image = path;
+    clearAnswer();
     showQuestion();
     for (Side side : {Left, Right})
         if (!m_checkpoint[side].isEmpty()) {
@@ -456,12 +508,114 @@ void AttentionView::showQuestion()
     m_questionBox->setCurrentIndex(question);
     if (question >= 0) {
         const EvalQuestion &q = m_questions[size_t(question)];
+        m_questionEdit->setText(QString::fromStdString(q.question));
         m_questionLabel->setText(tr("<b>Question</b> (%1): %2 &nbsp; <b>Reference answer:</b> %3")
                                      .arg(QString::fromStdString(q.type).toHtmlEscaped(),
                                           QString::fromStdString(q.question).toHtmlEscaped(),
                                           QString::fromStdString(q.answer).toHtmlEscaped()));
     } else {
         m_questionLabel->setText(m_image.isEmpty() ? QString() : tr("<b>Image:</b> %1").arg(m_image.toHtmlEscaped()));
+    }
+}
+
+void AttentionView::ask(const QString &question)
+{
+    const QString text = question.isEmpty() ? m_questionEdit->text().trimmed() : question;
+    if (text.isEmpty() || m_image.isEmpty() || m_checkpoint[Left].isEmpty())
+        return;
+    clearAnswer();
+    m_questionEdit->setText(text);
+    m_answerLabel->setText(tr("Asking…"));
+    for (Side side : {Left, Right})
+        if (side == Left || m_comparing)
+            m_encoder[side]->ask(m_image, text);
+}
+
+void AttentionView::clearAnswer()
+{
+    for (auto &a : m_answer)
+        a.reset();
+    if (m_answerLabel) {
+        m_answerLabel->clear();
+        m_showAnswer->setEnabled(false);
+        m_showAnswer->setChecked(false);
+        m_massPlot->clearPlottables();
+        m_massPlot->plotLayout()->clear();
+        m_massPlot->replot();
+    }
+    for (AttentionCanvas *canvas : m_canvas)
+        canvas->setCustomMap({}, {});
+}
+
+void AttentionView::onAnswered(Side side, const QString &image, const AnswerAttribution &answer)
+{
+    if (image != m_image)
+        return;
+    m_answer[side] = answer;
+    if (!m_answer[Left] || (m_comparing && !m_answer[Right]))
+        return; // both sides answer before anything is shown
+
+    QString reference;
+    for (const EvalQuestion &q : m_questions)
+        if (QFileInfo(QString::fromStdString(q.image)) == QFileInfo(m_image) && q.question == answer.question)
+            reference = tr(" (reference: %1)").arg(QString::fromStdString(q.answer).toHtmlEscaped());
+    QStringList answers;
+    for (Side s : {Left, Right})
+        if (m_answer[s])
+            answers << tr("%1<b>%2</b>, %3 of its attention on the image")
+                           .arg(m_comparing ? (s == Left ? tr("left: ") : tr("right: ")) : QString(),
+                                QString::fromStdString(m_answer[s]->answer).toHtmlEscaped(),
+                                QLocale().toString(100.0 * m_answer[s]->visualShare(-1), 'f', 1) + QLocale().percent());
+    m_answerLabel->setText(tr("Answer%1: %2").arg(reference, answers.join(QStringLiteral("; "))));
+
+    // The mass on each visual token, one bar series per scale; one chart per side.
+    m_massPlot->clearPlottables();
+    m_massPlot->plotLayout()->clear();
+    int row = 0;
+    for (Side s : {Left, Right}) {
+        const AttentionMaps *maps = m_maps[s].get();
+        if (!m_answer[s] || !maps)
+            continue;
+        auto *rect = new QCPAxisRect(m_massPlot);
+        m_massPlot->plotLayout()->addElement(row++, 0, rect);
+        rect->axis(QCPAxis::atBottom)->setLabel(
+            tr("%1: visual token (scales coarse to fine)").arg(s == Left ? tr("left") : tr("right")));
+        rect->axis(QCPAxis::atLeft)->setLabel(tr("attention"));
+        const std::vector<float> mass = m_answer[s]->visualMass(-1);
+        for (size_t k = 0; k < maps->layout.scales.size(); ++k) {
+            const TokenScaleLayout &scale = maps->layout.scales[k];
+            QVector<double> x, y;
+            for (int t = 0; t < scale.tokens() && scale.firstToken + t < int(mass.size()); ++t) {
+                x.append(scale.firstToken + t + 1);
+                y.append(mass[size_t(scale.firstToken + t)]);
+            }
+            auto *bars = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            bars->setName(tr("scale %1").arg(k + 1));
+            bars->setData(x, y);
+            bars->setWidth(0.8);
+            const QColor colour = AttentionTokenModel::scaleColour(int(k));
+            bars->setBrush(colour);
+            bars->setPen(QPen(colour.darker(130)));
+            bars->rescaleAxes();
+        }
+        rect->axis(QCPAxis::atLeft)->setRangeLower(0);
+    }
+    m_massPlot->replot();
+    m_showAnswer->setEnabled(true);
+    m_showAnswer->setChecked(true);
+    updateAnswerView();
+    emit answered();
+}
+
+void AttentionView::updateAnswerView()
+{
+    for (Side side : {Left, Right}) {
+        const AttentionMaps *maps = m_maps[side].get();
+        if (!m_answer[side] || !maps || !m_showAnswer->isChecked())
+            m_canvas[side]->setCustomMap({}, {});
+        else
+            m_canvas[side]->setCustomMap(answerPatchMap(*m_answer[side], -1, *maps, layerIndex(side), m_head),
+                                         tr("answer's attention, scaled to its peak"));
     }
 }
 
@@ -594,6 +748,8 @@ void AttentionView::applySelection()
         }
         canvas->setRelatedWindows(side == Right ? related : QList<int>{});
     }
+    if (m_answer[Left])
+        updateAnswerView();
     updateTitles();
 }
 
@@ -664,6 +820,8 @@ void AttentionView::selectWindow(Side side, int window)
 
 void AttentionView::selectToken(int token)
 {
+    if (m_showAnswer->isChecked() && !m_updatingPickers && token != shownToken(Left))
+        m_showAnswer->setChecked(false);
     const AttentionMaps *left = m_maps[Left].get();
     if (!left || token < 0 || token >= left->layout.visualTokens)
         return;
@@ -783,7 +941,8 @@ bool AttentionView::exportRawMaps(const QString &file) const
         return false;
     try {
         AttentionSession::writeRawMaps(file.toStdString(), *left,
-                                       {{"checkpoint", m_checkpoint[Left].toStdString()}, {"image", m_image.toStdString()}});
+                                       {{"checkpoint", m_checkpoint[Left].toStdString()}, {"image", m_image.toStdString()}},
+                                       answer());
         return true;
     } catch (const std::exception &) {
         return false;

@@ -17,9 +17,13 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
+class QCustomPlot;
+class QTabWidget;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -58,6 +62,12 @@ public:
     void compareWithScaled(int resolutionPx, const QList<int> &window);
     void clearComparison();
     void openImage(const QString &path);
+    // Asks `question` about the image (the question box's text when empty)
+    // of each shown checkpoint: the answer, the language model's attention
+    // mass per visual token, and that carried to the image through each
+    // token's map, shown instead of the token's map.
+    void ask(const QString &question = {});
+    const AnswerAttribution *answer(Side side = Left) const { return m_answer[side] ? &*m_answer[side] : nullptr; }
 
     // The selection, shared by both sides: a scale, a window of it on the
     // left and a query of the window; layer (negative from the end) and
@@ -89,6 +99,8 @@ public:
 signals:
     // Both shown sides hold the maps of the current image.
     void shown();
+    // Every shown side's answer and its attention are shown.
+    void answered();
     void failed(const QString &message);
 
 protected:
@@ -105,6 +117,10 @@ private:
     void onEncoded(Side side, const QString &image, std::shared_ptr<const AttentionMaps> maps);
     void onRunLoaded(qint64 runId, const std::vector<StageCheckpoint> &checkpoints,
                      const std::vector<EvalQuestion> &questions);
+    void onAnswered(Side side, const QString &image, const AnswerAttribution &answer);
+    void updateAnswerView();
+    void clearAnswer();
+    QWidget *createAnswerBar();
     void onCompareChosen();
     void fillCompareBox();
     void fillPickers();
@@ -140,7 +156,13 @@ private:
     QSpinBox *m_querySpin = nullptr, *m_resolutionSpin = nullptr;
     QLineEdit *m_windowEdit = nullptr;
     QSlider *m_alphaSlider = nullptr;
-    QLabel *m_questionLabel = nullptr, *m_tokenLabel = nullptr;
+    QLabel *m_questionLabel = nullptr, *m_tokenLabel = nullptr, *m_answerLabel = nullptr;
+    QLineEdit *m_questionEdit = nullptr;
+    QPushButton *m_askButton = nullptr;
+    QCheckBox *m_showAnswer = nullptr;
+    QCustomPlot *m_massPlot = nullptr;
+    QTabWidget *m_lower = nullptr;
+    std::array<std::optional<AnswerAttribution>, 2> m_answer;
     QProgressBar *m_busy = nullptr;
     QPushButton *m_cancel = nullptr;
     bool m_updatingPickers = false;

@@ -20,7 +20,7 @@ namespace {
 
 struct Options {
     std::optional<int64_t> run;
-    std::string db, stage, checkpoint, image, out;
+    std::string db, stage, checkpoint, image, out, question;
     int layer = -1, head = -1, resolution = 0;
     std::vector<int> window;
     double alpha = 0.6;
@@ -98,10 +98,39 @@ int attention(const Options &o)
         scales.push_back(entry);
     }
     index["scales"] = scales;
+
+    std::optional<AnswerAttribution> answer;
+    if (!o.question.empty()) {
+        answer = session.answer(o.image, o.question);
+        const std::vector<float> patch = answerPatchMap(*answer, -1, *maps);
+        const int factor = std::max(1, (224 + maps->image.width - 1) / maps->image.width);
+        writePng(heatOverlay(enlarged(maps->image, factor), patch.data(), layout.featureGrid, o.alpha), path("answer.png"));
+        files.push_back("answer.png");
+        Json a = Json::object();
+        a["question"] = answer->question;
+        a["answer"] = answer->answer;
+        a["visual_share"] = answer->visualShare(-1);
+        Json perScale = Json::array();
+        const std::vector<float> mass = answer->visualMass(-1);
+        for (const TokenScaleLayout &scale : layout.scales) {
+            double sum = 0;
+            for (int t = 0; t < scale.tokens(); ++t)
+                sum += mass[size_t(scale.firstToken + t)];
+            perScale.push_back(sum);
+        }
+        a["visual_share_per_scale"] = perScale;
+        a["figure"] = "answer.png";
+        a["tensors"] = {"answer.sequence_mass", "answer.visual_mass", "answer.patch_map"};
+        a["note"] = "attention weights of the rows that produced the answer, averaged over heads, those rows and the "
+                    "language model's layers, carried to the feature grid through each visual token's map "
+                    "(last resampler layer, mean of heads); attention, not a causal attribution";
+        index["answer"] = a;
+    }
     AttentionSession::writeRawMaps(path("maps.safetensors"), *maps,
                                    {{"checkpoint", checkpoint}, {"image", o.image},
                                     {"layout", "attention.s [layers, heads, tokens_s, n, n]; attention_mean.s "
-                                               "[layers, tokens_s, n, n]; image [R, R, 3]"}});
+                                               "[layers, tokens_s, n, n]; image [R, R, 3]"}},
+                                   answer ? &*answer : nullptr);
     files.push_back("maps.safetensors");
     files.push_back("index.json");
     index["files"] = files;
@@ -118,6 +147,9 @@ int attention(const Options &o)
     else
         std::cout << "; the " << layout.connector << " connector attends to nothing, so there are no maps";
     std::cout << "\n";
+    if (answer)
+        std::cout << "question: " << answer->question << "\nanswer: " << answer->answer << " (attention on the image: "
+                  << answer->visualShare(-1) << " of the answer's, mean of the layers)\n";
     return 0;
 }
 
@@ -133,6 +165,8 @@ void addAttentionCommand(CLI::App &app, Action &action)
     cmd->add_option("--checkpoint", o->checkpoint, "a checkpoint directory instead of a run");
     addDbOption(*cmd, o->db);
     cmd->add_option("--image", o->image, "image file")->required();
+    cmd->add_option("--question", o->question,
+                    "ask this about the image: the answer and where the language model looked (answer.png)");
     cmd->add_option("--layer", o->layer, "resampler layer (negative from the end)")->capture_default_str();
     cmd->add_option("--head", o->head, "attention head, -1 for the mean over heads")->capture_default_str();
     addTokenScalingOptions(*cmd, o->resolution, o->window);

@@ -32,7 +32,7 @@ bool waitFor(Sender *sender, Signal signal, int timeoutMs)
 } // namespace
 
 int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint64> &runIds, const QString &file,
-                     const QString &image)
+                     const QString &image, const QString &question)
 {
     window.resize(1500, 950);
     window.show();
@@ -53,15 +53,24 @@ int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint
     if (view == MainWindow::View::Attention && !image.isEmpty())
         window.attention()->openImage(image);
     window.selectRuns(runIds);
-    if (view == MainWindow::View::Attention && !runIds.isEmpty()) {
+    // Waits for the attention view's `signal`; false when it refused something.
+    auto attentionShows = [&](auto signal) {
         QEventLoop loop;
-        QObject::connect(window.attention(), &AttentionView::shown, &loop, &QEventLoop::quit);
+        QObject::connect(window.attention(), signal, &loop, &QEventLoop::quit);
         QObject::connect(window.attention(), &AttentionView::failed, &loop, &QEventLoop::quit);
         QTimer::singleShot(60000, &loop, &QEventLoop::quit);
         loop.exec();
-        if (!refused.isEmpty()) {
+        if (!refused.isEmpty())
             std::fprintf(stderr, "cos-workbench: %s\n", qPrintable(refused));
+        return refused.isEmpty();
+    };
+    if (view == MainWindow::View::Attention && !runIds.isEmpty()) {
+        if (!attentionShows(&AttentionView::shown))
             return 2;
+        if (!question.isEmpty()) {
+            window.attention()->ask(question);
+            if (!attentionShows(&AttentionView::answered))
+                return 2;
         }
     }
     // Every run's points arrive before the picture is taken.

@@ -80,9 +80,11 @@ int main(int argc, char **argv)
         "image", QApplication::translate("main", "Image the attention view encodes (default: the run's first "
                                                  "evaluation image)."),
         "FILE");
+    const QCommandLineOption question(
+        "question", QApplication::translate("main", "Question the attention view asks about the image."), "TEXT");
     const QCommandLineOption screenshot(
         "screenshot", QApplication::translate("main", "Save the window as a PNG and exit."), "FILE");
-    parser.addOptions({db, view, run, image, screenshot});
+    parser.addOptions({db, view, run, image, question, screenshot});
     if (!parser.parse(QApplication::arguments()))
         return usageError(parser.errorText());
     if (parser.isSet("help"))
@@ -126,7 +128,8 @@ int main(int argc, char **argv)
     if (parser.isSet(screenshot))
         return cosw::renderScreenshot(window, shownView.value_or(cosw::MainWindow::View::Launcher), runIds,
                                       parser.value(screenshot),
-                                      parser.isSet(image) ? QFileInfo(parser.value(image)).absoluteFilePath() : QString());
+                                      parser.isSet(image) ? QFileInfo(parser.value(image)).absoluteFilePath() : QString(),
+                                      parser.value(question));
     window.show();
     if (shownView)
         window.showView(*shownView);

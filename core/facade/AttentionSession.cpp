@@ -2,8 +2,10 @@
 
 #include "base/Errors.h"
 #include "data/ImagePipeline.h"
+#include "data/WordTokenizer.h"
 #include "io/Checkpoint.h"
 #include "scaling/TokenScaling.h"
+#include "text/Conversation.h"
 #include "store/ExperimentStore.h"
 #include "train/RunConfig.h"
 #include "train/RunData.h"
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -64,9 +67,48 @@ float AttentionMaps::peak(int layer, int head, int token) const
     return *std::max_element(m, m + size_t(layout.featureGrid) * size_t(layout.featureGrid));
 }
 
+const float *AnswerAttribution::sequenceMass(int layer) const
+{
+    const int row = layer < 0 || layer >= lmLayers ? lmLayers : layer;
+    return mass.data() + size_t(row) * size_t(sequenceLength);
+}
+
+std::vector<float> AnswerAttribution::visualMass(int layer) const
+{
+    const float *m = sequenceMass(layer) + visualStart;
+    return {m, m + visualTokens};
+}
+
+float AnswerAttribution::visualShare(int layer) const
+{
+    float share = 0;
+    for (float v : visualMass(layer))
+        share += v;
+    return share;
+}
+
+std::vector<float> answerPatchMap(const AnswerAttribution &answer, int lmLayer, const AttentionMaps &maps,
+                                  int resamplerLayer, int head)
+{
+    const size_t cells = size_t(maps.layout.featureGrid) * size_t(maps.layout.featureGrid);
+    std::vector<float> patch(cells, 0.0f);
+    const std::vector<float> mass = answer.visualMass(lmLayer);
+    for (int t = 0; t < answer.visualTokens && t < maps.layout.visualTokens; ++t) {
+        if (!maps.layout.hasAttention) {
+            patch[size_t(t)] += mass[size_t(t)]; // the MLP's token t is feature cell t
+            continue;
+        }
+        const float *map = maps.map(resamplerLayer, head, t);
+        for (size_t c = 0; c < cells; ++c)
+            patch[c] += mass[size_t(t)] * map[c];
+    }
+    return patch;
+}
+
 struct AttentionSession::Engine {
     Checkpoint checkpoint;
     Mllm model{nullptr};
+    std::optional<WordTokenizer> tokenizer; // read when a question is first asked
 };
 
 namespace {
@@ -166,8 +208,37 @@ std::shared_ptr<const AttentionMaps> AttentionSession::encode(const std::string 
     return maps;
 }
 
+AnswerAttribution AttentionSession::answer(const std::string &imagePath, const std::string &question, int maxNewTokens)
+{
+    if (!m_engine->tokenizer) {
+        const std::string file = (fs::path(m_checkpointDir) / "tokenizer.json").string();
+        if (!fs::exists(file))
+            throw InputError(m_checkpointDir + ": no tokenizer.json beside the weights, so the words the model was "
+                             "trained with are unknown and it cannot be asked a question");
+        m_engine->tokenizer = WordTokenizer::load(file);
+    }
+    const ModelConfig &config = m_engine->checkpoint.config;
+    torch::NoGradGuard noGrad;
+    const torch::Tensor image = loadImage(imagePath, config.vision.imageSize, config.vision.channels).unsqueeze(0);
+    const std::vector<int64_t> prompt = promptTokens(m_engine->tokenizer->encoder(), question);
+    const AnswerAttention attention = m_engine->model->answerAttention(
+        image, torch::tensor(prompt, torch::kLong).view({1, -1}), maxNewTokens);
+
+    AnswerAttribution out;
+    out.question = question;
+    out.answer = m_engine->tokenizer->decode(attention.answer);
+    out.lmLayers = int(attention.attention.size(0));
+    out.visualStart = int(attention.visualStart);
+    out.visualTokens = int(attention.visualTokens);
+    out.sequenceLength = int(attention.attention.size(3));
+    auto perLayer = attention.attention.mean({1, 2});                            // [L, S]
+    auto rows = torch::cat({perLayer, perLayer.mean(0, true)}, 0).contiguous(); // [L + 1, S]
+    out.mass.assign(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
+    return out;
+}
+
 void AttentionSession::writeRawMaps(const std::string &file, const AttentionMaps &maps,
-                                    const std::map<std::string, std::string> &metadata)
+                                    const std::map<std::string, std::string> &metadata, const AnswerAttribution *answer)
 {
     StateDict out;
     const RgbImage &im = maps.image;
@@ -182,6 +253,13 @@ void AttentionSession::writeRawMaps(const std::string &file, const AttentionMaps
             out["attention." + std::to_string(s)] = tokens.narrow(1, 0, maps.heads).clone();
             out["attention_mean." + std::to_string(s)] = tokens.select(1, maps.heads).clone();
         }
+    }
+    if (answer) {
+        const int64_t rows = answer->lmLayers + 1, n = maps.layout.featureGrid;
+        auto sequence = torch::tensor(answer->mass).view({rows, answer->sequenceLength});
+        out["answer.sequence_mass"] = sequence;
+        out["answer.visual_mass"] = sequence.narrow(1, answer->visualStart, answer->visualTokens).clone();
+        out["answer.patch_map"] = torch::tensor(answerPatchMap(*answer, -1, maps)).view({n, n});
     }
     writeSafetensors(file, out, metadata);
 }

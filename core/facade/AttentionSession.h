@@ -74,6 +74,33 @@ struct AttentionMaps {
     float peak(int layer, int head, int token) const;
 };
 
+// Where the language model looked while it answered a question about an
+// image: attention weights (not a causal attribution) of the rows that
+// produced the answer, averaged over heads and those rows.
+struct AnswerAttribution {
+    std::string question;
+    std::string answer;      // greedy, as evaluation asks
+    int lmLayers = 0;
+    int visualStart = 0;     // the visual tokens' first position in the sequence
+    int visualTokens = 0;
+    int sequenceLength = 0;  // prompt, visual tokens and answer
+    // [layer, then the mean of the layers][sequenceLength]; each row sums to 1.
+    std::vector<float> mass;
+
+    // Over the whole sequence, for `layer` (-1: the mean of the layers).
+    const float *sequenceMass(int layer) const;
+    // The part on each visual token [visualTokens], and its sum.
+    std::vector<float> visualMass(int layer) const;
+    float visualShare(int layer) const;
+};
+
+// The answer's attention carried through each visual token to the feature
+// grid: the sum over tokens of its mass times its connector map (at
+// `resamplerLayer` and `head`; -1: last, mean). For the MLP projector a
+// token is its own cell. Non-negative; sums to the visual share. [n * n]
+std::vector<float> answerPatchMap(const AnswerAttribution &answer, int lmLayer, const AttentionMaps &maps,
+                                  int resamplerLayer = -1, int head = -1);
+
 class AttentionSession {
 public:
     // Loads the checkpoint directory and applies token scaling: the
@@ -96,11 +123,21 @@ public:
     // unreadable image.
     std::shared_ptr<const AttentionMaps> encode(const std::string &imagePath);
 
+    // Asks `question` about the image and returns the answer with where the
+    // language model looked. Needs the checkpoint's tokenizer.json (the
+    // words it was trained with); throws InputError naming what is missing.
+    AnswerAttribution answer(const std::string &imagePath, const std::string &question, int maxNewTokens = 16);
+
     // The raw maps of an encoded image as safetensors: per scale s,
     // `attention.s` [layers, heads, tokens_s, n, n] and `attention_mean.s`
-    // [layers, tokens_s, n, n], plus `image` [R, R, 3] (uint8).
+    // [layers, tokens_s, n, n], plus `image` [R, R, 3] (uint8). With an
+    // answer also `answer.sequence_mass` [lm_layers + 1, S] (the last row the
+    // mean of the layers), `answer.visual_mass` [lm_layers + 1, tokens] and
+    // `answer.patch_map` [n, n] (mean of the LM layers, last resampler
+    // layer, mean of its heads).
     static void writeRawMaps(const std::string &file, const AttentionMaps &maps,
-                             const std::map<std::string, std::string> &metadata);
+                             const std::map<std::string, std::string> &metadata,
+                             const AnswerAttribution *answer = nullptr);
 
 private:
     struct Engine;

@@ -50,7 +50,8 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,
-                                               torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
+                                               torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask,
+                                               torch::Tensor *weights)
 {
     const int64_t b = x.size(0), t = x.size(1), h = m_config.heads, kvh = m_config.kvHeads;
     const int64_t hd = m_config.headDim();
@@ -71,7 +72,7 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const Rot
         k = k.repeat_interleave(h / kvh, 1); // [B, H, S, hd]
         v = v.repeat_interleave(h / kvh, 1);
     }
-    auto out = attend(q, k, v, /*causal=*/true, nullptr, mask); // [B, H, T, hd]
+    auto out = attend(q, k, v, /*causal=*/true, weights, mask); // [B, H, T, hd]; weights [B, H, T, S]
     return m_o(out.transpose(1, 2).reshape({b, t, h * hd})); // [B, T, W]
 }
 
@@ -100,9 +101,10 @@ DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,
-                                        torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask)
+                                        torch::Tensor *cacheK, torch::Tensor *cacheV, const torch::Tensor &mask,
+                                        torch::Tensor *weights)
 {
-    auto h = x + m_attn(m_inputNorm(x), rotary, cacheK, cacheV, mask);
+    auto h = x + m_attn(m_inputNorm(x), rotary, cacheK, cacheV, mask, weights);
     return h + m_mlp(m_postAttentionNorm(h));
 }
 
@@ -125,7 +127,8 @@ torch::Tensor LanguageModelImpl::embed(const torch::Tensor &ids)
 }
 
 torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache,
-                                         const torch::Tensor &positions, const torch::Tensor &mask)
+                                         const torch::Tensor &positions, const torch::Tensor &mask,
+                                         std::vector<torch::Tensor> *attention)
 {
     const int64_t b = embeddings.size(0), t = embeddings.size(1);
     TORCH_CHECK(!(cache && mask.defined()), "a mask is for whole sequences, not with a cache");
@@ -145,9 +148,12 @@ torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCach
     }
     const RotaryTables rotary = rotaryTables(pos, m_config.headDim(), m_config.ropeTheta);
     auto x = embeddings;
+    if (attention)
+        attention->assign(m_layers->size(), {});
     for (size_t i = 0; i < m_layers->size(); ++i)
         x = m_layers[i]->as<DecoderLayer>()->forward(x, rotary, cache ? &cache->keys[i] : nullptr,
-                                                     cache ? &cache->values[i] : nullptr, mask);
+                                                     cache ? &cache->values[i] : nullptr, mask,
+                                                     attention ? &(*attention)[i] : nullptr);
     if (cache)
         cache->next = pos.slice(1, t - 1).floor() + 1.0; // [B, 1]
     return m_norm(x);

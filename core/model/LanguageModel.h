@@ -46,8 +46,9 @@ public:
     explicit CausalSelfAttentionImpl(const LmConfig &config);
     // x [B, T, W] at the positions of `rotary` -> [B, T, W]. With a cache,
     // this layer's keys/values are appended to it. mask [B, 1, T, T]: see attend().
+    // weights, when given, receive the attention [B, H, T, S] (unfused kernel).
     torch::Tensor forward(const torch::Tensor &x, const RotaryTables &rotary, torch::Tensor *cacheK,
-                          torch::Tensor *cacheV, const torch::Tensor &mask = {});
+                          torch::Tensor *cacheV, const torch::Tensor &mask = {}, torch::Tensor *weights = nullptr);
 
 private:
     LmConfig m_config;
@@ -69,7 +70,7 @@ class DecoderLayerImpl : public torch::nn::Module {
 public:
     explicit DecoderLayerImpl(const LmConfig &config);
     torch::Tensor forward(const torch::Tensor &x, const RotaryTables &rotary, torch::Tensor *cacheK,
-                          torch::Tensor *cacheV, const torch::Tensor &mask = {});
+                          torch::Tensor *cacheV, const torch::Tensor &mask = {}, torch::Tensor *weights = nullptr);
 
 private:
     RmsNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
@@ -86,9 +87,11 @@ public:
     // embeddings [B, T, W] at positions [B, T] -> hidden [B, T, W]. Without
     // positions they follow on from the cache's (or start at 0); the cache
     // grows by T. A mask [B, 1, T, T] (segmentMask) replaces the causal one;
-    // not with a cache.
+    // not with a cache. `attention`, when given, receives every layer's
+    // attention weights [B, H, T, S], in layer order.
     torch::Tensor forward(const torch::Tensor &embeddings, KvCache *cache = nullptr,
-                          const torch::Tensor &positions = {}, const torch::Tensor &mask = {});
+                          const torch::Tensor &positions = {}, const torch::Tensor &mask = {},
+                          std::vector<torch::Tensor> *attention = nullptr);
     torch::Tensor logits(const torch::Tensor &hidden); // [B, T, W] -> [B, T, V]
     // Mean next-token cross-entropy of hidden states [B, S, W] against
     // labels [B, S]: position t predicts token t + 1, positions labelled

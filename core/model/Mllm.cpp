@@ -171,4 +171,30 @@ std::vector<std::vector<int64_t>> MllmImpl::generate(const torch::Tensor &images
     return out;
 }
 
+AnswerAttention MllmImpl::answerAttention(const torch::Tensor &image, const torch::Tensor &promptIds, int maxNewTokens)
+{
+    torch::NoGradGuard noGrad;
+    TORCH_CHECK(image.size(0) == 1 && promptIds.size(0) == 1, "answer attention takes one image and one prompt");
+    GenerationOptions greedy;
+    greedy.maxNewTokens = maxNewTokens;
+    AnswerAttention out;
+    out.answer = generate(image, promptIds, greedy).front();
+
+    // The prompt and the answer in one pass, keeping every layer's weights.
+    auto answerIds = torch::tensor(out.answer, promptIds.options()).view({1, -1});          // [1, A]
+    auto ids = torch::cat({promptIds, answerIds}, 1);                                       // [1, T + A]
+    const Spliced spliced = splice(ids, encode(image).tokens);                              // [1, S, W]
+    std::vector<torch::Tensor> layers;
+    m_lm->forward(spliced.embeddings, nullptr, spliced.positions, {}, &layers);             // L x [1, H, S, S]
+    out.visualTokens = visualTokens(m_config);
+    out.visualStart = promptIds.eq(kImageTokenId).to(torch::kLong).argmax(1).item<int64_t>();
+    // Row r predicts token r + 1: the answer's tokens come from the rows
+    // from the prompt's last on.
+    const int64_t promptRows = promptIds.size(1) - 1 + out.visualTokens;
+    const int64_t rows = std::max<int64_t>(1, int64_t(out.answer.size()));
+    auto stacked = torch::stack(layers).squeeze(1);                                          // [L, H, S, S]
+    out.attention = stacked.slice(2, promptRows - 1, promptRows - 1 + rows).to(torch::kCPU, torch::kFloat); // [L, H, A, S]
+    return out;
+}
+
 } // namespace cosw

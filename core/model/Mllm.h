@@ -26,6 +26,17 @@ struct GenerationOptions {
     bool useCache = true;     // KV cache; without it every step reruns the sequence
 };
 
+// Where the language model looked while it answered: the answer generated
+// greedily for one image and prompt, and the attention of the rows that
+// produced its tokens (the row that produced </s> when the answer is empty)
+// over the whole sequence. Attention weights, not a causal attribution.
+struct AnswerAttention {
+    std::vector<int64_t> answer; // generated ids, without </s>
+    torch::Tensor attention;     // [L, H, A, S], fp32 on the CPU; each row sums to 1
+    int64_t visualStart = 0;     // the visual tokens are positions [visualStart, visualStart + visualTokens) of S
+    int64_t visualTokens = 0;
+};
+
 class MllmImpl : public torch::nn::Module {
 public:
     explicit MllmImpl(const ModelConfig &config);
@@ -69,6 +80,9 @@ public:
     // row, up to and without </s>.
     std::vector<std::vector<int64_t>> generate(const torch::Tensor &images, const torch::Tensor &promptIds,
                                                const GenerationOptions &options = {});
+
+    // image [1, ch, R, R], promptIds [1, T] with one kImageTokenId.
+    AnswerAttention answerAttention(const torch::Tensor &image, const torch::Tensor &promptIds, int maxNewTokens = 32);
 
     const ModelConfig &config() const { return m_config; }
     VisionTower vision() const { return m_vision; }

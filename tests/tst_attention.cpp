@@ -291,6 +291,42 @@ private slots:
         QVERIFY2(std::abs(sum - a.visualShare(-1)) < 1e-5, qPrintable(QString("%1 vs %2").arg(sum).arg(a.visualShare(-1))));
     }
 
+    // The plain resampler has maps (one global window); the MLP projector
+    // has none, and its answer attention lands on each token's own cell.
+    void baselinesHaveMapsOrSayTheyHaveNone()
+    {
+        ModelConfig resampler = test::tinyModelConfig();
+        resampler.connector.type = ConnectorType::Resampler;
+        resampler.connector.scales = {{1, 4, true}};
+        ModelConfig mlp = test::tinyModelConfig();
+        mlp.connector.type = ConnectorType::Mlp;
+        mlp.connector.scales.clear();
+        for (const auto &[name, config] : {std::pair{"resampler", resampler}, std::pair{"mlp", mlp}}) {
+            Mllm model(config);
+            saveCheckpoint(m_dir.filePath(name).toStdString(), {config, stateDict(*model)});
+        }
+        AttentionSession plain(m_dir.filePath("resampler").toStdString());
+        const auto plainMaps = plain.encode(m_image.toStdString());
+        QVERIFY(plainMaps->layout.hasAttention);
+        QCOMPARE(plainMaps->layout.visualTokens, 4);
+        QCOMPARE(plainMaps->layout.windowCells(0, 0).right, 8); // the whole grid
+        QCOMPARE(plainMaps->values.size(), size_t(1 * 3 * 4 * 64)); // one layer, 2 heads and their mean
+
+        const std::string mlpDir = m_dir.filePath("mlp").toStdString();
+        WordTokenizer::build({"is there a bag ?"}).save(mlpDir + "/tokenizer.json");
+        AttentionSession projector(mlpDir);
+        const auto mlpMaps = projector.encode(m_image.toStdString());
+        QVERIFY(!mlpMaps->layout.hasAttention);
+        QCOMPARE(mlpMaps->layout.visualTokens, 64);
+        QCOMPARE(mlpMaps->layers, 0);
+        QVERIFY(mlpMaps->values.empty());
+        const AnswerAttribution a = projector.answer(m_image.toStdString(), "is there a bag?", 2);
+        const std::vector<float> patch = answerPatchMap(a, -1, *mlpMaps);
+        const std::vector<float> mass = a.visualMass(-1);
+        for (size_t c = 0; c < patch.size(); ++c)
+            QCOMPARE(patch[c], mass[c]);
+    }
+
     void runCheckpointsAreFoundByStageName()
     {
         ExperimentStore store(m_dir.filePath("runs.sqlite").toStdString());

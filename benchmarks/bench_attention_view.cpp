@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const double encodeLeft = double(encoding.nsecsElapsed()) / 1e6;
-    const auto *maps = view.maps(AttentionView::Left);
+    const auto maps = view.maps(AttentionView::Left);
     const int scales = int(maps->layout.scales.size());
     QList<int> window(scales, 1);
     window.back() = 2;

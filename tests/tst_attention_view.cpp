@@ -21,6 +21,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <qcustomplot.h>
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QFileInfo>
 #include <QImage>
 #include <QListView>
@@ -161,6 +166,10 @@ private slots:
         // The centre of the bottom-left quarter is window 2 of the 2 x 2 scale.
         const QPointF bottomLeft(picture.left() + picture.width() / 4, picture.top() + picture.height() * 3 / 4);
         QCOMPARE(left->windowAt(bottomLeft), 2);
+        // Hovering it lights up its token in the strip.
+        QTest::mouseMove(left, bottomLeft.toPoint());
+        QTRY_VERIFY(view.tokenModel()->isHighlighted(2 + 2));
+        QVERIFY(!view.tokenModel()->isHighlighted(2 + 1));
         QTest::mouseClick(left, Qt::LeftButton, {}, bottomLeft.toPoint());
         QCOMPARE(view.shownToken(AttentionView::Left), 2 + 2);
         // Its children in the 4 x 4 grid: rows 2-3, columns 0-1.
@@ -191,8 +200,13 @@ private slots:
         QCOMPARE(right.scales[0].windows, 2);
         QCOMPARE(right.scales[1].windows, 8);
         QCOMPARE(right.visualTokens, 4 * 2 + 64);
+        const std::shared_ptr<const AttentionMaps> encoded = view.maps(AttentionView::Right);
         view.clearComparison();
         QVERIFY(!view.isComparing());
+        // Coming back to the same checkpoint and scaling finds the image encoded.
+        view.compareWithScaled(64, {1, 2});
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(view.maps(AttentionView::Right), encoded);
     }
 
     // The hottest cell of the shown token's map is the hottest in the picture.
@@ -201,7 +215,7 @@ private slots:
         AttentionView view;
         QVERIFY(showCheckpoint(view, m_before));
         view.findChild<QSlider *>("opacity")->setValue(100);
-        const AttentionMaps *maps = view.maps(AttentionView::Left);
+        const auto maps = view.maps(AttentionView::Left);
         for (int token : {0, 1, 3, 5}) {
             view.selectToken(token);
             const float *map = maps->map(-1, -1, token);
@@ -236,6 +250,28 @@ private slots:
         QCOMPARE(view.shownToken(AttentionView::Left), 2);
         QTest::keyClick(strip, Qt::Key_PageUp);
         QCOMPARE(view.scale(), 0);
+    }
+
+    // An image file dropped on the view is encoded.
+    void droppedImageIsEncoded()
+    {
+        AttentionView view;
+        QVERIFY(showCheckpoint(view, m_before));
+        const QString other = m_dir.filePath("dropped.png");
+        cv::Mat img(32, 32, CV_8UC3, cv::Scalar(200, 10, 10));
+        QVERIFY(cv::imwrite(other.toStdString(), img));
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(other)});
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &enter);
+        QVERIFY(enter.isAccepted());
+        QSignalSpy shown(&view, &AttentionView::shown);
+        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &drop);
+        QVERIFY(shown.wait(20000));
+        // The dropped image is blue (BGR 200, 10, 10): so is what the model saw.
+        const uint8_t *p = view.maps(AttentionView::Left)->image.at(5, 5);
+        QVERIFY(p[2] > 190 && p[0] < 20);
     }
 
     void exportsWriteTheirFiles()
@@ -278,6 +314,7 @@ private slots:
         QVERIFY(view.canvas(AttentionView::Left)->showsCustomMap());
         QCOMPARE(view.findChild<QCustomPlot *>("answerMass")->plottableCount(), 2); // one bar series per scale
         QVERIFY(!view.answer(AttentionView::Right));
+        QCOMPARE(view.findChild<QComboBox *>("lmLayer")->count(), 1 + 1); // the mean, and the tiny LM's one layer
         view.selectToken(3);
         QVERIFY(!view.canvas(AttentionView::Left)->showsCustomMap());
         // Compared with its token-scaled self, both sides answer.

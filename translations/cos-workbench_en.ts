@@ -317,6 +317,21 @@
         <source>answer&apos;s attention, scaled to its peak</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The language model&apos;s layer whose attention is shown, or the mean of its layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LM layer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Mean of %n layer(s)</source>
+        <translation>
+            <numerusform>Mean of %n layer</numerusform>
+            <numerusform>Mean of %n layers</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cosw::LauncherView</name>

@@ -137,7 +137,9 @@ void AttentionCanvas::render(QPainter &painter, const QSize &size) const
     painter.setPen(palette().windowText().color());
     painter.drawText(QRectF(4, 0, size.width() - 8, kTitleHeight), Qt::AlignVCenter | Qt::AlignLeft, m_title);
     const QRectF image = imageRectIn(size);
-    if (!m_message.isEmpty() || m_overlay.isNull()) {
+    // A map given from outside (an answer's attention) shows even where the
+    // connector has no maps of its own (the MLP).
+    if ((!m_message.isEmpty() && m_customMap.empty()) || m_overlay.isNull()) {
         painter.drawText(image, Qt::AlignCenter | Qt::TextWordWrap,
                          m_message.isEmpty() ? tr("Open a checkpoint and an image.") : m_message);
         return;

@@ -6,12 +6,43 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <list>
 #include <variant>
 
 namespace cosw {
 
+struct AttentionEncoder::Sessions {
+    static constexpr size_t kKept = 4; // a model each: the quickstart's is about 20 MB
+    std::shared_ptr<AttentionSession> current;
+    std::list<std::pair<std::string, std::shared_ptr<AttentionSession>>> recent; // most recent first
+
+    void open(const std::string &dir, int resolutionPx, const std::vector<int> &window)
+    {
+        std::string key = dir + "|" + std::to_string(resolutionPx);
+        for (int k : window)
+            key += "," + std::to_string(k);
+        current.reset();
+        auto found = std::find_if(recent.begin(), recent.end(), [&](const auto &entry) { return entry.first == key; });
+        if (found != recent.end()) {
+            recent.splice(recent.begin(), recent, found);
+        } else {
+            recent.emplace_front(key, std::make_shared<AttentionSession>(dir, resolutionPx, window));
+            if (recent.size() > kKept)
+                recent.pop_back();
+        }
+        current = recent.front().second;
+    }
+
+    AttentionSession &session() const
+    {
+        if (!current)
+            throw InputError("no checkpoint is open");
+        return *current;
+    }
+};
+
 AttentionEncoder::AttentionEncoder(QObject *parent)
-    : QObject(parent), m_context(new QObject), m_session(std::make_shared<std::unique_ptr<AttentionSession>>())
+    : QObject(parent), m_context(new QObject), m_sessions(std::make_shared<Sessions>())
 {
     m_context->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
@@ -68,45 +99,35 @@ bool AttentionEncoder::isBusy() const
 
 void AttentionEncoder::open(const QString &checkpointDir, int resolutionPx, const QList<int> &window)
 {
-    auto session = m_session;
+    auto sessions = m_sessions;
     const std::string dir = checkpointDir.toStdString();
     const std::vector<int> factors(window.begin(), window.end());
     using Opened = std::tuple<TokenLayout, int, int>;
     post<Opened>(
         Open,
-        [session, dir, resolutionPx, factors] {
-            session->reset();
-            *session = std::make_unique<AttentionSession>(dir, resolutionPx, factors);
-            return Opened{(*session)->layout(), (*session)->resamplerLayers(), (*session)->resamplerHeads()};
+        [sessions, dir, resolutionPx, factors] {
+            sessions->open(dir, resolutionPx, factors);
+            const AttentionSession &s = sessions->session();
+            return Opened{s.layout(), s.resamplerLayers(), s.resamplerHeads()};
         },
         [this, checkpointDir](const Opened &o) { emit opened(checkpointDir, std::get<0>(o), std::get<1>(o), std::get<2>(o)); });
 }
 
 void AttentionEncoder::encode(const QString &imagePath)
 {
-    auto session = m_session;
+    auto sessions = m_sessions;
     const std::string path = imagePath.toStdString();
     post<std::shared_ptr<const AttentionMaps>>(
-        Encode,
-        [session, path]() -> std::shared_ptr<const AttentionMaps> {
-            if (!*session)
-                throw InputError("no checkpoint is open");
-            return (*session)->encode(path);
-        },
+        Encode, [sessions, path] { return sessions->session().encode(path); },
         [this, imagePath](const std::shared_ptr<const AttentionMaps> &maps) { emit encoded(imagePath, maps); });
 }
 
 void AttentionEncoder::ask(const QString &imagePath, const QString &question)
 {
-    auto session = m_session;
+    auto sessions = m_sessions;
     const std::string path = imagePath.toStdString(), text = question.toStdString();
     post<AnswerAttribution>(
-        Ask,
-        [session, path, text] {
-            if (!*session)
-                throw InputError("no checkpoint is open");
-            return (*session)->answer(path, text);
-        },
+        Ask, [sessions, path, text] { return sessions->session().answer(path, text); },
         [this, imagePath](const AnswerAttribution &a) { emit answered(imagePath, a); });
 }
 

@@ -55,7 +55,11 @@ private:
 
     QThread m_thread;
     QObject *m_context;                        // lives on m_thread
-    std::shared_ptr<std::unique_ptr<AttentionSession>> m_session; // touched on m_thread only
+    // The open session and the last few opened, so going back to a
+    // checkpoint (or its scaling) finds its encoded images again. Touched on
+    // m_thread only.
+    struct Sessions;
+    std::shared_ptr<Sessions> m_sessions;
     quint64 m_tickets[Kinds] = {};
     bool m_outstanding[Kinds] = {};
 };

@@ -15,6 +15,7 @@ void AttentionTokenModel::setMaps(std::shared_ptr<const AttentionMaps> maps)
     beginResetModel();
     m_maps = std::move(maps);
     m_thumbnails.clear();
+    m_highlighted.clear();
     endResetModel();
 }
 
@@ -35,6 +36,17 @@ void AttentionTokenModel::setThumbnailSize(int pixels)
     m_thumbnails.clear();
     if (rowCount() > 0)
         emit dataChanged(index(0), index(rowCount() - 1), {Qt::DecorationRole, Qt::SizeHintRole});
+}
+
+void AttentionTokenModel::setHighlighted(const QList<int> &tokens)
+{
+    if (tokens == m_highlighted)
+        return;
+    QList<int> changed = m_highlighted + tokens;
+    m_highlighted = tokens;
+    for (int t : changed)
+        if (t >= 0 && t < rowCount())
+            emit dataChanged(index(t), index(t), {Qt::BackgroundRole});
 }
 
 int AttentionTokenModel::rowCount(const QModelIndex &parent) const
@@ -78,6 +90,8 @@ QVariant AttentionTokenModel::data(const QModelIndex &index, int role) const
     }
     case Qt::AccessibleTextRole:
         return tr("Token %1 of scale %2").arg(token + 1).arg(scale + 1);
+    case Qt::BackgroundRole:
+        return m_highlighted.contains(token) ? QVariant(QColor(255, 255, 255, 90)) : QVariant();
     case Qt::SizeHintRole:
         return QSize(m_thumbnail + 6, m_thumbnail + 6);
     case Qt::DecorationRole: {

@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QHash>
+#include <QList>
 #include <QPixmap>
 
 #include <memory>
@@ -23,6 +24,9 @@ public:
     void setMaps(std::shared_ptr<const AttentionMaps> maps);
     void setLayerAndHead(int layer, int head);
     void setThumbnailSize(int pixels);
+    // Tokens drawn highlighted (those of the window under the mouse).
+    void setHighlighted(const QList<int> &tokens);
+    bool isHighlighted(int token) const { return m_highlighted.contains(token); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -34,6 +38,7 @@ private:
     std::shared_ptr<const AttentionMaps> m_maps;
     int m_layer = -1, m_head = -1, m_thumbnail = 48;
     mutable QHash<int, QPixmap> m_thumbnails; // drawn when first shown
+    QList<int> m_highlighted;
 };
 
 } // namespace cosw

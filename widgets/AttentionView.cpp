@@ -80,6 +80,17 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
         connect(m_canvas[side], &AttentionCanvas::windowClicked, this, [this, side](int w) { selectWindow(side, w); });
     }
     connect(m_encoder[Left], &AttentionEncoder::runLoaded, this, &AttentionView::onRunLoaded);
+    // The window under the mouse on the left lights up its tokens in the strip.
+    connect(m_canvas[Left], &AttentionCanvas::windowHovered, this, [this](int window) {
+        QList<int> tokens;
+        const AttentionMaps *maps = m_maps[Left].get();
+        if (maps && window >= 0 && m_scale < int(maps->layout.scales.size())) {
+            const TokenScaleLayout &s = maps->layout.scales[size_t(m_scale)];
+            for (int q = 0; q < s.queries; ++q)
+                tokens.append(s.firstToken + s.tokenOf(window, q));
+        }
+        m_tokens->setHighlighted(tokens);
+    });
     for (Side side : {Left, Right})
         connect(m_encoder[side], &AttentionEncoder::answered, this,
                 [this, side](const QString &image, const AnswerAttribution &a) { onAnswered(side, image, a); });
@@ -231,6 +242,14 @@ QWidget *AttentionView::createAnswerBar()
     m_answerLabel = new QLabel;
     m_answerLabel->setObjectName("answer");
     m_answerLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_lmLayerBox = new QComboBox;
+    m_lmLayerBox->setObjectName("lmLayer");
+    m_lmLayerBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_lmLayerBox->setToolTip(tr("The language model's layer whose attention is shown, or the mean of its layers"));
+    connect(m_lmLayerBox, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updatingPickers && m_answer[Left])
+            showAnswers();
+    });
     m_showAnswer = new QCheckBox(tr("Answer's attention on the image"));
     m_showAnswer->setObjectName("showAnswer");
     m_showAnswer->setEnabled(false);
@@ -241,6 +260,8 @@ QWidget *AttentionView::createAnswerBar()
     row->addWidget(new QLabel(tr("Question:")));
     row->addWidget(m_questionEdit, 1);
     row->addWidget(m_askButton);
+    row->addWidget(new QLabel(tr("LM layer:")));
+    row->addWidget(m_lmLayerBox);
     row->addWidget(m_showAnswer);
     auto *rows = new QVBoxLayout(bar);
     rows->setContentsMargins(0, 0, 0, 0);
@@ -388,10 +409,12 @@ void AttentionView::onRunLoaded(qint64 runId, const std::vector<StageCheckpoint>
         compareWithCheckpoint(QString::fromStdString(last.path));
     else
         clearComparison();
-    if (m_image.isEmpty() && !questions.empty())
+    if (m_image.isEmpty() && !questions.empty()) {
         openImage(QString::fromStdString(questions.front().image));
-    else
+    } else {
         showQuestion();
+        askEvalQuestion();
+    }
 }
 
 void AttentionView::open(Side side, const QString &dir, int resolutionPx, const QList<int> &window)
@@ -401,6 +424,8 @@ void AttentionView::open(Side side, const QString &dir, int resolutionPx, const 
     m_encoder[side]->open(dir, resolutionPx, window);
     if (!m_image.isEmpty())
         m_encoder[side]->encode(m_image);
+    // An evaluation image's question is answered by whatever is shown now.
+    askEvalQuestion();
 }
 
 void AttentionView::openCheckpoint(const QString &dir)
@@ -464,6 +489,7 @@ void AttentionView::clearComparison()
     m_checkpoint[Right].clear();
     m_canvas[Right]->hide();
     m_compareBox->setCurrentIndex(0);
+    askEvalQuestion();
     applySelection();
 }
 
@@ -497,6 +523,7 @@ void AttentionView::openImage(const QString &path)
             m_maps[side].reset();
             m_encoder[side]->encode(path);
         }
+    askEvalQuestion();
 }
 
 void AttentionView::showQuestion()
@@ -518,17 +545,26 @@ void AttentionView::showQuestion()
     }
 }
 
-void AttentionView::ask(const QString &question)
+void AttentionView::ask(const QString &question, bool showOnImage)
 {
     const QString text = question.isEmpty() ? m_questionEdit->text().trimmed() : question;
     if (text.isEmpty() || m_image.isEmpty() || m_checkpoint[Left].isEmpty())
         return;
     clearAnswer();
+    m_showAnswerWhenAnswered = showOnImage;
     m_questionEdit->setText(text);
     m_answerLabel->setText(tr("Asking…"));
     for (Side side : {Left, Right})
         if (side == Left || m_comparing)
             m_encoder[side]->ask(m_image, text);
+}
+
+void AttentionView::askEvalQuestion()
+{
+    const int question = m_questionBox->currentIndex();
+    if (question >= 0 && question < int(m_questions.size())
+        && QFileInfo(QString::fromStdString(m_questions[size_t(question)].image)) == QFileInfo(m_image))
+        ask(QString::fromStdString(m_questions[size_t(question)].question), false);
 }
 
 void AttentionView::clearAnswer()
@@ -539,6 +575,7 @@ void AttentionView::clearAnswer()
         m_answerLabel->clear();
         m_showAnswer->setEnabled(false);
         m_showAnswer->setChecked(false);
+        m_lmLayerBox->clear();
         m_massPlot->clearPlottables();
         m_massPlot->plotLayout()->clear();
         m_massPlot->replot();
@@ -554,7 +591,24 @@ void AttentionView::onAnswered(Side side, const QString &image, const AnswerAttr
     m_answer[side] = answer;
     if (!m_answer[Left] || (m_comparing && !m_answer[Right]))
         return; // both sides answer before anything is shown
+    m_updatingPickers = true;
+    m_lmLayerBox->clear();
+    m_lmLayerBox->addItem(tr("Mean of %n layer(s)", nullptr, answer.lmLayers));
+    for (int l = 0; l < answer.lmLayers; ++l)
+        m_lmLayerBox->addItem(QString::number(l + 1));
+    m_updatingPickers = false;
+    m_showAnswer->setEnabled(true);
+    m_showAnswer->setChecked(m_showAnswerWhenAnswered);
+    showAnswers();
+    emit answered();
+}
 
+int AttentionView::lmLayer() const { return m_lmLayerBox->currentIndex() - 1; }
+
+void AttentionView::showAnswers()
+{
+    const int lm = lmLayer();
+    const AnswerAttribution &answer = *m_answer[Left];
     QString reference;
     for (const EvalQuestion &q : m_questions)
         if (QFileInfo(QString::fromStdString(q.image)) == QFileInfo(m_image) && q.question == answer.question)
@@ -565,7 +619,7 @@ void AttentionView::onAnswered(Side side, const QString &image, const AnswerAttr
             answers << tr("%1<b>%2</b>, %3 of its attention on the image")
                            .arg(m_comparing ? (s == Left ? tr("left: ") : tr("right: ")) : QString(),
                                 QString::fromStdString(m_answer[s]->answer).toHtmlEscaped(),
-                                QLocale().toString(100.0 * m_answer[s]->visualShare(-1), 'f', 1) + QLocale().percent());
+                                QLocale().toString(100.0 * m_answer[s]->visualShare(lm), 'f', 1) + QLocale().percent());
     m_answerLabel->setText(tr("Answer%1: %2").arg(reference, answers.join(QStringLiteral("; "))));
 
     // The mass on each visual token, one bar series per scale; one chart per side.
@@ -581,7 +635,7 @@ void AttentionView::onAnswered(Side side, const QString &image, const AnswerAttr
         rect->axis(QCPAxis::atBottom)->setLabel(
             tr("%1: visual token (scales coarse to fine)").arg(s == Left ? tr("left") : tr("right")));
         rect->axis(QCPAxis::atLeft)->setLabel(tr("attention"));
-        const std::vector<float> mass = m_answer[s]->visualMass(-1);
+        const std::vector<float> mass = m_answer[s]->visualMass(lm);
         for (size_t k = 0; k < maps->layout.scales.size(); ++k) {
             const TokenScaleLayout &scale = maps->layout.scales[k];
             QVector<double> x, y;
@@ -601,10 +655,7 @@ void AttentionView::onAnswered(Side side, const QString &image, const AnswerAttr
         rect->axis(QCPAxis::atLeft)->setRangeLower(0);
     }
     m_massPlot->replot();
-    m_showAnswer->setEnabled(true);
-    m_showAnswer->setChecked(true);
     updateAnswerView();
-    emit answered();
 }
 
 void AttentionView::updateAnswerView()
@@ -614,7 +665,7 @@ void AttentionView::updateAnswerView()
         if (!m_answer[side] || !maps || !m_showAnswer->isChecked())
             m_canvas[side]->setCustomMap({}, {});
         else
-            m_canvas[side]->setCustomMap(answerPatchMap(*m_answer[side], -1, *maps, layerIndex(side), m_head),
+            m_canvas[side]->setCustomMap(answerPatchMap(*m_answer[side], lmLayer(), *maps, layerIndex(side), m_head),
                                          tr("answer's attention, scaled to its peak"));
     }
 }

@@ -65,8 +65,10 @@ public:
     // Asks `question` about the image (the question box's text when empty)
     // of each shown checkpoint: the answer, the language model's attention
     // mass per visual token, and that carried to the image through each
-    // token's map, shown instead of the token's map.
-    void ask(const QString &question = {});
+    // token's map, shown instead of the token's map when `showOnImage`.
+    // An evaluation image's own question is asked as it opens (not shown on
+    // the image until asked for).
+    void ask(const QString &question = {}, bool showOnImage = true);
     const AnswerAttribution *answer(Side side = Left) const { return m_answer[side] ? &*m_answer[side] : nullptr; }
 
     // The selection, shared by both sides: a scale, a window of it on the
@@ -85,7 +87,7 @@ public:
     AttentionCanvas *canvas(Side side) const { return m_canvas[side]; }
     AttentionTokenModel *tokenModel() const { return m_tokens; }
     QListView *tokenStrip() const { return m_strip; }
-    const AttentionMaps *maps(Side side) const { return m_maps[side].get(); }
+    std::shared_ptr<const AttentionMaps> maps(Side side) const { return m_maps[side]; }
     bool isComparing() const { return m_comparing; }
     bool isBusy() const;
 
@@ -119,7 +121,11 @@ private:
                      const std::vector<EvalQuestion> &questions);
     void onAnswered(Side side, const QString &image, const AnswerAttribution &answer);
     void updateAnswerView();
+    // The answers' text, bars and pictures for the chosen LM layer.
+    void showAnswers();
+    int lmLayer() const; // -1: the mean of the layers
     void clearAnswer();
+    void askEvalQuestion();
     QWidget *createAnswerBar();
     void onCompareChosen();
     void fillCompareBox();
@@ -152,7 +158,7 @@ private:
     AttentionTokenModel *m_tokens = nullptr;
     QListView *m_strip = nullptr;
     QComboBox *m_checkpointBox = nullptr, *m_questionBox = nullptr, *m_compareBox = nullptr;
-    QComboBox *m_scaleBox = nullptr, *m_layerBox = nullptr, *m_headBox = nullptr;
+    QComboBox *m_scaleBox = nullptr, *m_layerBox = nullptr, *m_headBox = nullptr, *m_lmLayerBox = nullptr;
     QSpinBox *m_querySpin = nullptr, *m_resolutionSpin = nullptr;
     QLineEdit *m_windowEdit = nullptr;
     QSlider *m_alphaSlider = nullptr;
@@ -166,6 +172,7 @@ private:
     QProgressBar *m_busy = nullptr;
     QPushButton *m_cancel = nullptr;
     bool m_updatingPickers = false;
+    bool m_showAnswerWhenAnswered = true;
 };
 
 } // namespace cosw

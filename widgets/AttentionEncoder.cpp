@@ -102,15 +102,13 @@ void AttentionEncoder::open(const QString &checkpointDir, int resolutionPx, cons
     auto sessions = m_sessions;
     const std::string dir = checkpointDir.toStdString();
     const std::vector<int> factors(window.begin(), window.end());
-    using Opened = std::tuple<TokenLayout, int, int>;
-    post<Opened>(
+    post<TokenLayout>(
         Open,
         [sessions, dir, resolutionPx, factors] {
             sessions->open(dir, resolutionPx, factors);
-            const AttentionSession &s = sessions->session();
-            return Opened{s.layout(), s.resamplerLayers(), s.resamplerHeads()};
+            return sessions->session().layout();
         },
-        [this, checkpointDir](const Opened &o) { emit opened(checkpointDir, std::get<0>(o), std::get<1>(o), std::get<2>(o)); });
+        [this, checkpointDir](const TokenLayout &layout) { emit opened(checkpointDir, layout); });
 }
 
 void AttentionEncoder::encode(const QString &imagePath)

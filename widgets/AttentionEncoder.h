@@ -37,7 +37,7 @@ public:
     bool isBusy() const;
 
 signals:
-    void opened(const QString &checkpointDir, const cosw::TokenLayout &layout, int layers, int heads);
+    void opened(const QString &checkpointDir, const cosw::TokenLayout &layout);
     void encoded(const QString &imagePath, std::shared_ptr<const cosw::AttentionMaps> maps);
     void answered(const QString &imagePath, const cosw::AnswerAttribution &answer);
     void runLoaded(qint64 runId, const std::vector<cosw::StageCheckpoint> &checkpoints,

@@ -65,7 +65,7 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
     for (Side side : {Left, Right}) {
         m_encoder[side] = new AttentionEncoder(this);
         connect(m_encoder[side], &AttentionEncoder::opened, this,
-                [this, side](const QString &dir, const TokenLayout &layout, int, int) { onOpened(side, dir, layout); });
+                [this, side](const QString &dir, const TokenLayout &layout) { onOpened(side, dir, layout); });
         connect(m_encoder[side], &AttentionEncoder::encoded, this,
                 [this, side](const QString &image, std::shared_ptr<const AttentionMaps> maps) {
                     onEncoded(side, image, std::move(maps));
@@ -526,12 +526,19 @@ void AttentionView::openImage(const QString &path)
     askEvalQuestion();
 }
 
+int AttentionView::evalQuestionOfImage(const std::string &question) const
+{
+    const QFileInfo image(m_image);
+    for (size_t i = 0; i < m_questions.size(); ++i)
+        if (QFileInfo(QString::fromStdString(m_questions[i].image)) == image
+            && (question.empty() || m_questions[i].question == question))
+            return int(i);
+    return -1;
+}
+
 void AttentionView::showQuestion()
 {
-    int question = -1;
-    for (size_t i = 0; i < m_questions.size() && question < 0; ++i)
-        if (QFileInfo(QString::fromStdString(m_questions[i].image)) == QFileInfo(m_image))
-            question = int(i);
+    const int question = evalQuestionOfImage();
     m_questionBox->setCurrentIndex(question);
     if (question >= 0) {
         const EvalQuestion &q = m_questions[size_t(question)];
@@ -561,9 +568,7 @@ void AttentionView::ask(const QString &question, bool showOnImage)
 
 void AttentionView::askEvalQuestion()
 {
-    const int question = m_questionBox->currentIndex();
-    if (question >= 0 && question < int(m_questions.size())
-        && QFileInfo(QString::fromStdString(m_questions[size_t(question)].image)) == QFileInfo(m_image))
+    if (const int question = evalQuestionOfImage(); question >= 0)
         ask(QString::fromStdString(m_questions[size_t(question)].question), false);
 }
 
@@ -610,9 +615,8 @@ void AttentionView::showAnswers()
     const int lm = lmLayer();
     const AnswerAttribution &answer = *m_answer[Left];
     QString reference;
-    for (const EvalQuestion &q : m_questions)
-        if (QFileInfo(QString::fromStdString(q.image)) == QFileInfo(m_image) && q.question == answer.question)
-            reference = tr(" (reference: %1)").arg(QString::fromStdString(q.answer).toHtmlEscaped());
+    if (const int question = evalQuestionOfImage(answer.question); question >= 0)
+        reference = tr(" (reference: %1)").arg(QString::fromStdString(m_questions[size_t(question)].answer).toHtmlEscaped());
     QStringList answers;
     for (Side s : {Left, Right})
         if (m_answer[s])

@@ -132,6 +132,9 @@ private:
     void fillPickers();
     // The question of the shown image, when it is one of the run's evaluation images.
     void showQuestion();
+    // The first evaluation question about the shown image (with this text
+    // when given), or -1.
+    int evalQuestionOfImage(const std::string &question = {}) const;
     void applySelection();
     void updateTitles();
     void showError(const QString &message);

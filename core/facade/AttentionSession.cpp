@@ -9,6 +9,7 @@
 #include "store/ExperimentStore.h"
 #include "train/RunConfig.h"
 #include "train/RunData.h"
+#include "train/Trainer.h"
 
 #include <torch/torch.h>
 
@@ -264,28 +265,31 @@ void AttentionSession::writeRawMaps(const std::string &file, const AttentionMaps
     writeSafetensors(file, out, metadata);
 }
 
+namespace {
+
+// The stage-end checkpoints of a run already read from the store, as the
+// trainer finds them to share and resume (Trainer::stageEndCheckpoint).
+std::vector<StageCheckpoint> stageCheckpoints(const RunDetail &run)
+{
+    std::vector<StageCheckpoint> out;
+    for (const StageRecord &s : run.stages)
+        if (const CheckpointRecord *end = Trainer::stageEndCheckpoint(run, s.index))
+            out.push_back({s.index, s.name, end->path, s.visualTokens});
+    return out;
+}
+
+} // namespace
+
 std::vector<StageCheckpoint> runStageCheckpoints(ExperimentStore &store, int64_t runId)
 {
-    const RunDetail run = store.run(runId);
-    std::map<int, StageCheckpoint> kept; // the last one recorded per stage
-    for (const CheckpointRecord &c : run.checkpoints)
-        if (c.step == 0 && fs::is_directory(c.path))
-            kept[c.stage] = {c.stage, "stage " + std::to_string(c.stage), c.path, 0};
-    for (const StageRecord &s : run.stages)
-        if (auto found = kept.find(s.index); found != kept.end()) {
-            found->second.stageName = s.name;
-            found->second.visualTokens = s.visualTokens;
-        }
-    std::vector<StageCheckpoint> out;
-    for (const auto &[index, checkpoint] : kept)
-        out.push_back(checkpoint);
-    return out;
+    return stageCheckpoints(store.run(runId));
 }
 
 std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std::string &stage)
 {
-    const std::vector<StageCheckpoint> kept = runStageCheckpoints(store, runId);
-    const std::string runName = "run " + std::to_string(runId) + " (" + store.run(runId).run.name + ")";
+    const RunDetail run = store.run(runId);
+    const std::vector<StageCheckpoint> kept = stageCheckpoints(run);
+    const std::string runName = "run " + std::to_string(runId) + " (" + run.run.name + ")";
     if (kept.empty())
         throw InputError(runName + " kept no checkpoint at the end of a stage");
     if (stage.empty())

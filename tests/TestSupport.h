@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 
 #include <functional>
+#include <map>
+#include <vector>
 #include <string>
 
 namespace cosw::test {
@@ -23,6 +25,17 @@ ModelConfig tinyModelConfig();
 // resolution x2, windows x2 on the second scale), so a run crosses stage
 // boundaries. Data: a 2x2 FMNIST-Grid in `dataDir`.
 QString smallRunConfig(const QString &dataDir, int pretrainSteps);
+
+// A store shaped like the replica benchmark's, with figures chosen so the
+// Pareto front is known: baseline (2 seeds), cos (3 seeds, two of them tied
+// on time and accuracy), noscale, window, resolution, compound; a failed run
+// without an evaluation and a run without a pre-training stage. Seeds share
+// a sweep variant. Returns the run ids by name ("cos/1" is cos's seed 1).
+struct ComparisonStore {
+    std::map<std::string, int64_t> ids;
+    std::vector<int64_t> front; // on the front of pre-training time against accuracy, ascending
+};
+ComparisonStore writeComparisonStore(const std::string &file);
 
 // Settings (QSettings, as an INI file) and caches (COS_CACHE_DIR) of a GUI
 // suite stay in `dir`, under the application name `suite`.

@@ -9,9 +9,12 @@
 #include "store/ExperimentStore.h"
 
 #include <QFile>
+#include <QImage>
 #include <QProcess>
 
 #include <opencv2/imgcodecs.hpp>
+
+#include <set>
 
 using namespace cosw;
 
@@ -563,6 +566,145 @@ private slots:
         const StateDict maps = readSafetensors((out + "/maps.safetensors").toStdString());
         QCOMPARE(maps.at("answer.patch_map").sizes().vec(), (std::vector<int64_t>{8, 8}));
         QVERIFY(std::abs(maps.at("answer.patch_map").sum().item<double>() - share) < 1e-4);
+    }
+
+    void compareTablesFrontsGroupsAndPlots()
+    {
+        const QString db = m_dir.filePath("compare.sqlite");
+        const test::ComparisonStore store = test::writeComparisonStore(db.toStdString());
+        const QString baseline = QString::number(store.ids.at("baseline/0"));
+
+        // The front as the store query and the dashboard compute it.
+        Result r = runBatch({"compare", "--db", db, "--format", "json", "--columns", "name,accuracy"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json rows = parseJson(r.out.toStdString());
+        QCOMPARE(rows.size(), size_t(11));
+        std::vector<int64_t> front;
+        for (const Json &row : rows)
+            if (row.at("pareto").get<bool>())
+                front.push_back(row.at("run_ids").at(0).get<int64_t>());
+        QCOMPARE(front, store.front);
+
+        // Seeds grouped, relative time, in each format.
+        r = runBatch({"compare", "--db", db, "--group-by", "variant", "--reference", baseline, "--format", "csv",
+                      "--columns", "name,pretrain_relative,accuracy"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 8);
+        QCOMPARE(lines[0], QString("name,pretrain_relative,pretrain_relative_sd,accuracy,accuracy_sd,runs,pareto"));
+        // cos: (100 + 104 + 100) / 3 / 400 s and the accuracies 0.58, 0.60, 0.58.
+        QVERIFY2(lines.contains("variant=cos (replica),0.25,0.01,0.587,0.012,3,true"), qPrintable(r.out));
+        r = runBatch({"compare", "--db", db, "--sweep", "replica", "--format", "md", "--columns", "name,accuracy"});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith("| name | accuracy | Pareto |"), qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains("**0.900**"));
+        r = runBatch({"compare", "1", "2", "--db", db, "--format", "latex", "--columns", "name,accuracy"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("\\toprule") && r.out.count("\\\\\n") == 3, qPrintable(r.out));
+
+        // The trade-off plot, drawn without a display.
+        for (const char *name : {"tradeoff.png", "tradeoff.svg", "tradeoff.pdf"}) {
+            const QString plot = m_dir.filePath(name);
+            r = runBatch({"compare", "--db", db, "--reference", baseline, "--plot", plot, "--out", m_dir.filePath("t.md")});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QVERIFY2(test::readFile(plot).size() > 2000, name);
+        }
+        QVERIFY(!test::readFile(m_dir.filePath("t.md")).isEmpty());
+        QCOMPARE(QImage(m_dir.filePath("tradeoff.png")).width(), 820);
+
+        // Bad input: exit 2, naming what is wrong.
+        const std::vector<std::pair<QStringList, QString>> bad = {
+            {{"compare", "999"}, "no run 999"},
+            {{"compare", "--group-by", "stages[9].lr"}, "unknown group key 'stages[9].lr'"},
+            {{"compare", "--reference", QString::number(store.ids.at("finetune-only"))}, "no pre-training time"},
+            {{"compare", "--columns", "name,speed"}, "unknown column 'speed'"},
+            {{"compare", "--plot", m_dir.filePath("plot.txt")}, ".png, .pdf or .svg"},
+        };
+        for (const auto &[args, message] : bad) {
+            r = runBatch(QStringList(args) << "--db" << db);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        }
+    }
+
+    void sweepExpandsTheGridAndRefusesBadKeys()
+    {
+        const QString db = m_dir.filePath("sweep-plan.sqlite");
+        const QString config = m_dir.filePath("sweep-small.yaml");
+        QVERIFY(test::writeFile(config, test::smallRunConfig(m_dir.filePath("sweep-data"), 6).toUtf8()));
+        Result r = runBatch({"sweep", config, "--db", db, "--vary", "stages[1].lr=0.002,0.001", "--vary",
+                             "stages[2].scaling.window=[1,2],[2,2]", "--seeds", "2", "--name", "grid", "--dry-run",
+                             "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json plan = parseJson(r.out.toStdString());
+        QCOMPARE(plan.at("sweep").get<std::string>(), std::string("grid"));
+        const Json &variants = plan.at("variants");
+        QCOMPARE(variants.size(), size_t(8));
+        std::set<std::string> labels;
+        for (size_t i = 0; i < variants.size(); ++i) {
+            const Json &v = variants[i];
+            const int64_t seed = int64_t(i % 2);
+            QCOMPARE(v.at("seed").get<int64_t>(), seed);
+            QCOMPARE(v.at("state").get<std::string>(), std::string("new"));
+            labels.insert(v.at("label").get<std::string>());
+            std::vector<std::string> overrides;
+            for (const Json &o : v.at("overrides"))
+                overrides.push_back(o.get<std::string>());
+            const std::string lr = i < 4 ? "0.002" : "0.001", window = (i / 2) % 2 == 0 ? "[1,2]" : "[2,2]";
+            QCOMPARE(overrides, (std::vector<std::string>{"stages[1].lr=" + lr, "stages[2].scaling.window=" + window,
+                                                          "stages[0].seed=" + std::to_string(seed),
+                                                          "stages[1].seed=" + std::to_string(seed),
+                                                          "stages[2].seed=" + std::to_string(seed)}));
+            QCOMPARE(v.at("label").get<std::string>(), "stages[1].lr=" + lr + " stages[2].scaling.window=" + window);
+            QCOMPARE(v.at("tokens").get<std::string>(), std::string(window == "[1,2]" ? "6 → 72" : "6 → 96"));
+            QVERIFY(v.at("estimate_seconds").get<double>() > 0);
+        }
+        QCOMPARE(labels.size(), size_t(4)); // a variant's seeds share its label
+        QVERIFY(ExperimentStore(db.toStdString()).runs().empty()); // a dry run runs nothing
+
+        // A key the engine does not know, or a value it rejects: exit 2 before any run.
+        for (const auto &[vary, message] : std::vector<std::pair<QString, QString>>{
+                 {"stages[1].lrr=0.1,0.2", "stages[1].lrr"}, {"stages[1].lr=0.1,-3", "stages[1].lr"}}) {
+            r = runBatch({"sweep", config, "--db", db, "--vary", vary});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        }
+        QVERIFY(ExperimentStore(db.toStdString()).runs().empty());
+        r = runBatch({"sweep", config, "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--vary"), qPrintable(r.err));
+    }
+
+    void sweepContinuesWithoutRepeatingFinishedVariants()
+    {
+        const QString db = m_dir.filePath("sweep.sqlite");
+        const QString config = m_dir.filePath("sweep-run.yaml");
+        QVERIFY(test::writeFile(config, test::smallRunConfig(m_dir.filePath("sweep-data"), 4).toUtf8()));
+        const QStringList common{"sweep", config, "--db", db, "--name", "lrs", "--progress", "lines"};
+        Result r = runBatch(QStringList(common) << "--vary" << "stages[2].lr=0.002,0.001");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        std::vector<RunRecord> runs = ExperimentStore(db.toStdString()).runs();
+        QCOMPARE(runs.size(), size_t(2));
+        for (const RunRecord &run : runs) {
+            QCOMPARE(run.status, RunStatus::Finished);
+            QCOMPARE(run.sweep.sweep, std::string("lrs"));
+            QVERIFY(run.parameters.value_or(0) > 0);
+        }
+        QCOMPARE(runs[0].sweep.variant, std::string("stages[2].lr=0.002"));
+        QCOMPARE(runs[0].name, std::string("lrs: stages[2].lr=0.002"));
+
+        // The first variant's run was cut short; the sweep grows by one value.
+        ExperimentStore(db.toStdString()).endRun(runs[0].id, RunStatus::Interrupted, "killed");
+        r = runBatch(QStringList(common) << "--vary" << "stages[2].lr=0.002,0.001,0.0005");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("interrupted, resumed") && r.out.contains("finished, skipped"), qPrintable(r.out));
+        runs = ExperimentStore(db.toStdString()).runs();
+        QCOMPARE(runs.size(), size_t(3)); // the interrupted one resumed, not repeated; one new
+        for (const RunRecord &run : runs)
+            QCOMPARE(run.status, RunStatus::Finished);
+        QCOMPARE(runs[2].sweep.variant, std::string("stages[2].lr=0.0005"));
+        // Nothing left: a third start runs nothing.
+        r = runBatch(QStringList(common) << "--vary" << "stages[2].lr=0.002,0.001,0.0005");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(3));
     }
 };
 

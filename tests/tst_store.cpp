@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "base/Errors.h"
+#include "compare/ParetoFront.h"
 #include "store/ExperimentStore.h"
 
 #include <QDir>
@@ -357,6 +358,8 @@ private slots:
         QCOMPARE(r.heartbeatAt, std::optional<double>(1700005400.0));
         QCOMPARE(r.minVisualTokens, 16);
         QCOMPARE(r.maxVisualTokens, 336);
+        // From before sweeps: in none, parameters unknown.
+        QVERIFY(r.sweep.sweep.empty() && r.sweep.variant.empty() && !r.sweep.seed && !r.parameters);
         // Left `running` on another host years ago: interrupted on open.
         QCOMPARE(runs[1].name, std::string("fixture left running"));
         QCOMPARE(runs[1].status, RunStatus::Interrupted);
@@ -851,7 +854,7 @@ private slots:
             row(10, 0.45),              // 9 dominated by 0 (same time, worse)
         };
         QCOMPARE(paretoFront(rows), (std::vector<size_t>{0, 1, 3, 7, 8}));
-        QCOMPARE(paretoFront({}), std::vector<size_t>{});
+        QCOMPARE(paretoFront(std::vector<ComparisonRow>{}), std::vector<size_t>{});
         QCOMPARE(paretoFront({row(std::nullopt, std::nullopt), row(3, std::nullopt)}), std::vector<size_t>{});
         QCOMPARE(paretoFront({row(3, 0.1)}), std::vector<size_t>{0});
         // A row missing a value does not shield others either.

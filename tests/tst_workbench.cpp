@@ -10,6 +10,7 @@
 #include "RunFilterModel.h"
 #include "RunQueue.h"
 #include "RunTableModel.h"
+#include "SweepDialog.h"
 #include "WorkbenchSettings.h"
 
 #include "LauncherView.h"
@@ -28,6 +29,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -276,6 +279,51 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(runWithId(next, id)->status, RunStatus::Interrupted, 60000);
     }
 
+    void sweepDialogPlansAndQueuesVariants()
+    {
+        MainWindow window(settingsFor("sweep.sqlite"));
+        StopRunsAtExit stop{window.queue()};
+        const QString yaml = test::smallRunConfig(dataDir(), 4);
+        SweepDialog dialog(window.queue()->program(), window.settings().databasePath, yaml, "gui-small");
+        QSignalSpy previewed(&dialog, &SweepDialog::previewed);
+
+        // A key the engine does not know: no plan, the key named.
+        dialog.setVary("stages[2].lrr=0.1,0.2");
+        dialog.preview();
+        QVERIFY(previewed.wait(120000));
+        QCOMPARE(previewed.takeFirst().at(0).toBool(), false);
+        QVERIFY2(dialog.message().contains("stages[2].lrr"), qPrintable(dialog.message()));
+        QVERIFY(dialog.launches().isEmpty());
+
+        dialog.setVary("stages[2].lr=0.002,0.001");
+        dialog.preview();
+        QVERIFY(previewed.wait(120000));
+        QCOMPARE(previewed.takeFirst().at(0).toBool(), true);
+        QCOMPARE(dialog.planTable()->rowCount(), 2);
+        const QList<SweepDialog::Launch> launches = dialog.launches();
+        QCOMPARE(launches.size(), 2);
+        QCOMPARE(launches[0].runName, QString("gui-small-sweep: stages[2].lr=0.002"));
+        QCOMPARE(launches[0].arguments, (QStringList{"--set", "stages[2].lr=0.002", "--sweep", "gui-small-sweep",
+                                                     "--sweep-variant", "stages[2].lr=0.002"}));
+        for (const SweepDialog::Launch &l : launches)
+            QVERIFY(window.queue()->launch(yaml, l.runName, "cpu", {}, l.arguments));
+        QTRY_VERIFY_WITH_TIMEOUT(window.queue()->jobs().isEmpty(), 240000);
+        const auto runs = ExperimentStore(window.settings().databasePath.toStdString()).runs();
+        QCOMPARE(runs.size(), size_t(2));
+        for (const RunRecord &run : runs) {
+            QCOMPARE(run.status, RunStatus::Finished);
+            QCOMPARE(run.sweep.sweep, std::string("gui-small-sweep"));
+        }
+        QCOMPARE(runs[1].sweep.variant, std::string("stages[2].lr=0.001"));
+
+        // The same sweep again: both variants are finished, nothing to start.
+        dialog.preview();
+        QVERIFY(previewed.wait(120000));
+        QCOMPARE(previewed.takeFirst().at(0).toBool(), true);
+        QVERIFY(dialog.launches().isEmpty());
+        QCOMPARE(dialog.planTable()->item(0, 3)->text(), QString("finished, skipped"));
+    }
+
     void screenshotCommand()
     {
         QVERIFY(m_finishedRun > 0);
@@ -285,7 +333,7 @@ private slots:
         env.insert("QT_QPA_PLATFORM", "offscreen");
         env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
         const QString db = settingsFor("launch.sqlite").databasePath;
-        for (const QString view : {"launcher", "monitor", "attention"}) {
+        for (const QString view : {"launcher", "monitor", "attention", "compare"}) {
             const QString file = m_dir.filePath(view + ".png");
             QProcess p;
             p.setProcessEnvironment(env);

@@ -334,6 +334,321 @@
     </message>
 </context>
 <context>
+    <name>cosw::CompareTableModel</name>
+    <message>
+        <source>On the Pareto front: no other row is both faster to pre-train and more accurate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best in this column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Second best in this column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Mean ± standard deviation over %n run(s)</source>
+        <translation>
+            <numerusform>Mean ± standard deviation over %n run</numerusform>
+            <numerusform>Mean ± standard deviation over %n runs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-train tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fine-tune tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-train px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fine-tune px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-train s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-train ×</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fine-tune s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-train samples/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fine-tune samples/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>± se</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>type prior</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shuffled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>over prior</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cell reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cell reading prior</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pareto</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::CompareView</name>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show all keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trade-off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token scaling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config diff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs the run list shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs selected in the run list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge runs with the same values of these keys into mean ± standard deviation: built-in keys or any config key (stages[3].lr), separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The accuracy the plots show and the Pareto front is computed on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-training time is shown relative to this run (1.00×)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log time axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table as CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table as Markdown…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown table (*.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table as LaTeX…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LaTeX table (*.tex)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plots (PNG, PDF or SVG)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group by:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accuracy:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s)</source>
+        <translation>
+            <numerusform>%n run</numerusform>
+            <numerusform>%n runs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> in %n group(s)</source>
+        <translation>
+            <numerusform> in %n group</numerusform>
+            <numerusform> in %n groups</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on the Pareto front</source>
+        <translation>
+            <numerusform>%n on the Pareto front</numerusform>
+            <numerusform>%n on the Pareto front</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(absent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select two or more runs to compare their configs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) differ between the selected runs.</source>
+        <translation>
+            <numerusform>%n key differs between the selected runs.</numerusform>
+            <numerusform>%n keys differ between the selected runs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) differ between the compared runs; select rows to narrow it.</source>
+        <translation>
+            <numerusform>%n key differs between the compared runs; select rows to narrow it.</numerusform>
+            <numerusform>%n keys differ between the compared runs; select rows to narrow it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every key of %n run(s).</source>
+        <translation>
+            <numerusform>Every key of %n run.</numerusform>
+            <numerusform>Every key of %n runs.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The first %1 runs are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export plots</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cosw::LauncherView</name>
     <message>
         <source>Choose a preset…</source>
@@ -535,6 +850,14 @@
         <source>%1 + text ≤ %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>S&amp;weep…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Launch this config as a grid of variants and seeds, tagged for the comparison dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>
@@ -732,6 +1055,14 @@
         <source>Show what the selected run&apos;s visual tokens attend to</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare runs: tokens, time and accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MonitorView</name>
@@ -796,6 +1127,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Export charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::PerTypePlot</name>
+    <message>
+        <source>accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>type prior</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shuffled images</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::PlotExport</name>
+    <message>
         <source>PNG image (*.png)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -805,14 +1162,6 @@
     </message>
     <message>
         <source>SVG drawing (*.svg)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export charts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not write %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1091,6 +1440,171 @@
     </message>
 </context>
 <context>
+    <name>cosw::SweepDialog</name>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One key per line with its values, e.g.
+stages[4].lr=1e-3,3e-4
+stages[4].scaling.window=[1,2],[2,2]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>once, as configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat every variant with this many seeds; the dashboard merges them into mean ± sd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s tag: starting the same sweep again continues it, skipping finished variants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Start sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Vary:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;eeds:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tag:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the config for the preview: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring this machine&apos;s speed for the estimates…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cos-batch stopped without a plan (exit %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> seed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) to start or resume</source>
+        <translation>
+            <numerusform>%n run to start or resume</numerusform>
+            <numerusform>%n runs to start or resume</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about %1 on this machine (cached stages take less)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::TokenScalingPlot</name>
+    <message>
+        <source>fine-tuning visual tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, pre-trained with %2 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::TradeoffPlot</name>
+    <message>
+        <source>–</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s)</source>
+        <translation>
+            <numerusform>%n run</numerusform>
+            <numerusform>%n runs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tokens %1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-training %1× the reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-training %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on the Pareto front</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>type prior %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-training time (× reference run %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-training time (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Research workbench for Chain-of-Sight multimodal pre-training</source>
@@ -1117,19 +1631,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>View to show: launcher, monitor or attention.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Image the attention view encodes (default: the run&apos;s first evaluation image).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>--view &apos;%1&apos;: expected launcher, monitor or attention</source>
+        <source>Question the attention view asks about the image.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Question the attention view asks about the image.</source>
+        <source>View to show: launcher, monitor, attention or compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--view &apos;%1&apos;: expected launcher, monitor, attention or compare</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

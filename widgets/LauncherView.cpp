@@ -140,8 +140,17 @@ LauncherView::LauncherView(QWidget *parent)
     m_launch->setDefault(true);
     m_launch->setEnabled(false);
     connect(m_launch, &QPushButton::clicked, this, &LauncherView::launch);
+    m_sweep = new QPushButton(tr("S&weep…"));
+    m_sweep->setObjectName(QStringLiteral("sweep"));
+    m_sweep->setToolTip(tr("Launch this config as a grid of variants and seeds, tagged for the comparison dashboard"));
+    m_sweep->setEnabled(false);
+    connect(m_sweep, &QPushButton::clicked, this, [this] {
+        if (m_check.ok)
+            emit sweepRequested(configYaml(), runName());
+    });
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_message, 1);
+    bottom->addWidget(m_sweep, 0, Qt::AlignBottom);
     bottom->addWidget(m_launch, 0, Qt::AlignBottom);
 
     auto *layout = new QVBoxLayout(this);
@@ -528,6 +537,7 @@ void LauncherView::recheck()
     const bool wasValid = m_check.ok;
     m_check = checkRunConfig(m_tree, m_source.toStdString());
     m_launch->setEnabled(m_check.ok);
+    m_sweep->setEnabled(m_check.ok);
     if (m_check.ok) {
         m_message->setText(tr("Ready to launch."));
         m_message->setStyleSheet({});

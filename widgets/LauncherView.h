@@ -72,6 +72,8 @@ public slots:
 
 signals:
     void launchRequested(const QString &configYamlText, const QString &runName);
+    // The user wants this config as a sweep of variants.
+    void sweepRequested(const QString &configYamlText, const QString &runName);
     void validityChanged(bool valid);
 
 private:
@@ -135,6 +137,7 @@ private:
     QTableWidget *m_tokens = nullptr;
     QLabel *m_message = nullptr;
     QPushButton *m_launch = nullptr;
+    QPushButton *m_sweep = nullptr;
 };
 
 } // namespace cosw

@@ -13,6 +13,13 @@ QString localeNumber(double value)
     return locale.toString(value, 'g', QLocale::FloatingPointShortest);
 }
 
+QString localeNumber(double value, int decimals)
+{
+    QLocale locale;
+    locale.setNumberOptions(QLocale::OmitGroupSeparator);
+    return locale.toString(value, 'f', decimals);
+}
+
 std::optional<double> parseTypedNumber(const QString &text)
 {
     const QString trimmed = text.trimmed();

@@ -12,6 +12,8 @@ namespace cosw {
 
 // The shortest text in the user's locale that reads back to exactly `value`.
 QString localeNumber(double value);
+// `decimals` digits after the separator, in the user's locale.
+QString localeNumber(double value, int decimals);
 
 // A number typed by the user: in their locale (without group separators, so
 // "0.001" under de_DE is not read as 1), or else in the "C" notation that

@@ -1,18 +1,16 @@
 #include "MonitorView.h"
 
+#include "PlotExport.h"
+#include "PlotStyle.h"
+
 #include <qcustomplot.h>
 
 #include <QComboBox>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QImage>
 #include <QLabel>
 #include <QMessageBox>
-#include <QPdfWriter>
 #include <QPushButton>
-#include <QSvgGenerator>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -27,10 +25,6 @@ constexpr int kMaxPoints = 2000;
 // A series that has grown this far past a down-sampled fetch is fetched
 // afresh, so a long run never piles up more points than the charts need.
 constexpr size_t kRefetchPoints = 4 * kMaxPoints;
-
-const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                           QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                           QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf)};
 
 bool hasEnded(RunStatus status)
 {
@@ -140,12 +134,12 @@ void MonitorView::setReader(StoreReader *reader)
 
 QColor MonitorView::nextColor() const
 {
-    const size_t n = std::size(kPalette);
-    std::vector<int> uses(n, 0);
+    const auto &palette = seriesPalette();
+    std::vector<int> uses(palette.size(), 0);
     for (const auto &[id, trace] : m_traces)
-        for (size_t i = 0; i < n; ++i)
-            uses[i] += trace.color == kPalette[i];
-    return kPalette[std::min_element(uses.begin(), uses.end()) - uses.begin()];
+        for (size_t i = 0; i < palette.size(); ++i)
+            uses[i] += trace.color == palette[i];
+    return palette[std::min_element(uses.begin(), uses.end()) - uses.begin()];
 }
 
 void MonitorView::setRuns(const QList<qint64> &runIds)
@@ -420,62 +414,16 @@ int MonitorView::pointCount(qint64 runId, const QString &metric) const
 
 bool MonitorView::exportTo(const QString &file)
 {
-    // A view never shown has no size yet; the export then uses a size that reads well on a page.
-    QSize cell = m_charts.front().plot->size();
-    if (cell.width() < 200 || cell.height() < 150)
-        cell = QSize(560, 360);
-    const QSize total(cell.width() * 2, cell.height() * 2);
-    const QString suffix = QFileInfo(file).suffix().toLower();
-    auto paint = [&](QPaintDevice *device, bool vector) {
-        QCPPainter painter(device);
-        if (!painter.isActive())
-            return false;
-        if (vector)
-            painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        for (size_t i = 0; i < m_charts.size(); ++i) {
-            painter.save();
-            painter.translate(int(i % 2) * cell.width(), int(i / 2) * cell.height());
-            m_charts[i].plot->toPainter(&painter, cell.width(), cell.height());
-            painter.restore();
-        }
-        return true;
-    };
-    if (suffix == "png") {
-        QImage image(total, QImage::Format_ARGB32);
-        image.fill(Qt::white);
-        return paint(&image, false) && image.save(file, "PNG");
-    }
-    if (suffix == "pdf") {
-        QPdfWriter writer(file);
-        writer.setResolution(72); // one pixel of the charts is one point of the page
-        writer.setPageSize(QPageSize(QSizeF(total), QPageSize::Point));
-        writer.setPageMargins(QMarginsF());
-        writer.setCreator(QStringLiteral("CoS Workbench"));
-        return paint(&writer, true);
-    }
-    if (suffix == "svg") {
-        QSvgGenerator generator;
-        generator.setFileName(file);
-        generator.setSize(total);
-        generator.setViewBox(QRect(QPoint(), total));
-        generator.setTitle(tr("Training runs"));
-        return paint(&generator, true);
-    }
-    return false;
+    std::vector<QCustomPlot *> plots;
+    for (const Chart &chart : m_charts)
+        plots.push_back(chart.plot);
+    return exportPlots(plots, 2, exportCellSize(plots.front()), file, tr("Training runs"));
 }
 
 void MonitorView::exportWithDialog()
 {
-    const QString png = tr("PNG image (*.png)"), pdf = tr("PDF document (*.pdf)"), svg = tr("SVG drawing (*.svg)");
-    QString filter = png;
-    QString file = QFileDialog::getSaveFileName(this, tr("Export charts"), QString(),
-                                                QStringList{png, pdf, svg}.join(";;"), &filter);
-    if (file.isEmpty())
-        return;
-    if (QFileInfo(file).suffix().isEmpty())
-        file += filter == pdf ? ".pdf" : filter == svg ? ".svg" : ".png";
-    if (!exportTo(file))
+    const QString file = askPlotFile(this, tr("Export charts"));
+    if (!file.isEmpty() && !exportTo(file))
         QMessageBox::warning(this, tr("Export charts"), tr("Could not write %1.").arg(file));
 }
 

@@ -9,6 +9,7 @@ StoreReader::StoreReader(QObject *parent) : QObject(parent)
     qRegisterMetaType<cosw::SeriesRequest>();
     qRegisterMetaType<cosw::SeriesUpdate>();
     qRegisterMetaType<std::vector<cosw::RunRecord>>();
+    qRegisterMetaType<std::vector<cosw::ComparisonRow>>();
 }
 
 StoreReader::~StoreReader() = default;
@@ -33,6 +34,16 @@ void StoreReader::loadRuns()
     try {
         if (ExperimentStore *s = store())
             emit runsLoaded(s->runs());
+    } catch (const std::exception &e) {
+        emit failed(QString::fromStdString(e.what()));
+    }
+}
+
+void StoreReader::loadComparison()
+{
+    try {
+        if (ExperimentStore *s = store())
+            emit comparisonLoaded(s->comparison());
     } catch (const std::exception &e) {
         emit failed(QString::fromStdString(e.what()));
     }

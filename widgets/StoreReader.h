@@ -53,10 +53,13 @@ public slots:
     void setFile(const QString &file);
     void loadRuns();
     void loadSeries(const cosw::SeriesRequest &request);
+    // Every run's comparison row (the dashboard filters them itself).
+    void loadComparison();
 
 signals:
     void runsLoaded(const std::vector<cosw::RunRecord> &runs);
     void seriesLoaded(const cosw::SeriesUpdate &update);
+    void comparisonLoaded(const std::vector<cosw::ComparisonRow> &rows);
     void failed(const QString &message);
 
 private:
@@ -71,3 +74,4 @@ private:
 Q_DECLARE_METATYPE(cosw::SeriesRequest)
 Q_DECLARE_METATYPE(cosw::SeriesUpdate)
 Q_DECLARE_METATYPE(std::vector<cosw::RunRecord>)
+Q_DECLARE_METATYPE(std::vector<cosw::ComparisonRow>)

@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "store/StoreRecords.h"
+
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +25,10 @@ void addDataCommand(CLI::App &app, Action &action);
 void addListCommand(CLI::App &app, Action &action);
 void addShowCommand(CLI::App &app, Action &action);
 void addExportCommand(CLI::App &app, Action &action);
+void addCompareCommand(CLI::App &app, Action &action);
 void addRunCommand(CLI::App &app, Action &action);
 void addResumeCommand(CLI::App &app, Action &action);
+void addSweepCommand(CLI::App &app, Action &action);
 void addBenchCommand(CLI::App &app, Action &action);
 // `bench replica`, registered by addBenchCommand.
 void addBenchReplicaCommand(CLI::App &bench, Action &action);
@@ -32,6 +37,19 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action);
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).
 void addDbOption(CLI::App &command, std::string &db);
 std::string dbPath(const std::string &option);
+
+// Which runs a store command reads: --status, --name, --connector,
+// --min-tokens, --max-tokens, --sweep.
+struct RunFilterOptions {
+    std::string status, name, connector, sweep;
+    std::optional<int> minTokens, maxTokens;
+    // Throws InputError for an unknown status.
+    RunFilter filter() const;
+};
+void addRunFilterOptions(CLI::App &command, RunFilterOptions &options);
+
+// Writes `text` next to `path` and renames it there, so a reader never sees half a file.
+void writeAtomically(const std::string &path, const std::string &text);
 
 // --resolution PX and --window K|K1,K2,...: token scaling of a checkpoint
 // (scale, encode, attention), read by scalingSpecFor.

@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 #include "ProgressPrinter.h"
+#include "RunToEnd.h"
 #include "StopOnSignal.h"
 
 #include "base/Errors.h"
@@ -21,15 +22,20 @@ struct RunOptions {
     TrainingOptions training;
     std::string name;
     std::vector<std::string> overrides;
+    SweepLabel sweep;
 };
 
-int execute(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, int64_t runId,
-            const std::string &resumeFrom)
+} // namespace
+
+int runToEnd(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, int64_t runId,
+             const std::string &resumeFrom, RunOutcome *outcomeOut)
 {
     const RunOutcome outcome = [&] {
         StopOnSignal stopOnSignal;
         return trainer.run(runId, resumeFrom);
     }();
+    if (outcomeOut)
+        *outcomeOut = outcome;
     printer.endLine();
     if (printer.json())
         return outcome == RunOutcome::Finished ? 0 : 1;
@@ -47,8 +53,6 @@ int execute(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, 
         std::cerr << "continue it with: cos-batch resume " << runId << " --db " << store.file() << "\n";
     return 1;
 }
-
-} // namespace
 
 void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
 {
@@ -68,6 +72,10 @@ void addRunCommand(CLI::App &app, Action &action)
     cmd->add_option("CONFIG", *config, "run config (YAML)")->required();
     cmd->add_option("--name", o->name, "run name (default: the config's name)");
     cmd->add_option("--set", o->overrides, "override a config value: key.path=value (repeatable)");
+    // What the GUI's sweep dialog launches each variant with.
+    cmd->add_option("--sweep", o->sweep.sweep, "tag the run as part of this sweep");
+    cmd->add_option("--sweep-variant", o->sweep.variant, "the sweep variant the run is (its overrides, seed aside)");
+    cmd->add_option("--sweep-seed", o->sweep.seed, "the sweep seed index the run is");
     addTrainingOptions(*cmd, o->training);
     cmd->callback([o, config, &action] {
         action = [o, config] {
@@ -75,13 +83,15 @@ void addRunCommand(CLI::App &app, Action &action)
             ExperimentStore store(dbPath(o->training.db));
             ProgressPrinter printer(o->training.progress);
             Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
-            const int64_t id = trainer.createRun(o->name);
+            if (o->sweep.sweep.empty() && (!o->sweep.variant.empty() || o->sweep.seed))
+                throw InputError("--sweep-variant and --sweep-seed need --sweep");
+            const int64_t id = trainer.createRun(o->name, o->sweep);
             if (printer.json())
                 std::cout << "{\"event\":\"run\",\"run_id\":" << id << ",\"db\":" << Json(store.file()).dump() << "}"
                           << std::endl;
             else
                 std::cout << "run " << id << " in " << store.file() << "\n" << std::flush;
-            return execute(trainer, store, printer, id, {});
+            return runToEnd(trainer, store, printer, id, {});
         };
     });
 }
@@ -114,7 +124,7 @@ void addResumeCommand(CLI::App &app, Action &action)
                 std::cout << "run " << *id << " in " << store.file()
                           << (from.empty() ? ": no checkpoint, starting over\n" : ": resuming from " + from + "\n")
                           << std::flush;
-            return execute(trainer, store, printer, *id, from);
+            return runToEnd(trainer, store, printer, *id, from);
         };
     });
 }

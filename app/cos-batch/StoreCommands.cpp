@@ -10,7 +10,6 @@
 #include "store/StoreJson.h"
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -29,16 +28,6 @@ std::string dbPath(const std::string &option)
 
 namespace {
 
-std::string localTime(double unixSeconds)
-{
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
-}
-
 // The BLAS a run recorded with its versions; empty for runs from before it
 // was recorded, or versions that are not JSON.
 std::string recordedBlas(const std::string &versions)
@@ -52,7 +41,8 @@ std::string recordedBlas(const std::string &versions)
     }
 }
 
-// Writes next to the target and renames, so a reader never sees half a file.
+} // namespace
+
 void writeAtomically(const std::string &path, const std::string &text)
 {
     const std::string tmp = path + ".partial";
@@ -60,35 +50,45 @@ void writeAtomically(const std::string &path, const std::string &text)
     std::filesystem::rename(tmp, path);
 }
 
-} // namespace
+RunFilter RunFilterOptions::filter() const
+{
+    RunFilter f;
+    if (!status.empty())
+        f.status = runStatusFromName(status);
+    f.namePattern = name;
+    f.connector = connector;
+    f.minTokens = minTokens;
+    f.maxTokens = maxTokens;
+    f.sweep = sweep;
+    return f;
+}
+
+void addRunFilterOptions(CLI::App &cmd, RunFilterOptions &o)
+{
+    cmd.add_option("--status", o.status, "queued, running, finished, failed or interrupted");
+    cmd.add_option("--name", o.name, "name pattern (* and ? are wildcards)");
+    cmd.add_option("--connector", o.connector, "chain_of_sight, resampler or mlp");
+    cmd.add_option("--min-tokens", o.minTokens, "runs with a stage of at least this many visual tokens");
+    cmd.add_option("--max-tokens", o.maxTokens, "runs with a stage of at most this many visual tokens");
+    cmd.add_option("--sweep", o.sweep, "runs of this sweep");
+}
 
 void addListCommand(CLI::App &app, Action &action)
 {
     struct Options {
-        std::string db, status, name, connector;
-        std::optional<int> minTokens, maxTokens;
+        std::string db;
+        RunFilterOptions filter;
         bool json = false;
     };
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand("list", "Runs in the experiment store");
     addDbOption(*cmd, o->db);
     cmd->add_flag("--json", o->json, "print a JSON array");
-    cmd->add_option("--status", o->status, "queued, running, finished, failed or interrupted");
-    cmd->add_option("--name", o->name, "name pattern (* and ? are wildcards)");
-    cmd->add_option("--connector", o->connector, "chain_of_sight, resampler or mlp");
-    cmd->add_option("--min-tokens", o->minTokens, "runs with a stage of at least this many visual tokens");
-    cmd->add_option("--max-tokens", o->maxTokens, "runs with a stage of at most this many visual tokens");
+    addRunFilterOptions(*cmd, o->filter);
     cmd->callback([o, &action] {
         action = [o] {
             ExperimentStore store(dbPath(o->db));
-            RunFilter filter;
-            if (!o->status.empty())
-                filter.status = runStatusFromName(o->status);
-            filter.namePattern = o->name;
-            filter.connector = o->connector;
-            filter.minTokens = o->minTokens;
-            filter.maxTokens = o->maxTokens;
-            const std::vector<RunRecord> runs = store.runs(filter);
+            const std::vector<RunRecord> runs = store.runs(o->filter.filter());
             if (o->json) {
                 Json out = Json::array();
                 for (const auto &r : runs)
@@ -106,7 +106,7 @@ void addListCommand(CLI::App &app, Action &action)
                                                ? std::to_string(r.minVisualTokens)
                                                : std::to_string(r.minVisualTokens) + "-" + std::to_string(r.maxVisualTokens);
                 std::printf("%5lld  %-28s %-11s %-15s %-11s %s\n", static_cast<long long>(r.id), r.name.c_str(),
-                            runStatusName(r.status), r.connector.c_str(), tokens.c_str(), localTime(r.createdAt).c_str());
+                            runStatusName(r.status), r.connector.c_str(), tokens.c_str(), localTimeText(r.createdAt).c_str());
             }
             return 0;
         };
@@ -136,7 +136,7 @@ void addShowCommand(CLI::App &app, Action &action)
             const RunRecord &r = d.run;
             std::cout << "run " << r.id << " " << r.name << " [" << runStatusName(r.status) << "]\n"
                       << "  connector " << r.connector << ", device " << r.device << ", host " << r.host << "\n"
-                      << "  created " << localTime(r.createdAt) << "\n";
+                      << "  created " << localTimeText(r.createdAt) << "\n";
             if (const std::string blas = recordedBlas(r.versions); !blas.empty())
                 std::cout << "  BLAS " << blas << "\n";
             if (!r.message.empty())

@@ -33,8 +33,10 @@ int main(int argc, char **argv)
     cosw::batch::addListCommand(app, action);
     cosw::batch::addShowCommand(app, action);
     cosw::batch::addExportCommand(app, action);
+    cosw::batch::addCompareCommand(app, action);
     cosw::batch::addRunCommand(app, action);
     cosw::batch::addResumeCommand(app, action);
+    cosw::batch::addSweepCommand(app, action);
     cosw::batch::addBenchCommand(app, action);
 
     try {

@@ -2,8 +2,10 @@
 
 #include "RunQueue.h"
 #include "SettingsDialog.h"
+#include "SweepDialog.h"
 
 #include "AttentionView.h"
+#include "CompareView.h"
 #include "LauncherView.h"
 #include "MonitorView.h"
 #include "RunFilterModel.h"
@@ -118,6 +120,7 @@ void MainWindow::createViews()
     if (QFileInfo::exists(quickstart))
         m_launcher->loadFile(quickstart);
     connect(m_launcher, &LauncherView::launchRequested, this, &MainWindow::launch);
+    connect(m_launcher, &LauncherView::sweepRequested, this, &MainWindow::sweep);
     connect(m_launcher, &LauncherView::validityChanged, this, &MainWindow::updateActions);
 
     m_monitor = new MonitorView;
@@ -129,6 +132,10 @@ void MainWindow::createViews()
     m_views->addTab(m_monitor, tr("&Monitor"));
     m_attention = new AttentionView;
     m_views->addTab(m_attention, tr("&Attention"));
+    m_compare = new CompareView;
+    m_compare->setReader(m_reader->reader());
+    connect(m_compare, &CompareView::runsActivated, this, &MainWindow::selectRuns);
+    m_views->addTab(m_compare, tr("&Compare"));
     setCentralWidget(m_views);
 }
 
@@ -168,8 +175,14 @@ QWidget *MainWindow::createRunList()
         m_monitor->setRuns(selectedRuns());
         const QList<qint64> selected = selectedRuns();
         m_attention->setRun(selected.isEmpty() ? 0 : selected.front());
+        offerRunsToCompare();
         updateActions();
     });
+    // The filter changes the rows the proxy shows.
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_runFilter, signal, this, &MainWindow::offerRunsToCompare);
+    connect(m_runFilter, &QAbstractItemModel::modelReset, this, &MainWindow::offerRunsToCompare);
+    connect(m_runFilter, &QAbstractItemModel::layoutChanged, this, &MainWindow::offerRunsToCompare);
     connect(m_runTable, &QTableView::doubleClicked, this, [this] { showView(View::Monitor); });
 
     auto *list = new QWidget;
@@ -235,6 +248,9 @@ void MainWindow::createActions()
     auto *showAttention = makeAction(tr("&Attention"), QKeySequence(Qt::CTRL | Qt::Key_3),
                                      tr("Show what the selected run's visual tokens attend to"));
     connect(showAttention, &QAction::triggered, this, [this] { showView(View::Attention); });
+    auto *showCompare = makeAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_4),
+                                   tr("Compare runs: tokens, time and accuracy"));
+    connect(showCompare, &QAction::triggered, this, [this] { showView(View::Compare); });
     auto *findRun = makeAction(tr("&Find run"), QKeySequence(Qt::CTRL | Qt::Key_F), tr("Filter the run list by name"));
     connect(findRun, &QAction::triggered, this, [this] { m_nameFilter->setFocus(Qt::ShortcutFocusReason); });
     auto *settings = makeAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), tr("Edit the settings"));
@@ -253,6 +269,7 @@ void MainWindow::createActions()
     view->addAction(showLauncher);
     view->addAction(showMonitor);
     view->addAction(showAttention);
+    view->addAction(showCompare);
     view->addAction(findRun);
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -302,6 +319,7 @@ void MainWindow::applySettings(const WorkbenchSettings &settings)
     if (otherStore) {
         m_monitor->setRuns({});
         m_runModel->setRuns({});
+        m_compare->refresh();
     }
     refreshRuns();
 }
@@ -313,6 +331,8 @@ void MainWindow::showView(View view)
         shown = m_monitor;
     else if (view == View::Attention)
         shown = m_attention;
+    else if (view == View::Compare)
+        shown = m_compare;
     m_views->setCurrentWidget(shown);
 }
 
@@ -355,6 +375,8 @@ void MainWindow::onRunsLoaded(const std::vector<RunRecord> &runs)
     if (first && !runs.empty())
         m_runTable->resizeColumnsToContents();
     m_queue->adopt(runs);
+    m_compare->noteRuns(runs);
+    offerRunsToCompare();
     updateActions();
     emit runsRefreshed();
 }
@@ -375,6 +397,23 @@ void MainWindow::launch(const QString &configYaml, const QString &runName)
 {
     if (m_queue->launch(configYaml, runName, launchDevice(), m_settings.defaultDevice))
         showView(View::Monitor);
+}
+
+void MainWindow::sweep(const QString &configYaml, const QString &runName)
+{
+    if (m_queue->program().isEmpty())
+        return;
+    SweepDialog dialog(m_queue->program(), m_settings.databasePath, configYaml, runName, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString device = launchDevice();
+    for (const SweepDialog::Launch &l : dialog.launches()) {
+        if (l.resumeRunId > 0)
+            m_queue->resume(l.resumeRunId, l.runName, device, m_settings.defaultDevice);
+        else
+            m_queue->launch(configYaml, l.runName, device, m_settings.defaultDevice, l.arguments);
+    }
+    showView(View::Monitor);
 }
 
 void MainWindow::cancelSelected()
@@ -449,6 +488,15 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(cancellable);
     m_resumeAction->setEnabled(resumable && !m_queue->program().isEmpty());
     m_duplicateAction->setEnabled(ids.size() == 1);
+}
+
+void MainWindow::offerRunsToCompare()
+{
+    QList<qint64> shown;
+    for (int row = 0; row < m_runFilter->rowCount(); ++row)
+        shown.append(m_runFilter->index(row, 0).data(RunTableModel::RunIdRole).toLongLong());
+    std::sort(shown.begin(), shown.end());
+    m_compare->setRunChoice(selectedRuns(), shown);
 }
 
 void MainWindow::updateQueueLabel()

@@ -21,6 +21,7 @@ class QTimer;
 namespace cosw {
 
 class AttentionView;
+class CompareView;
 class LauncherView;
 class MonitorView;
 class RunFilterModel;
@@ -32,7 +33,7 @@ struct RunRecord;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class View { Launcher, Monitor, Attention };
+    enum class View { Launcher, Monitor, Attention, Compare };
 
     explicit MainWindow(const WorkbenchSettings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -49,6 +50,7 @@ public:
     LauncherView *launcher() const { return m_launcher; }
     MonitorView *monitor() const { return m_monitor; }
     AttentionView *attention() const { return m_attention; }
+    CompareView *compare() const { return m_compare; }
     RunQueue *queue() const { return m_queue; }
     RunTableModel *runModel() const { return m_runModel; }
     RunFilterModel *runFilter() const { return m_runFilter; }
@@ -57,6 +59,8 @@ public slots:
     // Asks for the store's runs; the list updates when they arrive.
     void refreshRuns();
     void launch(const QString &configYaml, const QString &runName);
+    // The "Sweep…" dialog on this config; its variants join the queue.
+    void sweep(const QString &configYaml, const QString &runName);
     void cancelSelected();
     void resumeSelected();
     void duplicateSelected();
@@ -80,6 +84,8 @@ private:
     void onRunsLoaded(const std::vector<RunRecord> &runs);
     void updateActions();
     void updateQueueLabel();
+    // Tells the comparison dashboard which runs the run list selects and shows.
+    void offerRunsToCompare();
     // The device a launch waits for: the default device, else the first
     // non-CPU device of its stages, else the CPU.
     QString launchDevice() const;
@@ -97,6 +103,7 @@ private:
     LauncherView *m_launcher = nullptr;
     MonitorView *m_monitor = nullptr;
     AttentionView *m_attention = nullptr;
+    CompareView *m_compare = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QLabel *m_databaseLabel = nullptr;
     QLabel *m_devicesLabel = nullptr;

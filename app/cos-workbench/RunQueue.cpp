@@ -63,7 +63,7 @@ QString RunQueue::newLaunchDirectory(const QString &name, QString *error)
 }
 
 RunJob *RunQueue::launch(const QString &configYaml, const QString &name, const QString &device,
-                         const QString &deviceOverride)
+                         const QString &deviceOverride, const QStringList &extraArguments)
 {
     QString error;
     const QString dir = newLaunchDirectory(name.isEmpty() ? QStringLiteral("run") : name, &error);
@@ -79,6 +79,7 @@ RunJob *RunQueue::launch(const QString &configYaml, const QString &name, const Q
         arguments << "--name" << name;
     if (!deviceOverride.isEmpty())
         arguments << "--device" << deviceOverride;
+    arguments << extraArguments;
     return enqueue(arguments, device, dir, name);
 }
 

@@ -37,9 +37,10 @@ public:
 
     // Queues `cos-batch run` of the config; it starts when `device` has a free
     // slot. `deviceOverride` (empty: the stages' own devices) is passed on as
-    // --device. Null, with the reason logged, when the config cannot be written.
+    // --device, `extraArguments` as they are (a sweep variant's --set and
+    // --sweep). Null, with the reason logged, when the config cannot be written.
     RunJob *launch(const QString &configYaml, const QString &name, const QString &device,
-                   const QString &deviceOverride);
+                   const QString &deviceOverride, const QStringList &extraArguments = {});
     // Queues `cos-batch resume` of a stored run.
     RunJob *resume(qint64 runId, const QString &name, const QString &device, const QString &deviceOverride);
     // Stops the run (or takes it off the queue). False when no job has it.

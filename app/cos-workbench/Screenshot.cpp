@@ -1,6 +1,7 @@
 #include "Screenshot.h"
 
 #include "AttentionView.h"
+#include "CompareView.h"
 #include "MonitorView.h"
 #include "RunTableModel.h"
 
@@ -52,7 +53,14 @@ int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint
     QObject::connect(window.attention(), &AttentionView::failed, &window, [&](const QString &m) { refused = m; });
     if (view == MainWindow::View::Attention && !image.isEmpty())
         window.attention()->openImage(image);
+    if (view == MainWindow::View::Compare && !runIds.isEmpty())
+        window.compare()->setSource(CompareView::Source::Selected);
     window.selectRuns(runIds);
+    if (view == MainWindow::View::Compare && !window.compare()->hasAnswer()
+        && !waitFor(window.compare(), &CompareView::updated, 20000)) {
+        std::fprintf(stderr, "cos-workbench: the store %s did not answer\n", qPrintable(window.settings().databasePath));
+        return 1;
+    }
     // Waits for the attention view's `signal`; false when it refused something.
     auto attentionShows = [&](auto signal) {
         QEventLoop loop;

@@ -2,6 +2,7 @@
 // Exit status: 0 success, 2 bad arguments, 1 a failure.
 
 #include "AttentionView.h"
+#include "CompareView.h"
 #include "MainWindow.h"
 #include "Screenshot.h"
 #include "WorkbenchSettings.h"
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption db("db", QApplication::translate("main", "Experiment database (default: the settings')."),
                                 "FILE");
-    const QCommandLineOption view("view", QApplication::translate("main", "View to show: launcher, monitor or attention."),
+    const QCommandLineOption view("view", QApplication::translate("main", "View to show: launcher, monitor, attention or compare."),
                                   "VIEW");
     const QCommandLineOption run("run",
                                  QApplication::translate("main", "Run to select in the run list (repeat to overlay runs)."),
@@ -106,9 +107,11 @@ int main(int argc, char **argv)
             shownView = cosw::MainWindow::View::Monitor;
         else if (name == "attention")
             shownView = cosw::MainWindow::View::Attention;
+        else if (name == "compare")
+            shownView = cosw::MainWindow::View::Compare;
         else
             return usageError(
-                QApplication::translate("main", "--view '%1': expected launcher, monitor or attention").arg(name));
+                QApplication::translate("main", "--view '%1': expected launcher, monitor, attention or compare").arg(name));
     }
     QList<qint64> runIds;
     for (const QString &value : parser.values(run)) {
@@ -135,6 +138,8 @@ int main(int argc, char **argv)
         window.showView(*shownView);
     if (parser.isSet(image))
         window.attention()->openImage(QFileInfo(parser.value(image)).absoluteFilePath());
+    if (shownView == cosw::MainWindow::View::Compare && !runIds.isEmpty())
+        window.compare()->setSource(cosw::CompareView::Source::Selected);
     if (!runIds.isEmpty())
         QObject::connect(&window, &cosw::MainWindow::runsRefreshed, &window,
                          [&window, runIds] { window.selectRuns(runIds); }, Qt::SingleShotConnection);

@@ -122,6 +122,14 @@ ALTER TABLE evaluations ADD COLUMN cell_reading_prior REAL;
 ALTER TABLE evaluation_types ADD COLUMN type_prior REAL;
 ALTER TABLE evaluation_types ADD COLUMN shuffled_accuracy REAL;
 )sql",
+    // 2 -> 3: sweeps (the variant without its seed, so seeds group) and model size
+    R"sql(
+ALTER TABLE runs ADD COLUMN sweep TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN sweep_variant TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN sweep_seed INTEGER;
+ALTER TABLE runs ADD COLUMN parameters INTEGER;
+CREATE INDEX runs_sweep ON runs(sweep);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
               "one migration per schema version");
@@ -154,28 +162,6 @@ std::vector<int> intListFromJson(const std::string &text)
 }
 
 } // namespace
-
-std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows)
-{
-    std::vector<size_t> front;
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const auto &a = rows[i];
-        if (!a.pretrainSeconds || !a.accuracy)
-            continue;
-        bool dominated = false;
-        for (size_t j = 0; j < rows.size() && !dominated; ++j) {
-            const auto &b = rows[j];
-            if (j == i || !b.pretrainSeconds || !b.accuracy)
-                continue;
-            const bool noWorse = *b.pretrainSeconds <= *a.pretrainSeconds && *b.accuracy >= *a.accuracy;
-            const bool better = *b.pretrainSeconds < *a.pretrainSeconds || *b.accuracy > *a.accuracy;
-            dominated = noWorse && better;
-        }
-        if (!dominated)
-            front.push_back(i);
-    }
-    return front;
-}
 
 std::string ExperimentStore::defaultPath()
 {
@@ -242,22 +228,26 @@ void ExperimentStore::migrate()
 
 int64_t ExperimentStore::createRun(const std::string &name, const std::string &configJson,
                                    const std::string &connector, const std::string &device,
-                                   const std::string &versionsJson)
+                                   const std::string &versionsJson, const SweepLabel &sweep)
 {
     int64_t id = 0;
     m_db.transaction([&] {
-        m_db.prepare("INSERT INTO runs (name, status, config, connector, device, versions, created_at) "
-                     "VALUES (?, 'queued', ?, ?, ?, ?, ?)")
-            .bind(1, name)
-            .bind(2, configJson)
-            .bind(3, connector)
-            .bind(4, device)
-            .bind(5, versionsJson)
-            .bind(6, unixNow())
+        m_db.prepare("INSERT INTO runs (name, status, config, connector, device, versions, created_at, sweep, "
+                     "sweep_variant, sweep_seed) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bindAll(name, configJson, connector, device, versionsJson, unixNow(), sweep.sweep, sweep.variant,
+                     sweep.seed)
             .run();
         id = m_db.lastInsertId();
     });
     return id;
+}
+
+void ExperimentStore::setParameters(int64_t runId, int64_t parameters)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("UPDATE runs SET parameters = ? WHERE id = ?").bind(1, parameters).bind(2, runId).run();
+    });
 }
 
 void ExperimentStore::requireRun(int64_t runId)
@@ -449,7 +439,8 @@ static const char *kRunColumns =
     "r.id, r.name, r.status, r.config, r.connector, r.host, r.pid, r.device, r.versions, r.created_at, "
     "r.started_at, r.ended_at, r.heartbeat_at, r.message, "
     "(SELECT COALESCE(MIN(visual_tokens), 0) FROM stages WHERE run_id = r.id), "
-    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id)";
+    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id), "
+    "r.sweep, r.sweep_variant, r.sweep_seed, r.parameters";
 
 RunRecord ExperimentStore::readRun(SqliteStatement &s)
 {
@@ -470,6 +461,10 @@ RunRecord ExperimentStore::readRun(SqliteStatement &s)
     r.message = s.text(13);
     r.minVisualTokens = static_cast<int>(s.int64(14));
     r.maxVisualTokens = static_cast<int>(s.int64(15));
+    r.sweep.sweep = s.text(16);
+    r.sweep.variant = s.text(17);
+    r.sweep.seed = s.optionalInt64(18);
+    r.parameters = s.optionalInt64(19);
     return r;
 }
 
@@ -483,7 +478,8 @@ std::vector<RunRecord> ExperimentStore::runs(const RunFilter &f)
                           "(?4 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND visual_tokens >= ?4)) AND "
                           "(?5 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND visual_tokens <= ?5)) AND "
                           "(?6 IS NULL OR r.created_at >= ?6) AND "
-                          "(?7 IS NULL OR r.created_at <= ?7) "
+                          "(?7 IS NULL OR r.created_at <= ?7) AND "
+                          "(?8 IS NULL OR r.sweep = ?8) "
                           "ORDER BY r.id");
     if (f.status)
         s.bind(1, runStatusName(*f.status));
@@ -495,6 +491,8 @@ std::vector<RunRecord> ExperimentStore::runs(const RunFilter &f)
     s.bind(5, f.maxTokens ? std::optional<int64_t>(*f.maxTokens) : std::nullopt);
     s.bind(6, f.createdAfter);
     s.bind(7, f.createdBefore);
+    if (!f.sweep.empty())
+        s.bind(8, f.sweep);
     std::vector<RunRecord> out;
     while (s.step())
         out.push_back(readRun(s));
@@ -660,37 +658,88 @@ std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std:
 
 std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
 {
+    // Three queries for any number of runs (a dashboard reads a thousand):
+    // the runs, every stage, and each run's last evaluation with its types.
     std::vector<ComparisonRow> rows;
-    for (const RunRecord &r : runs(filter)) {
-        const RunDetail d = run(r.id);
-        ComparisonRow row;
-        row.runId = r.id;
-        row.name = r.name;
-        row.status = runStatusName(r.status);
-        row.connector = r.connector;
-        for (const auto &st : d.stages) {
-            row.tokensPerStage.emplace_back(st.name, st.visualTokens);
-            auto add = [&](std::optional<double> &sum) {
-                if (st.wallSeconds)
-                    sum = sum.value_or(0) + *st.wallSeconds;
+    std::map<int64_t, size_t> rowOf;
+    m_db.snapshot([&] {
+        for (const RunRecord &r : runs(filter)) {
+            ComparisonRow row;
+            row.runId = r.id;
+            row.name = r.name;
+            row.status = runStatusName(r.status);
+            row.connector = r.connector;
+            row.device = r.device;
+            row.createdAt = r.createdAt;
+            row.config = r.config;
+            row.sweep = r.sweep;
+            row.parameters = r.parameters;
+            rowOf[r.id] = rows.size();
+            rows.push_back(std::move(row));
+        }
+        auto target = [&](int64_t runId) -> ComparisonRow * {
+            const auto it = rowOf.find(runId);
+            return it == rowOf.end() ? nullptr : &rows[it->second];
+        };
+        auto stages = m_db.prepare("SELECT run_id, name, kind, visual_tokens, resolution, wall_seconds, "
+                                   "samples_per_second FROM stages ORDER BY run_id, idx");
+        while (stages.step()) {
+            ComparisonRow *row = target(stages.int64(0));
+            if (!row)
+                continue;
+            const std::string name = stages.text(1), kind = stages.text(2);
+            const int tokens = static_cast<int>(stages.int64(3)), resolution = static_cast<int>(stages.int64(4));
+            row->tokensPerStage.emplace_back(name, tokens);
+            row->resolutionPerStage.emplace_back(name, resolution);
+            const auto seconds = stages.optionalReal(5);
+            const auto samples = stages.optionalReal(6);
+            auto sum = [&](std::optional<double> &total) {
+                if (seconds)
+                    total = total.value_or(0) + *seconds;
             };
-            if (st.kind == "pretrain")
-                add(row.pretrainSeconds);
-            else if (st.kind == "finetune")
-                add(row.finetuneSeconds);
+            if (kind == "pretrain") {
+                sum(row->pretrainSeconds);
+                row->pretrainTokens = tokens;
+                row->pretrainResolution = resolution;
+                row->pretrainSamplesPerSecond = samples;
+            } else if (kind == "finetune") {
+                sum(row->finetuneSeconds);
+                row->finetuneTokens = tokens;
+                row->finetuneResolution = resolution;
+                row->finetuneSamplesPerSecond = samples;
+            }
         }
-        if (d.finalEvaluation) {
-            row.accuracy = d.finalEvaluation->accuracy;
-            row.evaluated = d.finalEvaluation->n;
-            row.typePrior = d.finalEvaluation->typePrior;
-            row.shuffledAccuracy = d.finalEvaluation->shuffledAccuracy;
-            row.cellReading = d.finalEvaluation->cellReading;
-            row.cellReadingPrior = d.finalEvaluation->cellReadingPrior;
-            for (const auto &[type, value] : d.finalEvaluation->perType)
-                row.perTypeAccuracy[type] = value.first;
+        std::map<int64_t, ComparisonRow *> rowOfEvaluation;
+        auto evaluations = m_db.prepare(
+            "SELECT e.run_id, e.id, e.accuracy, e.n, e.type_prior, e.shuffled_accuracy, e.cell_reading, "
+            "e.cell_reading_prior FROM evaluations e WHERE e.id = (SELECT id FROM evaluations WHERE run_id = e.run_id "
+            "ORDER BY stage DESC, step DESC, id DESC LIMIT 1)");
+        while (evaluations.step()) {
+            ComparisonRow *row = target(evaluations.int64(0));
+            if (!row)
+                continue;
+            rowOfEvaluation[evaluations.int64(1)] = row;
+            row->accuracy = evaluations.real(2);
+            row->evaluated = evaluations.int64(3);
+            row->typePrior = evaluations.optionalReal(4);
+            row->shuffledAccuracy = evaluations.optionalReal(5);
+            row->cellReading = evaluations.optionalReal(6);
+            row->cellReadingPrior = evaluations.optionalReal(7);
         }
-        rows.push_back(row);
-    }
+        auto types = m_db.prepare("SELECT evaluation_id, type, accuracy, type_prior, shuffled_accuracy "
+                                  "FROM evaluation_types ORDER BY evaluation_id, type");
+        while (types.step()) {
+            const auto it = rowOfEvaluation.find(types.int64(0));
+            if (it == rowOfEvaluation.end())
+                continue;
+            const std::string type = types.text(1);
+            it->second->perTypeAccuracy[type] = types.real(2);
+            if (const auto v = types.optionalReal(3))
+                it->second->typePriorPerType[type] = *v;
+            if (const auto v = types.optionalReal(4))
+                it->second->shuffledPerType[type] = *v;
+        }
+    });
     return rows;
 }
 

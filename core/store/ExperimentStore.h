@@ -13,13 +13,9 @@
 
 namespace cosw {
 
-// Indices of the rows no other row beats on both pre-training time (lower is
-// better) and accuracy (higher is better). Rows missing either are left out.
-std::vector<size_t> paretoFront(const std::vector<ComparisonRow> &rows);
-
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // $COS_DB, else $XDG_DATA_HOME/cos-workbench/experiments.sqlite, else
     // ~/.local/share/cos-workbench/experiments.sqlite.
@@ -35,7 +31,9 @@ public:
 
     // -------------------------------------------------------- run lifecycle
     int64_t createRun(const std::string &name, const std::string &configJson, const std::string &connector,
-                      const std::string &device, const std::string &versionsJson);
+                      const std::string &device, const std::string &versionsJson, const SweepLabel &sweep = {});
+    // The model's parameter count, known once the trainer has built it.
+    void setParameters(int64_t runId, int64_t parameters);
     // queued/failed/interrupted -> running; records host, pid and a heartbeat.
     void startRun(int64_t runId);
     void heartbeat(int64_t runId);

@@ -187,7 +187,17 @@ void SqliteDatabase::transaction(const std::function<void()> &body)
 {
     // BEGIN IMMEDIATE takes the write lock up front, so two writers never
     // deadlock upgrading read locks; the busy handler waits for it.
-    exec("BEGIN IMMEDIATE");
+    runInTransaction("BEGIN IMMEDIATE", body);
+}
+
+void SqliteDatabase::snapshot(const std::function<void()> &body)
+{
+    runInTransaction("BEGIN DEFERRED", body);
+}
+
+void SqliteDatabase::runInTransaction(const char *begin, const std::function<void()> &body)
+{
+    exec(begin);
     try {
         body();
         exec("COMMIT");

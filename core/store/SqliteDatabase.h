@@ -96,11 +96,16 @@ public:
     // rolls back when it throws. Waiting for another writer is bounded by
     // the busy timeout; past it the database counts as locked (StoreError).
     void transaction(const std::function<void()> &body);
+    // Runs `body`'s reads on one snapshot of the database (WAL: writers go on
+    // meanwhile), so queries that belong together see the same state.
+    void snapshot(const std::function<void()> &body);
 
     // Maps a sqlite3 result code to the error a user should see.
     [[noreturn]] static void raise(sqlite3 *db, int code, const std::string &file, const std::string &what);
 
 private:
+    void runInTransaction(const char *begin, const std::function<void()> &body);
+
     sqlite3 *m_db = nullptr;
     std::string m_file;
 };

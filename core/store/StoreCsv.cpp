@@ -2,12 +2,11 @@
 
 #include "ExperimentStore.h"
 #include "base/Numbers.h"
+#include "compare/ParetoFront.h"
 
 #include <set>
 
 namespace cosw {
-
-namespace {
 
 std::string csvField(const std::string &s)
 {
@@ -18,6 +17,8 @@ std::string csvField(const std::string &s)
         out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
+
+namespace {
 
 std::string csvNumber(const std::optional<double> &v)
 {

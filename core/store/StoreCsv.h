@@ -13,4 +13,7 @@ namespace cosw {
 // types.
 std::string comparisonCsv(const std::vector<ComparisonRow> &rows);
 
+// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+std::string csvField(const std::string &text);
+
 } // namespace cosw

@@ -1,6 +1,7 @@
 #include "StoreJson.h"
 
 #include "base/Numbers.h"
+#include "compare/ParetoFront.h"
 
 #include <set>
 
@@ -27,6 +28,14 @@ Json runJson(const RunRecord &r)
     tokens.push_back(r.minVisualTokens);
     tokens.push_back(r.maxVisualTokens);
     j["visual_tokens_range"] = tokens;
+    j["parameters"] = r.parameters ? Json(*r.parameters) : Json();
+    if (!r.sweep.sweep.empty()) {
+        Json sweep = Json::object();
+        sweep["name"] = r.sweep.sweep;
+        sweep["variant"] = r.sweep.variant;
+        sweep["seed"] = r.sweep.seed ? Json(*r.sweep.seed) : Json();
+        j["sweep"] = sweep;
+    }
     return j;
 }
 

@@ -16,6 +16,15 @@ const char *runStatusName(RunStatus status);
 // Throws InputError for an unknown name.
 RunStatus runStatusFromName(const std::string &name);
 
+// Where a run of a sweep sits in its grid: the sweep's tag, the variant's
+// overrides without the seed (so a variant's seeds group), and the seed's
+// index when the sweep repeats variants over seeds.
+struct SweepLabel {
+    std::string sweep;
+    std::string variant;
+    std::optional<int64_t> seed;
+};
+
 struct RunRecord {
     int64_t id = 0;
     std::string name;
@@ -30,6 +39,8 @@ struct RunRecord {
     std::optional<double> startedAt, endedAt, heartbeatAt;
     std::string message;    // why it failed or was interrupted
     int minVisualTokens = 0, maxVisualTokens = 0; // over its stages
+    SweepLabel sweep;                                   // empty for a run outside any sweep
+    std::optional<int64_t> parameters;
 };
 
 struct StageRecord {
@@ -86,6 +97,8 @@ struct EvaluationRecord {
 
 // Seconds since the Unix epoch, as the store records times.
 double unixNow();
+// "2026-12-04 17:30" in local time, as tables show a run's date.
+std::string localTimeText(double unixSeconds);
 
 // The binomial standard error of an accuracy over n questions.
 double standardError(double accuracy, int64_t n);
@@ -120,17 +133,28 @@ struct RunFilter {
     std::string connector;
     std::optional<int> minTokens, maxTokens; // any stage's visual tokens within the range
     std::optional<double> createdAfter, createdBefore;
+    std::string sweep;                     // runs of this sweep only
 };
 
-// One row of the comparison table.
+// One run as the comparison dashboard sees it (DESIGN §5a).
 struct ComparisonRow {
     int64_t runId = 0;
     std::string name;
     std::string status;
     std::string connector;
-    std::vector<std::pair<std::string, int>> tokensPerStage; // stage name -> visual tokens
+    std::string device;
+    double createdAt = 0;
+    std::string config;                     // resolved run config, JSON text
+    SweepLabel sweep;
+    std::optional<int64_t> parameters;
+    std::vector<std::pair<std::string, int>> tokensPerStage;     // stage name -> visual tokens
+    std::vector<std::pair<std::string, int>> resolutionPerStage; // stage name -> input pixels per side
+    // The last stage of each kind: what "pre-trained with N tokens, fine-tuned with M" means.
+    std::optional<int> pretrainTokens, finetuneTokens;
+    std::optional<int> pretrainResolution, finetuneResolution;
     std::optional<double> pretrainSeconds;  // stages of kind pretrain
     std::optional<double> finetuneSeconds;  // stages of kind finetune
+    std::optional<double> pretrainSamplesPerSecond, finetuneSamplesPerSecond;
     std::optional<double> accuracy;         // final evaluation
     std::optional<int64_t> evaluated;       // its questions
     std::optional<double> typePrior;        // its controls
@@ -138,6 +162,7 @@ struct ComparisonRow {
     std::optional<double> cellReading;
     std::optional<double> cellReadingPrior;
     std::map<std::string, double> perTypeAccuracy;
+    std::map<std::string, double> typePriorPerType, shuffledPerType;
 
     // The accuracy's standard error; nullopt without an evaluation.
     std::optional<double> accuracySe() const;

@@ -2,6 +2,7 @@
 
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
+#include "RunSummary.h"
 #include "FeatureCache.h"
 #include "StageCache.h"
 #include "StepMetrics.h"
@@ -123,7 +124,7 @@ void Trainer::report(TrainingEvent e) const
         m_events(e);
 }
 
-int64_t Trainer::createRun(const std::string &name)
+int64_t Trainer::createRun(const std::string &name, const SweepLabel &sweep)
 {
     Json versions = Json::object();
     versions["cos_workbench"] = COS_VERSION;
@@ -131,7 +132,7 @@ int64_t Trainer::createRun(const std::string &name)
     versions["blas"] = blasSummary(blasInfo());
     return m_store.createRun(name.empty() ? (m_config.name.empty() ? "run" : m_config.name) : name,
                              m_config.toJson().dump(), connectorTypeName(m_config.model.connector.type),
-                             m_device.str(), versions.dump());
+                             m_device.str(), versions.dump(), sweep);
 }
 
 RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
@@ -145,6 +146,7 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         torch::manual_seed(m_config.stages.front().seed);
         Mllm initial(m_config.model);
         progress.weights = stateDict(*initial);
+        m_store.setParameters(runId, countParameters(*initial).total());
     }
     m_store.startRun(runId);
     TrainingEvent start;

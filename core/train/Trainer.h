@@ -40,7 +40,7 @@ public:
             std::optional<PreparedData> data = std::nullopt);
 
     // Creates a queued run in the store and returns its id.
-    int64_t createRun(const std::string &name);
+    int64_t createRun(const std::string &name, const SweepLabel &sweep = {});
     // Runs (or, with a checkpoint directory, resumes) run `runId` to its
     // end. Failures are recorded on the run and returned, not thrown.
     RunOutcome run(int64_t runId, const std::string &resumeFrom = {});

@@ -1,0 +1,136 @@
+// cos-batch compare: the comparison dashboard's table (and trade-off plot),
+// headless (DESIGN §5a).
+
+#include "Commands.h"
+
+#include "PlotExport.h"
+#include "TradeoffPlot.h"
+#include "base/Errors.h"
+#include "compare/TableExport.h"
+#include "store/ExperimentStore.h"
+
+#include <QApplication>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <clocale>
+#include <iostream>
+#include <memory>
+#include <set>
+
+namespace cosw::batch {
+
+namespace {
+
+struct CompareOptions {
+    RunFilterOptions filter;
+    std::string db, columns, metric = "accuracy", format = "md", out, plot;
+    std::vector<int64_t> runIds;
+    std::vector<std::string> groupBy;
+    std::optional<int64_t> reference;
+    bool logTime = false, absoluteTime = false;
+};
+
+std::vector<std::string> splitList(const std::string &text)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        std::string part = text.substr(start, comma - start);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        if (!part.empty())
+            out.push_back(part);
+        start = comma + 1;
+    }
+    return out;
+}
+
+// The trade-off scatter drawn offscreen into `file` (.png, .pdf or .svg).
+void renderPlot(const ComparisonTable &table, const CompareOptions &o)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    int argc = 1;
+    char name[] = "cos-batch";
+    char *argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+    std::setlocale(LC_ALL, "C"); // QApplication took the environment's; files stay in the C notation
+    TradeoffPlot plot;
+    plot.setLocale(QLocale::c());
+    const QSize size(820, 560);
+    plot.resize(size);
+    plot.showTable(table, !o.absoluteTime, o.logTime);
+    if (!exportPlots({&plot}, 1, size, QString::fromStdString(o.plot), QStringLiteral("Run comparison")))
+        throw std::runtime_error("cannot write " + o.plot);
+}
+
+} // namespace
+
+void addCompareCommand(CLI::App &app, Action &action)
+{
+    auto o = std::make_shared<CompareOptions>();
+    CLI::App *cmd = app.add_subcommand(
+        "compare", "Compare runs: tokens, time, accuracy with controls, Pareto front; grouped seeds as mean ± sd");
+    cmd->add_option("RUN_ID", o->runIds, "runs to compare (default: every run the filters keep)");
+    addDbOption(*cmd, o->db);
+    addRunFilterOptions(*cmd, o->filter);
+    cmd->add_option("--group-by", o->groupBy,
+                    "merge runs with equal values into mean ± sd (repeatable): connector, pretrain_tokens, "
+                    "finetune_tokens, pretrain_resolution, finetune_resolution, sweep, variant, device, status or a "
+                    "config key such as stages[3].lr");
+    cmd->add_option("--reference", o->reference, "run whose pre-training time is 1.00x");
+    cmd->add_option("--columns", o->columns, "columns to show, comma-separated keys (default: the dashboard's)");
+    cmd->add_option("--metric", o->metric, "accuracy column for the Pareto front and the plot")->capture_default_str();
+    cmd->add_option("--format", o->format, "md, csv, latex or json")
+        ->check(CLI::IsMember({"md", "csv", "latex", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--out", o->out, "write the table to this file (default: standard output)");
+    cmd->add_option("--plot", o->plot, "also draw the time/accuracy trade-off into FILE.png, .pdf or .svg");
+    cmd->add_flag("--log-time", o->logTime, "plot pre-training time on a log scale");
+    cmd->add_flag("--absolute-time", o->absoluteTime, "plot seconds even with --reference");
+    cmd->callback([o, &action] {
+        action = [o] {
+            if (!o->plot.empty()) {
+                const std::string suffix = QFileInfo(QString::fromStdString(o->plot)).suffix().toLower().toStdString();
+                if (suffix != "png" && suffix != "pdf" && suffix != "svg")
+                    throw InputError("--plot " + o->plot + ": expected a .png, .pdf or .svg file");
+            }
+            ExperimentStore store(dbPath(o->db));
+            std::vector<ComparisonRow> rows = store.comparison(o->filter.filter());
+            if (!o->runIds.empty()) {
+                std::set<int64_t> present;
+                for (const ComparisonRow &r : rows)
+                    present.insert(r.runId);
+                for (int64_t id : o->runIds)
+                    if (!present.count(id)) {
+                        store.run(id); // throws "no run N in FILE" when it does not exist at all
+                        throw InputError("run " + std::to_string(id) + " does not match the filters given");
+                    }
+                const std::set<int64_t> wanted(o->runIds.begin(), o->runIds.end());
+                rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                          [&](const ComparisonRow &r) { return !wanted.count(r.runId); }),
+                           rows.end());
+            }
+            if (o->reference && std::none_of(rows.begin(), rows.end(),
+                                             [&](const ComparisonRow &r) { return r.runId == *o->reference; }))
+                store.run(*o->reference); // a run that does not exist is named as such
+            ComparisonOptions options;
+            options.columns = splitList(o->columns);
+            options.groupBy = o->groupBy;
+            options.referenceRun = o->reference;
+            options.metric = o->metric;
+            const ComparisonTable table(std::move(rows), options);
+            const std::string text = formatTable(table, o->format);
+            if (o->out.empty())
+                std::cout << text << std::flush;
+            else
+                writeAtomically(o->out, text);
+            if (!o->plot.empty())
+                renderPlot(table, *o);
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

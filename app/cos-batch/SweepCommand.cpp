@@ -1,0 +1,246 @@
+// cos-batch sweep: a grid of config variants (or a list of named ones),
+// optionally over seeds, run one after another and tagged so the comparison
+// dashboard groups them; an interrupted sweep continues where it stopped.
+
+#include "Commands.h"
+#include "ProgressPrinter.h"
+#include "RunToEnd.h"
+
+#include "base/Device.h"
+#include "base/Errors.h"
+#include "base/Json.h"
+#include "bench/StepBenchmark.h"
+#include "facade/BlasKernel.h"
+#include "compare/ComparisonColumns.h"
+#include "store/ExperimentStore.h"
+#include "train/SweepPlan.h"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+
+namespace cosw::batch {
+
+namespace {
+
+struct SweepOptions {
+    TrainingOptions training;
+    std::string config, tag, variantsFile;
+    std::vector<std::string> vary, overrides;
+    int seeds = 0;
+    bool dryRun = false, json = false;
+};
+
+struct PlannedRun {
+    SweepVariant variant;
+    RunConfig config;
+    std::optional<double> flops;
+    std::optional<RunRecord> existing; // the variant's run from an earlier start of the sweep
+};
+
+std::string tokensOf(const RunConfig &c)
+{
+    std::optional<int> pre, fine;
+    for (size_t i = 0; i < c.stages.size() && i < c.stageModels.size(); ++i) {
+        if (c.stages[i].kind == "pretrain")
+            pre = visualTokens(c.stageModels[i]);
+        else if (c.stages[i].kind == "finetune")
+            fine = visualTokens(c.stageModels[i]);
+    }
+    ComparisonRow row;
+    row.pretrainTokens = pre;
+    row.finetuneTokens = fine;
+    return tokenScalingText(row);
+}
+
+// Training FLOP/s this machine reaches on the sweep's model: two timed steps
+// of the first stage that trains a connector, so estimates are of this
+// machine, not a table of others.
+double measuredFlopRate(const RunConfig &c, const std::string &device)
+{
+    size_t stage = 0;
+    while (stage + 1 < c.stages.size() && c.stages[stage].kind != "pretrain" && c.stages[stage].kind != "finetune")
+        ++stage;
+    StepBenchmarkOptions options;
+    options.steps = 2;
+    options.warmup = 1;
+    options.batch = 4;
+    options.textTokens = 48;
+    const StepBenchmarkResult r =
+        runStepBenchmark(stage < c.stageModels.size() ? c.stageModels[stage] : c.model, parseDevice(device), options);
+    return r.achievedFlops;
+}
+
+std::string stateOf(const PlannedRun &p)
+{
+    if (!p.existing)
+        return "new";
+    switch (p.existing->status) {
+    case RunStatus::Finished: return "finished, skipped";
+    case RunStatus::Running: return "running elsewhere, skipped";
+    case RunStatus::Queued: return "queued, started";
+    default: return std::string(runStatusName(p.existing->status)) + ", resumed";
+    }
+}
+
+bool needsWork(const PlannedRun &p)
+{
+    return !p.existing || (p.existing->status != RunStatus::Finished && p.existing->status != RunStatus::Running);
+}
+
+} // namespace
+
+void addSweepCommand(CLI::App &app, Action &action)
+{
+    auto o = std::make_shared<SweepOptions>();
+    CLI::App *cmd = app.add_subcommand("sweep", "Run a grid of config variants (and seeds), tagged for comparison; "
+                                                "run it again to continue an interrupted sweep");
+    cmd->add_option("CONFIG", o->config, "base run config (YAML)")->required();
+    cmd->add_option("--vary", o->vary, "key.path=v1,v2,... (repeatable; the grid is every combination)");
+    cmd->add_option("--variants", o->variantsFile, "YAML list of named variants: [{name: ..., set: {key.path: value}}]");
+    cmd->add_option("--seeds", o->seeds, "repeat every variant with this many seeds (0: once, as configured)")
+        ->check(CLI::Range(0, 1000));
+    cmd->add_option("--name", o->tag, "the sweep's tag and run-name prefix (default: CONFIG's name + \"-sweep\")");
+    cmd->add_option("--set", o->overrides, "override a config value in every variant: key.path=value (repeatable)");
+    cmd->add_flag("--dry-run", o->dryRun, "show the variants, token budgets and time estimates; run nothing");
+    cmd->add_flag("--json", o->json, "print the plan as JSON (with --dry-run)");
+    addTrainingOptions(*cmd, o->training);
+    cmd->callback([o, &action] {
+        action = [o] {
+            if (o->vary.empty() && o->variantsFile.empty())
+                throw InputError("sweep: give --vary key.path=v1,v2,... or --variants FILE");
+            if (!o->vary.empty() && !o->variantsFile.empty())
+                throw InputError("sweep: --vary and --variants do not combine; use one of them");
+            std::vector<SweepVariant> variants;
+            if (o->variantsFile.empty()) {
+                std::vector<SweepAxis> axes;
+                for (const std::string &spec : o->vary)
+                    axes.push_back(parseSweepAxis(spec));
+                variants = expandSweepGrid(axes, o->seeds);
+            } else {
+                variants = loadSweepVariants(o->variantsFile, o->seeds);
+            }
+
+            // Every variant is loaded and validated before anything runs.
+            std::vector<PlannedRun> plan;
+            for (const SweepVariant &v : variants) {
+                std::vector<std::string> overrides = o->overrides;
+                overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
+                try {
+                    RunConfig config = RunConfig::load(o->config, overrides);
+                    if (v.seed) {
+                        const auto seeds = seedOverrides(config, *v.seed);
+                        overrides.insert(overrides.end(), seeds.begin(), seeds.end());
+                        config = RunConfig::load(o->config, overrides);
+                    }
+                    SweepVariant withSeed = v;
+                    withSeed.overrides = overrides;
+                    plan.push_back({withSeed, config, estimateRunFlops(config), std::nullopt});
+                } catch (const InputError &e) {
+                    throw InputError("sweep variant '" + v.label + "': " + e.what());
+                }
+            }
+            const std::string tag = o->tag.empty() ? plan.front().config.name + "-sweep" : o->tag;
+
+            ExperimentStore store(dbPath(o->training.db));
+            RunFilter mine;
+            mine.sweep = tag;
+            for (const RunRecord &r : store.runs(mine))
+                for (PlannedRun &p : plan)
+                    if (r.sweep.variant == p.variant.label && r.sweep.seed == p.variant.seed)
+                        p.existing = r; // runs come in id order: the latest wins
+
+            if (o->training.threads > 0)
+                setCpuThreads(o->training.threads);
+            const std::string device = o->training.device.empty() ? "cpu" : o->training.device;
+            const double rate = measuredFlopRate(plan.front().config, device);
+            double total = 0;
+            Json jsonPlan = Json::array();
+            if (!o->json)
+                std::printf("sweep %s: %zu variant(s) of %s in %s\n%3s  %-44s %-12s %10s  %s\n", tag.c_str(), plan.size(),
+                            o->config.c_str(), store.file().c_str(), "#", "variant", "tokens", "estimate", "state");
+            for (size_t i = 0; i < plan.size(); ++i) {
+                const PlannedRun &p = plan[i];
+                const std::optional<double> seconds =
+                    p.flops && rate > 0 ? std::optional<double>(*p.flops / rate) : std::nullopt;
+                if (seconds && needsWork(p))
+                    total += *seconds;
+                const std::string label = p.variant.label + (p.variant.seed ? " seed " + std::to_string(*p.variant.seed) : "");
+                if (o->json) {
+                    Json j = Json::object();
+                    j["label"] = p.variant.label;
+                    j["seed"] = p.variant.seed ? Json(*p.variant.seed) : Json();
+                    j["run_name"] = sweepRunName(tag, p.variant);
+                    Json overrides = Json::array();
+                    for (const std::string &s : p.variant.overrides)
+                        overrides.push_back(s);
+                    j["overrides"] = overrides;
+                    j["tokens"] = tokensOf(p.config);
+                    j["estimate_seconds"] = seconds ? Json(*seconds) : Json();
+                    j["run_id"] = p.existing ? Json(p.existing->id) : Json();
+                    j["status"] = p.existing ? Json(runStatusName(p.existing->status)) : Json();
+                    j["state"] = stateOf(p);
+                    jsonPlan.push_back(j);
+                } else {
+                    std::printf("%3zu  %-44s %-12s %10s  %s\n", i + 1, label.c_str(), tokensOf(p.config).c_str(),
+                                seconds ? formatDuration(*seconds).c_str() : "?", stateOf(p).c_str());
+                }
+            }
+            if (o->json) {
+                Json out = Json::object();
+                out["sweep"] = tag;
+                out["db"] = store.file();
+                out["flops_per_second"] = rate;
+                out["estimate_seconds"] = total;
+                out["variants"] = jsonPlan;
+                std::cout << out.dump() << std::endl;
+            } else {
+                std::printf("estimate for what is left: %s (training FLOPs at the %.1f GFLOP/s two steps reached on %s;"
+                            " cached stages take less)\n",
+                            formatDuration(total).c_str(), rate / 1e9, device.c_str());
+            }
+            if (o->dryRun)
+                return 0;
+
+            int failed = 0;
+            for (PlannedRun &p : plan) {
+                if (!needsWork(p))
+                    continue;
+                ProgressPrinter printer(o->training.progress);
+                Trainer trainer(p.config, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
+                int64_t id = 0;
+                std::string from;
+                if (p.existing && p.existing->status != RunStatus::Queued) {
+                    id = p.existing->id;
+                    const RunDetail detail = store.run(id);
+                    from = detail.checkpoints.empty() ? std::string() : detail.checkpoints.back().path;
+                } else if (p.existing) {
+                    id = p.existing->id;
+                } else {
+                    id = trainer.createRun(sweepRunName(tag, p.variant), {tag, p.variant.label, p.variant.seed});
+                }
+                if (!printer.json())
+                    std::cout << "\n" << sweepRunName(tag, p.variant) << ": run " << id
+                              << (from.empty() ? "" : ", resuming from " + from) << "\n" << std::flush;
+                RunOutcome outcome = RunOutcome::Failed;
+                runToEnd(trainer, store, printer, id, from, &outcome);
+                if (outcome == RunOutcome::Interrupted) {
+                    std::cerr << "cos-batch: sweep " << tag << " stopped; run the same command again to continue it\n";
+                    return 1;
+                }
+                failed += outcome == RunOutcome::Failed ? 1 : 0;
+            }
+            if (failed > 0) {
+                std::cerr << "cos-batch: sweep " << tag << ": " << failed << " run(s) failed; run the same command "
+                          << "again to retry them\n";
+                return 1;
+            }
+            std::cout << "sweep " << tag << " finished: cos-batch compare --sweep '" << tag << "' --group-by variant --db "
+                      << store.file() << "\n";
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

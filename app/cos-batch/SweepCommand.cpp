@@ -15,6 +15,7 @@
 #include "store/ExperimentStore.h"
 #include "train/SweepPlan.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -54,22 +55,56 @@ std::string tokensOf(const RunConfig &c)
     return tokenScalingText(row);
 }
 
-// Training FLOP/s this machine reaches on the sweep's model: two timed steps
-// of the first stage that trains a connector, so estimates are of this
-// machine, not a table of others.
-double measuredFlopRate(const RunConfig &c, const std::string &device)
+struct FlopRate {
+    double flopsPerSecond = 0;
+    std::string source; // how it was measured, for the plan's footnote
+};
+
+// Training FLOP/s this machine reached. Best: finished runs in the store on
+// the same device, their stages' FLOPs (counted as for the estimate, so the
+// count's simplifications cancel) over their training seconds. Else two
+// timed steps of the sweep's first stage that trains a connector, at its
+// batch size; synthetic steps run slower than a run's, so that estimate is high.
+FlopRate measuredFlopRate(ExperimentStore &store, const RunConfig &c, const std::string &device)
 {
+    double flops = 0, seconds = 0;
+    int runs = 0;
+    RunFilter finished;
+    finished.status = RunStatus::Finished;
+    for (const RunRecord &r : store.runs(finished)) {
+        if (r.device != device)
+            continue;
+        try {
+            const std::string source = store.file() + " run " + std::to_string(r.id);
+            const RunConfig config = RunConfig::fromJson(parseJson(r.config, source), source);
+            const auto stageFlops = estimateStageFlops(config);
+            bool counted = false;
+            for (const StageRecord &st : store.run(r.id).stages)
+                if (st.index >= 0 && size_t(st.index) < stageFlops.size() && stageFlops[size_t(st.index)]
+                    && st.wallSeconds && *st.wallSeconds > 1.0) { // a cached stage takes no time to count
+                    flops += *stageFlops[size_t(st.index)];
+                    seconds += *st.wallSeconds;
+                    counted = true;
+                }
+            runs += counted ? 1 : 0;
+        } catch (const std::exception &) {
+            continue; // a run from an older config format says nothing here
+        }
+    }
+    if (seconds > 0)
+        return {flops / seconds, "the rate of " + std::to_string(runs) + " finished run(s) on " + device + " in the store"};
+
     size_t stage = 0;
     while (stage + 1 < c.stages.size() && c.stages[stage].kind != "pretrain" && c.stages[stage].kind != "finetune")
         ++stage;
     StepBenchmarkOptions options;
     options.steps = 2;
     options.warmup = 1;
-    options.batch = 4;
+    options.batch = std::max(1, c.stages[stage].batchSize); // small batches run at a fraction of the rate
     options.textTokens = 48;
     const StepBenchmarkResult r =
         runStepBenchmark(stage < c.stageModels.size() ? c.stageModels[stage] : c.model, parseDevice(device), options);
-    return r.achievedFlops;
+    return {r.achievedFlops, "two timed steps on " + device + ", no finished run to learn from: likely high"};
 }
 
 std::string stateOf(const PlannedRun &p)
@@ -154,7 +189,8 @@ void addSweepCommand(CLI::App &app, Action &action)
             if (o->training.threads > 0)
                 setCpuThreads(o->training.threads);
             const std::string device = o->training.device.empty() ? "cpu" : o->training.device;
-            const double rate = measuredFlopRate(plan.front().config, device);
+            const FlopRate measured = measuredFlopRate(store, plan.front().config, device);
+            const double rate = measured.flopsPerSecond;
             double total = 0;
             Json jsonPlan = Json::array();
             if (!o->json)
@@ -178,6 +214,10 @@ void addSweepCommand(CLI::App &app, Action &action)
                     j["overrides"] = overrides;
                     j["tokens"] = tokensOf(p.config);
                     j["estimate_seconds"] = seconds ? Json(*seconds) : Json();
+                    Json stages = Json::array();
+                    for (const auto &flops : estimateStageFlops(p.config))
+                        stages.push_back(flops && rate > 0 ? Json(*flops / rate) : Json());
+                    j["stage_estimate_seconds"] = stages;
                     j["run_id"] = p.existing ? Json(p.existing->id) : Json();
                     j["status"] = p.existing ? Json(runStatusName(p.existing->status)) : Json();
                     j["state"] = stateOf(p);
@@ -192,13 +232,13 @@ void addSweepCommand(CLI::App &app, Action &action)
                 out["sweep"] = tag;
                 out["db"] = store.file();
                 out["flops_per_second"] = rate;
+                out["rate_source"] = measured.source;
                 out["estimate_seconds"] = total;
                 out["variants"] = jsonPlan;
                 std::cout << out.dump() << std::endl;
             } else {
-                std::printf("estimate for what is left: %s (training FLOPs at the %.1f GFLOP/s two steps reached on %s;"
-                            " cached stages take less)\n",
-                            formatDuration(total).c_str(), rate / 1e9, device.c_str());
+                std::printf("estimate for what is left: %s (training FLOPs at %.1f GFLOP/s, %s; cached stages take less)\n",
+                            formatDuration(total).c_str(), rate / 1e9, measured.source.c_str());
             }
             if (o->dryRun)
                 return 0;

@@ -127,10 +127,23 @@ std::vector<std::string> seedOverrides(const RunConfig &config, int64_t k)
 std::optional<double> estimateRunFlops(const RunConfig &config, int textTokens)
 {
     double total = 0;
+    for (const std::optional<double> &stage : estimateStageFlops(config, textTokens)) {
+        if (!stage)
+            return std::nullopt;
+        total += *stage;
+    }
+    return total;
+}
+
+std::vector<std::optional<double>> estimateStageFlops(const RunConfig &config, int textTokens)
+{
+    std::vector<std::optional<double>> out;
     for (size_t i = 0; i < config.stages.size(); ++i) {
         const StageConfig &st = config.stages[i];
-        if (st.steps <= 0)
-            return std::nullopt;
+        if (st.steps <= 0) {
+            out.push_back(std::nullopt);
+            continue;
+        }
         const ModelConfig &model = i < config.stageModels.size() ? config.stageModels[i] : config.model;
         const double samples = double(st.steps) * st.gradAccum * st.batchSize;
         const FlopEstimate f = estimateFlops(model, 1, textTokens);
@@ -147,9 +160,9 @@ std::optional<double> estimateRunFlops(const RunConfig &config, int textTokens)
             const bool towerRuns = trains("vision") || !config.data.featureCache;
             perSample = (towerRuns ? (trains("vision") ? 3 : 1) * f.vision : 0) + 3 * (f.connector + f.lm);
         }
-        total += samples * perSample;
+        out.push_back(samples * perSample);
     }
-    return total;
+    return out;
 }
 
 std::string sweepRunName(const std::string &tag, const SweepVariant &variant)

@@ -45,6 +45,8 @@ std::vector<std::string> seedOverrides(const RunConfig &config, int64_t k);
 // sample; nullopt when a stage counts epochs instead of steps (its length
 // depends on the data). Stages a cache will skip are counted too.
 std::optional<double> estimateRunFlops(const RunConfig &config, int textTokens = 48);
+// The same per stage (nullopt for a stage that counts epochs).
+std::vector<std::optional<double>> estimateStageFlops(const RunConfig &config, int textTokens = 48);
 
 // The run name of a variant: "TAG: LABEL [seed K]".
 std::string sweepRunName(const std::string &tag, const SweepVariant &variant);

@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QImage>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
 
@@ -429,6 +430,20 @@ private slots:
             QVERIFY(test::readFile(m_dir.filePath(name)).size() > 1000);
         }
         QVERIFY(QImage(m_dir.filePath("p.png")).width() >= 3 * 320);
+        QVERIFY(view.exportShownPlot(m_dir.filePath("one.svg")));
+        QVERIFY(test::readFile(m_dir.filePath("one.svg")).contains("<svg"));
+
+        // Numbers in the user's locale on screen, the C notation in files.
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        auto *model = qobject_cast<CompareTableModel *>(
+            qobject_cast<QSortFilterProxyModel *>(view.tableView()->model())->sourceModel());
+        QVERIFY(model);
+        const int accuracyColumn = view.table()->columnIndex("accuracy");
+        QCOMPARE(model->index(int(m_store.ids.at("cos/0") - 1), accuracyColumn).data().toString(), QString("0,580"));
+        QVERIFY(view.exportTable(m_dir.filePath("de.csv")));
+        QVERIFY(test::readFile(m_dir.filePath("de.csv")).contains(",0.580,"));
+        QLocale::setDefault(QLocale::c());
+        QCOMPARE(model->index(int(m_store.ids.at("cos/0") - 1), accuracyColumn).data().toString(), QString("0.580"));
     }
 
     void viewFollowsTheStoreKeepingSelection()

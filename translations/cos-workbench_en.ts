@@ -550,10 +550,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Plots (PNG, PDF or SVG)…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Compare:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -645,6 +641,18 @@
     </message>
     <message>
         <source>Export plots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shown plot (PNG, PDF or SVG)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All plots (PNG, PDF or SVG)…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1601,6 +1609,14 @@ stages[4].scaling.window=[1,2],[2,2]</source>
     </message>
     <message>
         <source>pre-training time (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(sd)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(se)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

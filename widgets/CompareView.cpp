@@ -8,6 +8,8 @@
 #include "base/Files.h"
 #include "compare/TableExport.h"
 
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -241,7 +243,12 @@ QWidget *CompareView::createControls()
     exportMenu->addAction(tr("Table as Markdown…"), this,
                           [this] { exportTableWithDialog(tr("Markdown table (*.md)"), "md"); });
     exportMenu->addAction(tr("Table as LaTeX…"), this, [this] { exportTableWithDialog(tr("LaTeX table (*.tex)"), "tex"); });
-    exportMenu->addAction(tr("Plots (PNG, PDF or SVG)…"), this, &CompareView::exportPlotsWithDialog);
+    exportMenu->addAction(tr("Shown plot (PNG, PDF or SVG)…"), this, [this] {
+        const QString file = askPlotFile(this, tr("Export plot"));
+        if (!file.isEmpty() && !exportShownPlot(file))
+            QMessageBox::warning(this, tr("Export plot"), tr("Could not write %1.").arg(file));
+    });
+    exportMenu->addAction(tr("All plots (PNG, PDF or SVG)…"), this, &CompareView::exportPlotsWithDialog);
     m_exportButton->setMenu(exportMenu);
 
     // Two rows, so the window can be as narrow as the other views allow.
@@ -587,6 +594,14 @@ bool CompareView::exportPlots(const QString &file) const
 {
     return cosw::exportPlots({m_tradeoff, m_tokenScaling, m_perType}, 3, exportCellSize(m_tradeoff), file,
                              tr("Run comparison"));
+}
+
+bool CompareView::exportShownPlot(const QString &file) const
+{
+    auto *plot = qobject_cast<QCustomPlot *>(m_plots->currentWidget());
+    if (!plot)
+        plot = m_tradeoff; // the config diff is a table: its tab exports the trade-off
+    return cosw::exportPlots({plot}, 1, exportCellSize(plot, QSize(820, 560)), file, tr("Run comparison"));
 }
 
 void CompareView::exportTableWithDialog(const QString &filter, const QString &suffix)

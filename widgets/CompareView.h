@@ -74,6 +74,8 @@ public:
     bool exportTable(const QString &file) const;
     // The three plots side by side: .png, .pdf or .svg.
     bool exportPlots(const QString &file) const;
+    // The plot of the current tab alone (the trade-off from the config diff's).
+    bool exportShownPlot(const QString &file) const;
 
 signals:
     // A point of the trade-off was clicked: its runs, for the run list.

@@ -340,7 +340,6 @@ void CompareView::setGroupBy(const QStringList &keys)
     const std::vector<std::string> chosen = toStd(keys);
     if (chosen == m_options.groupBy && m_table)
         return;
-    const auto previous = m_options.groupBy;
     m_options.groupBy = chosen;
     const QString text = keys.isEmpty() ? tr("(none)") : keys.join(QStringLiteral(", "));
     if (m_groupBox->currentText() != text)
@@ -384,7 +383,7 @@ void CompareView::setLogTime(bool log)
     showPlots();
 }
 
-QString CompareView::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
+QString CompareView::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 
 void CompareView::showError(const QString &message)
 {

@@ -7,6 +7,7 @@
 
 #include "model/Attention.h"
 #include "model/ChainOfSightConnector.h"
+#include "base/Errors.h"
 #include "io/Checkpoint.h"
 #include "model/Connector.h"
 #include "model/ModelConfig.h"
@@ -134,6 +135,7 @@ private slots:
     void nonLastLayerMaps();
     void plainResampler();
     void freshQueriesAreDistinct();
+    void windowPositionOff();
     void mlpProjector();
     void manualAttentionMatchesReference();
     void fusedAttentionEqualsManual();
@@ -433,6 +435,40 @@ void TestConnector::freshQueriesAreDistinct()
         qInfo("per_window=%d: mean pairwise cosine of fresh tokens %.3f", int(perWindow), offDiagonal);
         QVERIFY2(offDiagonal < 0.5, qPrintable(QString::number(offDiagonal)));
     }
+}
+
+void TestConnector::windowPositionOff()
+{
+    // The same features in every window of the 4x4 scale: with the window
+    // position, a shared bank's windows still give different tokens; without
+    // it they are one token repeated, and only per-window banks tell them apart.
+    torch::NoGradGuard noGrad;
+    auto cell = torch::randn({1, 2, 2, kVisionWidth});
+    auto features = cell.repeat({1, 4, 4, 1}); // [1, 8, 8, C]: each 2x2 window alike
+    auto tokensOfFineScale = [&](bool position, bool perWindow) {
+        torch::manual_seed(5);
+        ModelConfig c = cosConfig(perWindow);
+        c.connector.windowPosition = position;
+        auto connector = makeConnector(c);
+        auto *cos = dynamic_cast<ChainOfSightConnectorImpl *>(connector.get());
+        return cos->stack(1)->forward(features).view({16, 2, -1}); // [windows, q, D]
+    };
+    auto spread = [](const torch::Tensor &t) { return (t - t[0]).abs().max().item<double>(); };
+    QVERIFY(spread(tokensOfFineScale(true, false)) > 1e-3);
+    QVERIFY(spread(tokensOfFineScale(false, false)) < 1e-5); // the same up to the batched products' rounding
+    QVERIFY(spread(tokensOfFineScale(false, true)) > 1e-3);
+
+    // The key reads and writes back; the default is the embedding.
+    ModelConfig c = cosConfig();
+    QVERIFY(c.connector.windowPosition);
+    c.connector.windowPosition = false;
+    const Json j = c.toJson();
+    QCOMPARE(j.at("connector").at("window_position").get<std::string>(), std::string("none"));
+    QVERIFY(!ModelConfig::fromJson(j).connector.windowPosition);
+    Json bad = j;
+    bad["connector"]["window_position"] = "learned";
+    const std::string message = test::thrownMessage<InputError>([&] { ModelConfig::fromJson(bad); });
+    QVERIFY2(message.find("window_position") != std::string::npos, message.c_str());
 }
 
 void TestConnector::mlpProjector()

@@ -1,11 +1,12 @@
 #include "Checkpoint.h"
 
+#include "AtomicDirectory.h"
+
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "model/Mllm.h"
 
 #include <filesystem>
-#include <random>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -49,33 +50,17 @@ void loadStateDict(torch::nn::Module &module, const StateDict &weights, const st
 void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
                     const std::function<void(const std::string &)> &writeExtra)
 {
-    const fs::path target(dir);
-    if (fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target)))
-        throw InputError(dir + ": already exists; choose a new directory");
-    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-
-    std::random_device rd;
-    const fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()));
-    fs::create_directory(tmp);
-    try {
+    writeDirectoryAtomically(dir, [&](const std::string &tmp) {
         Json config = Json::object();
         config["format"] = kFormat;
         config["version"] = kFormatVersion;
         config["model"] = checkpoint.config.toJson();
-        writeTextFile((tmp / "config.json").string(), config.dump(2) + "\n");
-        writeSafetensors((tmp / "model.safetensors").string(), checkpoint.weights,
+        writeTextFile((fs::path(tmp) / "config.json").string(), config.dump(2) + "\n");
+        writeSafetensors((fs::path(tmp) / "model.safetensors").string(), checkpoint.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
         if (writeExtra)
-            writeExtra(tmp.string());
-        if (fs::exists(target))
-            fs::remove(target); // the empty directory checked above
-        fs::rename(tmp, target);
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove_all(tmp, ignored);
-        throw;
-    }
+            writeExtra(tmp);
+    });
 }
 
 Checkpoint loadCheckpoint(const std::string &dir)

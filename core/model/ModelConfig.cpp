@@ -124,6 +124,11 @@ static const ConfigFields<ConnectorConfig> &connectorFields()
         .field("layers", &C::layers)
         .field("mlp_hidden", &C::mlpHidden, {[](const C &c) { return 4 * c.width; }})
         .field("per_window", &C::perWindow)
+        .custom(
+            [](ConfigReader &r, C &c) {
+                c.windowPosition = r.getChoice("window_position", "sincos", {"sincos", "none"}) == "sincos";
+            },
+            [](const C &c, Json &j) { j["window_position"] = c.windowPosition ? "sincos" : "none"; })
         .field("mlp_layers", &C::mlpLayers)
         .custom(
             [](ConfigReader &r, C &c) {

@@ -55,6 +55,10 @@ struct ConnectorConfig {
     int layers = 2;           // L per resampler stack
     int mlpHidden = 1024;
     bool perWindow = false;   // one query bank per window instead of one per scale
+    // Add the fixed sine-cosine embedding of each window's centre to its
+    // queries (window_position: sincos). The authors' code has none
+    // (window_position: none) and tells windows apart by per-window banks.
+    bool windowPosition = true;
     // Visual tokens' LM positions after token scaling: false keeps those of
     // the pre-training layout (a split window's tokens follow their parent's
     // position), true numbers the scaled tokens consecutively.

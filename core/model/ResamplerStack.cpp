@@ -39,7 +39,8 @@ torch::Tensor windowPositionEmbedding(int64_t windows, int64_t width)
 
 ResamplerStackImpl::ResamplerStackImpl(const ScaleConfig &scale, const ConnectorConfig &c,
                                        int64_t featureWidth)
-    : m_windows(scale.windows), m_queries(scale.queries), m_width(c.width), m_perWindow(c.perWindow)
+    : m_windows(scale.windows), m_queries(scale.queries), m_width(c.width), m_perWindow(c.perWindow),
+      m_windowPosition(c.windowPosition)
 {
     auto bankShape = m_perWindow ? std::vector<int64_t>{m_windows * m_windows, m_queries, m_width}
                                  : std::vector<int64_t>{m_queries, m_width};
@@ -57,10 +58,11 @@ ResamplerStackImpl::ResamplerStackImpl(const ScaleConfig &scale, const Connector
 torch::Tensor ResamplerStackImpl::windowQueries() const
 {
     const int64_t g2 = m_windows * m_windows;
+    auto bank = m_perWindow ? m_bank : m_bank.unsqueeze(0).expand({g2, m_queries, m_width}); // [g*g, q, D]
+    if (!m_windowPosition)
+        return bank;
     auto pos = windowPositionEmbedding(m_windows, m_width).to(m_bank.device(), m_bank.scalar_type());
-    if (m_perWindow)
-        return m_bank + pos.unsqueeze(1);                                     // [g*g, q, D]
-    return m_bank.unsqueeze(0).expand({g2, m_queries, m_width}) + pos.unsqueeze(1); // [g*g, q, D]
+    return bank + pos.unsqueeze(1); // [g*g, q, D]
 }
 
 torch::Tensor ResamplerStackImpl::runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,

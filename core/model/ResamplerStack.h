@@ -43,13 +43,14 @@ public:
     int64_t queries() const { return m_queries; }
 
 private:
-    // Queries of every window [g*g, q, D]: the bank plus the window position.
+    // Queries of every window [g*g, q, D]: the bank, plus the window position
+    // unless the config turns it off.
     torch::Tensor windowQueries() const;
     torch::Tensor runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,
                             torch::Tensor *weights);
 
     int64_t m_windows, m_queries, m_width;
-    bool m_perWindow;
+    bool m_perWindow, m_windowPosition;
     torch::Tensor m_bank; // [q, D] shared, or [g*g, q, D] per window
     torch::nn::Linear m_kvProj{nullptr};
     torch::nn::ModuleList m_layers{nullptr};

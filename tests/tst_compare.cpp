@@ -386,6 +386,12 @@ private slots:
         view.setGroupBy({"variant"});
         QCOMPARE(view.table()->rowCount(), size_t(8));
         const size_t cos = rowNamed(*view.table(), "variant=cos (replica)");
+        {
+            const QAbstractItemModel *shown = view.tableView()->model();
+            auto *source = qobject_cast<CompareTableModel *>(qobject_cast<const QSortFilterProxyModel *>(shown)->sourceModel());
+            QCOMPARE(source->index(int(cos), source->runsColumn()).data().toInt(), 3); // the group's count
+            QCOMPARE(source->headerData(source->runsColumn(), Qt::Horizontal).toString(), QString("runs"));
+        }
         view.setReference(m_store.ids.at("baseline/0"));
         view.setRelativeTime(true);
         const QPointF point = view.tradeoffPlot()->pointOf(int(cos));

@@ -462,6 +462,10 @@
         <source>Pareto</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>runs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::CompareView</name>

@@ -23,10 +23,18 @@ int CompareTableModel::rowCount(const QModelIndex &parent) const
 
 int CompareTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !m_table ? 0 : int(m_table->columns().size()) + 1;
+    return parent.isValid() || !m_table ? 0 : int(m_table->columns().size()) + (m_table->grouped() ? 2 : 1);
 }
 
-int CompareTableModel::paretoColumn() const { return m_table ? int(m_table->columns().size()) : 0; }
+int CompareTableModel::runsColumn() const
+{
+    return m_table && m_table->grouped() ? int(m_table->columns().size()) : -1;
+}
+
+int CompareTableModel::paretoColumn() const
+{
+    return m_table ? int(m_table->columns().size()) + (m_table->grouped() ? 1 : 0) : 0;
+}
 
 QString CompareTableModel::rowKey(const ComparisonTable &table, size_t row)
 {
@@ -61,6 +69,14 @@ QVariant CompareTableModel::data(const QModelIndex &index, int role) const
     }
     if (role == RowKeyRole)
         return rowKey(*m_table, row);
+    if (index.column() == runsColumn()) {
+        const int runs = int(m_table->groups()[row].members.size());
+        if (role == Qt::DisplayRole || role == SortRole)
+            return runs;
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    }
     if (index.column() == paretoColumn()) {
         const bool front = m_table->onFront(row);
         if (role == Qt::DisplayRole)
@@ -147,8 +163,10 @@ QVariant CompareTableModel::headerData(int section, Qt::Orientation orientation,
     if (!m_table || orientation != Qt::Horizontal)
         return {};
     if (role == Qt::DisplayRole)
-        return section == paretoColumn() ? tr("Pareto") : columnTitle(m_table->columns()[size_t(section)]);
-    if (role == Qt::ToolTipRole && section < paretoColumn())
+        return section == paretoColumn() ? tr("Pareto")
+               : section == runsColumn() ? tr("runs")
+                                         : columnTitle(m_table->columns()[size_t(section)]);
+    if (role == Qt::ToolTipRole && section < int(m_table->columns().size()))
         return QString::fromStdString(m_table->columns()[size_t(section)].key);
     return {};
 }

@@ -31,7 +31,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    // The column after the table's: "Pareto".
+    // After the table's columns: how many runs a group merges (-1 when rows
+    // are runs), then "Pareto".
+    int runsColumn() const;
     int paretoColumn() const;
     // A row's key: its runs' ids joined ("3,7,9").
     static QString rowKey(const ComparisonTable &table, size_t row);

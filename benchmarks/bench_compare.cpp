@@ -3,7 +3,7 @@
 // the table and trade-off scatter drawn on screen. The target is under
 // 200 ms to render 1,000 runs (table and scatter).
 //
-//   build/release/benchmarks/bench_compare [--runs 1000] [--repeats 10]
+//   build/release/benchmarks/bench_compare [--runs 1000] [--repeats 10] [--db FILE] [--plots FILE.png]
 //
 // The store is made in a temporary directory: runs of 50 variants with
 // pre-training and fine-tuning stages and an evaluation of four question
@@ -103,7 +103,8 @@ int main(int argc, char **argv)
     const QCommandLineOption runsOption("runs", "Runs in the store.", "N", "1000");
     const QCommandLineOption repeatsOption("repeats", "Timed repeats of each case.", "N", "10");
     const QCommandLineOption dbOption("db", "Time an existing store instead of writing one.", "FILE");
-    parser.addOptions({runsOption, repeatsOption, dbOption});
+    const QCommandLineOption plotsOption("plots", "Also write the view's three plots, grouped by variant, to FILE (png, pdf or svg).", "FILE");
+    parser.addOptions({runsOption, repeatsOption, dbOption, plotsOption});
     parser.process(app);
     const int runs = std::max(2, parser.value(runsOption).toInt());
     const int repeats = std::max(1, parser.value(repeatsOption).toInt());
@@ -162,6 +163,12 @@ int main(int argc, char **argv)
               view.tradeoffPlot()->showTable(*view.table(), false, false);
               view.tradeoffPlot()->repaint();
           }));
+    if (parser.isSet(plotsOption)) {
+        view.setGroupBy({"variant"});
+        if (!view.exportPlots(parser.value(plotsOption)))
+            std::fprintf(stderr, "bench_compare: cannot write %s\n", qPrintable(parser.value(plotsOption)));
+        view.setGroupBy({});
+    }
     print("table alone: sorted by accuracy and painted", timeRepeats(repeats, [&](int i) {
               view.tableView()->sortByColumn(view.table()->columnIndex("accuracy"), i % 2 ? Qt::AscendingOrder : Qt::DescendingOrder);
               view.tableView()->viewport()->repaint();

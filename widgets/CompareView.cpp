@@ -76,8 +76,8 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     m_tableView->verticalHeader()->hide();
     m_tableView->horizontalHeader()->setStretchLastSection(true);
     connect(m_tableView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        if (!m_table)
-            return;
+        if (!m_table || m_rebuilding)
+            return; // a rebuild redraws everything once at its end
         m_tradeoff->setSelectedRows(selectedRows());
         m_perType->showRows(*m_table, selectedRows());
         updateDiff();
@@ -425,7 +425,9 @@ void CompareView::rebuild()
     for (int row = 0; row < m_model->rowCount(); ++row)
         if (selectedKeys.contains(CompareTableModel::rowKey(*table, size_t(row))))
             reselect.append(row);
+    m_rebuilding = true;
     selectRows(reselect);
+    m_rebuilding = false;
     m_tableView->resizeColumnsToContents();
 
     int runs = 0, front = 0;

@@ -100,6 +100,7 @@ private:
 
     StoreReader *m_reader = nullptr;
     bool m_pending = false, m_again = false, m_answered = false;
+    bool m_rebuilding = false; // selection restored by rebuild(), which then draws once
     std::vector<std::pair<qint64, RunStatus>> m_seen;
     std::vector<ComparisonRow> m_rows;
     QList<qint64> m_selected, m_filtered;

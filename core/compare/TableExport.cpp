@@ -15,6 +15,18 @@ std::string number(const std::optional<double> &v, int decimals)
     return v ? formatRealFixed(*v, decimals) : std::string();
 }
 
+// A cell's text marked as its rank asks: best in `best`, second in `second`
+// (each the text before and after).
+std::string ranked(const TableCell &cell, const std::string &text, const std::pair<const char *, const char *> &best,
+                   const std::pair<const char *, const char *> &second)
+{
+    if (cell.rank == 1)
+        return best.first + text + best.second;
+    if (cell.rank == 2)
+        return second.first + text + second.second;
+    return text;
+}
+
 std::string markdownEscape(const std::string &s)
 {
     std::string out;
@@ -107,12 +119,7 @@ std::string tableMarkdown(const ComparisonTable &t)
         out += "|";
         for (size_t c = 0; c < columns.size(); ++c) {
             const TableCell &cell = t.cell(r, c);
-            std::string text = markdownEscape(cell.text);
-            if (cell.rank == 1)
-                text = "**" + text + "**";
-            else if (cell.rank == 2)
-                text = "<u>" + text + "</u>";
-            out += " " + text + " |";
+            out += " " + ranked(cell, markdownEscape(cell.text), {"**", "**"}, {"<u>", "</u>"}) + " |";
         }
         if (t.grouped())
             out += " " + std::to_string(t.groups()[r].members.size()) + " |";
@@ -139,12 +146,7 @@ std::string tableLatex(const ComparisonTable &t)
         std::string line;
         for (size_t c = 0; c < columns.size(); ++c) {
             const TableCell &cell = t.cell(r, c);
-            std::string text = latexEscape(cell.text);
-            if (cell.rank == 1)
-                text = "\\textbf{" + text + "}";
-            else if (cell.rank == 2)
-                text = "\\underline{" + text + "}";
-            line += text + " & ";
+            line += ranked(cell, latexEscape(cell.text), {"\\textbf{", "}"}, {"\\underline{", "}"}) + " & ";
         }
         if (t.grouped())
             line += std::to_string(t.groups()[r].members.size()) + " & ";

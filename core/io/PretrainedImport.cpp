@@ -75,15 +75,18 @@ void checkAgainst(Module module, const StateDict &weights, const std::string &pr
     loadStateDict(*module, own, dir);
 }
 
-// The directory's config.json, after checking there is one.
+void requireHfDirectory(const std::string &dir)
+{
+    if (!fs::is_directory(dir))
+        throw InputError(dir + ": not a model directory");
+    if (!fs::exists(fs::path(dir) / "config.json"))
+        throw InputError(dir + ": no config.json");
+}
+
 Json readHfConfig(const std::string &dir)
 {
-    const fs::path root(dir);
-    if (!fs::is_directory(root))
-        throw InputError(dir + ": not a model directory");
-    if (!fs::exists(root / "config.json"))
-        throw InputError(dir + ": no config.json");
-    return parseJsonFile((root / "config.json").string());
+    requireHfDirectory(dir);
+    return parseJsonFile((fs::path(dir) / "config.json").string());
 }
 
 } // namespace
@@ -91,7 +94,7 @@ Json readHfConfig(const std::string &dir)
 StateDict readHfWeights(const std::string &dir)
 {
     const fs::path root(dir);
-    readHfConfig(dir);
+    requireHfDirectory(dir);
     std::map<std::string, std::vector<std::string>> namesOfFile; // empty list: every tensor of the file
     const fs::path index = root / "model.safetensors.index.json";
     if (fs::exists(index)) {

@@ -216,8 +216,10 @@ private slots:
         window.launch(test::smallRunConfig(dataDir(), 100000), "long");
         QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
         const qint64 id = *watch.training.begin();
+        // The run list may first show the run as queued (read between its
+        // creation and its start); the list refreshes every second.
         QTRY_VERIFY(runWithId(window, id).has_value());
-        QCOMPARE(runWithId(window, id)->status, RunStatus::Running);
+        QTRY_COMPARE(runWithId(window, id)->status, RunStatus::Running);
 
         window.selectRuns({id});
         window.cancelSelected();

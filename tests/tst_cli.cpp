@@ -1,6 +1,7 @@
 // cos-batch as a user runs it: exit statuses, --json outputs, checkpoints and
 // encodings on disk.
 
+#include "HfFixtures.h"
 #include "TestSupport.h"
 
 #include "base/Json.h"
@@ -705,6 +706,85 @@ private slots:
         r = runBatch(QStringList(common) << "--vary" << "stages[2].lr=0.002,0.001,0.0005");
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(3));
+    }
+
+    void importedPartsTrainWithLoraAndMerge()
+    {
+        torch::manual_seed(7);
+        const QString root = m_dir.filePath("imported");
+        const QString clip = root + "/hf-clip", llama = root + "/hf-llama";
+        test::hf::writeHfDirectory(clip, test::hf::clipTensors(), test::hf::clipConfig());
+        test::hf::writeHfDirectory(llama, test::hf::llamaTensors(false, false, 128), test::hf::llamaConfig(false, false, 128));
+        const QString db = root + "/store.sqlite";
+        Result r = runBatch({"import", "vision", clip, "--out", root + "/vision", "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runBatch({"import", "lm", llama, "--out", root + "/lm", "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        // The parts are named relative to the config; their architecture
+        // comes from them. Pre-training trains the connector alone, then
+        // fine-tuning adds adapters to the frozen language model.
+        auto config = [&](const QString &vision) {
+            return QString("name: imported\n"
+                           "model:\n"
+                           "  vision: {%1}\n"
+                           "  connector: {type: chain_of_sight, width: 16, heads: 2, layers: 1, mlp_hidden: 32,\n"
+                           "              scales: [{windows: 1, queries: 2}, {windows: 2, queries: 1}]}\n"
+                           "  lm: {pretrained: lm, max_seq_len: 128}\n"
+                           "data: {dir: '%2', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1}\n"
+                           "stages:\n"
+                           "  - {name: pretrain, kind: pretrain, steps: 4, batch_size: 8, lr: 2.0e-3, train: [connector]}\n"
+                           "  - {name: finetune, kind: finetune, steps: 4, batch_size: 8, lr: 1.0e-2, train: [connector, lora],\n"
+                           "     lora: {r: 4, alpha: 8}}\n")
+                .arg(vision, m_dir.filePath("sweep-data"));
+        };
+        const QString yaml = root + "/run.yaml";
+        QVERIFY(test::writeFile(yaml, config("pretrained: vision").toUtf8()));
+        r = runBatch({"run", yaml, "--db", db, "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const std::vector<RunRecord> runs = ExperimentStore(db.toStdString()).runs();
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].status, RunStatus::Finished);
+        const Json stored = parseJson(runs[0].config);
+        QCOMPARE(stored.at("model").at("vision").at("width").get<int>(), test::hf::kWidth);
+        QCOMPARE(stored.at("model").at("lm").at("kv_heads").get<int>(), test::hf::kKvHeads);
+
+        std::string finalCheckpoint;
+        for (const CheckpointRecord &c : ExperimentStore(db.toStdString()).run(runs[0].id).checkpoints)
+            if (c.stage == 1 && c.step == 0)
+                finalCheckpoint = c.path;
+        QVERIFY(!finalCheckpoint.empty());
+        // What was frozen is the imported weights exactly; the adapters learned.
+        const StateDict trained = readSafetensors(finalCheckpoint + "/model.safetensors");
+        for (const char *part : {"vision", "lm"})
+            for (const auto &[name, tensor] : readSafetensors((root + "/" + part + "/model.safetensors").toStdString()))
+                QVERIFY2(torch::equal(trained.at(name), tensor), name.c_str());
+        const StateDict adapters = readSafetensors(finalCheckpoint + "/adapters.safetensors");
+        QCOMPARE(adapters.size(), size_t(2 * 7 * test::hf::kLmLayers));
+        QVERIFY(adapters.at("lm.layers.0.self_attn.q_proj.lora_b").abs().max().item<double>() > 0);
+
+        // Merged: W + (alpha / r) B A, no adapters left; merging again has nothing to do.
+        const QString merged = root + "/merged";
+        r = runBatch({"merge-lora", "--checkpoint", QString::fromStdString(finalCheckpoint), "--out", merged});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!QFile::exists(merged + "/adapters.safetensors"));
+        const StateDict folded = readSafetensors((merged + "/model.safetensors").toStdString());
+        const std::string q = "lm.layers.1.self_attn.q_proj.";
+        const auto expected = trained.at(q + "weight") + 2.0 * torch::matmul(adapters.at(q + "lora_b"), adapters.at(q + "lora_a"));
+        QVERIFY((folded.at(q + "weight") - expected).abs().max().item<double>() < 1e-6);
+        r = runBatch({"merge-lora", "--checkpoint", merged, "--out", root + "/again"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no LoRA adapters"), qPrintable(r.err));
+
+        // A stated key that disagrees with the import, and a part that is not there.
+        QVERIFY(test::writeFile(yaml, config("pretrained: vision, width: 32").toUtf8()));
+        r = runBatch({"inspect", yaml});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("model.vision.width") && r.err.contains("CLIPModel"), qPrintable(r.err));
+        QVERIFY(test::writeFile(yaml, config("pretrained: nowhere").toUtf8()));
+        r = runBatch({"inspect", yaml});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("model.vision.pretrained") && r.err.contains("nowhere"), qPrintable(r.err));
     }
 };
 

@@ -13,6 +13,7 @@
 #include "model/ModelConfig.h"
 #include "model/MlpProjector.h"
 #include "model/ResamplerStack.h"
+#include "model/VisionTower.h"
 
 #include <QTest>
 
@@ -136,6 +137,7 @@ private slots:
     void plainResampler();
     void freshQueriesAreDistinct();
     void windowPositionOff();
+    void multiLevelFeatures();
     void mlpProjector();
     void manualAttentionMatchesReference();
     void fusedAttentionEqualsManual();
@@ -469,6 +471,61 @@ void TestConnector::windowPositionOff()
     bad["connector"]["window_position"] = "learned";
     const std::string message = test::thrownMessage<InputError>([&] { ModelConfig::fromJson(bad); });
     QVERIFY2(message.find("window_position") != std::string::npos, message.c_str());
+}
+
+void TestConnector::multiLevelFeatures()
+{
+    torch::manual_seed(6);
+    torch::NoGradGuard noGrad;
+    // The tower hands over block 1's and block 2's outputs side by side,
+    // each what a tower reading that block alone gives.
+    ModelConfig c = cosConfig();
+    c.vision.layers = 3;
+    c.vision.featureLayers = {1, -2};
+    c.validate();
+    QCOMPARE(c.vision.featureBlocks(), 2);
+    VisionTower tower(c.vision);
+    auto images = torch::randn({2, 3, 32, 32});
+    auto levels = tower(images);
+    QCOMPARE(levels.sizes().vec(), (std::vector<int64_t>{2, kGrid, kGrid, 2 * kVisionWidth}));
+    for (int block : {1, 2}) {
+        VisionConfig single = c.vision;
+        single.featureLayers.clear();
+        single.featureLayer = block;
+        VisionTower one(single);
+        loadStateDict(*one, stateDict(*tower), "tower");
+        auto level = levels.slice(3, (block - 1) * kVisionWidth, block * kVisionWidth);
+        QVERIFY2(close(one(images), level, 1e-6), qPrintable(describe(one(images), level)));
+    }
+
+    // Connector layer l reads level l: two equal levels give what one level
+    // gives, and a change to the second level reaches only through layer 2.
+    ResamplerStack stack(ScaleConfig{4, 2, false}, c.connector, kVisionWidth);
+    auto a = torch::randn({2, kGrid, kGrid, kVisionWidth}), b = torch::randn({2, kGrid, kGrid, kVisionWidth});
+    auto single = stack->forward(a);
+    auto same = stack->forward(torch::cat({a, a}, 3));
+    QVERIFY2(close(single, same, 1e-6), qPrintable(describe(single, same)));
+    auto mixed = stack->forward(torch::cat({a, b}, 3));
+    QVERIFY((mixed - single).abs().max().item<double>() > 1e-3);
+    auto looped = stack->forwardPerWindowLoop(torch::cat({a, b}, 3));
+    QVERIFY2(close(mixed, looped, 1e-5), qPrintable(describe(mixed, looped)));
+    auto connector = makeConnector(c);
+    QCOMPARE(connector->forward(levels).tokens.size(1), int64_t(visualTokens(c)));
+
+    // One block per connector layer, and only for a resampler.
+    auto refusal = [](ModelConfig m) {
+        return test::thrownMessage<InputError>([&] { ModelConfig::fromJson(m.toJson()); });
+    };
+    ModelConfig three = c;
+    three.vision.featureLayers = {1, 2, 3};
+    QVERIFY2(refusal(three).find("vision.feature_layers") != std::string::npos, refusal(three).c_str());
+    ModelConfig deep = c;
+    deep.vision.featureLayers = {1, 4};
+    QVERIFY2(refusal(deep).find("vision.feature_layers[1]") != std::string::npos, refusal(deep).c_str());
+    ModelConfig mlp = c;
+    mlp.connector.type = ConnectorType::Mlp;
+    QVERIFY2(refusal(mlp).find("resampler") != std::string::npos, refusal(mlp).c_str());
+    QCOMPARE(ModelConfig::fromJson(c.toJson()).vision.featureLayers, (std::vector<int>{1, -2}));
 }
 
 void TestConnector::mlpProjector()

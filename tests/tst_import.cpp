@@ -3,6 +3,7 @@
 // models compute what a separate, plain implementation of those
 // architectures computes from the source tensors.
 
+#include "HfFixtures.h"
 #include "TestSupport.h"
 
 #include "base/Errors.h"
@@ -12,6 +13,7 @@
 #include "io/Safetensors.h"
 #include "model/LanguageModel.h"
 #include "model/VisionTower.h"
+#include "store/ExperimentStore.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,85 +26,10 @@
 #include <filesystem>
 
 using namespace cosw;
+using namespace cosw::test::hf;
 namespace F = torch::nn::functional;
 
 namespace {
-
-// Random tensors rounded to bf16, kept in fp32 for the reference.
-struct Source {
-    std::map<std::string, torch::Tensor> tensors;
-    void add(const std::string &name, std::vector<int64_t> shape, double scale = 0.2)
-    {
-        tensors[name] = (torch::randn(shape) * scale).to(torch::kBFloat16).to(torch::kFloat);
-    }
-    const torch::Tensor &operator[](const std::string &name) const { return tensors.at(name); }
-};
-
-// Writes `source` as a Hugging Face directory: bf16 shards of about half the
-// tensors each, with model.safetensors.index.json, and `config`.
-void writeHfDirectory(const QString &dir, const Source &source, const Json &config)
-{
-    QDir().mkpath(dir);
-    StateDict shards[2];
-    Json map = Json::object();
-    int i = 0;
-    for (const auto &[name, tensor] : source.tensors) {
-        const int shard = i++ % 2;
-        shards[shard][name] = tensor.to(torch::kBFloat16);
-        map[name] = shard == 0 ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
-    }
-    writeSafetensors((dir + "/model-00001-of-00002.safetensors").toStdString(), shards[0]);
-    writeSafetensors((dir + "/model-00002-of-00002.safetensors").toStdString(), shards[1]);
-    Json index = Json::object();
-    index["metadata"] = Json::object({{"total_size", 0}});
-    index["weight_map"] = map;
-    writeTextFile((dir + "/model.safetensors.index.json").toStdString(), index.dump(2));
-    writeTextFile((dir + "/config.json").toStdString(), config.dump(2));
-}
-
-// ------------------------------------------------------------- CLIP vision
-
-constexpr int kWidth = 16, kHeads = 2, kLayers = 3, kMlp = 24, kImage = 28, kPatch = 7;
-
-Json clipConfig()
-{
-    Json vision = Json::object({{"model_type", "clip_vision_model"}, {"hidden_size", kWidth}, {"intermediate_size", kMlp},
-                                {"num_hidden_layers", kLayers}, {"num_attention_heads", kHeads},
-                                {"image_size", kImage}, {"patch_size", kPatch}, {"hidden_act", "quick_gelu"},
-                                {"layer_norm_eps", 1e-5}, {"num_channels", 3}});
-    // A whole CLIP model's config, the tower under vision_config.
-    return Json::object({{"architectures", Json::array({"CLIPModel"})}, {"model_type", "clip"}, {"vision_config", vision}});
-}
-
-Source clipTensors()
-{
-    Source s;
-    const std::string p = "vision_model.";
-    const int n = kImage / kPatch;
-    s.add(p + "embeddings.patch_embedding.weight", {kWidth, 3, kPatch, kPatch});
-    s.add(p + "embeddings.class_embedding", {kWidth});
-    s.add(p + "embeddings.position_embedding.weight", {n * n + 1, kWidth});
-    s.add(p + "pre_layrnorm.weight", {kWidth}, 1.0);
-    s.add(p + "pre_layrnorm.bias", {kWidth});
-    for (int i = 0; i < kLayers; ++i) {
-        const std::string l = p + "encoder.layers." + std::to_string(i) + ".";
-        for (const char *norm : {"layer_norm1", "layer_norm2"}) {
-            s.add(l + norm + ".weight", {kWidth}, 1.0);
-            s.add(l + norm + ".bias", {kWidth});
-        }
-        for (const char *proj : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-            s.add(l + "self_attn." + proj + ".weight", {kWidth, kWidth});
-            s.add(l + "self_attn." + proj + ".bias", {kWidth});
-        }
-        s.add(l + "mlp.fc1.weight", {kMlp, kWidth});
-        s.add(l + "mlp.fc1.bias", {kMlp});
-        s.add(l + "mlp.fc2.weight", {kWidth, kMlp});
-        s.add(l + "mlp.fc2.bias", {kWidth});
-    }
-    s.add("vision_model.post_layernorm.weight", {kWidth}, 1.0); // pooled output only: not imported
-    s.add("vision_model.post_layernorm.bias", {kWidth});
-    return s;
-}
 
 // CLIP's vision transformer as its paper and Hugging Face's code describe
 // it, up to the second to last layer's hidden states, patch rows only.
@@ -137,43 +64,6 @@ torch::Tensor clipReference(const Source &s, const torch::Tensor &images)
     return x.slice(1, 1).reshape({b, n, n, kWidth});
 }
 
-// ------------------------------------------------------------------- LLaMA
-
-constexpr int kVocab = 40, kLmWidth = 16, kLmHeads = 4, kKvHeads = 2, kLmLayers = 2, kLmMlp = 24;
-
-Json llamaConfig(bool tied)
-{
-    return Json::object({{"architectures", Json::array({"LlamaForCausalLM"})}, {"model_type", "llama"},
-                         {"vocab_size", kVocab}, {"hidden_size", kLmWidth}, {"intermediate_size", kLmMlp},
-                         {"num_hidden_layers", kLmLayers}, {"num_attention_heads", kLmHeads},
-                         {"num_key_value_heads", kKvHeads}, {"max_position_embeddings", 64}, {"rope_theta", 500.0},
-                         {"rms_norm_eps", 1e-6}, {"hidden_act", "silu"}, {"tie_word_embeddings", tied},
-                         {"rope_scaling", nullptr}});
-}
-
-Source llamaTensors(bool tied)
-{
-    Source s;
-    const int64_t hd = kLmWidth / kLmHeads;
-    s.add("model.embed_tokens.weight", {kVocab, kLmWidth}, 0.5);
-    for (int i = 0; i < kLmLayers; ++i) {
-        const std::string l = "model.layers." + std::to_string(i) + ".";
-        s.add(l + "input_layernorm.weight", {kLmWidth}, 1.0);
-        s.add(l + "post_attention_layernorm.weight", {kLmWidth}, 1.0);
-        s.add(l + "self_attn.q_proj.weight", {kLmHeads * hd, kLmWidth});
-        s.add(l + "self_attn.k_proj.weight", {kKvHeads * hd, kLmWidth});
-        s.add(l + "self_attn.v_proj.weight", {kKvHeads * hd, kLmWidth});
-        s.add(l + "self_attn.o_proj.weight", {kLmWidth, kLmHeads * hd});
-        s.add(l + "mlp.gate_proj.weight", {kLmMlp, kLmWidth});
-        s.add(l + "mlp.up_proj.weight", {kLmMlp, kLmWidth});
-        s.add(l + "mlp.down_proj.weight", {kLmWidth, kLmMlp});
-    }
-    s.add("model.norm.weight", {kLmWidth}, 1.0);
-    if (!tied)
-        s.add("lm_head.weight", {kVocab, kLmWidth});
-    return s;
-}
-
 // LLaMA as Hugging Face's modeling code computes it: RMSNorm, rotate-half
 // rotary positions, grouped-query causal attention, SwiGLU.
 torch::Tensor llamaReference(const Source &s, const torch::Tensor &ids, bool tied)
@@ -195,9 +85,14 @@ torch::Tensor llamaReference(const Source &s, const torch::Tensor &ids, bool tie
     for (int i = 0; i < kLmLayers; ++i) {
         const std::string l = "model.layers." + std::to_string(i) + ".";
         auto h = rms(x, l + "input_layernorm.weight");
-        auto q = F::linear(h, s[l + "self_attn.q_proj.weight"]).view({b, t, kLmHeads, hd}).transpose(1, 2);
-        auto k = F::linear(h, s[l + "self_attn.k_proj.weight"]).view({b, t, kKvHeads, hd}).transpose(1, 2);
-        auto v = F::linear(h, s[l + "self_attn.v_proj.weight"]).view({b, t, kKvHeads, hd}).transpose(1, 2);
+        auto project = [&](const char *name) {
+            const std::string w = l + "self_attn." + name;
+            const auto bias = s.tensors.find(w + ".bias");
+            return F::linear(h, s[w + ".weight"], bias == s.tensors.end() ? torch::Tensor() : bias->second);
+        };
+        auto q = project("q_proj").view({b, t, kLmHeads, hd}).transpose(1, 2);
+        auto k = project("k_proj").view({b, t, kKvHeads, hd}).transpose(1, 2);
+        auto v = project("v_proj").view({b, t, kKvHeads, hd}).transpose(1, 2);
         q = rotate(q);
         k = rotate(k).repeat_interleave(kLmHeads / kKvHeads, 1);
         v = v.repeat_interleave(kLmHeads / kKvHeads, 1);
@@ -270,21 +165,25 @@ private slots:
     void llamaMatchesReference_data()
     {
         QTest::addColumn<bool>("tied");
-        QTest::newRow("own head") << false;
-        QTest::newRow("tied embeddings") << true;
+        QTest::addColumn<bool>("qwen2");
+        QTest::newRow("own head") << false << false;
+        QTest::newRow("tied embeddings") << true << false;
+        QTest::newRow("qwen2 biases") << true << true;
     }
 
     void llamaMatchesReference()
     {
         QFETCH(bool, tied);
+        QFETCH(bool, qwen2);
         torch::manual_seed(2);
-        const Source source = llamaTensors(tied);
-        const QString dir = m_dir.filePath(tied ? "llama-tied" : "llama");
-        writeHfDirectory(dir, source, llamaConfig(tied));
+        const Source source = llamaTensors(tied, qwen2);
+        const QString dir = m_dir.filePath(QString("llama-%1-%2").arg(tied).arg(qwen2));
+        writeHfDirectory(dir, source, llamaConfig(tied, qwen2));
         const PretrainedPart part = importLanguageModel(dir.toStdString());
         QCOMPARE(part.lm.kvHeads, kKvHeads);
         QCOMPARE(part.lm.ropeTheta, 500.0);
         QCOMPARE(part.lm.tieEmbeddings, tied);
+        QCOMPARE(part.lm.attentionBias, qwen2);
         LanguageModel lm(part.lm);
         loadPart(*lm, part);
         torch::NoGradGuard noGrad;
@@ -316,9 +215,12 @@ private slots:
         Json relu = clipConfig();
         relu["vision_config"]["hidden_act"] = "relu";
         expectRefusal("activation", clipTensors(), relu, true, "activation 'relu'");
-        Json qwen = llamaConfig(false);
-        qwen["model_type"] = "qwen2";
-        expectRefusal("qwen", llamaTensors(false), qwen, false, "model_type 'qwen2'");
+        Json gemma = llamaConfig(false);
+        gemma["model_type"] = "gemma";
+        expectRefusal("gemma", llamaTensors(false), gemma, false, "model_type 'gemma'");
+        // Qwen2's biases are part of its layout: without them it is refused.
+        expectRefusal("qwen2 without biases", llamaTensors(false), llamaConfig(false, true), false,
+                      "'model.layers.0.self_attn.q_proj.bias' is missing");
         expectRefusal("shard", llamaTensors(false), llamaConfig(false), false, "model-00002-of-00002.safetensors",
                       [](const QString &dir) { QFile::remove(dir + "/model-00002-of-00002.safetensors"); });
         expectRefusal("no config", llamaTensors(false), llamaConfig(false), false, "no config.json",
@@ -333,21 +235,30 @@ private slots:
         const QString dir = m_dir.filePath("cli-llama");
         writeHfDirectory(dir, llamaTensors(false), llamaConfig(false));
         QProcess p;
-        p.start(program, {"import", "lm", dir, "--out", m_dir.filePath("cli-out")});
+        const QString db = m_dir.filePath("imports.sqlite");
+        p.start(program, {"import", "lm", dir, "--out", m_dir.filePath("cli-out"), "--db", db});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         QVERIFY(p.readAllStandardOutput().contains("imported LlamaForCausalLM"));
         QVERIFY(QFile::exists(m_dir.filePath("cli-out/model.safetensors")));
+        // Recorded in the store, where the launcher finds it.
+        const std::vector<ImportRecord> imports = ExperimentStore(db.toStdString()).imports();
+        QCOMPARE(imports.size(), size_t(1));
+        QCOMPARE(imports[0].part, std::string("lm"));
+        QCOMPARE(imports[0].architecture, std::string("LlamaForCausalLM"));
+        QCOMPARE(QString::fromStdString(imports[0].path), QFileInfo(m_dir.filePath("cli-out")).absoluteFilePath());
+        QVERIFY(imports[0].parameters > 0);
 
         QFile::remove(dir + "/model-00001-of-00002.safetensors");
         QProcess bad;
-        bad.start(program, {"import", "lm", dir, "--out", m_dir.filePath("cli-bad")});
+        bad.start(program, {"import", "lm", dir, "--out", m_dir.filePath("cli-bad"), "--db", db});
         QVERIFY(bad.waitForFinished(60000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("model-00001-of-00002.safetensors"));
         QVERIFY(!QFileInfo::exists(m_dir.filePath("cli-bad")));
         // Nothing left beside it either: no temporary directory.
         QCOMPARE(QDir(m_dir.path()).entryList({".cli-bad*"}, QDir::AllEntries | QDir::Hidden).size(), 0);
+        QCOMPARE(ExperimentStore(db.toStdString()).imports().size(), size_t(1));
     }
 };
 

@@ -13,6 +13,7 @@
 #include "train/YamlWriter.h"
 
 #include <QCheckBox>
+#include <QDir>
 #include <QComboBox>
 #include <QGroupBox>
 #include <QLineEdit>
@@ -353,6 +354,63 @@ private slots:
         emit type->activated(type->currentIndex());
         QCOMPARE(view->scalesModel()->rowCount(), 2);
         QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 128}));
+    }
+
+    void importedPartsStandInForTheArchitecture()
+    {
+        // An imported tower's directory as `cos-batch import vision` leaves it
+        // (the check reads its config.json; the weights are for the run).
+        const QString part = m_dir.filePath("imported-clip");
+        QVERIFY(QDir().mkpath(part));
+        ModelConfig clip;
+        clip.vision.imageSize = 56;
+        clip.vision.patchSize = 7;
+        clip.vision.width = 24;
+        clip.vision.layers = 3;
+        clip.vision.heads = 2;
+        clip.vision.mlpHidden = 96;
+        clip.vision.activation = "quick_gelu";
+        const Json config = {{"format", "cos-workbench-pretrained"}, {"version", 1}, {"part", "vision"},
+                             {"architecture", "CLIPVisionModel"}, {"source", "/models/clip"},
+                             {"vision", clip.toJson().at("vision")}};
+        QVERIFY(test::writeFile(part + "/config.json", QByteArray::fromStdString(config.dump())));
+
+        auto view = compoundView();
+        const int width = view->lastCheck().resolved.at("model").at("vision").at("width").get<int>();
+        QVERIFY(width != 24);
+        view->setImports({{2, "vision", "CLIPVisionModel", "/models/clip", part.toStdString(), 1234, 1800000000.0},
+                          {1, "lm", "LlamaForCausalLM", "/models/gone", m_dir.filePath("deleted").toStdString(), 99, 1.0}});
+        auto *vision = view->findChild<QComboBox *>("model.vision.pretrained");
+        auto *lm = view->findChild<QComboBox *>("model.lm.pretrained");
+        QCOMPARE(vision->count(), 2);
+        QCOMPARE(lm->count(), 1); // its directory is gone: not offered
+        QCOMPARE(vision->currentIndex(), 0);
+
+        vision->setCurrentIndex(1);
+        emit vision->activated(1);
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
+        const Json &tree = view->configTree().at("model").at("vision");
+        QCOMPARE(tree.at("pretrained").get<std::string>(), part.toStdString());
+        QVERIFY(!tree.contains("width")); // the import's architecture, not the preset's
+        const Json resolved = view->lastCheck().resolved.at("model").at("vision");
+        QCOMPARE(resolved.at("width").get<int>(), 24);
+        QCOMPARE(resolved.at("activation").get<std::string>(), std::string("quick_gelu"));
+        QVERIFY(view->configYaml().contains("pretrained: " + part));
+
+        // Back to training it here: the preset's architecture returns.
+        vision->setCurrentIndex(0);
+        emit vision->activated(0);
+        QVERIFY(!view->configTree().at("model").at("vision").contains("pretrained"));
+        QCOMPARE(view->lastCheck().resolved.at("model").at("vision").at("width").get<int>(), width);
+
+        // A config naming a part the store does not list still shows it,
+        // and one that is not there is refused at its field.
+        Json edited = view->configTree();
+        edited["model"]["lm"]["pretrained"] = m_dir.filePath("elsewhere").toStdString();
+        QVERIFY(view->setConfigText(QString::fromStdString(edited.dump()), "edited.json"));
+        QVERIFY2(lm->currentText().contains("elsewhere"), qPrintable(lm->currentText()));
+        QVERIFY(!view->isLaunchEnabled());
+        QVERIFY2(view->validationMessage().startsWith("model.lm.pretrained"), qPrintable(view->validationMessage()));
     }
 
     void saveAndLoadGiveTheSameTreeAndNumbers()

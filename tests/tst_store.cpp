@@ -133,7 +133,7 @@ private:
 };
 
 const QStringList kTables = {"artifacts", "checkpoints", "evaluation_types", "evaluations",
-                             "metrics", "runs", "stages"};
+                             "imports", "metrics", "runs", "stages"};
 
 QStringList tables(RawDb &db)
 {
@@ -403,6 +403,22 @@ private slots:
         QCOMPARE(d.artifacts.size(), size_t(1));
         QCOMPARE(d.artifacts[0].kind, std::string("attention-map"));
         QCOMPARE(d.artifacts[0].description, std::string("stage 2, image 0"));
+
+        // Imports came with schema 4: none before, the fixture's one since.
+        const auto imports = store.imports();
+        QCOMPARE(imports.size(), size_t(version >= 4 ? 1 : 0));
+        if (version >= 4) {
+            QCOMPARE(imports[0].part, std::string("lm"));
+            QCOMPARE(imports[0].architecture, std::string("LlamaForCausalLM"));
+            QCOMPARE(imports[0].path, std::string("/data/imports/vicuna"));
+            QCOMPARE(imports[0].parameters, int64_t(6738415616));
+        }
+        // A new import is recorded; importing into the same directory again replaces it.
+        store.recordImport({0, "vision", "CLIPVisionModel", "/models/clip", "/data/imports/clip", 303179776, 1800000000.0});
+        store.recordImport({0, "vision", "CLIPModel", "/models/clip-336", "/data/imports/clip", 304293376, 1800000001.0});
+        QCOMPARE(store.imports().size(), imports.size() + 1);
+        QCOMPARE(store.imports().front().architecture, std::string("CLIPModel"));
+        QCOMPARE(store.imports().front().createdAt, 1800000001.0);
 
         QCOMPARE(store.metricNames(1), (std::vector<std::string>{"loss", "lr"}));
         QCOMPARE(store.metricCount(1), int64_t(550));

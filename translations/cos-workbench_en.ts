@@ -870,6 +870,28 @@
         <source>Launch this config as a grid of variants and seeds, tagged for the comparison dashboard</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Vision tower:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trained here, from scratch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+imported from %2
+%3 parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (not among the imports)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>

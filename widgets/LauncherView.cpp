@@ -21,6 +21,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScopedValueRollback>
@@ -31,6 +33,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 
@@ -178,11 +181,94 @@ QWidget *LauncherView::createRunGroup()
     m_connectorType->addItem(tr("MLP projector (one token per patch)"), QStringLiteral("mlp"));
     connect(m_connectorType, &QComboBox::activated, this, &LauncherView::onConnectorTypeEdited);
 
+    m_visionPart = new QComboBox;
+    m_visionPart->setObjectName(QStringLiteral("model.vision.pretrained"));
+    m_lmPart = new QComboBox;
+    m_lmPart->setObjectName(QStringLiteral("model.lm.pretrained"));
+    for (const auto &[box, part] : {std::pair<QComboBox *, std::string>{m_visionPart, "vision"},
+                                    std::pair<QComboBox *, std::string>{m_lmPart, "lm"}}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        connect(box, &QComboBox::activated, this, [this, box = box, part = part](int index) {
+            choosePretrained(part, box->itemData(index).toString());
+        });
+    }
+
     auto *group = new QGroupBox(tr("Run"));
     auto *form = new QFormLayout(group);
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("&Connector:"), m_connectorType);
+    form->addRow(tr("&Vision tower:"), m_visionPart);
+    form->addRow(tr("Lan&guage model:"), m_lmPart);
     return group;
+}
+
+void LauncherView::setImports(const std::vector<ImportRecord> &imports)
+{
+    auto same = [](const ImportRecord &a, const ImportRecord &b) {
+        return a.id == b.id && a.path == b.path && a.createdAt == b.createdAt;
+    };
+    if (std::equal(imports.begin(), imports.end(), m_imports.begin(), m_imports.end(), same))
+        return; // nothing new: the boxes stay as the user may be using them
+    m_imports = imports;
+    populatePretrained();
+}
+
+void LauncherView::populatePretrained()
+{
+    for (const auto &[box, part] : {std::pair<QComboBox *, std::string>{m_visionPart, "vision"},
+                                    std::pair<QComboBox *, std::string>{m_lmPart, "lm"}}) {
+        QSignalBlocker blocker(box);
+        box->clear();
+        box->addItem(tr("Trained here, from scratch"), QString());
+        for (const ImportRecord &r : m_imports) {
+            const QString path = qs(r.path);
+            if (r.part != part || !QFileInfo(path).isDir())
+                continue;
+            box->addItem(tr("%1 (%2)").arg(qs(r.architecture), QFileInfo(path).fileName()), path);
+            box->setItemData(box->count() - 1,
+                             tr("%1\nimported from %2\n%3 parameters")
+                                 .arg(path, qs(r.source), QLocale().toString(qlonglong(r.parameters))),
+                             Qt::ToolTipRole);
+        }
+        const QString chosen = configValueText(valueAt(m_tree, {"model", part, "pretrained"}));
+        int index = chosen.isEmpty() ? 0 : box->findData(chosen);
+        if (index < 0) {
+            box->addItem(tr("%1 (not among the imports)").arg(chosen), chosen);
+            index = box->count() - 1;
+        }
+        box->setCurrentIndex(index);
+    }
+}
+
+void LauncherView::choosePretrained(const std::string &part, const QString &path)
+{
+    Json *sec = section({"model", part.c_str()});
+    if (!sec)
+        return;
+    const bool imported = findKey(*sec, "pretrained") != nullptr;
+    if (path.isEmpty()) {
+        sec->erase("pretrained");
+        if (Json *stash = findKey(m_stashedArchitecture, part)) {
+            for (const auto &[key, value] : stash->items())
+                (*sec)[key] = value;
+            m_stashedArchitecture.erase(part);
+        }
+    } else {
+        if (!imported) {
+            Json stash = Json::object();
+            for (auto it = sec->begin(); it != sec->end();) {
+                if (isRunChoiceWithImport(part, it.key())) {
+                    ++it;
+                    continue;
+                }
+                stash[it.key()] = it.value();
+                it = sec->erase(it);
+            }
+            m_stashedArchitecture[part] = stash;
+        }
+        (*sec)["pretrained"] = path.toStdString();
+    }
+    recheck();
 }
 
 QWidget *LauncherView::createScalesGroup()
@@ -290,6 +376,7 @@ bool LauncherView::setConfigText(const QString &text, const QString &source, QSt
     m_source = source;
     m_stashedScales = Json();
     m_stashedQueries = Json();
+    m_stashedArchitecture = Json::object();
     {
         // Fields are marked once the form shows the new config.
         QScopedValueRollback<bool> guard(m_populating, true);
@@ -407,6 +494,7 @@ void LauncherView::populate()
     const int type = m_connectorType->findData(configValueText(shownValue({"model", "connector", "type"}),
                                                       QStringLiteral("chain_of_sight")));
     m_connectorType->setCurrentIndex(type);
+    populatePretrained();
     populateScales();
 
     m_dataDir->setText(configValueText(valueAt(m_tree, {"data", "dir"})));

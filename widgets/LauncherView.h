@@ -8,6 +8,7 @@
 
 #include "base/Json.h"
 #include "facade/ConfigCheck.h"
+#include "store/StoreRecords.h"
 
 #include <QString>
 #include <QStringList>
@@ -42,6 +43,9 @@ public:
     // The devices a stage may run on ("cpu", "cuda:0", ...); the device box
     // stays editable for any other cuda:N.
     void setDevices(const QStringList &devices);
+    // Imported towers and language models (cos-batch import) the run may
+    // start from; those whose directory is gone are not offered.
+    void setImports(const std::vector<ImportRecord> &imports);
 
     // Starts from config text: YAML, or the JSON a run stores. `source` names
     // it in messages. False (with the reason in `error`) when the text is not
@@ -99,6 +103,11 @@ private:
     void setValue(Json *parent, const char *key, Json value);
 
     void onConnectorTypeEdited();
+    void populatePretrained();
+    // `part` (vision | lm) from the import at `path`, or trained from
+    // scratch when `path` is empty. The section's architecture keys are put
+    // aside while an import stands in, and come back without it.
+    void choosePretrained(const std::string &part, const QString &path);
     // A stage editor's edit: `key` of stage `index` ("scaling.window" inside its scaling).
     void onStageEdited(int index, const QString &key, const Json &value);
     void choosePreset(int index);
@@ -115,6 +124,8 @@ private:
     // restores them.
     Json m_stashedScales;
     Json m_stashedQueries;
+    Json m_stashedArchitecture = Json::object(); // part -> its architecture keys
+    std::vector<ImportRecord> m_imports;
     bool m_populating = false;
     QStringList m_devices{QStringLiteral("cpu")};
     QString m_presetDir;
@@ -124,6 +135,8 @@ private:
     QComboBox *m_preset = nullptr;
     QLineEdit *m_name = nullptr;
     QComboBox *m_connectorType = nullptr;
+    QComboBox *m_visionPart = nullptr;
+    QComboBox *m_lmPart = nullptr;
     ScalesTableModel *m_scales = nullptr;
     QTableView *m_scalesView = nullptr;
     QPushButton *m_addScale = nullptr;

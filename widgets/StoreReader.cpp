@@ -10,6 +10,7 @@ StoreReader::StoreReader(QObject *parent) : QObject(parent)
     qRegisterMetaType<cosw::SeriesUpdate>();
     qRegisterMetaType<std::vector<cosw::RunRecord>>();
     qRegisterMetaType<std::vector<cosw::ComparisonRow>>();
+    qRegisterMetaType<std::vector<cosw::ImportRecord>>();
 }
 
 StoreReader::~StoreReader() = default;
@@ -29,33 +30,35 @@ ExperimentStore *StoreReader::store()
     return m_store.get();
 }
 
-void StoreReader::loadRuns()
+void StoreReader::answer(const std::function<void(ExperimentStore &)> &query)
 {
     try {
         if (ExperimentStore *s = store())
-            emit runsLoaded(s->runs());
+            query(*s);
     } catch (const std::exception &e) {
         emit failed(QString::fromStdString(e.what()));
     }
+}
+
+void StoreReader::loadRuns()
+{
+    answer([this](ExperimentStore &s) { emit runsLoaded(s.runs()); });
 }
 
 void StoreReader::loadComparison()
 {
-    try {
-        if (ExperimentStore *s = store())
-            emit comparisonLoaded(s->comparison());
-    } catch (const std::exception &e) {
-        emit failed(QString::fromStdString(e.what()));
-    }
+    answer([this](ExperimentStore &s) { emit comparisonLoaded(s.comparison()); });
+}
+
+void StoreReader::loadImports()
+{
+    answer([this](ExperimentStore &s) { emit importsLoaded(s.imports()); });
 }
 
 void StoreReader::loadSeries(const SeriesRequest &request)
 {
-    try {
-        ExperimentStore *s = store();
-        if (!s)
-            return;
-        RunDetail detail = s->run(request.runId);
+    answer([&](ExperimentStore &s) {
+        RunDetail detail = s.run(request.runId);
         SeriesUpdate update;
         update.run = std::move(detail.run);
         update.stages = std::move(detail.stages);
@@ -71,17 +74,15 @@ void StoreReader::loadSeries(const SeriesRequest &request)
                 const auto held = request.lastStep.find({metric, stage});
                 const bool fresh = held == request.lastStep.end();
                 SeriesChunk chunk{metric, stage, fresh,
-                                  s->metricSeries(request.runId, metric, request.maxPoints,
-                                                  fresh ? std::nullopt : std::optional<int64_t>(held->second),
-                                                  stage == kAllStages ? std::nullopt : std::optional<int>(stage))};
+                                  s.metricSeries(request.runId, metric, request.maxPoints,
+                                                 fresh ? std::nullopt : std::optional<int64_t>(held->second),
+                                                 stage == kAllStages ? std::nullopt : std::optional<int>(stage))};
                 if (fresh || !chunk.points.empty())
                     update.chunks.push_back(std::move(chunk));
             }
         }
         emit seriesLoaded(update);
-    } catch (const std::exception &e) {
-        emit failed(QString::fromStdString(e.what()));
-    }
+    });
 }
 
 } // namespace cosw

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,15 +56,20 @@ public slots:
     void loadSeries(const cosw::SeriesRequest &request);
     // Every run's comparison row (the dashboard filters them itself).
     void loadComparison();
+    // Imported pretrained parts (cos-batch import), for the launcher.
+    void loadImports();
 
 signals:
     void runsLoaded(const std::vector<cosw::RunRecord> &runs);
     void seriesLoaded(const cosw::SeriesUpdate &update);
     void comparisonLoaded(const std::vector<cosw::ComparisonRow> &rows);
+    void importsLoaded(const std::vector<cosw::ImportRecord> &imports);
     void failed(const QString &message);
 
 private:
     ExperimentStore *store();
+    // Runs `query` on the store; a failure becomes failed().
+    void answer(const std::function<void(ExperimentStore &)> &query);
 
     QString m_file;
     std::unique_ptr<ExperimentStore> m_store;
@@ -75,3 +81,4 @@ Q_DECLARE_METATYPE(cosw::SeriesRequest)
 Q_DECLARE_METATYPE(cosw::SeriesUpdate)
 Q_DECLARE_METATYPE(std::vector<cosw::RunRecord>)
 Q_DECLARE_METATYPE(std::vector<cosw::ComparisonRow>)
+Q_DECLARE_METATYPE(std::vector<cosw::ImportRecord>)

@@ -19,6 +19,7 @@ using Action = std::function<int()>;
 void addInspectCommand(CLI::App &app, Action &action);
 void addInitCommand(CLI::App &app, Action &action);
 void addImportCommand(CLI::App &app, Action &action);
+void addMergeLoraCommand(CLI::App &app, Action &action);
 void addEncodeCommand(CLI::App &app, Action &action);
 void addScaleCommand(CLI::App &app, Action &action);
 void addAttentionCommand(CLI::App &app, Action &action);

@@ -5,16 +5,20 @@
 
 #include "base/Errors.h"
 #include "io/PretrainedImport.h"
+#include "store/ExperimentStore.h"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
+
+namespace fs = std::filesystem;
 
 namespace cosw::batch {
 
 void addImportCommand(CLI::App &app, Action &action)
 {
     struct Options {
-        std::string part, dir, out;
+        std::string part, dir, out, db;
     };
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand(
@@ -23,15 +27,27 @@ void addImportCommand(CLI::App &app, Action &action)
     cmd->add_option("DIR", o->dir, "model directory: config.json and model.safetensors (or shards with their index)")
         ->required();
     cmd->add_option("--out", o->out, "directory to write (must not exist or be empty)")->required();
+    addDbOption(*cmd, o->db);
     cmd->callback([o, &action] {
         action = [o] {
+            // The store first: a store that cannot be written refuses the
+            // import before anything is on disk.
+            ExperimentStore store(dbPath(o->db));
             const PretrainedPart part = o->part == "vision" ? importVisionTower(o->dir) : importLanguageModel(o->dir);
             savePretrainedPart(o->out, part);
             int64_t parameters = 0;
             for (const auto &[name, tensor] : part.weights)
                 parameters += tensor.numel();
+            ImportRecord record;
+            record.part = part.part;
+            record.architecture = part.architecture;
+            record.source = fs::absolute(o->dir).lexically_normal().string();
+            record.path = fs::absolute(o->out).lexically_normal().string();
+            record.parameters = parameters;
+            store.recordImport(record);
             std::cout << "imported " << part.architecture << " (" << part.weights.size() << " tensors, " << parameters
-                      << " parameters) into " << o->out << "\n";
+                      << " parameters) into " << record.path << "\n"
+                      << "a run config names it as model." << part.part << ".pretrained: " << record.path << "\n";
             return 0;
         };
     });

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
     cosw::batch::addInspectCommand(app, action);
     cosw::batch::addInitCommand(app, action);
     cosw::batch::addImportCommand(app, action);
+    cosw::batch::addMergeLoraCommand(app, action);
     cosw::batch::addEncodeCommand(app, action);
     cosw::batch::addScaleCommand(app, action);
     cosw::batch::addAttentionCommand(app, action);

@@ -81,6 +81,8 @@ MainWindow::MainWindow(const WorkbenchSettings &settings, QWidget *parent)
     m_devicesLabel->setToolTip(tr("CPU matrix products: %1").arg(QString::fromStdString(blasSummary(blasInfo()))));
 
     connect(m_reader->reader(), &StoreReader::runsLoaded, this, &MainWindow::onRunsLoaded);
+    connect(m_reader->reader(), &StoreReader::importsLoaded, this,
+            [this](const std::vector<ImportRecord> &imports) { m_launcher->setImports(imports); });
     connect(m_reader->reader(), &StoreReader::failed, this, [this](const QString &message) {
         m_runsPending = false;
         appendLog(tr("store: %1").arg(message));
@@ -364,7 +366,9 @@ void MainWindow::refreshRuns()
         return;
     m_runsPending = true;
     StoreReader *reader = m_reader->reader();
-    QMetaObject::invokeMethod(reader, [reader] { reader->loadRuns(); }, Qt::QueuedConnection);
+    // Imports are few and change when `cos-batch import` runs elsewhere:
+    // read with the runs, so the launcher offers them without a restart.
+    QMetaObject::invokeMethod(reader, [reader] { reader->loadRuns(); reader->loadImports(); }, Qt::QueuedConnection);
 }
 
 void MainWindow::onRunsLoaded(const std::vector<RunRecord> &runs)

@@ -25,7 +25,9 @@ ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source)
     try {
         if (!config.is_object())
             throw InputError(source.file + ": a run config is a mapping with `model` and `stages`");
-        const RunConfig run = RunConfig::fromJson(config, source);
+        Json resolved = config;
+        resolvePretrained(resolved, source);
+        const RunConfig run = RunConfig::fromJson(resolved, source);
         ConfigCheck check;
         check.ok = true;
         check.runName = run.name;

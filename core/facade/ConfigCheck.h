@@ -50,4 +50,9 @@ ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source);
 // The same for YAML (or JSON) text; syntax errors name the line.
 ConfigCheck checkRunConfigText(const std::string &text, const std::string &file);
 
+// Whether model.<part>.<key> stays the run's choice when the part is
+// imported, rather than the import's architecture (defined with the run
+// config, train/RunConfig.cpp, which declares it too).
+bool isRunChoiceWithImport(const std::string &part, const std::string &key);
+
 } // namespace cosw

@@ -4,6 +4,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "io/LoraWeights.h"
 #include "model/Mllm.h"
 
 #include <filesystem>
@@ -15,6 +16,7 @@ namespace cosw {
 
 static constexpr const char *kFormat = "cos-workbench-checkpoint";
 static constexpr int kFormatVersion = 1;
+static constexpr const char *kAdaptersFile = "adapters.safetensors";
 
 StateDict stateDict(const torch::nn::Module &module)
 {
@@ -56,8 +58,16 @@ void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
         config["version"] = kFormatVersion;
         config["model"] = checkpoint.config.toJson();
         writeTextFile((fs::path(tmp) / "config.json").string(), config.dump(2) + "\n");
-        writeSafetensors((fs::path(tmp) / "model.safetensors").string(), checkpoint.weights,
-                         {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
+        // Adapters apart from the base, which they leave as it was: the
+        // base can be shared, the adapters sent on their own.
+        StateDict base, adapters;
+        for (const auto &[name, tensor] : checkpoint.weights)
+            (isAdapterTensor(name) ? adapters : base)[name] = tensor;
+        const std::map<std::string, std::string> metadata{{"format", "pt"},
+                                                          {"producer", std::string("cos-workbench ") + COS_VERSION}};
+        writeSafetensors((fs::path(tmp) / "model.safetensors").string(), base, metadata);
+        if (!adapters.empty())
+            writeSafetensors((fs::path(tmp) / kAdaptersFile).string(), adapters, metadata);
         if (writeExtra)
             writeExtra(tmp);
     });
@@ -86,6 +96,13 @@ Checkpoint loadCheckpoint(const std::string &dir)
     ck.config = ModelConfig::fromJson(*model, configPath.string(), "model");
     const std::string weightsPath = (root / "model.safetensors").string();
     ck.weights = readSafetensors(weightsPath);
+    const fs::path adaptersPath = root / kAdaptersFile;
+    if (fs::exists(adaptersPath))
+        for (auto &[name, tensor] : readSafetensors(adaptersPath.string())) {
+            if (!isAdapterTensor(name))
+                throw InputError(adaptersPath.string() + ": '" + name + "' is not an adapter tensor");
+            ck.weights[name] = tensor;
+        }
     // Names and shapes are checked against the config here, so whatever the
     // caller does first (scaling, inspecting) sees a consistent checkpoint.
     // It costs one model's worth of memory for a moment.

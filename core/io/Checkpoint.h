@@ -1,6 +1,7 @@
 #pragma once
 // Checkpoint directories (DESIGN §4):
 //   DIR/model.safetensors  weights under the module names (docs/tensor-names.md)
+//   DIR/adapters.safetensors  LoRA adapters, when the model carries them
 //   DIR/config.json        {"format": "cos-workbench-checkpoint", "version": 1, "model": {...}}
 // A checkpoint is written to a temporary sibling directory and renamed into
 // place, so a crash never leaves half of one.

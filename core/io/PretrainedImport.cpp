@@ -5,8 +5,10 @@
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "model/LanguageModel.h"
+#include "io/LoraWeights.h"
 #include "model/VisionTower.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <set>
@@ -192,15 +194,18 @@ PretrainedPart importLanguageModel(const std::string &dir)
     const Json c = readHfConfig(dir);
     const std::string architecture = architectureOf(c);
     const std::string type = valueOr<std::string>(c, "model_type", "");
-    if (type != "llama" && type != "mistral")
-        throw InputError(dir + ": model_type '" + type + "' is not supported (llama, mistral; qwen2's attention "
-                         "biases are not in the workbench's decoder)");
+    if (type != "llama" && type != "mistral" && type != "qwen2")
+        throw InputError(dir + ": model_type '" + type + "' is not supported (llama, mistral, qwen2)");
     if (const Json *act = findKey(c, "hidden_act"); act && act->is_string() && act->get<std::string>() != "silu")
         throw InputError(dir + ": activation '" + act->get<std::string>() + "' is not supported (silu)");
     if (const Json *scaling = findKey(c, "rope_scaling"); scaling && !scaling->is_null())
         throw InputError(dir + ": rope_scaling is not supported");
-    if (valueOr<bool>(c, "attention_bias", false) || valueOr<bool>(c, "mlp_bias", false))
-        throw InputError(dir + ": attention or MLP biases are not supported");
+    // Qwen2 always has q, k and v biases (its config does not say so);
+    // LLaMA's may say attention_bias, which also puts one on o_proj.
+    if (type != "qwen2" && valueOr<bool>(c, "attention_bias", false))
+        throw InputError(dir + ": attention_bias (on o_proj too) is not supported; Qwen2's q, k, v biases are");
+    if (valueOr<bool>(c, "mlp_bias", false))
+        throw InputError(dir + ": MLP biases are not supported");
 
     PretrainedPart p;
     p.part = "lm";
@@ -220,6 +225,14 @@ PretrainedPart importLanguageModel(const std::string &dir)
     l.bosId = valueOr<int>(c, "bos_token_id", 1);
     l.eosId = valueOr<int>(c, "eos_token_id", 2);
     l.padId = valueOr<int>(c, "pad_token_id", 0);
+    l.attentionBias = type == "qwen2";
+    // The decoder attends to the whole sequence: up to a sliding window's
+    // length that is exactly what a windowed model does, so the window
+    // bounds the sequence.
+    const Json *window = findKey(c, "sliding_window");
+    const bool windowed = valueOr<bool>(c, "use_sliding_window", type == "mistral");
+    if (windowed && window && window->is_number_integer() && window->get<int>() > 0)
+        l.maxSeqLen = std::min(l.maxSeqLen, window->get<int>());
     if (l.width % l.heads != 0 || l.heads % l.kvHeads != 0)
         throw InputError(dir + ": heads must divide hidden_size and num_key_value_heads the heads");
 
@@ -236,6 +249,11 @@ PretrainedPart importLanguageModel(const std::string &dir)
         map("self_attn.q_proj.weight", {H * hd, W});
         map("self_attn.k_proj.weight", {KV * hd, W});
         map("self_attn.v_proj.weight", {KV * hd, W});
+        if (l.attentionBias) {
+            map("self_attn.q_proj.bias", {H * hd});
+            map("self_attn.k_proj.bias", {KV * hd});
+            map("self_attn.v_proj.bias", {KV * hd});
+        }
         map("self_attn.o_proj.weight", {W, H * hd});
         map("post_attention_layernorm.weight", {W});
         map("mlp.gate_proj.weight", {M, W});
@@ -267,6 +285,60 @@ void savePretrainedPart(const std::string &dir, const PretrainedPart &part)
         writeSafetensors((fs::path(tmp) / "model.safetensors").string(), part.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
     });
+}
+
+PretrainedPartInfo readPretrainedPartInfo(const std::string &dir, const std::string &part)
+{
+    const std::string file = (fs::path(dir) / "config.json").string();
+    if (!fs::is_directory(dir))
+        throw InputError(dir + ": no such directory (import the " + (part == "lm" ? "language model" : "tower")
+                         + " with cos-batch import " + part + ")");
+    const Json config = parseJsonFile(file);
+    if (valueOr<std::string>(config, "format", "") != kFormat)
+        throw InputError(file + ": not an imported model (format is not '" + kFormat + "'; import it with cos-batch import "
+                         + part + ")");
+    PretrainedPartInfo info;
+    info.part = valueOr<std::string>(config, "part", "");
+    if (info.part != part)
+        throw InputError(file + ": holds part '" + info.part + "', not '" + part + "'");
+    info.architecture = valueOr<std::string>(config, "architecture", "");
+    info.source = valueOr<std::string>(config, "source", "");
+    const Json *section = findKey(config, part);
+    if (!section || !section->is_object())
+        throw InputError(file + ": has no '" + part + "' section");
+    info.section = *section;
+    return info;
+}
+
+void applyPretrained(const ModelConfig &config, StateDict &weights)
+{
+    torch::NoGradGuard noGrad;
+    for (const auto &[prefix, dir] : {std::pair<std::string, std::string>{"vision.", config.vision.pretrained},
+                                      std::pair<std::string, std::string>{"lm.", config.lm.pretrained}}) {
+        if (dir.empty())
+            continue;
+        const std::string file = (fs::path(dir) / "model.safetensors").string();
+        const StateDict pretrained = readSafetensors(file);
+        for (const auto &[name, tensor] : pretrained) {
+            const auto it = weights.find(name);
+            if (name.rfind(prefix, 0) != 0 || it == weights.end())
+                throw InputError(file + ": tensor '" + name + "' has no place in this run's model");
+            if (it->second.sizes() != tensor.sizes()) {
+                std::ostringstream msg;
+                msg << file << ": tensor '" << name << "' has shape " << tensor.sizes() << ", the run's model needs "
+                    << it->second.sizes();
+                throw InputError(msg.str());
+            }
+        }
+        for (auto &[name, tensor] : weights) {
+            if (name.rfind(prefix, 0) != 0 || isAdapterTensor(name))
+                continue;
+            const auto it = pretrained.find(name);
+            if (it == pretrained.end())
+                throw InputError(file + ": tensor '" + name + "' is missing");
+            tensor = it->second.to(tensor.scalar_type()).clone();
+        }
+    }
 }
 
 } // namespace cosw

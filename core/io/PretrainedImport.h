@@ -5,8 +5,9 @@
 // workbench's tensor names (docs/tensor-names.md) and configs.
 //
 // Supported: CLIP's vision tower (CLIPVisionModel, or the vision half of a
-// CLIPModel) and LLaMA-layout decoders (LLaMA, Vicuna, Mistral without
-// sliding windows). Anything else is refused naming what does not fit.
+// CLIPModel) and LLaMA-layout decoders (LLaMA, Vicuna, Mistral with
+// sequences up to its sliding window, Qwen2 with its q/k/v biases). Anything
+// else is refused naming what does not fit.
 
 #include "io/Safetensors.h"
 #include "model/ModelConfig.h"
@@ -38,5 +39,23 @@ PretrainedPart importLanguageModel(const std::string &dir);
 // part, architecture, source, vision|lm} and model.safetensors. Written
 // whole or not at all; refuses an existing non-empty directory.
 void savePretrainedPart(const std::string &dir, const PretrainedPart &part);
+
+// What a pretrained-part directory's config.json says: the part's config
+// section as the model config spells it, plus architecture and source.
+struct PretrainedPartInfo {
+    std::string part;
+    std::string architecture;
+    std::string source;
+    Json section;
+};
+// Throws InputError naming the file when it is not a pretrained-part
+// directory or holds another part than `part` (vision | lm).
+PretrainedPartInfo readPretrainedPartInfo(const std::string &dir, const std::string &part);
+
+// Copies the weights of the pretrained parts `config` names
+// (vision.pretrained, lm.pretrained) over `weights`, a fresh model's. Throws
+// InputError naming the file and tensor when one is missing from either side
+// or has another shape.
+void applyPretrained(const ModelConfig &config, StateDict &weights);
 
 } // namespace cosw

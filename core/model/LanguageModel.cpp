@@ -40,13 +40,13 @@ torch::Tensor applyRotary(const torch::Tensor &x, const RotaryTables &rotary)
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig &c) : m_config(c)
 {
     const int64_t hd = c.headDim();
-    auto linear = [](int64_t in, int64_t out) {
-        return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+    auto linear = [&](const char *name, int64_t in, int64_t out, bool bias) {
+        return register_module(name, AdaptedLinear(in, out, bias, c.lora, name));
     };
-    m_q = register_module("q_proj", linear(c.width, c.heads * hd));
-    m_k = register_module("k_proj", linear(c.width, c.kvHeads * hd));
-    m_v = register_module("v_proj", linear(c.width, c.kvHeads * hd));
-    m_o = register_module("o_proj", linear(c.heads * hd, c.width));
+    m_q = linear("q_proj", c.width, c.heads * hd, c.attentionBias);
+    m_k = linear("k_proj", c.width, c.kvHeads * hd, c.attentionBias);
+    m_v = linear("v_proj", c.width, c.kvHeads * hd, c.attentionBias);
+    m_o = linear("o_proj", c.heads * hd, c.width, false);
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,
@@ -76,14 +76,14 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor &x, const Rot
     return m_o(out.transpose(1, 2).reshape({b, t, h * hd})); // [B, T, W]
 }
 
-SwiGluImpl::SwiGluImpl(int64_t width, int64_t hidden)
+SwiGluImpl::SwiGluImpl(int64_t width, int64_t hidden, const LoraConfig &lora)
 {
-    auto linear = [](int64_t in, int64_t out) {
-        return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+    auto linear = [&](const char *name, int64_t in, int64_t out) {
+        return register_module(name, AdaptedLinear(in, out, false, lora, name));
     };
-    m_gate = register_module("gate_proj", linear(width, hidden));
-    m_up = register_module("up_proj", linear(width, hidden));
-    m_down = register_module("down_proj", linear(hidden, width));
+    m_gate = linear("gate_proj", width, hidden);
+    m_up = linear("up_proj", width, hidden);
+    m_down = linear("down_proj", hidden, width);
 }
 
 torch::Tensor SwiGluImpl::forward(const torch::Tensor &x)
@@ -97,7 +97,7 @@ DecoderLayerImpl::DecoderLayerImpl(const LmConfig &c)
     m_inputNorm = register_module("input_layernorm", RmsNorm(c.width, c.normEps));
     m_attn = register_module("self_attn", CausalSelfAttention(c));
     m_postAttentionNorm = register_module("post_attention_layernorm", RmsNorm(c.width, c.normEps));
-    m_mlp = register_module("mlp", SwiGlu(c.width, c.mlpHidden));
+    m_mlp = register_module("mlp", SwiGlu(c.width, c.mlpHidden, c.lora));
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const RotaryTables &rotary,

@@ -5,6 +5,7 @@
 // (embed_tokens, layers.N.self_attn.q_proj, ..., norm, lm_head) so such
 // weights map one to one.
 
+#include "AdaptedLinear.h"
 #include "ModelConfig.h"
 
 #include <torch/torch.h>
@@ -52,17 +53,17 @@ public:
 
 private:
     LmConfig m_config;
-    torch::nn::Linear m_q{nullptr}, m_k{nullptr}, m_v{nullptr}, m_o{nullptr};
+    AdaptedLinear m_q{nullptr}, m_k{nullptr}, m_v{nullptr}, m_o{nullptr};
 };
 TORCH_MODULE(CausalSelfAttention);
 
 class SwiGluImpl : public torch::nn::Module {
 public:
-    SwiGluImpl(int64_t width, int64_t hidden);
+    SwiGluImpl(int64_t width, int64_t hidden, const LoraConfig &lora = {});
     torch::Tensor forward(const torch::Tensor &x); // [B, T, W] -> [B, T, hidden] -> [B, T, W]
 
 private:
-    torch::nn::Linear m_gate{nullptr}, m_up{nullptr}, m_down{nullptr};
+    AdaptedLinear m_gate{nullptr}, m_up{nullptr}, m_down{nullptr};
 };
 TORCH_MODULE(SwiGlu);
 

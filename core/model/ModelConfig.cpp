@@ -5,6 +5,9 @@
 #include "base/Errors.h"
 #include "base/Numbers.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace cosw {
 
 const char *connectorTypeName(ConnectorType type)
@@ -37,6 +40,70 @@ int visualTokens(const ModelConfig &config)
     return total;
 }
 
+std::vector<int> VisionConfig::featureBlockList() const
+{
+    if (featureLayers.empty())
+        return {blockOf(featureLayer)};
+    std::vector<int> blocks;
+    for (int layer : featureLayers)
+        blocks.push_back(blockOf(layer));
+    return blocks;
+}
+
+int VisionConfig::featureBlocks() const
+{
+    const std::vector<int> blocks = featureBlockList();
+    return *std::max_element(blocks.begin(), blocks.end());
+}
+
+static const std::vector<std::string> &loraProjections()
+{
+    static const std::vector<std::string> all{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    return all;
+}
+
+bool LoraConfig::adapts(const std::string &projection) const
+{
+    return enabled() && std::find(targets.begin(), targets.end(), projection) != targets.end();
+}
+
+LoraConfig loraConfigFromJson(const Json &json, const ConfigSource &source, const std::string &keyPath)
+{
+    LoraConfig lora;
+    if (json.is_string()) {
+        if (json.get<std::string>() != "llava")
+            throw ConfigError(source.where(keyPath), keyPath,
+                              "unknown preset '" + json.get<std::string>() + "' (llava, or {r, alpha, dropout, targets})");
+        lora.rank = 128;
+        lora.alpha = 256;
+        lora.dropout = 0.05;
+        return lora;
+    }
+    ConfigReader r(json, source, keyPath);
+    lora.rank = r.getInt("r", 0);
+    if (lora.rank < 1)
+        r.fail("r", "must be positive, got " + std::to_string(lora.rank));
+    lora.alpha = r.getDouble("alpha", 2.0 * lora.rank);
+    if (!(lora.alpha > 0) || !std::isfinite(lora.alpha))
+        r.fail("alpha", "must be a positive number, got " + formatReal(lora.alpha));
+    lora.dropout = r.getDouble("dropout", 0.0);
+    if (!(lora.dropout >= 0 && lora.dropout < 1))
+        r.fail("dropout", "must be in [0, 1), got " + formatReal(lora.dropout));
+    lora.targets = r.getStringList("targets", loraProjections());
+    if (lora.targets.empty())
+        r.fail("targets", "names no projection");
+    for (const std::string &t : lora.targets)
+        if (std::find(loraProjections().begin(), loraProjections().end(), t) == loraProjections().end())
+            r.fail("targets", "'" + t + "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
+    r.finish();
+    return lora;
+}
+
+Json loraConfigToJson(const LoraConfig &lora)
+{
+    return Json::object({{"r", lora.rank}, {"alpha", lora.alpha}, {"dropout", lora.dropout}, {"targets", lora.targets}});
+}
+
 // ------------------------------------------------------- the fields, once
 
 static const ConfigFields<VisionConfig> &visionFields()
@@ -55,7 +122,29 @@ static const ConfigFields<VisionConfig> &visionFields()
         .field("patch_bias", &V::patchBias)
         .choice("activation", &V::activation, {"gelu", "quick_gelu"})
         .field("feature_layer", &V::featureLayer)
-        .field("norm_eps", &V::normEps);
+        .custom(
+            [](ConfigReader &r, V &v) {
+                const Json *list = r.child("feature_layers");
+                if (!list)
+                    return;
+                if (!list->is_array() || list->empty())
+                    r.fail("feature_layers", "expected a list of blocks, one per connector layer");
+                for (const Json &e : *list) {
+                    if (!e.is_number_integer())
+                        r.fail("feature_layers", "expected whole block numbers, got " + e.dump());
+                    v.featureLayers.push_back(e.get<int>());
+                }
+            },
+            [](const V &v, Json &j) {
+                if (!v.featureLayers.empty())
+                    j["feature_layers"] = v.featureLayers;
+            })
+        .field("norm_eps", &V::normEps)
+        .custom([](ConfigReader &r, V &v) { v.pretrained = r.getString("pretrained", ""); },
+                [](const V &v, Json &j) {
+                    if (!v.pretrained.empty())
+                        j["pretrained"] = v.pretrained;
+                });
     return fields;
 }
 
@@ -158,7 +247,26 @@ static const ConfigFields<LmConfig> &lmFields()
         .field("tie_embeddings", &L::tieEmbeddings)
         .field("bos_id", &L::bosId)
         .field("eos_id", &L::eosId)
-        .field("pad_id", &L::padId);
+        .field("pad_id", &L::padId)
+        .custom([](ConfigReader &r, L &l) { l.attentionBias = r.getBool("attention_bias", false); },
+                [](const L &l, Json &j) {
+                    if (l.attentionBias)
+                        j["attention_bias"] = true;
+                })
+        .custom([](ConfigReader &r, L &l) { l.pretrained = r.getString("pretrained", ""); },
+                [](const L &l, Json &j) {
+                    if (!l.pretrained.empty())
+                        j["pretrained"] = l.pretrained;
+                })
+        .custom(
+            [](ConfigReader &r, L &l) {
+                if (const Json *lora = r.child("lora"))
+                    l.lora = loraConfigFromJson(*lora, r.source(), r.keyPath("lora"));
+            },
+            [](const L &l, Json &j) {
+                if (l.lora.enabled())
+                    j["lora"] = loraConfigToJson(l.lora);
+            });
     return fields;
 }
 
@@ -228,12 +336,22 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
         fail("vision.image_size", std::to_string(v.imageSize) + " is not a multiple of patch_size "
                                       + std::to_string(v.patchSize));
     divides("vision.width", v.heads, v.width, "heads");
-    if (v.featureLayer == 0 || v.featureBlocks() < 1 || v.featureBlocks() > v.layers)
-        fail("vision.feature_layer", std::to_string(v.featureLayer) + " does not name one of the "
-                                         + std::to_string(v.layers) + " blocks (1.." + std::to_string(v.layers)
-                                         + " or -1..-" + std::to_string(v.layers) + ")");
+    auto block = [&](const std::string &key, int layer) {
+        if (layer == 0 || v.blockOf(layer) < 1 || v.blockOf(layer) > v.layers)
+            fail(key, std::to_string(layer) + " does not name one of the " + std::to_string(v.layers)
+                          + " blocks (1.." + std::to_string(v.layers) + " or -1..-" + std::to_string(v.layers) + ")");
+    };
+    block("vision.feature_layer", v.featureLayer);
+    for (size_t i = 0; i < v.featureLayers.size(); ++i)
+        block("vision.feature_layers[" + std::to_string(i) + "]", v.featureLayers[i]);
 
     const ConnectorConfig &c = connector;
+    if (!v.featureLayers.empty() && c.type == ConnectorType::Mlp)
+        fail("vision.feature_layers", "needs a resampler connector (chain_of_sight or resampler): an MLP "
+                                      "projector has no layers to give each its own block");
+    if (!v.featureLayers.empty() && int(v.featureLayers.size()) != c.layers)
+        fail("vision.feature_layers", std::to_string(v.featureLayers.size()) + " blocks for "
+                                          + std::to_string(c.layers) + " connector layers: name one per layer");
     const int n = v.grid();
     if (c.type != ConnectorType::Mlp) {
         positive("connector.width", c.width);

@@ -30,10 +30,26 @@ struct VisionConfig {
     // Which block's output is the feature map: 1..layers, or negative from the
     // end (-1 the last block, -2 the one before, as LLaVA uses).
     int featureLayer = -2;
+    // Multi-level features, as the authors read CLIP ViT-L (blocks 15 and
+    // 22): connector layer l attends to block featureLayers[l], each entry
+    // counted as featureLayer is. Empty: every layer reads featureLayer.
+    std::vector<int> featureLayers;
     double normEps = 1e-5;
+    // An imported tower's directory (cos-batch import vision). The run
+    // config takes the architecture above from it, and a fresh run starts
+    // from its weights.
+    std::string pretrained;
 
     int grid() const { return imageSize / patchSize; } // n
-    int featureBlocks() const { return featureLayer > 0 ? featureLayer : layers + 1 + featureLayer; }
+    // 1-based block of a feature_layer(s) entry.
+    int blockOf(int layer) const { return layer > 0 ? layer : layers + 1 + layer; }
+    // The block each connector layer reads, one entry per connector layer
+    // when featureLayers is set, else the one block every layer reads.
+    std::vector<int> featureBlockList() const;
+    // The deepest block any connector layer reads: blocks after it are not run.
+    int featureBlocks() const;
+    // Feature maps stacked along the channels of the tower's output.
+    int featureLevels() const { return featureLayers.empty() ? 1 : int(featureLayers.size()); }
 };
 
 // One scale of the Chain-of-Sight connector.
@@ -75,6 +91,23 @@ struct ConnectorConfig {
     int mlpLayers = 2;        // MLP projector depth
 };
 
+// Low-rank adapters on the language model's linear layers:
+// W x + (alpha / r) B A dropout(x), A [r, in], B [out, r] starting at 0.
+struct LoraConfig {
+    int rank = 0;             // r; 0: no adapters
+    double alpha = 16.0;
+    double dropout = 0.0;
+    std::vector<std::string> targets{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+
+    bool enabled() const { return rank > 0; }
+    double scale() const { return alpha / rank; }
+    bool adapts(const std::string &projection) const;
+    bool operator==(const LoraConfig &o) const
+    {
+        return rank == o.rank && alpha == o.alpha && dropout == o.dropout && targets == o.targets;
+    }
+};
+
 // LLaMA-style decoder.
 struct LmConfig {
     int vocabSize = 1024;
@@ -90,6 +123,12 @@ struct LmConfig {
     int bosId = 1;
     int eosId = 2;
     int padId = 0;
+    bool attentionBias = false; // biases on q, k and v (Qwen2)
+    // An imported language model's directory (cos-batch import lm), as
+    // VisionConfig::pretrained.
+    std::string pretrained;
+    // Adapters the model carries (a stage's `lora` adds them).
+    LoraConfig lora;
 
     int headDim() const { return width / heads; }
 };
@@ -112,6 +151,11 @@ struct ModelConfig {
 };
 
 const char *connectorTypeName(ConnectorType type);
+
+// {r, alpha, dropout, targets}, or the preset `llava` (r 128, alpha 256,
+// dropout 0.05, every projection). Errors name keys under keyPath.
+LoraConfig loraConfigFromJson(const Json &json, const ConfigSource &source, const std::string &keyPath);
+Json loraConfigToJson(const LoraConfig &lora);
 
 // Token arithmetic (DESIGN §2): scale s yields g_s^2 * q_s tokens; the MLP
 // projector yields one token per patch.

@@ -39,7 +39,8 @@ torch::Tensor windowPositionEmbedding(int64_t windows, int64_t width)
 
 ResamplerStackImpl::ResamplerStackImpl(const ScaleConfig &scale, const ConnectorConfig &c,
                                        int64_t featureWidth)
-    : m_windows(scale.windows), m_queries(scale.queries), m_width(c.width), m_perWindow(c.perWindow),
+    : m_windows(scale.windows), m_queries(scale.queries), m_width(c.width), m_featureWidth(featureWidth),
+      m_perWindow(c.perWindow),
       m_windowPosition(c.windowPosition)
 {
     auto bankShape = m_perWindow ? std::vector<int64_t>{m_windows * m_windows, m_queries, m_width}
@@ -65,12 +66,21 @@ torch::Tensor ResamplerStackImpl::windowQueries() const
     return bank + pos.unsqueeze(1); // [g*g, q, D]
 }
 
+torch::Tensor ResamplerStackImpl::projectLevels(const torch::Tensor &features)
+{
+    const int64_t b = features.size(0), n = features.size(1), k = features.size(3) / m_featureWidth;
+    TORCH_CHECK(features.size(3) == k * m_featureWidth, "features of ", features.size(3),
+                " channels are not whole levels of ", m_featureWidth);
+    return m_kvProj(features.view({b, n, n, k, m_featureWidth})) // [B, n, n, K, D]
+        .permute({3, 0, 1, 2, 4});                                 // [K, B, n, n, D]
+}
+
 torch::Tensor ResamplerStackImpl::runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,
                                             torch::Tensor *weights)
 {
     const int layers = static_cast<int>(m_layers->size());
     for (int i = 0; i < layers; ++i)
-        q = m_layers[i]->as<ResamplerLayer>()->forward(q, x, i == weightsLayer ? weights : nullptr);
+        q = m_layers[i]->as<ResamplerLayer>()->forward(q, x[x.size(0) == 1 ? 0 : i], i == weightsLayer ? weights : nullptr);
     return layerNormFp32(m_normOut, q);
 }
 
@@ -81,10 +91,11 @@ torch::Tensor ResamplerStackImpl::forward(const torch::Tensor &features, const A
     const int64_t q = m_queries, d = m_width;
     TORCH_CHECK(n % g == 0, g, " windows per side do not divide the feature grid of ", n);
 
-    auto x = m_kvProj(features)                              // [B, n, n, D]
-                 .view({b, g, m, g, m, d})
-                 .permute({0, 1, 3, 2, 4, 5})                // [B, g, g, m, m, D]
-                 .reshape({b * g * g, m * m, d});            // [B*g*g, m*m, D]
+    auto levels = projectLevels(features);                   // [K, B, n, n, D]
+    const int64_t k = levels.size(0);
+    auto x = levels.reshape({k, b, g, m, g, m, d})
+                 .permute({0, 1, 2, 4, 3, 5, 6})             // [K, B, g, g, m, m, D]
+                 .reshape({k, b * g * g, m * m, d});         // [K, B*g*g, m*m, D]
     auto queries = windowQueries()                           // [g*g, q, D]
                        .unsqueeze(0)
                        .expand({b, g * g, q, d})
@@ -116,12 +127,12 @@ torch::Tensor ResamplerStackImpl::forwardPerWindowLoop(const torch::Tensor &feat
 {
     const int64_t b = features.size(0), n = features.size(1), g = m_windows, m = n / g;
     const int64_t d = m_width;
-    auto x = m_kvProj(features); // [B, n, n, D]
-    auto queries = windowQueries();  // [g*g, q, D]
+    auto x = projectLevels(features); // [K, B, n, n, D]
+    auto queries = windowQueries();   // [g*g, q, D]
     std::vector<torch::Tensor> outs;
     for (int64_t i = 0; i < g; ++i) {
         for (int64_t j = 0; j < g; ++j) {
-            auto window = x.slice(1, i * m, (i + 1) * m).slice(2, j * m, (j + 1) * m).reshape({b, m * m, d});
+            auto window = x.slice(2, i * m, (i + 1) * m).slice(3, j * m, (j + 1) * m).reshape({x.size(0), b, m * m, d});
             auto q = queries[i * g + j].unsqueeze(0).expand({b, m_queries, d});
             outs.push_back(runLayers(q, window, -1, nullptr)); // [B, q, D]
         }

@@ -28,7 +28,8 @@ class ResamplerStackImpl : public torch::nn::Module {
 public:
     ResamplerStackImpl(const ScaleConfig &scale, const ConnectorConfig &connector, int64_t featureWidth);
 
-    // features [B, n, n, C] -> tokens [B, g*g*q, D] in row-major window order,
+    // features [B, n, n, K*C] -> tokens [B, g*g*q, D] in row-major window order,
+    // layer l attending to feature level l (K > 1) or every layer to the one,
     // queries in bank order. All g*g windows go through one attention call by
     // folding them into the batch. attention (when requested): [B, g*g*q, n, n]
     // or [B, H, g*g*q, n, n].
@@ -46,10 +47,13 @@ private:
     // Queries of every window [g*g, q, D]: the bank, plus the window position
     // unless the config turns it off.
     torch::Tensor windowQueries() const;
+    // features [B, n, n, K*C] -> keys/values [K, B, n, n, D], each level through kv_proj.
+    torch::Tensor projectLevels(const torch::Tensor &features);
+    // x [K, N, M, D]: layer l reads x[l], or x[0] when K is 1.
     torch::Tensor runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,
                             torch::Tensor *weights);
 
-    int64_t m_windows, m_queries, m_width;
+    int64_t m_windows, m_queries, m_width, m_featureWidth;
     bool m_perWindow, m_windowPosition;
     torch::Tensor m_bank; // [q, D] shared, or [g*g, q, D] per window
     torch::nn::Linear m_kvProj{nullptr};

@@ -2,6 +2,9 @@
 
 #include "Autocast.h"
 
+#include <algorithm>
+#include <map>
+
 namespace cosw {
 
 static torch::nn::LayerNormOptions layerNorm(int64_t width, double eps)
@@ -61,12 +64,21 @@ torch::Tensor VisionTowerImpl::forward(const torch::Tensor &images)
     x = x + positions.unsqueeze(0);
     if (m_config.preNorm)
         x = layerNormFp32(m_preNorm, x);
+    const std::vector<int> wanted = m_config.featureBlockList();
+    std::map<int, torch::Tensor> outputs; // block -> its output [B, (1+) n*n, C]
     const int blocks = m_config.featureBlocks();
-    for (int i = 0; i < blocks; ++i)
+    for (int i = 0; i < blocks; ++i) {
         x = m_blocks[i]->as<VisionBlock>()->forward(x);
+        if (std::find(wanted.begin(), wanted.end(), i + 1) != wanted.end())
+            outputs[i + 1] = x;
+    }
+    std::vector<torch::Tensor> levels;
+    for (int block : wanted)
+        levels.push_back(outputs.at(block));
+    x = levels.size() == 1 ? levels.front() : torch::cat(levels, -1); // [B, (1+) n*n, K*C]
     if (m_config.classToken)
-        x = x.slice(1, 1); // [B, n*n, C]
-    return x.reshape({b, n, n, c});
+        x = x.slice(1, 1); // [B, n*n, K*C]
+    return x.reshape({b, n, n, c * int64_t(levels.size())});
 }
 
 torch::Tensor resizePositionEmbedding(const torch::Tensor &table, int64_t grid, int64_t newGrid,

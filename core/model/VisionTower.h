@@ -26,7 +26,8 @@ class VisionTowerImpl : public torch::nn::Module {
 public:
     explicit VisionTowerImpl(const VisionConfig &config);
 
-    // images [B, channels, R, R] -> features [B, n, n, C], n = R / patch.
+    // images [B, channels, R, R] -> features [B, n, n, K*C], n = R / patch,
+    // the outputs of the K feature blocks side by side (K = featureLevels()).
     // R defaults to the config's; another R uses the position table resized
     // to its grid (differentiably). Blocks after the feature layer are not run.
     torch::Tensor forward(const torch::Tensor &images);

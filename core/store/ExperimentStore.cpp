@@ -130,6 +130,18 @@ ALTER TABLE runs ADD COLUMN sweep_seed INTEGER;
 ALTER TABLE runs ADD COLUMN parameters INTEGER;
 CREATE INDEX runs_sweep ON runs(sweep);
 )sql",
+    // 3 -> 4: imported pretrained parts
+    R"sql(
+CREATE TABLE imports (
+    id           INTEGER PRIMARY KEY,
+    part         TEXT NOT NULL,
+    architecture TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    path         TEXT NOT NULL UNIQUE,
+    parameters   INTEGER NOT NULL,
+    created_at   REAL NOT NULL
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
               "one migration per schema version");
@@ -576,6 +588,38 @@ RunDetail ExperimentStore::run(int64_t runId)
             d.artifacts.push_back({s.text(0), s.text(1), s.text(2), s.real(3)});
     }
     return d;
+}
+
+int64_t ExperimentStore::recordImport(const ImportRecord &r)
+{
+    int64_t id = 0;
+    m_db.transaction([&] {
+        auto s = m_db.prepare("INSERT OR REPLACE INTO imports (part, architecture, source, path, parameters, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?)");
+        s.bindAll(r.part, r.architecture, r.source, r.path, r.parameters, r.createdAt > 0 ? r.createdAt : unixNow());
+        s.step();
+        id = m_db.lastInsertId();
+    });
+    return id;
+}
+
+std::vector<ImportRecord> ExperimentStore::imports()
+{
+    auto s = m_db.prepare("SELECT id, part, architecture, source, path, parameters, created_at FROM imports "
+                          "ORDER BY created_at DESC, id DESC");
+    std::vector<ImportRecord> out;
+    while (s.step()) {
+        ImportRecord r;
+        r.id = s.int64(0);
+        r.part = s.text(1);
+        r.architecture = s.text(2);
+        r.source = s.text(3);
+        r.path = s.text(4);
+        r.parameters = s.int64(5);
+        r.createdAt = s.real(6);
+        out.push_back(r);
+    }
+    return out;
 }
 
 std::vector<std::string> ExperimentStore::metricNames(int64_t runId)

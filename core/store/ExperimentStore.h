@@ -15,7 +15,7 @@ namespace cosw {
 
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // $COS_DB, else $XDG_DATA_HOME/cos-workbench/experiments.sqlite, else
     // ~/.local/share/cos-workbench/experiments.sqlite.
@@ -67,6 +67,11 @@ public:
                                           std::optional<int> stage = std::nullopt);
     int64_t metricCount(int64_t runId, const std::string &name = {});
     std::vector<ComparisonRow> comparison(const RunFilter &filter = {});
+
+    // Imported parts, one record per directory (a new import there replaces
+    // it); newest first.
+    int64_t recordImport(const ImportRecord &record);
+    std::vector<ImportRecord> imports();
 
 private:
     void migrate();

@@ -119,6 +119,18 @@ struct ArtifactRecord {
     double time = 0;
 };
 
+// A pretrained vision tower or language model imported with
+// `cos-batch import`, which run configs name by its directory.
+struct ImportRecord {
+    int64_t id = 0;
+    std::string part;         // vision | lm
+    std::string architecture; // as the source's config.json says, e.g. CLIPVisionModel
+    std::string source;       // the directory it was imported from
+    std::string path;         // the imported part's directory
+    int64_t parameters = 0;
+    double createdAt = 0;
+};
+
 struct RunDetail {
     RunRecord run;
     std::vector<StageRecord> stages;

@@ -1,5 +1,7 @@
 #include "OptimizerGroups.h"
 
+#include "io/LoraWeights.h"
+
 #include <map>
 #include <set>
 
@@ -11,7 +13,7 @@ const char *modelPartOf(const std::string &name)
         return "vision";
     if (name.rfind("connector.", 0) == 0)
         return "connector";
-    return "lm";
+    return isAdapterTensor(name) ? "lora" : "lm";
 }
 
 bool decays(const std::string &name, const torch::Tensor &parameter)

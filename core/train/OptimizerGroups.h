@@ -14,7 +14,8 @@
 
 namespace cosw {
 
-// "vision", "connector" or "lm": the part a parameter name belongs to.
+// "vision", "connector", "lm" or "lora" (the language model's adapters):
+// the part a parameter name belongs to.
 const char *modelPartOf(const std::string &parameterName);
 
 // Whether weight decay applies to a parameter: matrices and convolution

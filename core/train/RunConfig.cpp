@@ -1,14 +1,19 @@
 #include "RunConfig.h"
 
 #include "YamlLoader.h"
+#include "io/PretrainedImport.h"
 #include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
 #include "base/Numbers.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <cmath>
 #include <set>
+
+namespace fs = std::filesystem;
 
 namespace cosw {
 
@@ -75,7 +80,7 @@ static void readLrScale(ConfigReader &r, StageConfig &s)
     if (!scales)
         return;
     ConfigReader sr(*scales, r.source(), r.keyPath("lr_scale"));
-    for (const char *part : {"vision", "connector", "lm"}) {
+    for (const char *part : {"vision", "connector", "lm", "lora"}) {
         if (!sr.has(part))
             continue;
         const double scale = sr.getDouble(part, 1.0);
@@ -115,6 +120,15 @@ static const ConfigFields<StageConfig> &stageFields()
         })
         // Read by RunConfig::fromJson, which knows the model it scales.
         .custom([](ConfigReader &, S &) {}, [](const S &s, Json &j) { j["scaling"] = s.scaling.toJson(); })
+        .custom(
+            [](ConfigReader &r, S &s) {
+                if (const Json *lora = r.child("lora"))
+                    s.lora = loraConfigFromJson(*lora, r.source(), r.keyPath("lora"));
+            },
+            [](const S &s, Json &j) {
+                if (s.lora.enabled())
+                    j["lora"] = loraConfigToJson(s.lora);
+            })
         .field("eval_interval", &S::evalInterval, mustNotBeNegative<int>())
         .field("checkpoint_interval", &S::checkpointInterval, mustNotBeNegative<int>())
         .choice("precision", &S::precision, {"auto", "fp32", "bf16"})
@@ -159,6 +173,11 @@ Json StageConfig::toJson() const
 
 // ------------------------------------------------------------------ reading
 
+static bool seenPart(const StageConfig &s, const std::string &part)
+{
+    return std::find(s.train.begin(), s.train.end(), part) != s.train.end();
+}
+
 static StageConfig readStage(ConfigReader &r, size_t index)
 {
     StageConfig s;
@@ -167,13 +186,15 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     if ((s.steps > 0) == (s.epochs > 0))
         r.fail(s.steps > 0 ? "epochs" : "steps", "set exactly one of steps or epochs to a positive number");
     if (s.train.empty())
-        r.fail("train", "name at least one of vision, connector, lm");
+        r.fail("train", "name at least one of vision, connector, lm, lora");
     std::set<std::string> seen;
     for (const auto &part : s.train) {
-        if (part != "vision" && part != "connector" && part != "lm")
-            r.fail("train", "'" + part + "' is not one of vision, connector, lm");
-        if (s.kind == "text" && part != "lm")
-            r.fail("train", "a text stage sees no image, so '" + part + "' cannot learn in it; train lm only");
+        if (part != "vision" && part != "connector" && part != "lm" && part != "lora")
+            r.fail("train", "'" + part + "' is not one of vision, connector, lm, lora");
+        if (s.kind == "text" && part != "lm" && part != "lora")
+            r.fail("train", "a text stage sees no image, so '" + part + "' cannot learn in it; train lm or lora");
+        if (s.kind == "vision" && part == "lora")
+            r.fail("train", "a vision stage trains the tower alone; adapters belong to the language model");
         if (!seen.insert(part).second)
             r.fail("train", "'" + part + "' is listed twice");
     }
@@ -230,6 +251,18 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
                 sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
             current = scaledConfig(current, stage.scaling, source, key + ".scaling");
         }
+        if (stage.lora.enabled()) {
+            if (stage.kind == "vision")
+                sr.fail("lora", "a vision stage trains the tower alone; add adapters in a stage with the language model");
+            if (current.lm.lora.enabled() && !(current.lm.lora == stage.lora))
+                sr.fail("lora", "the model already carries adapters (r " + std::to_string(current.lm.lora.rank)
+                                    + ") from an earlier stage; a later stage keeps them as they are");
+            if (!current.lm.lora.enabled() && !seenPart(stage, "lora"))
+                sr.fail("train", "the adapters this stage adds would not learn; add lora to train");
+            current.lm.lora = stage.lora;
+        }
+        if (seenPart(stage, "lora") && !current.lm.lora.enabled())
+            sr.fail("train", "the model carries no adapters to train; give this stage (or an earlier one) lora: {r: ...}");
         // `resolution` is optional and, when given, must agree with the model
         // after scaling, so a config states what it means.
         const int resolution = sr.getInt("resolution", current.vision.imageSize);
@@ -245,6 +278,53 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
     return run;
 }
 
+bool isRunChoiceWithImport(const std::string &part, const std::string &key)
+{
+    static const std::map<std::string, std::set<std::string>> own{
+        {"vision", {"feature_layer", "feature_layers", "pretrained"}}, {"lm", {"max_seq_len", "lora", "pretrained"}}};
+    const auto it = own.find(part);
+    return it != own.end() && it->second.count(key) > 0;
+}
+
+// The path is made absolute so the stored config names it wherever it is read.
+void resolvePretrained(Json &root, const ConfigSource &source)
+{
+    Json *model = root.is_object() ? findKey(root, "model") : nullptr;
+    if (!model || !model->is_object())
+        return;
+    for (const std::string part : {"vision", "lm"}) {
+        Json *section = findKey(*model, part);
+        Json *dir = section && section->is_object() ? findKey(*section, "pretrained") : nullptr;
+        if (!dir)
+            continue;
+        const std::string key = "model." + part + ".pretrained";
+        if (!dir->is_string() || dir->get<std::string>().empty())
+            throw ConfigError(source.where(key), key, "expected the directory of an imported model");
+        fs::path path(dir->get<std::string>());
+        if (path.is_relative() && !source.file.empty())
+            path = fs::absolute(fs::path(source.file)).parent_path() / path;
+        path = path.lexically_normal();
+        PretrainedPartInfo info;
+        try {
+            info = readPretrainedPartInfo(path.string(), part);
+        } catch (const InputError &e) {
+            throw ConfigError(source.where(key), key, e.what());
+        }
+        *dir = path.string();
+        for (const auto &[name, value] : info.section.items()) {
+            if (isRunChoiceWithImport(part, name))
+                continue;
+            const Json *stated = findKey(*section, name);
+            if (!stated)
+                (*section)[name] = value;
+            else if (*stated != value)
+                throw ConfigError(source.where("model." + part + "." + name), "model." + part + "." + name,
+                                  stated->dump() + " differs from the imported " + info.architecture + "'s "
+                                      + value.dump() + " (" + path.string() + "); leave it out or match it");
+        }
+    }
+}
+
 RunConfig RunConfig::load(const std::string &path, const std::vector<std::string> &overrides)
 {
     ConfigSource source(path);
@@ -253,6 +333,7 @@ RunConfig RunConfig::load(const std::string &path, const std::vector<std::string
         throw InputError(path + ": a run config is a mapping with `model` and `stages`");
     for (const auto &o : overrides)
         forgetLines(source.lines, applyOverride(json, o));
+    resolvePretrained(json, source);
     return fromJson(json, source);
 }
 

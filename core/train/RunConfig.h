@@ -67,9 +67,12 @@ struct StageConfig {
     double minLrRatio = 0.1;  // cosine decays to lr * min_lr_ratio
     double weightDecay = 0.0;
     double gradClip = 1.0;    // max gradient norm; 0 turns clipping off
-    std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm (text stages: lm)
+    std::vector<std::string> train{"connector"}; // parts that learn: vision, connector, lm, lora (text stages: lm, lora)
     std::map<std::string, double> lrScale; // part -> multiplier of lr (absent: 1)
     ScalingSpec scaling;      // applied at the start of the stage
+    // Adapters added to the language model at the start of the stage (kept
+    // by later stages); their part is `lora` in train and lr_scale.
+    LoraConfig lora;
     bool evaluate = false;    // evaluate on the eval set, text stages on data.text_eval (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
@@ -107,6 +110,18 @@ struct RunConfig {
     static RunConfig fromJson(const Json &json, const ConfigSource &source);
     Json toJson() const;
 };
+
+// Sections naming an imported part (model.vision.pretrained,
+// model.lm.pretrained) take their architecture from it: keys left out are
+// filled in, stated ones must agree (ConfigError naming the key), and the
+// path becomes absolute (relative ones are read from the config's
+// directory). RunConfig::load does this before reading; so does anything
+// checking a config tree a user edits.
+void resolvePretrained(Json &root, const ConfigSource &source);
+// Whether model.<part>.<key> stays the run's choice when the part is
+// imported (feature_layer, max_seq_len, lora, ...) rather than the import's
+// architecture.
+bool isRunChoiceWithImport(const std::string &part, const std::string &key);
 
 // Applies "a.b[2].c=value" to a config tree, creating mappings as needed.
 // Returns the key path it set, as config errors spell it ("a.b[2].c").

@@ -1,5 +1,8 @@
 #include "Trainer.h"
 
+#include "io/PretrainedImport.h"
+#include "io/LoraWeights.h"
+
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
 #include "RunSummary.h"
@@ -146,6 +149,7 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         torch::manual_seed(m_config.stages.front().seed);
         Mllm initial(m_config.model);
         progress.weights = stateDict(*initial);
+        applyPretrained(m_config.model, progress.weights);
         m_store.setParameters(runId, countParameters(*initial).total());
     }
     m_store.startRun(runId);
@@ -220,6 +224,10 @@ void Trainer::runStages(int64_t runId, Progress progress)
             const ModelConfig &after = m_config.stageModels[i];
             if (!m_config.stages[i].scaling.isIdentity())
                 progress.weights = scaledWeights(before, after, progress.weights);
+            // Adapters start with the stage that adds them, B = 0: the
+            // model answers as it did until they learn.
+            if (after.lm.lora.enabled() && !before.lm.lora.enabled())
+                progress.weights = withFreshAdapters(after.lm.lora, std::move(progress.weights), m_config.stages[i].seed);
         }
         const StageRecord planned = stageRecord(i);
         TrainingEvent e;

@@ -102,14 +102,16 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
                 p.value().copy_(it->second);
         }
     }
-    torch::nn::Linear head(m_model.vision.width, kEmptyClass + 1);
+    // The head reads every feature level the connector will.
+    const int64_t width = int64_t(m_model.vision.width) * m_model.vision.featureLevels();
+    torch::nn::Linear head(width, kEmptyClass + 1);
     tower->to(device);
     head->to(device);
     auto cellLogits = [&](const torch::Tensor &x) {             // x [B, ch, R, R]
         auto features = tower(x).permute({0, 3, 1, 2});           // [B, C, n, n]
         auto pooled = torch::adaptive_avg_pool2d(features, {grid, grid}) // [B, C, G, G]
                           .permute({0, 2, 3, 1})
-                          .reshape({-1, m_model.vision.width});   // [B*G*G, C]
+                          .reshape({-1, width});                  // [B*G*G, K*C]
         return head(pooled);                                      // [B*G*G, 11]
     };
     std::vector<torch::Tensor> params = tower->parameters();

@@ -1,0 +1,49 @@
+// cos-batch merge-lora: a checkpoint's adapters folded into its language
+// model, W + (alpha / r) B A, as a checkpoint without adapters.
+
+#include "Commands.h"
+
+#include "base/Errors.h"
+#include "base/Numbers.h"
+#include "io/Checkpoint.h"
+#include "io/LoraWeights.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace cosw::batch {
+
+void addMergeLoraCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string checkpoint, out;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand("merge-lora", "Fold a checkpoint's LoRA adapters into its language model");
+    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory with adapters.safetensors")->required();
+    cmd->add_option("--out", o->out, "directory for the merged checkpoint (must not exist or be empty)")->required();
+    cmd->callback([o, &action] {
+        action = [o] {
+            const Checkpoint adapted = loadCheckpoint(o->checkpoint);
+            if (!adapted.config.lm.lora.enabled())
+                throw InputError(o->checkpoint + ": the model carries no LoRA adapters; nothing to merge");
+            Checkpoint merged{adapted.config, mergedAdapters(adapted.config.lm.lora, adapted.weights)};
+            merged.config.lm.lora = LoraConfig{};
+            // The merged model reads the same words; trainer state stays
+            // behind, as a merged checkpoint starts something new.
+            saveCheckpoint(o->out, merged, [&](const std::string &tmp) {
+                const fs::path tokenizer = fs::path(o->checkpoint) / "tokenizer.json";
+                if (fs::exists(tokenizer))
+                    fs::copy_file(tokenizer, fs::path(tmp) / "tokenizer.json");
+            });
+            std::cout << "merged adapters (r " << adapted.config.lm.lora.rank << ", alpha "
+                      << formatReal(adapted.config.lm.lora.alpha) << ") into " << o->out << "\n";
+            return 0;
+        };
+    });
+}
+
+} // namespace cosw::batch

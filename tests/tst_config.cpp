@@ -4,7 +4,10 @@
 #include "TestSupport.h"
 
 #include "base/Errors.h"
+#include "model/Mllm.h"
+#include "train/MemoryEstimate.h"
 #include "train/RunConfig.h"
+#include "train/RunSummary.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
 
@@ -83,6 +86,98 @@ private slots:
         QCOMPARE(run.stages[4].train, (std::vector<std::string>{"connector", "lm"}));
         QCOMPARE(run.stages[4].lrScale.at("lm"), 0.1);
         QCOMPARE(run.stages[4].scaling.window, (std::vector<int>{1, 2}));
+    }
+
+    void paperConfigLoadsWithItsTokensAndSizes()
+    {
+        const RunConfig run = RunConfig::load(test::sourcePath("configs/paper/cos-clip-l-7b.yaml").toStdString());
+        QCOMPARE(visualTokens(run.stageModels[0]), 80);
+        QCOMPARE(visualTokens(run.stageModels[1]), 1296);
+        QCOMPARE(tokensPerScale(run.stageModels[1]), (std::vector<int>{16, 1024, 256}));
+        QCOMPARE(run.stageModels[1].vision.imageSize, 448);
+        QCOMPARE(run.model.vision.featureBlockList(), (std::vector<int>{15, 22}));
+        QVERIFY(!run.model.connector.windowPosition && run.model.connector.perWindow);
+        QCOMPARE(run.stageModels[1].lm.lora.rank, 128);
+        // The public checkpoints' sizes: CLIP ViT-L/14's tower, Vicuna-7B.
+        const ParameterCounts counts = countParameters(run.model);
+        QCOMPARE(counts.vision, int64_t(303177728)); // without the pooled output's norm
+        QCOMPARE(counts.lm, int64_t(6738415616));
+        QCOMPARE(countParameters(run.stageModels[1]).lora, int64_t(32) * 128 * (4 * (4096 + 4096) + 3 * (4096 + 11008)));
+
+        // Memory: fp32 weights of everything; gradients and two moments of
+        // the connector alone in pre-training, of connector and adapters after.
+        const MemoryEstimate pre = estimateStageMemory(run, 0), fine = estimateStageMemory(run, 1);
+        QCOMPARE(pre.weights, countParameters(run.stageModels[0]).total() * 4);
+        QCOMPARE(pre.gradients, counts.connector * 4);
+        QCOMPARE(pre.optimizer, 2 * pre.gradients);
+        const ParameterCounts tuned = countParameters(run.stageModels[1]);
+        QCOMPARE(fine.gradients, (tuned.connector + tuned.lora) * 4);
+        QCOMPARE(fine.bytesPerActivation, 2);
+        QCOMPARE(fine.sequence, int64_t(2048));
+        QVERIFY(fine.activations > pre.activations / 2); // same LM and sequence, half the batch, more connector
+        // Activations grow with the batch, and the total is their sum.
+        RunConfig doubled = run;
+        doubled.stages[0].batchSize *= 2;
+        const MemoryEstimate twice = estimateStageMemory(doubled, 0);
+        QCOMPARE(twice.weights, pre.weights);
+        QVERIFY(std::abs(double(twice.activations) / double(pre.activations) - 2.0) < 1e-6);
+        QCOMPARE(pre.total(), pre.weights + pre.gradients + pre.optimizer + pre.activations);
+        QCOMPARE(formatBytes(int64_t(1536) * 1024 * 1024), std::string("1.50 GiB"));
+        QCOMPARE(formatBytes(812), std::string("812 B"));
+    }
+
+    void parameterCountsMatchBuiltModels_data()
+    {
+        QTest::addColumn<int>("variant");
+        for (int v = 0; v < 6; ++v)
+            QTest::newRow(qPrintable(QString("variant %1").arg(v))) << v;
+    }
+
+    void parameterCountsMatchBuiltModels()
+    {
+        QFETCH(int, variant);
+        ModelConfig c = test::tinyModelConfig();
+        switch (variant) {
+        case 1: // per-window banks, multi-level features, CLIP-like tower
+            c.connector.perWindow = true;
+            c.connector.layers = 2;
+            c.vision.featureLayers = {1, 2};
+            c.vision.preNorm = true;
+            c.vision.patchBias = true;
+            break;
+        case 2: // a plain resampler, no class token
+            c.connector.type = ConnectorType::Resampler;
+            c.connector.scales = {{1, 8, true}};
+            c.vision.classToken = false;
+            break;
+        case 3: // an MLP projector of 3 layers
+            c.connector.type = ConnectorType::Mlp;
+            c.connector.mlpLayers = 3;
+            c.connector.scales.clear();
+            break;
+        case 4: // Qwen2-like: biases, grouped-query attention, untied head, some adapters
+            c.lm.attentionBias = true;
+            c.lm.kvHeads = 1;
+            c.lm.tieEmbeddings = false;
+            c.lm.lora.rank = 3;
+            c.lm.lora.targets = {"q_proj", "o_proj", "up_proj"};
+            break;
+        case 5: // every adapter, an added scale
+            c.lm.lora.rank = 2;
+            c.connector.scales.push_back({4, 2, false, 1, 0});
+            break;
+        default:
+            break;
+        }
+        c.validate();
+        torch::manual_seed(0);
+        const ParameterCounts built = countParameters(*Mllm(c));
+        const ParameterCounts counted = countParameters(c);
+        QCOMPARE(counted.vision, built.vision);
+        QCOMPARE(counted.connector, built.connector);
+        QCOMPARE(counted.lm, built.lm);
+        QCOMPARE(counted.lora, built.lora);
+        QCOMPARE(counted.lora > 0, c.lm.lora.enabled());
     }
 
     void compoundFixtureLoadsWithStageTokenCounts()

@@ -160,6 +160,9 @@ private slots:
         const StateDict saved = readSafetensors((out + "/model.safetensors").toStdString());
         QCOMPARE(saved.size(), part.weights.size());
         QVERIFY(torch::equal(saved.at("vision.blocks.1.attn.q_proj.weight"), part.weights.at("vision.blocks.1.attn.q_proj.weight")));
+        // The source is bf16, and so is what is kept: nothing lost, half the size.
+        for (const auto &[name, tensor] : saved)
+            QVERIFY2(tensor.scalar_type() == torch::kBFloat16, name.c_str());
     }
 
     void llamaMatchesReference_data()

@@ -132,6 +132,7 @@ private slots:
     void specFromJson();
     void badSpecsNameTheKey();
     void scaleCheckpointIsPure();
+    void addedScaleCopiesItsSource();
 };
 
 void TestScaling::initTestCase()
@@ -556,6 +557,98 @@ void TestScaling::scaleCheckpointIsPure()
     }
     for (const auto &kv : copy)
         QVERIFY2(torch::equal(ck.weights.at(kv.first), kv.second), kv.first.c_str());
+}
+
+void TestScaling::addedScaleCopiesItsSource()
+{
+    // The authors' recipe on CLIP ViT-L/14 at 224 px (grid 16): 16 global
+    // tokens + 4x4 windows of 4 = 80 in pre-training; at 448 px the global
+    // scale stays, a copy of it in 4x4 windows is added, and the local
+    // windows are split again: 16 + 16x16x4 + 4x4x16 = 1296.
+    ModelConfig paper = test::tinyModelConfig();
+    paper.vision.imageSize = 224;
+    paper.vision.patchSize = 14;
+    paper.connector.perWindow = true;
+    paper.connector.scales = {{1, 16, true}, {4, 4, false}};
+    paper.lm.maxSeqLen = 2048;
+    paper.validate();
+    QCOMPARE(visualTokens(paper), 80);
+    const Json recipe = parseJson(R"({"resolution": 2, "window": [1, 2], "add": [{"from": 0, "window": 4}]})");
+    const ScalingSpec spec = ScalingSpec::fromJson(recipe, ConfigSource("paper.yaml"), "scaling", 2);
+    QCOMPARE(spec.toJson(), recipe);
+    QVERIFY(!spec.isIdentity());
+    const ModelConfig scaled = scaledConfig(paper, spec);
+    QCOMPARE(tokensPerScale(scaled), (std::vector<int>{16, 1024, 256}));
+    QCOMPARE(visualTokens(scaled), 1296);
+    // The other recipes: 336 (a 2x2 copy, local 8x8) and 528 (a 4x4 copy).
+    ScalingSpec s336;
+    s336.resolution = 2;
+    s336.add = {{0, 2}};
+    QCOMPARE(visualTokens(scaledConfig(paper, s336)), 336);
+    ScalingSpec s528 = s336;
+    s528.add = {{0, 4}};
+    QCOMPARE(visualTokens(scaledConfig(paper, s528)), 528);
+
+    // Its stack is a copy of the global one, its per-window banks the
+    // global bank in every window; the global scale keeps its weights.
+    torch::manual_seed(9);
+    torch::NoGradGuard noGrad;
+    const Checkpoint ck = randomCheckpoint(paper);
+    const Checkpoint after = scaleCheckpoint(ck, spec);
+    int copied = 0;
+    for (const auto &[name, tensor] : ck.weights) {
+        if (name.rfind("connector.scales.0.", 0) != 0)
+            continue;
+        const std::string added = "connector.scales.2." + name.substr(std::string("connector.scales.0.").size());
+        const torch::Tensor &copy = after.weights.at(added);
+        if (name == "connector.scales.0.queries") {
+            QCOMPARE(copy.sizes().vec(), (std::vector<int64_t>{16, 16, tensor.size(2)}));
+            for (int64_t w = 0; w < 16; ++w)
+                QVERIFY(torch::equal(copy[w], tensor[0]));
+        } else {
+            QVERIFY2(torch::equal(copy, tensor), added.c_str());
+            QVERIFY2(copy.data_ptr() != tensor.data_ptr(), "a copy, not a shared tensor");
+        }
+        QVERIFY(torch::equal(after.weights.at(name), tensor));
+        ++copied;
+    }
+    QVERIFY(copied > 5);
+
+    // The added scale is windowed: each token attends inside its window only.
+    Mllm model = instantiate(after, "scaled");
+    AttentionRequest request;
+    request.enabled = true;
+    const ConnectorOutput out = model->connector()->forward(model->features(torch::randn({1, 3, 448, 448})), request);
+    QCOMPARE(out.tokens.size(1), int64_t(1296));
+    const torch::Tensor maps = out.attention.at(2); // [1, 256, 32, 32]
+    QCOMPARE(maps.sizes().vec(), (std::vector<int64_t>{1, 256, 32, 32}));
+    for (int64_t t = 0; t < 256; t += 37) {
+        const int64_t w = t / 16, row = w / 4, col = w % 4; // 4x4 windows of 8x8 cells
+        auto inside = maps[0][t].slice(0, row * 8, row * 8 + 8).slice(1, col * 8, col * 8 + 8);
+        QVERIFY(std::abs(inside.sum().item<double>() - 1.0) < 1e-4);
+        auto outside = maps[0][t].clone();
+        outside.slice(0, row * 8, row * 8 + 8).slice(1, col * 8, col * 8 + 8).zero_();
+        QCOMPARE(outside.abs().max().item<double>(), 0.0);
+    }
+
+    // It takes the global scale's positions, as a split global scale would:
+    // the image spans what it did in pre-training and the text starts there.
+    const VisualPositions positions = visualPositions(scaled);
+    QCOMPARE(positions.span, int64_t(80));
+    auto added = positions.offsets.slice(0, 16 + 1024);
+    QVERIFY(added.min().item<double>() >= 0.0 && added.max().item<double>() < 16.0);
+    QCOMPARE(scaled.connector.scales[2].positionScale, 0);
+    QVERIFY(torch::equal(visualPositions(ModelConfig::fromJson(scaled.toJson())).offsets, positions.offsets));
+
+    // A source that is not there, or windows that do not divide the grid.
+    const std::string bad = thrownMessage<ConfigError>([&] {
+        ScalingSpec::fromJson(parseJson(R"({"add": [{"from": 2}]})"), ConfigSource("x.yaml"), "stages[1].scaling", 2);
+    });
+    QVERIFY2(bad.find("stages[1].scaling.add[0].from") != std::string::npos, bad.c_str());
+    ScalingSpec uneven;
+    uneven.add = {{0, 3}};
+    const std::string grid = thrownMessage<ConfigError>([&] { scaledConfig(paper, uneven); });
+    QVERIFY2(grid.find("add[0].window") != std::string::npos, grid.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestScaling)

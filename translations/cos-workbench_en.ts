@@ -892,6 +892,26 @@ imported from %2
         <source>%1 (not among the imports)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated: fp32 weights, gradients and AdamW moments of what the stage trains, and the activations kept for the backward pass at its batch and the language model&apos;s longest sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 needs about %2, more than %3&apos;s %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weights %1, gradients %2, optimizer %3, activations %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready to launch, but %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>

@@ -1,4 +1,5 @@
 #include "LauncherView.h"
+#include "LocaleNumber.h"
 
 #include "FormValues.h"
 #include "ScalesTableModel.h"
@@ -41,7 +42,21 @@ namespace cosw {
 
 namespace {
 
-enum TokenColumn { TokensPerScaleColumn = 4, LmSequenceColumn = 6, TokenColumnCount = 7 };
+enum TokenColumn { TokensPerScaleColumn = 4, LmSequenceColumn = 6, MemoryColumn = 7, TokenColumnCount = 8 };
+
+// "12.4 GiB" in the user's locale.
+QString bytesText(int64_t bytes)
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = double(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    const int decimals = unit == 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return QStringLiteral("%1 %2").arg(localeNumber(value, decimals), QLatin1String(units[unit]));
+}
 
 QString qs(const std::string &s)
 {
@@ -111,9 +126,12 @@ LauncherView::LauncherView(QWidget *parent)
     m_tokens = new QTableWidget(0, TokenColumnCount);
     m_tokens->setObjectName(QStringLiteral("tokens"));
     m_tokens->setHorizontalHeaderLabels({tr("Stage"), tr("Resolution"), tr("Grid"), tr("Windows per side"),
-                                         tr("Tokens per scale"), tr("Visual tokens"), tr("LM sequence")});
+                                         tr("Tokens per scale"), tr("Visual tokens"), tr("LM sequence"), tr("Memory")});
     m_tokens->horizontalHeaderItem(LmSequenceColumn)->setToolTip(
         tr("Visual tokens plus a sample's text tokens, within the language model's maximum sequence length"));
+    m_tokens->horizontalHeaderItem(MemoryColumn)->setToolTip(
+        tr("Estimated: fp32 weights, gradients and AdamW moments of what the stage trains, and the activations "
+           "kept for the backward pass at its batch and the language model's longest sequence"));
     m_tokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tokens->setSelectionMode(QAbstractItemView::NoSelection);
     m_tokens->verticalHeader()->hide();
@@ -649,6 +667,7 @@ void LauncherView::showTokens()
     if (!m_check.ok)
         return;
     m_tokens->setRowCount(static_cast<int>(m_check.stages.size()));
+    QStringList overflows;
     for (size_t i = 0; i < m_check.stages.size(); ++i) {
         const StageTokens &s = m_check.stages[i];
         QStringList windows, perScale, shapes;
@@ -665,16 +684,41 @@ void LauncherView::showTokens()
             perScale.join(QStringLiteral(" + ")),
             QString::number(s.visualTokens),
             tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
+            bytesText(s.memoryTotal),
         };
+        const auto device = m_deviceMemory.find(s.device);
+        const int64_t available = device == m_deviceMemory.end() ? 0 : device->second;
+        const bool tooLarge = available > 0 && s.memoryTotal > available;
+        if (tooLarge)
+            overflows << tr("%1 needs about %2, more than %3's %4")
+                             .arg(qs(s.name), bytesText(s.memoryTotal), qs(s.device), bytesText(available));
         for (int column = 0; column < TokenColumnCount; ++column) {
             auto *item = new QTableWidgetItem(cells[column]);
             if (column == TokensPerScaleColumn)
                 item->setToolTip(shapes.join(QStringLiteral(" + ")));
             if (column == LmSequenceColumn)
                 item->setToolTip(tr("Room for %1 text tokens per sample").arg(s.textRoom()));
+            if (column == MemoryColumn) {
+                item->setToolTip(tr("weights %1, gradients %2, optimizer %3, activations %4")
+                                     .arg(bytesText(s.memoryWeights), bytesText(s.memoryGradients),
+                                          bytesText(s.memoryOptimizer), bytesText(s.memoryActivations)));
+                if (tooLarge)
+                    item->setBackground(kInvalidColor);
+            }
             m_tokens->setItem(static_cast<int>(i), column, item);
         }
     }
+    // A warning, not a refusal: the estimate is an upper bound.
+    if (!overflows.isEmpty()) {
+        m_message->setText(tr("Ready to launch, but %1.").arg(overflows.join(QStringLiteral("; "))));
+        m_message->setStyleSheet(QStringLiteral("color: #8a6d3b;"));
+    }
+}
+
+void LauncherView::setDeviceMemory(const std::map<std::string, int64_t> &bytes)
+{
+    m_deviceMemory = bytes;
+    recheck();
 }
 
 void LauncherView::clearMarks()

@@ -15,6 +15,7 @@
 #include <QWidget>
 
 #include <initializer_list>
+#include <map>
 #include <vector>
 
 class QAbstractItemModel;
@@ -43,6 +44,9 @@ public:
     // The devices a stage may run on ("cpu", "cuda:0", ...); the device box
     // stays editable for any other cuda:N.
     void setDevices(const QStringList &devices);
+    // Memory of each device by id (0: unknown), so a stage estimated to need
+    // more than its device has is flagged before launch.
+    void setDeviceMemory(const std::map<std::string, int64_t> &bytes);
     // Imported towers and language models (cos-batch import) the run may
     // start from; those whose directory is gone are not offered.
     void setImports(const std::vector<ImportRecord> &imports);
@@ -126,6 +130,7 @@ private:
     Json m_stashedQueries;
     Json m_stashedArchitecture = Json::object(); // part -> its architecture keys
     std::vector<ImportRecord> m_imports;
+    std::map<std::string, int64_t> m_deviceMemory;
     bool m_populating = false;
     QStringList m_devices{QStringLiteral("cpu")};
     QString m_presetDir;

@@ -3,6 +3,9 @@
 // dashboard groups them; an interrupted sweep continues where it stopped.
 
 #include "Commands.h"
+
+#include "facade/Devices.h"
+#include "train/MemoryEstimate.h"
 #include "ProgressPrinter.h"
 #include "RunToEnd.h"
 
@@ -97,6 +100,13 @@ FlopRate measuredFlopRate(ExperimentStore &store, const RunConfig &c, const std:
     size_t stage = 0;
     while (stage + 1 < c.stages.size() && c.stages[stage].kind != "pretrain" && c.stages[stage].kind != "finetune")
         ++stage;
+    // A model this device cannot hold is not built to be timed.
+    const int64_t needed = estimateStageMemory(c, stage).total();
+    for (const DeviceInfo &d : availableDevices())
+        if ((d.id == device || (device == "cuda" && d.id == "cuda:0")) && d.memoryBytes > 0 && needed > d.memoryBytes)
+            return {0, "no estimate: no finished run to learn from, and stage " + c.stages[stage].name + " needs about "
+                           + formatBytes(needed) + ", more than " + d.id + "'s " + formatBytes(d.memoryBytes)
+                           + " for timed steps"};
     StepBenchmarkOptions options;
     options.steps = 2;
     options.warmup = 1;

@@ -66,14 +66,17 @@ MainWindow::MainWindow(const WorkbenchSettings &settings, QWidget *parent)
     setObjectName("MainWindow");
     setWindowTitle(tr("CoS Workbench"));
     QStringList deviceTexts;
+    std::map<std::string, int64_t> deviceMemory;
     for (const DeviceInfo &device : availableDevices()) {
         m_devices << QString::fromStdString(device.id);
         deviceTexts << deviceText(device);
+        deviceMemory[device.id] = device.memoryBytes;
     }
 
     m_reader = new StoreReaderThread(settings.databasePath, this);
     m_queue = new RunQueue(this);
     createViews();
+    m_launcher->setDeviceMemory(deviceMemory);
     createDocks(createRunList());
     createActions();
     createStatusBar();

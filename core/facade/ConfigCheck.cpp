@@ -43,6 +43,13 @@ ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source)
             stage.grid = static_cast<int>(s.at("grid").get<int64_t>());
             stage.visualTokens = static_cast<int>(s.at("visual_tokens").get<int64_t>());
             stage.lmMaxSequence = run.stageModels[i].lm.maxSeqLen;
+            stage.device = run.stages[i].device;
+            const Json &memory = s.at("memory");
+            stage.memoryWeights = memory.at("weights").get<int64_t>();
+            stage.memoryGradients = memory.at("gradients").get<int64_t>();
+            stage.memoryOptimizer = memory.at("optimizer").get<int64_t>();
+            stage.memoryActivations = memory.at("activations").get<int64_t>();
+            stage.memoryTotal = memory.at("total").get<int64_t>();
             for (const Json &scale : s.at("scales"))
                 stage.scales.push_back({static_cast<int>(scale.at("windows").get<int64_t>()),
                                         static_cast<int>(scale.at("queries").get<int64_t>()),

@@ -7,6 +7,7 @@
 #include "base/ConfigSource.h"
 #include "base/Json.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ struct StageTokens {
     // and how much of it is left for text.
     int lmMaxSequence = 0;
     int textRoom() const { return lmMaxSequence - visualTokens; }
+    std::string device;      // where the stage runs (cpu, cuda:N)
+    // Bytes the stage is estimated to hold (train/MemoryEstimate.h): fp32
+    // weights, gradients and AdamW moments of what trains, activations at
+    // its batch and the LM's longest sequence.
+    int64_t memoryWeights = 0;
+    int64_t memoryGradients = 0;
+    int64_t memoryOptimizer = 0;
+    int64_t memoryActivations = 0;
+    int64_t memoryTotal = 0;
 };
 
 struct ConfigCheck {

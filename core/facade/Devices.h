@@ -11,7 +11,7 @@ namespace cosw {
 struct DeviceInfo {
     std::string id;          // cpu, cuda:0, ... (what --device takes)
     std::string name;        // the GPU's name; empty where LibTorch cannot say
-    int64_t memoryBytes = 0; // total device memory; 0 where unknown (and for the CPU)
+    int64_t memoryBytes = 0; // total device memory (the machine's for the CPU); 0 where unknown
 };
 
 // The CPU first, then every CUDA device LibTorch reports.

@@ -121,7 +121,7 @@ StateDict readHfWeights(const std::string &dir)
             throw InputError(index.string() + ": names the shard '" + file + "', which is not in " + dir);
         const SafetensorsFile shard(path.string());
         for (const std::string &name : names.empty() ? shard.names() : names)
-            out[name] = shard.tensor(name).to(torch::kFloat); // throws naming the shard and tensor when absent
+            out[name] = shard.tensor(name); // throws naming the shard and tensor when absent
     }
     return out;
 }

@@ -22,10 +22,12 @@ struct PretrainedPart {
     std::string source;       // the directory it came from
     VisionConfig vision;      // for part vision
     LmConfig lm;              // for part lm
-    StateDict weights;        // "vision.*" or "lm.*", fp32
+    StateDict weights;        // "vision.*" or "lm.*", in the source's dtype
 };
 
-// Every tensor of a Hugging Face model directory, by its name there, fp32.
+// Every tensor of a Hugging Face model directory, by its name there, in its
+// stored dtype: a bf16 model is imported and kept in bf16 (half the memory
+// and disk of fp32, nothing lost), and a run converts it as it loads it.
 // Throws InputError naming the directory or file: no config.json, no
 // weights, an index naming an absent shard or a tensor its shard lacks.
 StateDict readHfWeights(const std::string &dir);

@@ -163,6 +163,7 @@ static void readScales(ConfigReader &r, ConnectorConfig &c)
             sc.queries = s.requireInt("queries");
             sc.fixedWindows = s.getBool("fixed_windows", false);
             sc.positionWindows = s.getInt("position_windows", 0);
+            sc.positionScale = s.getInt("position_scale", -1);
             s.finish();
             c.scales.push_back(sc);
         }
@@ -188,6 +189,8 @@ static void writeScales(const ConnectorConfig &c, Json &j)
             sj["fixed_windows"] = s.fixedWindows;
             if (s.positionWindows > 0)
                 sj["position_windows"] = s.positionWindows;
+            if (s.positionScale >= 0)
+                sj["position_scale"] = s.positionScale;
             scales.push_back(sj);
         }
         j["scales"] = scales;
@@ -380,6 +383,21 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
                 fail(key + ".position_windows", std::to_string(s.positionWindows) + " must be a positive "
                                                     "divisor of the scale's " + std::to_string(s.windows)
                                                     + " windows per side (the layout before token scaling)");
+            if (s.positionScale >= 0) {
+                const bool earlier = size_t(s.positionScale) < i && c.scales[size_t(s.positionScale)].positionScale < 0;
+                if (!earlier)
+                    fail(key + ".position_scale", std::to_string(s.positionScale) + " must name an earlier scale "
+                                                      "with positions of its own");
+                const ScaleConfig &owner = c.scales[size_t(s.positionScale)];
+                const int ownerLayout = owner.positionWindows > 0 ? owner.positionWindows : owner.windows;
+                if (s.positionWindows != ownerLayout || s.queries != owner.queries)
+                    fail(key + ".position_scale", "the scale shares scale " + std::to_string(s.positionScale)
+                                                      + "'s positions, so it needs its queries ("
+                                                      + std::to_string(owner.queries) + ") and position_windows ("
+                                                      + std::to_string(ownerLayout) + ")");
+            } else if (s.positionScale < -1) {
+                fail(key + ".position_scale", "must be a scale index, or -1 for positions of its own");
+            }
         }
     } else {
         positive("connector.mlp_layers", c.mlpLayers);

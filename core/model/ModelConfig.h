@@ -60,6 +60,10 @@ struct ScaleConfig {
     // Windows per side of the layout the LM learned this scale's token
     // positions on (set by the first token scaling); 0: the current windows.
     int positionWindows = 0;
+    // A scale added by token scaling (a copy of an earlier one, split into
+    // more windows) sits at the positions of the scale it was copied from:
+    // that scale's index. -1: a block of positions of its own.
+    int positionScale = -1;
 };
 
 enum class ConnectorType { ChainOfSight, Resampler, Mlp };

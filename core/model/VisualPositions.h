@@ -6,7 +6,9 @@
 // them, so the model would have to learn to read again. Instead a scale keeps
 // the positions of the layout it was pre-trained on: the children of window
 // w's query k sit at w*q + k + c/f^2 (c: the child's rank in its parent), and
-// text after the image starts where it did in pre-training.
+// text after the image starts where it did in pre-training. A scale that
+// token scaling adds as a split copy of another takes that scale's block the
+// same way, so it moves no position either.
 
 #include "ModelConfig.h"
 

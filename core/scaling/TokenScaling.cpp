@@ -8,7 +8,7 @@ namespace cosw {
 
 bool ScalingSpec::isIdentity() const
 {
-    if (resolution != 1)
+    if (resolution != 1 || !add.empty())
         return false;
     for (int k : window)
         if (k != 1)
@@ -44,6 +44,23 @@ ScalingSpec ScalingSpec::fromJson(const Json &json, const ConfigSource &source, 
                 r.fail("window", "factor " + std::to_string(spec.window[i]) + " for scale "
                                      + std::to_string(i) + " must be a positive integer");
     }
+    if (const Json *added = r.child("add")) {
+        if (!added->is_array())
+            r.fail("add", "expected a list of {from: scale, window: factor}");
+        for (size_t i = 0; i < added->size(); ++i) {
+            ConfigReader a(added->at(i), source, childKeyPath(r.keyPath("add"), i));
+            AddedScale scale;
+            scale.from = a.requireInt("from");
+            scale.window = a.getInt("window", 1);
+            if (scale.from < 0 || size_t(scale.from) >= scaleCount)
+                a.fail("from", std::to_string(scale.from) + " is not one of the " + std::to_string(scaleCount)
+                                   + " scales (0.." + std::to_string(int(scaleCount) - 1) + ")");
+            if (scale.window < 1)
+                a.fail("window", "must be a positive integer factor, got " + std::to_string(scale.window));
+            a.finish();
+            spec.add.push_back(scale);
+        }
+    }
     r.finish();
     return spec;
 }
@@ -57,6 +74,12 @@ Json ScalingSpec::toJson() const
         for (int k : window)
             w.push_back(k);
         j["window"] = w;
+    }
+    if (!add.empty()) {
+        Json a = Json::array();
+        for (const AddedScale &s : add)
+            a.push_back(Json::object({{"from", s.from}, {"window", s.window}}));
+        j["add"] = a;
     }
     return j;
 }
@@ -97,6 +120,25 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
                                + std::to_string(scale.fixedWindows ? 1 : r) + "), which do not divide the "
                                "feature grid of " + std::to_string(n) + " cells");
     }
+    if (!spec.add.empty() && !hasWindows)
+        fail("add", std::string("a ") + connectorTypeName(config.connector.type) + " connector has no scales to add");
+    for (size_t i = 0; i < spec.add.size(); ++i) {
+        const AddedScale &a = spec.add[i];
+        const std::string key = "add[" + std::to_string(i) + "]";
+        if (a.from < 0 || size_t(a.from) >= config.connector.scales.size())
+            fail(key + ".from", std::to_string(a.from) + " is not one of the "
+                                    + std::to_string(config.connector.scales.size()) + " scales");
+        const ScaleConfig &source = config.connector.scales[size_t(a.from)];
+        ScaleConfig added = source;
+        added.positionWindows = source.positionWindows > 0 ? source.positionWindows : source.windows;
+        added.positionScale = source.positionScale >= 0 ? source.positionScale : a.from;
+        added.windows = source.windows * a.window * (source.fixedWindows ? 1 : r);
+        if (n % added.windows != 0)
+            fail(key + ".window", "the copy of scale " + std::to_string(a.from) + " would have "
+                                      + std::to_string(added.windows) + " windows per side, which do not divide "
+                                      "the feature grid of " + std::to_string(n) + " cells");
+        out.connector.scales.push_back(added);
+    }
     try {
         out.validate({}, "model");
     } catch (const ConfigError &e) {
@@ -106,7 +148,18 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
     return out;
 }
 
-StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights)
+// Scale `s`'s per-window bank for `g1` windows per side: new window (i, j)
+// takes the bank of the old window containing its centre, for integer
+// factors its parent. bank [g0*g0, q, D] -> [g1*g1, q, D].
+static torch::Tensor splitBank(const torch::Tensor &bank, int64_t g0, int64_t g1)
+{
+    auto idx = torch::div(torch::arange(g1, torch::kLong) * g0, g1, "floor"); // [g1]
+    auto flat = (idx.unsqueeze(1) * g0 + idx.unsqueeze(0)).reshape({-1});     // [g1*g1]
+    return bank.index_select(0, flat);
+}
+
+StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights,
+                        const ScalingSpec &spec)
 {
     torch::NoGradGuard noGrad;
     StateDict out = weights;
@@ -121,12 +174,24 @@ StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const St
             const int64_t g0 = from.connector.scales[s].windows, g1 = to.connector.scales[s].windows;
             if (g0 == g1)
                 continue;
-            // New window (i, j) takes the bank of the old window containing its
-            // centre: for integer factors that is its parent.
-            auto idx = torch::div(torch::arange(g1, torch::kLong) * g0, g1, "floor"); // [g1]
-            auto flat = (idx.unsqueeze(1) * g0 + idx.unsqueeze(0)).reshape({-1}); // [g1*g1]
             const std::string name = "connector.scales." + std::to_string(s) + ".queries";
-            out[name] = weights.at(name).index_select(0, flat);                    // [g1*g1, q, D]
+            out[name] = splitBank(weights.at(name), g0, g1); // [g1*g1, q, D]
+        }
+    }
+    // An added scale starts as a copy of the stack it copies: every tensor
+    // cloned (they learn apart from here), a per-window bank split.
+    const size_t before = from.connector.scales.size();
+    for (size_t i = 0; i < spec.add.size(); ++i) {
+        const std::string source = "connector.scales." + std::to_string(spec.add[i].from) + ".";
+        const std::string target = "connector.scales." + std::to_string(before + i) + ".";
+        const int64_t g0 = from.connector.scales[size_t(spec.add[i].from)].windows;
+        const int64_t g1 = to.connector.scales[before + i].windows;
+        for (const auto &[name, tensor] : weights) {
+            if (name.rfind(source, 0) != 0)
+                continue;
+            const std::string rest = name.substr(source.size());
+            out[target + rest] = rest == "queries" && from.connector.perWindow ? splitBank(tensor, g0, g1)
+                                                                              : tensor.clone();
         }
     }
     return out;
@@ -136,7 +201,7 @@ Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec
 {
     Checkpoint out;
     out.config = scaledConfig(checkpoint.config, spec);
-    out.weights = scaledWeights(checkpoint.config, out.config, checkpoint.weights);
+    out.weights = scaledWeights(checkpoint.config, out.config, checkpoint.weights, spec);
     return out;
 }
 

@@ -4,7 +4,10 @@
 //   window scaling by k_s on scale s:  g_s -> k_s * g_s (windows shrink)
 //   resolution scaling by r:           R -> r*R, n -> r*n, and g_s -> r*g_s
 //                                      unless the scale has fixed_windows
-// Tokens after scaling: sum_s (k_s * r_s * g_s)^2 * q_s.
+//   an added scale, copy of scale s split by k: windows k * r_s * g_s, q_s
+//   queries, the copied scale's weights and positions (the authors' 80 ->
+//   1296 recipe keeps the global scale and adds it again in 4x4 windows)
+// Tokens after scaling: sum_s (k_s * r_s * g_s)^2 * q_s over old and added scales.
 // Scaling is a pure function: checkpoint + spec -> checkpoint.
 
 #include "io/Checkpoint.h"
@@ -16,15 +19,21 @@
 
 namespace cosw {
 
+struct AddedScale {
+    int from = 0;   // the scale copied, as it was before this scaling
+    int window = 1; // its windows per side multiplied by this (and by r unless fixed)
+};
+
 struct ScalingSpec {
     int resolution = 1;      // r
     std::vector<int> window; // k_s per scale; empty means 1 for every scale
+    std::vector<AddedScale> add; // appended after the existing scales, in order
 
     bool isIdentity() const;
     int windowFactor(size_t scale) const { return scale < window.size() ? window[scale] : 1; }
 
-    // {resolution: r, window: k | [k_0, k_1, ...]}. A single window factor
-    // applies to every scale. Errors name keys under keyPrefix.
+    // {resolution: r, window: k | [k_0, k_1, ...], add: [{from: s, window: k}, ...]}.
+    // A single window factor applies to every scale. Errors name keys under keyPrefix.
     static ScalingSpec fromJson(const Json &json, const ConfigSource &source, const std::string &keyPrefix,
                                 size_t scaleCount);
     Json toJson() const;
@@ -38,8 +47,10 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec,
 
 // Weights for `to` = scaledConfig(from, spec): the vision tower's position
 // embeddings resized bicubically, per-window query banks copied from the
-// window each new window lies in. Other tensors are shared, not copied.
-StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights);
+// window each new window lies in, an added scale's stack copied from the
+// scale it copies. Other tensors are shared, not copied.
+StateDict scaledWeights(const ModelConfig &from, const ModelConfig &to, const StateDict &weights,
+                        const ScalingSpec &spec);
 
 Checkpoint scaleCheckpoint(const Checkpoint &checkpoint, const ScalingSpec &spec);
 

@@ -1,16 +1,63 @@
 #include "RunSummary.h"
 
-#include "model/Mllm.h"
+#include "MemoryEstimate.h"
+#include "io/LoraWeights.h"
+
 
 #include <cstdio>
 #include <sstream>
 
 namespace cosw {
 
+int64_t ParameterCounts::of(const std::vector<std::string> &parts) const
+{
+    int64_t n = 0;
+    for (const std::string &part : parts)
+        n += part == "vision" ? vision : part == "connector" ? connector : part == "lm" ? lm : part == "lora" ? lora : 0;
+    return n;
+}
+
 ParameterCounts countParameters(const ModelConfig &config)
 {
-    Mllm model(config);
-    return countParameters(*model);
+    // Mirrors the modules' constructors; tst_config checks it against built
+    // models of every kind.
+    auto linear = [](int64_t in, int64_t out, bool bias = true) { return in * out + (bias ? out : 0); };
+    auto norm = [](int64_t width) { return 2 * width; }; // LayerNorm weight and bias
+    ParameterCounts c;
+
+    const VisionConfig &v = config.vision;
+    const int64_t C = v.width, n = v.grid();
+    c.vision = C * v.channels * v.patchSize * v.patchSize + (v.patchBias ? C : 0) + (v.classToken ? C : 0)
+               + (n * n + (v.classToken ? 1 : 0)) * C + (v.preNorm ? norm(C) : 0)
+               + v.layers * (2 * norm(C) + 4 * linear(C, C) + linear(C, v.mlpHidden) + linear(v.mlpHidden, C));
+
+    const ConnectorConfig &k = config.connector;
+    const LmConfig &l = config.lm;
+    if (k.type == ConnectorType::Mlp) {
+        for (int i = 0; i < k.mlpLayers; ++i)
+            c.connector += linear(i == 0 ? C : l.width, l.width);
+    } else {
+        const int64_t D = k.width;
+        const int64_t layer = 3 * norm(D) + 4 * linear(D, D) + linear(D, k.mlpHidden) + linear(k.mlpHidden, D);
+        for (const ScaleConfig &s : k.scales)
+            c.connector += (k.perWindow ? int64_t(s.windows) * s.windows : 1) * s.queries * D + linear(C, D)
+                           + k.layers * layer + norm(D);
+        c.connector += linear(D, l.width);
+    }
+
+    const int64_t W = l.width, hd = l.headDim(), q = l.heads * hd, kv = l.kvHeads * hd, M = l.mlpHidden;
+    const std::pair<const char *, std::pair<int64_t, int64_t>> projections[] = {
+        {"q_proj", {W, q}}, {"k_proj", {W, kv}}, {"v_proj", {W, kv}}, {"o_proj", {q, W}},
+        {"gate_proj", {W, M}}, {"up_proj", {W, M}}, {"down_proj", {M, W}}};
+    int64_t perLayer = 2 * W + (l.attentionBias ? q + 2 * kv : 0), adapters = 0;
+    for (const auto &[name, shape] : projections) {
+        perLayer += shape.first * shape.second;
+        if (l.lora.adapts(name))
+            adapters += l.lora.rank * (shape.first + shape.second);
+    }
+    c.lm = int64_t(l.vocabSize) * W + l.layers * perLayer + W + (l.tieEmbeddings ? 0 : int64_t(l.vocabSize) * W);
+    c.lora = l.layers * adapters;
+    return c;
 }
 
 ParameterCounts countParameters(const torch::nn::Module &model)
@@ -23,6 +70,8 @@ ParameterCounts countParameters(const torch::nn::Module &model)
             counts.vision += n;
         else if (name.rfind("connector.", 0) == 0)
             counts.connector += n;
+        else if (isAdapterTensor(name))
+            counts.lora += n;
         else
             counts.lm += n;
     }
@@ -75,6 +124,7 @@ Json runTokenSummary(const RunConfig &run)
         const Json layout = tokenLayoutSummary(run.stageModels[i]);
         for (const auto &[key, value] : layout.items())
             st[key] = value;
+        st["memory"] = estimateStageMemory(run, i).toJson();
         stages.push_back(st);
     }
     return stages;
@@ -87,6 +137,7 @@ Json runSummary(const RunConfig &run)
     params["vision"] = counts.vision;
     params["connector"] = counts.connector;
     params["lm"] = counts.lm;
+    params["lora"] = counts.lora;
     params["total"] = counts.total();
 
     Json out = Json::object();
@@ -114,21 +165,34 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
     const Json &p = summary.at("parameters");
     char line[160];
     out << "parameters\n";
-    for (const char *part : {"vision", "connector", "lm", "total"}) {
+    for (const char *part : {"vision", "connector", "lm", "lora", "total"}) {
+        if (std::string(part) == "lora" && p.at(part).get<int64_t>() == 0)
+            continue;
         std::snprintf(line, sizeof line, "  %-10s %15s\n", part, grouped(p.at(part).get<int64_t>()).c_str());
         out << line;
     }
     out << "\nstages\n";
-    std::snprintf(line, sizeof line, "  %-14s %10s %5s %7s  %s\n", "name", "resolution", "grid", "tokens",
-                  "scales (windows^2 x queries = tokens)");
+    std::snprintf(line, sizeof line, "  %-14s %10s %5s %7s %10s  %s\n", "name", "resolution", "grid", "tokens",
+                  "memory", "scales (windows^2 x queries = tokens)");
     out << line;
     for (const Json &st : summary.at("stages")) {
         const std::string scales = formatScales(st);
-        std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld  ", st.at("name").get<std::string>().c_str(),
+        std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld %10s  ", st.at("name").get<std::string>().c_str(),
                       static_cast<long long>(st.at("resolution").get<int64_t>()),
                       static_cast<long long>(st.at("grid").get<int64_t>()),
-                      static_cast<long long>(st.at("visual_tokens").get<int64_t>()));
+                      static_cast<long long>(st.at("visual_tokens").get<int64_t>()),
+                      formatBytes(st.at("memory").at("total").get<int64_t>()).c_str());
         out << line << scales << "\n";
+    }
+    out << "\nmemory per stage, estimated: weights (fp32) + gradients and AdamW moments of what trains +\n"
+           "activations kept for the backward pass at the stage's batch and longest sequence (max_seq_len)\n";
+    for (const Json &st : summary.at("stages")) {
+        const Json &m = st.at("memory");
+        out << "  " << st.at("name").get<std::string>() << ": weights " << formatBytes(m.at("weights").get<int64_t>())
+            << ", gradients " << formatBytes(m.at("gradients").get<int64_t>()) << ", optimizer "
+            << formatBytes(m.at("optimizer").get<int64_t>()) << ", activations "
+            << formatBytes(m.at("activations").get<int64_t>()) << " (batch " << m.at("batch").get<int64_t>()
+            << ", sequence " << m.at("sequence").get<int64_t>() << ")\n";
     }
     return out.str();
 }

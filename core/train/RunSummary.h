@@ -14,20 +14,28 @@ struct ParameterCounts {
     int64_t vision = 0;
     int64_t connector = 0;
     int64_t lm = 0;
-    int64_t total() const { return vision + connector + lm; }
+    int64_t lora = 0; // the language model's adapters
+    int64_t total() const { return vision + connector + lm + lora; }
+    // Of the parts named (vision, connector, lm, lora).
+    int64_t of(const std::vector<std::string> &parts) const;
 };
 
-// Parameters of a model by part (names under vision., connector., lm.).
+// Parameters of a model by part (names under vision., connector., lm.;
+// adapters apart).
 ParameterCounts countParameters(const torch::nn::Module &model);
-// Of the model a config builds.
+// Of the model a config builds, counted from the config alone: a 7B model is
+// not built to be counted.
 ParameterCounts countParameters(const ModelConfig &config);
 
-// {"parameters": {vision, connector, lm, total},
+// {"parameters": {vision, connector, lm, lora, total},
 //  "stages": [{name, resolution, grid, visual_tokens,
-//              scales: [{windows, queries, tokens}]}]}
+//              scales: [{windows, queries, tokens}],
+//              memory: {weights, gradients, optimizer, activations, total,
+//                       batch, sequence, bytes_per_activation}}]}
+// (memory in bytes, as estimateStageMemory gives it)
 Json runSummary(const RunConfig &run);
-// The "stages" list alone. Counting parameters builds the model; this does
-// not, so the GUI can call it on every edit without running tensor code.
+// The "stages" list alone; no tensor code runs, so the GUI can call it on
+// every edit.
 Json runTokenSummary(const RunConfig &run);
 
 // One model's tokens: {resolution, grid, visual_tokens, scales: [{windows,

@@ -223,7 +223,7 @@ void Trainer::runStages(int64_t runId, Progress progress)
             const ModelConfig &before = i == 0 ? m_config.model : m_config.stageModels[i - 1];
             const ModelConfig &after = m_config.stageModels[i];
             if (!m_config.stages[i].scaling.isIdentity())
-                progress.weights = scaledWeights(before, after, progress.weights);
+                progress.weights = scaledWeights(before, after, progress.weights, m_config.stages[i].scaling);
             // Adapters start with the stage that adds them, B = 0: the
             // model answers as it did until they learn.
             if (after.lm.lora.enabled() && !before.lm.lora.enabled())

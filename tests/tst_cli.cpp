@@ -188,6 +188,36 @@ private slots:
         QVERIFY2(table.out.contains("memory per stage") && table.out.contains("MiB"), qPrintable(table.out));
     }
 
+    void templatesTrainAndEvaluateEndToEnd()
+    {
+        // The small run fine-tuned and evaluated in LLaVA's vicuna_v1 template.
+        const QString root = m_dir.filePath("templates");
+        QVERIFY(QDir().mkpath(root));
+        QString yaml = test::smallRunConfig(m_dir.filePath("sweep-data"), 4);
+        yaml.replace("  - {name: vision, kind: vision, steps: 10, batch_size: 8, lr: 2.0e-3, train: [vision]}\n", "");
+        yaml.replace("scaling: {resolution: 2, window: [1, 2]}}", "template: vicuna_v1, steps: 4}");
+        yaml.replace("steps: 20, batch_size", "batch_size");
+        const QString config = root + "/run.yaml";
+        QVERIFY(test::writeFile(config, yaml.toUtf8()));
+        const QString db = root + "/store.sqlite";
+        Result r = runBatch({"run", config, "--db", db, "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(yaml + r.out + r.err));
+        const std::vector<RunRecord> runs = ExperimentStore(db.toStdString()).runs();
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].status, RunStatus::Finished);
+        const Json stored = parseJson(runs[0].config);
+        QCOMPARE(stored.at("stages").at(1).at("template").get<std::string>(), std::string("vicuna_v1"));
+        QCOMPARE(stored.at("stages").at(0).at("template").get<std::string>(), std::string("default"));
+        const RunDetail detail = ExperimentStore(db.toStdString()).run(runs[0].id);
+        QVERIFY(detail.finalEvaluation && detail.finalEvaluation->n > 0);
+
+        // A template nobody knows is refused before anything is stored.
+        r = runBatch({"run", config, "--db", db, "--set", "stages[1].template=chatml"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("stages[1].template"), qPrintable(r.err));
+        QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(1));
+    }
+
     void paperTokenSettingsPlanWithoutBuildingTheModel()
     {
         // The paper's settings on CLIP-L/14 + 7B: planned, and not timed on

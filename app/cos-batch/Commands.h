@@ -38,6 +38,9 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action);
 // Adds --db to a command; the path defaults to the store's default location
 // (COS_DB, then $XDG_DATA_HOME/cos-workbench/experiments.sqlite).
 void addDbOption(CLI::App &command, std::string &db);
+// Copies a checkpoint's tokenizer (tokenizer.json or tokenizer.model) into
+// `dir`: a checkpoint made from it reads the same words.
+void copyTokenizer(const std::string &checkpoint, const std::string &dir);
 std::string dbPath(const std::string &option);
 
 // Which runs a store command reads: --status, --name, --connector,

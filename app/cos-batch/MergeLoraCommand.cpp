@@ -34,11 +34,7 @@ void addMergeLoraCommand(CLI::App &app, Action &action)
             merged.config.lm.lora = LoraConfig{};
             // The merged model reads the same words; trainer state stays
             // behind, as a merged checkpoint starts something new.
-            saveCheckpoint(o->out, merged, [&](const std::string &tmp) {
-                const fs::path tokenizer = fs::path(o->checkpoint) / "tokenizer.json";
-                if (fs::exists(tokenizer))
-                    fs::copy_file(tokenizer, fs::path(tmp) / "tokenizer.json");
-            });
+            saveCheckpoint(o->out, merged, [&](const std::string &tmp) { copyTokenizer(o->checkpoint, tmp); });
             std::cout << "merged adapters (r " << adapted.config.lm.lora.rank << ", alpha "
                       << formatReal(adapted.config.lm.lora.alpha) << ") into " << o->out << "\n";
             return 0;

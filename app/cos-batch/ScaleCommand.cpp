@@ -32,11 +32,7 @@ int scale(const Options &o)
     const Checkpoint after = scaleCheckpoint(before, spec);
     // The scaled model reads the same words: the tokenizer goes with it.
     // Trainer state does not: a scaled checkpoint starts a stage, it does not resume one.
-    saveCheckpoint(o.out, after, [&](const std::string &tmp) {
-        const fs::path tokenizer = fs::path(o.checkpoint) / "tokenizer.json";
-        if (fs::exists(tokenizer))
-            fs::copy_file(tokenizer, fs::path(tmp) / "tokenizer.json");
-    });
+    saveCheckpoint(o.out, after, [&](const std::string &tmp) { copyTokenizer(o.checkpoint, tmp); });
 
     const Json from = tokenLayoutSummary(before.config), to = tokenLayoutSummary(after.config);
     const double ratio = double(visualTokens(after.config)) / double(visualTokens(before.config));
@@ -64,6 +60,13 @@ int scale(const Options &o)
 }
 
 } // namespace
+
+void copyTokenizer(const std::string &checkpoint, const std::string &dir)
+{
+    for (const char *file : {"tokenizer.json", "tokenizer.model"})
+        if (fs::exists(fs::path(checkpoint) / file))
+            fs::copy_file(fs::path(checkpoint) / file, fs::path(dir) / file);
+}
 
 void addTokenScalingOptions(CLI::App &command, int &resolution, std::vector<int> &window)
 {

@@ -23,11 +23,14 @@ std::shared_ptr<const std::vector<size_t>> epochOrder(size_t size, uint64_t seed
 
 } // namespace
 
-BatchLoader::BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution,
+BatchLoader::BatchLoader(const ConversationDataset &dataset, const Tokenizer &tokenizer, int resolution,
                          int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages,
-                         TurnLayout turns)
+                         TurnLayout turns, const ConversationTemplate &form)
     : m_dataset(dataset),
       m_encode(tokenizer.encoder()),
+      m_eosId(tokenizer.eosId()),
+      m_padId(tokenizer.padId()),
+      m_form(form),
       m_resolution(resolution),
       m_channels(channels),
       m_batchSize(batchSize),
@@ -115,7 +118,7 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
             images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
         const ConversationSample &s = m_dataset.sample(index);
         sequences.push_back(
-            conversationTokens(m_encode, s.turns, WordTokenizer::kEosId, m_dataset.hasImages(), m_turns));
+            conversationTokens(m_encode, s.turns, m_eosId, m_dataset.hasImages(), m_turns, m_form));
         longest = std::max(longest, sequences.back().ids.size());
         batch.indices.push_back(index);
     }
@@ -123,7 +126,7 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
         batch.images = torch::stack(images); // [B, ch, R, R]
 
     const auto rows = sequences.size();
-    std::vector<int64_t> ids(rows * longest, WordTokenizer::kPadId);
+    std::vector<int64_t> ids(rows * longest, m_padId);
     std::vector<int64_t> labels(rows * longest, kIgnoreLabel);
     for (size_t r = 0; r < rows; ++r) {
         std::copy(sequences[r].ids.begin(), sequences[r].ids.end(), ids.begin() + ptrdiff_t(r * longest));

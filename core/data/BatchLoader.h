@@ -5,7 +5,7 @@
 // (seed, epoch), and a position to resume from.
 
 #include "ConversationDataset.h"
-#include "WordTokenizer.h"
+#include "Tokenizer.h"
 
 #include "model/LanguageModel.h"
 
@@ -48,10 +48,10 @@ public:
     // InputError naming the file. Bad arguments, or a dataset smaller than
     // one batch, throw InputError. next(), position() and seek() are meant
     // for one thread (the training loop). `turns` says how a sample's
-    // turns see each other (TurnLayout).
-    BatchLoader(const ConversationDataset &dataset, const WordTokenizer &tokenizer, int resolution, int channels,
+    // turns see each other (TurnLayout), `form` which template frames them.
+    BatchLoader(const ConversationDataset &dataset, const Tokenizer &tokenizer, int resolution, int channels,
                 int batchSize, uint64_t seed, int workers, bool skipBadImages,
-                TurnLayout turns = TurnLayout::Conversation);
+                TurnLayout turns = TurnLayout::Conversation, const ConversationTemplate &form = {});
     ~BatchLoader();
     BatchLoader(const BatchLoader &) = delete;
     BatchLoader &operator=(const BatchLoader &) = delete;
@@ -93,6 +93,8 @@ private:
 
     const ConversationDataset &m_dataset;
     TextEncoder m_encode;
+    int64_t m_eosId, m_padId;
+    ConversationTemplate m_form;
     int m_resolution;
     int m_channels;
     int64_t m_batchSize;

@@ -7,9 +7,9 @@
 
 namespace cosw {
 
-MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const WordTokenizer &tokenizer, int resolution,
+MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const Tokenizer &tokenizer, int resolution,
                                    int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages,
-                                   TurnLayout turns)
+                                   TurnLayout turns, const ConversationTemplate &form)
 {
     if (sources.empty())
         throw InputError("batch loader: no dataset to draw from");
@@ -24,7 +24,7 @@ MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const Wor
         // same batches as before mixes existed.
         m_loaders.push_back(std::make_unique<BatchLoader>(*sources[i].dataset, tokenizer, resolution, channels,
                                                           batchSize, seed + 7919 * i, workers, skipBadImages,
-                                                          turns));
+                                                          turns, form));
         m_shares.push_back(sources[i].weight / total);
     }
     m_drawn.assign(sources.size(), 0);

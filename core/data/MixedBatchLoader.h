@@ -23,9 +23,9 @@ public:
 
     // One BatchLoader per source, with the same options (`seed` offset per
     // source so the sources shuffle independently).
-    MixedBatchLoader(const std::vector<Source> &sources, const WordTokenizer &tokenizer, int resolution, int channels,
+    MixedBatchLoader(const std::vector<Source> &sources, const Tokenizer &tokenizer, int resolution, int channels,
                      int batchSize, uint64_t seed, int workers, bool skipBadImages,
-                     TurnLayout turns = TurnLayout::Conversation);
+                     TurnLayout turns = TurnLayout::Conversation, const ConversationTemplate &form = {});
 
     // The next batch; its `source` names the source it came from.
     TrainingBatch next();

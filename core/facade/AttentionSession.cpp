@@ -2,7 +2,7 @@
 
 #include "base/Errors.h"
 #include "data/ImagePipeline.h"
-#include "data/WordTokenizer.h"
+#include "data/Tokenizer.h"
 #include "io/Checkpoint.h"
 #include "scaling/TokenScaling.h"
 #include "text/Conversation.h"
@@ -109,7 +109,7 @@ std::vector<float> answerPatchMap(const AnswerAttribution &answer, int lmLayer, 
 struct AttentionSession::Engine {
     Checkpoint checkpoint;
     Mllm model{nullptr};
-    std::optional<WordTokenizer> tokenizer; // read when a question is first asked
+    std::optional<Tokenizer> tokenizer; // read when a question is first asked
 };
 
 namespace {
@@ -211,13 +211,8 @@ std::shared_ptr<const AttentionMaps> AttentionSession::encode(const std::string 
 
 AnswerAttribution AttentionSession::answer(const std::string &imagePath, const std::string &question, int maxNewTokens)
 {
-    if (!m_engine->tokenizer) {
-        const std::string file = (fs::path(m_checkpointDir) / "tokenizer.json").string();
-        if (!fs::exists(file))
-            throw InputError(m_checkpointDir + ": no tokenizer.json beside the weights, so the words the model was "
-                             "trained with are unknown and it cannot be asked a question");
-        m_engine->tokenizer = WordTokenizer::load(file);
-    }
+    if (!m_engine->tokenizer)
+        m_engine->tokenizer = Tokenizer::loadFrom(m_checkpointDir);
     const ModelConfig &config = m_engine->checkpoint.config;
     torch::NoGradGuard noGrad;
     const torch::Tensor image = loadImage(imagePath, config.vision.imageSize, config.vision.channels).unsqueeze(0);

@@ -284,6 +284,11 @@ void savePretrainedPart(const std::string &dir, const PretrainedPart &part)
         writeTextFile((fs::path(tmp) / "config.json").string(), config.dump(2) + "\n");
         writeSafetensors((fs::path(tmp) / "model.safetensors").string(), part.weights,
                          {{"format", "pt"}, {"producer", std::string("cos-workbench ") + COS_VERSION}});
+        // The language model's SentencePiece model goes with it, for the
+        // tokenizer that will read it.
+        const fs::path pieces = fs::path(part.source) / "tokenizer.model";
+        if (part.part == "lm" && fs::exists(pieces))
+            fs::copy_file(pieces, fs::path(tmp) / "tokenizer.model");
     });
 }
 

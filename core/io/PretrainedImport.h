@@ -38,8 +38,9 @@ PretrainedPart importVisionTower(const std::string &dir);
 PretrainedPart importLanguageModel(const std::string &dir);
 
 // A pretrained-part directory: config.json {format: cos-workbench-pretrained,
-// part, architecture, source, vision|lm} and model.safetensors. Written
-// whole or not at all; refuses an existing non-empty directory.
+// part, architecture, source, vision|lm}, model.safetensors and, for a
+// language model whose source has one, its tokenizer.model. Written whole or
+// not at all; refuses an existing non-empty directory.
 void savePretrainedPart(const std::string &dir, const PretrainedPart &part);
 
 // What a pretrained-part directory's config.json says: the part's config

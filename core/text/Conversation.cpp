@@ -2,14 +2,48 @@
 
 namespace cosw {
 
-std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage)
+const ConversationTemplate *conversationTemplate(const std::string &name)
 {
+    static const ConversationTemplate standard;
+    static const ConversationTemplate vicuna{
+        "A chat between a curious user and an artificial intelligence assistant. The assistant gives helpful, "
+        "detailed, and polite answers to the user's questions. ",
+        "USER:", " ASSISTANT:", false};
+    static const ConversationTemplate plain{"", "", "", true};
+    return name == "default" ? &standard : name == "vicuna_v1" ? &vicuna : name == "plain" ? &plain : nullptr;
+}
+
+const std::vector<std::string> &conversationTemplateNames()
+{
+    static const std::vector<std::string> names{"default", "plain", "vicuna_v1"};
+    return names;
+}
+
+static void append(std::vector<int64_t> &ids, const std::vector<int64_t> &more)
+{
+    ids.insert(ids.end(), more.begin(), more.end());
+}
+
+// What opens the first turn: system prompt and user role, then the image.
+static std::vector<int64_t> opening(const TextEncoder &encode, const ConversationTemplate &form, bool withImage,
+                                    bool firstTurn)
+{
+    const std::string head = (firstTurn ? form.system : std::string()) + form.user;
+    std::vector<int64_t> ids = head.empty() ? std::vector<int64_t>() : encode(head);
+    if (withImage)
+        ids.push_back(kImageTokenId);
+    return ids;
+}
+
+std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage,
+                                  const ConversationTemplate &form, bool firstTurn)
+{
+    if (form.promptless)
+        return opening(encode, form, withImage, firstTurn);
     if (!withImage)
-        return encode("USER: " + prompt + " ASSISTANT:");
-    std::vector<int64_t> ids = encode("USER:");
-    ids.push_back(kImageTokenId);
-    for (int64_t id : encode("\n" + prompt + " ASSISTANT:"))
-        ids.push_back(id);
+        return encode((firstTurn ? form.system : std::string()) + form.user + " " + prompt + form.assistant);
+    std::vector<int64_t> ids = opening(encode, form, true, firstTurn);
+    append(ids, encode("\n" + prompt + form.assistant));
     return ids;
 }
 
@@ -23,19 +57,18 @@ static void appendAnswer(const TextEncoder &encode, const ConversationTurn &turn
 }
 
 static ConversationTokens independentTurns(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
-                                           int64_t eosId, bool withImage)
+                                           int64_t eosId, bool withImage, const ConversationTemplate &form)
 {
     // A text sample's context is its first prompt up to the first newline,
     // as an image's is the image: "USER: {context}\n{question} ASSISTANT:".
     const std::string &first = turns.front().prompt;
     const size_t newline = withImage ? std::string::npos : first.find('\n');
     ConversationTokens out;
-    if (withImage) {
-        out.ids = encode("USER:");
-        out.ids.push_back(kImageTokenId);
-    } else {
-        out.ids = encode("USER: " + (newline == std::string::npos ? std::string() : first.substr(0, newline)));
-    }
+    if (withImage || form.promptless)
+        out.ids = opening(encode, form, withImage, true);
+    else
+        out.ids = encode(form.system + form.user + " "
+                         + (newline == std::string::npos ? std::string() : first.substr(0, newline)));
     const int64_t context = int64_t(out.ids.size());
     out.labels.assign(out.ids.size(), kIgnoreLabel);
     out.segments.assign(out.ids.size(), 0);
@@ -45,7 +78,8 @@ static ConversationTokens independentTurns(const TextEncoder &encode, const std:
         const std::string question =
             i == 0 && newline != std::string::npos ? first.substr(newline + 1) : turns[i].prompt;
         const size_t start = out.ids.size();
-        const std::vector<int64_t> prompt = encode("\n" + question + " ASSISTANT:");
+        const std::vector<int64_t> prompt =
+            form.promptless ? std::vector<int64_t>() : encode("\n" + question + form.assistant);
         out.ids.insert(out.ids.end(), prompt.begin(), prompt.end());
         out.labels.insert(out.labels.end(), prompt.size(), kIgnoreLabel);
         appendAnswer(encode, turns[i], eosId, out);
@@ -58,13 +92,14 @@ static ConversationTokens independentTurns(const TextEncoder &encode, const std:
 }
 
 ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
-                                      int64_t eosId, bool withImage, TurnLayout layout)
+                                      int64_t eosId, bool withImage, TurnLayout layout,
+                                      const ConversationTemplate &form)
 {
     if (layout == TurnLayout::Independent)
-        return independentTurns(encode, turns, eosId, withImage);
+        return independentTurns(encode, turns, eosId, withImage, form);
     ConversationTokens out;
     for (size_t i = 0; i < turns.size(); ++i) {
-        const std::vector<int64_t> prompt = promptTokens(encode, turns[i].prompt, withImage && i == 0);
+        const std::vector<int64_t> prompt = promptTokens(encode, turns[i].prompt, withImage && i == 0, form, i == 0);
         out.ids.insert(out.ids.end(), prompt.begin(), prompt.end());
         out.labels.insert(out.labels.end(), prompt.size(), kIgnoreLabel);
         appendAnswer(encode, turns[i], eosId, out);

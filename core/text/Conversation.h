@@ -1,7 +1,9 @@
 #pragma once
-// The conversation template (DESIGN §3):
+// Conversation templates (DESIGN §3). The default:
 //   USER: <image>\n{prompt} ASSISTANT: {answer}</s>USER: {prompt} ASSISTANT: {answer}</s>...
 // (a text sample's first turn is "USER: {prompt} ASSISTANT:", as later ones)
+// LLaVA's two: vicuna_v1 is the default after a system prompt, plain (its
+// pre-training) is the image then the answer, no prompt at all.
 // The visual tokens replace <image>; the loss covers every assistant answer
 // and its closing </s>, nothing else.
 
@@ -26,6 +28,18 @@ struct ConversationTurn {
 
 using TextEncoder = std::function<std::vector<int64_t>(const std::string &)>;
 
+struct ConversationTemplate {
+    std::string system;                    // before the first turn
+    std::string user = "USER:";            // before each prompt
+    std::string assistant = " ASSISTANT:"; // after each prompt
+    bool promptless = false;               // plain: the prompt is not part of the text
+};
+
+// default | plain | vicuna_v1; nullptr for another name.
+const ConversationTemplate *conversationTemplate(const std::string &name);
+// The names conversationTemplate() knows.
+const std::vector<std::string> &conversationTemplateNames();
+
 // How the turns of a training sample see each other. Conversation: each
 // turn sees every earlier one, as LLaVA trains. Independent: each turn sees
 // only the shared context (the image, or the text before the first
@@ -45,13 +59,16 @@ struct ConversationTokens {
 
 // Tokens of the prompt part, ending at "ASSISTANT:" (what generation starts
 // from); without the image, "USER: {prompt} ASSISTANT:" as later turns are.
-std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage = true);
+// The first turn carries the template's system prompt.
+std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &prompt, bool withImage = true,
+                                  const ConversationTemplate &form = {}, bool firstTurn = true);
 // Every turn, prompts and answers, with labels for the loss; a text sample
 // (withImage false) has no kImageTokenId. With independent turns every turn
 // is encoded as a first turn's question would be (promptTokens), after one
 // shared context.
 ConversationTokens conversationTokens(const TextEncoder &encode, const std::vector<ConversationTurn> &turns,
                                       int64_t eosId, bool withImage = true,
-                                      TurnLayout layout = TurnLayout::Conversation);
+                                      TurnLayout layout = TurnLayout::Conversation,
+                                      const ConversationTemplate &form = {});
 
 } // namespace cosw

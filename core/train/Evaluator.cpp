@@ -48,7 +48,7 @@ std::map<std::string, double> perTypeRates(const Tally &tally)
 
 // Greedy answers to questions `questions` of `dataset`, each shown the image
 // of question imageOf[i]; whether each is right, in order.
-std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &dataset, const WordTokenizer &tokenizer,
+std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &dataset, const Tokenizer &tokenizer,
                                   const torch::Device &device, const EvaluationOptions &options,
                                   const std::vector<size_t> &imageOf, const std::function<void(int64_t)> &answered)
 {
@@ -60,7 +60,7 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
     std::map<size_t, std::vector<size_t>> byLength;
     std::vector<std::vector<int64_t>> prompts(n);
     for (size_t i = 0; i < n; ++i) {
-        prompts[i] = promptTokens(encode, dataset.sample(i).prompt(), dataset.hasImages());
+        prompts[i] = promptTokens(encode, dataset.sample(i).prompt(), dataset.hasImages(), options.form);
         byLength[prompts[i].size()].push_back(i);
     }
     std::vector<bool> correct(n, false);
@@ -93,8 +93,8 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
 } // namespace
 
 std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
-                                               const WordTokenizer &tokenizer, const torch::Device &device,
-                                               int batchSize)
+                                               const Tokenizer &tokenizer, const torch::Device &device,
+                                               int batchSize, const ConversationTemplate &form)
 {
     if (images.empty())
         return {0.0, 0};
@@ -102,7 +102,7 @@ std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<Gr
     model->eval();
     const ModelConfig &config = model->config();
     const int side = images.front().side;
-    const std::vector<int64_t> prompt = promptTokens(tokenizer.encoder(), kCaptionPrompt);
+    const std::vector<int64_t> prompt = promptTokens(tokenizer.encoder(), kCaptionPrompt, true, form);
     GenerationOptions generation;
     generation.maxNewTokens = side * (side + 4) + 4; // "row r :" items "." per row, and </s>
     int64_t correct = 0, cells = 0;
@@ -181,7 +181,7 @@ std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_
 }
 
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,
-                          const WordTokenizer &tokenizer, const torch::Device &device,
+                          const Tokenizer &tokenizer, const torch::Device &device,
                           const EvaluationOptions &options, const std::function<void(int, int)> &progress)
 {
     dataset.requireSingleTurn();

@@ -7,7 +7,7 @@
 
 #include "data/ConversationDataset.h"
 #include "data/GridCells.h"
-#include "data/WordTokenizer.h"
+#include "data/Tokenizer.h"
 #include "model/Mllm.h"
 #include "store/StoreRecords.h"
 
@@ -21,6 +21,7 @@ struct EvaluationOptions {
     int maxNewTokens = 8;
     int limit = 0;             // first N samples; 0: all
     bool shuffledImages = true; // also run the shuffled-image control
+    ConversationTemplate form;  // the template the questions are asked in
 };
 
 struct EvaluationResult {
@@ -51,14 +52,14 @@ std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_
 // image.") and the fraction of grid cells it names correctly is returned,
 // with the number of cells scored. It measures the connector directly.
 std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
-                                               const WordTokenizer &tokenizer, const torch::Device &device,
-                                               int batchSize);
+                                               const Tokenizer &tokenizer, const torch::Device &device,
+                                               int batchSize, const ConversationTemplate &form = {});
 
 // `prior` is the training set's type prior; the dataset must be single-turn.
 // A set of text samples is answered from their text alone, with no
 // shuffled-image control.
 EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const TypePrior &prior,
-                          const WordTokenizer &tokenizer, const torch::Device &device,
+                          const Tokenizer &tokenizer, const torch::Device &device,
                           const EvaluationOptions &options,
                           const std::function<void(int done, int total)> &progress = {});
 

@@ -133,6 +133,7 @@ static const ConfigFields<StageConfig> &stageFields()
         .field("checkpoint_interval", &S::checkpointInterval, mustNotBeNegative<int>())
         .choice("precision", &S::precision, {"auto", "fp32", "bf16"})
         .choice("turns", &S::turns, {"conversation", "independent"})
+        .choice("template", &S::conversationTemplate, conversationTemplateNames())
         .field("device", &S::device, [](const std::string &v) {
             return v == "cpu" || v.rfind("cuda", 0) == 0 ? std::string() : "'" + v + "' is not cpu, cuda or cuda:N";
         })
@@ -164,6 +165,11 @@ static const ConfigFields<DataConfig> &dataFields()
         .field("workers", &D::workers, mustNotBeNegative<int>())
         .field("feature_cache", &D::featureCache);
     return fields;
+}
+
+const ConversationTemplate &StageConfig::form() const
+{
+    return *cosw::conversationTemplate(conversationTemplate);
 }
 
 Json StageConfig::toJson() const

@@ -83,10 +83,14 @@ struct StageConfig {
     // conversation (each turn sees the earlier ones) | independent (each
     // turn sees the image and itself, as evaluation asks; TurnLayout)
     std::string turns = "conversation";
+    // default | plain | vicuna_v1 (text/Conversation.h); evaluation asks in
+    // the template of the stage it follows.
+    std::string conversationTemplate = "default";
     std::string device = "cpu";
     uint64_t seed = 0;
 
     TurnLayout turnLayout() const;
+    const ConversationTemplate &form() const;
     // The share of batches drawn from `data`.
     double dataWeight() const;
     // `data`, then the files of the mix.

@@ -7,7 +7,7 @@
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
 #include "data/GridCells.h"
-#include "data/WordTokenizer.h"
+#include "data/Tokenizer.h"
 
 #include <map>
 #include <memory>
@@ -26,7 +26,7 @@ struct PreparedData {
     // data.cell_reading_images of them); empty without an eval set or cells.json.
     std::vector<GridCellImage> evalCells;
     double cellReadingPrior = 0; // its image-blind control
-    WordTokenizer tokenizer = WordTokenizer::build({});
+    Tokenizer tokenizer = WordTokenizer::build({});
 };
 
 // Throws InputError/ConfigError naming the file when the data is missing,

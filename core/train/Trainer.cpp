@@ -335,6 +335,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     options.limit = m_config.data.evalSamples;
     const StageConfig &st = m_config.stages[index];
     options.batchSize = std::max(1, st.batchSize * 2);
+    options.form = st.form();
     const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
     // A text stage is scored on captions as text: how well the language
     // model reads what the visual tokens will have to carry.
@@ -351,7 +352,8 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
                                   });
     if (!text && !m_data.evalCells.empty()) {
         const auto [reading, cells] =
-            cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize);
+            cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize,
+                                options.form);
         r.record.cellReading = reading;
         r.record.cellReadingCells = cells;
         r.record.cellReadingPrior = m_data.cellReadingPrior;
@@ -421,7 +423,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     for (const auto &[file, weight] : st.mix)
         sources.push_back({m_data.datasets.at(file).get(), weight});
     MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
-                            m_config.data.workers, m_config.data.skipBadImages, st.turnLayout());
+                            m_config.data.workers, m_config.data.skipBadImages, st.turnLayout(), st.form());
     if (!progress.positions.empty())
         loader.seek(progress.positions);
     const int64_t total = st.steps > 0 ? st.steps
@@ -637,7 +639,7 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(tmp) / "rng.pt").string());
         if (optimizer)
             torch::save(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
-        m_data.tokenizer.save((fs::path(tmp) / "tokenizer.json").string());
+        m_data.tokenizer.saveInto(tmp);
     });
     m_store.addCheckpoint(runId, {index, stageDone ? 0 : progress.step, dir.string(), unixNow()});
     TrainingEvent e;

@@ -10,7 +10,7 @@
 #include "RunData.h"
 #include "TrainingEvents.h"
 #include "data/ConversationDataset.h"
-#include "data/WordTokenizer.h"
+#include "data/Tokenizer.h"
 #include "io/Checkpoint.h"
 #include "store/StoreRecords.h"
 

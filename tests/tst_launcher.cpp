@@ -4,6 +4,7 @@
 
 #include "TestSupport.h"
 
+#include "FormValues.h"
 #include "LauncherView.h"
 #include "facade/ConfigCheck.h"
 #include "base/Errors.h"
@@ -16,6 +17,7 @@
 #include <QDir>
 #include <QComboBox>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -205,7 +207,7 @@ private slots:
         QCOMPARE(tokens->item(2, 5)->text(), QString("320"));
         QCOMPARE(tokens->item(2, 4)->text(), QString("64 + 256"));
         QCOMPARE(tokens->item(2, 3)->text(), QString("2, 16"));
-        QCOMPARE(tokens->item(2, 6)->text(), QString("320 + text ≤ 512"));
+        QCOMPARE(tokens->item(2, 7)->text(), QString("320 + text ≤ 512"));
         const QStringList lines = view->tokenSummaryText().split('\n');
         QCOMPARE(lines.size(), 3);
         QVERIFY2(lines[2].contains("finetune") && lines[2].contains("320"), qPrintable(lines[2]));
@@ -411,6 +413,39 @@ private slots:
         QVERIFY2(lm->currentText().contains("elsewhere"), qPrintable(lm->currentText()));
         QVERIFY(!view->isLaunchEnabled());
         QVERIFY2(view->validationMessage().startsWith("model.lm.pretrained"), qPrintable(view->validationMessage()));
+    }
+
+    void memoryEstimateWarnsAgainstTheDevice()
+    {
+        auto view = compoundView();
+        auto *tokens = view->findChild<QTableWidget *>("tokens");
+        int memory = -1;
+        for (int c = 0; c < tokens->columnCount(); ++c)
+            if (tokens->horizontalHeaderItem(c)->text() == "Memory")
+                memory = c;
+        QVERIFY(memory >= 0);
+        // The engine's estimate, shown per stage with its parts in the tooltip.
+        const StageTokens &finetune = view->lastCheck().stages.at(2);
+        QVERIFY(finetune.memoryTotal > 0);
+        QCOMPARE(finetune.memoryTotal, finetune.memoryWeights + finetune.memoryGradients + finetune.memoryOptimizer
+                                           + finetune.memoryActivations);
+        QVERIFY2(tokens->item(2, memory)->text().contains("MiB"), qPrintable(tokens->item(2, memory)->text()));
+        QVERIFY(tokens->item(2, memory)->toolTip().contains("activations"));
+        QCOMPARE(view->validationMessage(), QString());
+
+        // A device too small: a warning naming the stage, launch still allowed.
+        view->setDeviceMemory({{"cpu", 1024 * 1024}});
+        QVERIFY(view->isLaunchEnabled());
+        QCOMPARE(tokens->item(2, memory)->background().color(), kInvalidColor);
+        bool warned = false;
+        for (QLabel *label : view->findChildren<QLabel *>())
+            warned |= label->text().contains("finetune needs about") && label->text().contains("cpu");
+        QVERIFY(warned);
+        // Enough memory: no warning.
+        view->setDeviceMemory({{"cpu", int64_t(1) << 40}});
+        QVERIFY(tokens->item(2, memory)->background() == QBrush());
+        for (QLabel *label : view->findChildren<QLabel *>())
+            QVERIFY(!label->text().contains("needs about"));
     }
 
     void saveAndLoadGiveTheSameTreeAndNumbers()

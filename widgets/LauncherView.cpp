@@ -42,7 +42,7 @@ namespace cosw {
 
 namespace {
 
-enum TokenColumn { TokensPerScaleColumn = 4, LmSequenceColumn = 6, MemoryColumn = 7, TokenColumnCount = 8 };
+enum TokenColumn { TokensPerScaleColumn = 4, MemoryColumn = 6, LmSequenceColumn = 7, TokenColumnCount = 8 };
 
 // "12.4 GiB" in the user's locale.
 QString bytesText(int64_t bytes)
@@ -126,7 +126,7 @@ LauncherView::LauncherView(QWidget *parent)
     m_tokens = new QTableWidget(0, TokenColumnCount);
     m_tokens->setObjectName(QStringLiteral("tokens"));
     m_tokens->setHorizontalHeaderLabels({tr("Stage"), tr("Resolution"), tr("Grid"), tr("Windows per side"),
-                                         tr("Tokens per scale"), tr("Visual tokens"), tr("LM sequence"), tr("Memory")});
+                                         tr("Tokens per scale"), tr("Visual tokens"), tr("Memory"), tr("LM sequence")});
     m_tokens->horizontalHeaderItem(LmSequenceColumn)->setToolTip(
         tr("Visual tokens plus a sample's text tokens, within the language model's maximum sequence length"));
     m_tokens->horizontalHeaderItem(MemoryColumn)->setToolTip(
@@ -683,8 +683,8 @@ void LauncherView::showTokens()
             windows.join(QStringLiteral(", ")),
             perScale.join(QStringLiteral(" + ")),
             QString::number(s.visualTokens),
-            tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
             bytesText(s.memoryTotal),
+            tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
         };
         const auto device = m_deviceMemory.find(s.device);
         const int64_t available = device == m_deviceMemory.end() ? 0 : device->second;

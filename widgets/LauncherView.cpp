@@ -5,6 +5,7 @@
 #include "ScalesTableModel.h"
 #include "StageEditor.h"
 
+#include "base/ByteSize.h"
 #include "base/Errors.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
@@ -47,15 +48,8 @@ enum TokenColumn { TokensPerScaleColumn = 4, MemoryColumn = 6, LmSequenceColumn 
 // "12.4 GiB" in the user's locale.
 QString bytesText(int64_t bytes)
 {
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = double(bytes);
-    int unit = 0;
-    while (value >= 1024.0 && unit < 4) {
-        value /= 1024.0;
-        ++unit;
-    }
-    const int decimals = unit == 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return QStringLiteral("%1 %2").arg(localeNumber(value, decimals), QLatin1String(units[unit]));
+    const ByteSize size = byteSize(bytes);
+    return QStringLiteral("%1 %2").arg(localeNumber(size.value, size.decimals), QLatin1String(size.unit));
 }
 
 QString qs(const std::string &s)

@@ -1,6 +1,7 @@
 #include "MemoryEstimate.h"
 
 #include "RunSummary.h"
+#include "base/ByteSize.h"
 #include "base/Numbers.h"
 
 #include <algorithm>
@@ -68,15 +69,8 @@ MemoryEstimate estimateStageMemory(const RunConfig &run, size_t index)
 
 std::string formatBytes(int64_t bytes)
 {
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = double(bytes);
-    int unit = 0;
-    while (value >= 1024.0 && unit < 4) {
-        value /= 1024.0;
-        ++unit;
-    }
-    const int decimals = unit == 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return formatRealFixed(value, decimals) + " " + units[unit];
+    const ByteSize size = byteSize(bytes);
+    return formatRealFixed(size.value, size.decimals) + " " + size.unit;
 }
 
 } // namespace cosw

@@ -197,8 +197,7 @@ QWidget *LauncherView::createRunGroup()
     m_visionPart->setObjectName(QStringLiteral("model.vision.pretrained"));
     m_lmPart = new QComboBox;
     m_lmPart->setObjectName(QStringLiteral("model.lm.pretrained"));
-    for (const auto &[box, part] : {std::pair<QComboBox *, std::string>{m_visionPart, "vision"},
-                                    std::pair<QComboBox *, std::string>{m_lmPart, "lm"}}) {
+    for (const auto &[box, part] : pretrainedBoxes()) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         connect(box, &QComboBox::activated, this, [this, box = box, part = part](int index) {
             choosePretrained(part, box->itemData(index).toString());
@@ -225,10 +224,14 @@ void LauncherView::setImports(const std::vector<ImportRecord> &imports)
     populatePretrained();
 }
 
+std::array<std::pair<QComboBox *, std::string>, 2> LauncherView::pretrainedBoxes() const
+{
+    return {{{m_visionPart, "vision"}, {m_lmPart, "lm"}}};
+}
+
 void LauncherView::populatePretrained()
 {
-    for (const auto &[box, part] : {std::pair<QComboBox *, std::string>{m_visionPart, "vision"},
-                                    std::pair<QComboBox *, std::string>{m_lmPart, "lm"}}) {
+    for (const auto &[box, part] : pretrainedBoxes()) {
         QSignalBlocker blocker(box);
         box->clear();
         box->addItem(tr("Trained here, from scratch"), QString());

@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <array>
 #include <initializer_list>
 #include <map>
 #include <vector>
@@ -107,6 +108,8 @@ private:
     void setValue(Json *parent, const char *key, Json value);
 
     void onConnectorTypeEdited();
+    // The two boxes of imported parts, with the part each chooses.
+    std::array<std::pair<QComboBox *, std::string>, 2> pretrainedBoxes() const;
     void populatePretrained();
     // `part` (vision | lm) from the import at `path`, or trained from
     // scratch when `path` is empty. The section's architecture keys are put

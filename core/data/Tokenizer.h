@@ -34,7 +34,6 @@ public:
 
     int64_t vocabSize() const { return m_words.vocabSize(); }
     int64_t padId() const { return WordTokenizer::kPadId; }
-    int64_t bosId() const { return WordTokenizer::kBosId; }
     int64_t eosId() const { return WordTokenizer::kEosId; }
 
 private:

@@ -11,6 +11,8 @@ packages=(
   # data, store, config
   libopencv-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   dataset-fashion-mnist
+  # tests: tokenizer.model files trained and read by SentencePiece itself
+  libsentencepiece-dev
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqcustomplot-dev qt6-svg-dev libgl-dev

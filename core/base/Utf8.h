@@ -6,9 +6,13 @@
 
 namespace cosw {
 
+// Length in bytes of the well-formed UTF-8 character `text` starts with; 0
+// when it starts with none (overlong forms, surrogates and code points past
+// U+10FFFF included) or is empty.
+size_t utf8CharLength(std::string_view text);
+
 // Byte offset of the first byte that does not start a well-formed UTF-8
-// sequence (overlong forms, surrogates and code points past U+10FFFF
-// included); std::string_view::npos when the whole text is valid.
+// sequence; std::string_view::npos when the whole text is valid.
 size_t firstInvalidUtf8(std::string_view text);
 
 } // namespace cosw

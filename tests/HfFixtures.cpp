@@ -3,6 +3,7 @@
 #include "base/Files.h"
 
 #include <QDir>
+#include <QProcess>
 
 namespace cosw::test::hf {
 
@@ -108,6 +109,36 @@ Source llamaTensors(bool tied, bool qwen2, int vocab)
     if (!tied)
         s.add("lm_head.weight", {vocab, kLmWidth});
     return s;
+}
+
+QString writeTokenizerModel(const QString &dir, int vocab)
+{
+    QDir().mkpath(dir);
+    const QString corpus = dir + "/tokenizer-corpus.txt";
+    const char *words[] = {"tshirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag",
+                           "boot", "nothing", "row", "column", "what", "is", "at", "how", "many", "are", "there",
+                           "yes", "no", "left", "right", "of", "the", "in", "image", "USER:", "ASSISTANT:"};
+    QString text;
+    uint64_t state = 11;
+    for (int line = 0; line < 600; ++line) {
+        for (int w = 0; w < 9; ++w) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            text += QString(w ? " " : "") + words[(state >> 33) % std::size(words)];
+        }
+        text += QString(" %1.\n").arg(line % 9 + 1);
+    }
+    writeTextFile(corpus.toStdString(), text.toStdString());
+    QProcess train;
+    train.start(qEnvironmentVariable("COS_SPM_TRAIN"),
+                {corpus, dir + "/tokenizer", "--model_type=bpe", "--vocab_size=" + QString::number(vocab),
+                 "--normalization_rule_name=identity", "--byte_fallback=true", "--remove_extra_whitespaces=false",
+                 "--character_coverage=1.0", "--split_digits=true"});
+    if (!train.waitForFinished(60000) || train.exitStatus() != QProcess::NormalExit || train.exitCode() != 0)
+        return "spm-train (" + qEnvironmentVariable("COS_SPM_TRAIN") + ") failed: " + train.errorString() + " "
+               + QString::fromUtf8(train.readAllStandardError());
+    QFile::remove(dir + "/tokenizer.vocab");
+    QFile::remove(corpus);
+    return {};
 }
 
 } // namespace cosw::test::hf

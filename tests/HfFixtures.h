@@ -41,4 +41,11 @@ Source clipTensors();
 Json llamaConfig(bool tied, bool qwen2 = false, int vocab = kVocab);
 Source llamaTensors(bool tied, bool qwen2 = false, int vocab = kVocab);
 
+// DIR/tokenizer.model as LLaMA's is made (BPE, identity normalizer, spaces
+// kept, byte fallback; <unk> 0, <s> 1, </s> 2), trained by SentencePiece
+// itself (the spm-train helper, COS_SPM_TRAIN) on the bundled benchmark's
+// words; 400 pieces. Returns the helper's complaint, empty on success.
+constexpr int kTokenizerVocab = 400;
+QString writeTokenizerModel(const QString &dir, int vocab = kTokenizerVocab);
+
 } // namespace cosw::test::hf

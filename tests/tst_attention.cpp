@@ -291,6 +291,27 @@ private slots:
         QVERIFY2(std::abs(sum - a.visualShare(-1)) < 1e-5, qPrintable(QString("%1 vs %2").arg(sum).arg(a.visualShare(-1))));
     }
 
+    // A checkpoint is asked as its stage trained: a plain-template stage
+    // saw the image and no prompt, so the image opens the sequence.
+    void answersInTheTemplateItsStageTrainedWith()
+    {
+        const QString dir = m_dir.filePath("plain-stage");
+        saveCheckpoint(dir.toStdString(), loadCheckpoint(m_perWindow.toStdString()));
+        WordTokenizer::build({"what is at row 1 column 2 ? is there a bag nothing yes no"})
+            .save((dir + "/tokenizer.json").toStdString());
+        QVERIFY(test::writeFile(dir + "/trainer_state.json", R"({"stage": 0, "template": "plain"})"));
+        {
+            AttentionSession session(dir.toStdString());
+            const AnswerAttribution a = session.answer(m_image.toStdString(), "what is at row 1 column 2?", 2);
+            QCOMPARE(a.visualStart, 0);
+            QVERIFY(a.sequenceLength <= a.visualTokens + 2);
+        }
+        QVERIFY(test::writeFile(dir + "/trainer_state.json", R"({"stage": 0, "template": "chatml"})"));
+        AttentionSession unknown(dir.toStdString());
+        const std::string why = test::thrownMessage<InputError>([&] { unknown.answer(m_image.toStdString(), "is there a bag?"); });
+        QVERIFY2(why.find("trainer_state.json") != std::string::npos && why.find("chatml") != std::string::npos, why.c_str());
+    }
+
     // The plain resampler has maps (one global window); the MLP projector
     // has none, and its answer attention lands on each token's own cell.
     void baselinesHaveMapsOrSayTheyHaveNone()

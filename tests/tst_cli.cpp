@@ -535,6 +535,24 @@ private slots:
                      && r.out.contains("x4.00"),
                  qPrintable(r.out));
 
+        // A new scale: a copy of scale 0 with twice its windows per side.
+        r = runBatch({"scale", "--checkpoint", m_checkpoint, "--add", "0:2", "--out", m_dir.filePath("added"), "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json added = parseJson(r.out.toStdString(), "stdout");
+        const Json &was = added.at("before").at("scales"), &now = added.at("after").at("scales");
+        QCOMPARE(now.size(), was.size() + 1);
+        QCOMPARE(now.back().at("windows").get<int>(), 2 * was[0].at("windows").get<int>());
+        QCOMPARE(now.back().at("queries").get<int>(), was[0].at("queries").get<int>());
+        const int copies = now.back().at("windows").get<int>() * now.back().at("windows").get<int>() * now.back().at("queries").get<int>();
+        QCOMPARE(added.at("after").at("visual_tokens").get<int>(), added.at("before").at("visual_tokens").get<int>() + copies);
+        r = runBatch({"encode", "--checkpoint", m_dir.filePath("added"), "--image", m_image, "--out", m_dir.filePath("added.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (const char *bad : {"5:1", "0:0", "0-2"}) {
+            r = runBatch({"scale", "--checkpoint", m_checkpoint, "--add", bad, "--out", m_dir.filePath("never")});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(QString("--add ") + bad), qPrintable(r.err));
+        }
+
         // Bad factors and an existing output are refused, naming them; nothing is written.
         r = runBatch({"scale", "--checkpoint", m_checkpoint, "--window", "3", "--out", m_dir.filePath("never")});
         QCOMPARE(r.exitCode, 2);
@@ -781,7 +799,11 @@ private slots:
         const QString root = m_dir.filePath("imported");
         const QString clip = root + "/hf-clip", llama = root + "/hf-llama";
         test::hf::writeHfDirectory(clip, test::hf::clipTensors(), test::hf::clipConfig());
-        test::hf::writeHfDirectory(llama, test::hf::llamaTensors(false, false, 128), test::hf::llamaConfig(false, false, 128));
+        constexpr int vocab = test::hf::kTokenizerVocab;
+        test::hf::writeHfDirectory(llama, test::hf::llamaTensors(false, false, vocab), test::hf::llamaConfig(false, false, vocab));
+        // Its tokenizer.model, trained by SentencePiece itself; the import keeps it.
+        const QString pieces = test::hf::writeTokenizerModel(llama);
+        QVERIFY2(pieces.isEmpty(), qPrintable(pieces));
         const QString db = root + "/store.sqlite";
         Result r = runBatch({"import", "vision", clip, "--out", root + "/vision", "--db", db});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -789,21 +811,23 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
         // The parts are named relative to the config; their architecture
-        // comes from them. Pre-training trains the connector alone, then
-        // fine-tuning adds adapters to the frozen language model.
-        auto config = [&](const QString &vision) {
+        // comes from them, the text is read with the LM's own pieces.
+        // Pre-training trains the connector alone, then fine-tuning adds
+        // adapters to the frozen language model.
+        auto config = [&](const QString &vision, const QString &tokenizer = "lm") {
             return QString("name: imported\n"
                            "model:\n"
                            "  vision: {%1}\n"
                            "  connector: {type: chain_of_sight, width: 16, heads: 2, layers: 1, mlp_hidden: 32,\n"
                            "              scales: [{windows: 1, queries: 2}, {windows: 2, queries: 1}]}\n"
                            "  lm: {pretrained: lm, max_seq_len: 128}\n"
-                           "data: {dir: '%2', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1}\n"
+                           "data: {dir: '%2', train_images: 64, test_images: 16, grid: 2, cell_pixels: 14, seed: 5, workers: 1,\n"
+                           "       tokenizer: '%3'}\n"
                            "stages:\n"
                            "  - {name: pretrain, kind: pretrain, steps: 4, batch_size: 8, lr: 2.0e-3, train: [connector]}\n"
                            "  - {name: finetune, kind: finetune, steps: 4, batch_size: 8, lr: 1.0e-2, train: [connector, lora],\n"
                            "     lora: {r: 4, alpha: 8}}\n")
-                .arg(vision, m_dir.filePath("sweep-data"));
+                .arg(vision, m_dir.filePath("sweep-data"), tokenizer);
         };
         const QString yaml = root + "/run.yaml";
         QVERIFY(test::writeFile(yaml, config("pretrained: vision").toUtf8()));
@@ -815,12 +839,17 @@ private slots:
         const Json stored = parseJson(runs[0].config);
         QCOMPARE(stored.at("model").at("vision").at("width").get<int>(), test::hf::kWidth);
         QCOMPARE(stored.at("model").at("lm").at("kv_heads").get<int>(), test::hf::kKvHeads);
+        QCOMPARE(QString::fromStdString(stored.at("data").at("tokenizer").get<std::string>()), root + "/lm/tokenizer.model");
 
         std::string finalCheckpoint;
         for (const CheckpointRecord &c : ExperimentStore(db.toStdString()).run(runs[0].id).checkpoints)
             if (c.stage == 1 && c.step == 0)
                 finalCheckpoint = c.path;
         QVERIFY(!finalCheckpoint.empty());
+        // The checkpoint reads text as the run did: the LM's pieces, byte for byte.
+        const QString kept = QString::fromStdString(finalCheckpoint);
+        QCOMPARE(test::readFile(kept + "/tokenizer.model"), test::readFile(llama + "/tokenizer.model"));
+        QVERIFY(!QFile::exists(kept + "/tokenizer.json"));
         // What was frozen is the imported weights exactly; the adapters learned.
         const StateDict trained = readSafetensors(finalCheckpoint + "/model.safetensors");
         for (const char *part : {"vision", "lm"})
@@ -852,6 +881,27 @@ private slots:
         r = runBatch({"inspect", yaml});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("model.vision.pretrained") && r.err.contains("nowhere"), qPrintable(r.err));
+
+        // Tokenizers that cannot be read: a missing file, and a model
+        // normalized with a character map this build does not apply.
+        QVERIFY(test::writeFile(yaml, config("pretrained: vision", "missing.model").toUtf8()));
+        r = runBatch({"inspect", yaml});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("data.tokenizer") && r.err.contains(root + "/missing.model"), qPrintable(r.err));
+        QVERIFY(test::writeFile(root + "/corpus.txt", QByteArray("a bag and a coat\nthe boot, the bag\n").repeated(50)));
+        QProcess nfkc;
+        nfkc.start(qEnvironmentVariable("COS_SPM_TRAIN"), {root + "/corpus.txt", root + "/nfkc", "--model_type=bpe", "--vocab_size=20"});
+        QVERIFY(nfkc.waitForFinished(60000));
+        QVERIFY2(nfkc.exitCode() == 0, nfkc.readAllStandardError().constData());
+        QVERIFY(test::writeFile(yaml, config("pretrained: vision", "nfkc.model").toUtf8()));
+        r = runBatch({"inspect", yaml});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("data.tokenizer") && r.err.contains("precompiled character map"), qPrintable(r.err));
+        // 'lm' needs an imported language model.
+        QVERIFY(test::writeFile(yaml, config("pretrained: vision").replace("lm: {pretrained: lm, max_seq_len: 128}", "lm: {}").toUtf8()));
+        r = runBatch({"inspect", yaml});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("data.tokenizer") && r.err.contains("model.lm.pretrained"), qPrintable(r.err));
     }
 };
 

@@ -2,6 +2,7 @@
 // budget; what the engine rejects is marked and cannot be launched; configs
 // survive saving and loading, keys the form does not show included.
 
+#include "HfFixtures.h"
 #include "TestSupport.h"
 
 #include "FormValues.h"
@@ -413,6 +414,40 @@ private slots:
         QVERIFY2(lm->currentText().contains("elsewhere"), qPrintable(lm->currentText()));
         QVERIFY(!view->isLaunchEnabled());
         QVERIFY2(view->validationMessage().startsWith("model.lm.pretrained"), qPrintable(view->validationMessage()));
+    }
+
+    // An imported language model with a tokenizer.model reads the text
+    // with it; training the LM here again reads the data set's words.
+    void anImportedLanguageModelBringsItsTokenizer()
+    {
+        const QString part = m_dir.filePath("imported-llama");
+        const QString trained = test::hf::writeTokenizerModel(part);
+        QVERIFY2(trained.isEmpty(), qPrintable(trained));
+        ModelConfig llama;
+        llama.lm.vocabSize = test::hf::kTokenizerVocab;
+        llama.lm.width = 32;
+        llama.lm.heads = 4;
+        llama.lm.layers = 2;
+        const Json config = {{"format", "cos-workbench-pretrained"}, {"version", 1}, {"part", "lm"},
+                             {"architecture", "LlamaForCausalLM"}, {"source", "/models/llama"},
+                             {"lm", llama.toJson().at("lm")}};
+        QVERIFY(test::writeFile(part + "/config.json", QByteArray::fromStdString(config.dump())));
+
+        auto view = compoundView();
+        view->setImports({{1, "lm", "LlamaForCausalLM", "/models/llama", part.toStdString(), 99, 1.0}});
+        auto *lm = view->findChild<QComboBox *>("model.lm.pretrained");
+        QCOMPARE(lm->count(), 2);
+        lm->setCurrentIndex(1);
+        emit lm->activated(1);
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
+        QCOMPARE(view->configTree().at("data").at("tokenizer").get<std::string>(), std::string("lm"));
+        QCOMPARE(QString::fromStdString(view->lastCheck().resolved.at("data").at("tokenizer").get<std::string>()),
+                 part + "/tokenizer.model");
+
+        lm->setCurrentIndex(0);
+        emit lm->activated(0);
+        QVERIFY(!view->configTree().at("data").contains("tokenizer"));
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
     }
 
     void memoryEstimateWarnsAgainstTheDevice()

@@ -204,7 +204,7 @@ private slots:
         const std::string json = refusal([&] { SentencePieceModel::parse("{\"model\": {}}", "tokenizer.json"); });
         QVERIFY2(json.rfind("tokenizer.json: not a SentencePiece model", 0) == 0, json.c_str());
         QVERIFY2(refusal([&] { SentencePieceModel::load(m_dir.filePath("absent.model").toStdString()); })
-                         .find("absent.model: cannot be read") != std::string::npos,
+                         .find("absent.model: cannot open file") != std::string::npos,
                  "a missing file is named");
     }
 };

@@ -1,6 +1,7 @@
 // Conversation templates frame turns as LLaVA's do, and the default one
 // as the workbench always has; a checkpoint's tokenizer is read back.
 
+#include "HfFixtures.h"
 #include "TestSupport.h"
 
 #include "base/Errors.h"
@@ -8,9 +9,11 @@
 #include "data/Tokenizer.h"
 #include "text/Conversation.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace cosw;
@@ -21,7 +24,7 @@ std::string words(const Tokenizer &t, const std::vector<int64_t> &ids)
 {
     std::string out;
     for (int64_t id : ids)
-        out += (out.empty() ? "" : " ") + (id == kImageTokenId ? std::string("<image>") : t.words().token(id));
+        out += (out.empty() ? "" : " ") + (id == kImageTokenId ? std::string("<image>") : t.token(id));
     return out;
 }
 
@@ -78,8 +81,65 @@ private slots:
         QCOMPARE(apart.segments.front(), int64_t(0));
 
         QVERIFY(conversationTemplate("chatml") == nullptr);
+        // The word tokenizer starts sequences with no <s>, as it always has.
+        QCOMPARE(t.frame(vicuna).bos, int64_t(-1));
+    }
+
+    // A pretrained LM's tokenizer.model: a part's leading space is the
+    // dummy prefix, sequences start with <s>, and a checkpoint keeps the
+    // model byte for byte.
+    void sentencePieceModelsFrameConversations()
+    {
+        const QString dir = m_dir.filePath("pieces");
+        const QString trained = test::hf::writeTokenizerModel(dir);
+        QVERIFY2(trained.isEmpty(), qPrintable(trained));
+        const Tokenizer t = Tokenizer::loadFrom(dir.toStdString());
+        QVERIFY(t.words() == nullptr);
+        QCOMPARE(t.vocabSize(), int64_t(test::hf::kTokenizerVocab));
+        QCOMPARE(t.eosId(), int64_t(2));
+        QCOMPARE(t.padId(), int64_t(0)); // no <pad>: <unk>, as LLaVA pads LLaMA
+        QCOMPARE(t.token(1), std::string("<s>"));
+
+        const TextEncoder encode = t.encoder();
+        QCOMPARE(encode(" bag"), encode("bag"));
+        QVERIFY(t.token(encode(" bag").front()).rfind("\xE2\x96\x81", 0) == 0); // "▁" starts the word
+        QCOMPARE(t.decode(encode("how many bag are there?")), std::string("how many bag are there?"));
+        // Characters no piece covers go through bytes and come back whole.
+        QCOMPARE(t.decode(encode("ein Hut für 5 €")), std::string("ein Hut für 5 €"));
+
+        const ConversationTemplate form = t.frame(*conversationTemplate("default"));
+        QCOMPARE(form.bos, int64_t(1));
+        const std::vector<ConversationTurn> turns{{"is there a bag?", "yes", ""}, {"how many coat are there?", "2", ""}};
+        const ConversationTokens chat = conversationTokens(encode, turns, t.eosId(), true, TurnLayout::Conversation, form);
+        QCOMPARE(chat.ids.front(), int64_t(1));
+        QCOMPARE(std::count(chat.ids.begin(), chat.ids.end(), int64_t(1)), 1L); // once, not per turn
+        const std::vector<int64_t> prompt = promptTokens(encode, "is there a bag?", true, form);
+        QVERIFY(std::equal(prompt.begin(), prompt.end(), chat.ids.begin()));
+        std::vector<int64_t> answer = encode("yes");
+        answer.push_back(t.eosId());
+        QCOMPARE(std::vector<int64_t>(chat.ids.begin() + int64_t(prompt.size()), chat.ids.begin() + int64_t(prompt.size() + answer.size())),
+                 answer);
+        std::vector<int64_t> learned;
+        for (int64_t label : chat.labels)
+            if (label != kIgnoreLabel)
+                learned.push_back(label);
+        std::vector<int64_t> expected = answer;
+        for (int64_t id : encode("2"))
+            expected.push_back(id);
+        expected.push_back(t.eosId());
+        QCOMPARE(learned, expected);
+        const ConversationTokens apart = conversationTokens(encode, turns, t.eosId(), true, TurnLayout::Independent, form);
+        QCOMPARE(apart.ids.front(), int64_t(1));
+
+        const QString copy = m_dir.filePath("pieces-copy");
+        QVERIFY(QDir().mkpath(copy));
+        t.saveInto(copy.toStdString());
+        QCOMPARE(test::readFile(copy + "/tokenizer.model"), test::readFile(dir + "/tokenizer.model"));
+
+        const std::string none = test::thrownMessage<InputError>([&] { Tokenizer::loadFrom(m_dir.filePath("nothing-here").toStdString()); });
+        QVERIFY2(none.find("nothing-here") != std::string::npos && none.find("tokenizer.model") != std::string::npos, none.c_str());
     }
 };
 
-QTEST_APPLESS_MAIN(TestTokenizer)
+QTEST_GUILESS_MAIN(TestTokenizer)
 #include "tst_tokenizer.moc"

@@ -615,8 +615,8 @@ private slots:
         const RunConfig texts = RunConfig::load(writeConfig("words-texts.yaml", text).toStdString());
         const PreparedData a = prepareRunData(images, {}), b = prepareRunData(texts, {});
         QVERIFY(!a.datasets.count("text.json") && b.datasets.count("text.json"));
-        QCOMPARE(a.tokenizer.words().toJson().dump(), b.tokenizer.words().toJson().dump());
-        QCOMPARE(a.tokenizer.words().toJson().dump(),
+        QCOMPARE(a.tokenizer.words()->toJson().dump(), b.tokenizer.words()->toJson().dump());
+        QCOMPARE(a.tokenizer.words()->toJson().dump(),
                  WordTokenizer::load((data + "/tokenizer.json").toStdString()).toJson().dump());
 
         // A tokenizer.json that lacks a word of the data is refused by name.

@@ -283,6 +283,17 @@ void LauncherView::choosePretrained(const std::string &part, const QString &path
         }
         (*sec)["pretrained"] = path.toStdString();
     }
+    // An imported language model reads text with its own pieces; the data
+    // set's words come back when it goes.
+    if (part == "lm") {
+        const Json *chosen = valueAt(m_tree, {"data", "tokenizer"});
+        if (!path.isEmpty() && QFileInfo::exists(path + QStringLiteral("/tokenizer.model"))) {
+            if (Json *data = section({"data"}))
+                (*data)["tokenizer"] = "lm";
+        } else if (chosen && *chosen == "lm") {
+            section({"data"})->erase("tokenizer");
+        }
+    }
     recheck();
 }
 

@@ -20,16 +20,53 @@ struct Options {
     std::string checkpoint, out;
     int resolution = 0;
     std::vector<int> window;
+    std::vector<std::string> add; // FROM:WINDOW each
     bool json = false;
 };
+
+// --add FROM:WINDOW: a copy of scale FROM with its windows per side times WINDOW.
+AddedScale addedScale(const std::string &text)
+{
+    const size_t colon = text.find(':');
+    int from = -1, window = 0;
+    try {
+        size_t used = 0;
+        if (colon != std::string::npos) {
+            from = std::stoi(text.substr(0, colon), &used);
+            if (used == colon) {
+                window = std::stoi(text.substr(colon + 1), &used);
+                if (used != text.size() - colon - 1)
+                    window = 0;
+            }
+        }
+    } catch (const std::exception &) {
+        window = 0;
+    }
+    if (from < 0 || window < 1)
+        throw InputError("--add " + text + ": expected FROM:WINDOW, the scale to copy (0, 1, ...) and a positive "
+                         "window factor, e.g. --add 0:4");
+    return {from, window};
+}
 
 int scale(const Options &o)
 {
     const Checkpoint before = loadCheckpoint(o.checkpoint);
-    const ScalingSpec spec = scalingSpecFor(before.config, o.resolution, o.window);
+    ScalingSpec spec = scalingSpecFor(before.config, o.resolution, o.window);
+    for (const std::string &added : o.add)
+        spec.add.push_back(addedScale(added));
     if (spec.isIdentity())
-        throw InputError("--resolution and --window leave " + o.checkpoint + " as it is: nothing to scale");
-    const Checkpoint after = scaleCheckpoint(before, spec);
+        throw InputError("--resolution, --window and --add leave " + o.checkpoint + " as it is: nothing to scale");
+    Checkpoint after;
+    try {
+        after = scaleCheckpoint(before, spec);
+    } catch (const ConfigError &e) {
+        // Name the option the user gave, not the config key behind it.
+        const size_t at = e.key().find("add[");
+        if (at == std::string::npos)
+            throw;
+        const size_t index = std::stoul(e.key().substr(at + 4));
+        throw InputError("--add " + o.add.at(index) + ": " + e.reason());
+    }
     // The scaled model reads the same words: the tokenizer goes with it.
     // Trainer state does not: a scaled checkpoint starts a stage, it does not resume one.
     saveCheckpoint(o.out, after, [&](const std::string &tmp) { copyTokenizer(o.checkpoint, tmp); });
@@ -83,6 +120,10 @@ void addScaleCommand(CLI::App &app, Action &action)
         "scale", "Compound token scaling of a checkpoint: a new checkpoint with more visual tokens");
     cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
     addTokenScalingOptions(*cmd, o->resolution, o->window);
+    cmd->add_option("--add", o->add,
+                    "add a scale: a copy of scale FROM (its queries, weights and learned positions) with its windows "
+                    "per side times WINDOW; repeatable")
+        ->type_name("FROM:WINDOW");
     cmd->add_option("--out", o->out, "directory for the scaled checkpoint (must not exist)")->required();
     cmd->add_flag("--json", o->json, "print one JSON object");
     cmd->callback([o, &action] { action = [o] { return scale(*o); }; });

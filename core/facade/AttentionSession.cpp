@@ -1,6 +1,7 @@
 #include "AttentionSession.h"
 
 #include "base/Errors.h"
+#include "base/Json.h"
 #include "data/ImagePipeline.h"
 #include "data/Tokenizer.h"
 #include "io/Checkpoint.h"
@@ -110,9 +111,25 @@ struct AttentionSession::Engine {
     Checkpoint checkpoint;
     Mllm model{nullptr};
     std::optional<Tokenizer> tokenizer; // read when a question is first asked
+    ConversationTemplate form;          // with it
 };
 
 namespace {
+
+// How the checkpoint's stage framed its questions (trainer_state.json); the
+// default for checkpoints written outside a stage (scaled, merged).
+const ConversationTemplate &checkpointTemplate(const std::string &dir)
+{
+    const fs::path state = fs::path(dir) / "trainer_state.json";
+    const Json j = fs::exists(state) ? parseJsonFile(state.string()) : Json::object();
+    const Json *name = j.is_object() ? findKey(j, "template") : nullptr;
+    if (!name)
+        return *conversationTemplate("default");
+    const ConversationTemplate *form = name->is_string() ? conversationTemplate(name->get<std::string>()) : nullptr;
+    if (!form)
+        throw InputError(state.string() + ": template: " + name->dump() + " is not a conversation template");
+    return *form;
+}
 
 TokenLayout layoutOf(const ModelConfig &config)
 {
@@ -211,12 +228,14 @@ std::shared_ptr<const AttentionMaps> AttentionSession::encode(const std::string 
 
 AnswerAttribution AttentionSession::answer(const std::string &imagePath, const std::string &question, int maxNewTokens)
 {
-    if (!m_engine->tokenizer)
+    if (!m_engine->tokenizer) {
         m_engine->tokenizer = Tokenizer::loadFrom(m_checkpointDir);
+        m_engine->form = m_engine->tokenizer->frame(checkpointTemplate(m_checkpointDir));
+    }
     const ModelConfig &config = m_engine->checkpoint.config;
     torch::NoGradGuard noGrad;
     const torch::Tensor image = loadImage(imagePath, config.vision.imageSize, config.vision.channels).unsqueeze(0);
-    const std::vector<int64_t> prompt = promptTokens(m_engine->tokenizer->encoder(), question);
+    const std::vector<int64_t> prompt = promptTokens(m_engine->tokenizer->encoder(), question, true, m_engine->form);
     const AnswerAttention attention = m_engine->model->answerAttention(
         image, torch::tensor(prompt, torch::kLong).view({1, -1}), maxNewTokens);
 

@@ -123,9 +123,11 @@ public:
     // unreadable image.
     std::shared_ptr<const AttentionMaps> encode(const std::string &imagePath);
 
-    // Asks `question` about the image and returns the answer with where the
-    // language model looked. Needs the checkpoint's tokenizer.json (the
-    // words it was trained with); throws InputError naming what is missing.
+    // Asks `question` about the image, framed as the checkpoint's stage
+    // trained (its conversation template), and returns the answer with where
+    // the language model looked. Needs the checkpoint's tokenizer
+    // (tokenizer.json or tokenizer.model); throws InputError naming what is
+    // missing.
     AnswerAttribution answer(const std::string &imagePath, const std::string &question, int maxNewTokens = 16);
 
     // The raw maps of an encoded image as safetensors: per scale s,

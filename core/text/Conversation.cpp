@@ -24,12 +24,23 @@ static void append(std::vector<int64_t> &ids, const std::vector<int64_t> &more)
     ids.insert(ids.end(), more.begin(), more.end());
 }
 
+// The start of a sequence (<s> where the tokenizer has one), then `text`.
+static std::vector<int64_t> started(const TextEncoder &encode, const ConversationTemplate &form, bool firstTurn,
+                                    const std::string &text)
+{
+    std::vector<int64_t> ids;
+    if (firstTurn && form.bos >= 0)
+        ids.push_back(form.bos);
+    if (!text.empty())
+        append(ids, encode(text));
+    return ids;
+}
+
 // What opens the first turn: system prompt and user role, then the image.
 static std::vector<int64_t> opening(const TextEncoder &encode, const ConversationTemplate &form, bool withImage,
                                     bool firstTurn)
 {
-    const std::string head = (firstTurn ? form.system : std::string()) + form.user;
-    std::vector<int64_t> ids = head.empty() ? std::vector<int64_t>() : encode(head);
+    std::vector<int64_t> ids = started(encode, form, firstTurn, (firstTurn ? form.system : std::string()) + form.user);
     if (withImage)
         ids.push_back(kImageTokenId);
     return ids;
@@ -41,7 +52,7 @@ std::vector<int64_t> promptTokens(const TextEncoder &encode, const std::string &
     if (form.promptless)
         return opening(encode, form, withImage, firstTurn);
     if (!withImage)
-        return encode((firstTurn ? form.system : std::string()) + form.user + " " + prompt + form.assistant);
+        return started(encode, form, firstTurn, (firstTurn ? form.system : std::string()) + form.user + " " + prompt + form.assistant);
     std::vector<int64_t> ids = opening(encode, form, true, firstTurn);
     append(ids, encode("\n" + prompt + form.assistant));
     return ids;
@@ -67,8 +78,9 @@ static ConversationTokens independentTurns(const TextEncoder &encode, const std:
     if (withImage || form.promptless)
         out.ids = opening(encode, form, withImage, true);
     else
-        out.ids = encode(form.system + form.user + " "
-                         + (newline == std::string::npos ? std::string() : first.substr(0, newline)));
+        out.ids = started(encode, form, true,
+                          form.system + form.user + " "
+                              + (newline == std::string::npos ? std::string() : first.substr(0, newline)));
     const int64_t context = int64_t(out.ids.size());
     out.labels.assign(out.ids.size(), kIgnoreLabel);
     out.segments.assign(out.ids.size(), 0);

@@ -33,6 +33,9 @@ struct ConversationTemplate {
     std::string user = "USER:";            // before each prompt
     std::string assistant = " ASSISTANT:"; // after each prompt
     bool promptless = false;               // plain: the prompt is not part of the text
+    // The id a sequence starts with: a pretrained LM's <s> (Tokenizer::frame
+    // sets it); none (-1) for the benchmark's word tokenizer.
+    int64_t bos = -1;
 };
 
 // default | plain | vicuna_v1; nullptr for another name.

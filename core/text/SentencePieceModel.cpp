@@ -1,16 +1,15 @@
 #include "SentencePieceModel.h"
 
 #include "base/Errors.h"
+#include "base/Files.h"
 #include "base/Utf8.h"
 
 #include <algorithm>
 #include <cfloat>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <queue>
-#include <sstream>
 #include <unordered_map>
 
 namespace cosw {
@@ -151,14 +150,7 @@ SentencePieceModel::SentencePieceModel(std::shared_ptr<const Data> data) : m_dat
 
 SentencePieceModel SentencePieceModel::load(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot be read");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad())
-        throw InputError(path + ": cannot be read");
-    return parse(bytes.str(), path);
+    return parse(readTextFile(path), path);
 }
 
 SentencePieceModel SentencePieceModel::parse(std::string bytes, const std::string &source)
@@ -319,6 +311,7 @@ int64_t SentencePieceModel::unkId() const { return m_data->special(m_data->unkPi
 int64_t SentencePieceModel::bosId() const { return m_data->special(m_data->bosPiece, PieceType::Control); }
 int64_t SentencePieceModel::eosId() const { return m_data->special(m_data->eosPiece, PieceType::Control); }
 int64_t SentencePieceModel::padId() const { return m_data->special(m_data->padPiece, PieceType::Control); }
+bool SentencePieceModel::addsDummyPrefix() const { return m_data->addDummyPrefix; }
 const std::string &SentencePieceModel::bytes() const { return m_data->bytes; }
 
 size_t SentencePieceModel::prefixLength(std::string_view text, bool *userDefined) const

@@ -57,6 +57,9 @@ public:
     int64_t bosId() const;
     int64_t eosId() const;
     int64_t padId() const;
+    // Whether encoding puts a "▁" before the text, so that a text's first
+    // word is a piece as it would be after a space.
+    bool addsDummyPrefix() const;
     // The file as read: what a checkpoint writes back unchanged.
     const std::string &bytes() const;
 

@@ -2,6 +2,7 @@
 
 #include "YamlLoader.h"
 #include "io/PretrainedImport.h"
+#include "text/SentencePieceModel.h"
 #include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
@@ -157,6 +158,9 @@ static const ConfigFields<DataConfig> &dataFields()
         })
         .field("questions_per_image", &D::questionsPerImage, mustBePositive<int>())
         .field("turns_per_sample", &D::turnsPerSample, mustBePositive<int>())
+        .field("tokenizer", &D::tokenizer, [](const std::string &v) {
+            return v.empty() ? "expected words, lm or the path of a SentencePiece tokenizer.model" : std::string();
+        })
         .field("eval", &D::eval)
         .field("text_eval", &D::textEval)
         .field("eval_samples", &D::evalSamples, mustNotBeNegative<int>())
@@ -292,8 +296,59 @@ bool isRunChoiceWithImport(const std::string &part, const std::string &key)
     return it != own.end() && it->second.count(key) > 0;
 }
 
+// A relative path is read from the config's directory.
+static fs::path besideConfig(const std::string &path, const ConfigSource &source)
+{
+    fs::path out(path);
+    if (out.is_relative() && !source.file.empty())
+        out = fs::absolute(fs::path(source.file)).parent_path() / out;
+    return out.lexically_normal();
+}
+
+// data.tokenizer: "words" stays; "lm" and a path become the absolute path of
+// a tokenizer.model this build applies.
+static void resolveTokenizer(Json &root, const ConfigSource &source)
+{
+    Json *data = root.is_object() ? findKey(root, "data") : nullptr;
+    Json *tokenizer = data && data->is_object() ? findKey(*data, "tokenizer") : nullptr;
+    if (!tokenizer)
+        return;
+    const std::string key = "data.tokenizer";
+    if (!tokenizer->is_string() || tokenizer->get<std::string>().empty())
+        throw ConfigError(source.where(key), key, "expected words, lm or the path of a SentencePiece tokenizer.model");
+    const std::string value = tokenizer->get<std::string>();
+    if (value == "words")
+        return;
+    fs::path path;
+    if (value == "lm") {
+        const Json *model = findKey(root, "model");
+        const Json *lm = model && model->is_object() ? findKey(*model, "lm") : nullptr;
+        const Json *dir = lm && lm->is_object() ? findKey(*lm, "pretrained") : nullptr;
+        if (!dir)
+            throw ConfigError(source.where(key), key,
+                              "'lm' reads the imported language model's tokenizer.model; name the import in "
+                              "model.lm.pretrained");
+        path = fs::path(dir->get<std::string>()) / "tokenizer.model";
+        if (!fs::exists(path))
+            throw ConfigError(source.where(key), key,
+                              "the imported language model in " + dir->get<std::string>()
+                                  + " has no tokenizer.model (its source had none); name one, or use words");
+    } else {
+        path = besideConfig(value, source);
+        if (!fs::is_regular_file(path))
+            throw ConfigError(source.where(key), key,
+                              "'" + path.string() + "' is not a file (expected words, lm or the path of a tokenizer.model)");
+    }
+    try {
+        SentencePieceModel::load(path.string());
+    } catch (const InputError &e) {
+        throw ConfigError(source.where(key), key, e.what());
+    }
+    *tokenizer = path.string();
+}
+
 // The path is made absolute so the stored config names it wherever it is read.
-void resolvePretrained(Json &root, const ConfigSource &source)
+static void resolveImports(Json &root, const ConfigSource &source)
 {
     Json *model = root.is_object() ? findKey(root, "model") : nullptr;
     if (!model || !model->is_object())
@@ -306,10 +361,7 @@ void resolvePretrained(Json &root, const ConfigSource &source)
         const std::string key = "model." + part + ".pretrained";
         if (!dir->is_string() || dir->get<std::string>().empty())
             throw ConfigError(source.where(key), key, "expected the directory of an imported model");
-        fs::path path(dir->get<std::string>());
-        if (path.is_relative() && !source.file.empty())
-            path = fs::absolute(fs::path(source.file)).parent_path() / path;
-        path = path.lexically_normal();
+        const fs::path path = besideConfig(dir->get<std::string>(), source);
         PretrainedPartInfo info;
         try {
             info = readPretrainedPartInfo(path.string(), part);
@@ -329,6 +381,12 @@ void resolvePretrained(Json &root, const ConfigSource &source)
                                       + value.dump() + " (" + path.string() + "); leave it out or match it");
         }
     }
+}
+
+void resolvePretrained(Json &root, const ConfigSource &source)
+{
+    resolveImports(root, source);
+    resolveTokenizer(root, source);
 }
 
 RunConfig RunConfig::load(const std::string &path, const std::vector<std::string> &overrides)

@@ -38,6 +38,10 @@ struct DataConfig {
     double fill = 0.35;         // probability that a cell holds an item
     int questionsPerImage = 4;
     int turnsPerSample = 1;     // training questions per conversation
+    // What the text is read with: "words" (the data set's word tokenizer) or
+    // a SentencePiece tokenizer.model (absolute once loaded; a config may say
+    // "lm" for the imported language model's own).
+    std::string tokenizer = "words";
     std::string eval = "eval.json";
     // What text stages are evaluated on: the eval questions with their
     // image's caption as text (how well the language model reads a caption).
@@ -119,8 +123,10 @@ struct RunConfig {
 // model.lm.pretrained) take their architecture from it: keys left out are
 // filled in, stated ones must agree (ConfigError naming the key), and the
 // path becomes absolute (relative ones are read from the config's
-// directory). RunConfig::load does this before reading; so does anything
-// checking a config tree a user edits.
+// directory). data.tokenizer becomes the absolute path of its
+// tokenizer.model ("lm": the imported language model's). RunConfig::load
+// does this before reading; so does anything checking a config tree a user
+// edits.
 void resolvePretrained(Json &root, const ConfigSource &source);
 // Whether model.<part>.<key> stays the run's choice when the part is
 // imported (feature_layer, max_seq_len, lora, ...) rather than the import's

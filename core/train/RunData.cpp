@@ -153,12 +153,31 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         }
     }
 
-    data.tokenizer = datasetTokenizer(dir, texts);
-    const int64_t vocab = data.tokenizer.vocabSize();
-    if (vocab > config.model.lm.vocabSize)
-        throw ConfigError(config.file, "model.lm.vocab_size",
-                          std::to_string(config.model.lm.vocabSize) + " is smaller than the " + std::to_string(vocab)
-                              + " words of the data in " + dir);
+    const LmConfig &lm = config.model.lm;
+    if (d.tokenizer == "words") {
+        data.tokenizer = datasetTokenizer(dir, texts);
+        if (data.tokenizer.vocabSize() > lm.vocabSize)
+            throw ConfigError(config.file, "model.lm.vocab_size",
+                              std::to_string(lm.vocabSize) + " is smaller than the "
+                                  + std::to_string(data.tokenizer.vocabSize()) + " words of the data in " + dir);
+    } else {
+        // A pretrained LM's own pieces: every id must have a row in its
+        // embedding, and the </s> it learned to end with must be the one
+        // answers are trained and cut at.
+        const SentencePieceModel pieces = SentencePieceModel::load(d.tokenizer);
+        data.tokenizer = pieces;
+        data.identity += "+" + contentHash(pieces.bytes());
+        if (pieces.size() > lm.vocabSize)
+            throw ConfigError(config.file, "model.lm.vocab_size",
+                              std::to_string(lm.vocabSize) + " is smaller than the " + std::to_string(pieces.size())
+                                  + " pieces of " + d.tokenizer);
+        if (pieces.eosId() < 0)
+            throw InputError(d.tokenizer + ": has no </s> piece, so answers could not end");
+        if (pieces.eosId() != lm.eosId)
+            throw ConfigError(config.file, "model.lm.eos_id",
+                              std::to_string(lm.eosId) + " differs from </s> = " + std::to_string(pieces.eosId())
+                                  + " in " + d.tokenizer);
+    }
     return data;
 }
 

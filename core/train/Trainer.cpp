@@ -335,7 +335,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     options.limit = m_config.data.evalSamples;
     const StageConfig &st = m_config.stages[index];
     options.batchSize = std::max(1, st.batchSize * 2);
-    options.form = st.form();
+    options.form = m_data.tokenizer.frame(st.form());
     const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
     // A text stage is scored on captions as text: how well the language
     // model reads what the visual tokens will have to carry.
@@ -423,7 +423,8 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     for (const auto &[file, weight] : st.mix)
         sources.push_back({m_data.datasets.at(file).get(), weight});
     MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
-                            m_config.data.workers, m_config.data.skipBadImages, st.turnLayout(), st.form());
+                            m_config.data.workers, m_config.data.skipBadImages, st.turnLayout(),
+                            m_data.tokenizer.frame(st.form()));
     if (!progress.positions.empty())
         loader.seek(progress.positions);
     const int64_t total = st.steps > 0 ? st.steps
@@ -624,6 +625,8 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         state["run_id"] = runId;
         state["stage"] = progress.stage;
         state["stage_name"] = st.name;
+        // How the stage framed its questions, so a checkpoint is asked as it learned.
+        state["template"] = st.conversationTemplate;
         state["step"] = progress.step;
         // The stage's own dataset, then each mixed-in one.
         Json loaders = Json::array();

@@ -104,14 +104,17 @@ private slots:
         QCOMPARE(counts.lm, int64_t(6738415616));
         QCOMPARE(countParameters(run.stageModels[1]).lora, int64_t(32) * 128 * (4 * (4096 + 4096) + 3 * (4096 + 11008)));
 
-        // Memory: fp32 weights of everything; gradients and two moments of
-        // the connector alone in pre-training, of connector and adapters after.
+        // Memory (bf16 stages): what trains in fp32, the frozen rest in bf16;
+        // gradients and two moments of the connector alone in pre-training,
+        // of connector and adapters after.
         const MemoryEstimate pre = estimateStageMemory(run, 0), fine = estimateStageMemory(run, 1);
-        QCOMPARE(pre.weights, countParameters(run.stageModels[0]).total() * 4);
+        const int64_t preTotal = countParameters(run.stageModels[0]).total();
+        QCOMPARE(pre.weights, counts.connector * 4 + (preTotal - counts.connector) * 2);
         QCOMPARE(pre.gradients, counts.connector * 4);
         QCOMPARE(pre.optimizer, 2 * pre.gradients);
         const ParameterCounts tuned = countParameters(run.stageModels[1]);
         QCOMPARE(fine.gradients, (tuned.connector + tuned.lora) * 4);
+        QCOMPARE(fine.weights, fine.gradients + (tuned.total() - tuned.connector - tuned.lora) * 2);
         QCOMPARE(fine.bytesPerActivation, 2);
         QCOMPARE(fine.sequence, int64_t(2048));
         QVERIFY(fine.activations > pre.activations / 2); // same LM and sequence, half the batch, more connector

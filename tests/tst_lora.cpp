@@ -7,6 +7,7 @@
 #include "base/Errors.h"
 #include "io/Checkpoint.h"
 #include "io/LoraWeights.h"
+#include "model/Autocast.h"
 #include "model/Mllm.h"
 #include "text/Conversation.h"
 #include "train/OptimizerGroups.h"
@@ -156,6 +157,59 @@ private slots:
         }
         QCOMPARE(adapters, 14);
         QVERIFY(std::find(optimizer.lrScales.begin(), optimizer.lrScales.end(), 2.0) != optimizer.lrScales.end());
+    }
+
+    // Under bf16 the frozen parts are held in bf16 and still compute; what
+    // the stage carries on is what trained, and the frozen parts exactly as
+    // they entered, not rounded.
+    void frozenPartsAreHeldInBf16()
+    {
+        torch::manual_seed(5);
+        const ModelConfig c = adapted(test::tinyModelConfig());
+        const StateDict entering = stateDict(*Mllm(c));
+        Mllm model(c);
+        loadStateDict(*model, entering, "test");
+        StageConfig stage;
+        stage.train = {"connector", "lora"};
+        StageOptimizer optimizer = makeStageOptimizer(*model, stage);
+        holdFrozenInBf16(*model);
+        auto trains = [](const std::string &name) {
+            const std::string part = modelPartOf(name);
+            return part == "connector" || part == "lora";
+        };
+        int held = 0;
+        for (const auto &p : model->named_parameters()) {
+            const std::string &name = p.key();
+            // Linear and convolution weights; not embedding tables, position embeddings or query banks.
+            const bool matrix = p.value().dim() >= 2 && name.find("embed_tokens") == std::string::npos
+                                && name.find("position_embedding") == std::string::npos && name.find("queries") == std::string::npos;
+            const bool bf16 = p.value().scalar_type() == torch::kBFloat16;
+            QVERIFY2(bf16 == (!trains(name) && matrix), name.c_str());
+            held += bf16;
+        }
+        QVERIFY(held > 0);
+        QVERIFY(model->named_parameters()["lm.layers.0.self_attn.q_proj.weight"].scalar_type() == torch::kBFloat16);
+        QVERIFY(model->named_parameters()["lm.layers.0.input_layernorm.weight"].scalar_type() == torch::kFloat);
+
+        const Inputs in = inputs(c);
+        {
+            AutocastGuard autocast(true, torch::kCPU);
+            model->forward(in.images, in.ids).to(torch::kFloat).pow(2).mean().backward();
+        }
+        optimizer.optimizer->step();
+        const StateDict carried = carriedWeights(*model, entering);
+        QCOMPARE(carried.size(), entering.size());
+        int learned = 0;
+        for (const auto &[name, before] : entering) {
+            const torch::Tensor &after = carried.at(name);
+            if (trains(name)) {
+                QVERIFY2(after.scalar_type() == torch::kFloat, name.c_str());
+                learned += !torch::equal(after, before);
+            } else {
+                QVERIFY2(after.scalar_type() == before.scalar_type() && torch::equal(after, before), name.c_str());
+            }
+        }
+        QVERIFY(learned > 0);
     }
 
     void checkpointKeepsAdaptersApart()

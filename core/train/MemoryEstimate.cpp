@@ -32,13 +32,14 @@ MemoryEstimate estimateStageMemory(const RunConfig &run, size_t index)
     const ModelConfig &m = run.stageModels.at(index);
     const ParameterCounts counts = countParameters(m);
     MemoryEstimate e;
-    e.weights = counts.total() * 4;
-    const int64_t trained = counts.of(st.train);
-    e.gradients = trained * 4;
-    e.optimizer = trained * 8;
     // auto is bf16 on CUDA; on a CPU it depends on the CPU, so fp32 bounds it.
     const bool bf16 = st.precision == "bf16" || (st.precision == "auto" && st.device.rfind("cuda", 0) == 0);
     e.bytesPerActivation = bf16 && st.kind != "vision" ? 2 : 4;
+    const int64_t trained = counts.of(st.train);
+    // What trains in fp32; what is frozen at the stage's precision.
+    e.weights = trained * 4 + (counts.total() - trained) * e.bytesPerActivation;
+    e.gradients = trained * 4;
+    e.optimizer = trained * 8;
     e.batch = st.batchSize;
 
     const auto has = [&](const char *part) { return std::find(st.train.begin(), st.train.end(), part) != st.train.end(); };

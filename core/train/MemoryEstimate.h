@@ -1,7 +1,8 @@
 #pragma once
 // What a stage will hold in memory, estimated from its config before it
 // runs, so a launch that cannot fit is seen before it spends anything:
-//   weights      every parameter in fp32 (the trainer keeps fp32 masters)
+//   weights      what the stage trains in fp32 (the optimizer's masters),
+//                the rest at the stage's precision (bf16 holds it in bf16)
 //   gradients    fp32, for the parameters the stage trains
 //   optimizer    AdamW's two fp32 moments for them
 //   activations  what the backward pass keeps, per transformer layer

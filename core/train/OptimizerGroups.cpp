@@ -1,5 +1,7 @@
 #include "OptimizerGroups.h"
 
+#include "io/Checkpoint.h"
+#include "model/AdaptedLinear.h"
 #include "io/LoraWeights.h"
 
 #include <map>
@@ -60,6 +62,30 @@ void setLearningRate(StageOptimizer &o, double lr)
     auto &groups = o.optimizer->param_groups();
     for (size_t i = 0; i < groups.size(); ++i)
         static_cast<torch::optim::AdamWOptions &>(groups[i].options()).lr(lr * o.lrScales[i]);
+}
+
+void holdFrozenInBf16(torch::nn::Module &model)
+{
+    torch::NoGradGuard noGrad;
+    for (const auto &module : model.modules()) {
+        if (!module->as<torch::nn::LinearImpl>() && !module->as<torch::nn::Conv2dImpl>() && !module->as<AdaptedLinearImpl>())
+            continue;
+        for (auto &p : module->named_parameters(/*recurse=*/false))
+            if (p.key() == "weight" && !p.value().requires_grad() && p.value().scalar_type() == torch::kFloat)
+                p.value().set_data(p.value().to(torch::kBFloat16));
+    }
+}
+
+StateDict carriedWeights(torch::nn::Module &model, const StateDict &entering)
+{
+    StateDict out = stateDict(model);
+    for (const auto &p : model.named_parameters())
+        if (!p.value().requires_grad())
+            if (const auto it = entering.find(p.key()); it != entering.end())
+                out[p.key()] = it->second;
+    for (auto &[name, t] : out)
+        t = t.cpu();
+    return out;
 }
 
 } // namespace cosw

@@ -6,6 +6,7 @@
 // their scale, not their complexity, towards zero.
 
 #include "RunConfig.h"
+#include "io/Safetensors.h"
 #include <torch/torch.h>
 
 #include <memory>
@@ -36,5 +37,20 @@ StageOptimizer makeStageOptimizer(torch::nn::Module &model, const StageConfig &s
 
 // Sets every group's learning rate to `lr` times its part's scale.
 void setLearningRate(StageOptimizer &optimizer, double lr);
+
+// Under bf16, the weight matrices of linear and convolution layers a stage
+// does not train (no gradient required) are held in bf16: nearly half the
+// memory (a frozen 7B language model takes 13 GiB instead of 26), and under
+// autocast their products run in bf16 anyway. Norms, biases and embedding
+// tables stay fp32, so the residual streams stay fp32 as before (CPU
+// autocast has no fp32 rule for layer_norm); what trains stays fp32, the
+// optimizer's master copy.
+void holdFrozenInBf16(torch::nn::Module &model);
+
+// The weights a stage carries on, on the CPU: what it trains from the model,
+// what it keeps frozen as it entered (the model may hold those in bf16 only
+// to compute with), so a stage never rounds what it does not train and a
+// resumed run carries what an uninterrupted one does.
+StateDict carriedWeights(torch::nn::Module &model, const StateDict &entering);
 
 } // namespace cosw

@@ -340,6 +340,8 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     // A text stage is scored on captions as text: how well the language
     // model reads what the visual tokens will have to carry.
     const bool text = st.kind == "text";
+    // As the stage computes: its frozen parts may be held in bf16.
+    AutocastGuard autocast(st.precision == "bf16", parseDevice(st.device));
     EvaluationResult r = evaluate(model, text ? *m_data.textEval : *m_data.eval, prior, m_data.tokenizer, parseDevice(st.device), options,
                                   [&](int done, int total) {
                                       TrainingEvent e;
@@ -411,11 +413,13 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
 
     Mllm model(mc);
     loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
-    model->to(device);
     model->train();
     const std::set<std::string> parts(st.train.begin(), st.train.end());
     StageOptimizer stageOptimizer = makeStageOptimizer(*model, st);
     torch::optim::AdamW &optimizer = *stageOptimizer.optimizer;
+    if (st.precision == "bf16")
+        holdFrozenInBf16(*model);
+    model->to(device); // keeps the optimizer's tensors: parameters move in place
     if (!progress.optimizerFile.empty())
         torch::load(optimizer, progress.optimizerFile);
 
@@ -538,9 +542,7 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
     if (st.evaluate)
         evaluateStage(runId, index, total, model);
 
-    progress.weights = stateDict(*model);
-    for (auto &[name, t] : progress.weights)
-        t = t.cpu();
+    progress.weights = carriedWeights(*model, progress.weights);
     Progress next;
     next.stage = index + 1;
     next.weights = progress.weights;
@@ -617,9 +619,7 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
     const fs::path dir = fs::path(m_options.runsDir) / std::to_string(runId) / "checkpoints" / name;
     if (fs::exists(dir))
         fs::remove_all(dir); // the same point reached again after a resume
-    StateDict weights = stateDict(*model);
-    for (auto &[n, t] : weights)
-        t = t.cpu();
+    const StateDict weights = carriedWeights(*model, progress.weights);
     saveCheckpoint(dir.string(), {m_config.stageModels[index], weights}, [&](const std::string &tmp) {
         Json state = Json::object();
         state["run_id"] = runId;

@@ -9,14 +9,18 @@
 #include "data/WordTokenizer.h"
 #include "io/Safetensors.h"
 #include "store/ExperimentStore.h"
+#include "train/Trainer.h"
 
 #include <QFile>
 #include <QImage>
+#include <QDir>
 #include <QProcess>
 
 #include <opencv2/imgcodecs.hpp>
 
 #include <set>
+
+#include <signal.h>
 
 using namespace cosw;
 
@@ -41,6 +45,25 @@ Result runProgram(const char *variable, const QStringList &args)
 }
 
 Result runBatch(const QStringList &args) { return runProgram("COS_BATCH", args); }
+
+// The child of `parent` whose environment holds `entry` (e.g. "RANK=1"); 0 when none does.
+pid_t childWithEnvironment(pid_t parent, const QByteArray &entry)
+{
+    for (const QString &name : QDir("/proc").entryList(QDir::Dirs)) {
+        bool number = false;
+        const int pid = name.toInt(&number);
+        if (!number)
+            continue;
+        const QByteArray stat = test::readFile("/proc/" + name + "/stat");
+        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() < 2 || fields[1].toInt() != parent)
+            continue;
+        if (test::readFile("/proc/" + name + "/environ").split('\0').contains(entry))
+            return pid_t(pid);
+    }
+    return 0;
+}
+
 
 // A three-stage compound-scaling run (tests/data/compound.yaml).
 QString compoundConfig() { return test::sourcePath("tests/data/compound.yaml"); }
@@ -907,6 +930,96 @@ private slots:
         r = runBatch({"inspect", yaml});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("data.tokenizer") && r.err.contains("model.lm.pretrained"), qPrintable(r.err));
+    }
+
+    // --nproc 2: two ranks (Gloo over loopback), each with its share of
+    // every batch, train as one process with the whole batch: the same loss
+    // at every step and the same weights. Rank 0 alone writes the store.
+    // A rank killed midway fails the run, naming it; the run resumes from
+    // rank 0's last checkpoint on one process and ends where it would have.
+    void dataParallelRanksTrainAsOne()
+    {
+        const QString dir = m_dir.filePath("parallel");
+        QVERIFY(QDir().mkpath(dir));
+        const QString yaml = dir + "/run.yaml";
+        // fp32, so the comparison is of the arithmetic, not of bf16 rounding.
+        QVERIFY(test::writeFile(yaml, test::smallRunConfig(m_dir.filePath("sweep-data"), 300)
+                                          .replace("train: [connector, lm]", "train: [connector, lm], precision: fp32")
+                                          .toUtf8()));
+        const QString oneDb = dir + "/one.sqlite", twoDb = dir + "/two.sqlite";
+        Result r = runBatch({"run", yaml, "--db", oneDb, "--threads", "1", "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runBatch({"run", yaml, "--db", twoDb, "--nproc", "2", "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("2 ranks (1 threads each)"), qPrintable(r.out));
+
+        ExperimentStore one(oneDb.toStdString()), two(twoDb.toStdString());
+        QCOMPARE(two.runs().size(), size_t(1));
+        const int64_t a = one.runs()[0].id, b = two.runs()[0].id;
+        for (int stage : {1, 2}) {
+            const auto alone = one.metricSeries(a, "loss", 100000, std::nullopt, stage);
+            const auto shared = two.metricSeries(b, "loss", 100000, std::nullopt, stage);
+            QCOMPARE(shared.size(), alone.size());
+            for (size_t i = 0; i < alone.size(); ++i)
+                QVERIFY2(std::abs(shared[i].value - alone[i].value) < 1e-4,
+                         qPrintable(QString("stage %1 step %2: %3 on two ranks, %4 on one")
+                                        .arg(stage).arg(alone[i].step).arg(shared[i].value).arg(alone[i].value)));
+        }
+        QCOMPARE(two.run(b).finalEvaluation->accuracy, one.run(a).finalEvaluation->accuracy);
+        const auto finalWeights = [](ExperimentStore &store, int64_t id) {
+            return readSafetensors(Trainer::stageEndCheckpoint(store.run(id), 2)->path + "/model.safetensors");
+        };
+        const StateDict alone = finalWeights(one, a), shared = finalWeights(two, b);
+        for (const auto &[name, tensor] : alone) {
+            const double off = (shared.at(name) - tensor).abs().max().item<double>();
+            QVERIFY2(off < 1e-5, qPrintable(QString("%1 differs by %2").arg(name.c_str()).arg(off)));
+        }
+
+        // Rank 1 killed once rank 0 has kept a checkpoint of the pre-training.
+        const QString killedDb = dir + "/killed.sqlite";
+        QProcess ranks;
+        ranks.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")),
+                    {"run", yaml, "--db", killedDb, "--nproc", "2", "--progress", "lines", "--rank-timeout", "60"});
+        QVERIFY(ranks.waitForStarted());
+        pid_t rank1 = 0;
+        for (int wait = 0; wait < 600 && !rank1; ++wait) {
+            QTest::qWait(100);
+            if (!QFile::exists(killedDb))
+                continue;
+            ExperimentStore store(killedDb.toStdString());
+            const auto runs = store.runs();
+            if (runs.empty() || store.run(runs[0].id).checkpoints.empty())
+                continue;
+            rank1 = childWithEnvironment(pid_t(ranks.processId()), "RANK=1");
+        }
+        QVERIFY(rank1 > 0);
+        ::kill(rank1, SIGKILL);
+        QVERIFY(ranks.waitForFinished(120000));
+        const QString said = QString::fromUtf8(ranks.readAllStandardOutput() + ranks.readAllStandardError());
+        QVERIFY(ranks.exitCode() != 0);
+        QVERIFY2(said.contains("rank 1 was killed by signal 9"), qPrintable(said));
+        ExperimentStore killed(killedDb.toStdString());
+        const int64_t k = killed.runs()[0].id;
+        QCOMPARE(killed.run(k).run.status, RunStatus::Failed);
+
+        r = runBatch({"resume", QString::number(k), "--db", killedDb, "--threads", "1", "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QCOMPARE(killed.run(k).finalEvaluation->accuracy, one.run(a).finalEvaluation->accuracy);
+        const auto alone2 = one.metricSeries(a, "loss", 100000, std::nullopt, 2);
+        const auto resumed2 = killed.metricSeries(k, "loss", 100000, std::nullopt, 2);
+        QCOMPARE(resumed2.size(), alone2.size());
+        for (size_t i = 0; i < alone2.size(); ++i)
+            QVERIFY2(std::abs(resumed2[i].value - alone2[i].value) < 1e-4, qPrintable(QString::number(alone2[i].step)));
+        // A key projection's bias cannot change attention (softmax ignores
+        // what adds to every score alike): its gradient is rounding noise,
+        // which AdamW turns into full-size steps, so the last bits of the
+        // steps run on two ranks leave it anywhere within a few steps' reach.
+        const StateDict resumed = finalWeights(killed, k);
+        for (const auto &[name, tensor] : alone) {
+            const bool keyBias = name.size() > 11 && name.compare(name.size() - 11, 11, "k_proj.bias") == 0;
+            const double off = (resumed.at(name) - tensor).abs().max().item<double>();
+            QVERIFY2(off < (keyBias ? 1e-3 : 1e-5), qPrintable(QString("%1 differs by %2").arg(name.c_str()).arg(off)));
+        }
     }
 };
 

@@ -2,27 +2,103 @@
 
 #include "Commands.h"
 #include "ProgressPrinter.h"
+#include "RankLauncher.h"
 #include "RunToEnd.h"
 #include "StopOnSignal.h"
 
 #include "base/Errors.h"
 #include "base/Json.h"
 #include "store/ExperimentStore.h"
+#include "train/DataParallel.h"
 #include "train/Trainer.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+
+namespace fs = std::filesystem;
 
 namespace cosw::batch {
 
 namespace {
 
+struct ParallelOptions {
+    int nproc = 1;
+    int rankTimeout = 1800;
+};
+
 struct RunOptions {
     TrainingOptions training;
+    ParallelOptions parallel;
     std::string name;
     std::vector<std::string> overrides;
     SweepLabel sweep;
+};
+
+void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
+{
+    cmd.add_option("--nproc", o.nproc,
+                   "data-parallel ranks on this machine: each takes its share of every batch, the CPUs are shared "
+                   "out (ranks started by torchrun, srun or mpirun set RANK, WORLD_SIZE, MASTER_ADDR and "
+                   "MASTER_PORT instead)")
+        ->check(CLI::Range(1, 256));
+    cmd.add_option("--rank-timeout", o.rankTimeout,
+                   "seconds a rank waits for the others (at a step, or while rank 0 evaluates) before the run fails")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+}
+
+// With --nproc N in a process that is not a rank yet: start the ranks
+// instead (ranks 1.. log under the store's runs/ directory).
+std::optional<int> launchedRanks(const RunOptions &o)
+{
+    if (o.parallel.nproc <= 1 || std::getenv("WORLD_SIZE"))
+        return std::nullopt;
+    const fs::path logs = fs::absolute(dbPath(o.training.db)).parent_path() / "runs"
+                          / ("ranks-" + std::to_string(::getpid()));
+    return launchRanks({o.parallel.nproc, o.training.threads, logs.string()});
+}
+
+// This process's place in a data-parallel run (torchrun's variables), joined;
+// nullptr for a run of one process.
+std::unique_ptr<DataParallel> joinGroup(const ParallelOptions &o)
+{
+    const RankPlacement placement = RankPlacement::fromEnvironment();
+    if (placement.worldSize == 1)
+        return nullptr;
+    auto group = std::make_unique<DataParallel>(placement, std::chrono::seconds(o.rankTimeout));
+    group->join();
+    return group;
+}
+
+// Ranks other than 0 keep their records in a store of their own, removed
+// when they finish: rank 0 alone writes the run's store and checkpoints.
+class ScratchStore {
+public:
+    explicit ScratchStore(const DataParallel &group)
+        : m_dir(fs::temp_directory_path()
+                / ("cos-batch-rank" + std::to_string(group.rank()) + "-" + std::to_string(::getpid())))
+    {
+        fs::remove_all(m_dir);
+        fs::create_directories(m_dir);
+        m_store = std::make_unique<ExperimentStore>((m_dir / "store.sqlite").string());
+    }
+    ~ScratchStore()
+    {
+        m_store.reset();
+        std::error_code ignored;
+        fs::remove_all(m_dir, ignored);
+    }
+    ExperimentStore &store() { return *m_store; }
+    std::string runsDir() const { return (m_dir / "runs").string(); }
+
+private:
+    fs::path m_dir;
+    std::unique_ptr<ExperimentStore> m_store;
 };
 
 } // namespace
@@ -77,14 +153,25 @@ void addRunCommand(CLI::App &app, Action &action)
     cmd->add_option("--sweep-variant", o->sweep.variant, "the sweep variant the run is (its overrides, seed aside)");
     cmd->add_option("--sweep-seed", o->sweep.seed, "the sweep seed index the run is");
     addTrainingOptions(*cmd, o->training);
+    addParallelOptions(*cmd, o->parallel);
     cmd->callback([o, config, &action] {
         action = [o, config] {
             const RunConfig run = RunConfig::load(*config, o->overrides);
-            ExperimentStore store(dbPath(o->training.db));
-            ProgressPrinter printer(o->training.progress);
-            Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
             if (o->sweep.sweep.empty() && (!o->sweep.variant.empty() || o->sweep.seed))
                 throw InputError("--sweep-variant and --sweep-seed need --sweep");
+            if (const std::optional<int> status = launchedRanks(*o))
+                return *status;
+            const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
+            std::optional<ScratchStore> scratch;
+            if (group && group->rank() != 0)
+                scratch.emplace(*group);
+            std::optional<ExperimentStore> own;
+            ExperimentStore &store = scratch ? scratch->store() : own.emplace(dbPath(o->training.db));
+            ProgressPrinter printer(o->training.progress);
+            Trainer trainer(run, store,
+                            {o->training.device, o->training.threads, scratch ? scratch->runsDir() : std::string(),
+                             group.get()},
+                            std::ref(printer));
             const int64_t id = trainer.createRun(o->name, o->sweep);
             if (printer.json())
                 std::cout << "{\"event\":\"run\",\"run_id\":" << id << ",\"db\":" << Json(store.file()).dump() << "}"
@@ -103,28 +190,45 @@ void addResumeCommand(CLI::App &app, Action &action)
     CLI::App *cmd = app.add_subcommand("resume", "Continue an interrupted or failed run from its last checkpoint");
     cmd->add_option("RUN_ID", *id, "run id")->required();
     addTrainingOptions(*cmd, o->training);
+    addParallelOptions(*cmd, o->parallel);
     cmd->callback([o, id, &action] {
         action = [o, id] {
-            ExperimentStore store(dbPath(o->training.db));
-            const RunDetail detail = store.run(*id);
+            // Every rank reads the run before any of them starts it (they
+            // start together, after joining).
+            std::optional<ExperimentStore> own(std::in_place, dbPath(o->training.db));
+            const RunDetail detail = own->run(*id);
             if (detail.run.status == RunStatus::Finished)
-                throw InputError("run " + std::to_string(*id) + " in " + store.file() + " has already finished");
+                throw InputError("run " + std::to_string(*id) + " in " + own->file() + " has already finished");
             if (detail.run.status == RunStatus::Running)
-                throw InputError("run " + std::to_string(*id) + " in " + store.file()
+                throw InputError("run " + std::to_string(*id) + " in " + own->file()
                                  + " is running (pid " + std::to_string(detail.run.pid.value_or(0)) + ")");
-            const std::string source = store.file() + " run " + std::to_string(*id);
+            const std::string source = own->file() + " run " + std::to_string(*id);
             const RunConfig run = RunConfig::fromJson(parseJson(detail.run.config, source), source);
+            if (const std::optional<int> status = launchedRanks(*o))
+                return *status;
+            const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
+            std::optional<ScratchStore> scratch;
+            if (group && group->rank() != 0) {
+                scratch.emplace(*group);
+                own.reset();
+            }
+            ExperimentStore &store = scratch ? scratch->store() : *own;
             ProgressPrinter printer(o->training.progress);
-            Trainer trainer(run, store, {o->training.device, o->training.threads, {}}, std::ref(printer));
+            Trainer trainer(run, store,
+                            {o->training.device, o->training.threads, scratch ? scratch->runsDir() : std::string(),
+                             group.get()},
+                            std::ref(printer));
+            // A rank other than 0 trains a stand-in run of its scratch store.
+            const int64_t runId = scratch ? trainer.createRun(detail.run.name) : *id;
             const std::string from = detail.checkpoints.empty() ? std::string() : detail.checkpoints.back().path;
             if (printer.json())
-                std::cout << "{\"event\":\"run\",\"run_id\":" << *id << ",\"db\":" << Json(store.file()).dump() << "}"
+                std::cout << "{\"event\":\"run\",\"run_id\":" << runId << ",\"db\":" << Json(store.file()).dump() << "}"
                           << std::endl;
             else
-                std::cout << "run " << *id << " in " << store.file()
+                std::cout << "run " << runId << " in " << store.file()
                           << (from.empty() ? ": no checkpoint, starting over\n" : ": resuming from " + from + "\n")
                           << std::flush;
-            return runToEnd(trainer, store, printer, *id, from);
+            return runToEnd(trainer, store, printer, runId, from);
         };
     });
 }

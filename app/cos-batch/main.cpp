@@ -2,6 +2,7 @@
 // Exit status: 0 success, 2 bad usage or bad input, 1 a failure while running.
 
 #include "Commands.h"
+#include "RankLauncher.h"
 
 #include "facade/BlasKernel.h"
 #include "base/Errors.h"
@@ -17,6 +18,7 @@ int main(int argc, char **argv)
     // The tables and progress lines below use printf's %f; whatever a parent
     // process or a library did to the locale, they print '.' decimals.
     std::setlocale(LC_ALL, "C");
+    cosw::batch::setCommandLine(argc, argv);
     cosw::ensureBlasKernel();
     CLI::App app{"CoS Workbench headless tool: Chain-of-Sight models, scaling and runs", "cos-batch"};
     app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")\nBLAS: "

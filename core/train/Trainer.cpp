@@ -6,6 +6,7 @@
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
 #include "RunSummary.h"
+#include "DataParallel.h"
 #include "FeatureCache.h"
 #include "StageCache.h"
 #include "StepMetrics.h"
@@ -102,7 +103,13 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         if (st.precision == "auto" && st.kind == "vision") {
             st.precision = "fp32"; // what the tower's stage trains in, whatever it is asked
         } else if (st.precision == "auto") {
-            const PrecisionChoice choice = automaticPrecision(device);
+            PrecisionChoice choice = automaticPrecision(device);
+            // Ranks measure their own devices; they train in bf16 only if all chose it.
+            if (m_options.parallel) {
+                const double bf16Ranks = m_options.parallel->sum(choice.precision == "bf16" ? 1.0 : 0.0);
+                if (choice.precision == "bf16" && bf16Ranks < m_options.parallel->worldSize())
+                    choice = {"fp32", "not every rank's device runs bf16 products faster"};
+            }
             st.precision = choice.precision;
             m_precisionNotes[i] = "precision auto: " + choice.precision + " (" + choice.reason + ")";
         }
@@ -117,7 +124,14 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         setCpuThreads(m_options.threads);
     if (m_options.runsDir.empty())
         m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
+    // Rank 0 prepares the data (generating the benchmark on first use); the
+    // others then read what it left.
+    const bool follows = m_options.parallel && m_options.parallel->rank() != 0;
+    if (follows)
+        m_options.parallel->barrier();
     m_data = data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
+    if (m_options.parallel && !follows)
+        m_options.parallel->barrier();
 }
 
 void Trainer::report(TrainingEvent e) const
@@ -264,6 +278,12 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     const ModelConfig &mc = m_config.stageModels[index];
     VisionTowerTrainer trainer(mc, st, m_data.cellsJson, towerResolutions(m_config, static_cast<size_t>(index)),
                                m_data.identity);
+    // Rank 0 trains (or finds) the tower; the others then read it from the
+    // cache it leaves, so every rank holds the same tower.
+    DataParallel *parallel = m_options.parallel;
+    const bool follows = parallel && parallel->rank() != 0;
+    if (follows)
+        parallel->barrier();
     VisionTowerResult result = trainer.run(
         progress.weights, parseDevice(st.device),
         [&](const TrainingEvent &step) {
@@ -275,6 +295,8 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
         stopRequested());
     if (stopRequested())
         throw Interrupted{"stopped during the vision stage " + st.name + "; it restarts on resume"};
+    if (parallel && !follows)
+        parallel->barrier();
     for (auto &[name, tensor] : result.weights)
         progress.weights[name] = tensor;
 
@@ -331,6 +353,8 @@ StageRecord Trainer::stageRecord(int index) const
 
 EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, Mllm &model)
 {
+    if (m_options.parallel && m_options.parallel->rank() != 0)
+        return {}; // rank 0 evaluates for the group
     EvaluationOptions options;
     options.limit = m_config.data.evalSamples;
     const StageConfig &st = m_config.stages[index];
@@ -404,7 +428,11 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
                                       ? textStageCacheDir(mc, st, m_data.identity, progress.weights)
                                       : "";
     const fs::path cachedLm = fs::path(textCache) / "lm.safetensors";
-    if (!textCache.empty() && fs::exists(cachedLm)) {
+    DataParallel *parallel = m_options.parallel;
+    bool cached = !textCache.empty() && fs::exists(cachedLm);
+    if (parallel) // every rank takes the cache, or none does
+        cached = parallel->sum(cached ? 1.0 : 0.0) == parallel->worldSize();
+    if (cached) {
         for (auto &[name, tensor] : readSafetensors(cachedLm.string()))
             progress.weights[name] = tensor;
         finishCachedTextStage(runId, index, progress, textCache);
@@ -448,7 +476,9 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     stats.wall = progress.wallSeconds;
 
     for (int64_t step = progress.step; step < total; ++step) {
-        if (stopRequested()) {
+        // Every rank stops at the same step, whichever was signalled.
+        const bool stop = parallel ? parallel->sum(stopRequested() ? 1.0 : 0.0) > 0 : stopRequested().load();
+        if (stop) {
             metrics.flush();
             progress.step = step;
             progress.positions = loader.positions();
@@ -462,20 +492,30 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         double loss = 0;
         for (int micro = 0; micro < st.gradAccum; ++micro) {
             const auto fetch = std::chrono::steady_clock::now();
-            TrainingBatch batch = loader.next();
+            TrainingBatch whole = loader.next();
             stats.dataWait += seconds(fetch);
-            stats.skipped += batch.skipped;
+            stats.skipped += whole.skipped;
+            const bool text = !whole.images.defined(); // a text stage's batch, or text mixed in
+            stats.samples += whole.ids.size(0);
+            stats.lmTokens += whole.ids.size(0) * (text ? whole.ids.size(1) : whole.ids.size(1) - 1 + visualTokens(mc));
+            // A rank's mean loss over its rows counts as its share of the
+            // batch's answer tokens: the ranks' parts add up to the batch's loss.
+            const TrainingBatch batch = parallel ? parallel->shard(whole) : std::move(whole);
+            const double share = parallel ? parallel->tokenShare(DataParallel::answerTokens(batch.labels)) : 1.0;
+            if (batch.ids.size(0) == 0 || share == 0.0)
+                continue; // nothing of this batch fell to this rank
             AutocastGuard autocast(st.precision == "bf16", device);
             auto ids = batch.ids.to(device), labels = batch.labels.to(device);
             const TextLayout layout = batch.layout.to(device);
-            const bool text = !batch.images.defined(); // a text stage's batch, or text mixed in
             auto l = text              ? model->textLoss(ids, labels, layout)
                      : useFeatureCache ? model->lossFromFeatures(featureCache.features(model, batch, device), ids, labels, layout)
                                        : model->loss(batch.images.to(device), ids, labels, layout);
-            (l / st.gradAccum).backward();
-            loss += l.item<double>() / st.gradAccum;
-            stats.samples += batch.ids.size(0);
-            stats.lmTokens += batch.ids.size(0) * (text ? batch.ids.size(1) : batch.ids.size(1) - 1 + visualTokens(mc));
+            (l * share / st.gradAccum).backward();
+            loss += l.item<double>() * share / st.gradAccum;
+        }
+        if (parallel) {
+            parallel->sumGradients(stageOptimizer.params);
+            loss = parallel->sum(loss);
         }
         if (!std::isfinite(loss))
             throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
@@ -547,7 +587,7 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
     next.stage = index + 1;
     next.weights = progress.weights;
     saveTrainingCheckpoint(runId, index, model, nullptr, next, total);
-    if (!textCache.empty()) {
+    if (!textCache.empty() && (!m_options.parallel || m_options.parallel->rank() == 0)) {
         StateDict lm;
         for (const auto &[name, tensor] : progress.weights)
             if (name.rfind("lm.", 0) == 0)
@@ -612,6 +652,8 @@ std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage
 std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
                                             const Progress &progress, int64_t step)
 {
+    if (m_options.parallel && m_options.parallel->rank() != 0)
+        return {}; // rank 0 keeps the group's checkpoints
     const StageConfig &st = m_config.stages[index];
     const bool stageDone = progress.stage > index;
     char name[96];

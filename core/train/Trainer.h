@@ -22,11 +22,17 @@
 namespace cosw {
 
 class ExperimentStore;
+class DataParallel;
 
 struct TrainerOptions {
     std::string device = "cpu";   // overrides every stage's device when set
     int threads = 0;              // intra-op threads; 0 keeps LibTorch's default
     std::string runsDir;          // checkpoints go to runsDir/<run id>/
+    // This process is one rank of a data-parallel run (joined already):
+    // each conversation stage's batches are shared out and the gradients
+    // summed; rank 0 trains the vision tower the others then read from its
+    // cache, and alone evaluates, checkpoints and publishes caches.
+    DataParallel *parallel = nullptr;
 };
 
 enum class RunOutcome { Finished, Failed, Interrupted };

@@ -1,0 +1,162 @@
+#include "RankLauncher.h"
+
+#include "base/Errors.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace cosw::batch {
+
+namespace {
+
+std::vector<std::string> &commandLine()
+{
+    static std::vector<std::string> args;
+    return args;
+}
+
+std::vector<pid_t> g_children; // for the signal handler: read only while ranks run
+
+void passOn(int signal)
+{
+    for (pid_t child : g_children)
+        ::kill(child, signal);
+}
+
+// A loopback port nothing listens on now, for rank 0's rendezvous store.
+int freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
+        || ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
+        if (fd >= 0)
+            ::close(fd);
+        throw std::runtime_error(std::string("no free loopback port for the ranks' rendezvous: ") + std::strerror(errno));
+    }
+    const int port = ntohs(address.sin_port);
+    ::close(fd);
+    return port;
+}
+
+std::string describe(int rank, int status)
+{
+    if (WIFSIGNALED(status))
+        return "rank " + std::to_string(rank) + " was killed by signal " + std::to_string(WTERMSIG(status));
+    return "rank " + std::to_string(rank) + " exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+} // namespace
+
+void setCommandLine(int argc, char **argv)
+{
+    commandLine().assign(argv, argv + argc);
+}
+
+int launchRanks(const RankLaunch &launch)
+{
+    const int port = freePort();
+    const int threads = launch.threadsPerRank > 0
+                            ? launch.threadsPerRank
+                            : std::max(1, int(std::thread::hardware_concurrency()) / launch.ranks);
+    std::vector<std::string> args = commandLine();
+    args.push_back("--threads");
+    args.push_back(std::to_string(threads)); // the last --threads is the one that counts
+    fs::create_directories(launch.logDir);
+
+    std::map<pid_t, int> rankOf;
+    for (int rank = 0; rank < launch.ranks; ++rank) {
+        const std::string log = (fs::path(launch.logDir) / ("rank" + std::to_string(rank) + ".log")).string();
+        const pid_t pid = ::fork();
+        if (pid < 0)
+            throw std::runtime_error(std::string("cannot start rank ") + std::to_string(rank) + ": " + std::strerror(errno));
+        if (pid == 0) {
+            ::setenv("RANK", std::to_string(rank).c_str(), 1);
+            ::setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
+            ::setenv("WORLD_SIZE", std::to_string(launch.ranks).c_str(), 1);
+            ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+            ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+            if (rank > 0) {
+                const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (fd >= 0) {
+                    ::dup2(fd, STDOUT_FILENO);
+                    ::dup2(fd, STDERR_FILENO);
+                    ::close(fd);
+                }
+            }
+            std::vector<char *> argv;
+            for (std::string &a : args)
+                argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv("/proc/self/exe", argv.data());
+            std::cerr << "cos-batch: cannot start rank " << rank << ": " << std::strerror(errno) << "\n";
+            ::_exit(127);
+        }
+        rankOf[pid] = rank;
+        g_children.push_back(pid);
+    }
+    std::cout << launch.ranks << " ranks (" << threads << " threads each) on port " << port << "; ranks 1-"
+              << launch.ranks - 1 << " log to " << launch.logDir << "\n"
+              << std::flush;
+    struct sigaction action{}, oldInt{}, oldTerm{};
+    action.sa_handler = passOn;
+    ::sigaction(SIGINT, &action, &oldInt);
+    ::sigaction(SIGTERM, &action, &oldTerm);
+
+    int rankZeroStatus = 0;
+    std::string failure;
+    std::chrono::steady_clock::time_point killAt{};
+    while (!rankOf.empty()) {
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid == 0 || (pid < 0 && errno == EINTR)) {
+            if (!failure.empty() && std::chrono::steady_clock::now() > killAt)
+                for (const auto &[child, rank] : rankOf)
+                    ::kill(child, SIGKILL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
+        if (pid < 0)
+            break;
+        const int rank = rankOf.at(pid);
+        rankOf.erase(pid);
+        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (rank == 0)
+            rankZeroStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        if (!ok && failure.empty()) {
+            failure = describe(rank, status);
+            // The others cannot go on without it: they are asked to stop, then made to.
+            for (const auto &[child, other] : rankOf)
+                ::kill(child, SIGTERM);
+            killAt = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        }
+    }
+    ::sigaction(SIGINT, &oldInt, nullptr);
+    ::sigaction(SIGTERM, &oldTerm, nullptr);
+    g_children.clear();
+    if (failure.empty())
+        return 0;
+    std::cerr << "cos-batch: " << failure << (rankZeroStatus == 0 ? "" : " (rank 0's output says what the run recorded)")
+              << "; ranks 1-" << launch.ranks - 1 << " logged to " << launch.logDir << "\n";
+    return rankZeroStatus != 0 ? rankZeroStatus : 1;
+}
+
+} // namespace cosw::batch

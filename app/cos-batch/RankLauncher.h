@@ -1,0 +1,27 @@
+#pragma once
+// `run` and `resume` with --nproc N: this command started again as N ranks
+// of one data-parallel run on this machine (torchrun's variables RANK,
+// WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT; a free loopback port).
+// Rank 0 shares this terminal; the others log to files. SIGINT and SIGTERM
+// are passed on (the ranks checkpoint and stop together). When a rank dies,
+// the others are stopped (then killed after a grace period) and the exit
+// status says the run failed, naming the rank.
+
+#include <string>
+#include <vector>
+
+namespace cosw::batch {
+
+// What main() was started with, for starting it again.
+void setCommandLine(int argc, char **argv);
+
+struct RankLaunch {
+    int ranks = 2;
+    int threadsPerRank = 0;  // 0: the CPUs shared out evenly
+    std::string logDir;      // where ranks 1.. write their output
+};
+
+// Starts the ranks and waits for all of them; returns the exit status.
+int launchRanks(const RankLaunch &launch);
+
+} // namespace cosw::batch

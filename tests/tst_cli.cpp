@@ -951,7 +951,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = runBatch({"run", yaml, "--db", twoDb, "--nproc", "2", "--progress", "lines"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        QVERIFY2(r.out.contains("2 ranks (1 threads each)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("2 ranks (1 thread each)"), qPrintable(r.out));
 
         ExperimentStore one(oneDb.toStdString()), two(twoDb.toStdString());
         QCOMPARE(two.runs().size(), size_t(1));

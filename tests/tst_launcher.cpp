@@ -589,10 +589,17 @@ private slots:
         const Json sent = parseYaml(launched.at(0).at(0).toString().toStdString(), "launched");
         QVERIFY(sent == view->configTree());
         QCOMPARE(findKey(sent, "stages")->at(2).at("device").get<std::string>(), std::string("cuda:1"));
+        QCOMPARE(launched.at(0).at(2).toInt(), 1);
+        // Data-parallel processes go with the launch.
+        view->findChild<QSpinBox *>("processes")->setValue(2);
+        QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
+        QCOMPARE(launched.count(), 2);
+        QCOMPARE(launched.at(1).at(2).toInt(), 2);
+        launched.clear();
 
         view->scalesModel()->setData(view->scalesModel()->index(1, 0), 3);
         QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
-        QCOMPARE(launched.count(), 1);
+        QCOMPARE(launched.count(), 0);
     }
 
     void rendersWithALayout()

@@ -214,9 +214,12 @@ private slots:
         StepWatch watch;
         watch.connect(window.queue());
         window.show();
-        window.launch(test::smallRunConfig(dataDir(), 100000), "long");
+        // Two data-parallel processes: cancelling stops both at one step.
+        window.launch(test::smallRunConfig(dataDir(), 100000), "long", 2);
         QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
         const qint64 id = *watch.training.begin();
+        const QString queue = window.findChild<QLabel *>("queue")->text();
+        QVERIFY2(queue.contains("1 running (2 process"), qPrintable(queue)); // the English plural comes with the app
         // The run list may first show the run as queued (read between its
         // creation and its start); the list refreshes every second.
         QTRY_VERIFY(runWithId(window, id).has_value());

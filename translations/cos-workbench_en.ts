@@ -912,6 +912,14 @@ imported from %2
         <source>Ready to launch, but %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Data-parallel processes: each takes its share of every batch and the gradients are summed, so the run trains as one process with the whole batch would. The CPUs are shared out among them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Processes:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>
@@ -1063,10 +1071,6 @@ imported from %2
         <source>run %1: its config cannot be edited: %2</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>%1 running, %2 waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%n run(s) still running.</source>
         <translation>
@@ -1116,6 +1120,13 @@ imported from %2
     <message>
         <source>Compare runs: tokens, time and accuracy</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 running (%n process(es)), %2 waiting</source>
+        <translation>
+            <numerusform>%1 running (%n process), %2 waiting</numerusform>
+            <numerusform>%1 running (%n processes), %2 waiting</numerusform>
+        </translation>
     </message>
 </context>
 <context>

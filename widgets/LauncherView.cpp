@@ -163,8 +163,18 @@ LauncherView::LauncherView(QWidget *parent)
         if (m_check.ok)
             emit sweepRequested(configYaml(), runName());
     });
+    m_processes = new QSpinBox;
+    m_processes->setObjectName(QStringLiteral("processes"));
+    m_processes->setRange(1, 64);
+    m_processes->setToolTip(tr("Data-parallel processes: each takes its share of every batch and the gradients "
+                               "are summed, so the run trains as one process with the whole batch would. The "
+                               "CPUs are shared out among them."));
+    auto *processesLabel = new QLabel(tr("&Processes:"));
+    processesLabel->setBuddy(m_processes);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_message, 1);
+    bottom->addWidget(processesLabel, 0, Qt::AlignBottom);
+    bottom->addWidget(m_processes, 0, Qt::AlignBottom);
     bottom->addWidget(m_sweep, 0, Qt::AlignBottom);
     bottom->addWidget(m_launch, 0, Qt::AlignBottom);
 
@@ -841,7 +851,9 @@ void LauncherView::saveWithDialog()
 void LauncherView::launch()
 {
     if (m_check.ok)
-        emit launchRequested(configYaml(), runName());
+        emit launchRequested(configYaml(), runName(), processes());
 }
+
+int LauncherView::processes() const { return m_processes->value(); }
 
 } // namespace cosw

@@ -63,6 +63,8 @@ public:
     QString configYaml() const;
     const Json &configTree() const { return m_tree; }
     QString runName() const;
+    // Data-parallel ranks a launch asks for (the Processes box).
+    int processes() const;
 
     bool isLaunchEnabled() const;
     // Empty while the config is valid.
@@ -80,7 +82,8 @@ public slots:
     void removeScale();
 
 signals:
-    void launchRequested(const QString &configYamlText, const QString &runName);
+    // `processes`: data-parallel ranks the run trains on (1: one process).
+    void launchRequested(const QString &configYamlText, const QString &runName, int processes);
     // The user wants this config as a sweep of variants.
     void sweepRequested(const QString &configYamlText, const QString &runName);
     void validityChanged(bool valid);
@@ -151,6 +154,7 @@ private:
     QPushButton *m_removeScale = nullptr;
     QGroupBox *m_dataGroup = nullptr;
     QLineEdit *m_dataDir = nullptr;
+    QSpinBox *m_processes = nullptr;
     QSpinBox *m_dataGrid = nullptr;
     QSpinBox *m_trainImages = nullptr;
     QSpinBox *m_testImages = nullptr;

@@ -77,10 +77,19 @@ int launchRanks(const RankLaunch &launch)
     const int threads = launch.threadsPerRank > 0
                             ? launch.threadsPerRank
                             : std::max(1, int(std::thread::hardware_concurrency()) / launch.ranks);
-    std::vector<std::string> args = commandLine();
+    // The command again, with each rank's share of the CPUs as its --threads.
+    std::vector<std::string> args;
+    for (size_t i = 0; i < commandLine().size(); ++i) {
+        const std::string &a = commandLine()[i];
+        if (a == "--threads")
+            ++i; // and its value
+        else if (a.rfind("--threads=", 0) != 0)
+            args.push_back(a);
+    }
     args.push_back("--threads");
-    args.push_back(std::to_string(threads)); // the last --threads is the one that counts
+    args.push_back(std::to_string(threads));
     fs::create_directories(launch.logDir);
+    const std::string others = launch.ranks == 2 ? "rank 1" : "ranks 1-" + std::to_string(launch.ranks - 1);
 
     std::map<pid_t, int> rankOf;
     for (int rank = 0; rank < launch.ranks; ++rank) {
@@ -113,8 +122,8 @@ int launchRanks(const RankLaunch &launch)
         rankOf[pid] = rank;
         g_children.push_back(pid);
     }
-    std::cout << launch.ranks << " ranks (" << threads << " threads each) on port " << port << "; ranks 1-"
-              << launch.ranks - 1 << " log to " << launch.logDir << "\n"
+    std::cout << launch.ranks << " ranks (" << threads << (threads == 1 ? " thread" : " threads") << " each) on port "
+              << port << "; " << others << (launch.ranks == 2 ? " logs" : " log") << " to " << launch.logDir << "\n"
               << std::flush;
     struct sigaction action{}, oldInt{}, oldTerm{};
     action.sa_handler = passOn;
@@ -155,7 +164,7 @@ int launchRanks(const RankLaunch &launch)
     if (failure.empty())
         return 0;
     std::cerr << "cos-batch: " << failure << (rankZeroStatus == 0 ? "" : " (rank 0's output says what the run recorded)")
-              << "; ranks 1-" << launch.ranks - 1 << " logged to " << launch.logDir << "\n";
+              << "; " << others << " logged to " << launch.logDir << "\n";
     return rankZeroStatus != 0 ? rankZeroStatus : 1;
 }
 

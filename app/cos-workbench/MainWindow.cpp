@@ -296,6 +296,7 @@ void MainWindow::createStatusBar()
     m_devicesLabel = new QLabel;
     m_devicesLabel->setObjectName("devices");
     m_queueLabel = new QLabel;
+    m_queueLabel->setObjectName(QStringLiteral("queue"));
     statusBar()->addWidget(m_databaseLabel, 1);
     statusBar()->addPermanentWidget(m_queueLabel);
     statusBar()->addPermanentWidget(m_devicesLabel);
@@ -400,9 +401,11 @@ QString MainWindow::launchDevice() const
     return QStringLiteral("cpu");
 }
 
-void MainWindow::launch(const QString &configYaml, const QString &runName)
+void MainWindow::launch(const QString &configYaml, const QString &runName, int processes)
 {
-    if (m_queue->launch(configYaml, runName, launchDevice(), m_settings.defaultDevice))
+    const QStringList parallel =
+        processes > 1 ? QStringList{QStringLiteral("--nproc"), QString::number(processes)} : QStringList{};
+    if (m_queue->launch(configYaml, runName, launchDevice(), m_settings.defaultDevice, parallel))
         showView(View::Monitor);
 }
 
@@ -508,7 +511,9 @@ void MainWindow::offerRunsToCompare()
 
 void MainWindow::updateQueueLabel()
 {
-    m_queueLabel->setText(tr("%1 running, %2 waiting").arg(m_queue->runningCount()).arg(m_queue->waitingCount()));
+    m_queueLabel->setText(tr("%1 running (%n process(es)), %2 waiting", "", m_queue->runningProcesses())
+                              .arg(m_queue->runningCount())
+                              .arg(m_queue->waitingCount()));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

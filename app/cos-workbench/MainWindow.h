@@ -58,7 +58,7 @@ public:
 public slots:
     // Asks for the store's runs; the list updates when they arrive.
     void refreshRuns();
-    void launch(const QString &configYaml, const QString &runName);
+    void launch(const QString &configYaml, const QString &runName, int processes = 1);
     // The "Sweep…" dialog on this config; its variants join the queue.
     void sweep(const QString &configYaml, const QString &runName);
     void cancelSelected();

@@ -68,6 +68,12 @@ RunJob *RunJob::follow(qint64 runId, qint64 pid, const QString &device, const QS
     return job;
 }
 
+int RunJob::processes() const
+{
+    const qsizetype at = m_arguments.indexOf(QStringLiteral("--nproc"));
+    return at >= 0 && at + 1 < m_arguments.size() ? std::max(1, m_arguments[at + 1].toInt()) : 1;
+}
+
 QString RunJob::markerName(qint64 runId)
 {
     return QStringLiteral("run-%1").arg(runId);

@@ -39,6 +39,8 @@ public:
     qint64 pid() const { return m_pid; }
     const QString &device() const { return m_device; }
     const QString &title() const { return m_title; }
+    // The data-parallel ranks it starts (--nproc), 1 for a plain run.
+    int processes() const;
     const QString &directory() const { return m_dir; }
 
     // Name of the marker a launch directory gets once the run's id is known;

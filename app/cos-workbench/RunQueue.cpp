@@ -152,6 +152,15 @@ int RunQueue::runningCount() const
     return int(std::count_if(m_jobs.begin(), m_jobs.end(), [](RunJob *j) { return j->state() == RunJob::State::Running; }));
 }
 
+int RunQueue::runningProcesses() const
+{
+    int processes = 0;
+    for (const RunJob *j : m_jobs)
+        if (j->state() == RunJob::State::Running)
+            processes += j->processes();
+    return processes;
+}
+
 int RunQueue::waitingCount() const
 {
     return int(std::count_if(m_jobs.begin(), m_jobs.end(), [](RunJob *j) { return j->state() == RunJob::State::Waiting; }));

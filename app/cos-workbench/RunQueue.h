@@ -52,6 +52,8 @@ public:
     RunJob *job(qint64 runId) const;
     int runningCount() const;
     int waitingCount() const;
+    // Processes of the running jobs (a data-parallel run has several).
+    int runningProcesses() const;
 
 signals:
     void logLine(const QString &line);

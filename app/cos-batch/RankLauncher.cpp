@@ -31,9 +31,11 @@ std::vector<std::string> &commandLine()
 }
 
 std::vector<pid_t> g_children; // for the signal handler: read only while ranks run
+volatile sig_atomic_t g_stopping = 0;
 
 void passOn(int signal)
 {
+    g_stopping = 1;
     for (pid_t child : g_children)
         ::kill(child, signal);
 }
@@ -161,8 +163,9 @@ int launchRanks(const RankLaunch &launch)
     ::sigaction(SIGINT, &oldInt, nullptr);
     ::sigaction(SIGTERM, &oldTerm, nullptr);
     g_children.clear();
-    if (failure.empty())
-        return 0;
+    // Asked to stop: every rank ends its run interrupted (exit 1), rank 0 says so.
+    if (failure.empty() || (g_stopping && rankZeroStatus != 0 && failure.find("exited") != std::string::npos))
+        return rankZeroStatus;
     std::cerr << "cos-batch: " << failure << (rankZeroStatus == 0 ? "" : " (rank 0's output says what the run recorded)")
               << "; " << others << " logged to " << launch.logDir << "\n";
     return rankZeroStatus != 0 ? rankZeroStatus : 1;

@@ -897,10 +897,6 @@ imported from %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Estimated: fp32 weights, gradients and AdamW moments of what the stage trains, and the activations kept for the backward pass at its batch and the language model&apos;s longest sequence</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 needs about %2, more than %3&apos;s %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -918,6 +914,10 @@ imported from %2
     </message>
     <message>
         <source>&amp;Processes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated: the weights (what the stage trains in fp32, the rest at its precision), the gradients and AdamW moments of what it trains, and the activations kept for the backward pass at its batch and the language model&apos;s longest sequence</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -124,8 +124,9 @@ LauncherView::LauncherView(QWidget *parent)
     m_tokens->horizontalHeaderItem(LmSequenceColumn)->setToolTip(
         tr("Visual tokens plus a sample's text tokens, within the language model's maximum sequence length"));
     m_tokens->horizontalHeaderItem(MemoryColumn)->setToolTip(
-        tr("Estimated: fp32 weights, gradients and AdamW moments of what the stage trains, and the activations "
-           "kept for the backward pass at its batch and the language model's longest sequence"));
+        tr("Estimated: the weights (what the stage trains in fp32, the rest at its precision), the gradients and "
+           "AdamW moments of what it trains, and the activations kept for the backward pass at its batch and the "
+           "language model's longest sequence"));
     m_tokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tokens->setSelectionMode(QAbstractItemView::NoSelection);
     m_tokens->verticalHeader()->hide();

@@ -184,7 +184,8 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
                       formatBytes(st.at("memory").at("total").get<int64_t>()).c_str());
         out << line << scales << "\n";
     }
-    out << "\nmemory per stage, estimated: weights (fp32) + gradients and AdamW moments of what trains +\n"
+    out << "\nmemory per stage, estimated: weights (what trains in fp32, the rest at the stage's precision) +\n"
+           "gradients and AdamW moments of what trains +\n"
            "activations kept for the backward pass at the stage's batch and longest sequence (max_seq_len)\n";
     for (const Json &st : summary.at("stages")) {
         const Json &m = st.at("memory");

@@ -374,6 +374,8 @@ private slots:
         QVERIFY2(bad.contains(badLine(compoundText(), "vision:") + ": model.vision.width"), qPrintable(bad));
         const QString missing = loadError(compoundText(), {"stages[5].steps=1"});
         QVERIFY2(missing.contains("stages[5] does not exist"), qPrintable(missing));
+        const QString dotted = loadError(compoundText(), {"stages.2.steps=1"});
+        QVERIFY2(dotted.contains("stages is a list; name its item as stages[2]"), qPrintable(dotted));
         const QString unknown = loadError(compoundText(), {"model.lm.depth=3"});
         QVERIFY2(unknown.contains("model.lm.depth: unknown key"), qPrintable(unknown));
     }

@@ -446,6 +446,9 @@ std::string applyOverride(Json &root, const std::string &assignment)
             const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
             if (key.empty())
                 throw InputError("--set " + assignment + ": empty key in '" + path + "'");
+            if (cur->is_array() && key.find_first_not_of("0123456789") == std::string::npos)
+                throw InputError("--set " + assignment + ": " + keyPath + " is a list; name its item as " + keyPath
+                                 + "[" + key + "]");
             if (!cur->is_object() && !cur->is_null())
                 throw InputError("--set " + assignment + ": '" + key + "' is inside a value that is not a mapping");
             cur = &(*cur)[key];

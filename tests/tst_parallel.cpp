@@ -78,6 +78,10 @@ private slots:
         QCOMPARE(DataParallel::shareOf(8, 2, 3), (std::pair<int64_t, int64_t>{6, 8}));
         QCOMPARE(DataParallel::shareOf(2, 2, 3), (std::pair<int64_t, int64_t>{2, 2})); // nothing left for it
         QCOMPARE(DataParallel::answerTokens(torch::tensor({{-100, 5, -100, 7}, {9, -100, 8, 8}})), int64_t(4));
+        // One GPU per rank of a machine; what names a device stays.
+        QCOMPARE(DataParallel::deviceForRank("cuda", 1), std::string("cuda:1"));
+        QCOMPARE(DataParallel::deviceForRank("cuda:3", 1), std::string("cuda:3"));
+        QCOMPARE(DataParallel::deviceForRank("cpu", 1), std::string("cpu"));
     }
 
     void twoRanksTrainAsOne()

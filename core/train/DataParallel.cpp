@@ -80,6 +80,11 @@ void DataParallel::join()
 
 int DataParallel::port() const { return m_group->store->getPort(); }
 
+std::string DataParallel::deviceForRank(const std::string &device, int localRank)
+{
+    return device == "cuda" ? "cuda:" + std::to_string(localRank) : device;
+}
+
 std::pair<int64_t, int64_t> DataParallel::shareOf(int64_t rows, int rank, int worldSize)
 {
     const int64_t n = worldSize, r = rank;

@@ -51,6 +51,10 @@ public:
 
     int rank() const { return m_placement.rank; }
     int worldSize() const { return m_placement.worldSize; }
+    int localRank() const { return m_placement.localRank; }
+    // The device a rank trains on: a plain "cuda" becomes "cuda:LOCAL_RANK",
+    // one GPU per rank of a machine; a named GPU or the CPU stays as given.
+    static std::string deviceForRank(const std::string &device, int localRank);
     // The store's port (rank 0's choice when asked for port 0).
     int port() const;
 

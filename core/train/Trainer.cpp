@@ -99,6 +99,8 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         StageConfig &st = m_config.stages[i];
         if (!m_options.device.empty())
             st.device = m_options.device;
+        if (m_options.parallel)
+            st.device = DataParallel::deviceForRank(st.device, m_options.parallel->localRank());
         const torch::Device device = parseDevice(st.device);
         if (st.precision == "auto" && st.kind == "vision") {
             st.precision = "fp32"; // what the tower's stage trains in, whatever it is asked

@@ -101,6 +101,13 @@ private:
     std::unique_ptr<ExperimentStore> m_store;
 };
 
+// What the trainer of this process takes: the command's options, and for a
+// rank other than 0 its scratch store's runs directory.
+TrainerOptions trainerOptions(const TrainingOptions &o, const std::optional<ScratchStore> &scratch, DataParallel *group)
+{
+    return {o.device, o.threads, scratch ? scratch->runsDir() : std::string(), group};
+}
+
 } // namespace
 
 int runToEnd(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer, int64_t runId,
@@ -168,10 +175,7 @@ void addRunCommand(CLI::App &app, Action &action)
             std::optional<ExperimentStore> own;
             ExperimentStore &store = scratch ? scratch->store() : own.emplace(dbPath(o->training.db));
             ProgressPrinter printer(o->training.progress);
-            Trainer trainer(run, store,
-                            {o->training.device, o->training.threads, scratch ? scratch->runsDir() : std::string(),
-                             group.get()},
-                            std::ref(printer));
+            Trainer trainer(run, store, trainerOptions(o->training, scratch, group.get()), std::ref(printer));
             const int64_t id = trainer.createRun(o->name, o->sweep);
             if (printer.json())
                 std::cout << "{\"event\":\"run\",\"run_id\":" << id << ",\"db\":" << Json(store.file()).dump() << "}"
@@ -214,10 +218,7 @@ void addResumeCommand(CLI::App &app, Action &action)
             }
             ExperimentStore &store = scratch ? scratch->store() : *own;
             ProgressPrinter printer(o->training.progress);
-            Trainer trainer(run, store,
-                            {o->training.device, o->training.threads, scratch ? scratch->runsDir() : std::string(),
-                             group.get()},
-                            std::ref(printer));
+            Trainer trainer(run, store, trainerOptions(o->training, scratch, group.get()), std::ref(printer));
             // A rank other than 0 trains a stand-in run of its scratch store.
             const int64_t runId = scratch ? trainer.createRun(detail.run.name) : *id;
             const std::string from = detail.checkpoints.empty() ? std::string() : detail.checkpoints.back().path;

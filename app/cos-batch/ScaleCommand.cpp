@@ -27,22 +27,9 @@ struct Options {
 // --add FROM:WINDOW: a copy of scale FROM with its windows per side times WINDOW.
 AddedScale addedScale(const std::string &text)
 {
-    const size_t colon = text.find(':');
     int from = -1, window = 0;
-    try {
-        size_t used = 0;
-        if (colon != std::string::npos) {
-            from = std::stoi(text.substr(0, colon), &used);
-            if (used == colon) {
-                window = std::stoi(text.substr(colon + 1), &used);
-                if (used != text.size() - colon - 1)
-                    window = 0;
-            }
-        }
-    } catch (const std::exception &) {
-        window = 0;
-    }
-    if (from < 0 || window < 1)
+    char rest = 0;
+    if (std::sscanf(text.c_str(), "%d:%d%c", &from, &window, &rest) != 2 || from < 0 || window < 1)
         throw InputError("--add " + text + ": expected FROM:WINDOW, the scale to copy (0, 1, ...) and a positive "
                          "window factor, e.g. --add 0:4");
     return {from, window};

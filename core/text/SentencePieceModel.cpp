@@ -129,14 +129,20 @@ struct SentencePieceModel::Data {
     float minScore = FLT_MAX, maxScore = FLT_MIN;
     int64_t byteIds[256];
 
-    // The library's PieceToId: reserved pieces first, <unk> for no piece.
-    int64_t pieceToId(const std::string &text) const
+    // Reserved pieces first, as the library looks them up; -1 for no piece.
+    int64_t find(const std::string &text) const
     {
         if (auto it = reservedIds.find(text); it != reservedIds.end())
             return it->second;
         if (auto it = textIds.find(text); it != textIds.end())
             return it->second;
-        return unk;
+        return -1;
+    }
+    // The library's PieceToId: <unk> for no piece.
+    int64_t pieceToId(const std::string &text) const
+    {
+        const int64_t id = find(text);
+        return id >= 0 ? id : unk;
     }
     // A special piece's id when the model has it with the right type.
     int64_t special(const std::string &text, PieceType type) const
@@ -298,14 +304,7 @@ const SentencePieceModel::Piece &SentencePieceModel::piece(int64_t id) const
     return m_data->pieces[size_t(id)];
 }
 
-int64_t SentencePieceModel::id(const std::string &piece) const
-{
-    if (auto it = m_data->reservedIds.find(piece); it != m_data->reservedIds.end())
-        return it->second;
-    if (auto it = m_data->textIds.find(piece); it != m_data->textIds.end())
-        return it->second;
-    return -1;
-}
+int64_t SentencePieceModel::id(const std::string &piece) const { return m_data->find(piece); }
 
 int64_t SentencePieceModel::unkId() const { return m_data->special(m_data->unkPiece, PieceType::Unknown); }
 int64_t SentencePieceModel::bosId() const { return m_data->special(m_data->bosPiece, PieceType::Control); }

@@ -150,13 +150,15 @@ void DataParallel::sumGradients(const std::vector<torch::Tensor> &parameters, in
     // Which parameters any rank reached: a parameter no rank reached keeps
     // no gradient (the optimizer leaves it alone, as one process would); one
     // only other ranks reached takes their sum.
-    torch::Tensor reached = torch::zeros({int64_t(parameters.size())}, torch::kFloat);
+    std::vector<float> here(parameters.size());
     for (size_t i = 0; i < parameters.size(); ++i)
-        reached[int64_t(i)] = parameters[i].grad().defined() ? 1.0f : 0.0f;
+        here[i] = parameters[i].grad().defined() ? 1.0f : 0.0f;
+    torch::Tensor reached = torch::tensor(here);                      // [parameters]
     allReduce(reached);
+    const float *anyRank = reached.data_ptr<float>();
     for (size_t i = 0; i < parameters.size(); ++i) {
         const torch::Tensor &p = parameters[i];
-        if (reached[int64_t(i)].item<float>() == 0.0f)
+        if (anyRank[i] == 0.0f)
             continue;
         torch::Tensor g = p.grad();
         if (!g.defined()) {

@@ -43,6 +43,22 @@ struct Interrupted {
     std::string message;
 };
 
+// Whether this process is a data-parallel rank other than 0.
+bool follows(const DataParallel *parallel) { return parallel && parallel->rank() != 0; }
+
+// Rank 0 does `work` first (data generated, a tower trained and cached); the
+// other ranks do it after, finding what it left, so every rank holds the same.
+template <typename Work>
+auto leadThenFollow(DataParallel *parallel, Work &&work)
+{
+    if (follows(parallel))
+        parallel->barrier();
+    auto result = work();
+    if (parallel && !follows(parallel))
+        parallel->barrier();
+    return result;
+}
+
 double seconds(std::chrono::steady_clock::time_point since)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -126,14 +142,10 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
         setCpuThreads(m_options.threads);
     if (m_options.runsDir.empty())
         m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
-    // Rank 0 prepares the data (generating the benchmark on first use); the
-    // others then read what it left.
-    const bool follows = m_options.parallel && m_options.parallel->rank() != 0;
-    if (follows)
-        m_options.parallel->barrier();
-    m_data = data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
-    if (m_options.parallel && !follows)
-        m_options.parallel->barrier();
+    // The benchmark is generated on first use: by rank 0 alone.
+    m_data = leadThenFollow(m_options.parallel, [&] {
+        return data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
+    });
 }
 
 void Trainer::report(TrainingEvent e) const
@@ -280,25 +292,20 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     const ModelConfig &mc = m_config.stageModels[index];
     VisionTowerTrainer trainer(mc, st, m_data.cellsJson, towerResolutions(m_config, static_cast<size_t>(index)),
                                m_data.identity);
-    // Rank 0 trains (or finds) the tower; the others then read it from the
-    // cache it leaves, so every rank holds the same tower.
-    DataParallel *parallel = m_options.parallel;
-    const bool follows = parallel && parallel->rank() != 0;
-    if (follows)
-        parallel->barrier();
-    VisionTowerResult result = trainer.run(
-        progress.weights, parseDevice(st.device),
-        [&](const TrainingEvent &step) {
-            TrainingEvent e = step;
-            e.stage = index;
-            e.stageName = st.name;
-            report(e);
-        },
-        stopRequested());
+    // Rank 0 trains (or finds) the tower; the others read it from its cache.
+    VisionTowerResult result = leadThenFollow(m_options.parallel, [&] {
+        return trainer.run(
+            progress.weights, parseDevice(st.device),
+            [&](const TrainingEvent &step) {
+                TrainingEvent e = step;
+                e.stage = index;
+                e.stageName = st.name;
+                report(e);
+            },
+            stopRequested());
+    });
     if (stopRequested())
         throw Interrupted{"stopped during the vision stage " + st.name + "; it restarts on resume"};
-    if (parallel && !follows)
-        parallel->barrier();
     for (auto &[name, tensor] : result.weights)
         progress.weights[name] = tensor;
 
@@ -355,7 +362,7 @@ StageRecord Trainer::stageRecord(int index) const
 
 EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, Mllm &model)
 {
-    if (m_options.parallel && m_options.parallel->rank() != 0)
+    if (follows(m_options.parallel))
         return {}; // rank 0 evaluates for the group
     EvaluationOptions options;
     options.limit = m_config.data.evalSamples;
@@ -589,7 +596,7 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
     next.stage = index + 1;
     next.weights = progress.weights;
     saveTrainingCheckpoint(runId, index, model, nullptr, next, total);
-    if (!textCache.empty() && (!m_options.parallel || m_options.parallel->rank() == 0)) {
+    if (!textCache.empty() && !follows(m_options.parallel)) {
         StateDict lm;
         for (const auto &[name, tensor] : progress.weights)
             if (name.rfind("lm.", 0) == 0)
@@ -625,7 +632,7 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
         evaluateStage(runId, index, 0, model);
     Progress next;
     next.stage = index + 1;
-    next.weights = progress.weights;
+    next.weights = carriedWeights(*model, progress.weights);
     saveTrainingCheckpoint(runId, index, model, nullptr, next, 0);
 
     TrainingEvent e;
@@ -654,7 +661,7 @@ std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage
 std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &model, torch::optim::Optimizer *optimizer,
                                             const Progress &progress, int64_t step)
 {
-    if (m_options.parallel && m_options.parallel->rank() != 0)
+    if (follows(m_options.parallel))
         return {}; // rank 0 keeps the group's checkpoints
     const StageConfig &st = m_config.stages[index];
     const bool stageDone = progress.stage > index;
@@ -663,7 +670,9 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
     const fs::path dir = fs::path(m_options.runsDir) / std::to_string(runId) / "checkpoints" / name;
     if (fs::exists(dir))
         fs::remove_all(dir); // the same point reached again after a resume
-    const StateDict weights = carriedWeights(*model, progress.weights);
+    // A finished stage's progress holds what it carries on already; within a
+    // stage it holds the weights the stage entered with.
+    const StateDict weights = stageDone ? progress.weights : carriedWeights(*model, progress.weights);
     saveCheckpoint(dir.string(), {m_config.stageModels[index], weights}, [&](const std::string &tmp) {
         Json state = Json::object();
         state["run_id"] = runId;

@@ -15,11 +15,15 @@ packages=(
   libsentencepiece-dev
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqcustomplot-dev qt6-svg-dev libgl-dev
+  libqcustomplot-dev qt6-svg-dev libgl-dev qt6-translations-l10n
+  # the Debian package: icons, man pages, shlibdeps, and its checks
+  librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream
   # benchmarks (python3-torch: the same LibTorch, for benchmarks/python_step.py) and GUI checks
   libbenchmark-dev python3-torch xvfb xauth
   # the locales the tests run under (comma decimals, CJK text)
   locales
+  # the Chinese translation's glyphs, for its screenshots and checks
+  fonts-wqy-microhei
 )
 
 SUDO=""

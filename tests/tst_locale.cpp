@@ -20,6 +20,8 @@
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
 
+#include <qcustomplot.h>
+
 #include <QApplication>
 #include <QLineEdit>
 #include <QProcess>
@@ -197,6 +199,20 @@ private slots:
         // The YAML a run would read carries the exact value in "C" notation.
         const Json back = parseYaml(view.configYaml().toStdString(), "edited.yaml");
         QVERIFY(sameBits(findKey(back, "stages")->at(1).at("lr").get<double>(), stored));
+    }
+
+    // Every chart of the window (monitor, attention answer, comparison)
+    // labels its ticks with the locale's decimal comma.
+    void plotsLabelTicksInTheLocale()
+    {
+        WorkbenchSettings settings = WorkbenchSettings::defaults();
+        settings.databasePath = m_dir.filePath("plots.sqlite");
+        settings.dataDirectory = m_dir.path();
+        MainWindow window(settings);
+        const QList<QCustomPlot *> plots = window.findChildren<QCustomPlot *>();
+        QVERIFY(plots.size() >= 6);
+        for (QCustomPlot *plot : plots)
+            QVERIFY2(plot->locale().toString(0.25) == "0,25", qPrintable(plot->objectName()));
     }
 
     void groupedOrForeignNumbersAreNotTakenForOthers()

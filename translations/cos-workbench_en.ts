@@ -1128,6 +1128,46 @@ imported from %2
             <numerusform>%1 running (%n processes), %2 waiting</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the user guide, task by task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List every keyboard shortcut of the workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About CoS Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new language applies when the workbench starts again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;CoS Workbench %1&lt;/h3&gt;&lt;p&gt;A research workbench for Chain-of-Sight: pre-train a multimodal model with few visual tokens, fine-tune it with many, and compare tokens, time and accuracy.&lt;/p&gt;&lt;p&gt;Qt %2 · LibTorch %3&lt;br&gt;CPU matrix products: %4&lt;br&gt;Devices: %5&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About CoS Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MonitorView</name>
@@ -1409,10 +1449,6 @@ imported from %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Default &amp;device:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Threads per run:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1422,6 +1458,41 @@ imported from %2
     </message>
     <message>
         <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default de&amp;vice:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new language applies when the workbench starts again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cosw::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it does</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1678,6 +1749,17 @@ stages[4].scaling.window=[1,2],[2,2]</source>
     </message>
 </context>
 <context>
+    <name>cosw::UserGuideDialog</name>
+    <message>
+        <source>CoS Workbench user guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user guide (USER-GUIDE.md) is not installed with this program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Research workbench for Chain-of-Sight multimodal pre-training</source>
@@ -1717,6 +1799,10 @@ stages[4].scaling.window=[1,2],[2,2]</source>
     </message>
     <message>
         <source>--view &apos;%1&apos;: expected launcher, monitor, attention or compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language of the window: en, de or zh_CN (default: the settings&apos;, else the system&apos;s).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

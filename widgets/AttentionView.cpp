@@ -6,8 +6,6 @@
 
 #include "facade/AttentionFigures.h"
 
-#include "AttentionTokenModel.h"
-
 #include <qcustomplot.h>
 
 #include <QCheckBox>

@@ -158,6 +158,15 @@ QString CompareTableModel::columnTitle(const ComparisonColumn &column)
     return it == titles.end() ? QString::fromStdString(column.header) : tr(it.value());
 }
 
+QString CompareTableModel::metricTitle(const ComparisonTable &table)
+{
+    const std::string &metric = table.options().metric;
+    for (const ComparisonColumn &c : table.availableColumns())
+        if (c.key == metric)
+            return columnTitle(c);
+    return QString::fromStdString(metric);
+}
+
 QVariant CompareTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (!m_table || orientation != Qt::Horizontal)

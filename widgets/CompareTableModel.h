@@ -39,6 +39,8 @@ public:
     static QString rowKey(const ComparisonTable &table, size_t row);
     // A column's heading in the user's language.
     static QString columnTitle(const ComparisonColumn &column);
+    // The title of the column the table's metric reads, for plot axes.
+    static QString metricTitle(const ComparisonTable &table);
     // The cell as the view shows it, in the user's locale.
     static QString shownText(const ComparisonTable &table, size_t row, size_t column);
 

@@ -1,5 +1,7 @@
 #include "TradeoffPlot.h"
 
+#include "CompareTableModel.h"
+
 #include "LocaleNumber.h"
 #include "PlotStyle.h"
 
@@ -43,10 +45,7 @@ void TradeoffPlot::showTable(const ComparisonTable &table, bool relative, bool l
     const bool asRelative = relative && table.referenceSeconds().has_value();
     const double scale = asRelative ? *table.referenceSeconds() : 1.0;
     const std::string metric = table.options().metric;
-    QString metricTitle = QString::fromStdString(metric);
-    for (const ComparisonColumn &c : table.availableColumns())
-        if (c.key == metric)
-            metricTitle = QString::fromStdString(c.header);
+    const QString metricTitle = CompareTableModel::metricTitle(table);
 
     // One series per (pre-training tokens, fine-tuning tokens): its colour
     // says the fine-tuning tokens, its marker the pre-training tokens.

@@ -1,8 +1,11 @@
 #include "MainWindow.h"
 
+#include "InstalledPath.h"
 #include "RunQueue.h"
 #include "SettingsDialog.h"
+#include "ShortcutsDialog.h"
 #include "SweepDialog.h"
+#include "UserGuideDialog.h"
 
 #include "AttentionView.h"
 #include "CompareView.h"
@@ -15,6 +18,7 @@
 #include "facade/Devices.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -280,6 +284,19 @@ void MainWindow::createActions()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 
+    auto *guide = makeAction(tr("&User guide"), QKeySequence(QKeySequence::HelpContents),
+                             tr("Read the user guide, task by task"));
+    connect(guide, &QAction::triggered, this, &MainWindow::showUserGuide);
+    auto *shortcuts = makeAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash),
+                                 tr("List every keyboard shortcut of the workbench"));
+    connect(shortcuts, &QAction::triggered, this, [this] { ShortcutsDialog(this, this).exec(); });
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(guide);
+    help->addAction(shortcuts);
+    help->addSeparator();
+    help->addAction(tr("&About CoS Workbench"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
     QToolBar *tools = addToolBar(tr("Runs"));
     tools->setObjectName("runToolBar");
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -472,7 +489,37 @@ void MainWindow::editSettings()
     const WorkbenchSettings chosen = dialog.settings();
     QSettings settings;
     chosen.save(settings);
+    if (chosen.language != m_settings.language)
+        appendLog(tr("The new language applies when the workbench starts again."));
     applySettings(chosen);
+}
+
+void MainWindow::showUserGuide()
+{
+    if (!m_userGuide)
+        m_userGuide = new UserGuideDialog(this);
+    m_userGuide->show();
+    m_userGuide->raise();
+    m_userGuide->activateWindow();
+}
+
+QString MainWindow::aboutText() const
+{
+    QStringList devices;
+    for (const DeviceInfo &device : availableDevices())
+        devices << deviceText(device).toHtmlEscaped();
+    return tr("<h3>CoS Workbench %1</h3>"
+              "<p>A research workbench for Chain-of-Sight: pre-train a multimodal model with few visual tokens, "
+              "fine-tune it with many, and compare tokens, time and accuracy.</p>"
+              "<p>Qt %2 · LibTorch %3<br>CPU matrix products: %4<br>Devices: %5</p>")
+        .arg(QStringLiteral(COS_VERSION), QString::fromLatin1(qVersion()),
+             QString::fromStdString(libtorchVersion()), QString::fromStdString(blasSummary(blasInfo())).toHtmlEscaped(),
+             devices.join(QStringLiteral(", ")));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About CoS Workbench"), aboutText());
 }
 
 void MainWindow::appendLog(const QString &line)
@@ -547,8 +594,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 QString MainWindow::presetDirectory()
 {
-    const QFileInfo installed(QDir(QCoreApplication::applicationDirPath()).filePath("../share/cos-workbench/configs"));
-    return installed.isDir() ? installed.canonicalFilePath() : QStringLiteral(COS_SOURCE_CONFIGS);
+    return installedOrSource("share/cos-workbench/configs", COS_SOURCE_DIR "/configs");
 }
 
 } // namespace cosw

@@ -28,6 +28,7 @@ class RunFilterModel;
 class RunQueue;
 class RunTableModel;
 class StoreReaderThread;
+class UserGuideDialog;
 struct RunRecord;
 
 class MainWindow : public QMainWindow {
@@ -44,6 +45,10 @@ public:
     QList<qint64> selectedRuns() const;
 
     const WorkbenchSettings &settings() const { return m_settings; }
+    // Help → About: version, Qt, LibTorch, BLAS and devices.
+    QString aboutText() const;
+    // The installed presets (share/cos-workbench/configs), else the source tree's.
+    static QString presetDirectory();
     // Switches store, data directory and queue limits; persists nothing.
     void applySettings(const WorkbenchSettings &settings);
 
@@ -65,6 +70,8 @@ public slots:
     void resumeSelected();
     void duplicateSelected();
     void editSettings();
+    void showUserGuide();
+    void showAbout();
     void appendLog(const QString &line);
 
 signals:
@@ -89,7 +96,6 @@ private:
     // The device a launch waits for: the default device, else the first
     // non-CPU device of its stages, else the CPU.
     QString launchDevice() const;
-    static QString presetDirectory();
 
     WorkbenchSettings m_settings;
     StoreReaderThread *m_reader = nullptr;
@@ -115,6 +121,7 @@ private:
     QAction *m_cancelAction = nullptr;
     QAction *m_resumeAction = nullptr;
     QAction *m_duplicateAction = nullptr;
+    UserGuideDialog *m_userGuide = nullptr;
 };
 
 } // namespace cosw

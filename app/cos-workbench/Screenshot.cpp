@@ -75,6 +75,10 @@ int renderScreenshot(MainWindow &window, MainWindow::View view, const QList<qint
     if (view == MainWindow::View::Attention && !runIds.isEmpty()) {
         if (!attentionShows(&AttentionView::shown))
             return 2;
+        // An evaluation image's own question is asked as it opens; its answer
+        // belongs in the picture.
+        if (question.isEmpty() && window.attention()->isBusy() && !attentionShows(&AttentionView::answered))
+            return 2;
         if (!question.isEmpty()) {
             window.attention()->ask(question);
             if (!attentionShows(&AttentionView::answered))

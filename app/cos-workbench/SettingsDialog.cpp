@@ -4,12 +4,15 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QLabel>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
+
+#include "Translations.h"
 
 #include <algorithm>
 #include <functional>
@@ -43,7 +46,8 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &settings, const QStringL
       m_dataDirectory(new QLineEdit(settings.dataDirectory)),
       m_device(new QComboBox),
       m_threads(new QSpinBox),
-      m_runsPerDevice(new QSpinBox)
+      m_runsPerDevice(new QSpinBox),
+      m_language(new QComboBox)
 {
     setWindowTitle(tr("Settings"));
     m_device->setEditable(true);
@@ -60,6 +64,10 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &settings, const QStringL
     m_threads->setValue(settings.threads);
     m_runsPerDevice->setRange(1, 64);
     m_runsPerDevice->setValue(settings.runsPerDevice);
+    m_language->addItem(tr("The system's"), QString());
+    for (const UiLanguage &language : shippedLanguages())
+        m_language->addItem(language.nativeName, language.code);
+    m_language->setCurrentIndex(std::max(0, m_language->findData(settings.language)));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Experiment database:"), withBrowse(m_database, this, [this] {
@@ -70,9 +78,13 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &settings, const QStringL
     form->addRow(tr("&Data directory:"), withBrowse(m_dataDirectory, this, [this] {
         return QFileDialog::getExistingDirectory(this, tr("Data directory"), m_dataDirectory->text());
     }));
-    form->addRow(tr("Default &device:"), m_device);
+    form->addRow(tr("Default de&vice:"), m_device);
     form->addRow(tr("&Threads per run:"), m_threads);
     form->addRow(tr("Concurrent &runs per device:"), m_runsPerDevice);
+    form->addRow(tr("&Language:"), m_language);
+    auto *restart = new QLabel(tr("A new language applies when the workbench starts again."));
+    restart->setWordWrap(true);
+    form->addRow(QString(), restart);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -92,6 +104,7 @@ WorkbenchSettings SettingsDialog::settings() const
     s.defaultDevice = index >= 0 ? m_device->itemData(index).toString() : m_device->currentText().trimmed();
     s.threads = m_threads->value();
     s.runsPerDevice = m_runsPerDevice->value();
+    s.language = m_language->currentData().toString();
     return s;
 }
 

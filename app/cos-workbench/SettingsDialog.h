@@ -26,6 +26,7 @@ private:
     QComboBox *m_device;
     QSpinBox *m_threads;
     QSpinBox *m_runsPerDevice;
+    QComboBox *m_language;
 };
 
 } // namespace cosw

@@ -1,5 +1,6 @@
 #include "WorkbenchSettings.h"
 
+#include "Translations.h"
 #include "store/ExperimentStore.h"
 
 #include <QFileInfo>
@@ -26,6 +27,9 @@ WorkbenchSettings WorkbenchSettings::load(QSettings &settings)
     s.defaultDevice = settings.value("defaultDevice", s.defaultDevice).toString();
     s.threads = std::max(0, settings.value("threads", s.threads).toInt());
     s.runsPerDevice = std::max(1, settings.value("runsPerDevice", s.runsPerDevice).toInt());
+    s.language = settings.value("language", s.language).toString();
+    if (!isShippedLanguage(s.language))
+        s.language.clear();
     settings.endGroup();
     return s;
 }
@@ -38,13 +42,14 @@ void WorkbenchSettings::save(QSettings &settings) const
     settings.setValue("defaultDevice", defaultDevice);
     settings.setValue("threads", threads);
     settings.setValue("runsPerDevice", runsPerDevice);
+    settings.setValue("language", language);
     settings.endGroup();
 }
 
 bool WorkbenchSettings::operator==(const WorkbenchSettings &o) const
 {
     return databasePath == o.databasePath && dataDirectory == o.dataDirectory && defaultDevice == o.defaultDevice
-           && threads == o.threads && runsPerDevice == o.runsPerDevice;
+           && threads == o.threads && runsPerDevice == o.runsPerDevice && language == o.language;
 }
 
 } // namespace cosw

@@ -13,6 +13,7 @@ struct WorkbenchSettings {
     QString defaultDevice;  // passed to launched runs; empty: each stage's own device
     int threads = 0;        // intra-op threads of a launched run; 0: LibTorch's choice
     int runsPerDevice = 1;  // concurrent runs on one device; further launches wait
+    QString language;       // en, de, zh_CN; empty: the system's (applies at the next start)
 
     // The defaults: the store's default file ($COS_DB honoured) and its folder.
     static WorkbenchSettings defaults();

@@ -5,18 +5,21 @@
 #include "CompareView.h"
 #include "MainWindow.h"
 #include "Screenshot.h"
+#include "Translations.h"
+#include "UserGuideDialog.h"
 #include "WorkbenchSettings.h"
 #include "facade/BlasKernel.h"
+#include "facade/Devices.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
-#include <QLocale>
+#include <QIcon>
 #include <QSettings>
-#include <QTranslator>
 
 #include <clocale>
 #include <cstdio>
+#include <initializer_list>
 #include <optional>
 
 namespace {
@@ -27,6 +30,22 @@ int usageError(const QString &message)
     return 2;
 }
 
+// Whether the command line holds one of `names` (also as --name=VALUE), and
+// the value after it: some options act before the parser exists.
+std::optional<QByteArray> earlyOption(int argc, char **argv, std::initializer_list<const char *> names)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        for (const char *name : names) {
+            if (arg == name)
+                return i + 1 < argc ? QByteArray(argv[i + 1]) : QByteArray();
+            if (arg.startsWith(QByteArray(name) + "="))
+                return arg.mid(int(qstrlen(name)) + 1);
+        }
+    }
+    return std::nullopt;
+}
+
 // Screenshots, --help and --version need no screen: without a display they
 // render offscreen instead of failing to open one.
 void renderOffscreenWithoutDisplay(int argc, char **argv)
@@ -34,14 +53,8 @@ void renderOffscreenWithoutDisplay(int argc, char **argv)
     if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
         || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
         return;
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray arg(argv[i]);
-        if (arg == "--screenshot" || arg.startsWith("--screenshot=") || arg == "--help" || arg == "-h"
-            || arg == "--version" || arg == "-v") {
-            qputenv("QT_QPA_PLATFORM", "offscreen");
-            return;
-        }
-    }
+    if (earlyOption(argc, argv, {"--screenshot", "--help", "-h", "--version", "-v"}))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
 }
 
 } // namespace
@@ -58,12 +71,17 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName("cos-workbench");
     QApplication::setApplicationName("cos-workbench");
     QApplication::setApplicationVersion(COS_VERSION);
-    // The user's language, else English: the English file holds the plural
-    // forms ("1 token", "80 tokens") the source strings leave open.
-    QTranslator translator;
-    if (translator.load(QLocale(), "cos-workbench", "_", ":/i18n")
-        || translator.load(QLocale(QLocale::English), "cos-workbench", "_", ":/i18n"))
-        QApplication::installTranslator(&translator);
+    // The installed menu entry's name, which Wayland matches windows by.
+    QApplication::setDesktopFileName("org.cosworkbench.CoSWorkbench");
+    QApplication::setWindowIcon(QIcon(":/icons/cos-workbench.svg"));
+    // The language comes before the parser, whose help it translates:
+    // --language, else the one chosen in Settings, else the system's.
+    QSettings stored;
+    cosw::WorkbenchSettings settings = cosw::WorkbenchSettings::load(stored);
+    const std::optional<QByteArray> language = earlyOption(argc, argv, {"--language"});
+    if (language && !cosw::isShippedLanguage(QString::fromUtf8(*language)))
+        return usageError(QStringLiteral("--language '%1': expected en, de or zh_CN").arg(QString::fromUtf8(*language)));
+    cosw::installTranslations(app, language ? QString::fromUtf8(*language) : settings.language);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -85,13 +103,20 @@ int main(int argc, char **argv)
         "question", QApplication::translate("main", "Question the attention view asks about the image."), "TEXT");
     const QCommandLineOption screenshot(
         "screenshot", QApplication::translate("main", "Save the window as a PNG and exit."), "FILE");
-    parser.addOptions({db, view, run, image, question, screenshot});
+    const QCommandLineOption languageOption(
+        "language", QApplication::translate("main", "Language of the window: en, de or zh_CN (default: the settings', "
+                                                    "else the system's)."),
+        "CODE");
+    parser.addOptions({db, view, run, image, question, screenshot, languageOption});
     if (!parser.parse(QApplication::arguments()))
         return usageError(parser.errorText());
     if (parser.isSet("help"))
         parser.showHelp(0);
     if (parser.isSet("version")) {
-        std::printf("cos-workbench %s\nBLAS: %s\n", COS_VERSION, cosw::blasSummary(cosw::blasInfo()).c_str());
+        const QString guide = cosw::UserGuideDialog::guidePath();
+        std::printf("cos-workbench %s\nQt %s, LibTorch %s\nBLAS: %s\nPresets: %s\nUser guide: %s\n", COS_VERSION, qVersion(),
+                    cosw::libtorchVersion().c_str(), cosw::blasSummary(cosw::blasInfo()).c_str(),
+                    qPrintable(cosw::MainWindow::presetDirectory()), guide.isEmpty() ? "not installed" : qPrintable(guide));
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -122,8 +147,6 @@ int main(int argc, char **argv)
         runIds.append(id);
     }
 
-    QSettings stored;
-    cosw::WorkbenchSettings settings = cosw::WorkbenchSettings::load(stored);
     if (parser.isSet(db))
         settings.databasePath = QFileInfo(parser.value(db)).absoluteFilePath();
 

@@ -32,4 +32,9 @@ std::vector<DeviceInfo> availableDevices()
     return devices;
 }
 
+std::string libtorchVersion()
+{
+    return TORCH_VERSION;
+}
+
 } // namespace cosw

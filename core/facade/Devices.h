@@ -17,4 +17,7 @@ struct DeviceInfo {
 // The CPU first, then every CUDA device LibTorch reports.
 std::vector<DeviceInfo> availableDevices();
 
+// The LibTorch this program was built with, e.g. "1.13.0".
+std::string libtorchVersion();
+
 } // namespace cosw

@@ -1,0 +1,46 @@
+#include "Translations.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include <algorithm>
+
+namespace cosw {
+
+QList<UiLanguage> shippedLanguages()
+{
+    return {{QStringLiteral("en"), QStringLiteral("English")},
+            {QStringLiteral("de"), QStringLiteral("Deutsch")},
+            {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}};
+}
+
+bool isShippedLanguage(const QString &code)
+{
+    const QList<UiLanguage> languages = shippedLanguages();
+    return code.isEmpty() || std::any_of(languages.begin(), languages.end(),
+                                         [&code](const UiLanguage &l) { return l.code == code; });
+}
+
+QString installTranslations(QCoreApplication &app, const QString &code)
+{
+    const QLocale wanted = code.isEmpty() ? QLocale() : QLocale(code);
+    auto *ours = new QTranslator(&app);
+    if (!ours->load(wanted, "cos-workbench", "_", ":/i18n")
+        && !ours->load(QLocale(QLocale::English), "cos-workbench", "_", ":/i18n")) {
+        delete ours;
+        return {};
+    }
+    QCoreApplication::installTranslator(ours);
+    const QString loaded = ours->language();
+    // Qt's strings in the same language; none is needed (nor shipped) for English.
+    auto *qts = new QTranslator(&app);
+    if (!loaded.startsWith("en") && qts->load(QLocale(loaded), "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qts);
+    else
+        delete qts;
+    return loaded;
+}
+
+} // namespace cosw

@@ -277,8 +277,10 @@ private slots:
 
         r = runBatch({"show", id, "--db", settings.databasePath});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(QRegularExpression(R"(accuracy \d\.\d{4} ± \d\.\d{4} on)").match(r.out).hasMatch(), qPrintable(r.out));
-        QVERIFY2(QRegularExpression(R"(loss \d+\.\d{4})").match(r.out).hasMatch(), qPrintable(r.out));
+        // The words are German now (the locale's language), the numbers stay "C".
+        QVERIFY2(QRegularExpression(R"(Genauigkeit \d\.\d{4} ± \d\.\d{4} )").match(r.out).hasMatch(), qPrintable(r.out));
+        QVERIFY2(QRegularExpression(R"(Loss \d+\.\d{4})").match(r.out).hasMatch(), qPrintable(r.out));
+        QVERIFY2(!QRegularExpression(R"(\d,\d)").match(r.out).hasMatch(), qPrintable(r.out));
 
         r = runBatch({"export", "--db", settings.databasePath, "--format", "csv"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

@@ -12,6 +12,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QImage>
 #include <QMenuBar>
 #include <QProcess>
@@ -132,6 +133,87 @@ QString translationOf(const QString &language, const QString &context, const QSt
     return {};
 }
 
+// One entry of a gettext catalogue: the English text (and its plural) and
+// the translations, one per plural form.
+struct PoEntry {
+    QString id, idPlural;
+    QStringList strings;
+    bool fuzzy = false;
+};
+
+QList<PoEntry> readPo(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+        qFatal("cannot read %s", qPrintable(file));
+    QList<PoEntry> entries;
+    PoEntry entry;
+    QString *field = nullptr;
+    bool fuzzy = false;
+    auto finish = [&] {
+        if (!entry.id.isEmpty())
+            entries << entry;
+        entry = PoEntry{};
+        field = nullptr;
+    };
+    static const QRegularExpression quoted(R"re(^(msgid|msgid_plural|msgstr(?:\[\d\])?)\s+"(.*)"$)re");
+    for (const QString &raw : QString::fromUtf8(f.readAll()).split('\n')) {
+        const QString line = raw.trimmed();
+        if (line.startsWith("#,") && line.contains("fuzzy"))
+            fuzzy = true;
+        const QRegularExpressionMatch m = quoted.match(line);
+        const auto unescape = [](QString t) {
+            return t.replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\");
+        };
+        if (m.hasMatch()) {
+            const QString key = m.captured(1);
+            if (key == "msgid") {
+                finish();
+                entry.fuzzy = fuzzy;
+                fuzzy = false;
+                field = &entry.id;
+            } else if (key == "msgid_plural") {
+                field = &entry.idPlural;
+            } else {
+                entry.strings << QString();
+                field = &entry.strings.last();
+            }
+            *field += unescape(m.captured(2));
+        } else if (line.startsWith('"') && field) {
+            *field += unescape(line.mid(1, line.size() - 2));
+        }
+    }
+    finish();
+    return entries;
+}
+
+QSet<QString> numberedPlaceholders(const QString &text)
+{
+    static const QRegularExpression re("%[1-9]");
+    QSet<QString> found;
+    for (auto it = re.globalMatch(text); it.hasNext();)
+        found.insert(it.next().captured());
+    return found;
+}
+
+QProcessEnvironment inLanguage(const QString &locale, const QString &language)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("LC_ALL");
+    env.remove("LC_MESSAGES");
+    env.insert("LANG", locale);
+    env.insert("LANGUAGE", language);
+    return env;
+}
+
+QString poTranslation(const QString &language, const QString &english)
+{
+    for (const PoEntry &e : readPo(sourcePath("translations/cos-batch_" + language + ".po")))
+        if (e.id == english)
+            return e.strings.value(0);
+    return {};
+}
+
 } // namespace
 
 class TestRelease : public QObject {
@@ -232,6 +314,72 @@ private slots:
         QVERIFY(unknown.err.contains("--language 'xx'"));
     }
 
+
+    // cos-batch's catalogues hold every message of the template, none fuzzy,
+    // with the template's placeholders and the language's plural forms.
+    void batchMessagesAreComplete_data() { translationsAreComplete_data(); }
+    void batchMessagesAreComplete()
+    {
+        QFETCH(QString, language);
+        QFETCH(int, pluralForms);
+        const QList<PoEntry> templ = readPo(sourcePath("translations/cos-batch.pot"));
+        QVERIFY(templ.size() > 150);
+        QHash<QString, PoEntry> translated;
+        for (const PoEntry &e : readPo(sourcePath("translations/cos-batch_" + language + ".po")))
+            translated.insert(e.id, e);
+        QStringList problems;
+        for (const PoEntry &t : templ) {
+            const auto it = translated.constFind(t.id);
+            if (it == translated.cend()) {
+                problems << "missing: " + t.id;
+                continue;
+            }
+            if (it->fuzzy)
+                problems << "fuzzy: " + t.id;
+            if (it->strings.size() != (t.idPlural.isEmpty() ? 1 : pluralForms))
+                problems << QStringLiteral("%1 forms: ").arg(it->strings.size()) + t.id;
+            for (const QString &form : it->strings) {
+                if (form.isEmpty())
+                    problems << "untranslated: " + t.id;
+                else if (numberedPlaceholders(form) != numberedPlaceholders(t.id))
+                    problems << "placeholders differ: " + t.id + " -> " + form;
+            }
+        }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+    }
+
+    // The user's locale picks the language of help and messages; numbers stay
+    // in the "C" notation.
+    void batchSpeaksTheUsersLanguage_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<QString>("language");
+        QTest::newRow("de") << "de_DE.UTF-8" << "de";
+        QTest::newRow("zh_CN") << "zh_CN.UTF-8" << "zh_CN";
+    }
+    void batchSpeaksTheUsersLanguage()
+    {
+        QFETCH(QString, locale);
+        QFETCH(QString, language);
+        const QString program = qEnvironmentVariable("COS_BATCH");
+        QVERIFY2(!program.isEmpty(), "run through ctest: COS_BATCH is not set");
+        const QString description = poTranslation(language, "CoS Workbench headless tool: Chain-of-Sight models, scaling and runs");
+        QVERIFY(!description.isEmpty());
+        const Finished help = runProgram(program, {"--help"}, inLanguage(locale, language));
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains(description), qPrintable(help.out));
+        QVERIFY2(help.out.contains(poTranslation(language, "Usage") + ":"), qPrintable(help.out));
+
+        const QString db = m_dir.filePath("empty-" + language + ".sqlite");
+        const Finished list = runProgram(program, {"list", "--db", db}, inLanguage(locale, language));
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(list.out.trimmed(), poTranslation(language, "no runs in %1").replace("%1", QFileInfo(db).absoluteFilePath()));
+
+        // Without a translation for the locale the messages stay English.
+        const Finished english = runProgram(program, {"--help"}, inLanguage("C.UTF-8", ""));
+        QVERIFY(english.out.contains("CoS Workbench headless tool"));
+    }
+
     void languageSettingRoundTrips()
     {
         QSettings settings(m_dir.filePath("settings.ini"), QSettings::IniFormat);
@@ -328,6 +476,11 @@ private slots:
             const QImage icon(usr.filePath(QStringLiteral("share/icons/hicolor/%1x%1/apps/%2.png").arg(size).arg(id)));
             QCOMPARE(icon.size(), QSize(size, size));
         }
+
+        for (const QString language : {"de", "zh_CN"})
+            QVERIFY(QFileInfo::exists(usr.filePath("share/locale/" + language + "/LC_MESSAGES/cos-batch.mo")));
+        const Finished german = runProgram(usr.filePath("bin/cos-batch"), {"--help"}, inLanguage("de_DE.UTF-8", "de"));
+        QVERIFY2(german.out.contains(poTranslation("de", "Usage") + ":"), qPrintable(german.out));
 
         const Finished version = runProgram(usr.filePath("bin/cos-batch"), {"--version"});
         QCOMPARE(version.exitCode, 0);

@@ -159,21 +159,21 @@ void addAttentionCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand(
-        "attention", "What each visual token attends to on one image: figures per scale, raw maps, index.json");
-    cmd->add_option("--run", o->run, "a run in the store: its checkpoint at the end of --stage (default: the last)");
-    cmd->add_option("--stage", o->stage, "the run's stage by name (pretrain, finetune, ...)");
-    cmd->add_option("--checkpoint", o->checkpoint, "a checkpoint directory instead of a run");
+        "attention", msg("What each visual token attends to on one image: figures per scale, raw maps, index.json"));
+    cmd->add_option("--run", o->run, msg("a run in the store: its checkpoint at the end of --stage (default: the last)"));
+    cmd->add_option("--stage", o->stage, msg("the run's stage by name (pretrain, finetune, ...)"));
+    cmd->add_option("--checkpoint", o->checkpoint, msg("a checkpoint directory instead of a run"));
     addDbOption(*cmd, o->db);
-    cmd->add_option("--image", o->image, "image file")->required();
+    cmd->add_option("--image", o->image, msg("image file"))->required();
     cmd->add_option("--question", o->question,
-                    "ask this about the image: the answer and where the language model looked (answer.png)");
-    cmd->add_option("--layer", o->layer, "resampler layer (negative from the end)")->capture_default_str();
-    cmd->add_option("--head", o->head, "attention head, -1 for the mean over heads")->capture_default_str();
+                    msg("ask this about the image: the answer and where the language model looked (answer.png)"));
+    cmd->add_option("--layer", o->layer, msg("resampler layer (negative from the end)"))->capture_default_str();
+    cmd->add_option("--head", o->head, msg("attention head, -1 for the mean over heads"))->capture_default_str();
     addTokenScalingOptions(*cmd, o->resolution, o->window);
-    cmd->add_option("--alpha", o->alpha, "opacity of the maps over the image")
+    cmd->add_option("--alpha", o->alpha, msg("opacity of the maps over the image"))
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "output directory")->required();
+    cmd->add_option("--out", o->out, msg("output directory"))->required();
     cmd->callback([o, &action] { action = [o] { return attention(*o); }; });
 }
 

@@ -22,7 +22,7 @@ namespace cosw::batch {
 
 void addBenchCommand(CLI::App &app, Action &action)
 {
-    CLI::App *bench = app.add_subcommand("bench", "Benchmarks");
+    CLI::App *bench = app.add_subcommand("bench", msg("Benchmarks"));
     bench->require_subcommand(1);
 
     struct ConnectorOptions {
@@ -32,11 +32,11 @@ void addBenchCommand(CLI::App &app, Action &action)
     };
     auto o = std::make_shared<ConnectorOptions>();
     CLI::App *connector = bench->add_subcommand(
-        "connector", "Chain-of-Sight windows: batched vs per-window loop vs one global cross-attention");
-    connector->add_flag("--json", o->json, "print a JSON list");
-    connector->add_flag("--quick", o->quick, "one tiny setting (checks the benchmark runs)");
-    connector->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
-    connector->add_option("--repeats", o->repeats, "timed repeats per path (median reported)")
+        "connector", msg("Chain-of-Sight windows: batched vs per-window loop vs one global cross-attention"));
+    connector->add_flag("--json", o->json, msg("print a JSON list"));
+    connector->add_flag("--quick", o->quick, msg("one tiny setting (checks the benchmark runs)"));
+    connector->add_option("--device", o->device, msg("cpu, cuda or cuda:N"))->capture_default_str();
+    connector->add_option("--repeats", o->repeats, msg("timed repeats per path (median reported)"))
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     connector->callback([o, &action] {
@@ -78,12 +78,12 @@ void addBenchCommand(CLI::App &app, Action &action)
     };
     auto s = std::make_shared<StepOptions>();
     CLI::App *step = bench->add_subcommand(
-        "step", "Training-step throughput of MLLM configs against the GEMM peak measured in the same process");
-    step->add_option("CONFIGS", s->configs, "model configs (JSON)")->required();
-    step->add_flag("--json", s->json, "print a JSON list");
-    step->add_option("--device", s->device, "cpu, cuda or cuda:N")->capture_default_str();
-    step->add_option("--steps", s->steps, "timed steps")->check(CLI::PositiveNumber)->capture_default_str();
-    step->add_option("--batch", s->batch, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
+        "step", msg("Training-step throughput of MLLM configs against the GEMM peak measured in the same process"));
+    step->add_option("CONFIGS", s->configs, msg("model configs (JSON)"))->required();
+    step->add_flag("--json", s->json, msg("print a JSON list"));
+    step->add_option("--device", s->device, msg("cpu, cuda or cuda:N"))->capture_default_str();
+    step->add_option("--steps", s->steps, msg("timed steps"))->check(CLI::PositiveNumber)->capture_default_str();
+    step->add_option("--batch", s->batch, msg("batch size"))->check(CLI::PositiveNumber)->capture_default_str();
     step->callback([s, &action] {
         action = [s] {
             const torch::Device device = parseDevice(s->device);
@@ -125,11 +125,11 @@ void addBenchCommand(CLI::App &app, Action &action)
     };
     auto l = std::make_shared<LoaderOptions>();
     CLI::App *loader = bench->add_subcommand(
-        "loader", "Samples/s of a run config's batch loader alone, per text stage (compare with training's samples/s)");
-    loader->add_option("CONFIG", l->config, "run config (YAML)")->required();
-    loader->add_option("--set", l->overrides, "override a config value: key.path=value (repeatable)");
-    loader->add_option("--batches", l->batches, "timed batches per stage")->check(CLI::PositiveNumber)->capture_default_str();
-    loader->add_flag("--json", l->json, "print a JSON list");
+        "loader", msg("Samples/s of a run config's batch loader alone, per text stage (compare with training's samples/s)"));
+    loader->add_option("CONFIG", l->config, msg("run config (YAML)"))->required();
+    loader->add_option("--set", l->overrides, msg("override a config value: key.path=value (repeatable)"));
+    loader->add_option("--batches", l->batches, msg("timed batches per stage"))->check(CLI::PositiveNumber)->capture_default_str();
+    loader->add_flag("--json", l->json, msg("print a JSON list"));
     loader->callback([l, &action] {
         action = [l] {
             const RunConfig config = RunConfig::load(l->config, l->overrides);
@@ -155,38 +155,38 @@ void addBenchCommand(CLI::App &app, Action &action)
     // The quickstart's language model (configs/quickstart.yaml).
     p->probe.lm.kvHeads = 2;
     CLI::App *lookup = bench->add_subcommand(
-        "lookup", "Can a fresh language model learn to look a cell up in text? Accuracy over steps (no image)");
-    lookup->add_option("--task", p->probe.task, "existence (is X among the cells?) or position (what is cell P?)")
+        "lookup", msg("Can a fresh language model learn to look a cell up in text? Accuracy over steps (no image)"));
+    lookup->add_option("--task", p->probe.task, msg("existence (is X among the cells?) or position (what is cell P?)"))
         ->check(CLI::IsMember({"existence", "position"}))
         ->capture_default_str();
-    lookup->add_option("--cells", p->probe.cells, "cells per grid")->check(CLI::Range(1, 256))->capture_default_str();
-    lookup->add_option("--short-steps", p->probe.shortSteps, "first steps on short grids (a length curriculum)")
+    lookup->add_option("--cells", p->probe.cells, msg("cells per grid"))->check(CLI::Range(1, 256))->capture_default_str();
+    lookup->add_option("--short-steps", p->probe.shortSteps, msg("first steps on short grids (a length curriculum)"))
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    lookup->add_option("--short-cells", p->probe.shortCells, "cells per grid in the first steps")
+    lookup->add_option("--short-cells", p->probe.shortCells, msg("cells per grid in the first steps"))
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
     lookup->add_flag("--caption-format", p->probe.captionFormat,
-                     "write cells and question in the benchmark's words (row markers, \"is there a X ?\")");
+                     msg("write cells and question in the benchmark's words (row markers, \"is there a X ?\")"));
     lookup->add_flag("--cell-labels", p->probe.cellLabels,
-                     "the benchmark's words, each cell written after its name (\"row 1 column 2 X\")");
+                     msg("the benchmark's words, each cell written after its name (\"row 1 column 2 X\")"));
     lookup->add_flag("--cell-words", p->probe.cellWords,
-                     "the benchmark's words, a cell named by one word of its own (\"what is at P ?\")");
+                     msg("the benchmark's words, a cell named by one word of its own (\"what is at P ?\")"));
     lookup->add_option("--distractors", p->probe.distractors,
-                       "filler words per sequence, a random share of them between the cells and the question")
+                       msg("filler words per sequence, a random share of them between the cells and the question"))
         ->check(CLI::Range(0, 256))
         ->capture_default_str();
-    lookup->add_option("--steps", p->probe.steps, "training steps")->check(CLI::PositiveNumber)->capture_default_str();
-    lookup->add_option("--batch", p->probe.batchSize, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
-    lookup->add_option("--lr", p->probe.lr, "peak learning rate (AdamW, warm-up then cosine)")
+    lookup->add_option("--steps", p->probe.steps, msg("training steps"))->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--batch", p->probe.batchSize, msg("batch size"))->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--lr", p->probe.lr, msg("peak learning rate (AdamW, warm-up then cosine)"))
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    lookup->add_option("--layers", p->probe.lm.layers, "decoder layers")->check(CLI::PositiveNumber)->capture_default_str();
-    lookup->add_option("--eval-every", p->probe.evalEvery, "steps between evaluations")
+    lookup->add_option("--layers", p->probe.lm.layers, msg("decoder layers"))->check(CLI::PositiveNumber)->capture_default_str();
+    lookup->add_option("--eval-every", p->probe.evalEvery, msg("steps between evaluations"))
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    lookup->add_option("--seed", p->probe.seed, "random seed")->capture_default_str();
-    lookup->add_flag("--json", p->json, "print a JSON list");
+    lookup->add_option("--seed", p->probe.seed, msg("random seed"))->capture_default_str();
+    lookup->add_flag("--json", p->json, msg("print a JSON list"));
     lookup->callback([p, &action] {
         action = [p] {
             Json points = Json::array();

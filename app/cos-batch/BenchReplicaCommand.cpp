@@ -64,18 +64,18 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
 {
     auto o = std::make_shared<ReplicaCommandOptions>();
     CLI::App *cmd = bench.add_subcommand(
-        "replica", "Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy");
-    cmd->add_flag("--quick", o->replica.quick, "a third of the pre-training and fine-tuning steps, 200 evaluation questions");
+        "replica", msg("Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy"));
+    cmd->add_flag("--quick", o->replica.quick, msg("a third of the pre-training and fine-tuning steps, 200 evaluation questions"));
     addTrainingOptions(*cmd, o->training);
-    cmd->add_option("--out", o->out, "directory for report.md and report.json")->capture_default_str();
-    cmd->add_option("--baseline", o->replica.baselineConfig, "baseline run config")->capture_default_str();
-    cmd->add_option("--cos", o->replica.cosConfig, "Chain-of-Sight run config")->capture_default_str();
-    cmd->add_option("--set", o->replica.overrides, "override a value in both configs: key.path=value (repeatable)");
+    cmd->add_option("--out", o->out, msg("directory for report.md and report.json"))->capture_default_str();
+    cmd->add_option("--baseline", o->replica.baselineConfig, msg("baseline run config"))->capture_default_str();
+    cmd->add_option("--cos", o->replica.cosConfig, msg("Chain-of-Sight run config"))->capture_default_str();
+    cmd->add_option("--set", o->replica.overrides, msg("override a value in both configs: key.path=value (repeatable)"));
     cmd->add_option("--variants", o->replica.variants,
-                    "variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution")
+                    msg("variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution"))
         ->delimiter(',');
     cmd->add_flag("--reuse", o->reuse,
-                  "use finished runs of the same configs already in the store (continues an interrupted benchmark)");
+                  msg("use finished runs of the same configs already in the store (continues an interrupted benchmark)"));
     cmd->callback([o, &action] {
         action = [o] {
             const std::vector<ReplicaVariant> variants = replicaVariants(o->replica);

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/Messages.h"
 #include "store/StoreRecords.h"
 
 #include <functional>

@@ -71,24 +71,24 @@ void addCompareCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<CompareOptions>();
     CLI::App *cmd = app.add_subcommand(
-        "compare", "Compare runs: tokens, time, accuracy with controls, Pareto front; grouped seeds as mean ± sd");
-    cmd->add_option("RUN_ID", o->runIds, "runs to compare (default: every run the filters keep)");
+        "compare", msg("Compare runs: tokens, time, accuracy with controls, Pareto front; grouped seeds as mean ± sd"));
+    cmd->add_option("RUN_ID", o->runIds, msg("runs to compare (default: every run the filters keep)"));
     addDbOption(*cmd, o->db);
     addRunFilterOptions(*cmd, o->filter);
     cmd->add_option("--group-by", o->groupBy,
-                    "merge runs with equal values into mean ± sd (repeatable): connector, pretrain_tokens, "
+                    msg("merge runs with equal values into mean ± sd (repeatable): connector, pretrain_tokens, "
                     "finetune_tokens, pretrain_resolution, finetune_resolution, sweep, variant, device, status or a "
-                    "config key such as stages[3].lr");
-    cmd->add_option("--reference", o->reference, "run whose pre-training time is 1.00x");
-    cmd->add_option("--columns", o->columns, "columns to show, comma-separated keys (default: the dashboard's)");
-    cmd->add_option("--metric", o->metric, "accuracy column for the Pareto front and the plot")->capture_default_str();
-    cmd->add_option("--format", o->format, "md, csv, latex or json")
+                    "config key such as stages[3].lr"));
+    cmd->add_option("--reference", o->reference, msg("run whose pre-training time is 1.00x"));
+    cmd->add_option("--columns", o->columns, msg("columns to show, comma-separated keys (default: the dashboard's)"));
+    cmd->add_option("--metric", o->metric, msg("accuracy column for the Pareto front and the plot"))->capture_default_str();
+    cmd->add_option("--format", o->format, msg("md, csv, latex or json"))
         ->check(CLI::IsMember({"md", "csv", "latex", "json"}))
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "write the table to this file (default: standard output)");
-    cmd->add_option("--plot", o->plot, "also draw the time/accuracy trade-off into FILE.png, .pdf or .svg");
-    cmd->add_flag("--log-time", o->logTime, "plot pre-training time on a log scale");
-    cmd->add_flag("--absolute-time", o->absoluteTime, "plot seconds even with --reference");
+    cmd->add_option("--out", o->out, msg("write the table to this file (default: standard output)"));
+    cmd->add_option("--plot", o->plot, msg("also draw the time/accuracy trade-off into FILE.png, .pdf or .svg"));
+    cmd->add_flag("--log-time", o->logTime, msg("plot pre-training time on a log scale"));
+    cmd->add_flag("--absolute-time", o->absoluteTime, msg("plot seconds even with --reference"));
     cmd->callback([o, &action] {
         action = [o] {
             if (!o->plot.empty()) {

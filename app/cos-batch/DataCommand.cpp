@@ -24,7 +24,10 @@ int generate(const std::string &out, const FmnistGridOptions &options)
         if (!terminal || percent == lastPercent)
             return;
         lastPercent = percent;
-        std::fprintf(stderr, "\rgenerating FMNIST-Grid: %d/%d images (%d%%)", done, total, percent);
+        std::fprintf(stderr, "\r%s",
+                     fill(msg("generating FMNIST-Grid: %1/%2 images (%3%)"),
+                          {std::to_string(done), std::to_string(total), std::to_string(percent)})
+                         .c_str());
         if (done == total)
             std::fputc('\n', stderr);
     };
@@ -50,7 +53,7 @@ int generate(const std::string &out, const FmnistGridOptions &options)
 
 void addDataCommand(CLI::App &app, Action &action)
 {
-    CLI::App *data = app.add_subcommand("data", "Generate datasets");
+    CLI::App *data = app.add_subcommand("data", msg("Generate datasets"));
     data->require_subcommand(1);
 
     struct Options {
@@ -59,17 +62,17 @@ void addDataCommand(CLI::App &app, Action &action)
     };
     auto o = std::make_shared<Options>();
     CLI::App *cmd = data->add_subcommand(
-        "fmnist-grid", "Generate the FMNIST-Grid benchmark from Fashion-MNIST (Debian package dataset-fashion-mnist; "
-                       "COS_FASHION_MNIST_DIR overrides its directory)");
-    cmd->add_option("--out", o->out, "output directory (new or empty; an identical set there is reused)")->required();
-    cmd->add_option("--train", o->grid.trainImages, "training images (Fashion-MNIST train split)")->capture_default_str();
-    cmd->add_option("--test", o->grid.testImages, "evaluation images (Fashion-MNIST test split)")->capture_default_str();
-    cmd->add_option("--seed", o->grid.seed, "random seed")->capture_default_str();
-    cmd->add_option("--grid", o->grid.grid, "cells per side")->capture_default_str();
-    cmd->add_option("--cell", o->grid.cellPixels, "pixels per cell")->capture_default_str();
-    cmd->add_option("--fill", o->grid.fill, "probability that a cell holds an item")->capture_default_str();
-    cmd->add_option("--questions", o->grid.questionsPerImage, "questions per image")->capture_default_str();
-    cmd->add_option("--turns", o->grid.turnsPerSample, "training questions per conversation (multi-turn samples)")
+        "fmnist-grid", msg("Generate the FMNIST-Grid benchmark from Fashion-MNIST (Debian package dataset-fashion-mnist; "
+                       "COS_FASHION_MNIST_DIR overrides its directory)"));
+    cmd->add_option("--out", o->out, msg("output directory (new or empty; an identical set there is reused)"))->required();
+    cmd->add_option("--train", o->grid.trainImages, msg("training images (Fashion-MNIST train split)"))->capture_default_str();
+    cmd->add_option("--test", o->grid.testImages, msg("evaluation images (Fashion-MNIST test split)"))->capture_default_str();
+    cmd->add_option("--seed", o->grid.seed, msg("random seed"))->capture_default_str();
+    cmd->add_option("--grid", o->grid.grid, msg("cells per side"))->capture_default_str();
+    cmd->add_option("--cell", o->grid.cellPixels, msg("pixels per cell"))->capture_default_str();
+    cmd->add_option("--fill", o->grid.fill, msg("probability that a cell holds an item"))->capture_default_str();
+    cmd->add_option("--questions", o->grid.questionsPerImage, msg("questions per image"))->capture_default_str();
+    cmd->add_option("--turns", o->grid.turnsPerSample, msg("training questions per conversation (multi-turn samples)"))
         ->capture_default_str();
     cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid); }; });
 }

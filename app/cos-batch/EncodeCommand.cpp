@@ -74,12 +74,12 @@ void addEncodeCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand(
-        "encode", "Encode one image: features, visual tokens and per-token attention maps (safetensors)");
-    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
-    cmd->add_option("--image", o->image, "image file")->required();
-    cmd->add_option("--out", o->out, "output .safetensors file")->required();
+        "encode", msg("Encode one image: features, visual tokens and per-token attention maps (safetensors)"));
+    cmd->add_option("--checkpoint", o->checkpoint, msg("checkpoint directory"))->required();
+    cmd->add_option("--image", o->image, msg("image file"))->required();
+    cmd->add_option("--out", o->out, msg("output .safetensors file"))->required();
     addTokenScalingOptions(*cmd, o->resolution, o->window);
-    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", o->device, msg("cpu, cuda or cuda:N"))->capture_default_str();
     cmd->callback([o, &action] { action = [o] { return encode(*o); }; });
 }
 

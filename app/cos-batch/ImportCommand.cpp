@@ -22,11 +22,11 @@ void addImportCommand(CLI::App &app, Action &action)
     };
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand(
-        "import", "A pretrained CLIP vision tower or LLaMA-layout language model from a Hugging Face directory");
-    cmd->add_option("PART", o->part, "vision or lm")->required()->check(CLI::IsMember({"vision", "lm"}));
-    cmd->add_option("DIR", o->dir, "model directory: config.json and model.safetensors (or shards with their index)")
+        "import", msg("A pretrained CLIP vision tower or LLaMA-layout language model from a Hugging Face directory"));
+    cmd->add_option("PART", o->part, msg("vision or lm"))->required()->check(CLI::IsMember({"vision", "lm"}));
+    cmd->add_option("DIR", o->dir, msg("model directory: config.json and model.safetensors (or shards with their index)"))
         ->required();
-    cmd->add_option("--out", o->out, "directory to write (must not exist or be empty)")->required();
+    cmd->add_option("--out", o->out, msg("directory to write (must not exist or be empty)"))->required();
     addDbOption(*cmd, o->db);
     cmd->callback([o, &action] {
         action = [o] {

@@ -17,10 +17,10 @@ void addInitCommand(CLI::App &app, Action &action)
         uint64_t seed = 0;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("init", "Write a randomly initialised checkpoint of a config's model");
-    cmd->add_option("CONFIG", o->config, "run config (YAML)")->required();
-    cmd->add_option("--out", o->out, "checkpoint directory to create")->required();
-    cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+    CLI::App *cmd = app.add_subcommand("init", msg("Write a randomly initialised checkpoint of a config's model"));
+    cmd->add_option("CONFIG", o->config, msg("run config (YAML)"))->required();
+    cmd->add_option("--out", o->out, msg("checkpoint directory to create"))->required();
+    cmd->add_option("--seed", o->seed, msg("random seed"))->capture_default_str();
     cmd->callback([o, &action] {
         action = [o] {
             const RunConfig run = RunConfig::load(o->config);

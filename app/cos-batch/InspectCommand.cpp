@@ -15,9 +15,9 @@ void addInspectCommand(CLI::App &app, Action &action)
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("inspect", "Parameters per part and visual tokens per scale per stage");
-    cmd->add_option("CONFIG", o->config, "run config (YAML)")->required();
-    cmd->add_flag("--json", o->json, "print one JSON object");
+    CLI::App *cmd = app.add_subcommand("inspect", msg("Parameters per part and visual tokens per scale per stage"));
+    cmd->add_option("CONFIG", o->config, msg("run config (YAML)"))->required();
+    cmd->add_flag("--json", o->json, msg("print one JSON object"));
     cmd->callback([o, &action] {
         action = [o] {
             const RunConfig run = RunConfig::load(o->config);

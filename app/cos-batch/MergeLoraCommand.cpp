@@ -22,9 +22,9 @@ void addMergeLoraCommand(CLI::App &app, Action &action)
         std::string checkpoint, out;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("merge-lora", "Fold a checkpoint's LoRA adapters into its language model");
-    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory with adapters.safetensors")->required();
-    cmd->add_option("--out", o->out, "directory for the merged checkpoint (must not exist or be empty)")->required();
+    CLI::App *cmd = app.add_subcommand("merge-lora", msg("Fold a checkpoint's LoRA adapters into its language model"));
+    cmd->add_option("--checkpoint", o->checkpoint, msg("checkpoint directory with adapters.safetensors"))->required();
+    cmd->add_option("--out", o->out, msg("directory for the merged checkpoint (must not exist or be empty)"))->required();
     cmd->callback([o, &action] {
         action = [o] {
             const Checkpoint adapted = loadCheckpoint(o->checkpoint);

@@ -1,5 +1,6 @@
 #include "ProgressPrinter.h"
 
+#include "base/Messages.h"
 #include "base/Numbers.h"
 
 #include <cstdio>
@@ -33,16 +34,16 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
         return;
     }
     if (e.kind == "step" || e.kind == "data" || e.kind == "eval_progress") {
-        char line[200];
+        const std::string step = std::to_string(e.step), total = std::to_string(e.totalSteps);
+        std::string line;
         if (e.kind == "step")
-            std::snprintf(line, sizeof line, "[%s] step %lld/%lld  loss %.4f  %.1f samples/s  ETA %s",
-                          e.stageName.c_str(), static_cast<long long>(e.step),
-                          static_cast<long long>(e.totalSteps), e.loss, e.samplesPerSecond,
-                          formatDuration(e.etaSeconds).c_str());
+            line = fill(msg("[%1] step %2/%3  loss %4  %5 samples/s  ETA %6"),
+                        {e.stageName, step, total, formatRealFixed(e.loss, 4), formatRealFixed(e.samplesPerSecond, 1),
+                         formatDuration(e.etaSeconds)});
+        else if (e.kind == "data")
+            line = fill(msg("[data] generating images %1/%2"), {step, total});
         else
-            std::snprintf(line, sizeof line, "[%s] %s %lld/%lld", e.kind == "data" ? "data" : e.stageName.c_str(),
-                          e.kind == "data" ? "generating images" : "evaluating",
-                          static_cast<long long>(e.step), static_cast<long long>(e.totalSteps));
+            line = fill(msg("[%1] evaluating %2/%3"), {e.stageName, step, total});
         if (m_bar) {
             std::cout << "\r" << line << "\033[K" << std::flush;
             m_open = true;
@@ -58,34 +59,42 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
             const Json *v = findKey(d, key);
             return v && v->is_number() ? formatRealFixed(v->get<double>(), 4) : std::string("-");
         };
-        const std::string questions = "accuracy " + figure("accuracy") + " ± " + figure("standard_error") + " on "
-                                      + std::to_string(d.at("n").get<int64_t>()) + " questions";
+        const std::string n = std::to_string(d.at("n").get<int64_t>());
         const Json *on = findKey(d, "evaluated_on");
         if (on && on->is_string() && on->get<std::string>() == "text")
-            m_evalSummary = questions + " after their image's caption as text; type prior " + figure("type_prior");
+            m_evalSummary = fill(msg("accuracy %1 ± %2 on %3 questions after their image's caption as text; type prior %4"),
+                                 {figure("accuracy"), figure("standard_error"), n, figure("type_prior")});
         else
-            m_evalSummary = questions + "; image-blind controls: type prior " + figure("type_prior")
-                            + ", shuffled images " + figure("shuffled_accuracy") + "; cell reading "
-                            + figure("cell_reading") + " (blind " + figure("cell_reading_prior") + ")";
-        std::printf("[%s] eval %s (majority answer '%s': %s)\n", e.stageName.c_str(), m_evalSummary.c_str(),
-                    d.at("majority_answer").get<std::string>().c_str(), figure("majority_accuracy").c_str());
+            m_evalSummary = fill(msg("accuracy %1 ± %2 on %3 questions; image-blind controls: type prior %4, shuffled "
+                                     "images %5; cell reading %6 (blind %7)"),
+                                 {figure("accuracy"), figure("standard_error"), n, figure("type_prior"),
+                                  figure("shuffled_accuracy"), figure("cell_reading"), figure("cell_reading_prior")});
+        std::cout << fill(msg("[%1] eval %2 (majority answer '%3': %4)"),
+                          {e.stageName, m_evalSummary, d.at("majority_answer").get<std::string>(),
+                           figure("majority_accuracy")})
+                  << "\n";
         for (const auto &[type, acc] : d.at("per_type").items())
             std::printf("    %-12s %.4f\n", type.c_str(), acc.get<double>());
     } else if (e.kind == "stage_start" && e.data.at("kind").get<std::string>() == "text") {
-        std::printf("stage %d %s (text): the language model alone, no image\n", e.stage, e.stageName.c_str());
+        std::cout << fill(msg("stage %1 %2 (text): the language model alone, no image"),
+                          {std::to_string(e.stage), e.stageName})
+                  << "\n";
     } else if (e.kind == "stage_start") {
-        std::printf("stage %d %s (%s): %lld visual tokens at %lld px\n", e.stage, e.stageName.c_str(),
-                    e.data.at("kind").get<std::string>().c_str(),
-                    static_cast<long long>(e.data.at("visual_tokens").get<int64_t>()),
-                    static_cast<long long>(e.data.at("resolution").get<int64_t>()));
+        std::cout << fill(msg("stage %1 %2 (%3): %4 visual tokens at %5 px"),
+                          {std::to_string(e.stage), e.stageName, e.data.at("kind").get<std::string>(),
+                           std::to_string(e.data.at("visual_tokens").get<int64_t>()),
+                           std::to_string(e.data.at("resolution").get<int64_t>())})
+                  << "\n";
     } else if (e.kind == "stage_end" && e.data.is_object()) {
-        std::printf("stage %d %s done: %.1f s training (%.1f s of it waiting for data), final loss %.4f\n",
-                    e.stage, e.stageName.c_str(), e.data.at("wall_seconds").get<double>(),
-                    e.data.at("data_wait_seconds").get<double>(), e.data.at("final_loss").get<double>());
+        std::cout << fill(msg("stage %1 %2 done: %3 s training (%4 s of it waiting for data), final loss %5"),
+                          {std::to_string(e.stage), e.stageName, formatRealFixed(e.data.at("wall_seconds").get<double>(), 1),
+                           formatRealFixed(e.data.at("data_wait_seconds").get<double>(), 1),
+                           formatRealFixed(e.data.at("final_loss").get<double>(), 4)})
+                  << "\n";
     } else if (!e.text.empty() && e.kind != "checkpoint") {
-        std::printf("%s\n", e.text.c_str());
+        std::cout << e.text << "\n";
     }
-    std::fflush(stdout);
+    std::cout << std::flush;
 }
 
 void ProgressPrinter::endLine()

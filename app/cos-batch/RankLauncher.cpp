@@ -1,6 +1,7 @@
 #include "RankLauncher.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -62,8 +63,8 @@ int freePort()
 std::string describe(int rank, int status)
 {
     if (WIFSIGNALED(status))
-        return "rank " + std::to_string(rank) + " was killed by signal " + std::to_string(WTERMSIG(status));
-    return "rank " + std::to_string(rank) + " exited with status " + std::to_string(WEXITSTATUS(status));
+        return fill(msg("rank %1 was killed by signal %2"), {std::to_string(rank), std::to_string(WTERMSIG(status))});
+    return fill(msg("rank %1 exited with status %2"), {std::to_string(rank), std::to_string(WEXITSTATUS(status))});
 }
 
 } // namespace
@@ -91,7 +92,8 @@ int launchRanks(const RankLaunch &launch)
     args.push_back("--threads");
     args.push_back(std::to_string(threads));
     fs::create_directories(launch.logDir);
-    const std::string others = launch.ranks == 2 ? "rank 1" : "ranks 1-" + std::to_string(launch.ranks - 1);
+    const std::string others = launch.ranks == 2 ? std::string(msg("rank 1"))
+                                                 : fill(msg("ranks 1-%1"), {std::to_string(launch.ranks - 1)});
 
     std::map<pid_t, int> rankOf;
     for (int rank = 0; rank < launch.ranks; ++rank) {
@@ -118,15 +120,20 @@ int launchRanks(const RankLaunch &launch)
                 argv.push_back(a.data());
             argv.push_back(nullptr);
             ::execv("/proc/self/exe", argv.data());
-            std::cerr << "cos-batch: cannot start rank " << rank << ": " << std::strerror(errno) << "\n";
+            std::cerr << "cos-batch: " << fill(msg("cannot start rank %1: %2"), {std::to_string(rank), std::strerror(errno)})
+                      << "\n";
             ::_exit(127);
         }
         rankOf[pid] = rank;
         g_children.push_back(pid);
     }
-    std::cout << launch.ranks << " ranks (" << threads << (threads == 1 ? " thread" : " threads") << " each) on port "
-              << port << "; " << others << (launch.ranks == 2 ? " logs" : " log") << " to " << launch.logDir << "\n"
-              << std::flush;
+    const std::string logs = launch.ranks == 2 ? fill(msg("rank 1 logs to %1"), {launch.logDir})
+                                               : fill(msg("ranks 1-%1 log to %2"),
+                                                      {std::to_string(launch.ranks - 1), launch.logDir});
+    std::cout << fill(msgn("%1 ranks (%2 thread each) on port %3", "%1 ranks (%2 threads each) on port %3",
+                           static_cast<unsigned long>(threads)),
+                      {std::to_string(launch.ranks), std::to_string(threads), std::to_string(port)})
+              << "; " << logs << "\n" << std::flush;
     struct sigaction action{}, oldInt{}, oldTerm{};
     action.sa_handler = passOn;
     ::sigaction(SIGINT, &action, &oldInt);
@@ -134,6 +141,7 @@ int launchRanks(const RankLaunch &launch)
 
     int rankZeroStatus = 0;
     std::string failure;
+    bool failedByExit = false; // rather than by a signal
     std::chrono::steady_clock::time_point killAt{};
     while (!rankOf.empty()) {
         int status = 0;
@@ -154,6 +162,7 @@ int launchRanks(const RankLaunch &launch)
             rankZeroStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
         if (!ok && failure.empty()) {
             failure = describe(rank, status);
+            failedByExit = WIFEXITED(status);
             // The others cannot go on without it: they are asked to stop, then made to.
             for (const auto &[child, other] : rankOf)
                 ::kill(child, SIGTERM);
@@ -164,10 +173,13 @@ int launchRanks(const RankLaunch &launch)
     ::sigaction(SIGTERM, &oldTerm, nullptr);
     g_children.clear();
     // Asked to stop: every rank ends its run interrupted (exit 1), rank 0 says so.
-    if (failure.empty() || (g_stopping && rankZeroStatus != 0 && failure.find("exited") != std::string::npos))
+    if (failure.empty() || (g_stopping && rankZeroStatus != 0 && failedByExit))
         return rankZeroStatus;
-    std::cerr << "cos-batch: " << failure << (rankZeroStatus == 0 ? "" : " (rank 0's output says what the run recorded)")
-              << "; " << others << " logged to " << launch.logDir << "\n";
+    std::cerr << "cos-batch: "
+              << fill(rankZeroStatus == 0 ? msg("%1; %2 logged to %3")
+                                          : msg("%1 (rank 0's output says what the run recorded); %2 logged to %3"),
+                      {failure, others, launch.logDir})
+              << "\n";
     return rankZeroStatus != 0 ? rankZeroStatus : 1;
 }
 

@@ -42,12 +42,12 @@ struct RunOptions {
 void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
 {
     cmd.add_option("--nproc", o.nproc,
-                   "data-parallel ranks on this machine: each takes its share of every batch, the CPUs are shared "
+                   msg("data-parallel ranks on this machine: each takes its share of every batch, the CPUs are shared "
                    "out (ranks started by torchrun, srun or mpirun set RANK, WORLD_SIZE, MASTER_ADDR and "
-                   "MASTER_PORT instead)")
+                   "MASTER_PORT instead)"))
         ->check(CLI::Range(1, 256));
     cmd.add_option("--rank-timeout", o.rankTimeout,
-                   "seconds a rank waits for the others (at a step, or while rank 0 evaluates) before the run fails")
+                   msg("seconds a rank waits for the others (at a step, or while rank 0 evaluates) before the run fails"))
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 }
@@ -124,25 +124,28 @@ int runToEnd(Trainer &trainer, ExperimentStore &store, ProgressPrinter &printer,
         return outcome == RunOutcome::Finished ? 0 : 1;
 
     if (outcome == RunOutcome::Finished) {
-        std::cout << "run " << runId << " finished";
-        if (!printer.evalSummary().empty())
-            std::cout << ": " << printer.evalSummary();
-        std::cout << "\nresults: cos-batch show " << runId << " --db " << store.file() << "\n";
+        const std::string id = std::to_string(runId);
+        std::cout << (printer.evalSummary().empty() ? fill(msg("run %1 finished"), {id})
+                                                    : fill(msg("run %1 finished: %2"), {id, printer.evalSummary()}))
+                  << "\n" << fill(msg("results: %1"), {"cos-batch show " + id + " --db " + store.file()}) << "\n";
         return 0;
     }
-    std::cerr << "cos-batch: run " << runId << " " << (outcome == RunOutcome::Failed ? "failed" : "was interrupted")
-              << ": " << trainer.failure() << "\n";
+    const std::string id = std::to_string(runId);
+    std::cerr << "cos-batch: "
+              << fill(outcome == RunOutcome::Failed ? msg("run %1 failed: %2") : msg("run %1 was interrupted: %2"),
+                      {id, trainer.failure()})
+              << "\n";
     if (outcome == RunOutcome::Interrupted)
-        std::cerr << "continue it with: cos-batch resume " << runId << " --db " << store.file() << "\n";
+        std::cerr << fill(msg("continue it with: %1"), {"cos-batch resume " + id + " --db " + store.file()}) << "\n";
     return 1;
 }
 
 void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
 {
     addDbOption(cmd, o.db);
-    cmd.add_option("--device", o.device, "cpu, cuda or cuda:N (overrides the stages' devices)");
-    cmd.add_option("--threads", o.threads, "CPU threads for LibTorch and the BLAS (default: one per CPU)");
-    cmd.add_option("--progress", o.progress, "auto, bar, lines or json")
+    cmd.add_option("--device", o.device, msg("cpu, cuda or cuda:N (overrides the stages' devices)"));
+    cmd.add_option("--threads", o.threads, msg("CPU threads for LibTorch and the BLAS (default: one per CPU)"));
+    cmd.add_option("--progress", o.progress, msg("auto, bar, lines or json"))
         ->check(CLI::IsMember({"auto", "bar", "lines", "json"}))
         ->capture_default_str();
 }
@@ -151,14 +154,14 @@ void addRunCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<RunOptions>();
     auto config = std::make_shared<std::string>();
-    CLI::App *cmd = app.add_subcommand("run", "Train a run config: every stage, evaluation, checkpoints, store records");
-    cmd->add_option("CONFIG", *config, "run config (YAML)")->required();
-    cmd->add_option("--name", o->name, "run name (default: the config's name)");
-    cmd->add_option("--set", o->overrides, "override a config value: key.path=value (repeatable)");
+    CLI::App *cmd = app.add_subcommand("run", msg("Train a run config: every stage, evaluation, checkpoints, store records"));
+    cmd->add_option("CONFIG", *config, msg("run config (YAML)"))->required();
+    cmd->add_option("--name", o->name, msg("run name (default: the config's name)"));
+    cmd->add_option("--set", o->overrides, msg("override a config value: key.path=value (repeatable)"));
     // What the GUI's sweep dialog launches each variant with.
-    cmd->add_option("--sweep", o->sweep.sweep, "tag the run as part of this sweep");
-    cmd->add_option("--sweep-variant", o->sweep.variant, "the sweep variant the run is (its overrides, seed aside)");
-    cmd->add_option("--sweep-seed", o->sweep.seed, "the sweep seed index the run is");
+    cmd->add_option("--sweep", o->sweep.sweep, msg("tag the run as part of this sweep"));
+    cmd->add_option("--sweep-variant", o->sweep.variant, msg("the sweep variant the run is (its overrides, seed aside)"));
+    cmd->add_option("--sweep-seed", o->sweep.seed, msg("the sweep seed index the run is"));
     addTrainingOptions(*cmd, o->training);
     addParallelOptions(*cmd, o->parallel);
     cmd->callback([o, config, &action] {
@@ -181,7 +184,7 @@ void addRunCommand(CLI::App &app, Action &action)
                 std::cout << "{\"event\":\"run\",\"run_id\":" << id << ",\"db\":" << Json(store.file()).dump() << "}"
                           << std::endl;
             else
-                std::cout << "run " << id << " in " << store.file() << "\n" << std::flush;
+                std::cout << fill(msg("run %1 in %2"), {std::to_string(id), store.file()}) << "\n" << std::flush;
             return runToEnd(trainer, store, printer, id, {});
         };
     });
@@ -191,8 +194,8 @@ void addResumeCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<RunOptions>();
     auto id = std::make_shared<int64_t>(0);
-    CLI::App *cmd = app.add_subcommand("resume", "Continue an interrupted or failed run from its last checkpoint");
-    cmd->add_option("RUN_ID", *id, "run id")->required();
+    CLI::App *cmd = app.add_subcommand("resume", msg("Continue an interrupted or failed run from its last checkpoint"));
+    cmd->add_option("RUN_ID", *id, msg("run id"))->required();
     addTrainingOptions(*cmd, o->training);
     addParallelOptions(*cmd, o->parallel);
     cmd->callback([o, id, &action] {
@@ -226,9 +229,11 @@ void addResumeCommand(CLI::App &app, Action &action)
                 std::cout << "{\"event\":\"run\",\"run_id\":" << runId << ",\"db\":" << Json(store.file()).dump() << "}"
                           << std::endl;
             else
-                std::cout << "run " << runId << " in " << store.file()
-                          << (from.empty() ? ": no checkpoint, starting over\n" : ": resuming from " + from + "\n")
-                          << std::flush;
+                std::cout << (from.empty() ? fill(msg("run %1 in %2: no checkpoint, starting over"),
+                                                  {std::to_string(runId), store.file()})
+                                             : fill(msg("run %1 in %2: resuming from %3"),
+                                                  {std::to_string(runId), store.file(), from}))
+                          << "\n" << std::flush;
             return runToEnd(trainer, store, printer, runId, from);
         };
     });

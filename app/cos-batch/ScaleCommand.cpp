@@ -95,8 +95,8 @@ void copyTokenizer(const std::string &checkpoint, const std::string &dir)
 void addTokenScalingOptions(CLI::App &command, int &resolution, std::vector<int> &window)
 {
     command.add_option("--resolution", resolution,
-                       "input resolution in px, a whole multiple of the checkpoint's (default: the checkpoint's)");
-    command.add_option("--window", window, "window factor for every scale (K) or per scale (K1,K2,...)")
+                       msg("input resolution in px, a whole multiple of the checkpoint's (default: the checkpoint's)"));
+    command.add_option("--window", window, msg("window factor for every scale (K) or per scale (K1,K2,...)"))
         ->delimiter(',');
 }
 
@@ -104,15 +104,15 @@ void addScaleCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<Options>();
     CLI::App *cmd = app.add_subcommand(
-        "scale", "Compound token scaling of a checkpoint: a new checkpoint with more visual tokens");
-    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint directory")->required();
+        "scale", msg("Compound token scaling of a checkpoint: a new checkpoint with more visual tokens"));
+    cmd->add_option("--checkpoint", o->checkpoint, msg("checkpoint directory"))->required();
     addTokenScalingOptions(*cmd, o->resolution, o->window);
     cmd->add_option("--add", o->add,
-                    "add a scale: a copy of scale FROM (its queries, weights and learned positions) with its windows "
-                    "per side times WINDOW; repeatable")
+                    msg("add a scale: a copy of scale FROM (its queries, weights and learned positions) with its windows "
+                    "per side times WINDOW; repeatable"))
         ->type_name("FROM:WINDOW");
-    cmd->add_option("--out", o->out, "directory for the scaled checkpoint (must not exist)")->required();
-    cmd->add_flag("--json", o->json, "print one JSON object");
+    cmd->add_option("--out", o->out, msg("directory for the scaled checkpoint (must not exist)"))->required();
+    cmd->add_flag("--json", o->json, msg("print one JSON object"));
     cmd->callback([o, &action] { action = [o] { return scale(*o); }; });
 }
 

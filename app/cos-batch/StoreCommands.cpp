@@ -5,10 +5,12 @@
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Numbers.h"
+#include "base/Utf8.h"
 #include "store/ExperimentStore.h"
 #include "store/StoreCsv.h"
 #include "store/StoreJson.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -18,7 +20,7 @@ namespace cosw::batch {
 
 void addDbOption(CLI::App &command, std::string &db)
 {
-    command.add_option("--db", db, "experiment database (default: $COS_DB or the per-user data directory)");
+    command.add_option("--db", db, msg("experiment database (default: $COS_DB or the per-user data directory)"));
 }
 
 std::string dbPath(const std::string &option)
@@ -27,6 +29,13 @@ std::string dbPath(const std::string &option)
 }
 
 namespace {
+
+// A number right-aligned in `width` columns, for the tables of `show`.
+std::string padded(int64_t value, int width)
+{
+    const std::string text = std::to_string(value);
+    return std::string(std::max(0, width - int(text.size())), ' ') + text;
+}
 
 // The BLAS a run recorded with its versions; empty for runs from before it
 // was recorded, or versions that are not JSON.
@@ -65,12 +74,12 @@ RunFilter RunFilterOptions::filter() const
 
 void addRunFilterOptions(CLI::App &cmd, RunFilterOptions &o)
 {
-    cmd.add_option("--status", o.status, "queued, running, finished, failed or interrupted");
-    cmd.add_option("--name", o.name, "name pattern (* and ? are wildcards)");
-    cmd.add_option("--connector", o.connector, "chain_of_sight, resampler or mlp");
-    cmd.add_option("--min-tokens", o.minTokens, "runs with a stage of at least this many visual tokens");
-    cmd.add_option("--max-tokens", o.maxTokens, "runs with a stage of at most this many visual tokens");
-    cmd.add_option("--sweep", o.sweep, "runs of this sweep");
+    cmd.add_option("--status", o.status, msg("queued, running, finished, failed or interrupted"));
+    cmd.add_option("--name", o.name, msg("name pattern (* and ? are wildcards)"));
+    cmd.add_option("--connector", o.connector, msg("chain_of_sight, resampler or mlp"));
+    cmd.add_option("--min-tokens", o.minTokens, msg("runs with a stage of at least this many visual tokens"));
+    cmd.add_option("--max-tokens", o.maxTokens, msg("runs with a stage of at most this many visual tokens"));
+    cmd.add_option("--sweep", o.sweep, msg("runs of this sweep"));
 }
 
 void addListCommand(CLI::App &app, Action &action)
@@ -81,9 +90,9 @@ void addListCommand(CLI::App &app, Action &action)
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("list", "Runs in the experiment store");
+    CLI::App *cmd = app.add_subcommand("list", msg("Runs in the experiment store"));
     addDbOption(*cmd, o->db);
-    cmd->add_flag("--json", o->json, "print a JSON array");
+    cmd->add_flag("--json", o->json, msg("print a JSON array"));
     addRunFilterOptions(*cmd, o->filter);
     cmd->callback([o, &action] {
         action = [o] {
@@ -97,16 +106,21 @@ void addListCommand(CLI::App &app, Action &action)
                 return 0;
             }
             if (runs.empty()) {
-                std::cout << "no runs in " << store.file() << "\n";
+                std::cout << fill(msg("no runs in %1"), {store.file()}) << "\n";
                 return 0;
             }
-            std::printf("%5s  %-28s %-11s %-15s %-11s %s\n", "id", "name", "status", "connector", "tokens", "created");
+            // Columns by display width: headers and run names may be CJK.
+            const auto row = [](const std::string &id, const std::string &name, const std::string &status,
+                                const std::string &connector, const std::string &tokens, const std::string &created) {
+                std::cout << padToWidth(id, 5, true) << "  " << padToWidth(name, 28) << " " << padToWidth(status, 11) << " "
+                          << padToWidth(connector, 15) << " " << padToWidth(tokens, 11) << " " << created << "\n";
+            };
+            row(msg("id"), msg("name"), msg("status"), msg("connector"), msg("tokens"), msg("created"));
             for (const auto &r : runs) {
                 const std::string tokens = r.minVisualTokens == r.maxVisualTokens
                                                ? std::to_string(r.minVisualTokens)
                                                : std::to_string(r.minVisualTokens) + "-" + std::to_string(r.maxVisualTokens);
-                std::printf("%5lld  %-28s %-11s %-15s %-11s %s\n", static_cast<long long>(r.id), r.name.c_str(),
-                            runStatusName(r.status), r.connector.c_str(), tokens.c_str(), localTimeText(r.createdAt).c_str());
+                row(std::to_string(r.id), r.name, runStatusName(r.status), r.connector, tokens, localTimeText(r.createdAt));
             }
             return 0;
         };
@@ -121,10 +135,10 @@ void addShowCommand(CLI::App &app, Action &action)
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("show", "One run in full: config, stages, evaluation, checkpoints");
-    cmd->add_option("RUN_ID", o->id, "run id")->required();
+    CLI::App *cmd = app.add_subcommand("show", msg("One run in full: config, stages, evaluation, checkpoints"));
+    cmd->add_option("RUN_ID", o->id, msg("run id"))->required();
     addDbOption(*cmd, o->db);
-    cmd->add_flag("--json", o->json, "print one JSON object");
+    cmd->add_flag("--json", o->json, msg("print one JSON object"));
     cmd->callback([o, &action] {
         action = [o] {
             ExperimentStore store(dbPath(o->db));
@@ -134,37 +148,51 @@ void addShowCommand(CLI::App &app, Action &action)
                 return 0;
             }
             const RunRecord &r = d.run;
-            std::cout << "run " << r.id << " " << r.name << " [" << runStatusName(r.status) << "]\n"
-                      << "  connector " << r.connector << ", device " << r.device << ", host " << r.host << "\n"
-                      << "  created " << localTimeText(r.createdAt) << "\n";
+            std::cout << fill(msg("run %1 %2 [%3]"), {std::to_string(r.id), r.name, runStatusName(r.status)}) << "\n  "
+                      << fill(msg("connector %1, device %2, host %3"), {r.connector, r.device, r.host}) << "\n  "
+                      << fill(msg("created %1"), {localTimeText(r.createdAt)}) << "\n";
             if (const std::string blas = recordedBlas(r.versions); !blas.empty())
-                std::cout << "  BLAS " << blas << "\n";
+                std::cout << "  " << fill(msg("BLAS %1"), {blas}) << "\n";
             if (!r.message.empty())
                 std::cout << "  " << r.message << "\n";
             for (const auto &st : d.stages) {
-                std::printf("  stage %d %-12s %-9s %5d tokens %5d px %7lld steps  %s s  loss %s\n", st.index,
-                            st.name.c_str(), st.kind.c_str(), st.visualTokens, st.resolution,
-                            static_cast<long long>(st.steps),
-                            st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1).c_str() : "-",
-                            st.finalLoss ? formatRealFixed(*st.finalLoss, 4).c_str() : "-");
+                char name[64];
+                std::snprintf(name, sizeof name, "%d %-12s %-9s", st.index, st.name.c_str(), st.kind.c_str());
+                std::cout << "  "
+                          << fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
+                                  {name, padded(st.visualTokens, 5), padded(st.resolution, 5), padded(st.steps, 7),
+                                   st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
+                                   st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"})
+                          << "\n";
             }
             if (d.finalEvaluation) {
                 const EvaluationRecord &e = *d.finalEvaluation;
                 auto control = [](const std::optional<double> &v) { return v ? formatRealFixed(*v, 4) : std::string("-"); };
-                std::printf("  accuracy %.4f ± %.4f on %lld samples; image-blind controls: type prior %s, shuffled images %s\n",
-                            e.accuracy, standardError(e.accuracy, e.n), static_cast<long long>(e.n),
-                            control(e.typePrior).c_str(), control(e.shuffledAccuracy).c_str());
+                std::cout << "  "
+                          << fill(msg("accuracy %1 ± %2 on %3 samples; image-blind controls: type prior %4, shuffled "
+                                      "images %5"),
+                                  {formatRealFixed(e.accuracy, 4), formatRealFixed(standardError(e.accuracy, e.n), 4),
+                                   std::to_string(e.n), control(e.typePrior), control(e.shuffledAccuracy)})
+                          << "\n";
                 if (e.cellReading)
-                    std::printf("  cell reading %.4f of %lld cells; image-blind control %s\n", *e.cellReading,
-                                static_cast<long long>(e.cellReadingCells.value_or(0)), control(e.cellReadingPrior).c_str());
-                for (const auto &[type, v] : e.perType)
-                    std::printf("    %-16s %.4f ± %.4f (%lld)  type prior %s  shuffled %s\n", type.c_str(), v.first,
-                                standardError(v.first, v.second), static_cast<long long>(v.second),
-                                control(figureFor(e.typePriorPerType, type)).c_str(),
-                                control(figureFor(e.shuffledPerType, type)).c_str());
+                    std::cout << "  "
+                              << fill(msg("cell reading %1 of %2 cells; image-blind control %3"),
+                                      {formatRealFixed(*e.cellReading, 4), std::to_string(e.cellReadingCells.value_or(0)),
+                                       control(e.cellReadingPrior)})
+                              << "\n";
+                for (const auto &[type, v] : e.perType) {
+                    char figures[96];
+                    std::snprintf(figures, sizeof figures, "%-16s %.4f ± %.4f (%lld)", type.c_str(), v.first,
+                                  standardError(v.first, v.second), static_cast<long long>(v.second));
+                    std::cout << "    "
+                              << fill(msg("%1  type prior %2  shuffled %3"),
+                                      {figures, control(figureFor(e.typePriorPerType, type)),
+                                       control(figureFor(e.shuffledPerType, type))})
+                              << "\n";
+                }
             }
             for (const auto &c : d.checkpoints)
-                std::cout << "  checkpoint " << c.path << "\n";
+                std::cout << "  " << fill(msg("checkpoint %1"), {c.path}) << "\n";
             return 0;
         };
     });
@@ -176,10 +204,10 @@ void addExportCommand(CLI::App &app, Action &action)
         std::string db, format, out;
     };
     auto o = std::make_shared<Options>();
-    CLI::App *cmd = app.add_subcommand("export", "The comparison table: tokens, pre-training and fine-tuning time, accuracy");
+    CLI::App *cmd = app.add_subcommand("export", msg("The comparison table: tokens, pre-training and fine-tuning time, accuracy"));
     addDbOption(*cmd, o->db);
-    cmd->add_option("--format", o->format, "csv or json")->required()->check(CLI::IsMember({"csv", "json"}));
-    cmd->add_option("--out", o->out, "output file (default: standard output)");
+    cmd->add_option("--format", o->format, msg("csv or json"))->required()->check(CLI::IsMember({"csv", "json"}));
+    cmd->add_option("--out", o->out, msg("output file (default: standard output)"));
     cmd->callback([o, &action] {
         action = [o] {
             ExperimentStore store(dbPath(o->db));

@@ -12,6 +12,8 @@
 #include "base/Device.h"
 #include "base/Errors.h"
 #include "base/Json.h"
+#include "base/Numbers.h"
+#include "base/Utf8.h"
 #include "bench/StepBenchmark.h"
 #include "facade/BlasKernel.h"
 #include "compare/ComparisonColumns.h"
@@ -27,6 +29,14 @@
 namespace cosw::batch {
 
 namespace {
+
+// One line of the plan's table, columns by display width (headers may be CJK).
+void sweepRow(const std::string &index, const std::string &variant, const std::string &tokens, const std::string &estimate,
+              const std::string &state)
+{
+    std::cout << padToWidth(index, 3, true) << "  " << padToWidth(variant, 44) << " " << padToWidth(tokens, 12) << " "
+              << padToWidth(estimate, 10, true) << "  " << state << "\n";
+}
 
 struct SweepOptions {
     TrainingOptions training;
@@ -139,17 +149,17 @@ bool needsWork(const PlannedRun &p)
 void addSweepCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<SweepOptions>();
-    CLI::App *cmd = app.add_subcommand("sweep", "Run a grid of config variants (and seeds), tagged for comparison; "
-                                                "run it again to continue an interrupted sweep");
-    cmd->add_option("CONFIG", o->config, "base run config (YAML)")->required();
-    cmd->add_option("--vary", o->vary, "key.path=v1,v2,... (repeatable; the grid is every combination)");
-    cmd->add_option("--variants", o->variantsFile, "YAML list of named variants: [{name: ..., set: {key.path: value}}]");
-    cmd->add_option("--seeds", o->seeds, "repeat every variant with this many seeds (0: once, as configured)")
+    CLI::App *cmd = app.add_subcommand("sweep", msg("Run a grid of config variants (and seeds), tagged for comparison; "
+                                                "run it again to continue an interrupted sweep"));
+    cmd->add_option("CONFIG", o->config, msg("base run config (YAML)"))->required();
+    cmd->add_option("--vary", o->vary, msg("key.path=v1,v2,... (repeatable; the grid is every combination)"));
+    cmd->add_option("--variants", o->variantsFile, msg("YAML list of named variants: [{name: ..., set: {key.path: value}}]"));
+    cmd->add_option("--seeds", o->seeds, msg("repeat every variant with this many seeds (0: once, as configured)"))
         ->check(CLI::Range(0, 1000));
-    cmd->add_option("--name", o->tag, "the sweep's tag and run-name prefix (default: CONFIG's name + \"-sweep\")");
-    cmd->add_option("--set", o->overrides, "override a config value in every variant: key.path=value (repeatable)");
-    cmd->add_flag("--dry-run", o->dryRun, "show the variants, token budgets and time estimates; run nothing");
-    cmd->add_flag("--json", o->json, "print the plan as JSON (with --dry-run)");
+    cmd->add_option("--name", o->tag, msg("the sweep's tag and run-name prefix (default: CONFIG's name + \"-sweep\")"));
+    cmd->add_option("--set", o->overrides, msg("override a config value in every variant: key.path=value (repeatable)"));
+    cmd->add_flag("--dry-run", o->dryRun, msg("show the variants, token budgets and time estimates; run nothing"));
+    cmd->add_flag("--json", o->json, msg("print the plan as JSON (with --dry-run)"));
     addTrainingOptions(*cmd, o->training);
     cmd->callback([o, &action] {
         action = [o] {
@@ -203,9 +213,12 @@ void addSweepCommand(CLI::App &app, Action &action)
             const double rate = measured.flopsPerSecond;
             double total = 0;
             Json jsonPlan = Json::array();
-            if (!o->json)
-                std::printf("sweep %s: %zu variant(s) of %s in %s\n%3s  %-44s %-12s %10s  %s\n", tag.c_str(), plan.size(),
-                            o->config.c_str(), store.file().c_str(), "#", "variant", "tokens", "estimate", "state");
+            if (!o->json) {
+                std::cout << fill(msgn("sweep %1: %2 variant of %3 in %4", "sweep %1: %2 variants of %3 in %4", plan.size()),
+                                  {tag, std::to_string(plan.size()), o->config, store.file()})
+                          << "\n";
+                sweepRow("#", msg("variant"), msg("tokens"), msg("estimate"), msg("state"));
+            }
             for (size_t i = 0; i < plan.size(); ++i) {
                 const PlannedRun &p = plan[i];
                 const std::optional<double> seconds =
@@ -233,8 +246,8 @@ void addSweepCommand(CLI::App &app, Action &action)
                     j["state"] = stateOf(p);
                     jsonPlan.push_back(j);
                 } else {
-                    std::printf("%3zu  %-44s %-12s %10s  %s\n", i + 1, label.c_str(), tokensOf(p.config).c_str(),
-                                seconds ? formatDuration(*seconds).c_str() : "?", stateOf(p).c_str());
+                    sweepRow(std::to_string(i + 1), label, tokensOf(p.config), seconds ? formatDuration(*seconds) : "?",
+                             stateOf(p));
                 }
             }
             if (o->json) {
@@ -247,8 +260,10 @@ void addSweepCommand(CLI::App &app, Action &action)
                 out["variants"] = jsonPlan;
                 std::cout << out.dump() << std::endl;
             } else {
-                std::printf("estimate for what is left: %s (training FLOPs at %.1f GFLOP/s, %s; cached stages take less)\n",
-                            formatDuration(total).c_str(), rate / 1e9, measured.source.c_str());
+                std::cout << fill(msg("estimate for what is left: %1 (training FLOPs at %2 GFLOP/s, %3; cached stages "
+                                      "take less)"),
+                                  {formatDuration(total), formatRealFixed(rate / 1e9, 1), measured.source})
+                          << "\n";
             }
             if (o->dryRun)
                 return 0;
@@ -271,23 +286,32 @@ void addSweepCommand(CLI::App &app, Action &action)
                     id = trainer.createRun(sweepRunName(tag, p.variant), {tag, p.variant.label, p.variant.seed});
                 }
                 if (!printer.json())
-                    std::cout << "\n" << sweepRunName(tag, p.variant) << ": run " << id
-                              << (from.empty() ? "" : ", resuming from " + from) << "\n" << std::flush;
+                    std::cout << "\n"
+                              << (from.empty() ? fill(msg("%1: run %2"), {sweepRunName(tag, p.variant), std::to_string(id)})
+                                               : fill(msg("%1: run %2, resuming from %3"),
+                                                      {sweepRunName(tag, p.variant), std::to_string(id), from}))
+                              << "\n" << std::flush;
                 RunOutcome outcome = RunOutcome::Failed;
                 runToEnd(trainer, store, printer, id, from, &outcome);
                 if (outcome == RunOutcome::Interrupted) {
-                    std::cerr << "cos-batch: sweep " << tag << " stopped; run the same command again to continue it\n";
+                    std::cerr << "cos-batch: " << fill(msg("sweep %1 stopped; run the same command again to continue it"), {tag})
+                              << "\n";
                     return 1;
                 }
                 failed += outcome == RunOutcome::Failed ? 1 : 0;
             }
             if (failed > 0) {
-                std::cerr << "cos-batch: sweep " << tag << ": " << failed << " run(s) failed; run the same command "
-                          << "again to retry them\n";
+                std::cerr << "cos-batch: "
+                          << fill(msgn("sweep %1: %2 run failed; run the same command again to retry it",
+                                       "sweep %1: %2 runs failed; run the same command again to retry them",
+                                       static_cast<unsigned long>(failed)),
+                                  {tag, std::to_string(failed)})
+                          << "\n";
                 return 1;
             }
-            std::cout << "sweep " << tag << " finished: cos-batch compare --sweep '" << tag << "' --group-by variant --db "
-                      << store.file() << "\n";
+            std::cout << fill(msg("sweep %1 finished: %2"),
+                              {tag, "cos-batch compare --sweep '" + tag + "' --group-by variant --db " + store.file()})
+                      << "\n";
             return 0;
         };
     });

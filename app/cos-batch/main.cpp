@@ -13,16 +13,48 @@
 #include <clocale>
 #include <iostream>
 
+namespace {
+
+// The headings subcommands and their help flags are listed under, at every
+// level (a subcommand makes its help flag before it inherits the group).
+void nameSubcommandGroups(CLI::App &app)
+{
+    for (CLI::App *sub : app.get_subcommands({})) {
+        sub->group(cosw::msg("Subcommands"));
+        if (CLI::Option *help = sub->get_help_ptr())
+            help->group(cosw::msg("Options"));
+        nameSubcommandGroups(*sub);
+    }
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
     // The tables and progress lines below use printf's %f; whatever a parent
     // process or a library did to the locale, they print '.' decimals.
     std::setlocale(LC_ALL, "C");
+    // Messages in the user's language; numbers stay as above.
+    cosw::initMessages();
     cosw::batch::setCommandLine(argc, argv);
     cosw::ensureBlasKernel();
-    CLI::App app{"CoS Workbench headless tool: Chain-of-Sight models, scaling and runs", "cos-batch"};
+    CLI::App app{cosw::msg("CoS Workbench headless tool: Chain-of-Sight models, scaling and runs"), "cos-batch"};
+    // The words of CLI11's own help layout; subcommands inherit the help
+    // flag and the options' group as they are added below.
+    const auto formatter = app.get_formatter();
+    formatter->label("Usage", cosw::msg("Usage"));
+    formatter->label("OPTIONS", cosw::msg("OPTIONS"));
+    formatter->label("SUBCOMMAND", cosw::msg("SUBCOMMAND"));
+    formatter->label("SUBCOMMANDS", cosw::msg("SUBCOMMANDS"));
+    formatter->label("Positionals", cosw::msg("Positionals"));
+    formatter->label("REQUIRED", cosw::msg("REQUIRED"));
+    formatter->label("Needs", cosw::msg("Needs"));
+    formatter->label("Excludes", cosw::msg("Excludes"));
+    app.option_defaults()->group(cosw::msg("Options"));
+    app.set_help_flag("-h,--help", cosw::msg("Print this help message and exit"));
     app.set_version_flag("--version", std::string("cos-batch ") + COS_VERSION + " (LibTorch " + TORCH_VERSION + ")\nBLAS: "
-                                 + cosw::blasSummary(cosw::blasInfo()));
+                                 + cosw::blasSummary(cosw::blasInfo()),
+                         cosw::msg("Display program version information and exit"));
     app.require_subcommand(1);
 
     cosw::batch::Action action;
@@ -42,6 +74,7 @@ int main(int argc, char **argv)
     cosw::batch::addResumeCommand(app, action);
     cosw::batch::addSweepCommand(app, action);
     cosw::batch::addBenchCommand(app, action);
+    nameSubcommandGroups(app);
 
     try {
         app.parse(argc, argv);
@@ -61,7 +94,7 @@ int main(int argc, char **argv)
         std::cerr << "cos-batch: " << e.what() << "\n";
         return 1;
     } catch (const std::exception &e) {
-        std::cerr << "cos-batch: error: " << e.what() << "\n";
+        std::cerr << "cos-batch: " << cosw::msg("error:") << " " << e.what() << "\n";
         return 1;
     }
 }

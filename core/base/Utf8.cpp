@@ -1,5 +1,6 @@
 #include "Utf8.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace cosw {
@@ -48,6 +49,46 @@ size_t firstInvalidUtf8(std::string_view text)
         i += length;
     }
     return std::string_view::npos;
+}
+
+namespace {
+
+// The code point of the well-formed character of `length` bytes at `text`.
+uint32_t codePoint(std::string_view text, size_t length)
+{
+    static const unsigned char kLeadMask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    uint32_t cp = static_cast<unsigned char>(text[0]) & kLeadMask[length];
+    for (size_t i = 1; i < length; ++i)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
+    return cp;
+}
+
+bool isWide(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F)
+           || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F)
+           || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F)
+           || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+} // namespace
+
+size_t displayWidth(std::string_view text)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < text.size();) {
+        const size_t length = std::max<size_t>(1, utf8CharLength(text.substr(i)));
+        width += length > 1 && isWide(codePoint(text.substr(i), length)) ? 2 : 1;
+        i += length;
+    }
+    return width;
+}
+
+std::string padToWidth(std::string_view text, size_t width, bool alignRight)
+{
+    const size_t used = displayWidth(text);
+    const std::string padding(used < width ? width - used : 0, ' ');
+    return alignRight ? padding + std::string(text) : std::string(text) + padding;
 }
 
 } // namespace cosw

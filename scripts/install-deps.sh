@@ -18,6 +18,8 @@ packages=(
   libqcustomplot-dev qt6-svg-dev libgl-dev qt6-translations-l10n
   # the Debian package: icons, man pages, shlibdeps, and its checks
   librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream
+  # cos-batch's message catalogues
+  gettext
   # benchmarks (python3-torch: the same LibTorch, for benchmarks/python_step.py) and GUI checks
   libbenchmark-dev python3-torch xvfb xauth
   # the locales the tests run under (comma decimals, CJK text)

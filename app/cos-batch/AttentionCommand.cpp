@@ -3,6 +3,7 @@
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Json.h"
+#include "base/Numbers.h"
 #include "facade/AttentionFigures.h"
 #include "facade/AttentionSession.h"
 #include "store/ExperimentStore.h"
@@ -140,16 +141,22 @@ int attention(const Options &o)
                                     "attention maps of " + o.image + " (" + std::to_string(layout.visualTokens)
                                         + " visual tokens)", 0});
 
-    std::cout << "wrote " << o.out << ": " << layout.visualTokens << " visual tokens in " << layout.scales.size()
-              << " scale(s) at " << layout.resolution << " px";
+    std::cout << fill(msgn("wrote %1: %2 visual tokens in %3 scale at %4 px", "wrote %1: %2 visual tokens in %3 scales at %4 px",
+                           layout.scales.size()),
+                      {o.out, std::to_string(layout.visualTokens), std::to_string(layout.scales.size()),
+                       std::to_string(layout.resolution)});
     if (layout.hasAttention)
-        std::cout << ", layer " << layer << " of " << layers << ", head " << (o.head < 0 ? "mean" : std::to_string(o.head));
+        std::cout << (o.head < 0 ? fill(msg(", layer %1 of %2, mean of the heads"), {std::to_string(layer), std::to_string(layers)})
+                                 : fill(msg(", layer %1 of %2, head %3"),
+                                        {std::to_string(layer), std::to_string(layers), std::to_string(o.head)}));
     else
-        std::cout << "; the " << layout.connector << " connector attends to nothing, so there are no maps";
+        std::cout << fill(msg("; the %1 connector attends to nothing, so there are no maps"), {layout.connector});
     std::cout << "\n";
     if (answer)
-        std::cout << "question: " << answer->question << "\nanswer: " << answer->answer << " (attention on the image: "
-                  << answer->visualShare(-1) << " of the answer's, mean of the layers)\n";
+        std::cout << fill(msg("question: %1"), {answer->question}) << "\n"
+                  << fill(msg("answer: %1 (attention on the image: %2 of the answer's, mean of the layers)"),
+                          {answer->answer, formatRealFixed(answer->visualShare(-1), 3)})
+                  << "\n";
     return 0;
 }
 

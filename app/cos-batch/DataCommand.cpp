@@ -33,19 +33,22 @@ int generate(const std::string &out, const FmnistGridOptions &options)
     };
     const FmnistGridSummary s = generateFmnistGrid(out, options, progress);
 
-    std::cout << (s.generated ? "generated FMNIST-Grid in " : "FMNIST-Grid already present (same options) in ")
-              << s.outDir << "\n"
-              << "  images:   " << s.outDir << "/images/{train,test}/ (" << s.trainImages << " train, " << s.testImages
-              << " test)\n"
-              << "  text:     " << s.textShortJson << " (" << s.textShortSamples << " samples on 2x2 windows), "
-              << s.textJson << " (" << s.textSamples << " samples; captions with questions, no image), "
-              << s.textEvalJson << " (" << s.textEvalSamples << " eval questions after their caption)\n"
-              << "  pretrain: " << s.pretrainJson << " (" << s.pretrainSamples << " captions)\n"
-              << "  finetune: " << s.finetuneJson << " (" << s.finetuneSamples << " questions)\n"
-              << "  eval:     " << s.evalJson << " (" << s.evalSamples << " questions)\n"
-              << "  cells:    " << s.cellsJson << "\n"
-              << "  words:    " << s.tokenizerJson << " (the tokenizer of every file above)\n"
-              << "  manifest: " << s.manifestJson << " (options, majority-answer baseline)\n";
+    const auto n = [](auto count) { return std::to_string(count); };
+    std::cout << fill(s.generated ? msg("generated FMNIST-Grid in %1") : msg("FMNIST-Grid already present (same options) in %1"),
+                      {s.outDir})
+              << "\n  "
+              << fill(msg("images:   %1 (%2 train, %3 test)"), {s.outDir + "/images/{train,test}/", n(s.trainImages), n(s.testImages)})
+              << "\n  "
+              << fill(msg("text:     %1 (%2 samples on 2x2 windows), %3 (%4 samples; captions with questions, no image), "
+                          "%5 (%6 eval questions after their caption)"),
+                      {s.textShortJson, n(s.textShortSamples), s.textJson, n(s.textSamples), s.textEvalJson,
+                       n(s.textEvalSamples)})
+              << "\n  " << fill(msg("pretrain: %1 (%2 captions)"), {s.pretrainJson, n(s.pretrainSamples)})
+              << "\n  " << fill(msg("finetune: %1 (%2 questions)"), {s.finetuneJson, n(s.finetuneSamples)})
+              << "\n  " << fill(msg("eval:     %1 (%2 questions)"), {s.evalJson, n(s.evalSamples)})
+              << "\n  " << fill(msg("cells:    %1"), {s.cellsJson})
+              << "\n  " << fill(msg("words:    %1 (the tokenizer of every file above)"), {s.tokenizerJson})
+              << "\n  " << fill(msg("manifest: %1 (options, majority-answer baseline)"), {s.manifestJson}) << "\n";
     return 0;
 }
 

@@ -60,11 +60,12 @@ int encode(const Options &o)
     std::ostringstream shapes;
     for (const auto &kv : out)
         shapes << "\n  " << kv.first << " " << kv.second.sizes();
-    std::cout << "wrote " << o.out << " (" << cfg.vision.imageSize << " px, " << visualTokens(cfg)
-              << " visual tokens)" << shapes.str() << "\n";
+    std::cout << fill(msg("wrote %1 (%2 px, %3 visual tokens)"),
+                      {o.out, std::to_string(cfg.vision.imageSize), std::to_string(visualTokens(cfg))})
+              << shapes.str() << "\n";
     if (encoded.attention.empty())
-        std::cout << "no attention maps: the " << connectorTypeName(cfg.connector.type)
-                  << " connector does not attend\n";
+        std::cout << fill(msg("no attention maps: the %1 connector does not attend"), {connectorTypeName(cfg.connector.type)})
+                  << "\n";
     return 0;
 }
 

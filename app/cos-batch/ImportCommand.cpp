@@ -45,9 +45,12 @@ void addImportCommand(CLI::App &app, Action &action)
             record.path = fs::absolute(o->out).lexically_normal().string();
             record.parameters = parameters;
             store.recordImport(record);
-            std::cout << "imported " << part.architecture << " (" << part.weights.size() << " tensors, " << parameters
-                      << " parameters) into " << record.path << "\n"
-                      << "a run config names it as model." << part.part << ".pretrained: " << record.path << "\n";
+            std::cout << fill(msg("imported %1 (%2 tensors, %3 parameters) into %4"),
+                              {part.architecture, std::to_string(part.weights.size()), std::to_string(parameters),
+                               record.path})
+                      << "\n"
+                      << fill(msg("a run config names it as %1"), {"model." + part.part + ".pretrained: " + record.path})
+                      << "\n";
             return 0;
         };
     });

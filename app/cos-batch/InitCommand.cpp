@@ -28,9 +28,10 @@ void addInitCommand(CLI::App &app, Action &action)
             Mllm model(run.model);
             saveCheckpoint(o->out, {run.model, stateDict(*model)});
             const ParameterCounts counts = countParameters(*model);
-            std::cout << "wrote " << o->out << ": " << counts.total() << " parameters, "
-                      << visualTokens(run.model) << " visual tokens at " << run.model.vision.imageSize
-                      << " px (seed " << o->seed << ")\n";
+            std::cout << fill(msg("wrote %1: %2 parameters, %3 visual tokens at %4 px (seed %5)"),
+                              {o->out, std::to_string(counts.total()), std::to_string(visualTokens(run.model)),
+                               std::to_string(run.model.vision.imageSize), std::to_string(o->seed)})
+                      << "\n";
             return 0;
         };
     });

@@ -35,8 +35,9 @@ void addMergeLoraCommand(CLI::App &app, Action &action)
             // The merged model reads the same words; trainer state stays
             // behind, as a merged checkpoint starts something new.
             saveCheckpoint(o->out, merged, [&](const std::string &tmp) { copyTokenizer(o->checkpoint, tmp); });
-            std::cout << "merged adapters (r " << adapted.config.lm.lora.rank << ", alpha "
-                      << formatReal(adapted.config.lm.lora.alpha) << ") into " << o->out << "\n";
+            std::cout << fill(msg("merged adapters (r %1, alpha %2) into %3"),
+                              {std::to_string(adapted.config.lm.lora.rank), formatReal(adapted.config.lm.lora.alpha), o->out})
+                      << "\n";
             return 0;
         };
     });

@@ -1,6 +1,8 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
+#include "base/Numbers.h"
+#include "base/Utf8.h"
 #include "io/Checkpoint.h"
 #include "scaling/TokenScaling.h"
 #include "train/RunSummary.h"
@@ -72,14 +74,18 @@ int scale(const Options &o)
         return 0;
     }
     auto line = [](const char *label, const Json &layout) {
-        std::printf("%-7s %4lld px, grid %3lld, %5lld visual tokens: %s\n", label,
-                    static_cast<long long>(layout.at("resolution").get<int64_t>()),
-                    static_cast<long long>(layout.at("grid").get<int64_t>()),
-                    static_cast<long long>(layout.at("visual_tokens").get<int64_t>()), formatScales(layout).c_str());
+        std::cout << padToWidth(label, 7) << " "
+                  << fill(msg("%1 px, grid %2, %3 visual tokens: %4"),
+                          {padToWidth(std::to_string(layout.at("resolution").get<int64_t>()), 4, true),
+                           padToWidth(std::to_string(layout.at("grid").get<int64_t>()), 3, true),
+                           padToWidth(std::to_string(layout.at("visual_tokens").get<int64_t>()), 5, true),
+                           formatScales(layout)})
+                  << "\n";
     };
-    line("before", from);
-    line("after", to);
-    std::printf("tokens x%.2f (scaling %s)\nwrote %s\n", ratio, spec.toJson().dump().c_str(), o.out.c_str());
+    line(msg("before"), from);
+    line(msg("after"), to);
+    std::cout << fill(msg("tokens x%1 (scaling %2)"), {formatRealFixed(ratio, 2), spec.toJson().dump()}) << "\n"
+              << fill(msg("wrote %1"), {o.out}) << "\n";
     return 0;
 }
 

@@ -998,6 +998,8 @@ private slots:
         const QString said = QString::fromUtf8(ranks.readAllStandardOutput() + ranks.readAllStandardError());
         QVERIFY(ranks.exitCode() != 0);
         QVERIFY2(said.contains("rank 1 was killed by signal 9"), qPrintable(said));
+        // The killed rank could not remove its stand-in store; the launcher did.
+        QVERIFY(!QFileInfo::exists(QDir::tempPath() + "/cos-batch-rank1-" + QString::number(rank1)));
         ExperimentStore killed(killedDb.toStdString());
         const int64_t k = killed.runs()[0].id;
         QCOMPARE(killed.run(k).run.status, RunStatus::Failed);

@@ -69,6 +69,11 @@ std::string describe(int rank, int status)
 
 } // namespace
 
+std::filesystem::path rankScratchDirectory(int rank, pid_t pid)
+{
+    return std::filesystem::temp_directory_path() / ("cos-batch-rank" + std::to_string(rank) + "-" + std::to_string(pid));
+}
+
 void setCommandLine(int argc, char **argv)
 {
     commandLine().assign(argv, argv + argc);
@@ -157,6 +162,8 @@ int launchRanks(const RankLaunch &launch)
             break;
         const int rank = rankOf.at(pid);
         rankOf.erase(pid);
+        std::error_code ignored;
+        std::filesystem::remove_all(rankScratchDirectory(rank, pid), ignored);
         const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (rank == 0)
             rankZeroStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 1;

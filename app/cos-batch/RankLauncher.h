@@ -7,6 +7,9 @@
 // the others are stopped (then killed after a grace period) and the exit
 // status says the run failed, naming the rank.
 
+#include <sys/types.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,11 @@ struct RankLaunch {
 };
 
 // Starts the ranks and waits for all of them; returns the exit status.
+// A rank that is killed cannot remove its scratch directory: this does.
 int launchRanks(const RankLaunch &launch);
+
+// Where rank `rank` (process `pid`, not rank 0) keeps the stand-in store it
+// trains against, removed when it ends.
+std::filesystem::path rankScratchDirectory(int rank, pid_t pid);
 
 } // namespace cosw::batch

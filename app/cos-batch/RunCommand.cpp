@@ -80,8 +80,7 @@ std::unique_ptr<DataParallel> joinGroup(const ParallelOptions &o)
 class ScratchStore {
 public:
     explicit ScratchStore(const DataParallel &group)
-        : m_dir(fs::temp_directory_path()
-                / ("cos-batch-rank" + std::to_string(group.rank()) + "-" + std::to_string(::getpid())))
+        : m_dir(rankScratchDirectory(group.rank(), ::getpid()))
     {
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);

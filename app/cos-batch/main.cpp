@@ -10,8 +10,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <clocale>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -76,6 +79,20 @@ int main(int argc, char **argv)
     cosw::batch::addBenchCommand(app, action);
     nameSubcommandGroups(app);
 
+    // CLI11 would only say that a command is required.
+    if (argc > 1 && argv[1][0] != '-') {
+        std::vector<std::string> names;
+        for (const CLI::App *sub : app.get_subcommands({}))
+            names.push_back(sub->get_name());
+        if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+            std::string list;
+            for (const std::string &name : names)
+                list += (list.empty() ? "" : ", ") + name;
+            std::cerr << "cos-batch: " << cosw::fill(cosw::msg("unknown command '%1'; the commands are %2"), {argv[1], list})
+                      << "\n";
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success &e) {

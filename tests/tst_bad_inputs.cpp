@@ -175,6 +175,7 @@ class TestBadInputs : public QObject {
         case 23: return dataset({}) && QFile::remove(file("ds/images/train/000003.png"));
         case 24: return dataset({}) && write("ds/images/train/000003.png", "not a picture");
         case 25: return write("bad.png", "not a picture");
+        case 43: return dataset([](Json &s) { s.at(0)["image"] = "../item.png"; });
         case 27: return checkpoint("noconfig", weights, {});
         case 28: return checkpoint("cut-header", weights.left(5000), config);
         case 29: {

@@ -757,7 +757,7 @@ private slots:
         const std::string path = (dir + "/data.json").toStdString();
         writeTextFile(path, list.dump(2));
 
-        const ConversationDataset d = ConversationDataset::load(path, "/images/root");
+        const ConversationDataset d = ConversationDataset::load(path, "/images/root", ImageLocations::Anywhere);
         QCOMPARE(d.size(), size_t(3));
         QCOMPARE(d.sample(0).prompt(), std::string("what is at row 1 column 2?"));
         QCOMPARE(d.sample(0).answer(), std::string("Bag"));
@@ -770,7 +770,45 @@ private slots:
         QCOMPARE(d.types(), (std::vector<std::string>{"caption", "position"}));
         QCOMPARE(d.source(), path);
         // Without an image root, paths are relative to the JSON file.
-        QCOMPARE(qs(ConversationDataset::load(path, "").imagePath(2)), dir + "/c.png");
+        QCOMPARE(qs(ConversationDataset::load(path, "", ImageLocations::Anywhere).imagePath(2)), dir + "/c.png");
+    }
+
+    // A dataset from elsewhere reaches only the files of its image folder:
+    // an absolute path, `..` or a symbolic link out is refused unless allowed.
+    void datasetImagesStayInTheirFolder()
+    {
+        const QString dir = m_dir.filePath("untrusted");
+        QVERIFY(QDir().mkpath(dir + "/images"));
+        // Loading checks paths only; the files need not be pictures.
+        writeTextFile((dir + "/images/inside.png").toStdString(), "picture");
+        writeTextFile(m_dir.filePath("outside.png").toStdString(), "someone else's file");
+        QVERIFY(QFile::link(m_dir.filePath("outside.png"), dir + "/images/link.png"));
+        const std::string path = (dir + "/data.json").toStdString();
+        // The message of loading a dataset whose second sample names `image`; empty when it loads.
+        const auto refused = [&](const std::string &image) {
+            Json list = Json::array();
+            list.push_back(sampleJson("fine", "images/inside.png", "<image>\nis there a bag?", "yes"));
+            list.push_back(sampleJson("sneaky", image, "<image>\nis there a bag?", "yes"));
+            writeTextFile(path, list.dump());
+            try {
+                ConversationDataset::load(path, "");
+            } catch (const InputError &e) {
+                return QString::fromStdString(e.what());
+            }
+            return QString();
+        };
+        for (const std::string image : {m_dir.filePath("outside.png").toStdString(), std::string("../outside.png"),
+                                        std::string("images/../../outside.png"), std::string("images/link.png")}) {
+            const QString message = refused(image);
+            QVERIFY2(message.contains("data.json: sample 1 (id sneaky): image '" + QString::fromStdString(image)
+                                      + "' lies outside the image folder"),
+                     qPrintable(message));
+            QVERIFY2(message.contains("data.allow_outside_images: true"), qPrintable(message));
+            // Allowed, the same file loads.
+            QCOMPARE(ConversationDataset::load(path, "", ImageLocations::Anywhere).size(), size_t(2));
+        }
+        // Inside stays fine, also through `..` that comes back in.
+        QVERIFY(refused("images/../images/inside.png").isEmpty());
     }
 
     void datasetLoadsMultiTurnSamples()

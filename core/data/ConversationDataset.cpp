@@ -25,6 +25,18 @@ std::string trimmed(const std::string &s)
     return s.substr(begin, end - begin);
 }
 
+// Whether `path`, its symbolic links followed as far as they exist, lies in
+// the folder `resolvedRoot` (itself resolved).
+bool insideFolder(const std::filesystem::path &path, const std::filesystem::path &resolvedRoot)
+{
+    std::error_code ec;
+    const std::filesystem::path resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    if (ec)
+        return false;
+    const std::filesystem::path relative = resolved.lexically_relative(resolvedRoot);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
 class SampleReader {
 public:
     SampleReader(const std::string &file, size_t index, const Json &entry) : m_file(file), m_index(index), m_entry(entry) {}
@@ -37,7 +49,9 @@ public:
         throw InputError(where + ": " + reason);
     }
 
-    ConversationSample read(const std::filesystem::path &imageRoot)
+    // `imageRoot` as given, and resolved (symbolic links followed) when
+    // images must stay inside it; empty otherwise.
+    ConversationSample read(const std::filesystem::path &imageRoot, const std::filesystem::path &resolvedRoot)
     {
         if (!m_entry.is_object())
             fail(std::string("expected an object, found ") + jsonTypeName(m_entry));
@@ -52,6 +66,9 @@ public:
             if (image.empty())
                 fail("image: empty path");
             s.image = (imageRoot / image).lexically_normal().string();
+            if (!resolvedRoot.empty() && !insideFolder(s.image, resolvedRoot))
+                fail("image '" + image + "' lies outside the image folder " + imageRoot.string()
+                     + " (a dataset from elsewhere may not reach other files; data.allow_outside_images: true allows it)");
         }
         if (const Json *type = findKey(m_entry, "type")) {
             if (!type->is_string())
@@ -141,7 +158,8 @@ private:
 
 } // namespace
 
-ConversationDataset ConversationDataset::load(const std::string &jsonPath, const std::string &imageRoot)
+ConversationDataset ConversationDataset::load(const std::string &jsonPath, const std::string &imageRoot,
+                                              ImageLocations where)
 {
     const Json json = parseJsonFile(jsonPath);
     if (!json.is_array())
@@ -151,11 +169,19 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
     const std::filesystem::path root =
         imageRoot.empty() ? std::filesystem::path(jsonPath).parent_path() : std::filesystem::path(imageRoot);
 
+    std::filesystem::path resolvedRoot;
+    if (where == ImageLocations::InsideRoot) {
+        std::error_code ec;
+        resolvedRoot = std::filesystem::weakly_canonical(std::filesystem::absolute(root.empty() ? "." : root), ec);
+        if (ec)
+            throw InputError(jsonPath + ": image folder " + root.string() + ": " + ec.message());
+    }
+
     ConversationDataset dataset;
     dataset.m_source = jsonPath;
     dataset.m_samples.reserve(json.size());
     for (size_t i = 0; i < json.size(); ++i) {
-        dataset.m_samples.push_back(SampleReader(jsonPath, i, json.at(i)).read(root));
+        dataset.m_samples.push_back(SampleReader(jsonPath, i, json.at(i)).read(root, resolvedRoot));
         // One kind per file: a batch is either images with text or text alone.
         const ConversationSample &s = dataset.m_samples.back();
         if (s.image.empty() != dataset.m_samples.front().image.empty())

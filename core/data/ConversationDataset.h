@@ -30,13 +30,19 @@ struct ConversationSample {
     const std::string &answer() const { return turns.front().answer; }
 };
 
+// Where a sample's image may lie. Datasets come from colleagues and the
+// internet, so by default only inside the image folder: an absolute path, a
+// `..` or a symbolic link leading out of it is refused.
+enum class ImageLocations { InsideRoot, Anywhere };
+
 class ConversationDataset {
 public:
     // Reads and validates `jsonPath`. Relative image paths are resolved
     // against `imageRoot` (the JSON file's directory when empty). Every
     // violation throws InputError "FILE: sample N (id X): reason", N counting
     // from 0 as the list does. An empty list is an error too.
-    static ConversationDataset load(const std::string &jsonPath, const std::string &imageRoot);
+    static ConversationDataset load(const std::string &jsonPath, const std::string &imageRoot,
+                                    ImageLocations where = ImageLocations::InsideRoot);
 
     size_t size() const { return m_samples.size(); }
     const ConversationSample &sample(size_t i) const { return m_samples.at(i); }

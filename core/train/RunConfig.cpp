@@ -166,6 +166,7 @@ static const ConfigFields<DataConfig> &dataFields()
         .field("eval_samples", &D::evalSamples, mustNotBeNegative<int>())
         .field("cell_reading_images", &D::cellReadingImages, mustNotBeNegative<int>())
         .field("skip_bad_images", &D::skipBadImages)
+        .field("allow_outside_images", &D::allowOutsideImages)
         .field("workers", &D::workers, mustNotBeNegative<int>())
         .field("feature_cache", &D::featureCache);
     return fields;

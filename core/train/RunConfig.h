@@ -49,6 +49,9 @@ struct DataConfig {
     int evalSamples = 0;      // 0: the whole eval set
     int cellReadingImages = 100; // eval images captioned for cell reading; 0: none
     bool skipBadImages = false;
+    // Images named by absolute paths, `..` or links out of data.dir (refused
+    // by default: datasets come from elsewhere).
+    bool allowOutsideImages = false;
     int workers = 2;          // image-decoding threads
     // Keep vision features per training image while the tower is frozen, so
     // each image goes through the tower once per stage.

@@ -95,7 +95,8 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         auto &slot = data.datasets[file];
         if (!slot) {
             slot = std::make_shared<ConversationDataset>(
-                ConversationDataset::load((fs::path(dir) / file).string(), dir));
+                ConversationDataset::load((fs::path(dir) / file).string(), dir,
+                                          d.allowOutsideImages ? ImageLocations::Anywhere : ImageLocations::InsideRoot));
             const auto words = slot->texts();
             texts.insert(texts.end(), words.begin(), words.end());
             for (const auto &s : slot->samples()) {

@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "base/Errors.h"
+#include "base/Processes.h"
 #include "compare/ParetoFront.h"
 #include "store/ExperimentStore.h"
 
@@ -27,6 +28,7 @@
 #include <random>
 #include <set>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace cosw;
@@ -584,6 +586,26 @@ private slots:
 
     // ---------------------------------------------------------- lifecycle
 
+    // What tells a run's process from a later one with the same pid.
+    void processIdentity()
+    {
+        const std::optional<double> self = processStartTime(getpid());
+        QVERIFY(self);
+        QVERIFY(*self <= now() && *self > now() - 24 * 3600); // this test started minutes ago at most
+        QVERIFY(sameProcessAlive(getpid(), self));
+        QVERIFY(sameProcessAlive(getpid(), std::nullopt));
+        QVERIFY(!sameProcessAlive(getpid(), *self - 100)); // "we started earlier": then it is another process
+        // An exited child nobody reaped yet is gone, though kill() still finds it.
+        const pid_t child = fork();
+        if (child == 0)
+            _exit(0);
+        QTest::qWait(200);
+        QVERIFY(!processAlive(child));
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY(!processAlive(child));
+    }
+
     void staleRuns()
     {
         QTemporaryDir dir;
@@ -636,6 +658,21 @@ private slots:
         QCOMPARE(store.run(localQuiet).run.status, RunStatus::Running);
         QCOMPARE(store.run(queued).run.status, RunStatus::Queued);
         QCOMPARE(store.markStaleRuns(600), 0);
+
+        // A pid that now belongs to a process started later is not the run's:
+        // this process pretends to have started in 2001.
+        const int64_t reused = store.createRun("pid reused", "{}", "", "", "{}");
+        store.startRun(reused);
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.exec("UPDATE runs SET pid_started_at = 1000000000 WHERE id = " + std::to_string(reused)),
+                     std::string());
+        }
+        QCOMPARE(store.markStaleRuns(600), 1);
+        r = store.run(reused).run;
+        QCOMPARE(r.status, RunStatus::Interrupted);
+        QVERIFY2(contains(r.message, "belongs to a process started later"), r.message.c_str());
+        QCOMPARE(store.run(local).run.status, RunStatus::Running);
 
         // Opening the store again marks nothing that is alive.
         ExperimentStore again(str(path));

@@ -1,5 +1,7 @@
 #include "RunJob.h"
 
+#include "base/Processes.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -9,7 +11,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
 
 namespace cosw {
@@ -17,22 +18,6 @@ namespace cosw {
 namespace {
 
 constexpr int kPollMs = 250;
-
-bool processAlive(qint64 pid)
-{
-    if (pid <= 0)
-        return false;
-    if (::kill(static_cast<pid_t>(pid), 0) != 0)
-        return errno == EPERM; // it exists, under another user
-    // A process that ended but nobody reaped yet (a container whose init does
-    // not reap) still answers kill(); /proc says it is a zombie.
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray text = stat.readAll();
-    const int close = text.lastIndexOf(')');
-    return close < 0 || close + 2 >= text.size() || text.at(close + 2) != 'Z';
-}
 
 // Long phases are logged at every tenth of the way, not at every step.
 bool worthLogging(const QJsonObject &event, const char *stepKey, const char *totalKey)
@@ -58,6 +43,7 @@ RunJob *RunJob::follow(qint64 runId, qint64 pid, const QString &device, const QS
     auto *job = new RunJob({}, {}, device, dir, title, parent);
     job->m_runId = runId;
     job->m_pid = pid;
+    job->m_pidStartedAt = processStartTime(pid);
     job->m_state = State::Running;
     if (!dir.isEmpty()) {
         // What happened before is in the store; only new lines are news.
@@ -90,7 +76,9 @@ bool RunJob::start()
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(QDir(m_dir).filePath("progress.jsonl"));
     process.setStandardErrorFile(QDir(m_dir).filePath("stderr.log"));
-    if (!process.startDetached(&m_pid)) {
+    const bool started = process.startDetached(&m_pid);
+    m_pidStartedAt = processStartTime(m_pid);
+    if (!started) {
         emit logLine(tr("%1: could not start %2: %3").arg(m_title, m_program, process.errorString()));
         finish();
         return false;
@@ -106,7 +94,8 @@ void RunJob::cancel()
     if (m_state == State::Waiting) {
         emit logLine(tr("%1: removed from the queue").arg(m_title));
         finish();
-    } else if (m_state == State::Running && processAlive(m_pid)) {
+    } else if (m_state == State::Running && sameProcessAlive(m_pid, m_pidStartedAt)) {
+        // Never a signal to whoever holds the pid after the run.
         ::kill(static_cast<pid_t>(m_pid), SIGTERM);
         emit logLine(tr("%1: stopping after the current step (a checkpoint is written)").arg(m_title));
     }
@@ -132,7 +121,7 @@ QStringList RunJob::readLines(const QString &file, qint64 &offset, QByteArray &p
 void RunJob::poll()
 {
     // Liveness first: lines written before the exit are then all on disk.
-    const bool alive = processAlive(m_pid);
+    const bool alive = sameProcessAlive(m_pid, m_pidStartedAt);
     if (!m_dir.isEmpty()) {
         const QDir dir(m_dir);
         for (const QString &line : readLines(dir.filePath("progress.jsonl"), m_progressOffset, m_progressPartial))

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 class QTimer;
 
 namespace cosw {
@@ -67,6 +69,8 @@ private:
     State m_state = State::Waiting;
     qint64 m_runId = 0;
     qint64 m_pid = 0;
+    // When that process started: a later process given the same pid is not it.
+    std::optional<double> m_pidStartedAt;
     qint64 m_progressOffset = 0, m_errorOffset = 0;
     QByteArray m_progressPartial, m_errorPartial;
     QTimer *m_timer;

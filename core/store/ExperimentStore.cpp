@@ -2,10 +2,9 @@
 
 #include "base/Errors.h"
 #include "base/Json.h"
+#include "base/Processes.h"
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -21,13 +20,6 @@ std::string hostName()
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
     return buf;
-}
-
-bool processAlive(int64_t pid)
-{
-    if (pid <= 0)
-        return false;
-    return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 // Schema migrations: entry i moves a database from version i to i + 1.
@@ -141,6 +133,10 @@ CREATE TABLE imports (
     parameters   INTEGER NOT NULL,
     created_at   REAL NOT NULL
 );
+)sql",
+    // 4 -> 5: when the run's process started, so a reused pid is not taken for it
+    R"sql(
+ALTER TABLE runs ADD COLUMN pid_started_at REAL;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
@@ -287,13 +283,15 @@ void ExperimentStore::startRun(int64_t runId)
             throw InputError("run " + std::to_string(runId) + " in " + file() + " is " + runStatusName(status)
                              + " and cannot be started");
         const double t = unixNow();
-        m_db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ?, started_at = COALESCE(started_at, ?), "
-                     "heartbeat_at = ?, ended_at = NULL, message = '' WHERE id = ?")
+        const std::optional<double> processStart = processStartTime(getpid());
+        m_db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ?, pid_started_at = ?, "
+                     "started_at = COALESCE(started_at, ?), heartbeat_at = ?, ended_at = NULL, message = '' WHERE id = ?")
             .bind(1, hostName())
             .bind(2, static_cast<int64_t>(getpid()))
-            .bind(3, t)
+            .bind(3, processStart)
             .bind(4, t)
-            .bind(5, runId)
+            .bind(5, t)
+            .bind(6, runId)
             .run();
     });
 }
@@ -334,7 +332,7 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
             return 0;
     }
     m_db.transaction([&] {
-        auto s = m_db.prepare("SELECT id, host, pid, heartbeat_at FROM runs WHERE status = 'running'");
+        auto s = m_db.prepare("SELECT id, host, pid, heartbeat_at, pid_started_at FROM runs WHERE status = 'running'");
         std::vector<std::pair<int64_t, std::string>> stale;
         while (s.step()) {
             const int64_t id = s.int64(0);
@@ -344,8 +342,11 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
             if (runHost == host) {
                 // On this host the process table is the truth: a live
                 // process is never stale, however long since its heartbeat.
+                const std::string process = "process " + std::to_string(pid.value_or(0)) + " on " + host;
                 if (!pid || !processAlive(*pid))
-                    stale.emplace_back(id, "process " + std::to_string(pid.value_or(0)) + " on " + host + " is gone");
+                    stale.emplace_back(id, process + " is gone");
+                else if (!sameProcessAlive(*pid, s.optionalReal(4)))
+                    stale.emplace_back(id, process + " is gone (its pid now belongs to a process started later)");
             } else if (t - beat > staleSeconds)
                 stale.emplace_back(id, "no heartbeat from " + runHost + " for " + std::to_string(int(t - beat)) + " s");
         }

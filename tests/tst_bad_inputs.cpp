@@ -3,6 +3,7 @@
 // untouched store checked. The table is the specification; a row without a
 // setup here, or a setup without a row, fails.
 
+#include "ProcessRun.h"
 #include "TestSupport.h"
 
 #include "base/Json.h"
@@ -91,24 +92,6 @@ bool copyTree(const QString &from, const QString &to)
     return true;
 }
 
-struct Finished {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Finished run(const QString &program, const QStringList &args, const QString &dir)
-{
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(program, args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
 } // namespace
 
 class TestBadInputs : public QObject {
@@ -121,7 +104,8 @@ class TestBadInputs : public QObject {
 
     QString storeDump() const
     {
-        const Finished dump = run("sqlite3", {"store.sqlite", ".dump"}, m_fixtures);
+        const test::Finished dump = test::runProcess("sqlite3", {"store.sqlite", ".dump"},
+            QProcessEnvironment::systemEnvironment(), m_fixtures);
         return dump.exitCode == 0 ? dump.out : QString("sqlite3 failed: ") + dump.err;
     }
 
@@ -196,7 +180,11 @@ class TestBadInputs : public QObject {
         case 37: return QDir().mkpath(file("hf")) && write("hf/config.json", R"({"model_type": "llama"})");
         case 38: return QDir().mkpath(file("hf")) && write("hf/config.json", R"({"model_type": "clip_vision_model", "hidden_size": 64})");
         case 39: return write("notdb.sqlite", "this is not a database\n");
-        case 40: return run("sqlite3", {"future.sqlite", "PRAGMA user_version = 99;"}, dir).exitCode == 0;
+        case 40:
+            return test::runProcess("sqlite3", {"future.sqlite", "PRAGMA user_version = 99;"},
+                                    QProcessEnvironment::systemEnvironment(), dir)
+                       .exitCode
+                   == 0;
         case 5: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15: case 16: case 17: case 26: case 32:
         case 41: case 42:
             return true; // the command line alone is the bad input
@@ -214,9 +202,11 @@ private slots:
         m_fixtures = m_dir.filePath("fixtures");
         QVERIFY(QDir().mkpath(m_fixtures));
         QVERIFY(QFile::copy(test::sourcePath("tests/data/compound.yaml"), m_fixtures + "/good.yaml"));
-        Finished r = run(batch(), {"init", "good.yaml", "--out", "ck", "--seed", "1"}, m_fixtures);
+        test::Finished r = test::runProcess(batch(), {"init", "good.yaml", "--out", "ck", "--seed", "1"},
+            QProcessEnvironment::systemEnvironment(), m_fixtures);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = run(batch(), {"data", "fmnist-grid", "--out", "ds", "--train", "8", "--test", "4"}, m_fixtures);
+        r = test::runProcess(batch(), {"data", "fmnist-grid", "--out", "ds", "--train", "8", "--test", "4"},
+            QProcessEnvironment::systemEnvironment(), m_fixtures);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::copy(m_fixtures + "/ds/images/test/000000.png", m_fixtures + "/item.png"));
         // A one-step fine-tuning on that dataset: the store's one finished run.
@@ -229,7 +219,8 @@ private slots:
                                               "  - {name: finetune, kind: finetune, data: finetune.json, steps: 1, "
                                               "batch_size: 2, lr: 1.0e-3, train: [connector, lm]}\n")
                                .toUtf8()));
-        r = run(batch(), {"run", "ds.yaml", "--db", "store.sqlite", "--progress", "lines", "--threads", "1"}, m_fixtures);
+        r = test::runProcess(batch(), {"run", "ds.yaml", "--db", "store.sqlite", "--progress", "lines", "--threads", "1"},
+            QProcessEnvironment::systemEnvironment(), m_fixtures);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         m_storeDump = storeDump();
         QVERIFY(m_storeDump.contains("INSERT INTO runs"));
@@ -257,7 +248,7 @@ private slots:
         const QString dir = m_dir.filePath(QStringLiteral("case-%1").arg(number));
         QVERIFY(QDir().mkpath(dir));
         QVERIFY2(setUp(number, dir), "no input made for this row");
-        const Finished r = run(batch(), args, dir);
+        const test::Finished r = test::runProcess(batch(), args, QProcessEnvironment::systemEnvironment(), dir);
         QVERIFY2(r.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2%3").arg(r.exitCode).arg(r.out, r.err)));
         QCOMPARE(r.err.section('\n', 0, 0), message);
         // Nothing already stored changed, and a folder that was there keeps its file.

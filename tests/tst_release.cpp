@@ -2,6 +2,7 @@
 // reaches the user, and an installation that works from its own prefix.
 
 #include "MainWindow.h"
+#include "ProcessRun.h"
 #include "ShortcutsDialog.h"
 #include "Translations.h"
 #include "UserGuideDialog.h"
@@ -104,25 +105,6 @@ QChar accelerator(const QString &text)
             return text[i + 1].toLower();
     }
     return {};
-}
-
-struct Finished {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Finished runProgram(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-                    int timeoutMs = 120000)
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
 }
 
 QString translationOf(const QString &language, const QString &context, const QString &source)
@@ -296,20 +278,20 @@ private slots:
         const QString description =
             translationOf(language, "main", "Research workbench for Chain-of-Sight multimodal pre-training");
         QVERIFY(!description.isEmpty());
-        const Finished help = runProgram(program, {"--language", language, "--help"}, guiEnvironment());
+        const cosw::test::Finished help = cosw::test::runProcess(program, {"--language", language, "--help"}, guiEnvironment());
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(help.out.contains(description), qPrintable(help.out));
 
         const QString shot = m_dir.filePath("launcher-" + language + ".png");
-        const Finished screenshot =
-            runProgram(program, {"--db", m_dir.filePath("empty.sqlite"), "--language", language, "--screenshot", shot},
+        const cosw::test::Finished screenshot =
+            cosw::test::runProcess(program, {"--db", m_dir.filePath("empty.sqlite"), "--language", language, "--screenshot", shot},
                        guiEnvironment());
         QVERIFY2(screenshot.exitCode == 0, qPrintable(screenshot.err));
         const QImage image(shot);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), QSize(1500, 950));
 
-        const Finished unknown = runProgram(program, {"--language", "xx", "--help"}, guiEnvironment());
+        const cosw::test::Finished unknown = cosw::test::runProcess(program, {"--language", "xx", "--help"}, guiEnvironment());
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY(unknown.err.contains("--language 'xx'"));
     }
@@ -365,18 +347,18 @@ private slots:
         QVERIFY2(!program.isEmpty(), "run through ctest: COS_BATCH is not set");
         const QString description = poTranslation(language, "CoS Workbench headless tool: Chain-of-Sight models, scaling and runs");
         QVERIFY(!description.isEmpty());
-        const Finished help = runProgram(program, {"--help"}, inLanguage(locale, language));
+        const cosw::test::Finished help = cosw::test::runProcess(program, {"--help"}, inLanguage(locale, language));
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(help.out.contains(description), qPrintable(help.out));
         QVERIFY2(help.out.contains(poTranslation(language, "Usage") + ":"), qPrintable(help.out));
 
         const QString db = m_dir.filePath("empty-" + language + ".sqlite");
-        const Finished list = runProgram(program, {"list", "--db", db}, inLanguage(locale, language));
+        const cosw::test::Finished list = cosw::test::runProcess(program, {"list", "--db", db}, inLanguage(locale, language));
         QCOMPARE(list.exitCode, 0);
         QCOMPARE(list.out.trimmed(), poTranslation(language, "no runs in %1").replace("%1", QFileInfo(db).absoluteFilePath()));
 
         // Without a translation for the locale the messages stay English.
-        const Finished english = runProgram(program, {"--help"}, inLanguage("C.UTF-8", ""));
+        const cosw::test::Finished english = cosw::test::runProcess(program, {"--help"}, inLanguage("C.UTF-8", ""));
         QVERIFY(english.out.contains("CoS Workbench headless tool"));
     }
 
@@ -458,8 +440,8 @@ private slots:
         const QString staging = m_dir.filePath("staging");
         QProcessEnvironment env = guiEnvironment();
         env.insert("DESTDIR", staging);
-        const Finished install =
-            runProgram("cmake", {"--install", qEnvironmentVariable("COS_BINARY_DIR"), "--prefix", "/usr"}, env, 300000);
+        const cosw::test::Finished install =
+            cosw::test::runProcess("cmake", {"--install", qEnvironmentVariable("COS_BINARY_DIR"), "--prefix", "/usr"}, env, {}, 300000);
         QVERIFY2(install.exitCode == 0, qPrintable(install.err + install.out));
         const QDir usr(staging + "/usr");
         const QString id = "org.cosworkbench.CoSWorkbench";
@@ -479,33 +461,33 @@ private slots:
 
         for (const QString language : {"de", "zh_CN"})
             QVERIFY(QFileInfo::exists(usr.filePath("share/locale/" + language + "/LC_MESSAGES/cos-batch.mo")));
-        const Finished german = runProgram(usr.filePath("bin/cos-batch"), {"--help"}, inLanguage("de_DE.UTF-8", "de"));
+        const cosw::test::Finished german = cosw::test::runProcess(usr.filePath("bin/cos-batch"), {"--help"}, inLanguage("de_DE.UTF-8", "de"));
         QVERIFY2(german.out.contains(poTranslation("de", "Usage") + ":"), qPrintable(german.out));
 
-        const Finished version = runProgram(usr.filePath("bin/cos-batch"), {"--version"});
+        const cosw::test::Finished version = cosw::test::runProcess(usr.filePath("bin/cos-batch"), {"--version"});
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith("cos-batch " COS_VERSION));
-        const Finished inspect =
-            runProgram(usr.filePath("bin/cos-batch"), {"inspect", usr.filePath("share/cos-workbench/configs/quickstart.yaml")});
+        const cosw::test::Finished inspect =
+            cosw::test::runProcess(usr.filePath("bin/cos-batch"), {"inspect", usr.filePath("share/cos-workbench/configs/quickstart.yaml")});
         QVERIFY2(inspect.exitCode == 0, qPrintable(inspect.err));
         QVERIFY(inspect.out.contains("tokens"));
 
-        const Finished workbench = runProgram(usr.filePath("bin/cos-workbench"), {"--version"}, guiEnvironment());
+        const cosw::test::Finished workbench = cosw::test::runProcess(usr.filePath("bin/cos-workbench"), {"--version"}, guiEnvironment());
         QCOMPARE(workbench.exitCode, 0);
         const QString prefix = QFileInfo(usr.path()).canonicalFilePath();
         QVERIFY2(workbench.out.contains("Presets: " + prefix + "/share/cos-workbench/configs"), qPrintable(workbench.out));
         QVERIFY2(workbench.out.contains("User guide: " + prefix + "/share/doc/cos-workbench/USER-GUIDE.md"),
                  qPrintable(workbench.out));
         const QString shot = m_dir.filePath("installed.png");
-        const Finished screenshot = runProgram(usr.filePath("bin/cos-workbench"),
+        const cosw::test::Finished screenshot = cosw::test::runProcess(usr.filePath("bin/cos-workbench"),
                                                {"--db", m_dir.filePath("installed.sqlite"), "--screenshot", shot}, guiEnvironment());
         QVERIFY2(screenshot.exitCode == 0, qPrintable(screenshot.err));
         QVERIFY(!QImage(shot).isNull());
 
-        const Finished desktop = runProgram("desktop-file-validate", {usr.filePath("share/applications/" + id + ".desktop")});
+        const cosw::test::Finished desktop = cosw::test::runProcess("desktop-file-validate", {usr.filePath("share/applications/" + id + ".desktop")});
         QVERIFY2(desktop.exitCode == 0 && desktop.out.isEmpty(), qPrintable(desktop.out + desktop.err));
-        const Finished appstream =
-            runProgram("appstreamcli", {"validate", "--no-net", usr.filePath("share/metainfo/" + id + ".metainfo.xml")});
+        const cosw::test::Finished appstream =
+            cosw::test::runProcess("appstreamcli", {"validate", "--no-net", usr.filePath("share/metainfo/" + id + ".metainfo.xml")});
         QVERIFY2(appstream.exitCode == 0, qPrintable(appstream.out + appstream.err));
     }
 
@@ -514,24 +496,24 @@ private slots:
     void debianPackageIsLintianClean()
     {
         const QString out = m_dir.filePath("package");
-        const Finished cpack = runProgram(
+        const cosw::test::Finished cpack = cosw::test::runProcess(
             "cpack", {"-G", "DEB", "-B", out, "--config", QDir(qEnvironmentVariable("COS_BINARY_DIR")).filePath("CPackConfig.cmake")},
-            QProcessEnvironment::systemEnvironment(), 600000);
+            QProcessEnvironment::systemEnvironment(), {}, 600000);
         QVERIFY2(cpack.exitCode == 0, qPrintable(cpack.out + cpack.err));
         const QStringList debs = QDir(out).entryList({"cos-workbench_*.deb"}, QDir::Files);
         QCOMPARE(debs.size(), 1);
         const QString deb = QDir(out).filePath(debs.front());
 
-        const Finished depends = runProgram("dpkg-deb", {"--field", deb, "Depends"});
+        const cosw::test::Finished depends = cosw::test::runProcess("dpkg-deb", {"--field", deb, "Depends"});
         for (const QString package : {"libtorch", "libqt6widgets6", "libqcustomplot", "libopencv-core", "libopenblas0-pthread",
                                       "dataset-fashion-mnist"})
             QVERIFY2(depends.out.contains(package), qPrintable(package + " missing from: " + depends.out));
-        const Finished contents = runProgram("dpkg-deb", {"--contents", deb});
+        const cosw::test::Finished contents = cosw::test::runProcess("dpkg-deb", {"--contents", deb});
         for (const QString file : {"./usr/bin/cos-workbench", "./usr/bin/cos-batch", "./usr/share/applications/",
                                    "./usr/share/metainfo/", "./usr/share/man/man1/cos-batch.1.gz"})
             QVERIFY2(contents.out.contains(file), qPrintable(file));
 
-        const Finished lintian = runProgram("lintian", {deb}, QProcessEnvironment::systemEnvironment(), 600000);
+        const cosw::test::Finished lintian = cosw::test::runProcess("lintian", {deb}, QProcessEnvironment::systemEnvironment(), {}, 600000);
         QStringList findings;
         for (const QString &line : lintian.out.split('\n'))
             if (line.startsWith("E:") || line.startsWith("W:"))

@@ -5,14 +5,22 @@
 
 namespace cosw {
 
-size_t utf8CharLength(std::string_view text)
+namespace {
+
+struct Decoded {
+    size_t length = 0; // 0: `text` starts with no well-formed character
+    uint32_t codePoint = 0;
+};
+
+// The well-formed UTF-8 character `text` starts with.
+Decoded decodeFirst(std::string_view text)
 {
     static const uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
     if (text.empty())
-        return 0;
+        return {};
     const auto c = static_cast<unsigned char>(text[0]);
     if (c < 0x80)
-        return 1;
+        return {1, c};
     size_t length;
     uint32_t cp;
     if ((c & 0xE0) == 0xC0) {
@@ -25,42 +33,19 @@ size_t utf8CharLength(std::string_view text)
         length = 4;
         cp = c & 0x07;
     } else {
-        return 0;
+        return {};
     }
     if (length > text.size())
-        return 0;
+        return {};
     for (size_t k = 1; k < length; ++k) {
         const auto cc = static_cast<unsigned char>(text[k]);
         if ((cc & 0xC0) != 0x80)
-            return 0;
+            return {};
         cp = (cp << 6) | (cc & 0x3F);
     }
     if (cp < kMinimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return length;
-}
-
-size_t firstInvalidUtf8(std::string_view text)
-{
-    for (size_t i = 0; i < text.size();) {
-        const size_t length = utf8CharLength(text.substr(i));
-        if (length == 0)
-            return i;
-        i += length;
-    }
-    return std::string_view::npos;
-}
-
-namespace {
-
-// The code point of the well-formed character of `length` bytes at `text`.
-uint32_t codePoint(std::string_view text, size_t length)
-{
-    static const unsigned char kLeadMask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    uint32_t cp = static_cast<unsigned char>(text[0]) & kLeadMask[length];
-    for (size_t i = 1; i < length; ++i)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
-    return cp;
+        return {};
+    return {length, cp};
 }
 
 bool isWide(uint32_t cp)
@@ -73,13 +58,27 @@ bool isWide(uint32_t cp)
 
 } // namespace
 
+size_t utf8CharLength(std::string_view text) { return decodeFirst(text).length; }
+
+size_t firstInvalidUtf8(std::string_view text)
+{
+    for (size_t i = 0; i < text.size();) {
+        const size_t length = utf8CharLength(text.substr(i));
+        if (length == 0)
+            return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+
 size_t displayWidth(std::string_view text)
 {
     size_t width = 0;
     for (size_t i = 0; i < text.size();) {
-        const size_t length = std::max<size_t>(1, utf8CharLength(text.substr(i)));
-        width += length > 1 && isWide(codePoint(text.substr(i), length)) ? 2 : 1;
-        i += length;
+        const Decoded c = decodeFirst(text.substr(i));
+        width += c.length > 0 && isWide(c.codePoint) ? 2 : 1;
+        i += std::max<size_t>(1, c.length);
     }
     return width;
 }

@@ -145,6 +145,12 @@ private slots:
         const Result r = runBatch({"init", compoundConfig(), "--out", m_checkpoint, "--seed", "3"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(m_checkpoint + "/model.safetensors"));
+        // A checkpoint handed over from elsewhere may carry LibTorch archives,
+        // which can run code when loaded: the commands that take --checkpoint
+        // (scale, attention, encode) read its safetensors only, so these
+        // would fail every test below if anything loaded them.
+        for (const char *archive : {"/optimizer.pt", "/rng.pt"})
+            QVERIFY(test::writeFile(m_checkpoint + archive, "not a LibTorch archive"));
         QVERIFY(QFile::exists(m_checkpoint + "/config.json"));
     }
 

@@ -1,7 +1,8 @@
 // The dependency rule of docs/ARCHITECTURE.md, read off the sources' include
 // lines: the engine's folders include only the folders below them, nothing
 // in core/ includes Qt, and no widget or window source reaches LibTorch
-// through any chain of includes (a widget must compile in seconds).
+// through any chain of includes (a widget must compile in seconds). Also read
+// off the sources: no child process is started through a shell.
 
 #include <QDir>
 #include <QDirIterator>
@@ -135,6 +136,36 @@ private slots:
             }
         }
         violations.removeDuplicates();
+        QVERIFY2(violations.isEmpty(), qPrintable(violations.join("\n")));
+    }
+
+    // Child processes (training runs from the desktop's queue, ranks, help
+    // tools) start from a program and a list of arguments, never from a
+    // command line a shell parses: a run name, a path or a config value with
+    // spaces, quotes or `;` is one argument, never a command.
+    void childProcessesTakeArgumentLists()
+    {
+        // (Plain literals: moc does not read raw strings with quotes inside.)
+        static const QRegularExpression shell(QStringList{
+            "\\bstd::system\\s*\\(", "(^|[^:\\w.])system\\s*\\(", "\\bpopen\\s*\\(", "\\bstartCommand\\s*\\(",
+            "\\bexecl[pe]?\\s*\\(", "\"/bin/(ba|da)?sh\"", "\"(ba|da)?sh\"\\s*,",
+            "QProcess::execute\\s*\\(\\s*\"[^\"]*\\s"}.join('|'));
+        QStringList violations;
+        QStringList sources;
+        for (const QString &folder : {"core", "widgets", "app"})
+            sources << sourcesUnder(folder);
+        QVERIFY(sources.size() > 50);
+        for (const QString &file : sources) {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            int number = 0;
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                ++number;
+                const QString text = QString::fromUtf8(line);
+                if (!text.trimmed().startsWith("//") && shell.match(text).hasMatch())
+                    violations << QString("%1:%2: %3").arg(relative(file)).arg(number).arg(text.trimmed());
+            }
+        }
         QVERIFY2(violations.isEmpty(), qPrintable(violations.join("\n")));
     }
 };

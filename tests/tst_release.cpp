@@ -2,6 +2,7 @@
 // reaches the user, and an installation that works from its own prefix.
 
 #include "MainWindow.h"
+#include "base/Messages.h"
 #include "ProcessRun.h"
 #include "ShortcutsDialog.h"
 #include "Translations.h"
@@ -177,6 +178,16 @@ QSet<QString> numberedPlaceholders(const QString &text)
         found.insert(it.next().captured());
     return found;
 }
+
+bool writeText(const QString &path, const QByteArray &text)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+}
+
+// An engine error (core/train/RunConfig.cpp) the user meets by giving a
+// config that is not a mapping.
+constexpr const char *kNotAMapping = "%1: a run config is a mapping with `model` and `stages`";
 
 QProcessEnvironment inLanguage(const QString &locale, const QString &language)
 {
@@ -360,6 +371,76 @@ private slots:
         // Without a translation for the locale the messages stay English.
         const cosw::test::Finished english = cosw::test::runProcess(program, {"--help"}, inLanguage("C.UTF-8", ""));
         QVERIFY(english.out.contains("CoS Workbench headless tool"));
+
+        // The engine's errors too: a config that is not a mapping.
+        const QString bad = m_dir.filePath("not-a-mapping-" + language + ".yaml");
+        QVERIFY(writeText(bad, "[1, 2]\n"));
+        const cosw::test::Finished refused = cosw::test::runProcess(program, {"inspect", bad}, inLanguage(locale, language));
+        QCOMPARE(refused.exitCode, 2);
+        const QString reason = poTranslation(language, kNotAMapping);
+        QVERIFY(!reason.isEmpty());
+        QVERIFY2(refused.err.contains(QString(reason).replace("%1", bad)), qPrintable(refused.err));
+    }
+
+    // A language chosen in the window (Settings or --language) reaches the
+    // engine's messages it shows and the cos-batch runs it starts, also on a
+    // machine whose locale is "C".
+    void windowLanguageReachesEngineAndRuns()
+    {
+        const QString program = qEnvironmentVariable("COS_BATCH");
+        QVERIFY2(!program.isEmpty(), "run through ctest: COS_BATCH is not set");
+        const QStringList variables = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+        QHash<QString, QByteArray> saved;
+        for (const QString &v : variables)
+            saved.insert(v, qgetenv(v.toUtf8()));
+        qunsetenv("LC_ALL");
+        qunsetenv("LC_MESSAGES");
+        qputenv("LANG", "C");
+
+        cosw::shareLanguageWithEngine("de");
+        const QString german = poTranslation("de", kNotAMapping);
+        QCOMPARE(QString::fromUtf8(cosw::msg(kNotAMapping)), german);
+        const QString bad = m_dir.filePath("not-a-mapping.yaml");
+        QVERIFY(writeText(bad, "[1, 2]\n"));
+        const cosw::test::Finished child = cosw::test::runProcess(program, {"inspect", bad});
+        QCOMPARE(child.exitCode, 2);
+        QVERIFY2(child.err.contains(QString(german).replace("%1", bad)), qPrintable(child.err));
+
+        cosw::shareLanguageWithEngine("en");
+        QCOMPARE(QString::fromUtf8(cosw::msg(kNotAMapping)), QString(kNotAMapping));
+        for (const QString &v : variables) {
+            if (saved.value(v).isNull())
+                qunsetenv(v.toUtf8());
+            else
+                qputenv(v.toUtf8(), saved.value(v));
+        }
+        cosw::shareLanguageWithEngine({});
+    }
+
+    // Every msg() text of the sources is in the template the catalogues are
+    // merged from (`--target cos-batch_pot` re-extracts it): a new message
+    // cannot slip out untranslated.
+    void batchTemplateIsCurrent()
+    {
+        QStringList sources;
+        for (const QString &dir : {QString("app/cos-batch"), QString("core")})
+            for (QDirIterator it(sourcePath(dir), {"*.cpp", "*.h"}, QDir::Files, QDirIterator::Subdirectories); it.hasNext();)
+                sources << it.next();
+        const QString fresh = m_dir.filePath("fresh.pot");
+        const cosw::test::Finished extracted = cosw::test::runProcess(
+            "xgettext", QStringList{"--from-code=UTF-8", "--language=C++", "--keyword=msg", "--keyword=msgn:1,2",
+                                    "--no-location", "--output=" + fresh} + sources);
+        QVERIFY2(extracted.exitCode == 0, qPrintable(extracted.err));
+        QSet<QString> inSources, inTemplate;
+        for (const PoEntry &e : readPo(fresh))
+            inSources.insert(e.id);
+        for (const PoEntry &e : readPo(sourcePath("translations/cos-batch.pot")))
+            inTemplate.insert(e.id);
+        inSources.remove({});
+        inTemplate.remove({});
+        const QSet<QString> missing = inSources - inTemplate, stale = inTemplate - inSources;
+        QVERIFY2(missing.isEmpty(), qPrintable("not in translations/cos-batch.pot:\n" + QStringList(missing.begin(), missing.end()).join('\n')));
+        QVERIFY2(stale.isEmpty(), qPrintable("no longer in the sources:\n" + QStringList(stale.begin(), stale.end()).join('\n')));
     }
 
     void languageSettingRoundTrips()

@@ -10,6 +10,7 @@
 #include "RunFilterModel.h"
 #include "RunQueue.h"
 #include "RunTableModel.h"
+#include "StoreReaderThread.h"
 #include "SweepDialog.h"
 #include "WorkbenchSettings.h"
 
@@ -24,6 +25,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
@@ -148,6 +150,93 @@ private slots:
         loop.waitForFinished();
         ExperimentStore(window.settings().databasePath.toStdString());
         QTRY_COMPARE_WITH_TIMEOUT(runNamed(window, "alpha-live")->status, RunStatus::Interrupted, 10000);
+    }
+
+    // Eight runs write at once while the window reads the store on its
+    // reader thread and `cos-batch list` reads it in a loop: no row is lost
+    // and no "database is locked" reaches anyone (the writers, the list
+    // commands, the window). The longest gap of a 5 ms timer on the UI
+    // thread meanwhile is printed as a figure, not asserted.
+    void eightWritersWindowAndListLoop()
+    {
+        QVERIFY2(!storeWriter().isEmpty(), "run through ctest: COS_STORE_WRITER is not set");
+        constexpr int kWriters = 8, kPoints = 200000, kBatch = 100;
+        MainWindow window(settingsFor("crowd.sqlite"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString db = window.settings().databasePath;
+        auto *readerThread = window.findChild<StoreReaderThread *>();
+        QVERIFY(readerThread);
+        QStringList failures;
+        connect(readerThread->reader(), &StoreReader::failed, &window,
+                [&](const QString &message) { failures << "window: " + message; });
+
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (int i = 0; i < kWriters; ++i) {
+            writers.push_back(std::make_unique<QProcess>());
+            writers.back()->start(storeWriter(), {db, "metrics", QString("crowd %1").arg(i), QString::number(kPoints),
+                                                  QString::number(kBatch)});
+            QVERIFY2(writers.back()->waitForStarted(), qPrintable(writers.back()->errorString()));
+        }
+        auto writing = [&] {
+            return std::any_of(writers.begin(), writers.end(),
+                               [](const auto &w) { return w->state() != QProcess::NotRunning; });
+        };
+
+        int lists = 0;
+        QProcess list;
+        connect(&list, &QProcess::finished, &window, [&](int code, QProcess::ExitStatus status) {
+            ++lists;
+            const QString err = QString::fromUtf8(list.readAllStandardError());
+            list.readAllStandardOutput();
+            if (status != QProcess::NormalExit || code != 0 || !err.isEmpty())
+                failures << QString("cos-batch list (exit %1): %2").arg(code).arg(err);
+            if (writing())
+                list.start(qEnvironmentVariable("COS_BATCH"), {"list", "--db", db});
+        });
+        list.start(qEnvironmentVariable("COS_BATCH"), {"list", "--db", db});
+
+        QElapsedTimer clock;
+        double longestGapMs = 0;
+        qint64 lastTick = 0;
+        QTimer probe;
+        probe.setTimerType(Qt::PreciseTimer);
+        probe.setInterval(5);
+        connect(&probe, &QTimer::timeout, &window, [&] {
+            const qint64 now = clock.nsecsElapsed();
+            if (lastTick)
+                longestGapMs = std::max(longestGapMs, double(now - lastTick) / 1e6);
+            lastTick = now;
+        });
+        clock.start();
+        probe.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!writing(), 240000);
+        probe.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(list.state() == QProcess::NotRunning, 30000);
+
+        for (auto &w : writers) {
+            const QString err = QString::fromUtf8(w->readAllStandardError());
+            QCOMPARE(w->exitStatus(), QProcess::NormalExit);
+            QVERIFY2(w->exitCode() == 0 && err.isEmpty(), qPrintable(err));
+            QVERIFY(w->readAllStandardOutput().contains("done " + QByteArray::number(kPoints)));
+        }
+        QVERIFY(lists > 0);
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join('\n')));
+
+        // Every row is there, and the window shows every run finished.
+        ExperimentStore store(db.toStdString());
+        const auto runs = store.runs();
+        QCOMPARE(runs.size(), size_t(kWriters));
+        for (const RunRecord &r : runs)
+            QCOMPARE(store.metricCount(r.id, "loss"), int64_t(kPoints));
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->rowCount() == kWriters, 10000);
+        for (int i = 0; i < kWriters; ++i) {
+            const std::string name = "crowd " + std::to_string(i);
+            QTRY_VERIFY_WITH_TIMEOUT(runNamed(window, name) && runNamed(window, name)->status == RunStatus::Finished, 10000);
+        }
+        qInfo("%d writers x %d points; %d cos-batch list runs meanwhile; longest gap of the UI thread's 5 ms timer: "
+              "%.0f ms",
+              kWriters, kPoints, lists, longestGapMs);
     }
 
     void launchedRunFinishesAndIsPlotted()

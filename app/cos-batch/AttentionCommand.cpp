@@ -3,6 +3,7 @@
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "facade/AttentionFigures.h"
 #include "facade/AttentionSession.h"
@@ -30,9 +31,9 @@ struct Options {
 int attention(const Options &o)
 {
     if (o.run.has_value() == !o.checkpoint.empty())
-        throw InputError("give either --run ID or --checkpoint DIR");
+        throw InputError(msg("give either --run ID or --checkpoint DIR"));
     if (!o.stage.empty() && !o.run)
-        throw InputError("--stage picks a stage of a run: give --run ID with it");
+        throw InputError(msg("--stage picks a stage of a run: give --run ID with it"));
     std::string checkpoint = o.checkpoint;
     std::optional<ExperimentStore> store;
     if (o.run) {
@@ -43,11 +44,11 @@ int attention(const Options &o)
     const int layers = session.resamplerLayers(), heads = session.resamplerHeads();
     if (session.layout().hasAttention) {
         if (o.layer < -layers || o.layer >= layers)
-            throw InputError("--layer " + std::to_string(o.layer) + ": the connector has " + std::to_string(layers)
-                             + " resampler layers (0 to " + std::to_string(layers - 1) + ", or -1 for the last)");
+            throw InputError(fill(msg("--layer %1: the connector has %2 resampler layers (0 to %3, or -1 for the last)"),
+                                  {std::to_string(o.layer), std::to_string(layers), std::to_string(layers - 1)}));
         if (o.head < -1 || o.head >= heads)
-            throw InputError("--head " + std::to_string(o.head) + ": the connector has " + std::to_string(heads)
-                             + " heads (0 to " + std::to_string(heads - 1) + ", or -1 for their mean)");
+            throw InputError(fill(msg("--head %1: the connector has %2 heads (0 to %3, or -1 for their mean)"),
+                                  {std::to_string(o.head), std::to_string(heads), std::to_string(heads - 1)}));
     }
     const auto maps = session.encode(o.image);
 

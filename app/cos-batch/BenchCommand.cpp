@@ -9,16 +9,33 @@
 #include "model/ModelConfig.h"
 #include "base/Device.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "train/LoaderBenchmark.h"
 #include "train/LookupProbe.h"
 #include "train/RunConfig.h"
 #include "train/RunData.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 namespace cosw::batch {
+
+namespace {
+
+// One figure as printf writes it (width, decimals), for the tables below:
+// the words around the figures go through msg().
+template <typename T>
+std::string printed(const char *format, T value)
+{
+    std::vector<char> buf(size_t(std::max(0, std::snprintf(nullptr, 0, format, value))) + 1);
+    std::snprintf(buf.data(), buf.size(), format, value);
+    return buf.data();
+}
+
+} // namespace
 
 void addBenchCommand(CLI::App &app, Action &action)
 {
@@ -89,7 +106,7 @@ void addBenchCommand(CLI::App &app, Action &action)
             const torch::Device device = parseDevice(s->device);
             const double peak = measureGemmPeak(device);
             if (!s->json)
-                std::printf("BLAS: %s\n", blasSummary(blasInfo()).c_str());
+                std::printf("%s\n", fill(msg("BLAS: %1"), {blasSummary(blasInfo())}).c_str());
             Json results = Json::array();
             for (const auto &path : s->configs) {
                 const Json json = parseJsonFile(path);
@@ -107,9 +124,13 @@ void addBenchCommand(CLI::App &app, Action &action)
                 row["blas"] = blasSummary(blasInfo());
                 results.push_back(row);
                 if (!s->json)
-                    std::printf("%-32s step %8.3f s  %8.1f samples/s  %7.1f GFLOP/s  %5.1f%% of GEMM peak (%.1f GFLOP/s)\n",
-                                path.c_str(), r.medianStepSeconds, r.samplesPerSecond, r.achievedFlops / 1e9,
-                                100.0 * r.achievedFlops / peak, peak / 1e9);
+                    std::printf("%s\n",
+                                // TRANSLATORS: %1 is a model config file, %2 its median training-step time in seconds.
+                                fill(msg("%1 step %2 s  %3 samples/s  %4 GFLOP/s  %5% of GEMM peak (%6 GFLOP/s)"),
+                                     {printed("%-32s", path.c_str()), printed("%8.3f", r.medianStepSeconds),
+                                      printed("%8.1f", r.samplesPerSecond), printed("%7.1f", r.achievedFlops / 1e9),
+                                      printed("%5.1f", 100.0 * r.achievedFlops / peak), printed("%.1f", peak / 1e9)})
+                                    .c_str());
             }
             if (s->json)
                 std::cout << results.dump() << std::endl;
@@ -138,8 +159,11 @@ void addBenchCommand(CLI::App &app, Action &action)
             for (const LoaderBenchResult &r : runLoaderBenchmark(config, data, l->batches)) {
                 results.push_back(r.toJson());
                 if (!l->json)
-                    std::printf("stage %d %-10s %4d px  batch %3d  %d workers  %8.1f samples/s\n", r.stage,
-                                r.name.c_str(), r.resolution, r.batchSize, r.workers, r.samplesPerSecond);
+                    std::printf("%s\n", fill(msg("stage %1 %2 %3 px  batch %4  %5 workers  %6 samples/s"),
+                                             {std::to_string(r.stage), printed("%-10s", r.name.c_str()),
+                                              printed("%4d", r.resolution), printed("%3d", r.batchSize),
+                                              std::to_string(r.workers), printed("%8.1f", r.samplesPerSecond)})
+                                            .c_str());
             }
             if (l->json)
                 std::cout << results.dump() << std::endl;
@@ -200,8 +224,10 @@ void addBenchCommand(CLI::App &app, Action &action)
                     points.push_back(j);
                     return;
                 }
-                std::printf("step %5d  loss %.4f  accuracy %.3f  (commonest answer %.3f)\n", point.step, point.loss,
-                            point.accuracy, point.majority);
+                std::printf("%s\n", fill(msg("step %1  loss %2  accuracy %3  (commonest answer %4)"),
+                                         {printed("%5d", point.step), printed("%.4f", point.loss),
+                                          printed("%.3f", point.accuracy), printed("%.3f", point.majority)})
+                                        .c_str());
                 std::fflush(stdout);
             });
             if (p->json)

@@ -8,6 +8,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "store/ExperimentStore.h"
 #include "train/ReplicaBenchmark.h"
 
@@ -82,7 +83,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             std::error_code ec;
             fs::create_directories(o->out, ec);
             if (ec || !fs::is_directory(o->out))
-                throw InputError("--out " + o->out + ": cannot create the directory (" + ec.message() + ")");
+                throw InputError(fill(msg("--out %1: cannot create the directory (%2)"), {o->out, ec.message()}));
 
             ExperimentStore store(dbPath(o->training.db));
             ProgressPrinter printer(o->training.progress);
@@ -95,8 +96,10 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
                     [&](const ReplicaVariant &v, size_t i) {
                         printer.endLine();
                         if (!printer.json())
-                            std::printf("== variant %zu/%zu: %s (%s)\n", i + 1, variants.size(), v.name.c_str(),
-                                        v.description.c_str());
+                            std::printf("%s\n", fill(msg("== variant %1/%2: %3 (%4)"),
+                                                     {std::to_string(i + 1), std::to_string(variants.size()), v.name,
+                                                      v.description})
+                                                    .c_str());
                         std::fflush(stdout);
                     },
                     blind);
@@ -122,12 +125,17 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             writeTextFile((fs::path(o->out) / "report.json").string(), report.dump(2) + "\n");
             writeTextFile((fs::path(o->out) / "report.md").string(), md);
             if (!printer.json())
-                std::cout << "\n" << md << "\nreport: " << (fs::path(o->out) / "report.md").string() << "\n";
+                std::cout << "\n"
+                          << md << "\n"
+                          << fill(msg("report: %1"), {(fs::path(o->out) / "report.md").string()}) << "\n";
 
             for (const auto &r : results)
                 if (r.status != "finished") {
-                    std::cerr << "cos-batch: variant " << r.variant << " (run " << r.runId << ") " << r.status << ": "
-                              << r.message << "\n";
+                    std::cerr << "cos-batch: "
+                              // TRANSLATORS: %3 is the run's status as the store names it (failed, interrupted).
+                              << fill(msg("variant %1 (run %2) %3: %4"),
+                                      {r.variant, std::to_string(r.runId), r.status, r.message})
+                              << "\n";
                     return 1;
                 }
             return 0;

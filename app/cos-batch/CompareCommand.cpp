@@ -6,6 +6,7 @@
 #include "PlotExport.h"
 #include "TradeoffPlot.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "compare/TableExport.h"
 #include "store/ExperimentStore.h"
 
@@ -62,7 +63,90 @@ void renderPlot(const ComparisonTable &table, const CompareOptions &o)
     plot.resize(size);
     plot.showTable(table, !o.absoluteTime, o.logTime);
     if (!exportPlots({&plot}, 1, size, QString::fromStdString(o.plot), QStringLiteral("Run comparison")))
-        throw std::runtime_error("cannot write " + o.plot);
+        throw std::runtime_error(fill(msg("cannot write %1"), {o.plot}));
+}
+
+// A comparison column's header (ComparisonColumns.cpp) in the user's
+// language, for the table printed on the terminal; the exports keep the
+// English ones. Question types are data: no header matches one, so they stay
+// as they are.
+std::string terminalHeader(const std::string &english)
+{
+    if (english == "name")
+        return msg("name");
+    if (english == "run")
+        // TRANSLATORS: column heading: the run's id.
+        return msg("run");
+    if (english == "status")
+        return msg("status");
+    if (english == "connector")
+        return msg("connector");
+    if (english == "sweep")
+        return msg("sweep");
+    if (english == "tokens")
+        // TRANSLATORS: column heading: visual tokens, pre-training → fine-tuning.
+        return msg("tokens");
+    if (english == "pre-train tokens")
+        return msg("pre-train tokens");
+    if (english == "fine-tune tokens")
+        return msg("fine-tune tokens");
+    if (english == "pre-train px")
+        return msg("pre-train px");
+    if (english == "fine-tune px")
+        return msg("fine-tune px");
+    if (english == "pre-train s")
+        // TRANSLATORS: column heading: pre-training time in seconds.
+        return msg("pre-train s");
+    if (english == "pre-train ×")
+        // TRANSLATORS: column heading: pre-training time as a multiple of the reference run's.
+        return msg("pre-train ×");
+    if (english == "fine-tune s")
+        // TRANSLATORS: column heading: fine-tuning time in seconds.
+        return msg("fine-tune s");
+    if (english == "pre-train samples/s")
+        return msg("pre-train samples/s");
+    if (english == "fine-tune samples/s")
+        return msg("fine-tune samples/s");
+    if (english == "accuracy")
+        return msg("accuracy");
+    if (english == "± se")
+        // TRANSLATORS: column heading: the accuracy's standard error.
+        return msg("± se");
+    if (english == "type prior")
+        return msg("type prior");
+    if (english == "shuffled")
+        // TRANSLATORS: column heading: accuracy with the images shuffled.
+        return msg("shuffled");
+    if (english == "over prior")
+        // TRANSLATORS: column heading: accuracy minus the type prior.
+        return msg("over prior");
+    if (english == "cell reading")
+        return msg("cell reading");
+    if (english == "cell reading prior")
+        return msg("cell reading prior");
+    if (english == "questions")
+        // TRANSLATORS: column heading: how many questions were evaluated.
+        return msg("questions");
+    if (english == "parameters")
+        return msg("parameters");
+    if (english == "device")
+        return msg("device");
+    if (english == "date")
+        return msg("date");
+    if (english == "runs")
+        // TRANSLATORS: column heading: how many runs a grouped row merges.
+        return msg("runs");
+    if (english == "Pareto")
+        return msg("Pareto");
+    // The per-type controls: "<question type> type prior", "<question type> shuffled".
+    auto endsWith = [&](const std::string &suffix) {
+        return english.size() > suffix.size() && english.compare(english.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (endsWith(" type prior"))
+        return fill(msg("%1 type prior"), {english.substr(0, english.size() - std::string(" type prior").size())});
+    if (endsWith(" shuffled"))
+        return fill(msg("%1 shuffled"), {english.substr(0, english.size() - std::string(" shuffled").size())});
+    return english;
 }
 
 } // namespace
@@ -94,7 +178,7 @@ void addCompareCommand(CLI::App &app, Action &action)
             if (!o->plot.empty()) {
                 const std::string suffix = QFileInfo(QString::fromStdString(o->plot)).suffix().toLower().toStdString();
                 if (suffix != "png" && suffix != "pdf" && suffix != "svg")
-                    throw InputError("--plot " + o->plot + ": expected a .png, .pdf or .svg file");
+                    throw InputError(fill(msg("--plot %1: expected a .png, .pdf or .svg file"), {o->plot}));
             }
             ExperimentStore store(dbPath(o->db));
             std::vector<ComparisonRow> rows = store.comparison(o->filter.filter());
@@ -105,7 +189,7 @@ void addCompareCommand(CLI::App &app, Action &action)
                 for (int64_t id : o->runIds)
                     if (!present.count(id)) {
                         store.run(id); // throws "no run N in FILE" when it does not exist at all
-                        throw InputError("run " + std::to_string(id) + " does not match the filters given");
+                        throw InputError(fill(msg("run %1 does not match the filters given"), {std::to_string(id)}));
                     }
                 const std::set<int64_t> wanted(o->runIds.begin(), o->runIds.end());
                 rows.erase(std::remove_if(rows.begin(), rows.end(),
@@ -121,11 +205,14 @@ void addCompareCommand(CLI::App &app, Action &action)
             options.referenceRun = o->reference;
             options.metric = o->metric;
             const ComparisonTable table(std::move(rows), options);
-            const std::string text = formatTable(table, o->format);
-            if (o->out.empty())
-                std::cout << text << std::flush;
+            // On the terminal a Markdown table speaks the user's language;
+            // files and the other formats are read by programs too.
+            if (!o->out.empty())
+                writeAtomically(o->out, formatTable(table, o->format));
+            else if (o->format == "md" || o->format == "markdown")
+                std::cout << tableMarkdown(table, terminalHeader) << std::flush;
             else
-                writeAtomically(o->out, text);
+                std::cout << formatTable(table, o->format) << std::flush;
             if (!o->plot.empty())
                 renderPlot(table, *o);
             return 0;

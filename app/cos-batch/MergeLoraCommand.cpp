@@ -4,6 +4,7 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "io/Checkpoint.h"
 #include "io/LoraWeights.h"
@@ -29,7 +30,7 @@ void addMergeLoraCommand(CLI::App &app, Action &action)
         action = [o] {
             const Checkpoint adapted = loadCheckpoint(o->checkpoint);
             if (!adapted.config.lm.lora.enabled())
-                throw InputError(o->checkpoint + ": the model carries no LoRA adapters; nothing to merge");
+                throw InputError(fill(msg("%1: the model carries no LoRA adapters; nothing to merge"), {o->checkpoint}));
             Checkpoint merged{adapted.config, mergedAdapters(adapted.config.lm.lora, adapted.weights)};
             merged.config.lm.lora = LoraConfig{};
             // The merged model reads the same words; trainer state stays

@@ -51,9 +51,10 @@ int freePort()
     socklen_t length = sizeof address;
     if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
         || ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
+        const int error = errno; // before close() and gettext can change it
         if (fd >= 0)
             ::close(fd);
-        throw std::runtime_error(std::string("no free loopback port for the ranks' rendezvous: ") + std::strerror(errno));
+        throw std::runtime_error(fill(msg("no free loopback port for the ranks' rendezvous: %1"), {std::strerror(error)}));
     }
     const int port = ntohs(address.sin_port);
     ::close(fd);
@@ -104,8 +105,10 @@ int launchRanks(const RankLaunch &launch)
     for (int rank = 0; rank < launch.ranks; ++rank) {
         const std::string log = (fs::path(launch.logDir) / ("rank" + std::to_string(rank) + ".log")).string();
         const pid_t pid = ::fork();
-        if (pid < 0)
-            throw std::runtime_error(std::string("cannot start rank ") + std::to_string(rank) + ": " + std::strerror(errno));
+        if (pid < 0) {
+            const int error = errno; // before gettext can change it
+            throw std::runtime_error(fill(msg("cannot start rank %1: %2"), {std::to_string(rank), std::strerror(error)}));
+        }
         if (pid == 0) {
             ::setenv("RANK", std::to_string(rank).c_str(), 1);
             ::setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
@@ -125,7 +128,8 @@ int launchRanks(const RankLaunch &launch)
                 argv.push_back(a.data());
             argv.push_back(nullptr);
             ::execv("/proc/self/exe", argv.data());
-            std::cerr << "cos-batch: " << fill(msg("cannot start rank %1: %2"), {std::to_string(rank), std::strerror(errno)})
+            const int error = errno; // before gettext can change it
+            std::cerr << "cos-batch: " << fill(msg("cannot start rank %1: %2"), {std::to_string(rank), std::strerror(error)})
                       << "\n";
             ::_exit(127);
         }

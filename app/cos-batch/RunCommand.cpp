@@ -8,6 +8,7 @@
 
 #include "base/Errors.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "store/ExperimentStore.h"
 #include "train/DataParallel.h"
 #include "train/Trainer.h"
@@ -167,7 +168,7 @@ void addRunCommand(CLI::App &app, Action &action)
         action = [o, config] {
             const RunConfig run = RunConfig::load(*config, o->overrides);
             if (o->sweep.sweep.empty() && (!o->sweep.variant.empty() || o->sweep.seed))
-                throw InputError("--sweep-variant and --sweep-seed need --sweep");
+                throw InputError(msg("--sweep-variant and --sweep-seed need --sweep"));
             if (const std::optional<int> status = launchedRanks(*o))
                 return *status;
             const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
@@ -204,11 +205,12 @@ void addResumeCommand(CLI::App &app, Action &action)
             std::optional<ExperimentStore> own(std::in_place, dbPath(o->training.db));
             const RunDetail detail = own->run(*id);
             if (detail.run.status == RunStatus::Finished)
-                throw InputError("run " + std::to_string(*id) + " in " + own->file() + " has already finished");
+                throw InputError(fill(msg("run %1 in %2 has already finished"), {std::to_string(*id), own->file()}));
             if (detail.run.status == RunStatus::Running)
-                throw InputError("run " + std::to_string(*id) + " in " + own->file()
-                                 + " is running (pid " + std::to_string(detail.run.pid.value_or(0)) + ")");
-            const std::string source = own->file() + " run " + std::to_string(*id);
+                throw InputError(fill(msg("run %1 in %2 is running (pid %3)"),
+                                      {std::to_string(*id), own->file(), std::to_string(detail.run.pid.value_or(0))}));
+            // TRANSLATORS: where a stored run's config comes from, as errors name it: the store's file, the run's id.
+            const std::string source = fill(msg("%1 run %2"), {own->file(), std::to_string(*id)});
             const RunConfig run = RunConfig::fromJson(parseJson(detail.run.config, source), source);
             if (const std::optional<int> status = launchedRanks(*o))
                 return *status;

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "base/Utf8.h"
 #include "io/Checkpoint.h"
@@ -32,8 +33,9 @@ AddedScale addedScale(const std::string &text)
     int from = -1, window = 0;
     char rest = 0;
     if (std::sscanf(text.c_str(), "%d:%d%c", &from, &window, &rest) != 2 || from < 0 || window < 1)
-        throw InputError("--add " + text + ": expected FROM:WINDOW, the scale to copy (0, 1, ...) and a positive "
-                         "window factor, e.g. --add 0:4");
+        throw InputError(fill(msg("--add %1: expected FROM:WINDOW, the scale to copy (0, 1, ...) and a positive "
+                                  "window factor, e.g. --add 0:4"),
+                              {text}));
     return {from, window};
 }
 
@@ -44,7 +46,7 @@ int scale(const Options &o)
     for (const std::string &added : o.add)
         spec.add.push_back(addedScale(added));
     if (spec.isIdentity())
-        throw InputError("--resolution, --window and --add leave " + o.checkpoint + " as it is: nothing to scale");
+        throw InputError(fill(msg("--resolution, --window and --add leave %1 as it is: nothing to scale"), {o.checkpoint}));
     Checkpoint after;
     try {
         after = scaleCheckpoint(before, spec);

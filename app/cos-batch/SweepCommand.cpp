@@ -12,6 +12,7 @@
 #include "base/Device.h"
 #include "base/Errors.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "base/Utf8.h"
 #include "bench/StepBenchmark.h"
@@ -70,8 +71,17 @@ std::string tokensOf(const RunConfig &c)
 
 struct FlopRate {
     double flopsPerSecond = 0;
-    std::string source; // how it was measured, for the plan's footnote
+    std::string source;     // how it was measured, for the plan's footnote: as it is for --json
+    std::string sourceText; // the same in the user's language, for the printed plan
 };
+
+// A FlopRate whose footnote is `english` with `args` filled in, and
+// `translated` (msg() of the same literal) with them for people.
+FlopRate flopRate(double flopsPerSecond, const char *english, const char *translated,
+                  std::initializer_list<std::string> args)
+{
+    return {flopsPerSecond, fill(english, args), fill(translated, args)};
+}
 
 // Training FLOP/s this machine reached. Best: finished runs in the store on
 // the same device, their stages' FLOPs (counted as for the estimate, so the
@@ -105,7 +115,8 @@ FlopRate measuredFlopRate(ExperimentStore &store, const RunConfig &c, const std:
         }
     }
     if (seconds > 0)
-        return {flops / seconds, "the rate of " + std::to_string(runs) + " finished run(s) on " + device + " in the store"};
+        return flopRate(flops / seconds, "the rate of %1 finished run(s) on %2 in the store",
+                        msg("the rate of %1 finished run(s) on %2 in the store"), {std::to_string(runs), device});
 
     size_t stage = 0;
     while (stage + 1 < c.stages.size() && c.stages[stage].kind != "pretrain" && c.stages[stage].kind != "finetune")
@@ -114,9 +125,12 @@ FlopRate measuredFlopRate(ExperimentStore &store, const RunConfig &c, const std:
     const int64_t needed = estimateStageMemory(c, stage).total();
     for (const DeviceInfo &d : availableDevices())
         if ((d.id == device || (device == "cuda" && d.id == "cuda:0")) && d.memoryBytes > 0 && needed > d.memoryBytes)
-            return {0, "no estimate: no finished run to learn from, and stage " + c.stages[stage].name + " needs about "
-                           + formatBytes(needed) + ", more than " + d.id + "'s " + formatBytes(d.memoryBytes)
-                           + " for timed steps"};
+            return flopRate(0,
+                            "no estimate: no finished run to learn from, and stage %1 needs about %2, more than %3's %4 "
+                            "for timed steps",
+                            msg("no estimate: no finished run to learn from, and stage %1 needs about %2, more than %3's %4 "
+                                "for timed steps"),
+                            {c.stages[stage].name, formatBytes(needed), d.id, formatBytes(d.memoryBytes)});
     StepBenchmarkOptions options;
     options.steps = 2;
     options.warmup = 1;
@@ -124,18 +138,27 @@ FlopRate measuredFlopRate(ExperimentStore &store, const RunConfig &c, const std:
     options.textTokens = 48;
     const StepBenchmarkResult r =
         runStepBenchmark(stage < c.stageModels.size() ? c.stageModels[stage] : c.model, parseDevice(device), options);
-    return {r.achievedFlops, "two timed steps on " + device + ", no finished run to learn from: likely high"};
+    return flopRate(r.achievedFlops, "two timed steps on %1, no finished run to learn from: likely high",
+                    msg("two timed steps on %1, no finished run to learn from: likely high"), {device});
 }
 
-std::string stateOf(const PlannedRun &p)
+// What the sweep does with a variant: as it is for --json, in the user's
+// language for the printed plan.
+std::string stateOf(const PlannedRun &p, bool forPeople)
 {
     if (!p.existing)
-        return "new";
+        // TRANSLATORS: a sweep variant's state in the plan: no run of it in the store yet.
+        return forPeople ? msg("new") : "new";
     switch (p.existing->status) {
-    case RunStatus::Finished: return "finished, skipped";
-    case RunStatus::Running: return "running elsewhere, skipped";
-    case RunStatus::Queued: return "queued, started";
-    default: return std::string(runStatusName(p.existing->status)) + ", resumed";
+    case RunStatus::Finished: return forPeople ? msg("finished, skipped") : "finished, skipped";
+    case RunStatus::Running: return forPeople ? msg("running elsewhere, skipped") : "running elsewhere, skipped";
+    case RunStatus::Queued: return forPeople ? msg("queued, started") : "queued, started";
+    default:
+        if (forPeople)
+            // TRANSLATORS: a sweep variant's state in the plan; %1 is its run's status as the store names it
+            // (failed, interrupted).
+            return fill(msg("%1, resumed"), {runStatusName(p.existing->status)});
+        return std::string(runStatusName(p.existing->status)) + ", resumed";
     }
 }
 
@@ -164,9 +187,9 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->callback([o, &action] {
         action = [o] {
             if (o->vary.empty() && o->variantsFile.empty())
-                throw InputError("sweep: give --vary key.path=v1,v2,... or --variants FILE");
+                throw InputError(msg("sweep: give --vary key.path=v1,v2,... or --variants FILE"));
             if (!o->vary.empty() && !o->variantsFile.empty())
-                throw InputError("sweep: --vary and --variants do not combine; use one of them");
+                throw InputError(msg("sweep: --vary and --variants do not combine; use one of them"));
             std::vector<SweepVariant> variants;
             if (o->variantsFile.empty()) {
                 std::vector<SweepAxis> axes;
@@ -193,7 +216,7 @@ void addSweepCommand(CLI::App &app, Action &action)
                     withSeed.overrides = overrides;
                     plan.push_back({withSeed, config, estimateRunFlops(config), std::nullopt});
                 } catch (const InputError &e) {
-                    throw InputError("sweep variant '" + v.label + "': " + e.what());
+                    throw InputError(fill(msg("sweep variant '%1': %2"), {v.label, e.what()}));
                 }
             }
             const std::string tag = o->tag.empty() ? plan.front().config.name + "-sweep" : o->tag;
@@ -225,7 +248,11 @@ void addSweepCommand(CLI::App &app, Action &action)
                     p.flops && rate > 0 ? std::optional<double>(*p.flops / rate) : std::nullopt;
                 if (seconds && needsWork(p))
                     total += *seconds;
-                const std::string label = p.variant.label + (p.variant.seed ? " seed " + std::to_string(*p.variant.seed) : "");
+                const std::string label =
+                    p.variant.seed
+                        // TRANSLATORS: a sweep variant's label and its seed index, in the plan's table.
+                        ? fill(msg("%1 seed %2"), {p.variant.label, std::to_string(*p.variant.seed)})
+                        : p.variant.label;
                 if (o->json) {
                     Json j = Json::object();
                     j["label"] = p.variant.label;
@@ -243,11 +270,11 @@ void addSweepCommand(CLI::App &app, Action &action)
                     j["stage_estimate_seconds"] = stages;
                     j["run_id"] = p.existing ? Json(p.existing->id) : Json();
                     j["status"] = p.existing ? Json(runStatusName(p.existing->status)) : Json();
-                    j["state"] = stateOf(p);
+                    j["state"] = stateOf(p, false);
                     jsonPlan.push_back(j);
                 } else {
                     sweepRow(std::to_string(i + 1), label, tokensOf(p.config), seconds ? formatDuration(*seconds) : "?",
-                             stateOf(p));
+                             stateOf(p, true));
                 }
             }
             if (o->json) {
@@ -262,7 +289,7 @@ void addSweepCommand(CLI::App &app, Action &action)
             } else {
                 std::cout << fill(msg("estimate for what is left: %1 (training FLOPs at %2 GFLOP/s, %3; cached stages "
                                       "take less)"),
-                                  {formatDuration(total), formatRealFixed(rate / 1e9, 1), measured.source})
+                                  {formatDuration(total), formatRealFixed(rate / 1e9, 1), measured.sourceText})
                           << "\n";
             }
             if (o->dryRun)

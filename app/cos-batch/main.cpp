@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <clocale>
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ int main(int argc, char **argv)
     // The tables and progress lines below use printf's %f; whatever a parent
     // process or a library did to the locale, they print '.' decimals.
     std::setlocale(LC_ALL, "C");
+    // A file-size limit (ulimit -f) then fails the write that crosses it with
+    // an error the run reports, as a full disk does, instead of killing us.
+    std::signal(SIGXFSZ, SIG_IGN);
     // Messages in the user's language; numbers stay as above.
     cosw::initMessages();
     cosw::batch::setCommandLine(argc, argv);

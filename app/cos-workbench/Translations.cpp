@@ -1,5 +1,7 @@
 #include "Translations.h"
 
+#include "base/Messages.h"
+
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -41,6 +43,22 @@ QString installTranslations(QCoreApplication &app, const QString &code)
     else
         delete qts;
     return loaded;
+}
+
+void shareLanguageWithEngine(const QString &code)
+{
+    if (!code.isEmpty()) {
+        qputenv("LANGUAGE", code.toUtf8());
+        // gettext ignores LANGUAGE in the "C" locale; C.UTF-8 is the same
+        // locale for everything else.
+        const char *variable = qEnvironmentVariableIsEmpty("LC_ALL") ? "LC_MESSAGES" : "LC_ALL";
+        QByteArray current = qgetenv(variable);
+        if (current.isEmpty() && !qstrcmp(variable, "LC_MESSAGES"))
+            current = qgetenv("LANG");
+        if (current.isEmpty() || current == "C" || current == "POSIX")
+            qputenv(variable, "C.UTF-8");
+    }
+    initMessages();
 }
 
 } // namespace cosw

@@ -25,4 +25,10 @@ bool isShippedLanguage(const QString &code);
 // Returns the language loaded.
 QString installTranslations(QCoreApplication &app, const QString &code);
 
+// The engine's messages (its errors, shown in dialogs) and the cos-batch
+// runs started from the window speak the window's language: a chosen
+// `code` goes into LANGUAGE, which the children inherit; an empty one leaves
+// the system's. Then binds the engine's catalogues.
+void shareLanguageWithEngine(const QString &code);
+
 } // namespace cosw

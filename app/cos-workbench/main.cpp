@@ -81,7 +81,9 @@ int main(int argc, char **argv)
     const std::optional<QByteArray> language = earlyOption(argc, argv, {"--language"});
     if (language && !cosw::isShippedLanguage(QString::fromUtf8(*language)))
         return usageError(QStringLiteral("--language '%1': expected en, de or zh_CN").arg(QString::fromUtf8(*language)));
-    cosw::installTranslations(app, language ? QString::fromUtf8(*language) : settings.language);
+    const QString chosenLanguage = language ? QString::fromUtf8(*language) : settings.language;
+    cosw::installTranslations(app, chosenLanguage);
+    cosw::shareLanguageWithEngine(chosenLanguage);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -7,6 +7,7 @@
 
 #include "ConfigReader.h"
 #include "Json.h"
+#include "Messages.h"
 #include "Numbers.h"
 
 #include <cstdint>
@@ -105,7 +106,7 @@ private:
         else if constexpr (std::is_same_v<T, uint64_t>) {
             const int64_t v = r.getInt64(key, static_cast<int64_t>(absent));
             if (v < 0)
-                r.fail(key, "must not be negative, got " + std::to_string(v));
+                r.fail(key, fill(msg("must not be negative, got %1"), {std::to_string(v)}));
             return static_cast<uint64_t>(v);
         } else if constexpr (std::is_same_v<T, double>)
             return r.getDouble(key, absent);
@@ -131,13 +132,13 @@ inline std::string numberText(double v) { return formatReal(v); }
 template <class T>
 std::function<std::string(const T &)> mustBePositive()
 {
-    return [](const T &v) { return v > 0 ? std::string() : "must be positive, got " + numberText(v); };
+    return [](const T &v) { return v > 0 ? std::string() : fill(msg("must be positive, got %1"), {numberText(v)}); };
 }
 
 template <class T>
 std::function<std::string(const T &)> mustNotBeNegative(std::string note = {})
 {
-    return [note](const T &v) { return v >= 0 ? std::string() : "must not be negative" + note; };
+    return [note](const T &v) { return v >= 0 ? std::string() : msg("must not be negative") + note; };
 }
 
 } // namespace cosw

@@ -1,6 +1,7 @@
 #include "ConfigReader.h"
 
 #include "Errors.h"
+#include "Messages.h"
 
 #include <climits>
 
@@ -10,8 +11,9 @@ ConfigReader::ConfigReader(const Json &object, const ConfigSource &source, std::
     : m_object(object), m_source(source), m_path(std::move(path))
 {
     if (!object.is_object())
+        // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
         throw ConfigError(m_source.where(m_path), m_path,
-                          std::string("expected a mapping, got a ") + jsonTypeName(object));
+                          fill(msg("expected a mapping, got a %1"), {jsonTypeName(object)}));
 }
 
 void ConfigReader::fail(const std::string &key, const std::string &reason) const
@@ -19,6 +21,8 @@ void ConfigReader::fail(const std::string &key, const std::string &reason) const
     throw ConfigError(m_source.where(keyPath(key)), keyPath(key), reason);
 }
 
+// `what` is the translated message for a value of another type, with %1 for
+// that type's name.
 const Json *ConfigReader::fetch(const std::string &key, Kind wanted, const char *what)
 {
     m_read.insert(key);
@@ -34,7 +38,7 @@ const Json *ConfigReader::fetch(const std::string &key, Kind wanted, const char 
     case Kind::List: ok = v->is_array(); break;
     }
     if (!ok)
-        fail(key, std::string("expected ") + what + ", got a " + jsonTypeName(*v));
+        fail(key, fill(what, {jsonTypeName(*v)}));
     return v;
 }
 
@@ -42,7 +46,7 @@ int ConfigReader::getInt(const std::string &key, int fallback)
 {
     int64_t v = getInt64(key, fallback);
     if (v < INT_MIN || v > INT_MAX)
-        fail(key, "value " + std::to_string(v) + " is out of range");
+        fail(key, fill(msg("value %1 is out of range"), {std::to_string(v)}));
     return static_cast<int>(v);
 }
 
@@ -50,36 +54,40 @@ int ConfigReader::requireInt(const std::string &key)
 {
     const Json *v = findKey(m_object, key);
     if (!v || v->is_null())
-        throw ConfigError(m_source.where(m_path), keyPath(key), "is required");
+        throw ConfigError(m_source.where(m_path), keyPath(key), msg("is required"));
     return getInt(key, 0);
 }
 
 int64_t ConfigReader::getInt64(const std::string &key, int64_t fallback)
 {
-    const Json *v = fetch(key, Kind::Integer, "an integer");
+    // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
+    const Json *v = fetch(key, Kind::Integer, msg("expected an integer, got a %1"));
     if (!v)
         return fallback;
     // The parser keeps non-negative integers unsigned, up to 2^64 - 1.
     if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
-        fail(key, "value " + v->dump() + " is out of range");
+        fail(key, fill(msg("value %1 is out of range"), {v->dump()}));
     return v->get<int64_t>();
 }
 
 double ConfigReader::getDouble(const std::string &key, double fallback)
 {
-    const Json *v = fetch(key, Kind::Number, "a number");
+    // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
+    const Json *v = fetch(key, Kind::Number, msg("expected a number, got a %1"));
     return v ? v->get<double>() : fallback;
 }
 
 bool ConfigReader::getBool(const std::string &key, bool fallback)
 {
-    const Json *v = fetch(key, Kind::Bool, "true or false");
+    // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
+    const Json *v = fetch(key, Kind::Bool, msg("expected true or false, got a %1"));
     return v ? v->get<bool>() : fallback;
 }
 
 std::string ConfigReader::getString(const std::string &key, const std::string &fallback)
 {
-    const Json *v = fetch(key, Kind::String, "a string");
+    // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
+    const Json *v = fetch(key, Kind::String, msg("expected a string, got a %1"));
     return v ? v->get<std::string>() : fallback;
 }
 
@@ -93,13 +101,14 @@ std::string ConfigReader::getChoice(const std::string &key, const std::string &f
     std::string list;
     for (const auto &c : choices)
         list += (list.empty() ? "" : ", ") + c;
-    fail(key, "'" + v + "' is not one of: " + list);
+    fail(key, fill(msg("'%1' is not one of: %2"), {v, list}));
 }
 
 std::vector<std::string> ConfigReader::getStringList(const std::string &key,
                                                      const std::vector<std::string> &fallback)
 {
-    const Json *v = fetch(key, Kind::List, "a list of strings");
+    // TRANSLATORS: %1 is a type name: null, boolean, integer, number, string, list or mapping.
+    const Json *v = fetch(key, Kind::List, msg("expected a list of strings, got a %1"));
     if (!v)
         return fallback;
     std::vector<std::string> out;
@@ -108,7 +117,7 @@ std::vector<std::string> ConfigReader::getStringList(const std::string &key,
         const std::string path = childKeyPath(keyPath(key), i);
         if (!item.is_string())
             throw ConfigError(m_source.where(path), path,
-                              std::string("expected a string, got a ") + jsonTypeName(item));
+                              fill(msg("expected a string, got a %1"), {jsonTypeName(item)}));
         out.push_back(item.get<std::string>());
     }
     return out;
@@ -125,7 +134,7 @@ void ConfigReader::finish() const
 {
     for (const auto &[key, value] : m_object.items())
         if (!m_read.count(key))
-            fail(key, "unknown key");
+            fail(key, msg("unknown key"));
 }
 
 } // namespace cosw

@@ -2,6 +2,7 @@
 
 #include "Errors.h"
 #include "Files.h"
+#include "Messages.h"
 
 #include <algorithm>
 #include <iterator>
@@ -101,7 +102,7 @@ public:
     {
         Open &object = m_open.back();
         if (!object.keys.insert(key).second)
-            throw InputError(m_source + ":" + std::to_string(line()) + ": duplicate key \"" + key + "\"");
+            throw InputError(fill(msg("%1:%2: duplicate key \"%3\""), {m_source, std::to_string(line()), key}));
         object.key = std::move(key);
         return true;
     }
@@ -212,8 +213,8 @@ Json parseJson(std::string_view text, const std::string &source, JsonLines *line
     // The library takes a NUL for the end of the input and would silently
     // ignore what follows; JSON text never holds one.
     if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
-        throw InputError(source + ":" + std::to_string(positions.line(nul)) + ":" + std::to_string(positions.column(nul))
-                         + ": a NUL character is not JSON");
+        throw InputError(fill(msg("%1:%2:%3: a NUL character is not JSON"),
+                              {source, std::to_string(positions.line(nul)), std::to_string(positions.column(nul))}));
     const char *readTo = text.data();
     DocumentBuilder builder(text, source, positions, &readTo, lines);
     Json::sax_parse(TrackedChars(text.data(), &readTo), TrackedChars(text.data() + text.size(), &readTo), &builder);

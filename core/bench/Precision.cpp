@@ -1,6 +1,7 @@
 #include "Precision.h"
 
 #include "base/CpuFeatures.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "StepBenchmark.h"
 
@@ -9,14 +10,15 @@ namespace cosw {
 PrecisionChoice choosePrecision(bool cuda, bool nativeBf16, double fp32Flops, double bf16Flops)
 {
     if (cuda)
-        return {"bf16", "CUDA device"};
+        // TRANSLATORS: why training chose bf16 precision by itself.
+        return {"bf16", msg("CUDA device")};
     if (!nativeBf16)
-        return {"fp32", "this CPU has no bf16 products (AVX512-BF16 or AMX)"};
+        return {"fp32", msg("this CPU has no bf16 products (AVX512-BF16 or AMX)")};
     const double ratio = fp32Flops > 0 ? bf16Flops / fp32Flops : 0.0;
-    const std::string measured = "bf16 products at " + formatRealFixed(ratio, 2) + "x the fp32 rate on this CPU";
     if (ratio >= kBf16SpeedupToChoose)
-        return {"bf16", measured};
-    return {"fp32", measured + ", under the " + formatRealFixed(kBf16SpeedupToChoose, 2) + "x that pays for bf16"};
+        return {"bf16", fill(msg("bf16 products at %1x the fp32 rate on this CPU"), {formatRealFixed(ratio, 2)})};
+    return {"fp32", fill(msg("bf16 products at %1x the fp32 rate on this CPU, under the %2x that pays for bf16"),
+                         {formatRealFixed(ratio, 2), formatRealFixed(kBf16SpeedupToChoose, 2)})};
 }
 
 PrecisionChoice automaticPrecision(const torch::Device &device)

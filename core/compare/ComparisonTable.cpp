@@ -2,6 +2,7 @@
 
 #include "ParetoFront.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 
 #include <algorithm>
@@ -62,10 +63,11 @@ ComparisonTable::ComparisonTable(std::vector<ComparisonRow> rows, const Comparis
         const auto it = std::find_if(m_rows.begin(), m_rows.end(),
                                      [&](const ComparisonRow &r) { return r.runId == *options.referenceRun; });
         if (it == m_rows.end())
-            throw InputError("reference run " + std::to_string(*options.referenceRun) + " is not among the compared runs");
+            throw InputError(fill(msg("reference run %1 is not among the compared runs"),
+                                  {std::to_string(*options.referenceRun)}));
         if (!it->pretrainSeconds || *it->pretrainSeconds <= 0)
-            throw InputError("reference run " + std::to_string(*options.referenceRun) + " (" + it->name
-                             + ") has no pre-training time to be relative to");
+            throw InputError(fill(msg("reference run %1 (%2) has no pre-training time to be relative to"),
+                                  {std::to_string(*options.referenceRun), it->name}));
         m_referenceSeconds = it->pretrainSeconds;
     }
     m_available = comparisonColumns(m_rows, m_referenceSeconds);
@@ -73,7 +75,7 @@ ComparisonTable::ComparisonTable(std::vector<ComparisonRow> rows, const Comparis
     for (const std::string &key : keys)
         m_columns.push_back(available(key));
     if (!available(options.metric).numeric)
-        throw InputError("metric '" + options.metric + "' is not a number column");
+        throw InputError(fill(msg("metric '%1' is not a number column"), {options.metric}));
     m_groups = groupRuns(m_rows, m_configs, options.groupBy);
 
     for (size_t g = 0; g < m_groups.size(); ++g) {
@@ -118,7 +120,7 @@ const ComparisonColumn &ComparisonTable::available(const std::string &key) const
     std::string known;
     for (const ComparisonColumn &c : m_available)
         known += (known.empty() ? "" : ", ") + c.key;
-    throw InputError("unknown column '" + key + "' (known: " + known + ")");
+    throw InputError(fill(msg("unknown column '%1' (known: %2)"), {key, known}));
 }
 
 int ComparisonTable::columnIndex(const std::string &key) const

@@ -1,6 +1,7 @@
 #include "RunGroups.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,9 +56,12 @@ std::vector<RunGroup> groupRuns(const std::vector<ComparisonRow> &rows, const st
         const bool known = std::any_of(configs.begin(), configs.end(),
                                        [&](const FlatConfig &c) { return flatValue(c, key).has_value(); });
         if (!known)
-            throw InputError("unknown group key '" + key + "': neither one of connector, pretrain_tokens, "
-                             "finetune_tokens, pretrain_resolution, finetune_resolution, sweep, variant, device, "
-                             "status nor a config key of any compared run (e.g. stages[3].lr)");
+            throw InputError(fill(msg("unknown group key '%1': neither one of %2 nor a config key of any compared run "
+                                      "(e.g. %3)"),
+                                  {key,
+                                   "connector, pretrain_tokens, finetune_tokens, pretrain_resolution, "
+                                   "finetune_resolution, sweep, variant, device, status",
+                                   "stages[3].lr"}));
     }
     std::vector<RunGroup> groups;
     if (keys.empty()) {

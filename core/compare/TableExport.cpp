@@ -1,6 +1,7 @@
 #include "TableExport.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "store/StoreCsv.h"
 
@@ -100,19 +101,20 @@ std::string tableCsv(const ComparisonTable &t)
     return out;
 }
 
-std::string tableMarkdown(const ComparisonTable &t)
+std::string tableMarkdown(const ComparisonTable &t, const std::function<std::string(const std::string &)> &heading)
 {
+    const auto named = [&](const std::string &english) { return markdownEscape(heading ? heading(english) : english); };
     const auto &columns = t.columns();
     std::string head = "|", rule = "|";
     for (const ComparisonColumn &c : columns) {
-        head += " " + markdownEscape(c.header) + " |";
+        head += " " + named(c.header) + " |";
         rule += c.numeric ? " ---: |" : " --- |";
     }
     if (t.grouped()) {
-        head += " runs |";
+        head += " " + named("runs") + " |";
         rule += " ---: |";
     }
-    head += " Pareto |\n";
+    head += " " + named("Pareto") + " |\n";
     rule += " :---: |\n";
     std::string out = head + rule;
     for (size_t r = 0; r < t.rowCount(); ++r) {
@@ -212,7 +214,7 @@ std::string formatTable(const ComparisonTable &table, const std::string &format)
         return tableLatex(table);
     if (format == "json")
         return tableJson(table);
-    throw InputError("unknown table format '" + format + "' (md, csv, latex or json)");
+    throw InputError(fill(msg("unknown table format '%1' (%2, %3, %4 or %5)"), {format, "md", "csv", "latex", "json"}));
 }
 
 } // namespace cosw

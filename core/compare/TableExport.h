@@ -5,6 +5,7 @@
 
 #include "ComparisonTable.h"
 
+#include <functional>
 #include <string>
 
 namespace cosw {
@@ -14,7 +15,10 @@ namespace cosw {
 // many runs a row merges) and `pareto`.
 std::string tableCsv(const ComparisonTable &table);
 // A GitHub table: best **bold**, second <u>underlined</u>, front rows marked.
-std::string tableMarkdown(const ComparisonTable &table);
+// `heading` names each column from its English header (the terminal shows
+// them in the user's language); files keep the English ones.
+std::string tableMarkdown(const ComparisonTable &table,
+                          const std::function<std::string(const std::string &english)> &heading = {});
 // A tabular environment with booktabs rules; text escaped for LaTeX.
 std::string tableLatex(const ComparisonTable &table);
 // [{run_ids, label, pareto, columns: {key: value | {mean, sd, n}}}]

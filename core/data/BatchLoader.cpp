@@ -4,6 +4,7 @@
 #include "ImagePipeline.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <algorithm>
 #include <numeric>
@@ -42,16 +43,16 @@ BatchLoader::BatchLoader(const ConversationDataset &dataset, const Tokenizer &to
       m_depth(size_t(std::max(2, workers)))
 {
     if (resolution <= 0)
-        throw InputError("batch loader: resolution must be positive, got " + std::to_string(resolution));
+        throw InputError(fill(msg("batch loader: resolution must be positive, got %1"), {std::to_string(resolution)}));
     if (channels != 1 && channels != 3)
-        throw InputError("batch loader: images have 1 or 3 channels, not " + std::to_string(channels));
+        throw InputError(fill(msg("batch loader: images have 1 or 3 channels, not %1"), {std::to_string(channels)}));
     if (batchSize <= 0)
-        throw InputError("batch loader: batch size must be positive, got " + std::to_string(batchSize));
+        throw InputError(fill(msg("batch loader: batch size must be positive, got %1"), {std::to_string(batchSize)}));
     if (workers < 0)
-        throw InputError("batch loader: workers must be 0 or more, got " + std::to_string(workers));
+        throw InputError(fill(msg("batch loader: workers must be 0 or more, got %1"), {std::to_string(workers)}));
     if (m_size < m_batchSize)
-        throw InputError(dataset.source() + ": " + std::to_string(m_size) + " samples, fewer than one batch of "
-                         + std::to_string(batchSize));
+        throw InputError(fill(msg("%1: %2 samples, fewer than one batch of %3"),
+                              {dataset.source(), std::to_string(m_size), std::to_string(batchSize)}));
     m_order = epochOrder(dataset.size(), m_seed, 0);
 }
 
@@ -103,7 +104,7 @@ torch::Tensor BatchLoader::loadReplacingBadImages(size_t &index, int &skipped) c
         } catch (const InputError &) {
         }
     }
-    throw InputError(m_dataset.source() + ": no sample has a readable image");
+    throw InputError(fill(msg("%1: no sample has a readable image"), {m_dataset.source()}));
 }
 
 TrainingBatch BatchLoader::assemble(const Job &job) const
@@ -210,9 +211,9 @@ BatchLoader::Position BatchLoader::position() const
 void BatchLoader::seek(Position position)
 {
     if (position.epoch < 0 || position.offset < 0 || position.offset > m_size)
-        throw InputError("data position (epoch " + std::to_string(position.epoch) + ", offset "
-                         + std::to_string(position.offset) + ") lies outside the " + std::to_string(m_size)
-                         + " samples of " + m_dataset.source());
+        throw InputError(fill(msg("data position (epoch %1, offset %2) lies outside the %3 samples of %4"),
+                              {std::to_string(position.epoch), std::to_string(position.offset),
+                               std::to_string(m_size), m_dataset.source()}));
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         ++m_generation;

@@ -1,6 +1,7 @@
 #include "ConversationDataset.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Json.h"
 
 #include <cctype>
@@ -43,10 +44,9 @@ public:
 
     [[noreturn]] void fail(const std::string &reason) const
     {
-        std::string where = m_file + ": sample " + std::to_string(m_index);
-        if (!m_id.empty())
-            where += " (id " + m_id + ")";
-        throw InputError(where + ": " + reason);
+        if (m_id.empty())
+            throw InputError(fill(msg("%1: sample %2: %3"), {m_file, std::to_string(m_index), reason}));
+        throw InputError(fill(msg("%1: sample %2 (id %3): %4"), {m_file, std::to_string(m_index), m_id, reason}));
     }
 
     // `imageRoot` as given, and resolved (symbolic links followed) when
@@ -54,7 +54,7 @@ public:
     ConversationSample read(const std::filesystem::path &imageRoot, const std::filesystem::path &resolvedRoot)
     {
         if (!m_entry.is_object())
-            fail(std::string("expected an object, found ") + jsonTypeName(m_entry));
+            fail(fill(msg("expected an object, found %1"), {jsonTypeName(m_entry)}));
         // The id first, so later errors can name it.
         ConversationSample s;
         s.id = stringField(m_entry, "id", "");
@@ -64,24 +64,27 @@ public:
         if (hasImage) {
             const std::string image = stringField(m_entry, "image", "");
             if (image.empty())
-                fail("image: empty path");
+                fail(fill(msg("%1: empty path"), {"image"}));
             s.image = (imageRoot / image).lexically_normal().string();
             if (!resolvedRoot.empty() && !insideFolder(s.image, resolvedRoot))
-                fail("image '" + image + "' lies outside the image folder " + imageRoot.string()
-                     + " (a dataset from elsewhere may not reach other files; data.allow_outside_images: true allows it)");
+                fail(fill(msg("image '%1' lies outside the image folder %2 (a dataset from elsewhere may not reach "
+                              "other files; %3: true allows it)"),
+                          {image, imageRoot.string(), "data.allow_outside_images"}));
         }
         if (const Json *type = findKey(m_entry, "type")) {
             if (!type->is_string())
-                fail(std::string("type: expected a string, found ") + jsonTypeName(*type));
+                fail(fill(msg("%1: expected a string, found %2"), {"type", jsonTypeName(*type)}));
             s.type = type->get<std::string>();
         }
 
         const Json *turns = findKey(m_entry, "conversations");
         if (!turns)
-            fail("missing field 'conversations'");
+            fail(fill(msg("missing field '%1'"), {"conversations"}));
         if (!turns->is_array() || turns->size() < 2 || turns->size() % 2 != 0)
-            fail("conversations: expected turns in pairs (human, then gpt), found "
-                 + (turns->is_array() ? std::to_string(turns->size()) + " turns" : std::string("no list")));
+            fail(turns->is_array()
+                     ? fill(msg("%1: expected turns in pairs (human, then gpt), found %2 turns"),
+                            {"conversations", std::to_string(turns->size())})
+                     : fill(msg("%1: expected turns in pairs (human, then gpt), found no list"), {"conversations"}));
         const Json &list = *turns;
         for (size_t i = 0; i < list.size(); i += 2) {
             ConversationTurn t;
@@ -91,8 +94,8 @@ public:
             t.type = s.type;
             if (const Json *own = findKey(list[i + 1], "type")) {
                 if (!own->is_string())
-                    fail("conversations[" + std::to_string(i + 1) + "].type: expected a string, found "
-                         + jsonTypeName(*own));
+                    fail(fill(msg("%1: expected a string, found %2"),
+                              {"conversations[" + std::to_string(i + 1) + "].type", jsonTypeName(*own)}));
                 t.type = own->get<std::string>();
             }
             s.turns.push_back(std::move(t));
@@ -105,9 +108,9 @@ private:
     {
         const Json *v = findKey(object, key);
         if (!v)
-            fail("missing field '" + prefix + key + "'");
+            fail(fill(msg("missing field '%1'"), {prefix + key}));
         if (!v->is_string())
-            fail(prefix + key + ": expected a string, found " + jsonTypeName(*v));
+            fail(fill(msg("%1: expected a string, found %2"), {prefix + key, jsonTypeName(*v)}));
         return v->get<std::string>();
     }
 
@@ -115,10 +118,11 @@ private:
     {
         const std::string prefix = "conversations[" + std::to_string(index) + "].";
         if (!t.is_object())
-            fail(prefix.substr(0, prefix.size() - 1) + ": expected an object");
+            fail(fill(msg("%1: expected an object"), {prefix.substr(0, prefix.size() - 1)}));
         const std::string from = stringField(t, "from", prefix);
         if (from != speaker)
-            fail(prefix + "from: expected '" + speaker + "', found '" + from + "' (turns must be human, then gpt)");
+            fail(fill(msg("%1: expected '%2', found '%3' (turns must be human, then gpt)"),
+                      {prefix + "from", speaker, from}));
         return stringField(t, "value", prefix);
     }
 
@@ -128,9 +132,9 @@ private:
     {
         const size_t at = human.find(kImageMarker);
         if (at == std::string::npos)
-            fail("conversations[0].value: no " + kImageMarker + " marker");
+            fail(fill(msg("%1: no %2 marker"), {"conversations[0].value", kImageMarker}));
         if (human.find(kImageMarker, at + 1) != std::string::npos)
-            fail("conversations[0].value: more than one " + kImageMarker + " marker");
+            fail(fill(msg("%1: more than one %2 marker"), {"conversations[0].value", kImageMarker}));
         size_t begin = at, end = at + kImageMarker.size();
         if (end < human.size() && human[end] == '\n')
             ++end;
@@ -143,10 +147,11 @@ private:
     // image, and a marker in a sample without "image" names none.
     std::string laterPrompt(const std::string &human, size_t index) const
     {
-        if (human.find(kImageMarker) != std::string::npos)
-            fail("conversations[" + std::to_string(index) + "].value: " + kImageMarker
-                 + (index == 0 ? " marker, but the sample has no 'image'"
-                               : " may appear only in the first human turn"));
+        if (human.find(kImageMarker) != std::string::npos) {
+            const std::string field = "conversations[" + std::to_string(index) + "].value";
+            fail(index == 0 ? fill(msg("%1: %2 marker, but the sample has no '%3'"), {field, kImageMarker, "image"})
+                            : fill(msg("%1: %2 may appear only in the first human turn"), {field, kImageMarker}));
+        }
         return trimmed(human);
     }
 
@@ -163,9 +168,9 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
 {
     const Json json = parseJsonFile(jsonPath);
     if (!json.is_array())
-        throw InputError(jsonPath + ": expected a JSON list of samples, found " + jsonTypeName(json));
+        throw InputError(fill(msg("%1: expected a JSON list of samples, found %2"), {jsonPath, jsonTypeName(json)}));
     if (json.size() == 0)
-        throw InputError(jsonPath + ": the list holds no samples");
+        throw InputError(fill(msg("%1: the list holds no samples"), {jsonPath}));
     const std::filesystem::path root =
         imageRoot.empty() ? std::filesystem::path(jsonPath).parent_path() : std::filesystem::path(imageRoot);
 
@@ -174,7 +179,7 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
         std::error_code ec;
         resolvedRoot = std::filesystem::weakly_canonical(std::filesystem::absolute(root.empty() ? "." : root), ec);
         if (ec)
-            throw InputError(jsonPath + ": image folder " + root.string() + ": " + ec.message());
+            throw InputError(fill(msg("%1: image folder %2: %3"), {jsonPath, root.string(), ec.message()}));
     }
 
     ConversationDataset dataset;
@@ -185,9 +190,14 @@ ConversationDataset ConversationDataset::load(const std::string &jsonPath, const
         // One kind per file: a batch is either images with text or text alone.
         const ConversationSample &s = dataset.m_samples.back();
         if (s.image.empty() != dataset.m_samples.front().image.empty())
-            throw InputError(jsonPath + ": sample " + std::to_string(i) + " (id " + s.id + ") "
-                             + (s.image.empty() ? "has no 'image'" : "has an 'image'") + ", unlike sample 0 (id "
-                             + dataset.m_samples.front().id + "); a file holds image samples or text samples, not both");
+            throw InputError(
+                s.image.empty()
+                    ? fill(msg("%1: sample %2 (id %3) has no '%4', unlike sample 0 (id %5); a file holds image samples "
+                               "or text samples, not both"),
+                           {jsonPath, std::to_string(i), s.id, "image", dataset.m_samples.front().id})
+                    : fill(msg("%1: sample %2 (id %3) has an '%4', unlike sample 0 (id %5); a file holds image samples "
+                               "or text samples, not both"),
+                           {jsonPath, std::to_string(i), s.id, "image", dataset.m_samples.front().id}));
     }
     return dataset;
 }
@@ -217,9 +227,9 @@ void ConversationDataset::requireSingleTurn() const
 {
     for (size_t i = 0; i < m_samples.size(); ++i)
         if (m_samples[i].turns.size() != 1)
-            throw InputError(m_source + ": sample " + std::to_string(i) + " (id " + m_samples[i].id + ") has "
-                             + std::to_string(m_samples[i].turns.size())
-                             + " turns; evaluation asks one question at a time");
+            throw InputError(fill(msg("%1: sample %2 (id %3) has %4 turns; evaluation asks one question at a time"),
+                                  {m_source, std::to_string(i), m_samples[i].id,
+                                   std::to_string(m_samples[i].turns.size())}));
 }
 
 std::string normalizeAnswer(const std::string &answer)

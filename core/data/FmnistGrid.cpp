@@ -6,15 +6,17 @@
 #include "IdxReader.h"
 #include "WordTokenizer.h"
 
+#include "base/CrashPoints.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Files.h"
 #include "base/Json.h"
 #include "base/Numbers.h"
+#include "io/AtomicDirectory.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -306,20 +308,21 @@ Json intList(const std::vector<int> &v)
 void checkRange(const char *name, double value, double min, double max)
 {
     if (!(value >= min && value <= max))
-        throw InputError(std::string("fmnist-grid: ") + name + " must be in [" + formatReal(min) + ", " + formatReal(max)
-                         + "], got " + formatReal(value));
+        throw InputError(fill(msg("fmnist-grid: %1 must be in [%2, %3], got %4"),
+                              {name, formatReal(min), formatReal(max), formatReal(value)}));
 }
 
 void validate(const FmnistGridOptions &o)
 {
-    checkRange("train images", o.trainImages, 1, 999999); // six-digit file names
-    checkRange("test images", o.testImages, 1, 999999);
-    checkRange("grid", o.grid, 1, 32);
-    checkRange("cell pixels", o.cellPixels, 4, 256);
-    checkRange("questions per image", o.questionsPerImage, 1, 64);
-    checkRange("turns per sample", o.turnsPerSample, 1, 64);
+    checkRange(msg("train images"), o.trainImages, 1, 999999); // six-digit file names
+    checkRange(msg("test images"), o.testImages, 1, 999999);
+    // TRANSLATORS: the number of cells on a side of an FMNIST-Grid image, as in "grid must be in [1, 32]".
+    checkRange(msg("grid"), o.grid, 1, 32);
+    checkRange(msg("cell pixels"), o.cellPixels, 4, 256);
+    checkRange(msg("questions per image"), o.questionsPerImage, 1, 64);
+    checkRange(msg("turns per sample"), o.turnsPerSample, 1, 64);
     if (!(o.fill > 0.0 && o.fill <= 1.0))
-        throw InputError("fmnist-grid: fill must be in (0, 1], got " + formatReal(o.fill));
+        throw InputError(fill(msg("fmnist-grid: fill must be in (0, 1], got %1"), {formatReal(o.fill)}));
 }
 
 } // namespace
@@ -379,7 +382,8 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     auto count = [&](const char *key) {
         const Json *v = counts ? findKey(*counts, key) : nullptr;
         if (!v || !v->is_number_integer())
-            throw InputError((dir / "manifest.json").string() + ": counts." + key + ": missing or not an integer");
+            throw InputError(fill(msg("%1: %2: missing or not an integer"),
+                                  {(dir / "manifest.json").string(), std::string("counts.") + key}));
         return static_cast<int>(v->get<int64_t>());
     };
     FmnistGridSummary s;
@@ -409,26 +413,32 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
 std::optional<FmnistGridSummary> existingSet(const fs::path &dir, const Json &options)
 {
     if (!fs::is_directory(dir))
-        throw InputError(dir.string() + ": exists and is not a directory");
+        throw InputError(fill(msg("%1: exists and is not a directory"), {dir.string()}));
     if (fs::is_empty(dir))
         return std::nullopt;
     const fs::path manifestPath = dir / "manifest.json";
     if (!fs::is_regular_file(manifestPath))
-        throw InputError(dir.string() + ": exists, is not empty and holds no FMNIST-Grid set; choose a new or empty directory");
+        throw InputError(fill(msg("%1: exists, is not empty and holds no FMNIST-Grid set; choose a new or empty "
+                                  "directory"),
+                              {dir.string()}));
     const Json manifest = parseJsonFile(manifestPath.string());
     const Json *theirs = manifest.is_object() ? findKey(manifest, "options") : nullptr;
     if (!theirs)
-        throw InputError(manifestPath.string() + ": not an FMNIST-Grid manifest; choose a new or empty directory");
+        throw InputError(fill(msg("%1: not an FMNIST-Grid manifest; choose a new or empty directory"),
+                              {manifestPath.string()}));
     if (*theirs != options) {
         std::string differences;
         for (const auto &[key, asked] : options.items()) {
             const Json *other = findKey(*theirs, key);
             if (!other || *other != asked)
-                differences += (differences.empty() ? "" : ", ") + key + " " + (other ? other->dump() : "missing")
-                               + " there, " + asked.dump() + " asked";
+                differences += (differences.empty() ? "" : ", ")
+                               // TRANSLATORS: %1 an option, %2 its value in the existing set, %3 the value asked for.
+                               + (other ? fill(msg("%1 %2 there, %3 asked"), {key, other->dump(), asked.dump()})
+                                        : fill(msg("%1 missing there, %2 asked"), {key, asked.dump()}));
         }
-        throw InputError(dir.string() + ": holds an FMNIST-Grid set generated with other options (" + differences
-                         + "); choose another directory");
+        throw InputError(
+            fill(msg("%1: holds an FMNIST-Grid set generated with other options (%2); choose another directory"),
+                 {dir.string(), differences}));
     }
     return summaryOf(dir, manifest);
 }
@@ -529,10 +539,10 @@ private:
     {
         const FashionMnistSplit items = readFashionMnist(plan.source);
         if (items.images.rows != kItemPixels || items.images.cols != kItemPixels)
-            throw InputError(std::string("Fashion-MNIST ") + plan.source + " images are " + std::to_string(items.images.rows)
-                             + "x" + std::to_string(items.images.cols) + ", expected 28x28");
+            throw InputError(fill(msg("Fashion-MNIST %1 images are %2x%3, expected 28x28"),
+                                  {plan.source, std::to_string(items.images.rows), std::to_string(items.images.cols)}));
         if (items.images.count == 0)
-            throw InputError(std::string("Fashion-MNIST ") + plan.source + " split holds no images");
+            throw InputError(fill(msg("Fashion-MNIST %1 split holds no images"), {plan.source}));
         fs::create_directories(m_dir / "images" / plan.name);
         const ItemsByClass byClass = itemsByClass(items);
 
@@ -544,8 +554,9 @@ private:
             std::snprintf(number, sizeof number, "%06d", i);
             const std::string image = std::string("images/") + plan.name + "/" + number + ".png";
             const std::string id = std::string(plan.name) + "-" + number;
+            crashPoint("data");
             if (!cv::imwrite((m_dir / image).string(), render(g, items, m_o.cellPixels)))
-                throw std::runtime_error((m_dir / image).string() + ": cannot write image");
+                throw std::runtime_error(fill(msg("%1: cannot write image"), {(m_dir / image).string()}));
 
             Json cells = Json::object();
             cells["image"] = image;
@@ -589,7 +600,7 @@ private:
 fs::path normalizedDir(const std::string &outDir)
 {
     if (outDir.empty())
-        throw InputError("fmnist-grid: the output directory is empty");
+        throw InputError(msg("fmnist-grid: the output directory is empty"));
     fs::path p = fs::absolute(outDir).lexically_normal();
     return p.has_filename() ? p : p.parent_path();
 }
@@ -615,29 +626,15 @@ FmnistGridSummary generateFmnistGrid(const std::string &outDir, const FmnistGrid
         if (auto existing = existingSet(dir, optionsSpec))
             return *existing;
 
-    const fs::path staging = dir.string() + ".partial-" + std::to_string(getpid());
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    if (!fs::create_directories(staging, ec) && ec)
-        throw InputError(staging.string() + ": cannot create directory (" + ec.message() + ")");
-    try {
-        const Json manifest = Generator(options, staging, progress).run();
-        // rename(2) replaces an empty directory; a non-empty one means another
-        // process finished the same set first.
-        fs::rename(staging, dir, ec);
-        if (ec) {
-            fs::remove_all(staging);
-            if (auto existing = existingSet(dir, optionsSpec))
-                return *existing;
-            throw InputError(dir.string() + ": cannot move the generated set into place (" + ec.message() + ")");
-        }
-        FmnistGridSummary summary = summaryOf(dir, manifest);
-        summary.generated = true;
-        return summary;
-    } catch (...) {
-        fs::remove_all(staging, ec);
-        throw;
-    }
+    Json manifest;
+    const bool ours = writeDirectoryAtomically(
+        dir.string(), [&](const std::string &staging) { manifest = Generator(options, staging, progress).run(); },
+        WhenPresent::KeepOther);
+    if (!ours) // another process finished the same set first: it is used, or refused saying why
+        return *existingSet(dir, optionsSpec);
+    FmnistGridSummary summary = summaryOf(dir, manifest);
+    summary.generated = true;
+    return summary;
 }
 
 } // namespace cosw

@@ -2,6 +2,7 @@
 
 #include "FmnistGrid.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Json.h"
 
 #include <cctype>
@@ -50,35 +51,36 @@ std::vector<GridCellImage> readGridCells(const std::string &file, const std::str
 {
     const Json json = parseJsonFile(file);
     if (!json.is_array())
-        throw InputError(file + ": expected a list of {image, split, cells}");
+        throw InputError(fill(msg("%1: expected a list of %2"), {file, "{image, split, cells}"}));
     const fs::path root = fs::path(file).parent_path();
     std::vector<GridCellImage> out;
     for (size_t i = 0; i < json.size(); ++i) {
         const Json &e = json.at(i);
-        const std::string where = file + ": entry " + std::to_string(i);
+        const std::string entry = std::to_string(i);
         const Json *image = e.is_object() ? findKey(e, "image") : nullptr;
         const Json *cells = e.is_object() ? findKey(e, "cells") : nullptr;
         const Json *entrySplit = e.is_object() ? findKey(e, "split") : nullptr;
         if (!image || !image->is_string() || !cells || !cells->is_array())
-            throw InputError(where + ": needs `image` and `cells`");
+            throw InputError(fill(msg("%1: entry %2: needs `%3` and `%4`"), {file, entry, "image", "cells"}));
         if ((entrySplit && entrySplit->is_string() ? entrySplit->get<std::string>() : std::string("train")) != split)
             continue;
         GridCellImage c;
         c.path = (root / image->get<std::string>()).string();
         for (const Json &v : *cells) {
             if (!v.is_number_integer() || v.get<int64_t>() < -1 || v.get<int64_t>() > 9)
-                throw InputError(where + ": cells are -1 (empty) or 0..9");
+                throw InputError(fill(msg("%1: entry %2: cells are -1 (empty) or 0..9"), {file, entry}));
             c.cells.push_back(static_cast<int>(v.get<int64_t>()));
         }
         c.side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(c.cells.size()))));
         if (c.side == 0 || size_t(c.side * c.side) != c.cells.size())
-            throw InputError(where + ": " + std::to_string(c.cells.size()) + " cells do not form a square grid");
+            throw InputError(fill(msg("%1: entry %2: %3 cells do not form a square grid"),
+                                  {file, entry, std::to_string(c.cells.size())}));
         if (!out.empty() && c.side != out.front().side)
-            throw InputError(where + ": every image needs the same number of cells");
+            throw InputError(fill(msg("%1: entry %2: every image needs the same number of cells"), {file, entry}));
         out.push_back(std::move(c));
     }
     if (out.empty())
-        throw InputError(file + ": no " + split + " images");
+        throw InputError(fill(msg("%1: no %2 images"), {file, split}));
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "IdxReader.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <zlib.h>
 
@@ -20,18 +21,19 @@ constexpr uint32_t kUnsignedByteLabels = 0x00000801;
 // asking for an absurd allocation before the truncation check could run.
 constexpr uint64_t kMaxIdxBytes = uint64_t(1) << 32;
 
-const char *kInstallHint = "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)"
-                           " or set COS_FASHION_MNIST_DIR";
+// Named in the messages that say how to install the data set.
+const char *kPackage = "dataset-fashion-mnist";
+const char *kDirVariable = "COS_FASHION_MNIST_DIR";
 
 class GzFile {
 public:
     explicit GzFile(const std::string &path) : m_path(path)
     {
         if (!std::filesystem::is_regular_file(path))
-            throw InputError(path + ": no such file");
+            throw InputError(fill(msg("%1: no such file"), {path}));
         m_file = gzopen(path.c_str(), "rb");
         if (!m_file)
-            throw InputError(path + ": cannot open file");
+            throw InputError(fill(msg("%1: cannot open file"), {path}));
     }
     ~GzFile() { gzclose(m_file); }
     GzFile(const GzFile &) = delete;
@@ -47,7 +49,7 @@ public:
             if (n < 0) {
                 int code = 0;
                 const char *message = gzerror(m_file, &code);
-                throw InputError(m_path + ": corrupt gzip stream (" + message + ")");
+                throw InputError(fill(msg("%1: corrupt gzip stream (%2)"), {m_path, message}));
             }
             if (n == 0)
                 break;
@@ -60,7 +62,7 @@ public:
     {
         uint8_t b[4];
         if (read(b, 4) != 4)
-            throw InputError(m_path + ": truncated IDX header (no " + what + ")");
+            throw InputError(fill(msg("%1: truncated IDX header (no %2)"), {m_path, what}));
         return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]);
     }
 
@@ -68,15 +70,17 @@ public:
     std::vector<uint8_t> readPayload(uint64_t size)
     {
         if (size > kMaxIdxBytes)
-            throw InputError(m_path + ": IDX dimensions describe " + std::to_string(size) + " bytes, more than this reader accepts");
+            throw InputError(fill(msg("%1: IDX dimensions describe %2 bytes, more than this reader accepts"),
+                                  {m_path, std::to_string(size)}));
         std::vector<uint8_t> data(static_cast<size_t>(size));
         const size_t got = read(data.data(), data.size());
         if (got != data.size())
-            throw InputError(m_path + ": truncated: the header describes " + std::to_string(size) + " bytes of data, the file holds "
-                             + std::to_string(got));
+            throw InputError(fill(msg("%1: truncated: the header describes %2 bytes of data, the file holds %3"),
+                                  {m_path, std::to_string(size), std::to_string(got)}));
         uint8_t extra;
         if (read(&extra, 1) != 0)
-            throw InputError(m_path + ": unexpected bytes after the " + std::to_string(size) + " bytes of data");
+            throw InputError(
+                fill(msg("%1: unexpected bytes after the %2 bytes of data"), {m_path, std::to_string(size)}));
         return data;
     }
 
@@ -96,17 +100,17 @@ std::string hex(uint32_t v)
 
 void expectMagic(GzFile &file, uint32_t expected, const char *kind)
 {
-    const uint32_t magic = file.readBigEndian32("magic number");
+    const uint32_t magic = file.readBigEndian32(msg("magic number"));
     if (magic != expected)
-        throw InputError(file.path() + ": not an IDX file of " + kind + " (magic number " + hex(magic) + ", expected "
-                         + hex(expected) + ")");
+        throw InputError(fill(msg("%1: not an IDX file of %2 (magic number %3, expected %4)"),
+                              {file.path(), kind, hex(magic), hex(expected)}));
 }
 
 int dimension(GzFile &file, const char *name, bool mayBeZero)
 {
     const uint32_t v = file.readBigEndian32(name);
     if (v > uint32_t(INT32_MAX) || (v == 0 && !mayBeZero))
-        throw InputError(file.path() + ": bad IDX dimension: " + name + " = " + std::to_string(v));
+        throw InputError(fill(msg("%1: bad IDX dimension: %2 = %3"), {file.path(), name, std::to_string(v)}));
     return static_cast<int>(v);
 }
 
@@ -114,7 +118,9 @@ std::string datasetFile(const std::string &name)
 {
     const std::string path = (std::filesystem::path(fashionMnistDir()) / name).string();
     if (!std::filesystem::is_regular_file(path))
-        throw InputError(path + ": Fashion-MNIST file missing; " + kInstallHint);
+        throw InputError(fill(msg("%1: Fashion-MNIST file missing; install the Debian package %2 (apt-get install %2) "
+                                  "or set %3"),
+                              {path, kPackage, kDirVariable}));
     return path;
 }
 
@@ -123,11 +129,11 @@ std::string datasetFile(const std::string &name)
 IdxImages readIdxImages(const std::string &path)
 {
     GzFile file(path);
-    expectMagic(file, kUnsignedByteImages, "unsigned-byte images");
+    expectMagic(file, kUnsignedByteImages, msg("unsigned-byte images"));
     IdxImages images;
-    images.count = dimension(file, "image count", true);
-    images.rows = dimension(file, "rows", false);
-    images.cols = dimension(file, "columns", false);
+    images.count = dimension(file, msg("image count"), true);
+    images.rows = dimension(file, msg("rows"), false);
+    images.cols = dimension(file, msg("columns"), false);
     images.pixels = file.readPayload(uint64_t(images.count) * uint64_t(images.rows) * uint64_t(images.cols));
     return images;
 }
@@ -135,8 +141,8 @@ IdxImages readIdxImages(const std::string &path)
 std::vector<uint8_t> readIdxLabels(const std::string &path)
 {
     GzFile file(path);
-    expectMagic(file, kUnsignedByteLabels, "unsigned-byte labels");
-    const int count = dimension(file, "label count", true);
+    expectMagic(file, kUnsignedByteLabels, msg("unsigned-byte labels"));
+    const int count = dimension(file, msg("label count"), true);
     return file.readPayload(uint64_t(count));
 }
 
@@ -145,7 +151,9 @@ std::string fashionMnistDir()
     const char *env = std::getenv("COS_FASHION_MNIST_DIR");
     const std::string dir = env && *env ? env : "/usr/share/datasets/fashion-mnist";
     if (!std::filesystem::is_directory(dir))
-        throw InputError(dir + ": Fashion-MNIST directory missing; " + kInstallHint);
+        throw InputError(fill(msg("%1: Fashion-MNIST directory missing; install the Debian package %2 (apt-get "
+                                  "install %2) or set %3"),
+                              {dir, kPackage, kDirVariable}));
     return dir;
 }
 
@@ -156,12 +164,12 @@ FashionMnistSplit readFashionMnist(const std::string &split)
     const std::string labelPath = datasetFile(split + "-labels-idx1-ubyte.gz");
     out.labels = readIdxLabels(labelPath);
     if (out.labels.size() != size_t(out.images.count))
-        throw InputError(labelPath + ": " + std::to_string(out.labels.size()) + " labels for "
-                         + std::to_string(out.images.count) + " images");
+        throw InputError(fill(msg("%1: %2 labels for %3 images"),
+                              {labelPath, std::to_string(out.labels.size()), std::to_string(out.images.count)}));
     for (size_t i = 0; i < out.labels.size(); ++i)
         if (out.labels[i] > 9)
-            throw InputError(labelPath + ": label " + std::to_string(i) + " is " + std::to_string(out.labels[i])
-                             + ", Fashion-MNIST has classes 0..9");
+            throw InputError(fill(msg("%1: label %2 is %3, Fashion-MNIST has classes 0..9"),
+                                  {labelPath, std::to_string(i), std::to_string(out.labels[i])}));
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "ImagePipeline.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -12,20 +13,21 @@ namespace cosw {
 void checkImage(const std::string &path)
 {
     if (!std::filesystem::is_regular_file(path))
-        throw InputError(path + ": no such image file");
+        throw InputError(fill(msg("%1: no such image file"), {path}));
     if (cv::imread(path, cv::IMREAD_REDUCED_GRAYSCALE_8).empty())
-        throw InputError(path + ": not a readable image (corrupt or unsupported format)");
+        throw InputError(fill(msg("%1: not a readable image (corrupt or unsupported format)"), {path}));
 }
 
 torch::Tensor loadImage(const std::string &path, int resolution, int channels, const ImageNormalization &norm)
 {
     if (channels != 1 && channels != 3)
-        throw InputError(path + ": images can be read with 1 or 3 channels, not " + std::to_string(channels));
+        throw InputError(
+            fill(msg("%1: images can be read with 1 or 3 channels, not %2"), {path, std::to_string(channels)}));
     if (!std::filesystem::is_regular_file(path))
-        throw InputError(path + ": no such image file");
+        throw InputError(fill(msg("%1: no such image file"), {path}));
     cv::Mat image = cv::imread(path, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
-        throw InputError(path + ": not a readable image (corrupt or unsupported format)");
+        throw InputError(fill(msg("%1: not a readable image (corrupt or unsupported format)"), {path}));
     if (channels == 3)
         cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
     if (image.rows != resolution || image.cols != resolution) {

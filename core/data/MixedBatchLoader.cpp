@@ -1,6 +1,7 @@
 #include "MixedBatchLoader.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <cmath>
 #include <numeric>
@@ -12,11 +13,11 @@ MixedBatchLoader::MixedBatchLoader(const std::vector<Source> &sources, const Tok
                                    TurnLayout turns, const ConversationTemplate &form)
 {
     if (sources.empty())
-        throw InputError("batch loader: no dataset to draw from");
+        throw InputError(msg("batch loader: no dataset to draw from"));
     double total = 0;
     for (const Source &s : sources) {
         if (!(s.weight > 0) || !std::isfinite(s.weight))
-            throw InputError(s.dataset->source() + ": mix weight must be positive");
+            throw InputError(fill(msg("%1: mix weight must be positive"), {s.dataset->source()}));
         total += s.weight;
     }
     for (size_t i = 0; i < sources.size(); ++i) {
@@ -64,8 +65,8 @@ int64_t MixedBatchLoader::drawnFrom(size_t source, const BatchLoader::Position &
 void MixedBatchLoader::seek(const std::vector<BatchLoader::Position> &positions)
 {
     if (positions.size() != m_loaders.size())
-        throw InputError("data position names " + std::to_string(positions.size()) + " datasets, the stage mixes "
-                         + std::to_string(m_loaders.size()));
+        throw InputError(fill(msg("data position names %1 datasets, the stage mixes %2"),
+                              {std::to_string(positions.size()), std::to_string(m_loaders.size())}));
     for (size_t i = 0; i < m_loaders.size(); ++i) {
         m_loaders[i]->seek(positions[i]);
         m_drawn[i] = drawnFrom(i, m_loaders[i]->position());

@@ -1,6 +1,7 @@
 #include "Tokenizer.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Files.h"
 
 #include <filesystem>
@@ -20,8 +21,9 @@ Tokenizer Tokenizer::loadFrom(const std::string &dir)
     const fs::path pieces = fs::path(dir) / "tokenizer.model";
     if (fs::exists(pieces))
         return Tokenizer(SentencePieceModel::load(pieces.string()));
-    throw InputError(dir + ": no tokenizer.json or tokenizer.model beside the weights, so the text the model was "
-                           "trained on cannot be read");
+    throw InputError(fill(msg("%1: no %2 or %3 beside the weights, so the text the model was trained on cannot be "
+                              "read"),
+                          {dir, "tokenizer.json", "tokenizer.model"}));
 }
 
 void Tokenizer::saveInto(const std::string &dir) const

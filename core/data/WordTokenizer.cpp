@@ -1,6 +1,7 @@
 #include "WordTokenizer.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Files.h"
 #include "base/Json.h"
 
@@ -114,28 +115,30 @@ WordTokenizer WordTokenizer::fromJson(const Json &json, const std::string &sourc
 {
     auto fail = [&](const std::string &reason) { throw InputError(source + ": " + reason); };
     if (!json.is_object())
-        fail("not a word tokenizer (expected a JSON object)");
+        fail(msg("not a word tokenizer (expected a JSON object)"));
     const Json *type = findKey(json, "type");
     if (!type || !type->is_string() || type->get<std::string>() != "word")
-        fail("not a word tokenizer (\"type\" is not \"word\")");
+        fail(fill(msg("not a word tokenizer (\"%1\" is not \"%2\")"), {"type", "word"}));
     const Json *version = findKey(json, "version");
     if (!version || !version->is_number_integer() || version->get<int64_t>() != kTokenizerVersion)
-        fail("unsupported word tokenizer version (this build reads version " + std::to_string(kTokenizerVersion) + ")");
+        fail(fill(msg("unsupported word tokenizer version (this build reads version %1)"),
+                  {std::to_string(kTokenizerVersion)}));
     const Json *list = findKey(json, "tokens");
     if (!list || !list->is_array())
-        fail("tokens: expected a list of strings");
+        fail(fill(msg("%1: expected a list of strings"), {"tokens"}));
     std::vector<std::string> tokens;
     std::set<std::string> seen;
     for (const Json &t : *list) {
         if (!t.is_string() || t.get<std::string>().empty())
-            fail("tokens[" + std::to_string(tokens.size()) + "]: expected a non-empty string");
+            fail(fill(msg("%1: expected a non-empty string"), {"tokens[" + std::to_string(tokens.size()) + "]"}));
         if (!seen.insert(t.get<std::string>()).second)
-            fail("tokens[" + std::to_string(tokens.size()) + "]: '" + t.get<std::string>() + "' appears twice");
+            fail(fill(msg("%1: '%2' appears twice"),
+                      {"tokens[" + std::to_string(tokens.size()) + "]", t.get<std::string>()}));
         tokens.push_back(t.get<std::string>());
     }
     for (size_t i = 0; i < std::size(kSpecials); ++i)
         if (i >= tokens.size() || tokens[i] != kSpecials[i])
-            fail("tokens[" + std::to_string(i) + "]: expected the special token " + kSpecials[i]);
+            fail(fill(msg("%1: expected the special token %2"), {"tokens[" + std::to_string(i) + "]", kSpecials[i]}));
     return WordTokenizer(std::move(tokens));
 }
 

@@ -1,6 +1,7 @@
 #include "AttentionFigures.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -141,7 +142,7 @@ void writePng(const RgbImage &image, const std::string &file)
         written = false;
     }
     if (!written)
-        throw InputError(file + ": cannot write the PNG (does its directory exist and is it writable?)");
+        throw InputError(fill(msg("%1: cannot write the PNG (does its directory exist and is it writable?)"), {file}));
 }
 
 } // namespace cosw

@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "data/ImagePipeline.h"
 #include "data/Tokenizer.h"
 #include "io/Checkpoint.h"
@@ -127,7 +128,7 @@ const ConversationTemplate &checkpointTemplate(const std::string &dir)
         return *conversationTemplate("default");
     const ConversationTemplate *form = name->is_string() ? conversationTemplate(name->get<std::string>()) : nullptr;
     if (!form)
-        throw InputError(state.string() + ": template: " + name->dump() + " is not a conversation template");
+        throw InputError(fill(msg("%1: template: %2 is not a conversation template"), {state.string(), name->dump()}));
     return *form;
 }
 
@@ -303,9 +304,9 @@ std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std:
 {
     const RunDetail run = store.run(runId);
     const std::vector<StageCheckpoint> kept = stageCheckpoints(run);
-    const std::string runName = "run " + std::to_string(runId) + " (" + run.run.name + ")";
+    const std::string id = std::to_string(runId);
     if (kept.empty())
-        throw InputError(runName + " kept no checkpoint at the end of a stage");
+        throw InputError(fill(msg("run %1 (%2) kept no checkpoint at the end of a stage"), {id, run.run.name}));
     if (stage.empty())
         return kept.back().path;
     std::string withOne;
@@ -314,17 +315,18 @@ std::string runStageCheckpoint(ExperimentStore &store, int64_t runId, const std:
             return c.path;
         withOne += (withOne.empty() ? "" : ", ") + c.stageName;
     }
-    throw InputError(runName + " has no checkpoint at the end of a stage named '" + stage + "'; stages with one: " + withOne);
+    throw InputError(fill(msg("run %1 (%2) has no checkpoint at the end of a stage named '%3'; stages with one: %4"),
+                          {id, run.run.name, stage, withOne}));
 }
 
 std::vector<EvalQuestion> runEvalQuestions(ExperimentStore &store, int64_t runId, int limit)
 {
     const RunDetail run = store.run(runId);
-    const ConfigSource source{"run " + std::to_string(runId) + " (stored config)", {}};
+    const ConfigSource source{fill(msg("run %1 (stored config)"), {std::to_string(runId)}), {}};
     const RunConfig config = RunConfig::fromJson(parseJson(run.run.config, source.file), source);
     const PreparedData data = prepareRunData(config, [](const TrainingEvent &) {});
     if (!data.eval)
-        throw InputError("run " + std::to_string(runId) + " (" + run.run.name + ") has no evaluation set");
+        throw InputError(fill(msg("run %1 (%2) has no evaluation set"), {std::to_string(runId), run.run.name}));
     std::vector<EvalQuestion> out;
     for (const ConversationSample &s : data.eval->samples()) {
         if (int(out.size()) >= limit)

@@ -1,5 +1,7 @@
 #include "BlasKernel.h"
 
+#include "base/Messages.h"
+
 #include <torch/torch.h>
 
 #include <dlfcn.h>
@@ -119,7 +121,7 @@ void reexecute()
     if (!args.empty())
         execv("/proc/self/exe", argv.data());
     // Still here: the program could not be started again; carry on as it is.
-    std::fprintf(stderr, "warning: could not restart with a faster BLAS kernel; matrix products stay slow\n");
+    std::fprintf(stderr, "%s\n", msg("warning: could not restart with a faster BLAS kernel; matrix products stay slow"));
     unsetenv(kChoiceVariable);
 }
 
@@ -207,8 +209,10 @@ void ensureBlasKernel()
         return;
     if (earlier.chosen) {
         if (!productMatchesReference()) {
-            std::fprintf(stderr, "warning: OpenBLAS kernel %s computed a wrong matrix product here; using %s\n",
-                         detected.c_str(), earlier.detected.c_str());
+            std::fprintf(stderr, "%s\n",
+                         fill(msg("warning: OpenBLAS kernel %1 computed a wrong matrix product here; using %2"),
+                              {detected, earlier.detected})
+                             .c_str());
             setenv(kChoiceVariable, ("rejected:" + detected + ":" + earlier.detected).c_str(), 1);
             unsetenv("OPENBLAS_CORETYPE");
             reexecute();

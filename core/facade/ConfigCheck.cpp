@@ -1,6 +1,7 @@
 #include "ConfigCheck.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "train/RunConfig.h"
 #include "train/RunSummary.h"
 #include "train/YamlLoader.h"
@@ -24,7 +25,7 @@ ConfigCheck checkRunConfig(const Json &config, const ConfigSource &source)
 {
     try {
         if (!config.is_object())
-            throw InputError(source.file + ": a run config is a mapping with `model` and `stages`");
+            throw InputError(fill(msg("%1: a run config is a mapping with `model` and `stages`"), {source.file}));
         Json resolved = config;
         resolvePretrained(resolved, source);
         const RunConfig run = RunConfig::fromJson(resolved, source);

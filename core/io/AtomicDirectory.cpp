@@ -1,35 +1,70 @@
 #include "AtomicDirectory.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
+#include "base/Processes.h"
 
+#include <cstdlib>
 #include <filesystem>
-#include <random>
+
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
 namespace cosw {
 
-void writeDirectoryAtomically(const std::string &dir, const std::function<void(const std::string &)> &fill)
-{
-    const fs::path target(dir);
-    if (fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target)))
-        throw InputError(dir + ": already exists; choose a new directory");
-    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    fs::create_directories(parent);
+namespace {
 
-    std::random_device rd;
-    const fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()));
-    fs::create_directory(tmp);
+bool occupied(const fs::path &dir) { return fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)); }
+
+// Staging siblings of `target` whose writer is gone.
+void removeAbandonedStaging(const fs::path &parent, const std::string &prefix)
+{
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(parent, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        char *end = nullptr;
+        const long long pid = std::strtoll(name.c_str() + prefix.size(), &end, 10);
+        if (end && *end == '\0' && pid > 0 && (pid == ::getpid() || !processAlive(pid)))
+            fs::remove_all(entry.path(), ec);
+    }
+}
+
+} // namespace
+
+bool writeDirectoryAtomically(const std::string &dir, const std::function<void(const std::string &)> &fill,
+                              WhenPresent whenPresent)
+{
+    const fs::path target = fs::absolute(dir).lexically_normal();
+    if (whenPresent == WhenPresent::Refuse && occupied(target))
+        throw InputError(cosw::fill(msg("%1: already exists; choose a new directory"), {dir}));
+    const fs::path parent = target.parent_path();
+    fs::create_directories(parent);
+    const std::string prefix = "." + target.filename().string() + ".partial-";
+    removeAbandonedStaging(parent, prefix);
+
+    const fs::path staging = parent / (prefix + std::to_string(::getpid()));
+    fs::create_directory(staging);
     try {
-        fill(tmp.string());
-        if (fs::exists(target))
-            fs::remove(target); // the empty directory checked above
-        fs::rename(tmp, target);
+        fill(staging.string());
     } catch (...) {
         std::error_code ignored;
-        fs::remove_all(tmp, ignored);
+        fs::remove_all(staging, ignored);
         throw;
     }
+    // rename(2) replaces an empty directory and refuses a non-empty one, so
+    // of two processes publishing the same directory the first one wins.
+    std::error_code ec;
+    fs::rename(staging, target, ec);
+    if (!ec)
+        return true;
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+    if (whenPresent == WhenPresent::KeepOther && occupied(target))
+        return false;
+    throw InputError(cosw::fill(msg("%1: cannot move the written directory into place (%2)"), {dir, ec.message()}));
 }
 
 } // namespace cosw

@@ -4,6 +4,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "io/LoraWeights.h"
 #include "model/Mllm.h"
 
@@ -34,16 +35,17 @@ void loadStateDict(torch::nn::Module &module, const StateDict &weights, const st
     StateDict own = stateDict(module);
     for (const auto &kv : weights)
         if (!own.count(kv.first))
-            throw InputError(source + ": unexpected tensor '" + kv.first + "' for this model config");
+            throw InputError(fill(msg("%1: unexpected tensor '%2' for this model config"), {source, kv.first}));
     for (auto &kv : own) {
         auto it = weights.find(kv.first);
         if (it == weights.end())
-            throw InputError(source + ": tensor '" + kv.first + "' is missing");
+            throw InputError(fill(msg("%1: tensor '%2' is missing"), {source, kv.first}));
         if (it->second.sizes() != kv.second.sizes()) {
-            std::ostringstream msg;
-            msg << source << ": tensor '" << kv.first << "' has shape " << it->second.sizes()
-                << ", the model config needs " << kv.second.sizes();
-            throw InputError(msg.str());
+            std::ostringstream has, needs;
+            has << it->second.sizes();
+            needs << kv.second.sizes();
+            throw InputError(fill(msg("%1: tensor '%2' has shape %3, the model config needs %4"),
+                                  {source, kv.first, has.str(), needs.str()}));
         }
         kv.second.copy_(it->second);
     }
@@ -77,20 +79,20 @@ Checkpoint loadCheckpoint(const std::string &dir)
 {
     const fs::path root(dir);
     if (!fs::is_directory(root))
-        throw InputError(dir + ": not a checkpoint directory");
+        throw InputError(fill(msg("%1: not a checkpoint directory"), {dir}));
     const fs::path configPath = root / "config.json";
     Json json = parseJsonFile(configPath.string());
     const Json *format = findKey(json, "format");
     if (!format || !format->is_string() || format->get<std::string>() != kFormat)
-        throw InputError(configPath.string() + ": not a CoS Workbench checkpoint (format is not '"
-                         + kFormat + "')");
+        throw InputError(fill(msg("%1: not a CoS Workbench checkpoint (format is not '%2')"),
+                              {configPath.string(), kFormat}));
     const Json *version = findKey(json, "version");
     if (!version || !version->is_number_integer() || version->get<int64_t>() > kFormatVersion)
-        throw InputError(configPath.string() + ": checkpoint format version is newer than this build reads ("
-                         + std::to_string(kFormatVersion) + ")");
+        throw InputError(fill(msg("%1: checkpoint format version is newer than this build reads (%2)"),
+                              {configPath.string(), std::to_string(kFormatVersion)}));
     const Json *model = findKey(json, "model");
     if (!model)
-        throw ConfigError(configPath.string(), "model", "is required");
+        throw ConfigError(configPath.string(), "model", msg("is required"));
 
     Checkpoint ck;
     ck.config = ModelConfig::fromJson(*model, configPath.string(), "model");
@@ -100,7 +102,7 @@ Checkpoint loadCheckpoint(const std::string &dir)
     if (fs::exists(adaptersPath))
         for (auto &[name, tensor] : readSafetensors(adaptersPath.string())) {
             if (!isAdapterTensor(name))
-                throw InputError(adaptersPath.string() + ": '" + name + "' is not an adapter tensor");
+                throw InputError(fill(msg("%1: '%2' is not an adapter tensor"), {adaptersPath.string(), name}));
             ck.weights[name] = tensor;
         }
     // Names and shapes are checked against the config here, so whatever the

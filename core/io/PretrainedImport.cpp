@@ -4,6 +4,7 @@
 #include "io/Checkpoint.h"
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "model/LanguageModel.h"
 #include "io/LoraWeights.h"
 #include "model/VisionTower.h"
@@ -25,7 +26,7 @@ const Json &requireKey(const Json &config, const std::string &key, const std::st
 {
     const Json *v = findKey(config, key);
     if (!v || v->is_null())
-        throw InputError(source + ": config.json has no '" + key + "'");
+        throw InputError(fill(msg("%1: config.json has no '%2'"), {source, key}));
     return *v;
 }
 
@@ -33,7 +34,7 @@ int intKey(const Json &config, const std::string &key, const std::string &source
 {
     const Json &v = requireKey(config, key, source);
     if (!v.is_number_integer())
-        throw InputError(source + ": config.json '" + key + "' is not an integer");
+        throw InputError(fill(msg("%1: config.json '%2' is not an integer"), {source, key}));
     return v.get<int>();
 }
 
@@ -57,12 +58,12 @@ void take(const StateDict &source, StateDict &out, const std::string &from, cons
 {
     const auto it = source.find(from);
     if (it == source.end())
-        throw InputError(dir + ": tensor '" + from + "' is missing");
+        throw InputError(fill(msg("%1: tensor '%2' is missing"), {dir, from}));
     if (it->second.sizes() != torch::IntArrayRef(shape)) {
-        std::ostringstream msg;
-        msg << dir << ": tensor '" << from << "' has shape " << it->second.sizes() << ", the config says "
-            << torch::IntArrayRef(shape);
-        throw InputError(msg.str());
+        std::ostringstream has, says;
+        has << it->second.sizes();
+        says << torch::IntArrayRef(shape);
+        throw InputError(fill(msg("%1: tensor '%2' has shape %3, the config says %4"), {dir, from, has.str(), says.str()}));
     }
     out[to] = it->second;
 }
@@ -80,9 +81,9 @@ void checkAgainst(Module module, const StateDict &weights, const std::string &pr
 void requireHfDirectory(const std::string &dir)
 {
     if (!fs::is_directory(dir))
-        throw InputError(dir + ": not a model directory");
+        throw InputError(fill(msg("%1: not a model directory"), {dir}));
     if (!fs::exists(fs::path(dir) / "config.json"))
-        throw InputError(dir + ": no config.json");
+        throw InputError(fill(msg("%1: no config.json"), {dir}));
 }
 
 Json readHfConfig(const std::string &dir)
@@ -103,22 +104,22 @@ StateDict readHfWeights(const std::string &dir)
         const Json j = parseJsonFile(index.string());
         const Json *map = findKey(j, "weight_map");
         if (!map || !map->is_object() || map->empty())
-            throw InputError(index.string() + ": no weight_map");
+            throw InputError(fill(msg("%1: no weight_map"), {index.string()}));
         for (const auto &[name, file] : map->items()) {
             if (!file.is_string())
-                throw InputError(index.string() + ": the shard of '" + name + "' is not a file name");
+                throw InputError(fill(msg("%1: the shard of '%2' is not a file name"), {index.string(), name}));
             namesOfFile[file.get<std::string>()].push_back(name);
         }
     } else if (fs::exists(root / "model.safetensors")) {
         namesOfFile["model.safetensors"] = {};
     } else {
-        throw InputError(dir + ": no model.safetensors and no model.safetensors.index.json");
+        throw InputError(fill(msg("%1: no model.safetensors and no model.safetensors.index.json"), {dir}));
     }
     StateDict out;
     for (const auto &[file, names] : namesOfFile) {
         const fs::path path = root / file;
         if (fs::path(file).has_parent_path() || !fs::exists(path))
-            throw InputError(index.string() + ": names the shard '" + file + "', which is not in " + dir);
+            throw InputError(fill(msg("%1: names the shard '%2', which is not in %3"), {index.string(), file, dir}));
         const SafetensorsFile shard(path.string());
         for (const std::string &name : names.empty() ? shard.names() : names)
             out[name] = shard.tensor(name); // throws naming the shard and tensor when absent
@@ -135,7 +136,7 @@ PretrainedPart importVisionTower(const std::string &dir)
     const Json &c = nested && nested->is_object() ? *nested : full;
     const std::string type = valueOr<std::string>(c, "model_type", valueOr<std::string>(full, "model_type", ""));
     if (type.rfind("clip", 0) != 0)
-        throw InputError(dir + ": model_type '" + type + "' is not a CLIP vision tower (clip_vision_model or clip)");
+        throw InputError(fill(msg("%1: model_type '%2' is not a CLIP vision tower (clip_vision_model or clip)"), {dir, type}));
 
     PretrainedPart p;
     p.part = "vision";
@@ -152,14 +153,14 @@ PretrainedPart importVisionTower(const std::string &dir)
     v.normEps = valueOr<double>(c, "layer_norm_eps", 1e-5);
     const std::string act = valueOr<std::string>(c, "hidden_act", "quick_gelu");
     if (act != "quick_gelu" && act != "gelu")
-        throw InputError(dir + ": activation '" + act + "' is not supported (quick_gelu, gelu)");
+        throw InputError(fill(msg("%1: activation '%2' is not supported (quick_gelu, gelu)"), {dir, act}));
     v.activation = act;
     v.classToken = true;
     v.preNorm = true;
     v.patchBias = false;
     v.featureLayer = -2; // the second to last block, as LLaVA reads CLIP
     if (v.width % v.heads != 0 || v.imageSize % v.patchSize != 0)
-        throw InputError(dir + ": heads must divide hidden_size and patch_size image_size");
+        throw InputError(fill(msg("%1: heads must divide hidden_size and patch_size image_size"), {dir}));
 
     const StateDict hf = readHfWeights(dir);
     const std::string in = "vision_model.";
@@ -195,17 +196,17 @@ PretrainedPart importLanguageModel(const std::string &dir)
     const std::string architecture = architectureOf(c);
     const std::string type = valueOr<std::string>(c, "model_type", "");
     if (type != "llama" && type != "mistral" && type != "qwen2")
-        throw InputError(dir + ": model_type '" + type + "' is not supported (llama, mistral, qwen2)");
+        throw InputError(fill(msg("%1: model_type '%2' is not supported (llama, mistral, qwen2)"), {dir, type}));
     if (const Json *act = findKey(c, "hidden_act"); act && act->is_string() && act->get<std::string>() != "silu")
-        throw InputError(dir + ": activation '" + act->get<std::string>() + "' is not supported (silu)");
+        throw InputError(fill(msg("%1: activation '%2' is not supported (silu)"), {dir, act->get<std::string>()}));
     if (const Json *scaling = findKey(c, "rope_scaling"); scaling && !scaling->is_null())
-        throw InputError(dir + ": rope_scaling is not supported");
+        throw InputError(fill(msg("%1: rope_scaling is not supported"), {dir}));
     // Qwen2 always has q, k and v biases (its config does not say so);
     // LLaMA's may say attention_bias, which also puts one on o_proj.
     if (type != "qwen2" && valueOr<bool>(c, "attention_bias", false))
-        throw InputError(dir + ": attention_bias (on o_proj too) is not supported; Qwen2's q, k, v biases are");
+        throw InputError(fill(msg("%1: attention_bias (on o_proj too) is not supported; Qwen2's q, k, v biases are"), {dir}));
     if (valueOr<bool>(c, "mlp_bias", false))
-        throw InputError(dir + ": MLP biases are not supported");
+        throw InputError(fill(msg("%1: MLP biases are not supported"), {dir}));
 
     PretrainedPart p;
     p.part = "lm";
@@ -234,7 +235,7 @@ PretrainedPart importLanguageModel(const std::string &dir)
     if (windowed && window && window->is_number_integer() && window->get<int>() > 0)
         l.maxSeqLen = std::min(l.maxSeqLen, window->get<int>());
     if (l.width % l.heads != 0 || l.heads % l.kvHeads != 0)
-        throw InputError(dir + ": heads must divide hidden_size and num_key_value_heads the heads");
+        throw InputError(fill(msg("%1: heads must divide hidden_size and num_key_value_heads the heads"), {dir}));
 
     const StateDict hf = readHfWeights(dir);
     const int64_t W = l.width, V = l.vocabSize, hd = l.headDim(), H = l.heads, KV = l.kvHeads, M = l.mlpHidden;
@@ -296,21 +297,24 @@ PretrainedPartInfo readPretrainedPartInfo(const std::string &dir, const std::str
 {
     const std::string file = (fs::path(dir) / "config.json").string();
     if (!fs::is_directory(dir))
-        throw InputError(dir + ": no such directory (import the " + (part == "lm" ? "language model" : "tower")
-                         + " with cos-batch import " + part + ")");
+        throw InputError(part == "lm"
+                             ? fill(msg("%1: no such directory (import the language model with cos-batch import %2)"),
+                                    {dir, part})
+                             : fill(msg("%1: no such directory (import the tower with cos-batch import %2)"),
+                                    {dir, part}));
     const Json config = parseJsonFile(file);
     if (valueOr<std::string>(config, "format", "") != kFormat)
-        throw InputError(file + ": not an imported model (format is not '" + kFormat + "'; import it with cos-batch import "
-                         + part + ")");
+        throw InputError(fill(msg("%1: not an imported model (format is not '%2'; import it with cos-batch import %3)"),
+                              {file, kFormat, part}));
     PretrainedPartInfo info;
     info.part = valueOr<std::string>(config, "part", "");
     if (info.part != part)
-        throw InputError(file + ": holds part '" + info.part + "', not '" + part + "'");
+        throw InputError(fill(msg("%1: holds part '%2', not '%3'"), {file, info.part, part}));
     info.architecture = valueOr<std::string>(config, "architecture", "");
     info.source = valueOr<std::string>(config, "source", "");
     const Json *section = findKey(config, part);
     if (!section || !section->is_object())
-        throw InputError(file + ": has no '" + part + "' section");
+        throw InputError(fill(msg("%1: has no '%2' section"), {file, part}));
     info.section = *section;
     return info;
 }
@@ -327,12 +331,13 @@ void applyPretrained(const ModelConfig &config, StateDict &weights)
         for (const auto &[name, tensor] : pretrained) {
             const auto it = weights.find(name);
             if (name.rfind(prefix, 0) != 0 || it == weights.end())
-                throw InputError(file + ": tensor '" + name + "' has no place in this run's model");
+                throw InputError(fill(msg("%1: tensor '%2' has no place in this run's model"), {file, name}));
             if (it->second.sizes() != tensor.sizes()) {
-                std::ostringstream msg;
-                msg << file << ": tensor '" << name << "' has shape " << tensor.sizes() << ", the run's model needs "
-                    << it->second.sizes();
-                throw InputError(msg.str());
+                std::ostringstream has, needs;
+                has << tensor.sizes();
+                needs << it->second.sizes();
+                throw InputError(fill(msg("%1: tensor '%2' has shape %3, the run's model needs %4"),
+                                      {file, name, has.str(), needs.str()}));
             }
         }
         for (auto &[name, tensor] : weights) {
@@ -340,7 +345,7 @@ void applyPretrained(const ModelConfig &config, StateDict &weights)
                 continue;
             const auto it = pretrained.find(name);
             if (it == pretrained.end())
-                throw InputError(file + ": tensor '" + name + "' is missing");
+                throw InputError(fill(msg("%1: tensor '%2' is missing"), {file, name}));
             tensor = it->second.to(tensor.scalar_type()).clone();
         }
     }

@@ -1,7 +1,9 @@
 #include "Safetensors.h"
 
 #include "base/Errors.h"
+#include "base/Files.h"
 #include "base/Json.h"
+#include "base/Messages.h"
 #include "base/Utf8.h"
 
 #include <algorithm>
@@ -30,8 +32,6 @@ namespace {
 // file is not safetensors, and trusting it would copy that much into memory.
 constexpr uint64_t kMaxHeaderLength = uint64_t(100) << 20;
 const char *const kMetadataKey = "__metadata__";
-// Linux write() stores at most about 2 GiB per call.
-constexpr size_t kMaxWriteChunk = size_t(1) << 30;
 
 struct DtypeName {
     const char *name;
@@ -95,23 +95,6 @@ std::string brief(const Json &value)
     return text;
 }
 
-void writeAll(int fd, const void *data, size_t size, const std::string &path)
-{
-    const char *p = static_cast<const char *>(data);
-    while (size > 0) {
-        ssize_t n = ::write(fd, p, std::min(size, kMaxWriteChunk));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
-        }
-        if (n == 0)
-            throw std::runtime_error(path + ": cannot write: no progress");
-        p += n;
-        size -= static_cast<size_t>(n);
-    }
-}
-
 } // namespace
 
 // ---------------------------------------------------------------- writing
@@ -166,30 +149,23 @@ void writeSafetensors(const std::string &path, const StateDict &tensors, const M
     // Write beside the target and rename: an interrupted save then never
     // destroys the previous checkpoint of the same name.
     const std::string partial = path + ".partial";
-    int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
-        throw std::runtime_error(path + ": cannot create " + partial + ": " + std::strerror(errno));
     try {
-        writeAll(fd, prefix, sizeof prefix, path);
-        writeAll(fd, text.data(), text.size(), path);
+        FileWriter out(partial);
+        out.write(prefix, sizeof prefix);
+        out.write(text.data(), text.size());
         for (const auto &entry : tensors) {
             // One tensor at a time, so a model on the GPU never needs a second
             // full copy in host memory. A lazily negated view shares its
             // base's bytes, which are not its values, hence resolve_neg.
             torch::Tensor cpu = entry.second.detach().to(torch::kCPU).resolve_neg().contiguous();
             if (cpu.nbytes() > 0)
-                writeAll(fd, cpu.data_ptr(), cpu.nbytes(), path);
+                out.write(cpu.data_ptr(), cpu.nbytes());
         }
-        int rc = ::close(fd);
-        fd = -1;
-        if (rc != 0)
-            throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+        out.close();
         if (::rename(partial.c_str(), path.c_str()) != 0)
-            throw std::runtime_error(path + ": cannot rename " + partial + " into place: "
-                                     + std::strerror(errno));
+            throw std::runtime_error(fill(msg("%1: cannot rename %2 into place: %3"),
+                                          {path, partial, std::strerror(errno)}));
     } catch (...) {
-        if (fd >= 0)
-            ::close(fd);
         ::unlink(partial.c_str());
         throw;
     }
@@ -207,13 +183,14 @@ SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
             headerLength = (headerLength << 8) | bytes[i];
         const uint64_t fileSize = m_mappingSize;
         if (headerLength > kMaxHeaderLength)
-            fail(m_path, "header length " + std::to_string(headerLength)
-                             + " exceeds the limit of 100 MiB; not a safetensors file?");
+            fail(m_path, fill(msg("header length %1 exceeds the limit of 100 MiB; not a safetensors file?"),
+                              {std::to_string(headerLength)}));
         if (headerLength > fileSize - 8)
-            fail(m_path, "header length " + std::to_string(headerLength) + " exceeds file size "
-                             + std::to_string(fileSize)
-                             + (headerLength <= fileSize ? " minus the 8-byte length prefix" : "")
-                             + "; is the file truncated?");
+            fail(m_path, fill(headerLength <= fileSize
+                                  ? msg("header length %1 exceeds file size %2 minus the 8-byte length prefix; "
+                                        "is the file truncated?")
+                                  : msg("header length %1 exceeds file size %2; is the file truncated?"),
+                              {std::to_string(headerLength), std::to_string(fileSize)}));
         m_data = bytes + 8 + headerLength;
         m_dataSize = fileSize - 8 - headerLength;
         parseHeader(headerLength);
@@ -258,22 +235,22 @@ void SafetensorsFile::mapFile()
 {
     int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        fail(m_path, std::string("cannot open: ") + std::strerror(errno));
+        fail(m_path, fill(msg("cannot open: %1"), {std::strerror(errno)}));
     struct stat info;
     if (::fstat(fd, &info) != 0) {
         int err = errno;
         ::close(fd);
-        fail(m_path, std::string("cannot stat: ") + std::strerror(err));
+        fail(m_path, fill(msg("cannot stat: %1"), {std::strerror(err)}));
     }
     if (!S_ISREG(info.st_mode)) {
         ::close(fd);
-        fail(m_path, "not a regular file");
+        fail(m_path, msg("not a regular file"));
     }
     const auto size = static_cast<uint64_t>(info.st_size);
     if (size < 8) {
         ::close(fd);
-        fail(m_path, "file is " + std::to_string(size)
-                         + " bytes, too short for a safetensors file (at least 8)");
+        fail(m_path, fill(msg("file is %1 bytes, too short for a safetensors file (at least 8)"),
+                          {std::to_string(size)}));
     }
     void *mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     int err = errno;
@@ -281,7 +258,7 @@ void SafetensorsFile::mapFile()
     // longer needed.
     ::close(fd);
     if (mapping == MAP_FAILED)
-        fail(m_path, std::string("cannot map: ") + std::strerror(err));
+        fail(m_path, fill(msg("cannot map: %1"), {std::strerror(err)}));
     m_mapping = mapping;
     m_mappingSize = size;
 }
@@ -301,82 +278,82 @@ void SafetensorsFile::parseHeader(uint64_t headerLength)
     const std::string text(static_cast<const char *>(m_mapping) + 8, headerLength);
     // Names with invalid UTF-8 would reach the UI and tools that reject them.
     if (firstInvalidUtf8(text) != std::string_view::npos)
-        fail(m_path, "header is not valid UTF-8");
+        fail(m_path, msg("header is not valid UTF-8"));
     Json header;
     try {
         header = parseJson(text, "header");
     } catch (const InputError &e) {
-        fail(m_path, std::string("header is not valid JSON (") + e.what() + ")");
+        fail(m_path, fill(msg("header is not valid JSON (%1)"), {e.what()}));
     }
     if (!header.is_object())
-        fail(m_path, "header must be a JSON object, got " + brief(header));
+        fail(m_path, fill(msg("header must be a JSON object, got %1"), {brief(header)}));
 
     // (begin, end, name) of every non-empty tensor, to find overlaps.
     std::vector<std::tuple<uint64_t, uint64_t, const std::string *>> ranges;
     for (const auto &[name, value] : header.items()) {
         if (name == kMetadataKey) {
             if (!value.is_object())
-                fail(m_path, "__metadata__ must be an object of strings, got " + brief(value));
+                fail(m_path, fill(msg("__metadata__ must be an object of strings, got %1"), {brief(value)}));
             for (const auto &[key, text] : value.items()) {
                 if (!text.is_string())
-                    fail(m_path, "__metadata__ " + quoted(key)
-                                     + ": values must be strings, got " + brief(text));
+                    fail(m_path, fill(msg("__metadata__ %1: values must be strings, got %2"),
+                                      {quoted(key), brief(text)}));
                 m_metadata[key] = text.get<std::string>();
             }
             continue;
         }
 
-        const std::string where = "tensor " + quoted(name);
+        const std::string quotedName = quoted(name);
         if (!value.is_object())
-            fail(m_path, where + ": expected an object, got " + brief(value));
+            fail(m_path, fill(msg("tensor %1: expected an object, got %2"), {quotedName, brief(value)}));
         const Json *dtype = findKey(value, "dtype");
         const Json *shape = findKey(value, "shape");
         const Json *offsets = findKey(value, "data_offsets");
         for (auto [field, key] : {std::pair{dtype, "dtype"}, std::pair{shape, "shape"},
                                   std::pair{offsets, "data_offsets"}})
             if (!field)
-                fail(m_path, where + ": missing \"" + key + "\"");
+                fail(m_path, fill(msg("tensor %1: missing \"%2\""), {quotedName, key}));
 
         Entry entry;
         if (!dtype->is_string() || !dtypeFromName(dtype->get<std::string>(), &entry.dtype))
-            fail(m_path, where + ": unknown dtype " + brief(*dtype) + " (supported: "
-                             + supportedDtypes() + ")");
+            fail(m_path, fill(msg("tensor %1: unknown dtype %2 (supported: %3)"),
+                              {quotedName, brief(*dtype), supportedDtypes()}));
 
         if (!shape->is_array())
-            fail(m_path, where + ": shape must be a list of integers, got " + brief(*shape));
+            fail(m_path, fill(msg("tensor %1: shape must be a list of integers, got %2"), {quotedName, brief(*shape)}));
         uint64_t numel = 1;
         bool overflow = false;
         for (size_t i = 0; i < shape->size(); ++i) {
             const Json &dim = shape->at(i);
             if (!dim.is_number_integer() || dim.get<int64_t>() < 0)
-                fail(m_path, where + ": shape dimension " + std::to_string(i) + " is "
-                                 + brief(dim) + "; dimensions must be non-negative integers");
+                fail(m_path, fill(msg("tensor %1: shape dimension %2 is %3; dimensions must be non-negative integers"),
+                                  {quotedName, std::to_string(i), brief(dim)}));
             entry.shape.push_back(dim.get<int64_t>());
             overflow |= __builtin_mul_overflow(numel, static_cast<uint64_t>(dim.get<int64_t>()), &numel);
         }
         uint64_t expectedBytes = 0;
         overflow |= __builtin_mul_overflow(numel, c10::elementSize(entry.dtype), &expectedBytes);
         if (overflow || expectedBytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            fail(m_path, where + ": shape " + brief(*shape) + " is too large");
+            fail(m_path, fill(msg("tensor %1: shape %2 is too large"), {quotedName, brief(*shape)}));
 
         const bool offsetsOk = offsets->is_array() && offsets->size() == 2
             && offsets->at(0).is_number_integer() && offsets->at(1).is_number_integer()
             && offsets->at(0).get<int64_t>() >= 0
             && offsets->at(0).get<int64_t>() <= offsets->at(1).get<int64_t>();
         if (!offsetsOk)
-            fail(m_path, where + ": data_offsets must be two integers [begin, end] with "
-                                 "0 <= begin <= end, got " + brief(*offsets));
+            fail(m_path, fill(msg("tensor %1: data_offsets must be two integers [begin, end] with "
+                                  "0 <= begin <= end, got %2"),
+                              {quotedName, brief(*offsets)}));
         entry.begin = static_cast<uint64_t>(offsets->at(0).get<int64_t>());
         entry.end = static_cast<uint64_t>(offsets->at(1).get<int64_t>());
         if (entry.end - entry.begin != expectedBytes)
-            fail(m_path, where + ": data_offsets " + brief(*offsets) + " span "
-                             + std::to_string(entry.end - entry.begin) + " bytes but shape "
-                             + brief(*shape) + " of " + dtype->get<std::string>() + " needs "
-                             + std::to_string(expectedBytes));
+            fail(m_path, fill(msg("tensor %1: data_offsets %2 span %3 bytes but shape %4 of %5 needs %6"),
+                              {quotedName, brief(*offsets), std::to_string(entry.end - entry.begin), brief(*shape),
+                               dtype->get<std::string>(), std::to_string(expectedBytes)}));
         if (entry.end > m_dataSize)
-            fail(m_path, where + ": data_offsets " + brief(*offsets)
-                             + " reach beyond the end of the data buffer ("
-                             + std::to_string(m_dataSize) + " bytes); is the file truncated?");
+            fail(m_path, fill(msg("tensor %1: data_offsets %2 reach beyond the end of the data buffer "
+                                  "(%3 bytes); is the file truncated?"),
+                              {quotedName, brief(*offsets), std::to_string(m_dataSize)}));
 
         auto inserted = m_entries.emplace(name, std::move(entry));
         const Entry &stored = inserted.first->second;
@@ -391,10 +368,9 @@ void SafetensorsFile::parseHeader(uint64_t headerLength)
         const auto &[beginA, endA, nameA] = ranges[i - 1];
         const auto &[beginB, endB, nameB] = ranges[i];
         if (beginB < endA)
-            fail(m_path, "tensors " + quoted(*nameA) + " [" + std::to_string(beginA) + ", "
-                             + std::to_string(endA) + "] and " + quoted(*nameB) + " ["
-                             + std::to_string(beginB) + ", " + std::to_string(endB)
-                             + "] overlap");
+            fail(m_path, fill(msg("tensors %1 [%2, %3] and %4 [%5, %6] overlap"),
+                              {quoted(*nameA), std::to_string(beginA), std::to_string(endA), quoted(*nameB),
+                               std::to_string(beginB), std::to_string(endB)}));
     }
 }
 
@@ -411,7 +387,7 @@ const SafetensorsFile::Entry &SafetensorsFile::entry(const std::string &name) co
 {
     auto it = m_entries.find(name);
     if (it == m_entries.end())
-        fail(m_path, "no tensor named " + quoted(name));
+        fail(m_path, fill(msg("no tensor named %1"), {quoted(name)}));
     return it->second;
 }
 

@@ -3,6 +3,7 @@
 #include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 
 #include <algorithm>
@@ -73,7 +74,8 @@ LoraConfig loraConfigFromJson(const Json &json, const ConfigSource &source, cons
     if (json.is_string()) {
         if (json.get<std::string>() != "llava")
             throw ConfigError(source.where(keyPath), keyPath,
-                              "unknown preset '" + json.get<std::string>() + "' (llava, or {r, alpha, dropout, targets})");
+                              fill(msg("unknown preset '%1' (llava, or {r, alpha, dropout, targets})"),
+                                   {json.get<std::string>()}));
         lora.rank = 128;
         lora.alpha = 256;
         lora.dropout = 0.05;
@@ -82,19 +84,19 @@ LoraConfig loraConfigFromJson(const Json &json, const ConfigSource &source, cons
     ConfigReader r(json, source, keyPath);
     lora.rank = r.getInt("r", 0);
     if (lora.rank < 1)
-        r.fail("r", "must be positive, got " + std::to_string(lora.rank));
+        r.fail("r", fill(msg("must be positive, got %1"), {std::to_string(lora.rank)}));
     lora.alpha = r.getDouble("alpha", 2.0 * lora.rank);
     if (!(lora.alpha > 0) || !std::isfinite(lora.alpha))
-        r.fail("alpha", "must be a positive number, got " + formatReal(lora.alpha));
+        r.fail("alpha", fill(msg("must be a positive number, got %1"), {formatReal(lora.alpha)}));
     lora.dropout = r.getDouble("dropout", 0.0);
     if (!(lora.dropout >= 0 && lora.dropout < 1))
-        r.fail("dropout", "must be in [0, 1), got " + formatReal(lora.dropout));
+        r.fail("dropout", fill(msg("must be in [0, 1), got %1"), {formatReal(lora.dropout)}));
     lora.targets = r.getStringList("targets", loraProjections());
     if (lora.targets.empty())
-        r.fail("targets", "names no projection");
+        r.fail("targets", msg("names no projection"));
     for (const std::string &t : lora.targets)
         if (std::find(loraProjections().begin(), loraProjections().end(), t) == loraProjections().end())
-            r.fail("targets", "'" + t + "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
+            r.fail("targets", fill(msg("'%1' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj"), {t}));
     r.finish();
     return lora;
 }
@@ -128,10 +130,10 @@ static const ConfigFields<VisionConfig> &visionFields()
                 if (!list)
                     return;
                 if (!list->is_array() || list->empty())
-                    r.fail("feature_layers", "expected a list of blocks, one per connector layer");
+                    r.fail("feature_layers", msg("expected a list of blocks, one per connector layer"));
                 for (const Json &e : *list) {
                     if (!e.is_number_integer())
-                        r.fail("feature_layers", "expected whole block numbers, got " + e.dump());
+                        r.fail("feature_layers", fill(msg("expected whole block numbers, got %1"), {e.dump()}));
                     v.featureLayers.push_back(e.get<int>());
                 }
             },
@@ -153,9 +155,9 @@ static void readScales(ConfigReader &r, ConnectorConfig &c)
     if (c.type == ConnectorType::ChainOfSight) {
         const Json *scales = r.child("scales");
         if (!scales)
-            r.fail("scales", "is required for a chain_of_sight connector");
+            r.fail("scales", msg("is required for a chain_of_sight connector"));
         if (!scales->is_array() || scales->size() == 0)
-            r.fail("scales", "expected a non-empty list of {windows, queries}");
+            r.fail("scales", msg("expected a non-empty list of {windows, queries}"));
         for (size_t i = 0; i < scales->size(); ++i) {
             ConfigReader s(scales->at(i), r.source(), childKeyPath(r.keyPath("scales"), i));
             ScaleConfig sc;
@@ -169,7 +171,7 @@ static void readScales(ConfigReader &r, ConnectorConfig &c)
         }
     } else if (c.type == ConnectorType::Resampler) {
         if (r.has("scales"))
-            r.fail("scales", "a resampler has one global window; set `queries` instead");
+            r.fail("scales", msg("a resampler has one global window; set `queries` instead"));
         ScaleConfig global;
         global.windows = 1;
         global.queries = r.requireInt("queries");
@@ -228,7 +230,7 @@ static const ConfigFields<ConnectorConfig> &connectorFields()
             },
             [](const C &c, Json &j) { j["token_positions"] = c.sequencePositions ? "sequence" : "layout"; })
         .field("output_scale", &C::outputScale, [](const double &v) {
-            return v > 0 && std::isfinite(v) ? std::string() : "must be a positive number, got " + formatReal(v);
+            return v > 0 && std::isfinite(v) ? std::string() : fill(msg("must be a positive number, got %1"), {formatReal(v)});
         })
         .custom(readScales, writeScales);
     return fields;
@@ -283,7 +285,7 @@ ModelConfig ModelConfig::fromJson(const Json &model, const ConfigSource &source,
     auto section = [&](const char *key, const auto &fields, auto &into) {
         const Json *j = r.child(key);
         if (!j)
-            r.fail(key, "is required");
+            r.fail(key, msg("is required"));
         ConfigReader sub(*j, source, r.keyPath(key));
         fields.read(sub, into);
         sub.finish();
@@ -317,13 +319,12 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
     };
     auto positive = [&](const std::string &key, double value) {
         if (!(value > 0))
-            fail(key, "must be positive, got "
-                          + formatReal(value));
+            fail(key, fill(msg("must be positive, got %1"), {formatReal(value)}));
     };
     auto divides = [&](const std::string &key, int part, int whole, const std::string &what) {
         if (whole % part != 0)
-            fail(key, std::to_string(whole) + " is not divisible by " + what + " "
-                          + std::to_string(part));
+            // TRANSLATORS: %2 is a config key such as "heads": "384 is not divisible by heads 5".
+            fail(key, fill(msg("%1 is not divisible by %2 %3"), {std::to_string(whole), what, std::to_string(part)}));
     };
 
     const VisionConfig &v = vision;
@@ -336,13 +337,13 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
     positive("vision.mlp_hidden", v.mlpHidden);
     positive("vision.norm_eps", v.normEps);
     if (v.imageSize % v.patchSize != 0)
-        fail("vision.image_size", std::to_string(v.imageSize) + " is not a multiple of patch_size "
-                                      + std::to_string(v.patchSize));
+        fail("vision.image_size", fill(msg("%1 is not a multiple of patch_size %2"),
+                                       {std::to_string(v.imageSize), std::to_string(v.patchSize)}));
     divides("vision.width", v.heads, v.width, "heads");
     auto block = [&](const std::string &key, int layer) {
         if (layer == 0 || v.blockOf(layer) < 1 || v.blockOf(layer) > v.layers)
-            fail(key, std::to_string(layer) + " does not name one of the " + std::to_string(v.layers)
-                          + " blocks (1.." + std::to_string(v.layers) + " or -1..-" + std::to_string(v.layers) + ")");
+            fail(key, fill(msg("%1 does not name one of the %2 blocks (1..%2 or -1..-%2)"),
+                           {std::to_string(layer), std::to_string(v.layers)}));
     };
     block("vision.feature_layer", v.featureLayer);
     for (size_t i = 0; i < v.featureLayers.size(); ++i)
@@ -350,11 +351,11 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
 
     const ConnectorConfig &c = connector;
     if (!v.featureLayers.empty() && c.type == ConnectorType::Mlp)
-        fail("vision.feature_layers", "needs a resampler connector (chain_of_sight or resampler): an MLP "
-                                      "projector has no layers to give each its own block");
+        fail("vision.feature_layers", msg("needs a resampler connector (chain_of_sight or resampler): an MLP "
+                                          "projector has no layers to give each its own block"));
     if (!v.featureLayers.empty() && int(v.featureLayers.size()) != c.layers)
-        fail("vision.feature_layers", std::to_string(v.featureLayers.size()) + " blocks for "
-                                          + std::to_string(c.layers) + " connector layers: name one per layer");
+        fail("vision.feature_layers", fill(msg("%1 blocks for %2 connector layers: name one per layer"),
+                                           {std::to_string(v.featureLayers.size()), std::to_string(c.layers)}));
     const int n = v.grid();
     if (c.type != ConnectorType::Mlp) {
         positive("connector.width", c.width);
@@ -363,8 +364,8 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
         positive("connector.mlp_hidden", c.mlpHidden);
         divides("connector.width", c.heads, c.width, "heads");
         if (c.width % 4 != 0)
-            fail("connector.width", std::to_string(c.width) + " must be a multiple of 4 (2-D window "
-                                        "position embedding)");
+            fail("connector.width", fill(msg("%1 must be a multiple of 4 (2-D window position embedding)"),
+                                         {std::to_string(c.width)}));
         for (size_t i = 0; i < c.scales.size(); ++i) {
             const ScaleConfig &s = c.scales[i];
             if (c.type == ConnectorType::Resampler) {
@@ -375,28 +376,30 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
             positive(key + ".windows", s.windows);
             positive(key + ".queries", s.queries);
             if (n % s.windows != 0)
-                fail(key + ".windows", std::to_string(s.windows) + " windows per side do not divide the "
-                                           "feature grid of " + std::to_string(n) + " cells ("
-                                           + std::to_string(v.imageSize) + " px / patch "
-                                           + std::to_string(v.patchSize) + ")");
+                fail(key + ".windows", fill(msg("%1 windows per side do not divide the feature grid of %2 cells "
+                                                "(%3 px / patch %4)"),
+                                            {std::to_string(s.windows), std::to_string(n), std::to_string(v.imageSize),
+                                             std::to_string(v.patchSize)}));
             if (s.positionWindows < 0 || (s.positionWindows > 0 && s.windows % s.positionWindows != 0))
-                fail(key + ".position_windows", std::to_string(s.positionWindows) + " must be a positive "
-                                                    "divisor of the scale's " + std::to_string(s.windows)
-                                                    + " windows per side (the layout before token scaling)");
+                fail(key + ".position_windows",
+                     fill(msg("%1 must be a positive divisor of the scale's %2 windows per side (the layout before "
+                              "token scaling)"),
+                          {std::to_string(s.positionWindows), std::to_string(s.windows)}));
             if (s.positionScale >= 0) {
                 const bool earlier = size_t(s.positionScale) < i && c.scales[size_t(s.positionScale)].positionScale < 0;
                 if (!earlier)
-                    fail(key + ".position_scale", std::to_string(s.positionScale) + " must name an earlier scale "
-                                                      "with positions of its own");
+                    fail(key + ".position_scale", fill(msg("%1 must name an earlier scale with positions of its own"),
+                                                       {std::to_string(s.positionScale)}));
                 const ScaleConfig &owner = c.scales[size_t(s.positionScale)];
                 const int ownerLayout = owner.positionWindows > 0 ? owner.positionWindows : owner.windows;
                 if (s.positionWindows != ownerLayout || s.queries != owner.queries)
-                    fail(key + ".position_scale", "the scale shares scale " + std::to_string(s.positionScale)
-                                                      + "'s positions, so it needs its queries ("
-                                                      + std::to_string(owner.queries) + ") and position_windows ("
-                                                      + std::to_string(ownerLayout) + ")");
+                    fail(key + ".position_scale",
+                         fill(msg("the scale shares scale %1's positions, so it needs its queries (%2) and "
+                                  "position_windows (%3)"),
+                              {std::to_string(s.positionScale), std::to_string(owner.queries),
+                               std::to_string(ownerLayout)}));
             } else if (s.positionScale < -1) {
-                fail(key + ".position_scale", "must be a scale index, or -1 for positions of its own");
+                fail(key + ".position_scale", msg("must be a scale index, or -1 for positions of its own"));
             }
         }
     } else {
@@ -416,17 +419,17 @@ void ModelConfig::validate(const ConfigSource &source, const std::string &keyPre
     divides("lm.width", l.heads, l.width, "heads");
     divides("lm.heads", l.kvHeads, l.heads, "kv_heads");
     if (l.headDim() % 2 != 0)
-        fail("lm.width", "head size " + std::to_string(l.headDim()) + " must be even for rotary positions");
+        fail("lm.width", fill(msg("head size %1 must be even for rotary positions"), {std::to_string(l.headDim())}));
     for (const char *key : {"bos_id", "eos_id", "pad_id"}) {
         int id = key[0] == 'b' ? l.bosId : key[0] == 'e' ? l.eosId : l.padId;
         if (id < 0 || id >= l.vocabSize)
-            fail(std::string("lm.") + key, std::to_string(id) + " is outside the vocabulary of "
-                                               + std::to_string(l.vocabSize));
+            fail(std::string("lm.") + key, fill(msg("%1 is outside the vocabulary of %2"),
+                                                {std::to_string(id), std::to_string(l.vocabSize)}));
     }
     int tokens = visualTokens(*this);
     if (tokens >= l.maxSeqLen)
-        fail("lm.max_seq_len", std::to_string(l.maxSeqLen) + " leaves no room for text after "
-                                   + std::to_string(tokens) + " visual tokens");
+        fail("lm.max_seq_len", fill(msg("%1 leaves no room for text after %2 visual tokens"),
+                                    {std::to_string(l.maxSeqLen), std::to_string(tokens)}));
 }
 
 } // namespace cosw

@@ -2,6 +2,7 @@
 
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "model/VisionTower.h"
 
 namespace cosw {
@@ -23,40 +24,41 @@ ScalingSpec ScalingSpec::fromJson(const Json &json, const ConfigSource &source, 
     ScalingSpec spec;
     spec.resolution = r.getInt("resolution", 1);
     if (spec.resolution < 1)
-        r.fail("resolution", "must be a positive integer factor, got " + std::to_string(spec.resolution));
+        r.fail("resolution", fill(msg("must be a positive integer factor, got %1"), {std::to_string(spec.resolution)}));
     if (const Json *w = r.child("window")) {
         if (w->is_number_integer()) {
             spec.window.assign(scaleCount, static_cast<int>(w->get<int64_t>()));
         } else if (w->is_array()) {
             if (w->size() != scaleCount)
-                r.fail("window", "lists " + std::to_string(w->size()) + " factors for "
-                                     + std::to_string(scaleCount) + " scales");
+                r.fail("window", fill(msg("lists %1 factors for %2 scales"),
+                                      {std::to_string(w->size()), std::to_string(scaleCount)}));
             for (const Json &k : *w) {
                 if (!k.is_number_integer())
-                    r.fail("window", "factors must be integers");
+                    r.fail("window", msg("factors must be integers"));
                 spec.window.push_back(static_cast<int>(k.get<int64_t>()));
             }
         } else {
-            r.fail("window", "expected an integer or a list of integers, one per scale");
+            r.fail("window", msg("expected an integer or a list of integers, one per scale"));
         }
         for (size_t i = 0; i < spec.window.size(); ++i)
             if (spec.window[i] < 1)
-                r.fail("window", "factor " + std::to_string(spec.window[i]) + " for scale "
-                                     + std::to_string(i) + " must be a positive integer");
+                r.fail("window", fill(msg("factor %1 for scale %2 must be a positive integer"),
+                                      {std::to_string(spec.window[i]), std::to_string(i)}));
     }
     if (const Json *added = r.child("add")) {
         if (!added->is_array())
-            r.fail("add", "expected a list of {from: scale, window: factor}");
+            r.fail("add", msg("expected a list of {from: scale, window: factor}"));
         for (size_t i = 0; i < added->size(); ++i) {
             ConfigReader a(added->at(i), source, childKeyPath(r.keyPath("add"), i));
             AddedScale scale;
             scale.from = a.requireInt("from");
             scale.window = a.getInt("window", 1);
             if (scale.from < 0 || size_t(scale.from) >= scaleCount)
-                a.fail("from", std::to_string(scale.from) + " is not one of the " + std::to_string(scaleCount)
-                                   + " scales (0.." + std::to_string(int(scaleCount) - 1) + ")");
+                a.fail("from", fill(msg("%1 is not one of the %2 scales (0..%3)"),
+                                    {std::to_string(scale.from), std::to_string(scaleCount),
+                                     std::to_string(int(scaleCount) - 1)}));
             if (scale.window < 1)
-                a.fail("window", "must be a positive integer factor, got " + std::to_string(scale.window));
+                a.fail("window", fill(msg("must be a positive integer factor, got %1"), {std::to_string(scale.window)}));
             a.finish();
             spec.add.push_back(scale);
         }
@@ -94,56 +96,58 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
 
     ModelConfig out = config;
     const int r = spec.resolution;
-    if (r < 1) fail("resolution", "must be a positive integer factor, got " + std::to_string(r));
+    if (r < 1) fail("resolution", fill(msg("must be a positive integer factor, got %1"), {std::to_string(r)}));
     out.vision.imageSize = config.vision.imageSize * r;
     const int n = out.vision.grid();
     const bool hasWindows = config.connector.type == ConnectorType::ChainOfSight;
     if (!hasWindows)
         for (size_t s = 0; s < spec.window.size(); ++s)
             if (spec.window[s] != 1)
-                fail("window", std::string("a ") + connectorTypeName(config.connector.type)
-                                   + " connector has no windows to scale");
+                // TRANSLATORS: %1 is a connector type from the config: chain_of_sight, resampler or mlp.
+                fail("window", fill(msg("a %1 connector has no windows to scale"),
+                                    {connectorTypeName(config.connector.type)}));
     if (spec.window.size() > config.connector.scales.size() && hasWindows)
-        fail("window", "lists " + std::to_string(spec.window.size()) + " factors for "
-                           + std::to_string(config.connector.scales.size()) + " scales");
+        fail("window", fill(msg("lists %1 factors for %2 scales"),
+                            {std::to_string(spec.window.size()), std::to_string(config.connector.scales.size())}));
 
     for (size_t s = 0; s < out.connector.scales.size(); ++s) {
         ScaleConfig &scale = out.connector.scales[s];
         const int k = spec.windowFactor(s);
-        if (k < 1) fail("window", "factor " + std::to_string(k) + " for scale " + std::to_string(s) + " must be a positive integer");
+        if (k < 1) fail("window", fill(msg("factor %1 for scale %2 must be a positive integer"), {std::to_string(k), std::to_string(s)}));
         if (scale.positionWindows == 0)
             scale.positionWindows = scale.windows; // the LM learned the positions of this layout
         scale.windows = scale.windows * k * (scale.fixedWindows ? 1 : r);
         if (n % scale.windows != 0)
-            fail("window", "scale " + std::to_string(s) + " would have " + std::to_string(scale.windows)
-                               + " windows per side (window x" + std::to_string(k) + ", resolution x"
-                               + std::to_string(scale.fixedWindows ? 1 : r) + "), which do not divide the "
-                               "feature grid of " + std::to_string(n) + " cells");
+            fail("window", fill(msg("scale %1 would have %2 windows per side (window x%3, resolution x%4), which "
+                                    "do not divide the feature grid of %5 cells"),
+                                {std::to_string(s), std::to_string(scale.windows), std::to_string(k),
+                                 std::to_string(scale.fixedWindows ? 1 : r), std::to_string(n)}));
     }
     if (!spec.add.empty() && !hasWindows)
-        fail("add", std::string("a ") + connectorTypeName(config.connector.type) + " connector has no scales to add");
+        // TRANSLATORS: %1 is a connector type from the config: chain_of_sight, resampler or mlp.
+        fail("add", fill(msg("a %1 connector has no scales to add"), {connectorTypeName(config.connector.type)}));
     for (size_t i = 0; i < spec.add.size(); ++i) {
         const AddedScale &a = spec.add[i];
         const std::string key = "add[" + std::to_string(i) + "]";
         if (a.from < 0 || size_t(a.from) >= config.connector.scales.size())
-            fail(key + ".from", std::to_string(a.from) + " is not one of the "
-                                    + std::to_string(config.connector.scales.size()) + " scales");
+            fail(key + ".from", fill(msg("%1 is not one of the %2 scales"),
+                                     {std::to_string(a.from), std::to_string(config.connector.scales.size())}));
         const ScaleConfig &source = config.connector.scales[size_t(a.from)];
         ScaleConfig added = source;
         added.positionWindows = source.positionWindows > 0 ? source.positionWindows : source.windows;
         added.positionScale = source.positionScale >= 0 ? source.positionScale : a.from;
         added.windows = source.windows * a.window * (source.fixedWindows ? 1 : r);
         if (n % added.windows != 0)
-            fail(key + ".window", "the copy of scale " + std::to_string(a.from) + " would have "
-                                      + std::to_string(added.windows) + " windows per side, which do not divide "
-                                      "the feature grid of " + std::to_string(n) + " cells");
+            fail(key + ".window", fill(msg("the copy of scale %1 would have %2 windows per side, which do not "
+                                           "divide the feature grid of %3 cells"),
+                                       {std::to_string(a.from), std::to_string(added.windows), std::to_string(n)}));
         out.connector.scales.push_back(added);
     }
     try {
         out.validate({}, "model");
     } catch (const ConfigError &e) {
         fail(spec.resolution != 1 ? "resolution" : "window",
-             "after scaling, " + e.key() + ": " + e.reason());
+             fill(msg("after scaling, %1: %2"), {e.key(), e.reason()}));
     }
     return out;
 }
@@ -210,21 +214,23 @@ ScalingSpec scalingSpecFor(const ModelConfig &config, int resolutionPx, const st
     ScalingSpec spec;
     const int base = config.vision.imageSize;
     if (resolutionPx < 0 || (resolutionPx > 0 && resolutionPx % base != 0))
-        throw InputError("--resolution " + std::to_string(resolutionPx) + ": must be a whole multiple of the "
-                         "checkpoint's " + std::to_string(base) + " px (resolution scaling is by whole factors)");
+        throw InputError(fill(msg("--resolution %1: must be a whole multiple of the checkpoint's %2 px (resolution "
+                                  "scaling is by whole factors)"),
+                              {std::to_string(resolutionPx), std::to_string(base)}));
     if (resolutionPx > 0)
         spec.resolution = resolutionPx / base;
     const size_t scales = config.connector.type == ConnectorType::Mlp ? 0 : config.connector.scales.size();
     if (window.size() == 1)
         spec.window.assign(std::max<size_t>(scales, 1), window[0]);
     else if (!window.empty() && window.size() != scales)
-        throw InputError("--window: " + std::to_string(window.size()) + " factors for a connector with "
-                         + std::to_string(scales) + " scales (give one factor for all, or one per scale)");
+        throw InputError(fill(msg("--window: %1 factors for a connector with %2 scales (give one factor for all, "
+                                  "or one per scale)"),
+                              {std::to_string(window.size()), std::to_string(scales)}));
     else
         spec.window = window;
     for (int k : spec.window)
         if (k < 1)
-            throw InputError("--window: factor " + std::to_string(k) + " must be a positive integer");
+            throw InputError(fill(msg("--window: factor %1 must be a positive integer"), {std::to_string(k)}));
     return spec;
 }
 

@@ -1,6 +1,7 @@
 #include "ExperimentStore.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Json.h"
 #include "base/Processes.h"
 
@@ -192,22 +193,32 @@ static std::string prepareLocation(const std::string &file)
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
         if (ec)
-            throw InputError(file + ": cannot create its directory (" + ec.message()
-                             + "); choose another location with --db or COS_DB");
+            throw InputError(fill(msg("%1: cannot create its directory (%2); choose another location with %3 or %4"),
+                                  {file, ec.message(), "--db", "COS_DB"}));
     }
     if (fs::is_directory(path))
-        throw InputError(file + ": is a directory, not a database file");
+        throw InputError(fill(msg("%1: is a directory, not a database file"), {file}));
     return file;
 }
 
 ExperimentStore::ExperimentStore(const std::string &file, int busyTimeoutMs)
-    : m_db(prepareLocation(file), SqliteDatabase::Mode::ReadWriteCreate, busyTimeoutMs)
+    : m_db(prepareLocation(file),
+           SqliteDatabase::writable(file) ? SqliteDatabase::Mode::ReadWriteCreate : SqliteDatabase::Mode::ReadOnly,
+           busyTimeoutMs)
 {
     const int version = schemaVersion();
     if (version > kSchemaVersion)
-        throw InputError(file + ": the database has schema version " + std::to_string(version)
-                         + ", newer than this build's " + std::to_string(kSchemaVersion)
-                         + "; use a newer CoS Workbench (the file was not changed)");
+        throw InputError(fill(msg("%1: the database has schema version %2, newer than this build's %3; use a newer "
+                                  "CoS Workbench (the file was not changed)"),
+                              {file, std::to_string(version), std::to_string(kSchemaVersion)}));
+    if (m_db.readOnly()) {
+        if (version < kSchemaVersion)
+            throw InputError(fill(msg("%1: the database is read-only and has schema version %2, older than this "
+                                      "build's %3; make it writable once so it can be upgraded (the file was not "
+                                      "changed)"),
+                                  {file, std::to_string(version), std::to_string(kSchemaVersion)}));
+        return;
+    }
     m_db.enableWal();
     if (version < kSchemaVersion)
         migrate();
@@ -263,7 +274,7 @@ void ExperimentStore::requireRun(int64_t runId)
     auto s = m_db.prepare("SELECT 1 FROM runs WHERE id = ?");
     s.bind(1, runId);
     if (!s.step())
-        throw InputError("no run " + std::to_string(runId) + " in " + file());
+        throw InputError(fill(msg("no run %1 in %2"), {std::to_string(runId), file()}));
 }
 
 RunStatus ExperimentStore::statusOf(int64_t runId)
@@ -271,7 +282,7 @@ RunStatus ExperimentStore::statusOf(int64_t runId)
     auto s = m_db.prepare("SELECT status FROM runs WHERE id = ?");
     s.bind(1, runId);
     if (!s.step())
-        throw InputError("no run " + std::to_string(runId) + " in " + file());
+        throw InputError(fill(msg("no run %1 in %2"), {std::to_string(runId), file()}));
     return runStatusFromName(s.text(0));
 }
 
@@ -280,8 +291,8 @@ void ExperimentStore::startRun(int64_t runId)
     m_db.transaction([&] {
         const RunStatus status = statusOf(runId);
         if (status == RunStatus::Finished || status == RunStatus::Running)
-            throw InputError("run " + std::to_string(runId) + " in " + file() + " is " + runStatusName(status)
-                             + " and cannot be started");
+            throw InputError(fill(msg("run %1 in %2 is %3 and cannot be started"),
+                                  {std::to_string(runId), file(), runStatusName(status)}));
         const double t = unixNow();
         const std::optional<double> processStart = processStartTime(getpid());
         m_db.prepare("UPDATE runs SET status = 'running', host = ?, pid = ?, pid_started_at = ?, "
@@ -412,6 +423,18 @@ void ExperimentStore::addMetrics(int64_t runId, const std::vector<MetricPoint> &
     });
 }
 
+void ExperimentStore::forgetAfter(int64_t runId, int stage, int64_t step)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        for (const char *table : {"metrics", "evaluations", "checkpoints"})
+            m_db.prepare(std::string("DELETE FROM ") + table
+                         + " WHERE run_id = ?1 AND (stage > ?2 OR (stage = ?2 AND step > ?3))")
+                .bindAll(runId, stage, step)
+                .run();
+    });
+}
+
 int64_t ExperimentStore::addEvaluation(int64_t runId, const EvaluationRecord &e)
 {
     int64_t id = 0;
@@ -519,7 +542,7 @@ RunDetail ExperimentStore::run(int64_t runId)
         auto s = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE r.id = ?");
         s.bind(1, runId);
         if (!s.step())
-            throw InputError("no run " + std::to_string(runId) + " in " + file());
+            throw InputError(fill(msg("no run %1 in %2"), {std::to_string(runId), file()}));
         d.run = readRun(s);
     }
     {

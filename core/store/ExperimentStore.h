@@ -24,9 +24,13 @@ public:
     // Opens or creates the store (its directory too), migrates an older
     // schema in one transaction, refuses a newer one (InputError, file left
     // as it is), and marks runs whose process is gone `interrupted`.
+    // A store this process may not write (the file or its folder read-only:
+    // an archive, a colleague's results) opens for reading: nothing is
+    // migrated or marked, and a write is refused naming the file.
     explicit ExperimentStore(const std::string &file, int busyTimeoutMs = 10000);
 
     const std::string &file() const { return m_db.file(); }
+    bool readOnly() const { return m_db.readOnly(); }
     int schemaVersion();
 
     // -------------------------------------------------------- run lifecycle
@@ -51,6 +55,12 @@ public:
     int64_t addEvaluation(int64_t runId, const EvaluationRecord &evaluation);
     void addCheckpoint(int64_t runId, const CheckpointRecord &checkpoint);
     void addArtifact(int64_t runId, const ArtifactRecord &artifact);
+    // A resumed run goes on from a checkpoint taken `step` optimizer steps
+    // into stage `stage`: what it recorded after that point (metrics,
+    // evaluations, checkpoints; it was killed or stopped before its next
+    // checkpoint) is removed, in one transaction, since the resumed run
+    // records those steps again. Stage -1: everything, for a run started over.
+    void forgetAfter(int64_t runId, int stage, int64_t step);
 
     // -------------------------------------------------------------- queries
     std::vector<RunRecord> runs(const RunFilter &filter = {});

@@ -1,8 +1,15 @@
 #include "SqliteDatabase.h"
 
+#include "base/CrashPoints.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <sqlite3.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 
 
 namespace cosw {
@@ -12,20 +19,22 @@ void SqliteDatabase::raise(sqlite3 *db, int code, const std::string &file, const
     const std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     switch (code & 0xff) {
     case SQLITE_NOTADB:
-        throw InputError(file + ": not a SQLite database (" + detail + ")");
+        throw InputError(fill(msg("%1: not a SQLite database (%2)"), {file, detail}));
     case SQLITE_CORRUPT:
-        throw InputError(file + ": the database is corrupt (" + detail + "); restore it from a backup");
+        throw InputError(fill(msg("%1: the database is corrupt (%2); restore it from a backup"), {file, detail}));
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_AUTH:
-        throw InputError(file + ": cannot open the database for writing (" + detail
-                         + "); choose another location with --db or COS_DB");
+        throw InputError(fill(msg("%1: cannot open the database for writing (%2); choose another location with %3 "
+                                  "or %4"),
+                              {file, detail, "--db", "COS_DB"}));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        throw StoreError(file + ": the database is locked by another writer (" + detail + ")");
+        throw StoreError(fill(msg("%1: the database is locked by another writer (%2)"), {file, detail}));
     default:
-        throw StoreError(file + ": " + what + " failed: " + detail);
+        // TRANSLATORS: %2 is what was done, e.g. "a query" or "opening the database"; %3 is SQLite's message.
+        throw StoreError(fill(msg("%1: %2 failed: %3"), {file, what, detail}));
     }
 }
 
@@ -50,14 +59,14 @@ SqliteStatement::~SqliteStatement()
 SqliteStatement &SqliteStatement::bind(int index, int64_t value)
 {
     if (int rc = sqlite3_bind_int64(m_stmt, index, value); rc != SQLITE_OK)
-        SqliteDatabase::raise(m_db, rc, m_file, "binding a parameter");
+        SqliteDatabase::raise(m_db, rc, m_file, msg("binding a parameter"));
     return *this;
 }
 
 SqliteStatement &SqliteStatement::bind(int index, double value)
 {
     if (int rc = sqlite3_bind_double(m_stmt, index, value); rc != SQLITE_OK)
-        SqliteDatabase::raise(m_db, rc, m_file, "binding a parameter");
+        SqliteDatabase::raise(m_db, rc, m_file, msg("binding a parameter"));
     return *this;
 }
 
@@ -65,14 +74,14 @@ SqliteStatement &SqliteStatement::bind(int index, const std::string &value)
 {
     if (int rc = sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK)
-        SqliteDatabase::raise(m_db, rc, m_file, "binding a parameter");
+        SqliteDatabase::raise(m_db, rc, m_file, msg("binding a parameter"));
     return *this;
 }
 
 SqliteStatement &SqliteStatement::bindNull(int index)
 {
     if (int rc = sqlite3_bind_null(m_stmt, index); rc != SQLITE_OK)
-        SqliteDatabase::raise(m_db, rc, m_file, "binding a parameter");
+        SqliteDatabase::raise(m_db, rc, m_file, msg("binding a parameter"));
     return *this;
 }
 
@@ -83,7 +92,7 @@ bool SqliteStatement::step()
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    SqliteDatabase::raise(m_db, rc, m_file, "a query");
+    SqliteDatabase::raise(m_db, rc, m_file, msg("a query"));
 }
 
 void SqliteStatement::run()
@@ -121,14 +130,52 @@ std::optional<int64_t> SqliteStatement::optionalInt64(int column) const
 
 // ------------------------------------------------------------- database
 
-SqliteDatabase::SqliteDatabase(const std::string &file, Mode mode, int busyTimeoutMs) : m_file(file)
+namespace {
+
+bool mayWrite(const std::filesystem::path &path) { return ::access(path.c_str(), W_OK) == 0; }
+
+// `file` as an SQLite URI that says nobody changes it: the only way to read a
+// write-ahead-log database whose folder has no room for the shared-memory
+// file (and nobody may write to anyway).
+std::string immutableUri(const std::string &file)
 {
-    const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    const int rc = sqlite3_open_v2(file.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(file).string()) {
+        if (c == '?' || c == '#' || c == '%') {
+            char escaped[4];
+            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+            uri += escaped;
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+} // namespace
+
+bool SqliteDatabase::writable(const std::string &file)
+{
+    const std::filesystem::path path = std::filesystem::absolute(file);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return true; // creating it says what is wrong, if anything
+    return mayWrite(path) && mayWrite(path.parent_path());
+}
+
+SqliteDatabase::SqliteDatabase(const std::string &file, Mode mode, int busyTimeoutMs)
+    : m_file(file), m_readOnly(mode == Mode::ReadOnly)
+{
+    const std::filesystem::path shm = std::filesystem::absolute(file).string() + "-shm";
+    std::error_code ec;
+    const bool immutable = m_readOnly && !mayWrite(shm.parent_path()) && !std::filesystem::exists(shm, ec);
+    const int flags = m_readOnly ? SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0)
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int rc = sqlite3_open_v2(immutable ? immutableUri(file).c_str() : file.c_str(), &m_db,
+                                   flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         try {
-            raise(m_db, rc, m_file, "opening the database");
+            raise(m_db, rc, m_file, msg("opening the database"));
         } catch (...) {
             sqlite3_close(m_db);
             m_db = nullptr;
@@ -159,7 +206,7 @@ SqliteStatement SqliteDatabase::prepare(const std::string &sql)
     sqlite3_stmt *stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK)
-        raise(m_db, rc, m_file, "preparing a statement");
+        raise(m_db, rc, m_file, msg("preparing a statement"));
     return SqliteStatement(m_db, stmt, m_file);
 }
 
@@ -169,7 +216,7 @@ void SqliteDatabase::exec(const std::string &sql)
     const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &error);
     sqlite3_free(error);
     if (rc != SQLITE_OK)
-        raise(m_db, rc, m_file, "a statement");
+        raise(m_db, rc, m_file, msg("a statement"));
 }
 
 void SqliteDatabase::enableWal()
@@ -187,7 +234,10 @@ void SqliteDatabase::transaction(const std::function<void()> &body)
 {
     // BEGIN IMMEDIATE takes the write lock up front, so two writers never
     // deadlock upgrading read locks; the busy handler waits for it.
-    runInTransaction("BEGIN IMMEDIATE", body);
+    runInTransaction("BEGIN IMMEDIATE", [&] {
+        body();
+        crashPoint("store"); // all written, nothing committed
+    });
 }
 
 void SqliteDatabase::snapshot(const std::function<void()> &body)

@@ -78,13 +78,19 @@ public:
     // Opens (and for ReadWriteCreate creates) the file; sets the busy
     // timeout and foreign keys and reads the header, writing nothing. A file that is not a database, or a
     // corrupt one, throws InputError naming it; a location that cannot be
-    // opened or written throws InputError too.
+    // opened or written throws InputError too. ReadOnly also opens a
+    // write-ahead-log database in a folder nobody may write to.
     SqliteDatabase(const std::string &file, Mode mode = Mode::ReadWriteCreate, int busyTimeoutMs = 10000);
     ~SqliteDatabase();
     SqliteDatabase(const SqliteDatabase &) = delete;
     SqliteDatabase &operator=(const SqliteDatabase &) = delete;
 
+    // Whether this process may write `file` and create the journal files
+    // beside it (or create `file`, where it does not exist yet).
+    static bool writable(const std::string &file);
+
     const std::string &file() const { return m_file; }
+    bool readOnly() const { return m_readOnly; }
     SqliteStatement prepare(const std::string &sql);
     void exec(const std::string &sql);
     // Write-ahead logging: readers never block the writer. Changes the file.
@@ -108,6 +114,7 @@ private:
 
     sqlite3 *m_db = nullptr;
     std::string m_file;
+    bool m_readOnly = false;
 };
 
 } // namespace cosw

@@ -1,6 +1,7 @@
 #include "StoreRecords.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 
 #include <chrono>
 #include <cmath>
@@ -26,7 +27,8 @@ RunStatus runStatusFromName(const std::string &name)
                         RunStatus::Interrupted})
         if (name == runStatusName(s))
             return s;
-    throw InputError("unknown run status '" + name + "' (queued, running, finished, failed, interrupted)");
+    throw InputError(
+        fill(msg("unknown run status '%1' (%2)"), {name, "queued, running, finished, failed, interrupted"}));
 }
 
 double unixNow()

@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "base/Utf8.h"
 
 #include <algorithm>
@@ -40,19 +41,19 @@ public:
         uint64_t value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (atEnd())
-                fail("a number runs past the end");
+                fail(msg("a number runs past the end"));
             const auto b = static_cast<unsigned char>(m_data[m_pos++]);
             value |= uint64_t(b & 0x7F) << shift;
             if (!(b & 0x80))
                 return value;
         }
-        fail("a number longer than ten bytes");
+        fail(msg("a number longer than ten bytes"));
     }
 
     float fixed32()
     {
         if (m_data.size() - m_pos < 4)
-            fail("a score runs past the end");
+            fail(msg("a score runs past the end"));
         uint32_t bits = 0;
         for (int i = 0; i < 4; ++i)
             bits |= uint32_t(static_cast<unsigned char>(m_data[m_pos + size_t(i)])) << (8 * i);
@@ -66,7 +67,7 @@ public:
     {
         const uint64_t length = varint();
         if (length > m_data.size() - m_pos)
-            fail("a field of " + std::to_string(length) + " bytes runs past the end");
+            fail(fill(msg("a field of %1 bytes runs past the end"), {std::to_string(length)}));
         const std::string_view out = m_data.substr(m_pos, size_t(length));
         m_pos += size_t(length);
         return out;
@@ -79,20 +80,21 @@ public:
         case 1: advance(8); return;
         case 2: bytes(); return;
         case 5: advance(4); return;
-        default: fail("wire type " + std::to_string(wireType) + " (groups are not part of the format)");
+        default: fail(fill(msg("wire type %1 (groups are not part of the format)"), {std::to_string(wireType)}));
         }
     }
 
     [[noreturn]] void fail(const std::string &why) const
     {
-        throw InputError(m_source + ": not a SentencePiece model (" + why + " at byte " + std::to_string(m_pos) + ")");
+        // TRANSLATORS: %2 is one of the reasons a model file is unreadable, such as "a number runs past the end".
+        throw InputError(fill(msg("%1: not a SentencePiece model (%2 at byte %3)"), {m_source, why, std::to_string(m_pos)}));
     }
 
 private:
     void advance(size_t n)
     {
         if (m_data.size() - m_pos < n)
-            fail("a field runs past the end");
+            fail(msg("a field runs past the end"));
         m_pos += n;
     }
 
@@ -104,7 +106,7 @@ private:
 void expectWireType(WireReader &r, int got, int wanted, const char *field)
 {
     if (got != wanted)
-        r.fail(std::string(field) + " has wire type " + std::to_string(got) + ", not " + std::to_string(wanted));
+        r.fail(fill(msg("%1 has wire type %2, not %3"), {field, std::to_string(got), std::to_string(wanted)}));
 }
 
 } // namespace
@@ -186,7 +188,7 @@ SentencePieceModel SentencePieceModel::parse(std::string bytes, const std::strin
                     expectWireType(r, w, 0, "type");
                     const uint64_t type = r.varint();
                     if (type < 1 || type > 6)
-                        r.fail("piece " + std::to_string(d->pieces.size()) + " has unknown type " + std::to_string(type));
+                        r.fail(fill(msg("piece %1 has unknown type %2"), {std::to_string(d->pieces.size()), std::to_string(type)}));
                     p.type = PieceType(type);
                 } else {
                     r.skip(w);
@@ -243,30 +245,35 @@ SentencePieceModel SentencePieceModel::parse(std::string bytes, const std::strin
 
     auto refuse = [&](const std::string &why) { throw InputError(source + ": " + why); };
     if (d->pieces.empty())
-        refuse("not a SentencePiece model (it has no pieces)");
-    if (modelType != 1 && modelType != 2)
-        refuse(std::string("a ") + (modelType == 3 ? "word" : modelType == 4 ? "character" : "type " + std::to_string(modelType))
-               + " model; the workbench applies BPE and unigram SentencePiece models");
+        refuse(msg("not a SentencePiece model (it has no pieces)"));
+    if (modelType == 3)
+        refuse(msg("a word model; the workbench applies BPE and unigram SentencePiece models"));
+    else if (modelType == 4)
+        refuse(msg("a character model; the workbench applies BPE and unigram SentencePiece models"));
+    else if (modelType != 1 && modelType != 2)
+        refuse(fill(msg("a type %1 model; the workbench applies BPE and unigram SentencePiece models"),
+                    {std::to_string(modelType)}));
     d->bpe = modelType == 2;
     if (!charsMap.empty() || !denormalizerMap.empty())
-        refuse("normalizes text with a precompiled character map ('" + normalizerName
-               + "'); the workbench applies the identity rule only (as LLaMA, Vicuna and Mistral use)");
+        refuse(fill(msg("normalizes text with a precompiled character map ('%1'); the workbench applies the "
+                        "identity rule only (as LLaMA, Vicuna and Mistral use)"),
+                    {normalizerName}));
     if (whitespaceAsSuffix)
-        refuse("puts the space symbol after words (treat_whitespace_as_suffix), which the workbench does not apply");
+        refuse(msg("puts the space symbol after words (treat_whitespace_as_suffix), which the workbench does not apply"));
 
     std::fill(std::begin(d->byteIds), std::end(d->byteIds), int64_t(-1));
     for (size_t i = 0; i < d->pieces.size(); ++i) {
         const Piece &p = d->pieces[i];
         const bool text = p.type == PieceType::Normal || p.type == PieceType::UserDefined || p.type == PieceType::Unused;
         if (p.text.empty())
-            refuse("piece " + std::to_string(i) + " is empty");
+            refuse(fill(msg("piece %1 is empty"), {std::to_string(i)}));
         if (!(text ? d->textIds : d->reservedIds).emplace(p.text, int64_t(i)).second)
-            refuse("piece '" + p.text + "' is defined twice");
+            refuse(fill(msg("piece '%1' is defined twice"), {p.text}));
         if (p.type == PieceType::UserDefined)
             d->userDefined.push_back(p.text);
         if (p.type == PieceType::Unknown) {
             if (d->unk >= 0)
-                refuse("has two unknown pieces");
+                refuse(msg("has two unknown pieces"));
             d->unk = int64_t(i);
         }
         if (p.type == PieceType::Normal) {
@@ -277,20 +284,20 @@ SentencePieceModel SentencePieceModel::parse(std::string bytes, const std::strin
             unsigned value = 256;
             char rest = 0;
             if (p.text.size() != 6 || std::sscanf(p.text.c_str(), "<0x%2X>%c", &value, &rest) != 1 || value > 255)
-                refuse("byte piece " + std::to_string(i) + " is '" + p.text + "', not <0xXX>");
+                refuse(fill(msg("byte piece %1 is '%2', not <0xXX>"), {std::to_string(i), p.text}));
             d->byteIds[value] = int64_t(i);
         }
         if (text)
             d->longestPiece = std::max(d->longestPiece, p.text.size());
     }
     if (d->unk < 0)
-        refuse("has no unknown piece (<unk>)");
+        refuse(msg("has no unknown piece (<unk>)"));
     if (d->byteFallback)
         for (int b = 0; b < 256; ++b)
             if (d->byteIds[b] < 0) {
                 char name[8];
                 std::snprintf(name, sizeof name, "<0x%02X>", b);
-                refuse(std::string("falls back to bytes but has no piece ") + name);
+                refuse(fill(msg("falls back to bytes but has no piece %1"), {name}));
             }
     return SentencePieceModel(std::move(d));
 }

@@ -1,6 +1,7 @@
 #include "DataParallel.h"
 
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "text/Conversation.h"
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -22,8 +23,8 @@ int environmentNumber(const char *name, int fallback, int low, int high)
     char *end = nullptr;
     const long value = std::strtol(text, &end, 10);
     if (*end != '\0' || value < low || value > high)
-        throw InputError(std::string(name) + "=" + text + ": expected a whole number from " + std::to_string(low)
-                         + " to " + std::to_string(high));
+        throw InputError(fill(msg("%1=%2: expected a whole number from %3 to %4"),
+                              {name, text, std::to_string(low), std::to_string(high)}));
     return int(value);
 }
 
@@ -39,7 +40,7 @@ RankPlacement RankPlacement::fromEnvironment()
     if (const char *address = std::getenv("MASTER_ADDR"); address && *address)
         p.masterAddress = address;
     if (p.worldSize > 1 && p.rank != 0 && p.masterPort == 0)
-        throw InputError("MASTER_PORT=0: only rank 0 may pick a free port; the others need the one it picked");
+        throw InputError(msg("MASTER_PORT=0: only rank 0 may pick a free port; the others need the one it picked"));
     return p;
 }
 
@@ -59,9 +60,9 @@ DataParallel::DataParallel(const RankPlacement &placement, std::chrono::millisec
     try {
         m_group->store = c10::make_intrusive<c10d::TCPStore>(placement.masterAddress, options);
     } catch (const std::exception &e) {
-        throw std::runtime_error("rank " + std::to_string(placement.rank) + ": no rendezvous at "
-                                 + placement.masterAddress + ":" + std::to_string(placement.masterPort) + " ("
-                                 + e.what() + ")");
+        throw std::runtime_error(fill(msg("rank %1: no rendezvous at %2:%3 (%4)"),
+                                      {std::to_string(placement.rank), placement.masterAddress,
+                                       std::to_string(placement.masterPort), e.what()}));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "Evaluator.h"
 
+#include "base/CrashPoints.h"
+
 #include "data/ImagePipeline.h"
 
 #include <map>
@@ -68,6 +70,7 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
     generation.maxNewTokens = options.maxNewTokens;
     for (const auto &[length, indices] : byLength) {
         for (size_t start = 0; start < indices.size(); start += static_cast<size_t>(options.batchSize)) {
+            crashPoint("evaluation");
             const size_t end = std::min(indices.size(), start + static_cast<size_t>(options.batchSize));
             std::vector<torch::Tensor> images;
             std::vector<int64_t> ids;

@@ -5,6 +5,7 @@
 #include "RunConfig.h"
 #include "text/Conversation.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "model/Gradients.h"
 #include "model/LanguageModel.h"
 
@@ -152,16 +153,16 @@ Sequences drawBatch(const std::string &task, int cells, const Wording &wording, 
 void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const LookupProbePoint &)> &report)
 {
     if (o.task != "existence" && o.task != "position")
-        throw InputError("task must be existence or position, got " + o.task);
+        throw InputError(fill(msg("task must be existence or position, got %1"), {o.task}));
     if (o.cells < 1 || o.shortCells < 1 || o.steps < 1 || o.batchSize < 1 || o.evalEvery < 1 || o.evalSamples < 1)
-        throw InputError("cells, short cells, steps, batch, eval interval and eval samples must be positive");
+        throw InputError(msg("cells, short cells, steps, batch, eval interval and eval samples must be positive"));
     if (o.distractors < 0)
-        throw InputError("distractors must be 0 or more, got " + std::to_string(o.distractors));
+        throw InputError(fill(msg("distractors must be 0 or more, got %1"), {std::to_string(o.distractors)}));
     const Wording wording = wordingOf(o);
     for (int cells : {o.cells, o.shortCells})
         if (wording.layout != Wording::Layout::Plain && rowLength(cells) * rowLength(cells) != cells)
-            throw InputError("the caption format needs square grids; " + std::to_string(cells)
-                             + " cells is not a square");
+            throw InputError(fill(msg("the caption format needs square grids; %1 cells is not a square"),
+                                  {std::to_string(cells)}));
     torch::manual_seed(o.seed);
     std::mt19937_64 rng(o.seed);
     LmConfig lmConfig = o.lm;

@@ -3,6 +3,7 @@
 #include "Evaluator.h"
 #include "YamlLoader.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 #include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
@@ -28,7 +29,7 @@ Json &stagesOf(Json &tree, const std::string &file)
 {
     Json *stages = tree.is_object() ? &tree["stages"] : nullptr;
     if (!stages || !stages->is_array())
-        throw ConfigError(file, "stages", "expected a list of stages");
+        throw ConfigError(file, "stages", msg("expected a list of stages"));
     return *stages;
 }
 
@@ -65,7 +66,7 @@ Json loadTree(const std::string &path, const ReplicaOptions &options)
 {
     Json tree = loadYamlFile(path);
     if (!tree.is_object())
-        throw InputError(path + ": a run config is a mapping with `model` and `stages`");
+        throw InputError(fill(msg("%1: a run config is a mapping with `model` and `stages`"), {path}));
     for (const auto &o : options.overrides)
         applyOverride(tree, o);
     if (options.quick)
@@ -82,10 +83,10 @@ Json &finetuneStage(Json &tree, const std::string &file)
         if (kindOf(stage) == "finetune")
             found = &stage;
     if (!found)
-        throw ConfigError(file, "stages", "has no finetune stage to scale tokens for");
+        throw ConfigError(file, "stages", msg("has no finetune stage to scale tokens for"));
     const Json *scaling = findKey(*found, "scaling");
     if (!scaling || !scaling->is_object())
-        throw ConfigError(file, "stages", "the finetune stage has no `scaling`: there is nothing to compare");
+        throw ConfigError(file, "stages", msg("the finetune stage has no `scaling`: there is nothing to compare"));
     return *found;
 }
 
@@ -149,7 +150,8 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
     static const std::vector<std::string> known = {"baseline", "cos", "cos-noscale", "cos-window", "cos-resolution"};
     for (const auto &v : options.variants)
         if (std::find(known.begin(), known.end(), v) == known.end())
-            throw InputError("unknown variant '" + v + "' (known: baseline, cos, cos-noscale, cos-window, cos-resolution)");
+            throw InputError(
+                fill(msg("unknown variant '%1' (known: baseline, cos, cos-noscale, cos-window, cos-resolution)"), {v}));
     auto wanted = [&](const std::string &name) {
         return options.variants.empty()
             || std::find(options.variants.begin(), options.variants.end(), name) != options.variants.end();

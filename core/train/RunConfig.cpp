@@ -6,6 +6,7 @@
 #include "base/ConfigFields.h"
 #include "base/ConfigReader.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "base/Numbers.h"
 
 #include <algorithm>
@@ -47,7 +48,7 @@ static void readMix(ConfigReader &r, StageConfig &s)
     if (!mix)
         return;
     if (!mix->is_array())
-        r.fail("mix", "expected a list of {data, weight}");
+        r.fail("mix", msg("expected a list of {data, weight}"));
     double shares = 0;
     for (size_t i = 0; i < mix->size(); ++i) {
         ConfigReader mr(mix->at(i), r.source(), childKeyPath(r.keyPath("mix"), i));
@@ -55,16 +56,16 @@ static void readMix(ConfigReader &r, StageConfig &s)
         const double weight = mr.getDouble("weight", 0);
         mr.finish();
         if (file.empty())
-            mr.fail("data", "name the dataset file to mix in");
+            mr.fail("data", msg("name the dataset file to mix in"));
         if (file == s.data || std::any_of(s.mix.begin(), s.mix.end(), [&](const auto &m) { return m.first == file; }))
-            mr.fail("data", "'" + file + "' is already drawn from in this stage");
+            mr.fail("data", fill(msg("'%1' is already drawn from in this stage"), {file}));
         if (!(weight > 0 && weight < 1))
-            mr.fail("weight", "must be a share of the batches in (0, 1), got " + formatReal(weight));
+            mr.fail("weight", fill(msg("must be a share of the batches in (0, 1), got %1"), {formatReal(weight)}));
         shares += weight;
         s.mix.emplace_back(file, weight);
     }
     if (!(shares < 1))
-        r.fail("mix", "the shares add up to " + formatReal(shares) + ", leaving nothing for '" + s.data + "'");
+        r.fail("mix", fill(msg("the shares add up to %1, leaving nothing for '%2'"), {formatReal(shares), s.data}));
 }
 
 static void writeMix(const StageConfig &s, Json &j)
@@ -86,7 +87,7 @@ static void readLrScale(ConfigReader &r, StageConfig &s)
             continue;
         const double scale = sr.getDouble(part, 1.0);
         if (!(scale > 0) || !std::isfinite(scale))
-            sr.fail(part, "must be a positive multiplier of lr, got " + formatReal(scale));
+            sr.fail(part, fill(msg("must be a positive multiplier of lr, got %1"), {formatReal(scale)}));
         s.lrScale[part] = scale;
     }
     sr.finish();
@@ -99,7 +100,7 @@ static const ConfigFields<StageConfig> &stageFields()
         .field("name", &S::name)
         .choice("kind", &S::kind, {"vision", "text", "pretrain", "finetune"})
         .field("data", &S::data, {[](const S &s) { return s.kind == "vision" ? std::string("cells.json") : s.kind + ".json"; }},
-               [](const std::string &v) { return v.empty() ? "name the stage's dataset file" : std::string(); })
+               [](const std::string &v) { return v.empty() ? msg("name the stage's dataset file") : std::string(); })
         .field("evaluate", &S::evaluate, {[](const S &s) { return s.kind == "finetune"; }})
         .field("steps", &S::steps, mustNotBeNegative<int>())
         .field("epochs", &S::epochs, mustNotBeNegative<int>())
@@ -107,9 +108,12 @@ static const ConfigFields<StageConfig> &stageFields()
         .field("grad_accum", &S::gradAccum, mustBePositive<int>())
         .field("lr", &S::lr, mustBePositive<double>())
         .field("warmup_steps", &S::warmupSteps, mustNotBeNegative<int>())
-        .field("min_lr_ratio", &S::minLrRatio, [](const double &v) { return v >= 0 && v <= 1 ? std::string() : "must lie in [0, 1]"; })
+        .field("min_lr_ratio", &S::minLrRatio,
+               [](const double &v) { return v >= 0 && v <= 1 ? std::string() : msg("must lie in [0, 1]"); })
         .field("weight_decay", &S::weightDecay, mustNotBeNegative<double>())
-        .field("grad_clip", &S::gradClip, mustNotBeNegative<double>(" (0 turns clipping off)"))
+        .field("grad_clip", &S::gradClip, [](const double &v) {
+            return v >= 0 ? std::string() : msg("must not be negative (0 turns clipping off)");
+        })
         // A text stage has no image: only the language model can learn from it.
         .field("train", &S::train, {[](const S &s) { return s.kind == "text" ? std::vector<std::string>{"lm"} : s.train; }})
         .custom(readMix, writeMix)
@@ -136,7 +140,7 @@ static const ConfigFields<StageConfig> &stageFields()
         .choice("turns", &S::turns, {"conversation", "independent"})
         .choice("template", &S::conversationTemplate, conversationTemplateNames())
         .field("device", &S::device, [](const std::string &v) {
-            return v == "cpu" || v.rfind("cuda", 0) == 0 ? std::string() : "'" + v + "' is not cpu, cuda or cuda:N";
+            return v == "cpu" || v.rfind("cuda", 0) == 0 ? std::string() : fill(msg("'%1' is not cpu, cuda or cuda:N"), {v});
         })
         .field("seed", &S::seed);
     return fields;
@@ -154,12 +158,12 @@ static const ConfigFields<DataConfig> &dataFields()
         .field("cell_pixels", &D::cellPixels, mustBePositive<int>())
         .field("seed", &D::seed)
         .field("fill", &D::fill, [](const double &v) {
-            return v > 0 && v <= 1 ? std::string() : "must be in (0, 1], got " + formatReal(v);
+            return v > 0 && v <= 1 ? std::string() : fill(msg("must be in (0, 1], got %1"), {formatReal(v)});
         })
         .field("questions_per_image", &D::questionsPerImage, mustBePositive<int>())
         .field("turns_per_sample", &D::turnsPerSample, mustBePositive<int>())
         .field("tokenizer", &D::tokenizer, [](const std::string &v) {
-            return v.empty() ? "expected words, lm or the path of a SentencePiece tokenizer.model" : std::string();
+            return v.empty() ? msg("expected words, lm or the path of a SentencePiece tokenizer.model") : std::string();
         })
         .field("eval", &D::eval)
         .field("text_eval", &D::textEval)
@@ -195,19 +199,19 @@ static StageConfig readStage(ConfigReader &r, size_t index)
     s.name = "stage" + std::to_string(index);
     stageFields().read(r, s);
     if ((s.steps > 0) == (s.epochs > 0))
-        r.fail(s.steps > 0 ? "epochs" : "steps", "set exactly one of steps or epochs to a positive number");
+        r.fail(s.steps > 0 ? "epochs" : "steps", msg("set exactly one of steps or epochs to a positive number"));
     if (s.train.empty())
-        r.fail("train", "name at least one of vision, connector, lm, lora");
+        r.fail("train", msg("name at least one of vision, connector, lm, lora"));
     std::set<std::string> seen;
     for (const auto &part : s.train) {
         if (part != "vision" && part != "connector" && part != "lm" && part != "lora")
-            r.fail("train", "'" + part + "' is not one of vision, connector, lm, lora");
+            r.fail("train", fill(msg("'%1' is not one of vision, connector, lm, lora"), {part}));
         if (s.kind == "text" && part != "lm" && part != "lora")
-            r.fail("train", "a text stage sees no image, so '" + part + "' cannot learn in it; train lm or lora");
+            r.fail("train", fill(msg("a text stage sees no image, so '%1' cannot learn in it; train lm or lora"), {part}));
         if (s.kind == "vision" && part == "lora")
-            r.fail("train", "a vision stage trains the tower alone; adapters belong to the language model");
+            r.fail("train", msg("a vision stage trains the tower alone; adapters belong to the language model"));
         if (!seen.insert(part).second)
-            r.fail("train", "'" + part + "' is listed twice");
+            r.fail("train", fill(msg("'%1' is listed twice"), {part}));
     }
     return s;
 }
@@ -228,7 +232,7 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
     run.name = r.getString("name", "");
     const Json *model = r.child("model");
     if (!model)
-        r.fail("model", "is required");
+        r.fail("model", msg("is required"));
     run.model = ModelConfig::fromJson(*model, source, "model");
     if (const Json *data = r.child("data")) {
         ConfigReader dr(*data, source, "data");
@@ -237,9 +241,9 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
 
     const Json *stages = r.child("stages");
     if (!stages)
-        r.fail("stages", "is required");
+        r.fail("stages", msg("is required"));
     if (!stages->is_array() || stages->size() == 0)
-        r.fail("stages", "expected a non-empty list of stages");
+        r.fail("stages", msg("expected a non-empty list of stages"));
     ModelConfig current = run.model;
     std::set<std::string> names;
     for (size_t i = 0; i < stages->size(); ++i) {
@@ -247,40 +251,41 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
         ConfigReader sr(stages->at(i), source, key);
         StageConfig stage = readStage(sr, i);
         if (!names.insert(stage.name).second)
-            sr.fail("name", "stage name '" + stage.name + "' is used twice");
+            sr.fail("name", fill(msg("stage name '%1' is used twice"), {stage.name}));
         // Training on the questions it is scored on would make the evaluation meaningless.
         for (const std::string &trained : stage.dataFiles())
             if (stage.kind != "vision" && (trained == run.data.eval || trained == run.data.textEval))
                 sr.fail(trained == stage.data ? "data" : "mix",
-                        "'" + trained + "' is an evaluation set (data." + (trained == run.data.eval ? "eval" : "text_eval")
-                            + "); train on other questions");
+                        fill(msg("'%1' is an evaluation set (data.%2); train on other questions"),
+                             {trained, trained == run.data.eval ? "eval" : "text_eval"}));
         if (const Json *scaling = sr.child("scaling")) {
             stage.scaling = ScalingSpec::fromJson(*scaling, source, key + ".scaling",
                                                   current.connector.scales.size());
             // A stored config states the identity for every stage.
             if (stage.kind == "text" && !stage.scaling.isIdentity())
-                sr.fail("scaling", "a text stage has no visual tokens; scale them in the stage that uses them");
+                sr.fail("scaling", msg("a text stage has no visual tokens; scale them in the stage that uses them"));
             current = scaledConfig(current, stage.scaling, source, key + ".scaling");
         }
         if (stage.lora.enabled()) {
             if (stage.kind == "vision")
-                sr.fail("lora", "a vision stage trains the tower alone; add adapters in a stage with the language model");
+                sr.fail("lora", msg("a vision stage trains the tower alone; add adapters in a stage with the language model"));
             if (current.lm.lora.enabled() && !(current.lm.lora == stage.lora))
-                sr.fail("lora", "the model already carries adapters (r " + std::to_string(current.lm.lora.rank)
-                                    + ") from an earlier stage; a later stage keeps them as they are");
+                sr.fail("lora", fill(msg("the model already carries adapters (r %1) from an earlier stage; a later stage "
+                                         "keeps them as they are"),
+                                     {std::to_string(current.lm.lora.rank)}));
             if (!current.lm.lora.enabled() && !seenPart(stage, "lora"))
-                sr.fail("train", "the adapters this stage adds would not learn; add lora to train");
+                sr.fail("train", msg("the adapters this stage adds would not learn; add lora to train"));
             current.lm.lora = stage.lora;
         }
         if (seenPart(stage, "lora") && !current.lm.lora.enabled())
-            sr.fail("train", "the model carries no adapters to train; give this stage (or an earlier one) lora: {r: ...}");
+            sr.fail("train", msg("the model carries no adapters to train; give this stage (or an earlier one) lora: {r: ...}"));
         // `resolution` is optional and, when given, must agree with the model
         // after scaling, so a config states what it means.
         const int resolution = sr.getInt("resolution", current.vision.imageSize);
         if (resolution != current.vision.imageSize)
-            sr.fail("resolution", std::to_string(resolution) + " does not match the model's input resolution "
-                                      + std::to_string(current.vision.imageSize)
-                                      + " in this stage (set scaling.resolution to change it)");
+            sr.fail("resolution", fill(msg("%1 does not match the model's input resolution %2 in this stage (set "
+                                           "scaling.resolution to change it)"),
+                                       {std::to_string(resolution), std::to_string(current.vision.imageSize)}));
         sr.finish();
         run.stages.push_back(stage);
         run.stageModels.push_back(current);
@@ -316,7 +321,7 @@ static void resolveTokenizer(Json &root, const ConfigSource &source)
         return;
     const std::string key = "data.tokenizer";
     if (!tokenizer->is_string() || tokenizer->get<std::string>().empty())
-        throw ConfigError(source.where(key), key, "expected words, lm or the path of a SentencePiece tokenizer.model");
+        throw ConfigError(source.where(key), key, msg("expected words, lm or the path of a SentencePiece tokenizer.model"));
     const std::string value = tokenizer->get<std::string>();
     if (value == "words")
         return;
@@ -327,18 +332,20 @@ static void resolveTokenizer(Json &root, const ConfigSource &source)
         const Json *dir = lm && lm->is_object() ? findKey(*lm, "pretrained") : nullptr;
         if (!dir)
             throw ConfigError(source.where(key), key,
-                              "'lm' reads the imported language model's tokenizer.model; name the import in "
-                              "model.lm.pretrained");
+                              msg("'lm' reads the imported language model's tokenizer.model; name the import in "
+                                  "model.lm.pretrained"));
         path = fs::path(dir->get<std::string>()) / "tokenizer.model";
         if (!fs::exists(path))
             throw ConfigError(source.where(key), key,
-                              "the imported language model in " + dir->get<std::string>()
-                                  + " has no tokenizer.model (its source had none); name one, or use words");
+                              fill(msg("the imported language model in %1 has no tokenizer.model (its source had none); "
+                                       "name one, or use words"),
+                                   {dir->get<std::string>()}));
     } else {
         path = besideConfig(value, source);
         if (!fs::is_regular_file(path))
             throw ConfigError(source.where(key), key,
-                              "'" + path.string() + "' is not a file (expected words, lm or the path of a tokenizer.model)");
+                              fill(msg("'%1' is not a file (expected words, lm or the path of a tokenizer.model)"),
+                                   {path.string()}));
     }
     try {
         SentencePieceModel::load(path.string());
@@ -361,7 +368,7 @@ static void resolveImports(Json &root, const ConfigSource &source)
             continue;
         const std::string key = "model." + part + ".pretrained";
         if (!dir->is_string() || dir->get<std::string>().empty())
-            throw ConfigError(source.where(key), key, "expected the directory of an imported model");
+            throw ConfigError(source.where(key), key, msg("expected the directory of an imported model"));
         const fs::path path = besideConfig(dir->get<std::string>(), source);
         PretrainedPartInfo info;
         try {
@@ -378,8 +385,8 @@ static void resolveImports(Json &root, const ConfigSource &source)
                 (*section)[name] = value;
             else if (*stated != value)
                 throw ConfigError(source.where("model." + part + "." + name), "model." + part + "." + name,
-                                  stated->dump() + " differs from the imported " + info.architecture + "'s "
-                                      + value.dump() + " (" + path.string() + "); leave it out or match it");
+                                  fill(msg("%1 differs from the imported %2's %3 (%4); leave it out or match it"),
+                                       {stated->dump(), info.architecture, value.dump(), path.string()}));
         }
     }
 }
@@ -395,7 +402,7 @@ RunConfig RunConfig::load(const std::string &path, const std::vector<std::string
     ConfigSource source(path);
     Json json = loadYamlFile(path, &source.lines);
     if (!json.is_object())
-        throw InputError(path + ": a run config is a mapping with `model` and `stages`");
+        throw InputError(fill(msg("%1: a run config is a mapping with `model` and `stages`"), {path}));
     for (const auto &o : overrides)
         forgetLines(source.lines, applyOverride(json, o));
     resolvePretrained(json, source);
@@ -419,7 +426,7 @@ std::string applyOverride(Json &root, const std::string &assignment)
 {
     const size_t eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw InputError("--set " + assignment + ": expected key.path=value");
+        throw InputError(fill(msg("--set %1: expected key.path=value"), {assignment}));
     const std::string path = assignment.substr(0, eq);
     Json *cur = &root;
     std::string keyPath;
@@ -428,15 +435,15 @@ std::string applyOverride(Json &root, const std::string &assignment)
         if (path[i] == '[') {
             const size_t close = path.find(']', i);
             if (close == std::string::npos)
-                throw InputError("--set " + assignment + ": unclosed '['");
+                throw InputError(fill(msg("--set %1: unclosed '['"), {assignment}));
             size_t idx = 0;
             try {
                 idx = std::stoul(path.substr(i + 1, close - i - 1));
             } catch (const std::exception &) {
-                throw InputError("--set " + assignment + ": list index is not a number");
+                throw InputError(fill(msg("--set %1: list index is not a number"), {assignment}));
             }
             if (!cur->is_array() || idx >= cur->size())
-                throw InputError("--set " + assignment + ": " + path.substr(0, close + 1) + " does not exist");
+                throw InputError(fill(msg("--set %1: %2 does not exist"), {assignment, path.substr(0, close + 1)}));
             cur = &cur->at(idx);
             keyPath = childKeyPath(keyPath, idx);
             i = close + 1;
@@ -446,12 +453,11 @@ std::string applyOverride(Json &root, const std::string &assignment)
             const size_t end = path.find_first_of(".[", i);
             const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
             if (key.empty())
-                throw InputError("--set " + assignment + ": empty key in '" + path + "'");
+                throw InputError(fill(msg("--set %1: empty key in '%2'"), {assignment, path}));
             if (cur->is_array() && key.find_first_not_of("0123456789") == std::string::npos)
-                throw InputError("--set " + assignment + ": " + keyPath + " is a list; name its item as " + keyPath
-                                 + "[" + key + "]");
+                throw InputError(fill(msg("--set %1: %2 is a list; name its item as %2[%3]"), {assignment, keyPath, key}));
             if (!cur->is_object() && !cur->is_null())
-                throw InputError("--set " + assignment + ": '" + key + "' is inside a value that is not a mapping");
+                throw InputError(fill(msg("--set %1: '%2' is inside a value that is not a mapping"), {assignment, key}));
             cur = &(*cur)[key];
             keyPath = childKeyPath(keyPath, key);
             i = end == std::string::npos ? path.size() : end;

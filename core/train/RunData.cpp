@@ -5,6 +5,7 @@
 #include "data/ImagePipeline.h"
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,8 +36,9 @@ static WordTokenizer datasetTokenizer(const std::string &dir, const std::vector<
     for (const std::string &text : texts)
         for (const std::string &word : WordTokenizer::split(text))
             if (tokenizer.id(word) == WordTokenizer::kUnkId)
-                throw InputError(file.string() + ": lacks the word '" + word + "' of the run's data (\"" + text
-                                 + "\"); regenerate the set, or delete the file to build the vocabulary from the data");
+                throw InputError(fill(msg("%1: lacks the word '%2' of the run's data (\"%3\"); regenerate the set, "
+                                          "or delete the file to build the vocabulary from the data"),
+                                      {file.string(), word, text}));
     return tokenizer;
 }
 
@@ -74,17 +76,18 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             e.kind = "data";
             e.step = done;
             e.totalSteps = total;
-            e.text = "generating FMNIST-Grid in " + dir;
+            e.text = fill(msg("generating FMNIST-Grid in %1"), {dir});
             report(e);
         });
         if (summary.generated) {
             TrainingEvent e;
             e.kind = "message";
-            e.text = "generated FMNIST-Grid in " + dir;
+            e.text = fill(msg("generated FMNIST-Grid in %1"), {dir});
             report(e);
         }
     } else if (!fs::is_directory(dir)) {
-        throw ConfigError(config.file, "data.dir", "'" + dir + "' does not exist (set data.generate: true to create it)");
+        throw ConfigError(config.file, "data.dir",
+                          fill(msg("'%1' does not exist (set data.generate: true to create it)"), {dir}));
     }
     const fs::path manifest = fs::path(dir) / "manifest.json";
     data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
@@ -106,7 +109,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
                     try {
                         checkImage(s.image);
                     } catch (const InputError &e) {
-                        throw InputError(slot->source() + ": sample " + s.id + ": " + e.what());
+                        throw InputError(fill(msg("%1: sample %2: %3"), {slot->source(), s.id, e.what()}));
                     }
                 }
             }
@@ -118,18 +121,20 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         if (st.kind == "vision") {
             data.cellsJson = (fs::path(dir) / st.data).string();
             if (!fs::is_regular_file(data.cellsJson))
-                throw InputError(data.cellsJson + ": missing (the vision stage trains on per-cell labels)");
+                throw InputError(fill(msg("%1: missing (the vision stage trains on per-cell labels)"), {data.cellsJson}));
         } else {
             // A text stage reads text alone; the others read images, and
             // may mix text in (to keep what a text stage taught).
             for (const std::string &file : st.dataFiles()) {
                 const bool images = load(file)->hasImages();
                 if (st.kind == "text" && images)
-                    throw InputError((fs::path(dir) / file).string() + ": holds image samples, but stage " + st.name
-                                     + " is a text stage; give it a file of text samples");
+                    throw InputError(fill(msg("%1: holds image samples, but stage %2 is a text stage; give it a file "
+                                              "of text samples"),
+                                          {(fs::path(dir) / file).string(), st.name}));
                 if (st.kind != "text" && file == st.data && !images)
-                    throw InputError((fs::path(dir) / file).string() + ": holds text samples, but stage " + st.name
-                                     + " (" + st.kind + ") trains on images; make it kind: text, or mix the file in");
+                    throw InputError(fill(msg("%1: holds text samples, but stage %2 (%3) trains on images; make it "
+                                              "kind: text, or mix the file in"),
+                                          {(fs::path(dir) / file).string(), st.name, st.kind}));
             }
         }
         (st.kind == "text" ? textEvaluates : evaluates) |= st.evaluate;
@@ -138,13 +143,15 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         data.textEval = load(d.textEval);
         data.textEval->requireSingleTurn();
         if (data.textEval->hasImages())
-            throw InputError(data.textEval->source() + ": holds image samples; text stages are evaluated on text (data.text_eval)");
+            throw InputError(fill(msg("%1: holds image samples; text stages are evaluated on text (data.text_eval)"),
+                                  {data.textEval->source()}));
     }
     if (evaluates) {
         data.eval = load(d.eval);
         data.eval->requireSingleTurn();
         if (!data.eval->hasImages())
-            throw InputError(data.eval->source() + ": the evaluation set holds text samples; it asks about images");
+            throw InputError(fill(msg("%1: the evaluation set holds text samples; it asks about images"),
+                                  {data.eval->source()}));
         const fs::path cells = fs::path(dir) / "cells.json";
         if (d.cellReadingImages > 0 && fs::is_regular_file(cells)) {
             data.evalCells = readGridCells(cells.string(), "test");
@@ -159,8 +166,8 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         data.tokenizer = datasetTokenizer(dir, texts);
         if (data.tokenizer.vocabSize() > lm.vocabSize)
             throw ConfigError(config.file, "model.lm.vocab_size",
-                              std::to_string(lm.vocabSize) + " is smaller than the "
-                                  + std::to_string(data.tokenizer.vocabSize()) + " words of the data in " + dir);
+                              fill(msg("%1 is smaller than the %2 words of the data in %3"),
+                                   {std::to_string(lm.vocabSize), std::to_string(data.tokenizer.vocabSize()), dir}));
     } else {
         // A pretrained LM's own pieces: every id must have a row in its
         // embedding, and the </s> it learned to end with must be the one
@@ -170,14 +177,14 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         data.identity += "+" + contentHash(pieces.bytes());
         if (pieces.size() > lm.vocabSize)
             throw ConfigError(config.file, "model.lm.vocab_size",
-                              std::to_string(lm.vocabSize) + " is smaller than the " + std::to_string(pieces.size())
-                                  + " pieces of " + d.tokenizer);
+                              fill(msg("%1 is smaller than the %2 pieces of %3"),
+                                   {std::to_string(lm.vocabSize), std::to_string(pieces.size()), d.tokenizer}));
         if (pieces.eosId() < 0)
-            throw InputError(d.tokenizer + ": has no </s> piece, so answers could not end");
+            throw InputError(fill(msg("%1: has no </s> piece, so answers could not end"), {d.tokenizer}));
         if (pieces.eosId() != lm.eosId)
             throw ConfigError(config.file, "model.lm.eos_id",
-                              std::to_string(lm.eosId) + " differs from </s> = " + std::to_string(pieces.eosId())
-                                  + " in " + d.tokenizer);
+                              fill(msg("%1 differs from </s> = %2 in %3"),
+                                   {std::to_string(lm.eosId), std::to_string(pieces.eosId()), d.tokenizer}));
     }
     return data;
 }

@@ -2,8 +2,10 @@
 
 #include "MemoryEstimate.h"
 #include "io/LoraWeights.h"
+#include "base/Messages.h"
+#include "base/Utf8.h"
 
-
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -160,40 +162,63 @@ static std::string grouped(int64_t n)
 std::string formatRunSummary(const RunConfig &run, const Json &summary)
 {
     std::ostringstream out;
-    out << "run " << (run.name.empty() ? "(unnamed)" : run.name) << " from " << run.file << "\n";
-    out << "connector: " << connectorTypeName(run.model.connector.type) << "\n\n";
+    // TRANSLATORS: %1 is a training run's name, %2 its config file.
+    out << fill(msg("run %1 from %2"), {run.name.empty() ? std::string(msg("(unnamed)")) : run.name, run.file}) << "\n";
+    out << fill(msg("connector: %1"), {connectorTypeName(run.model.connector.type)}) << "\n\n";
     const Json &p = summary.at("parameters");
     char line[160];
-    out << "parameters\n";
+    // TRANSLATORS: heading of the model's parameter counts per part.
+    out << msg("parameters") << "\n";
     for (const char *part : {"vision", "connector", "lm", "lora", "total"}) {
         if (std::string(part) == "lora" && p.at(part).get<int64_t>() == 0)
             continue;
         std::snprintf(line, sizeof line, "  %-10s %15s\n", part, grouped(p.at(part).get<int64_t>()).c_str());
         out << line;
     }
-    out << "\nstages\n";
-    std::snprintf(line, sizeof line, "  %-14s %10s %5s %7s %10s  %s\n", "name", "resolution", "grid", "tokens",
-                  "memory", "scales (windows^2 x queries = tokens)");
-    out << line;
+    // TRANSLATORS: heading of the table of training stages.
+    out << "\n" << msg("stages") << "\n";
+    // The columns are as wide as their headings in the user's language, at
+    // least the English widths; padded by terminal columns, not bytes.
+    // TRANSLATORS: column heading: the stage's name.
+    const std::string nameHeading = msg("name");
+    // TRANSLATORS: column heading: the stage's image resolution in pixels.
+    const std::string resolutionHeading = msg("resolution");
+    // TRANSLATORS: column heading: the vision tower's patch grid.
+    const std::string gridHeading = msg("grid");
+    // TRANSLATORS: column heading: visual tokens.
+    const std::string tokensHeading = msg("tokens");
+    // TRANSLATORS: column heading: estimated memory.
+    const std::string memoryHeading = msg("memory");
+    auto widthOf = [](const std::string &heading, size_t least) { return std::max(least, displayWidth(heading)); };
+    const size_t nameWidth = widthOf(nameHeading, 14), resolutionWidth = widthOf(resolutionHeading, 10),
+                 gridWidth = widthOf(gridHeading, 5), tokensWidth = widthOf(tokensHeading, 7),
+                 memoryWidth = widthOf(memoryHeading, 10);
+    out << "  " << padToWidth(nameHeading, nameWidth) << " " << padToWidth(resolutionHeading, resolutionWidth, true)
+        << " " << padToWidth(gridHeading, gridWidth, true) << " " << padToWidth(tokensHeading, tokensWidth, true) << " "
+        << padToWidth(memoryHeading, memoryWidth, true) << "  " << msg("scales (windows^2 x queries = tokens)") << "\n";
     for (const Json &st : summary.at("stages")) {
         const std::string scales = formatScales(st);
-        std::snprintf(line, sizeof line, "  %-14s %10lld %5lld %7lld %10s  ", st.at("name").get<std::string>().c_str(),
-                      static_cast<long long>(st.at("resolution").get<int64_t>()),
-                      static_cast<long long>(st.at("grid").get<int64_t>()),
-                      static_cast<long long>(st.at("visual_tokens").get<int64_t>()),
-                      formatBytes(st.at("memory").at("total").get<int64_t>()).c_str());
-        out << line << scales << "\n";
+        out << "  " << padToWidth(st.at("name").get<std::string>(), nameWidth) << " "
+            << padToWidth(std::to_string(st.at("resolution").get<int64_t>()), resolutionWidth, true) << " "
+            << padToWidth(std::to_string(st.at("grid").get<int64_t>()), gridWidth, true) << " "
+            << padToWidth(std::to_string(st.at("visual_tokens").get<int64_t>()), tokensWidth, true) << " "
+            << padToWidth(formatBytes(st.at("memory").at("total").get<int64_t>()), memoryWidth, true) << "  " << scales
+            << "\n";
     }
-    out << "\nmemory per stage, estimated: weights (what trains in fp32, the rest at the stage's precision) +\n"
-           "gradients and AdamW moments of what trains +\n"
-           "activations kept for the backward pass at the stage's batch and longest sequence (max_seq_len)\n";
+    out << "\n"
+        << msg("memory per stage, estimated: weights (what trains in fp32, the rest at the stage's precision) +\n"
+               "gradients and AdamW moments of what trains +\n"
+               "activations kept for the backward pass at the stage's batch and longest sequence (max_seq_len)")
+        << "\n";
     for (const Json &st : summary.at("stages")) {
         const Json &m = st.at("memory");
-        out << "  " << st.at("name").get<std::string>() << ": weights " << formatBytes(m.at("weights").get<int64_t>())
-            << ", gradients " << formatBytes(m.at("gradients").get<int64_t>()) << ", optimizer "
-            << formatBytes(m.at("optimizer").get<int64_t>()) << ", activations "
-            << formatBytes(m.at("activations").get<int64_t>()) << " (batch " << m.at("batch").get<int64_t>()
-            << ", sequence " << m.at("sequence").get<int64_t>() << ")\n";
+        out << "  "
+            << fill(msg("%1: weights %2, gradients %3, optimizer %4, activations %5 (batch %6, sequence %7)"),
+                    {st.at("name").get<std::string>(), formatBytes(m.at("weights").get<int64_t>()),
+                     formatBytes(m.at("gradients").get<int64_t>()), formatBytes(m.at("optimizer").get<int64_t>()),
+                     formatBytes(m.at("activations").get<int64_t>()), std::to_string(m.at("batch").get<int64_t>()),
+                     std::to_string(m.at("sequence").get<int64_t>())})
+            << "\n";
     }
     return out.str();
 }

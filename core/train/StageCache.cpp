@@ -1,6 +1,5 @@
 #include "StageCache.h"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -63,26 +62,6 @@ std::string tensorsHash(const StateDict &tensors, const std::string &prefix)
         h = fnv(h, t.data_ptr(), size_t(t.numel()) * t.element_size());
     }
     return hex(h);
-}
-
-void publishCacheEntry(const std::string &dir, const std::function<void(const std::string &staging)> &fill)
-{
-    const fs::path target(dir);
-    fs::create_directories(target.parent_path());
-    const fs::path staging = target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()));
-    fs::remove_all(staging);
-    fs::create_directories(staging);
-    try {
-        fill(staging.string());
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove_all(staging, ignored);
-        throw;
-    }
-    std::error_code ec;
-    fs::rename(staging, target, ec);
-    if (ec) // another run published the same entry meanwhile
-        fs::remove_all(staging);
 }
 
 } // namespace cosw

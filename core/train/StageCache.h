@@ -21,10 +21,4 @@ std::string contentHash(const std::string &text);
 // names start with `prefix`, in name order.
 std::string tensorsHash(const StateDict &tensors, const std::string &prefix);
 
-// Creates cache entry `dir`: `fill` writes its files into a staging
-// directory beside it, which is then renamed into place, so a crash never
-// leaves half an entry. If another process published the same entry
-// meanwhile, theirs is kept.
-void publishCacheEntry(const std::string &dir, const std::function<void(const std::string &staging)> &fill);
-
 } // namespace cosw

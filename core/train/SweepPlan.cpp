@@ -2,6 +2,7 @@
 
 #include "YamlLoader.h"
 #include "base/Errors.h"
+#include "base/Messages.h"
 #include "bench/FlopCount.h"
 
 #include <algorithm>
@@ -55,12 +56,12 @@ SweepAxis parseSweepAxis(const std::string &spec)
 {
     const size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw InputError("--vary '" + spec + "': expected key.path=value1,value2,...");
+        throw InputError(fill(msg("--vary '%1': expected key.path=value1,value2,..."), {spec}));
     SweepAxis axis;
     axis.key = spec.substr(0, eq);
     for (const std::string &v : splitTopLevel(spec.substr(eq + 1))) {
         if (v.empty())
-            throw InputError("--vary '" + spec + "': an empty value");
+            throw InputError(fill(msg("--vary '%1': an empty value"), {spec}));
         axis.values.push_back(v);
     }
     return axis;
@@ -90,27 +91,28 @@ std::vector<SweepVariant> loadSweepVariants(const std::string &file, int seeds)
 {
     const Json doc = loadYamlFile(file);
     if (!doc.is_array() || doc.empty())
-        throw InputError(file + ": expected a list of variants, each {name: ..., set: {key.path: value}}");
+        throw InputError(fill(msg("%1: expected a list of variants, each {name: ..., set: {key.path: value}}"), {file}));
     std::vector<SweepVariant> variants;
     for (size_t i = 0; i < doc.size(); ++i) {
         const Json &entry = doc[i];
-        const std::string where = file + ": variant " + std::to_string(i + 1);
+        const std::string number = std::to_string(i + 1);
         const Json *name = entry.is_object() ? findKey(entry, "name") : nullptr;
         const Json *set = entry.is_object() ? findKey(entry, "set") : nullptr;
         if (!name || !name->is_string() || name->get<std::string>().empty())
-            throw InputError(where + ": needs a name");
+            throw InputError(fill(msg("%1: variant %2: needs a name"), {file, number}));
         if (!set || !set->is_object())
-            throw InputError(where + " (" + name->get<std::string>() + "): needs set: {key.path: value, ...}");
+            throw InputError(fill(msg("%1: variant %2 (%3): needs set: {key.path: value, ...}"),
+                                  {file, number, name->get<std::string>()}));
         for (const auto &[key, value] : entry.items())
             if (key != "name" && key != "set")
-                throw InputError(where + ": unknown key '" + key + "' (name, set)");
+                throw InputError(fill(msg("%1: variant %2: unknown key '%3' (name, set)"), {file, number, key}));
         SweepVariant v;
         v.label = name->get<std::string>();
         for (const auto &[key, value] : set->items())
             v.overrides.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
         for (const SweepVariant &other : variants)
             if (other.label == v.label)
-                throw InputError(where + ": the name '" + v.label + "' is used twice");
+                throw InputError(fill(msg("%1: variant %2: the name '%3' is used twice"), {file, number, v.label}));
         variants.push_back(v);
     }
     return withSeeds(std::move(variants), seeds);

@@ -2,6 +2,7 @@
 
 #include "io/PretrainedImport.h"
 #include "io/LoraWeights.h"
+#include "io/AtomicDirectory.h"
 
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
@@ -14,9 +15,11 @@
 #include "data/MixedBatchLoader.h"
 #include "facade/BlasKernel.h"
 #include "model/Autocast.h"
+#include "base/CrashPoints.h"
 #include "base/Device.h"
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "model/Gradients.h"
 #include "base/Numbers.h"
 #include "bench/Precision.h"
@@ -30,6 +33,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <exception>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -37,6 +41,30 @@ namespace fs = std::filesystem;
 namespace cosw {
 
 namespace {
+
+// A LibTorch archive streamed into `path` through a FileWriter, so a full
+// disk fails with the file named and the reason. LibTorch's writer must not
+// see the failure: it would throw again from its destructor and abort the
+// process. So the rest of the archive is dropped and the error raised after.
+template <typename Value>
+void saveArchive(const Value &value, const std::string &path)
+{
+    FileWriter out(path);
+    std::exception_ptr failure;
+    torch::save(value, [&](const void *data, size_t size) -> size_t {
+        if (!failure) {
+            try {
+                out.write(data, size);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        }
+        return size;
+    });
+    if (failure)
+        std::rethrow_exception(failure);
+    out.close();
+}
 
 // Thrown inside a stage when a stop was requested; the checkpoint is written.
 struct Interrupted {
@@ -69,13 +97,13 @@ double seconds(std::chrono::steady_clock::time_point since)
 torch::Tensor fromHex(const std::string &hex, const std::string &source)
 {
     if (hex.size() % 2)
-        throw InputError(source + ": rng state is not hex");
+        throw InputError(fill(msg("%1: rng state is not hex"), {source}));
     auto t = torch::empty({static_cast<int64_t>(hex.size() / 2)}, torch::kUInt8);
     auto *p = t.data_ptr<uint8_t>();
     auto nibble = [&](char c) -> uint8_t {
         if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
         if (c >= 'a' && c <= 'f') return static_cast<uint8_t>(c - 'a' + 10);
-        throw InputError(source + ": rng state is not hex");
+        throw InputError(fill(msg("%1: rng state is not hex"), {source}));
     };
     for (size_t i = 0; i < hex.size() / 2; ++i)
         p[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
@@ -126,15 +154,15 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
             if (m_options.parallel) {
                 const double bf16Ranks = m_options.parallel->sum(choice.precision == "bf16" ? 1.0 : 0.0);
                 if (choice.precision == "bf16" && bf16Ranks < m_options.parallel->worldSize())
-                    choice = {"fp32", "not every rank's device runs bf16 products faster"};
+                    choice = {"fp32", msg("not every rank's device runs bf16 products faster")};
             }
             st.precision = choice.precision;
-            m_precisionNotes[i] = "precision auto: " + choice.precision + " (" + choice.reason + ")";
+            m_precisionNotes[i] = fill(msg("precision auto: %1 (%2)"), {choice.precision, choice.reason});
         }
         std::string why;
         if (st.precision == "bf16" && !bf16Supported(device, &why))
             throw ConfigError(m_config.file, "stages[" + std::to_string(i) + "].precision",
-                              "bf16 on " + st.device + ": " + why);
+                              fill(msg("bf16 on %1: %2"), {st.device, why}));
         if (i == 0)
             m_device = device;
     }
@@ -173,7 +201,11 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
     Progress progress;
     if (!resumeFrom.empty()) {
         progress = loadTrainingCheckpoint(resumeFrom);
+        m_store.forgetAfter(runId, progress.stage, progress.step);
     } else {
+        // A run started over (stopped before its first checkpoint) records
+        // everything again.
+        m_store.forgetAfter(runId, -1, 0);
         torch::manual_seed(m_config.stages.front().seed);
         Mllm initial(m_config.model);
         progress.weights = stateDict(*initial);
@@ -183,7 +215,8 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
     m_store.startRun(runId);
     TrainingEvent start;
     start.kind = "run_start";
-    start.text = resumeFrom.empty() ? "started" : "resumed from " + resumeFrom;
+    // TRANSLATORS: a training run has started.
+    start.text = resumeFrom.empty() ? std::string(msg("started")) : fill(msg("resumed from %1"), {resumeFrom});
     start.data = Json::object();
     start.data["data_dir"] = m_data.dir;
     start.data["db"] = m_store.file();
@@ -195,7 +228,7 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         m_failure = i.message;
         TrainingEvent e;
         e.kind = "run_end";
-        e.text = "interrupted: " + i.message;
+        e.text = fill(msg("interrupted: %1"), {i.message});
         report(e);
         return RunOutcome::Interrupted;
     } catch (const std::exception &ex) {
@@ -203,14 +236,15 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         m_store.endRun(runId, RunStatus::Failed, m_failure);
         TrainingEvent e;
         e.kind = "run_end";
-        e.text = "failed: " + m_failure;
+        e.text = fill(msg("failed: %1"), {m_failure});
         report(e);
         return RunOutcome::Failed;
     }
     m_store.endRun(runId, RunStatus::Finished, m_finishedNote);
     TrainingEvent e;
     e.kind = "run_end";
-    e.text = "finished";
+    // TRANSLATORS: a training run has finished.
+    e.text = msg("finished");
     report(e);
     return RunOutcome::Finished;
 }
@@ -226,16 +260,18 @@ const CheckpointRecord *Trainer::stageEndCheckpoint(const RunDetail &run, int st
 
 RunOutcome Trainer::runFrom(int64_t runId, const RunDetail &source, int stage)
 {
-    const std::string sourceName = "run " + std::to_string(source.run.id);
+    const std::string sourceId = std::to_string(source.run.id);
     if (stage < 1 || stage >= static_cast<int>(m_config.stages.size()))
-        throw InputError(sourceName + ": stage " + std::to_string(stage) + " is not a later stage of this run's config");
+        throw InputError(fill(msg("run %1: stage %2 is not a later stage of this run's config"),
+                              {sourceId, std::to_string(stage)}));
     const CheckpointRecord *end = stageEndCheckpoint(source, stage - 1);
     if (source.run.status != RunStatus::Finished || !end)
-        throw InputError(sourceName + " kept no checkpoint at the end of stage " + std::to_string(stage - 1));
+        throw InputError(fill(msg("run %1 kept no checkpoint at the end of stage %2"),
+                              {sourceId, std::to_string(stage - 1)}));
     for (const StageRecord &s : source.stages)
         if (s.index < stage)
             m_store.putStage(runId, s);
-    m_finishedNote = "stages 0-" + std::to_string(stage - 1) + " shared with " + sourceName;
+    m_finishedNote = fill(msg("stages 0-%1 shared with run %2"), {std::to_string(stage - 1), sourceId});
     const RunOutcome outcome = run(runId, end->path);
     m_finishedNote.clear();
     return outcome;
@@ -305,7 +341,7 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
             stopRequested());
     });
     if (stopRequested())
-        throw Interrupted{"stopped during the vision stage " + st.name + "; it restarts on resume"};
+        throw Interrupted{fill(msg("stopped during the vision stage %1; it restarts on resume"), {st.name})};
     for (auto &[name, tensor] : result.weights)
         progress.weights[name] = tensor;
 
@@ -328,8 +364,9 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
         for (const auto &[resolution, accuracy] : result.cellAccuracy) {
             tower.perType["cells@" + std::to_string(resolution) + "px"] = {accuracy, result.cellsEvaluated};
             tower.accuracy += accuracy / double(result.cellAccuracy.size());
-            accuracyText += (accuracyText.empty() ? "" : ", ") + formatRealFixed(accuracy, 4) + " at "
-                            + std::to_string(resolution) + " px";
+            accuracyText += accuracyText.empty() ? "" : ", ";
+            // TRANSLATORS: %1 is an accuracy, %2 an image resolution in pixels.
+            accuracyText += fill(msg("%1 at %2 px"), {formatRealFixed(accuracy, 4), std::to_string(resolution)});
         }
         m_store.addEvaluation(runId, tower);
     }
@@ -337,9 +374,14 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     e.kind = "stage_end";
     e.stage = index;
     e.stageName = st.name;
-    e.text = (result.cached ? "vision tower from cache " + result.cacheDir
-                            : "vision tower trained and cached in " + result.cacheDir)
-             + (accuracyText.empty() ? "" : "; held-out cell accuracy " + accuracyText);
+    if (accuracyText.empty())
+        e.text = result.cached ? fill(msg("vision tower from cache %1"), {result.cacheDir})
+                               : fill(msg("vision tower trained and cached in %1"), {result.cacheDir});
+    else
+        e.text = result.cached
+                     ? fill(msg("vision tower from cache %1; held-out cell accuracy %2"), {result.cacheDir, accuracyText})
+                     : fill(msg("vision tower trained and cached in %1; held-out cell accuracy %2"),
+                            {result.cacheDir, accuracyText});
     report(e);
 }
 
@@ -449,7 +491,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     }
 
     Mllm model(mc);
-    loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
+    loadStateDict(*model, progress.weights, fill(msg("weights entering stage %1"), {st.name}));
     model->train();
     const std::set<std::string> parts(st.train.begin(), st.train.end());
     StageOptimizer stageOptimizer = makeStageOptimizer(*model, st);
@@ -493,7 +535,8 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             progress.positions = loader.positions();
             progress.wallSeconds = stats.wall;
             const std::string dir = saveTrainingCheckpoint(runId, index, model, &optimizer, progress, step);
-            throw Interrupted{"stopped at step " + std::to_string(step) + " of stage " + st.name + "; checkpoint " + dir};
+            throw Interrupted{
+                fill(msg("stopped at step %1 of stage %2; checkpoint %3"), {std::to_string(step), st.name, dir})};
         }
         const auto start = std::chrono::steady_clock::now();
         const double lr = learningRate(st, step, total);
@@ -527,11 +570,12 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             loss = parallel->sum(loss);
         }
         if (!std::isfinite(loss))
-            throw std::runtime_error("diverged at step " + std::to_string(step + 1) + " of stage " + st.name
-                                     + " (loss " + formatReal(loss) + ")");
+            throw std::runtime_error(fill(msg("diverged at step %1 of stage %2 (loss %3)"),
+                                          {std::to_string(step + 1), st.name, formatReal(loss)}));
         if (st.gradClip > 0)
             torch::nn::utils::clip_grad_norm_(stageOptimizer.params, st.gradClip);
         optimizer.step();
+        crashPoint("step"); // the weights moved on, nothing of the step recorded
         releaseGradients(optimizer);
         synchronize(device);
         const double stepTime = seconds(start);
@@ -584,7 +628,7 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
         e.kind = "message";
         e.stage = index;
         e.stageName = st.name;
-        e.text = std::to_string(stats.skipped) + " samples replaced for unreadable images";
+        e.text = fill(msg("%1 samples replaced for unreadable images"), {std::to_string(stats.skipped)});
         report(e);
     }
 
@@ -601,9 +645,9 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
         for (const auto &[name, tensor] : progress.weights)
             if (name.rfind("lm.", 0) == 0)
                 lm[name] = tensor;
-        publishCacheEntry(textCache, [&](const std::string &staging) {
+        writeDirectoryAtomically(textCache, [&](const std::string &staging) {
             writeSafetensors((fs::path(staging) / "lm.safetensors").string(), lm, {{"format", "pt"}});
-        });
+        }, WhenPresent::KeepOther);
     }
 
     TrainingEvent e;
@@ -615,7 +659,7 @@ void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Pro
     e.data["data_wait_seconds"] = stats.dataWait;
     e.data["final_loss"] = stats.lastLoss;
     if (!textCache.empty())
-        e.text = "language model trained and cached in " + textCache;
+        e.text = fill(msg("language model trained and cached in %1"), {textCache});
     report(e);
 }
 
@@ -623,7 +667,7 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
 {
     const StageConfig &st = m_config.stages[index];
     Mllm model(m_config.stageModels[index]);
-    loadStateDict(*model, progress.weights, "weights entering stage " + st.name);
+    loadStateDict(*model, progress.weights, fill(msg("weights entering stage %1"), {st.name}));
     model->to(parseDevice(st.device));
     StageRecord record = stageRecord(index);
     record.steps = 0; // nothing trained in this run, as for a cached vision tower
@@ -639,7 +683,7 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
     e.kind = "stage_end";
     e.stage = index;
     e.stageName = st.name;
-    e.text = "language model from cache " + cacheDir;
+    e.text = fill(msg("language model from cache %1"), {cacheDir});
     report(e);
 }
 
@@ -692,9 +736,10 @@ std::string Trainer::saveTrainingCheckpoint(int64_t runId, int index, Mllm &mode
         state["loaders"] = loaders;
         state["wall_seconds"] = progress.wallSeconds;
         writeTextFile((fs::path(tmp) / "trainer_state.json").string(), state.dump(2) + "\n");
-        torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(tmp) / "rng.pt").string());
+        crashPoint("checkpoint"); // half the checkpoint's files written
+        saveArchive(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(tmp) / "rng.pt").string());
         if (optimizer)
-            torch::save(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
+            saveArchive(*optimizer, (fs::path(tmp) / "optimizer.pt").string());
         m_data.tokenizer.saveInto(tmp);
     });
     m_store.addCheckpoint(runId, {index, stageDone ? 0 : progress.step, dir.string(), unixNow()});
@@ -714,7 +759,7 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
     const Json state = parseJsonFile(stateFile);
     auto integer = [&](const Json *v, const char *key) {
         if (!v || !v->is_number_integer())
-            throw InputError(stateFile + ": `" + key + "` is missing or not an integer");
+            throw InputError(fill(msg("%1: `%2` is missing or not an integer"), {stateFile, key}));
         return v->get<int64_t>();
     };
     Progress p;
@@ -724,14 +769,14 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
     const Json *loaders = findKey(state, "loaders");
     const Json *single = findKey(state, "loader");
     if (!(loaders && loaders->is_array()) && !(single && single->is_object()))
-        throw InputError(stateFile + ": `loaders` is missing or not a list");
+        throw InputError(fill(msg("%1: `loaders` is missing or not a list"), {stateFile}));
     for (const Json &loader : loaders && loaders->is_array() ? *loaders : Json::array({*single}))
         p.positions.push_back(
             {integer(findKey(loader, "epoch"), "loaders[].epoch"), integer(findKey(loader, "offset"), "loaders[].offset")});
     if (const Json *w = findKey(state, "wall_seconds"); w && w->is_number())
         p.wallSeconds = w->get<double>();
     if (p.stage < 0 || p.stage > static_cast<int>(m_config.stages.size()))
-        throw InputError(stateFile + ": stage " + std::to_string(p.stage) + " is not in this run's config");
+        throw InputError(fill(msg("%1: stage %2 is not in this run's config"), {stateFile, std::to_string(p.stage)}));
     const Checkpoint ck = loadCheckpoint(dir);
     p.weights = ck.weights;
     at::Generator generator = at::detail::getDefaultCPUGenerator();
@@ -741,7 +786,7 @@ Trainer::Progress Trainer::loadTrainingCheckpoint(const std::string &dir)
             torch::load(rngState, rngFile);
             generator.set_state(rngState);
         } catch (const c10::Error &e) {
-            throw InputError(rngFile + ": not a random generator state (" + e.what_without_backtrace() + ")");
+            throw InputError(fill(msg("%1: not a random generator state (%2)"), {rngFile, e.what_without_backtrace()}));
         }
     } else if (const Json *rng = findKey(state, "rng"); rng && rng->is_string()) {
         generator.set_state(fromHex(rng->get<std::string>(), stateFile));

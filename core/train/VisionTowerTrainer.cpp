@@ -3,10 +3,13 @@
 #include "LrSchedule.h"
 #include "StageCache.h"
 #include "data/GridCells.h"
+#include "io/AtomicDirectory.h"
 #include "model/Gradients.h"
 #include "data/ImagePipeline.h"
+#include "base/CrashPoints.h"
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "model/Mllm.h"
 #include "model/VisionTower.h"
 
@@ -80,6 +83,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     if (fs::exists(weightsFile)) {
         result.weights = readSafetensors(weightsFile);
         result.cached = true;
+        result.steps = m_stage.steps; // an entry is published once all its steps are done
         if (fs::exists(accuracyFile)) {
             const Json saved = parseJsonFile(accuracyFile);
             for (const auto &[resolution, accuracy] : saved.at("accuracy").items())
@@ -147,7 +151,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         optimizer.step();
         const double value = loss.item<double>();
         if (!std::isfinite(value))
-            throw std::runtime_error("vision tower training diverged at step " + std::to_string(step + 1));
+            throw std::runtime_error(fill(msg("vision tower training diverged at step %1"), {std::to_string(step + 1)}));
         wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         lossSum = value;
         correct += logits.argmax(1).eq(target).sum().item<int64_t>();
@@ -194,10 +198,11 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             result.cellsEvaluated = all;
         }
 
-        publishCacheEntry(result.cacheDir, [&](const std::string &staging) {
+        writeDirectoryAtomically(result.cacheDir, [&](const std::string &staging) {
             const fs::path tmp(staging);
             writeSafetensors((tmp / "vision.safetensors").string(), result.weights, {{"format", "pt"}});
             writeTextFile((tmp / "key.txt").string(), m_key + "\n");
+            crashPoint("cache"); // the weights written, the accuracy not yet
             Json accuracy = Json::object();
             for (const auto &[resolution, value] : result.cellAccuracy)
                 accuracy[std::to_string(resolution)] = value;
@@ -205,7 +210,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             saved["accuracy"] = accuracy;
             saved["cells"] = result.cellsEvaluated;
             writeTextFile((tmp / "cell_accuracy.json").string(), saved.dump(2) + "\n");
-        });
+        }, WhenPresent::KeepOther); // another run that trained the same tower published it first
     }
     return result;
 }

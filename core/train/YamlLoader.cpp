@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Files.h"
+#include "base/Messages.h"
 #include "base/Utf8.h"
 
 #include <algorithm>
@@ -60,10 +61,10 @@ Json convert(const YAML::Node &node, const std::string &source, const std::strin
         for (const auto &kv : node) {
             const int line = lineOf(kv.first);
             if (!kv.first.IsScalar())
-                throw InputError(source + ":" + std::to_string(line) + ": mapping keys must be plain names");
+                throw InputError(fill(msg("%1:%2: mapping keys must be plain names"), {source, std::to_string(line)}));
             const std::string key = kv.first.Scalar();
             if (findKey(out, key))
-                throw InputError(source + ":" + std::to_string(line) + ": duplicate key '" + key + "'");
+                throw InputError(fill(msg("%1:%2: duplicate key '%3'"), {source, std::to_string(line), key}));
             const std::string valuePath = childKeyPath(path, key);
             // The key's line: a block mapping or list below it starts on the
             // next, and a null value has no mark of its own.
@@ -82,8 +83,8 @@ Json convert(const YAML::Node &node, const std::string &source, const std::strin
 Json parseYaml(const std::string &text, const std::string &source, JsonLines *lines)
 {
     if (const size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos)
-        throw InputError(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(bad), '\n'))
-                         + ": the text is not valid UTF-8");
+        throw InputError(fill(msg("%1:%2: the text is not valid UTF-8"),
+                              {source, std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(bad), '\n'))}));
     try {
         const YAML::Node root = YAML::Load(text);
         if (lines && root.IsDefined() && !root.IsNull())

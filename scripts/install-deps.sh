@@ -20,6 +20,8 @@ packages=(
   librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream
   # cos-batch's message catalogues
   gettext
+  # the fuzz targets of the readers (libFuzzer, sanitizers)
+  clang-14 libclang-rt-14-dev
   # benchmarks (python3-torch: the same LibTorch, for benchmarks/python_step.py) and GUI checks
   libbenchmark-dev python3-torch xvfb xauth
   # the locales the tests run under (comma decimals, CJK text)

@@ -649,6 +649,21 @@ void TestScaling::addedScaleCopiesItsSource()
     uneven.add = {{0, 3}};
     const std::string grid = thrownMessage<ConfigError>([&] { scaledConfig(paper, uneven); });
     QVERIFY2(grid.find("add[0].window") != std::string::npos, grid.c_str());
+
+    // Factors from a file may be any int (a fuzzed stored config found the
+    // product overflowing): refused by what they would make, not wrapped.
+    ScalingSpec huge;
+    huge.window = {1, 1111111112};
+    huge.resolution = 2;
+    const std::string window = thrownMessage<ConfigError>([&] { scaledConfig(paper, huge); });
+    QVERIFY2(window.find("windows per side (window x1111111112, resolution x2)") != std::string::npos, window.c_str());
+    ScalingSpec tall;
+    tall.resolution = 1 << 30;
+    const std::string resolution = thrownMessage<ConfigError>([&] { scaledConfig(paper, tall); });
+    QVERIFY2(resolution.find("more than 65536") != std::string::npos, resolution.c_str());
+    ScalingSpec negative;
+    negative.add = {{0, -1}};
+    QVERIFY(!thrownMessage<ConfigError>([&] { scaledConfig(paper, negative); }).empty());
 }
 
 QTEST_APPLESS_MAIN(TestScaling)

@@ -72,11 +72,19 @@ public:
         if (size > kMaxIdxBytes)
             throw InputError(fill(msg("%1: IDX dimensions describe %2 bytes, more than this reader accepts"),
                                   {m_path, std::to_string(size)}));
-        std::vector<uint8_t> data(static_cast<size_t>(size));
-        const size_t got = read(data.data(), data.size());
-        if (got != data.size())
-            throw InputError(fill(msg("%1: truncated: the header describes %2 bytes of data, the file holds %3"),
-                                  {m_path, std::to_string(size), std::to_string(got)}));
+        // Grown as the data arrives, so a header that promises more than the
+        // file holds costs no memory.
+        constexpr size_t kChunk = size_t(16) << 20;
+        std::vector<uint8_t> data;
+        while (data.size() < size) {
+            const size_t had = data.size();
+            const size_t want = static_cast<size_t>(std::min<uint64_t>(size - had, kChunk));
+            data.resize(had + want);
+            const size_t got = read(data.data() + had, want);
+            if (got != want)
+                throw InputError(fill(msg("%1: truncated: the header describes %2 bytes of data, the file holds %3"),
+                                      {m_path, std::to_string(size), std::to_string(had + got)}));
+        }
         uint8_t extra;
         if (read(&extra, 1) != 0)
             throw InputError(

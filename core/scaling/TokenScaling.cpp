@@ -7,6 +7,24 @@
 
 namespace cosw {
 
+namespace {
+
+// Larger scaled images are not a model anybody trains; the bound keeps every
+// size and window count the config readers derive inside an int.
+constexpr int64_t kMaxScaledImageSize = int64_t(1) << 16;
+
+// Windows per side a scale gets from its own count and two factors; 0 when
+// the product leaves 64 bits (it then divides no feature grid either).
+int64_t scaledWindows(int64_t windows, int64_t factor, int64_t resolution)
+{
+    int64_t out = 0;
+    if (__builtin_mul_overflow(windows, factor, &out) || __builtin_mul_overflow(out, resolution, &out))
+        return 0;
+    return out;
+}
+
+} // namespace
+
 bool ScalingSpec::isIdentity() const
 {
     if (resolution != 1 || !add.empty())
@@ -97,7 +115,12 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
     ModelConfig out = config;
     const int r = spec.resolution;
     if (r < 1) fail("resolution", fill(msg("must be a positive integer factor, got %1"), {std::to_string(r)}));
-    out.vision.imageSize = config.vision.imageSize * r;
+    // Products in 64 bits: a factor from a file may be any int.
+    const int64_t imageSize = int64_t(config.vision.imageSize) * r;
+    if (imageSize > kMaxScaledImageSize)
+        fail("resolution", fill(msg("x%1 would make images of %2 px, more than %3"),
+                                {std::to_string(r), std::to_string(imageSize), std::to_string(kMaxScaledImageSize)}));
+    out.vision.imageSize = int(imageSize);
     const int n = out.vision.grid();
     const bool hasWindows = config.connector.type == ConnectorType::ChainOfSight;
     if (!hasWindows)
@@ -116,12 +139,13 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
         if (k < 1) fail("window", fill(msg("factor %1 for scale %2 must be a positive integer"), {std::to_string(k), std::to_string(s)}));
         if (scale.positionWindows == 0)
             scale.positionWindows = scale.windows; // the LM learned the positions of this layout
-        scale.windows = scale.windows * k * (scale.fixedWindows ? 1 : r);
-        if (n % scale.windows != 0)
+        const int64_t windows = scaledWindows(scale.windows, k, scale.fixedWindows ? 1 : r);
+        if (windows < 1 || n % windows != 0)
             fail("window", fill(msg("scale %1 would have %2 windows per side (window x%3, resolution x%4), which "
                                     "do not divide the feature grid of %5 cells"),
-                                {std::to_string(s), std::to_string(scale.windows), std::to_string(k),
+                                {std::to_string(s), std::to_string(windows), std::to_string(k),
                                  std::to_string(scale.fixedWindows ? 1 : r), std::to_string(n)}));
+        scale.windows = int(windows); // divides n, so it fits
     }
     if (!spec.add.empty() && !hasWindows)
         // TRANSLATORS: %1 is a connector type from the config: chain_of_sight, resampler or mlp.
@@ -136,11 +160,12 @@ ModelConfig scaledConfig(const ModelConfig &config, const ScalingSpec &spec, con
         ScaleConfig added = source;
         added.positionWindows = source.positionWindows > 0 ? source.positionWindows : source.windows;
         added.positionScale = source.positionScale >= 0 ? source.positionScale : a.from;
-        added.windows = source.windows * a.window * (source.fixedWindows ? 1 : r);
-        if (n % added.windows != 0)
+        const int64_t windows = scaledWindows(source.windows, a.window, source.fixedWindows ? 1 : r);
+        if (windows < 1 || n % windows != 0)
             fail(key + ".window", fill(msg("the copy of scale %1 would have %2 windows per side, which do not "
                                            "divide the feature grid of %3 cells"),
-                                       {std::to_string(a.from), std::to_string(added.windows), std::to_string(n)}));
+                                       {std::to_string(a.from), std::to_string(windows), std::to_string(n)}));
+        added.windows = int(windows);
         out.connector.scales.push_back(added);
     }
     try {

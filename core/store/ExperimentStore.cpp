@@ -353,13 +353,17 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
             if (runHost == host) {
                 // On this host the process table is the truth: a live
                 // process is never stale, however long since its heartbeat.
-                const std::string process = "process " + std::to_string(pid.value_or(0)) + " on " + host;
+                // The reason is the run's message, read by people in `show` and the window.
+                const std::string number = std::to_string(pid.value_or(0));
                 if (!pid || !processAlive(*pid))
-                    stale.emplace_back(id, process + " is gone");
+                    stale.emplace_back(id, fill(msg("process %1 on %2 is gone"), {number, host}));
                 else if (!sameProcessAlive(*pid, s.optionalReal(4)))
-                    stale.emplace_back(id, process + " is gone (its pid now belongs to a process started later)");
+                    stale.emplace_back(id, fill(msg("process %1 on %2 is gone (its pid now belongs to a process "
+                                                    "started later)"),
+                                                {number, host}));
             } else if (t - beat > staleSeconds)
-                stale.emplace_back(id, "no heartbeat from " + runHost + " for " + std::to_string(int(t - beat)) + " s");
+                stale.emplace_back(id, fill(msg("no heartbeat from %1 for %2 s"),
+                                            {runHost, std::to_string(int(t - beat))}));
         }
         auto update = m_db.prepare("UPDATE runs SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ?");
         for (const auto &[id, why] : stale) {

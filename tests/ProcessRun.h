@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace cosw::test {
 
 struct Finished {
@@ -13,13 +15,18 @@ struct Finished {
     QString out, err;
 };
 
+// `childSetup` runs in the child before the program starts (limits, a
+// user to run as).
 inline Finished runProcess(const QString &program, const QStringList &args,
                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-                           const QString &workingDirectory = {}, int timeoutMs = 120000)
+                           const QString &workingDirectory = {}, int timeoutMs = 120000,
+                           const std::function<void()> &childSetup = {})
 {
     QProcess p;
     p.setProcessEnvironment(env);
     p.setWorkingDirectory(workingDirectory);
+    if (childSetup)
+        p.setChildProcessModifier(childSetup);
     p.start(program, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();

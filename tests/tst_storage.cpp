@@ -155,17 +155,13 @@ private slots:
     {
         const QString config = writeConfig("limited.yaml");
         const QString db = m_dir.filePath("limited/store.sqlite");
-        QProcess p;
-        p.setProcessEnvironment(environment());
-        p.setChildProcessModifier([] {
+        const test::Finished limited = test::runProcess(m_batch, {"run", config, "--db", db}, environment(), {}, 120000, [] {
             const rlimit limit{200 * 1024, 200 * 1024};
             ::setrlimit(RLIMIT_FSIZE, &limit);
         });
-        p.start(m_batch, {"run", config, "--db", db});
-        QVERIFY(p.waitForFinished(120000));
-        const QString err = QString::fromUtf8(p.readAllStandardError());
-        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(p.exitCode(), 1);
+        // Exit status 1, not the signal (-1 here): the limit failed a write.
+        QCOMPARE(limited.exitCode, 1);
+        const QString &err = limited.err;
         const QString lastLine = err.trimmed().section('\n', -1);
         QVERIFY2(lastLine.contains(m_dir.filePath("limited")) && lastLine.contains("File too large"), qPrintable(err));
         checkConsistent(db);
@@ -198,22 +194,16 @@ private slots:
         const QByteArray before = digest(db);
 
         auto asReader = [&](const QString &program, const QStringList &args) {
-            QProcess p;
             QProcessEnvironment env = environment();
             env.insert("HOME", writable);
             env.insert("XDG_CONFIG_HOME", writable + "/config");
             env.insert("XDG_CACHE_HOME", writable + "/cache");
             env.insert("QT_QPA_PLATFORM", "offscreen");
-            p.setProcessEnvironment(env);
-            if (root)
-                p.setChildProcessModifier([] {
-                    if (::setgid(65534) != 0 || ::setuid(65534) != 0)
-                        ::_exit(99);
-                });
-            p.start(program, args);
-            p.waitForFinished(120000);
-            return test::Finished{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                                  QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+            const std::function<void()> asNobody = [] {
+                if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                    ::_exit(99);
+            };
+            return test::runProcess(program, args, env, {}, 120000, root ? asNobody : std::function<void()>());
         };
 
         const test::Finished list = asReader(m_batch, {"list", "--db", db});

@@ -166,9 +166,12 @@ bool SqliteDatabase::writable(const std::string &file)
 SqliteDatabase::SqliteDatabase(const std::string &file, Mode mode, int busyTimeoutMs)
     : m_file(file), m_readOnly(mode == Mode::ReadOnly)
 {
-    const std::filesystem::path shm = std::filesystem::absolute(file).string() + "-shm";
-    std::error_code ec;
-    const bool immutable = m_readOnly && !mayWrite(shm.parent_path()) && !std::filesystem::exists(shm, ec);
+    bool immutable = false;
+    if (m_readOnly) {
+        const std::filesystem::path shm = std::filesystem::absolute(file).string() + "-shm";
+        std::error_code ec;
+        immutable = !mayWrite(shm.parent_path()) && !std::filesystem::exists(shm, ec);
+    }
     const int flags = m_readOnly ? SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0)
                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc = sqlite3_open_v2(immutable ? immutableUri(file).c_str() : file.c_str(), &m_db,

@@ -6,7 +6,6 @@
 
 #include "io/Safetensors.h"
 
-#include <functional>
 #include <string>
 
 namespace cosw {

@@ -7,6 +7,8 @@
 #include "base/Errors.h"
 #include "base/Json.h"
 
+#include <QtTest>
+
 using cosw::Json;
 using cosw::JsonLines;
 using cosw::parseJson;

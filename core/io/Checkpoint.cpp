@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace cosw {
 
-static constexpr const char *kFormat = "cos-workbench-checkpoint";
+static constexpr const char *kCheckpointFormat = "cos-workbench-checkpoint";
 static constexpr int kFormatVersion = 1;
 static constexpr const char *kAdaptersFile = "adapters.safetensors";
 
@@ -56,7 +56,7 @@ void saveCheckpoint(const std::string &dir, const Checkpoint &checkpoint,
 {
     writeDirectoryAtomically(dir, [&](const std::string &tmp) {
         Json config = Json::object();
-        config["format"] = kFormat;
+        config["format"] = kCheckpointFormat;
         config["version"] = kFormatVersion;
         config["model"] = checkpoint.config.toJson();
         writeTextFile((fs::path(tmp) / "config.json").string(), config.dump(2) + "\n");
@@ -83,9 +83,9 @@ Checkpoint loadCheckpoint(const std::string &dir)
     const fs::path configPath = root / "config.json";
     Json json = parseJsonFile(configPath.string());
     const Json *format = findKey(json, "format");
-    if (!format || !format->is_string() || format->get<std::string>() != kFormat)
+    if (!format || !format->is_string() || format->get<std::string>() != kCheckpointFormat)
         throw InputError(fill(msg("%1: not a CoS Workbench checkpoint (format is not '%2')"),
-                              {configPath.string(), kFormat}));
+                              {configPath.string(), kCheckpointFormat}));
     const Json *version = findKey(json, "version");
     if (!version || !version->is_number_integer() || version->get<int64_t>() > kFormatVersion)
         throw InputError(fill(msg("%1: checkpoint format version is newer than this build reads (%2)"),

@@ -20,7 +20,7 @@ namespace cosw {
 
 namespace {
 
-constexpr const char *kFormat = "cos-workbench-pretrained";
+constexpr const char *kPretrainedFormat = "cos-workbench-pretrained";
 
 const Json &requireKey(const Json &config, const std::string &key, const std::string &source)
 {
@@ -276,7 +276,7 @@ void savePretrainedPart(const std::string &dir, const PretrainedPart &part)
     const Json all = model.toJson();
     writeDirectoryAtomically(dir, [&](const std::string &tmp) {
         Json config = Json::object();
-        config["format"] = kFormat;
+        config["format"] = kPretrainedFormat;
         config["version"] = 1;
         config["part"] = part.part;
         config["architecture"] = part.architecture;
@@ -303,9 +303,9 @@ PretrainedPartInfo readPretrainedPartInfo(const std::string &dir, const std::str
                              : fill(msg("%1: no such directory (import the tower with cos-batch import %2)"),
                                     {dir, part}));
     const Json config = parseJsonFile(file);
-    if (valueOr<std::string>(config, "format", "") != kFormat)
+    if (valueOr<std::string>(config, "format", "") != kPretrainedFormat)
         throw InputError(fill(msg("%1: not an imported model (format is not '%2'; import it with cos-batch import %3)"),
-                              {file, kFormat, part}));
+                              {file, kPretrainedFormat, part}));
     PretrainedPartInfo info;
     info.part = valueOr<std::string>(config, "part", "");
     if (info.part != part)

@@ -1234,6 +1234,69 @@ private slots:
         QVERIFY2(message.contains("names 1 datasets, the stage mixes 2"), qPrintable(message));
     }
 
+    // Data-parallel ranks each decode only their rows of every batch: the
+    // parts, in rank order, are the whole batch's rows (padded to the
+    // part's longest), with or without workers, after a seek, and a part
+    // that gets no row is still a batch of images. A mix's parts follow
+    // the same sources.
+    void loaderShardsHoldTheirRowsOfEveryBatch()
+    {
+        const ConversationDataset d = ConversationDataset::load(writeLoaderDataset("loader").toStdString(), "");
+        const WordTokenizer tok = tokenizerFor(d);
+        BatchLoader whole(d, tok, 16, 1, 3, 11, 0, false);
+        std::vector<TrainingBatch> reference;
+        std::vector<BatchLoader::Position> after;
+        for (int i = 0; i < 5; ++i) {
+            reference.push_back(whole.next());
+            after.push_back(whole.position());
+        }
+        for (int count : {2, 4}) {
+            std::vector<std::unique_ptr<BatchLoader>> parts;
+            for (int k = 0; k < count; ++k) {
+                parts.push_back(std::make_unique<BatchLoader>(d, tok, 16, 1, 3, 11, k % 2 ? 2 : 0, false));
+                parts.back()->setShard({k, count});
+                parts.back()->seek(after[0]); // resumes at batch 1
+            }
+            for (size_t b = 1; b < reference.size(); ++b) {
+                const TrainingBatch &ref = reference[b];
+                for (int k = 0; k < count; ++k) {
+                    const QString where = QString("batch %1, part %2 of %3").arg(b).arg(k).arg(count);
+                    const TrainingBatch part = parts[size_t(k)]->next();
+                    const auto [begin, end] = BatchShard{k, count}.rowsOf(3);
+                    QVERIFY2(part.images.dim() == 4 && part.images.size(0) == end - begin, qPrintable(where));
+                    QVERIFY2(part.ids.size(0) == end - begin, qPrintable(where));
+                    QCOMPARE(parts[size_t(k)]->position().offset, after[b].offset);
+                    QCOMPARE(parts[size_t(k)]->position().epoch, after[b].epoch);
+                    for (int64_t r = begin; r < end; ++r) {
+                        const int64_t own = r - begin, length = part.ids.size(1);
+                        QCOMPARE(part.indices[size_t(own)], ref.indices[size_t(r)]);
+                        QVERIFY2(torch::equal(part.images[own], ref.images[r]), qPrintable(where));
+                        QVERIFY2(torch::equal(part.ids[own], ref.ids[r].slice(0, 0, length)), qPrintable(where));
+                        QVERIFY2(torch::equal(part.labels[own], ref.labels[r].slice(0, 0, length)), qPrintable(where));
+                        QVERIFY((ref.ids[r].slice(0, length) == WordTokenizer::kPadId).all().item<bool>());
+                        QVERIFY((ref.labels[r].slice(0, length) == kIgnoreLabel).all().item<bool>());
+                    }
+                }
+            }
+        }
+
+        const ConversationDataset b = ConversationDataset::load(writeLoaderDataset("mix-b").toStdString(), "");
+        const std::vector<MixedBatchLoader::Source> sources{{&d, 0.7}, {&b, 0.3}};
+        MixedBatchLoader mixed(sources, tok, 16, 1, 2, 5, 0, false);
+        MixedBatchLoader second(sources, tok, 16, 1, 2, 5, 1, false);
+        second.setShard({1, 2});
+        for (int i = 0; i < 10; ++i) {
+            const TrainingBatch all = mixed.next(), part = second.next();
+            QCOMPARE(part.source, all.source);
+            QCOMPARE(part.indices, std::vector<size_t>{all.indices[1]});
+        }
+
+        BatchLoader late(d, tok, 16, 1, 3, 11, 0, false);
+        late.next();
+        const QString message = qs(thrownMessage<std::logic_error>([&] { late.setShard({1, 2}); }));
+        QVERIFY2(message.contains("before the first batch"), qPrintable(message));
+    }
+
     void loaderReportsOrSkipsBadImages()
     {
         const QString json = writeLoaderDataset("loader-bad", {4}, {7});

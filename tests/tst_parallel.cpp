@@ -35,6 +35,17 @@ TrainingBatch unevenBatch(const ModelConfig &c, int rows, int length)
     return b;
 }
 
+// `group`'s rows of `whole`, as its loader would assemble them.
+TrainingBatch rowsFor(const DataParallel &group, const TrainingBatch &whole)
+{
+    const auto [begin, end] = group.batchShard().rowsOf(whole.ids.size(0));
+    TrainingBatch part = whole;
+    part.ids = whole.ids.slice(0, begin, end);
+    part.labels = whole.labels.slice(0, begin, end);
+    part.indices.assign(whole.indices.begin() + begin, whole.indices.begin() + end);
+    return part;
+}
+
 struct Trajectory {
     std::vector<double> losses;
     StateDict weights;
@@ -51,7 +62,7 @@ Trajectory train(const ModelConfig &c, const StateDict &initial, const std::vect
     Trajectory out;
     for (const TrainingBatch &whole : batches) {
         optimizer.zero_grad();
-        const TrainingBatch batch = group ? group->shard(whole) : whole;
+        const TrainingBatch batch = group ? rowsFor(*group, whole) : whole;
         const torch::Tensor loss = model->textLoss(batch.ids, batch.labels);
         const double share = group ? group->tokenShare(DataParallel::answerTokens(batch.labels)) : 1.0;
         (loss * share).backward();
@@ -73,10 +84,11 @@ class TestParallel : public QObject {
 private slots:
     void sharesCoverEveryRowOnce()
     {
-        QCOMPARE(DataParallel::shareOf(8, 0, 3), (std::pair<int64_t, int64_t>{0, 3}));
-        QCOMPARE(DataParallel::shareOf(8, 1, 3), (std::pair<int64_t, int64_t>{3, 6}));
-        QCOMPARE(DataParallel::shareOf(8, 2, 3), (std::pair<int64_t, int64_t>{6, 8}));
-        QCOMPARE(DataParallel::shareOf(2, 2, 3), (std::pair<int64_t, int64_t>{2, 2})); // nothing left for it
+        QCOMPARE((BatchShard{0, 3}.rowsOf(8)), (std::pair<int64_t, int64_t>{0, 3}));
+        QCOMPARE((BatchShard{1, 3}.rowsOf(8)), (std::pair<int64_t, int64_t>{3, 6}));
+        QCOMPARE((BatchShard{2, 3}.rowsOf(8)), (std::pair<int64_t, int64_t>{6, 8}));
+        QCOMPARE((BatchShard{2, 3}.rowsOf(2)), (std::pair<int64_t, int64_t>{2, 2})); // nothing left for it
+        QCOMPARE((BatchShard{}.rowsOf(5)), (std::pair<int64_t, int64_t>{0, 5}));
         QCOMPARE(DataParallel::answerTokens(torch::tensor({{-100, 5, -100, 7}, {9, -100, 8, 8}})), int64_t(4));
         // One GPU per rank of a machine; what names a device stays.
         QCOMPARE(DataParallel::deviceForRank("cuda", 1), std::string("cuda:1"));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace cosw {
 
@@ -23,6 +24,14 @@ std::shared_ptr<const std::vector<size_t>> epochOrder(size_t size, uint64_t seed
 }
 
 } // namespace
+
+std::pair<int64_t, int64_t> BatchShard::rowsOf(int64_t rows) const
+{
+    const int64_t n = count, i = index;
+    const int64_t base = rows / n, extra = rows % n;
+    const int64_t begin = i * base + std::min(i, extra);
+    return {begin, begin + base + (i < extra ? 1 : 0)};
+}
 
 BatchLoader::BatchLoader(const ConversationDataset &dataset, const Tokenizer &tokenizer, int resolution,
                          int channels, int batchSize, uint64_t seed, int workers, bool skipBadImages,
@@ -113,7 +122,8 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
     std::vector<torch::Tensor> images;
     std::vector<ConversationTokens> sequences;
     size_t longest = 0;
-    for (int64_t row = 0; row < m_batchSize; ++row) {
+    const auto [first, end] = m_shard.rowsOf(m_batchSize);
+    for (int64_t row = first; row < end; ++row) {
         size_t index = (*job.order)[size_t(job.position.offset + row)];
         if (m_dataset.hasImages())
             images.push_back(loadReplacingBadImages(index, batch.skipped)); // [ch, R, R]
@@ -123,8 +133,9 @@ TrainingBatch BatchLoader::assemble(const Job &job) const
         longest = std::max(longest, sequences.back().ids.size());
         batch.indices.push_back(index);
     }
-    if (!images.empty())
-        batch.images = torch::stack(images); // [B, ch, R, R]
+    if (m_dataset.hasImages()) // a shard may hold no row, and is still a batch of images
+        batch.images = images.empty() ? torch::empty({0, m_channels, m_resolution, m_resolution})
+                                      : torch::stack(images); // [B, ch, R, R]
 
     const auto rows = sequences.size();
     std::vector<int64_t> ids(rows * longest, m_padId);
@@ -206,6 +217,17 @@ BatchLoader::Position BatchLoader::position() const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_position;
+}
+
+void BatchLoader::setShard(BatchShard shard)
+{
+    if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count)
+        throw std::logic_error("batch loader: shard " + std::to_string(shard.index) + " of "
+                               + std::to_string(shard.count));
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_threads.empty() || m_nextToClaim > 0)
+        throw std::logic_error("batch loader: the shard is set before the first batch");
+    m_shard = shard;
 }
 
 void BatchLoader::seek(Position position)

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cosw {
@@ -30,6 +31,17 @@ struct TrainingBatch {
     int skipped = 0;              // rows whose sample was replaced for an unreadable image
     int source = 0;               // which dataset of a mix it came from
     TextLayout layout;            // positions and segments of ids, independent turns only
+};
+
+// The rows of every batch a loader assembles when data-parallel ranks split
+// it: part `index` of `count`, so each rank decodes only its own rows of the
+// global batch, in the global order.
+struct BatchShard {
+    int index = 0;
+    int count = 1;
+    // Rows [begin, end) of a batch of `rows`: an even split, the first parts
+    // taking one more where it does not divide (empty when rows < count).
+    std::pair<int64_t, int64_t> rowsOf(int64_t rows) const;
 };
 
 class BatchLoader {
@@ -66,6 +78,11 @@ public:
     // Continues from `position` as saved by position(); InputError when the
     // offset lies outside [0, dataset size].
     void seek(Position position);
+    // From now on next() assembles only `shard`'s rows of each batch (padded
+    // to the longest of them); positions and order stay those of the whole
+    // batch, so any number of parts resumes from any other's position.
+    // Before the first next() only: std::logic_error after it.
+    void setShard(BatchShard shard);
 
     int64_t batchesPerEpoch() const { return m_size / m_batchSize; }
     int64_t batchSize() const { return m_batchSize; }
@@ -102,6 +119,7 @@ private:
     uint64_t m_seed;
     bool m_skipBadImages;
     TurnLayout m_turns;
+    BatchShard m_shard;
     int m_workers;
     size_t m_depth; // batches claimed but not yet returned, at most
 

@@ -73,6 +73,12 @@ void MixedBatchLoader::seek(const std::vector<BatchLoader::Position> &positions)
     }
 }
 
+void MixedBatchLoader::setShard(BatchShard shard)
+{
+    for (const auto &loader : m_loaders)
+        loader->setShard(shard);
+}
+
 int64_t MixedBatchLoader::batchesPerEpoch() const
 {
     return std::max<int64_t>(1, std::llround(double(m_loaders[0]->batchesPerEpoch()) / m_shares[0]));

@@ -33,6 +33,8 @@ public:
     std::vector<BatchLoader::Position> positions() const;
     // Continues from positions() as saved (one per source).
     void seek(const std::vector<BatchLoader::Position> &positions);
+    // Every source's batches as BatchLoader::setShard makes them.
+    void setShard(BatchShard shard);
 
     // Batches in one pass over the first source, with the others' shares.
     int64_t batchesPerEpoch() const;

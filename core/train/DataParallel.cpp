@@ -86,28 +86,6 @@ std::string DataParallel::deviceForRank(const std::string &device, int localRank
     return device == "cuda" ? "cuda:" + std::to_string(localRank) : device;
 }
 
-std::pair<int64_t, int64_t> DataParallel::shareOf(int64_t rows, int rank, int worldSize)
-{
-    const int64_t n = worldSize, r = rank;
-    const int64_t base = rows / n, extra = rows % n;
-    const int64_t begin = r * base + std::min(r, extra);
-    return {begin, begin + base + (r < extra ? 1 : 0)};
-}
-
-TrainingBatch DataParallel::shard(const TrainingBatch &batch) const
-{
-    const auto [begin, end] = shareOf(batch.ids.size(0), rank(), worldSize());
-    TrainingBatch out = batch;
-    auto rows = [&](const torch::Tensor &t) { return t.defined() ? t.slice(0, begin, end) : t; };
-    out.images = rows(batch.images);
-    out.ids = rows(batch.ids);
-    out.labels = rows(batch.labels);
-    out.layout.positions = rows(batch.layout.positions);
-    out.layout.segments = rows(batch.layout.segments);
-    out.indices.assign(batch.indices.begin() + begin, batch.indices.begin() + end);
-    return out;
-}
-
 int64_t DataParallel::answerTokens(const torch::Tensor &labels)
 {
     return labels.slice(1, 1).ne(kIgnoreLabel).sum().item<int64_t>();

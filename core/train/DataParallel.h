@@ -58,11 +58,8 @@ public:
     // The store's port (rank 0's choice when asked for port 0).
     int port() const;
 
-    // Rank `rank`'s rows [begin, end) of a global batch of `rows`: an even
-    // split, the first ranks taking one more where it does not divide.
-    static std::pair<int64_t, int64_t> shareOf(int64_t rows, int rank, int worldSize);
-    // This rank's rows of `batch`, in order.
-    TrainingBatch shard(const TrainingBatch &batch) const;
+    // This rank's part of every global batch (BatchLoader::setShard).
+    BatchShard batchShard() const { return {rank(), worldSize()}; }
 
     // The tokens a loss over `labels` counts ([B, T]: every label but the
     // first of each row that is not kIgnoreLabel).

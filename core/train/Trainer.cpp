@@ -508,6 +508,8 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
                             m_config.data.workers, m_config.data.skipBadImages, st.turnLayout(),
                             m_data.tokenizer.frame(st.form()));
+    if (parallel) // each rank decodes only its rows of every batch
+        loader.setShard(parallel->batchShard());
     if (!progress.positions.empty())
         loader.seek(progress.positions);
     const int64_t total = st.steps > 0 ? st.steps
@@ -544,15 +546,14 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         double loss = 0;
         for (int micro = 0; micro < st.gradAccum; ++micro) {
             const auto fetch = std::chrono::steady_clock::now();
-            TrainingBatch whole = loader.next();
+            const TrainingBatch batch = loader.next(); // this rank's rows of the batch
             stats.dataWait += seconds(fetch);
-            stats.skipped += whole.skipped;
-            const bool text = !whole.images.defined(); // a text stage's batch, or text mixed in
-            stats.samples += whole.ids.size(0);
-            stats.lmTokens += whole.ids.size(0) * (text ? whole.ids.size(1) : whole.ids.size(1) - 1 + visualTokens(mc));
+            stats.skipped += batch.skipped;
+            const bool text = !batch.images.defined(); // a text stage's batch, or text mixed in
+            stats.samples += batch.ids.size(0);
+            stats.lmTokens += batch.ids.size(0) * (text ? batch.ids.size(1) : batch.ids.size(1) - 1 + visualTokens(mc));
             // A rank's mean loss over its rows counts as its share of the
             // batch's answer tokens: the ranks' parts add up to the batch's loss.
-            const TrainingBatch batch = parallel ? parallel->shard(whole) : std::move(whole);
             const double share = parallel ? parallel->tokenShare(DataParallel::answerTokens(batch.labels)) : 1.0;
             if (batch.ids.size(0) == 0 || share == 0.0)
                 continue; // nothing of this batch fell to this rank
@@ -614,6 +615,11 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         }
     }
     metrics.flush();
+    if (parallel) { // the stage's figures count every rank's rows
+        stats.samples = int64_t(parallel->sum(double(stats.samples)));
+        stats.lmTokens = int64_t(parallel->sum(double(stats.lmTokens)));
+        stats.skipped = int64_t(parallel->sum(double(stats.skipped)));
+    }
     finishConversationStage(runId, index, model, progress, record, stats, total, textCache);
 }
 

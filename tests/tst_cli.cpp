@@ -943,6 +943,7 @@ private slots:
     // at every step and the same weights. Rank 0 alone writes the store.
     // A rank killed midway fails the run, naming it; the run resumes from
     // rank 0's last checkpoint on one process and ends where it would have.
+    // A killed rank 0 has its run failed by the launcher.
     void dataParallelRanksTrainAsOne()
     {
         const QString dir = m_dir.filePath("parallel");
@@ -1028,6 +1029,33 @@ private slots:
             const double off = (resumed.at(name) - tensor).abs().max().item<double>();
             QVERIFY2(off < (keyBias ? 1e-3 : 1e-5), qPrintable(QString("%1 differs by %2").arg(name.c_str()).arg(off)));
         }
+
+        // Rank 0 killed records nothing itself: the launcher fails its run, naming it.
+        const QString lostDb = dir + "/lost.sqlite";
+        QProcess lost;
+        lost.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")),
+                   {"run", yaml, "--db", lostDb, "--nproc", "2", "--progress", "lines", "--rank-timeout", "60"});
+        QVERIFY(lost.waitForStarted());
+        pid_t rank0 = 0;
+        for (int wait = 0; wait < 600 && !rank0; ++wait) {
+            QTest::qWait(100);
+            if (!QFile::exists(lostDb))
+                continue;
+            ExperimentStore store(lostDb.toStdString());
+            const auto runs = store.runs();
+            if (!runs.empty() && runs[0].status == RunStatus::Running)
+                rank0 = childWithEnvironment(pid_t(lost.processId()), "RANK=0");
+        }
+        QVERIFY(rank0 > 0);
+        ::kill(rank0, SIGKILL);
+        QVERIFY(lost.waitForFinished(120000));
+        const QString told = QString::fromUtf8(lost.readAllStandardOutput() + lost.readAllStandardError());
+        QVERIFY(lost.exitCode() != 0);
+        QVERIFY2(told.contains("rank 0 was killed by signal 9") && told.contains("marked failed in"), qPrintable(told));
+        ExperimentStore lostStore(lostDb.toStdString());
+        const RunRecord lostRun = lostStore.run(lostStore.runs()[0].id).run;
+        QCOMPARE(lostRun.status, RunStatus::Failed);
+        QVERIFY2(lostRun.message == "rank 0 was killed by signal 9", lostRun.message.c_str());
     }
 };
 

@@ -685,6 +685,40 @@ private slots:
         QCOMPARE(again.run(remoteFresh).run.status, RunStatus::Interrupted);
     }
 
+    // A parent that saw its child die knows why: the child's runs since it
+    // started (running, or marked interrupted as vanished) fail with that
+    // reason; older runs of the pid and other processes' runs stay.
+    void runsOfAnEndedProcessFail()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("ended.sqlite");
+        const WriterResult w = runWriter({path, "start-and-exit", "killed"});
+        QVERIFY2(w.exitCode == 0, qPrintable(w.err));
+        const int64_t killed = runIdFrom(w.out);
+        ExperimentStore store(str(path));
+        QCOMPARE(store.run(killed).run.status, RunStatus::Interrupted); // vanished, as far as the store knows
+        const int64_t pid = *store.run(killed).run.pid;
+        const int64_t earlier = store.createRun("the same pid, long ago", "{}", "", "", "{}");
+        const int64_t alive = store.createRun("this process", "{}", "", "", "{}");
+        store.startRun(alive);
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.exec("UPDATE runs SET status = 'interrupted', host = (SELECT host FROM runs WHERE id = "
+                              + std::to_string(killed) + "), pid = " + std::to_string(pid) + ", heartbeat_at = "
+                              + std::to_string(now() - 3600) + " WHERE id = " + std::to_string(earlier)),
+                     std::string());
+        }
+        const std::vector<int64_t> failed = store.failRunsOfEndedProcess(pid, now() - 600, "rank 0 was killed by signal 9");
+        QCOMPARE(failed, std::vector<int64_t>{killed});
+        const RunRecord r = store.run(killed).run;
+        QCOMPARE(r.status, RunStatus::Failed);
+        QCOMPARE(r.message, std::string("rank 0 was killed by signal 9"));
+        QCOMPARE(store.run(earlier).run.status, RunStatus::Interrupted);
+        QCOMPARE(store.run(alive).run.status, RunStatus::Running);
+        // A run already failed is not marked again.
+        QVERIFY(store.failRunsOfEndedProcess(pid, now() - 600, "again").empty());
+    }
+
     void lifecycle()
     {
         QTemporaryDir dir;

@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Messages.h"
+#include "store/ExperimentStore.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -68,6 +69,24 @@ std::string describe(int rank, int status)
     return fill(msg("rank %1 exited with status %2"), {std::to_string(rank), std::to_string(WEXITSTATUS(status))});
 }
 
+// Rank 0, killed, could not record why its run ended: its runs fail
+// naming it (the store's check for vanished processes would only say
+// "interrupted"). Returns what to tell the user.
+std::string recordRankZeroDeath(const std::string &db, pid_t rank0, double since, const std::string &why)
+{
+    try {
+        ExperimentStore store(db);
+        std::string ids;
+        for (const int64_t id : store.failRunsOfEndedProcess(rank0, since, why))
+            ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+        if (ids.empty())
+            return {};
+        return fill(msg("run %1 marked failed in %2"), {ids, db});
+    } catch (const std::exception &e) {
+        return fill(msg("the store could not record it: %1"), {e.what()});
+    }
+}
+
 } // namespace
 
 std::filesystem::path rankScratchDirectory(int rank, pid_t pid)
@@ -82,6 +101,7 @@ void setCommandLine(int argc, char **argv)
 
 int launchRanks(const RankLaunch &launch)
 {
+    const double launched = unixNow();
     const int port = freePort();
     const int threads = launch.threadsPerRank > 0
                             ? launch.threadsPerRank
@@ -102,6 +122,7 @@ int launchRanks(const RankLaunch &launch)
                                                  : fill(msg("ranks 1-%1"), {std::to_string(launch.ranks - 1)});
 
     std::map<pid_t, int> rankOf;
+    pid_t rankZero = 0;
     for (int rank = 0; rank < launch.ranks; ++rank) {
         const std::string log = (fs::path(launch.logDir) / ("rank" + std::to_string(rank) + ".log")).string();
         const pid_t pid = ::fork();
@@ -134,6 +155,7 @@ int launchRanks(const RankLaunch &launch)
             ::_exit(127);
         }
         rankOf[pid] = rank;
+        rankZero = rank == 0 ? pid : rankZero;
         g_children.push_back(pid);
     }
     const std::string logs = launch.ranks == 2 ? fill(msg("rank 1 logs to %1"), {launch.logDir})
@@ -149,6 +171,7 @@ int launchRanks(const RankLaunch &launch)
     ::sigaction(SIGTERM, &action, &oldTerm);
 
     int rankZeroStatus = 0;
+    bool rankZeroKilled = false; // by a signal: it recorded nothing
     std::string failure;
     bool failedByExit = false; // rather than by a signal
     std::chrono::steady_clock::time_point killAt{};
@@ -169,8 +192,10 @@ int launchRanks(const RankLaunch &launch)
         std::error_code ignored;
         std::filesystem::remove_all(rankScratchDirectory(rank, pid), ignored);
         const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (rank == 0)
+        if (rank == 0) {
             rankZeroStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+            rankZeroKilled = WIFSIGNALED(status);
+        }
         if (!ok && failure.empty()) {
             failure = describe(rank, status);
             failedByExit = WIFEXITED(status);
@@ -186,11 +211,14 @@ int launchRanks(const RankLaunch &launch)
     // Asked to stop: every rank ends its run interrupted (exit 1), rank 0 says so.
     if (failure.empty() || (g_stopping && rankZeroStatus != 0 && failedByExit))
         return rankZeroStatus;
+    // The run fails for the first rank that did, whichever was killed last.
+    const std::string recorded = rankZeroKilled ? recordRankZeroDeath(launch.db, rankZero, launched, failure) : "";
     std::cerr << "cos-batch: "
-              << fill(rankZeroStatus == 0 ? msg("%1; %2 logged to %3")
-                                          : msg("%1 (rank 0's output says what the run recorded); %2 logged to %3"),
+              << fill(rankZeroStatus == 0 || rankZeroKilled
+                          ? msg("%1; %2 logged to %3")
+                          : msg("%1 (rank 0's output says what the run recorded); %2 logged to %3"),
                       {failure, others, launch.logDir})
-              << "\n";
+              << (recorded.empty() ? "" : "; " + recorded) << "\n";
     return rankZeroStatus != 0 ? rankZeroStatus : 1;
 }
 

@@ -5,7 +5,8 @@
 // Rank 0 shares this terminal; the others log to files. SIGINT and SIGTERM
 // are passed on (the ranks checkpoint and stop together). When a rank dies,
 // the others are stopped (then killed after a grace period) and the exit
-// status says the run failed, naming the rank.
+// status says the run failed, naming the rank; rank 0 records that in the
+// store, or, when rank 0 is the one killed, this process does.
 
 #include <sys/types.h>
 
@@ -22,6 +23,7 @@ struct RankLaunch {
     int ranks = 2;
     int threadsPerRank = 0;  // 0: the CPUs shared out evenly
     std::string logDir;      // where ranks 1.. write their output
+    std::string db;          // the store rank 0 writes
 };
 
 // Starts the ranks and waits for all of them; returns the exit status.

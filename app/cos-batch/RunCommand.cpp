@@ -61,7 +61,7 @@ std::optional<int> launchedRanks(const RunOptions &o)
         return std::nullopt;
     const fs::path logs = fs::absolute(dbPath(o.training.db)).parent_path() / "runs"
                           / ("ranks-" + std::to_string(::getpid()));
-    return launchRanks({o.parallel.nproc, o.training.threads, logs.string()});
+    return launchRanks({o.parallel.nproc, o.training.threads, logs.string(), dbPath(o.training.db)});
 }
 
 // This process's place in a data-parallel run (torchrun's variables), joined;

@@ -375,6 +375,24 @@ int ExperimentStore::markStaleRuns(double staleSeconds)
     return marked;
 }
 
+std::vector<int64_t> ExperimentStore::failRunsOfEndedProcess(int64_t pid, double since, const std::string &why)
+{
+    std::vector<int64_t> ids;
+    m_db.transaction([&] {
+        auto s = m_db.prepare("SELECT id FROM runs WHERE host = ? AND pid = ? AND heartbeat_at >= ? "
+                              "AND status IN ('running', 'interrupted')");
+        s.bind(1, hostName()).bind(2, pid).bind(3, since);
+        while (s.step())
+            ids.push_back(s.int64(0));
+        auto update = m_db.prepare("UPDATE runs SET status = 'failed', ended_at = ?, message = ? WHERE id = ?");
+        for (const int64_t id : ids) {
+            update.bind(1, unixNow()).bind(2, why).bind(3, id);
+            update.run();
+        }
+    });
+    return ids;
+}
+
 // ------------------------------------------------------------------ data
 
 // "VERB INTO table (a, b) VALUES (?, ?)"

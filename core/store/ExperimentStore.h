@@ -47,6 +47,11 @@ public:
     // whose heartbeat is older than staleSeconds (another host) as
     // `interrupted`. Returns how many.
     int markStaleRuns(double staleSeconds = 600);
+    // Process `pid` on this host ended and the one that started it knows why
+    // (a data-parallel rank 0 killed by a signal, which recorded nothing):
+    // its runs with a heartbeat since `since`, still `running` or marked
+    // `interrupted` as vanished, end `failed` with `why`. Returns their ids.
+    std::vector<int64_t> failRunsOfEndedProcess(int64_t pid, double since, const std::string &why);
 
     // ----------------------------------------------------------------- data
     void putStage(int64_t runId, const StageRecord &stage); // insert or replace by index

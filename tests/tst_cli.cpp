@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QImage>
 #include <QDir>
+#include <QDirIterator>
 #include <QProcess>
 
 #include <opencv2/imgcodecs.hpp>
@@ -972,7 +973,20 @@ private slots:
                          qPrintable(QString("stage %1 step %2: %3 on two ranks, %4 on one")
                                         .arg(stage).arg(alone[i].step).arg(shared[i].value).arg(alone[i].value)));
         }
-        QCOMPARE(two.run(b).finalEvaluation->accuracy, one.run(a).finalEvaluation->accuracy);
+        // The ranks shared the evaluation: their parts add up to one process's figures.
+        const EvaluationRecord alone1 = *one.run(a).finalEvaluation, shared1 = *two.run(b).finalEvaluation;
+        QCOMPARE(shared1.accuracy, alone1.accuracy);
+        QCOMPARE(shared1.n, alone1.n);
+        QVERIFY(shared1.perType == alone1.perType);
+        QVERIFY(alone1.shuffledAccuracy && alone1.cellReading);
+        QCOMPARE(shared1.shuffledAccuracy, alone1.shuffledAccuracy);
+        QVERIFY(shared1.shuffledPerType == alone1.shuffledPerType);
+        QCOMPARE(shared1.cellReading, alone1.cellReading);
+        QCOMPARE(shared1.cellReadingCells, alone1.cellReadingCells);
+        QDirIterator logs(dir + "/runs", {"rank1.log"}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(logs.hasNext());
+        const QString rank1Log = QString::fromUtf8(test::readFile(logs.next()));
+        QVERIFY2(rank1Log.contains("evaluating"), qPrintable(rank1Log.right(2000))); // its part of the questions
         const auto finalWeights = [](ExperimentStore &store, int64_t id) {
             return readSafetensors(Trainer::stageEndCheckpoint(store.run(id), 2)->path + "/model.safetensors");
         };

@@ -974,6 +974,46 @@ private slots:
             QCOMPARE(findKey(reused, "variants")->at(i).at("run_id").get<int64_t>(), variants[i].at("run_id").get<int64_t>());
         }
         QCOMPARE(int64_t(store.runs().size()), int64_t(5));
+
+        // --seeds 2: seed 0 is the runs above (reused); seed 1 trains again
+        // with every stage's seed moved on by one; the headline compares the
+        // means over seeds.
+        const Result seeded = runBatch({"bench", "replica", "--quick", "--reuse", "--seeds", "2", "--variants",
+                                        "baseline,cos", "--baseline", base, "--cos", cos, "--db", db, "--out", out,
+                                        "--set", "data.eval_samples=16", "--progress", "lines"});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(seeded.err + seeded.out.right(3000)));
+        const Json two = parseJsonFile(QDir(out).filePath("report.json").toStdString());
+        QCOMPARE(two.at("seeds").get<int64_t>(), int64_t(2));
+        const Json &runs = two.at("variants");
+        QCOMPARE(runs.size(), size_t(4));
+        std::map<std::string, std::vector<double>> accuracies, pretrainSeconds;
+        for (size_t i = 0; i < runs.size(); ++i) {
+            const Json &v = runs[i];
+            const std::string name = i % 2 ? "cos" : "baseline";
+            QCOMPARE(v.at("name").get<std::string>(), name);
+            QCOMPARE(v.at("seed").get<int64_t>(), int64_t(i / 2));
+            QCOMPARE(v.at("reused").get<bool>(), i < 2);
+            const RunDetail d = store.run(v.at("run_id").get<int64_t>());
+            QCOMPARE(d.run.name, "replica-" + name + (i < 2 ? "" : "-seed1"));
+            for (const Json &stage : parseJson(d.run.config).at("stages"))
+                QCOMPARE(stage.at("seed").get<int64_t>(), int64_t(i / 2));
+            accuracies[name].push_back(v.at("accuracy").get<double>());
+            pretrainSeconds[name].push_back(findKey(v, "pretrain")->at("wall_seconds").get<double>());
+        }
+        const auto average = [](const std::vector<double> &x) { return (x[0] + x[1]) / 2; };
+        for (const Json &v : two.at("summary")) {
+            const std::string name = v.at("name").get<std::string>();
+            QCOMPARE(v.at("seeds").get<int64_t>(), int64_t(2));
+            QVERIFY(qAbs(v.at("accuracy_mean").get<double>() - average(accuracies[name])) < 1e-12);
+            QCOMPARE(v.at("accuracy_min").get<double>(), std::min(accuracies[name][0], accuracies[name][1]));
+        }
+        const Json &means = two.at("headline");
+        QVERIFY(qAbs(means.at("accuracy_difference_points").get<double>()
+                     - 100 * (average(accuracies["cos"]) - average(accuracies["baseline"]))) < 1e-9);
+        QVERIFY(qAbs(means.at("pretrain_time_reduction_percent").get<double>()
+                     - 100 * (1 - average(pretrainSeconds["cos"]) / average(pretrainSeconds["baseline"]))) < 1e-9);
+        QVERIFY(QString::fromUtf8(test::readFile(QDir(out).filePath("report.md"))).contains("Over seeds"));
+        QCOMPARE(int64_t(store.runs().size()), int64_t(7));
     }
 
     void benchReplicaRefusesBadInput()
@@ -986,6 +1026,9 @@ private slots:
         r = runBatch({"bench", "replica", "--variants", "cos,bogus", "--db", db});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("bogus"), qPrintable(r.err));
+        r = runBatch({"bench", "replica", "--seeds", "0", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--seeds 0"), qPrintable(r.err));
         QVERIFY(!QFile::exists(db));
     }
 

@@ -75,6 +75,10 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
     cmd->add_option("--variants", o->replica.variants,
                     msg("variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution"))
         ->delimiter(',');
+    cmd->add_option("--seeds", o->replica.seeds,
+                    msg("train every variant this many times, seed s moving every stage's seed on by s; the headline "
+                        "compares the means"))
+        ->capture_default_str();
     cmd->add_flag("--reuse", o->reuse,
                   msg("use finished runs of the same configs already in the store (continues an interrupted benchmark)"));
     cmd->callback([o, &action] {
@@ -97,7 +101,9 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
                         printer.endLine();
                         if (!printer.json())
                             std::printf("%s\n", fill(msg("== variant %1/%2: %3 (%4)"),
-                                                     {std::to_string(i + 1), std::to_string(variants.size()), v.name,
+                                                     {std::to_string(i + 1), std::to_string(variants.size()),
+                                                      v.seed ? fill(msg("%1, seed %2"), {v.name, std::to_string(v.seed)})
+                                                             : v.name,
                                                       v.description})
                                                     .c_str());
                         std::fflush(stdout);

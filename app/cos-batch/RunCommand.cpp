@@ -48,7 +48,7 @@ void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
                    "MASTER_PORT instead)"))
         ->check(CLI::Range(1, 256));
     cmd.add_option("--rank-timeout", o.rankTimeout,
-                   msg("seconds a rank waits for the others (at a step, or while rank 0 evaluates) before the run fails"))
+                   msg("seconds a rank waits for the others (at a step, or while rank 0 trains the vision tower) before the run fails"))
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 }

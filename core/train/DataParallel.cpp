@@ -161,6 +161,13 @@ double DataParallel::sum(double value)
     return t.item<double>();
 }
 
+void DataParallel::sum(std::vector<double> &values)
+{
+    torch::Tensor t = torch::tensor(values, torch::kDouble); // [n]
+    allReduce(t);
+    std::copy(t.data_ptr<double>(), t.data_ptr<double>() + t.numel(), values.begin());
+}
+
 void DataParallel::barrier()
 {
     m_group->gloo->barrier()->wait(m_timeout);

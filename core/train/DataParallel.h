@@ -72,6 +72,8 @@ public:
     void sumGradients(const std::vector<torch::Tensor> &parameters, int64_t bucketBytes = 25 << 20);
     // The sum of `value` over ranks.
     double sum(double value);
+    // Each element summed over ranks, in place.
+    void sum(std::vector<double> &values);
     void barrier();
 
 private:

@@ -48,48 +48,78 @@ std::map<std::string, double> perTypeRates(const Tally &tally)
     return out;
 }
 
-// Greedy answers to questions `questions` of `dataset`, each shown the image
-// of question imageOf[i]; whether each is right, in order.
+// The evaluated questions' prompts, and the batches they are answered in:
+// generation takes prompts of equal length, so each batch has one length.
+struct QuestionBatches {
+    std::vector<std::vector<int64_t>> prompts; // per question
+    std::vector<std::vector<size_t>> batches;  // question indices
+};
+
+QuestionBatches questionBatches(const ConversationDataset &dataset, size_t n, const Tokenizer &tokenizer,
+                                const EvaluationOptions &options)
+{
+    QuestionBatches q;
+    const TextEncoder encode = tokenizer.encoder();
+    std::map<size_t, std::vector<size_t>> byLength;
+    for (size_t i = 0; i < n; ++i) {
+        q.prompts.push_back(promptTokens(encode, dataset.sample(i).prompt(), dataset.hasImages(), options.form));
+        byLength[q.prompts.back().size()].push_back(i);
+    }
+    const size_t size = static_cast<size_t>(options.batchSize);
+    for (const auto &[length, indices] : byLength)
+        for (size_t start = 0; start < indices.size(); start += size)
+            q.batches.emplace_back(indices.begin() + ptrdiff_t(start),
+                                   indices.begin() + ptrdiff_t(std::min(indices.size(), start + size)));
+    return q;
+}
+
+// The sum over ranks of each rank's part (zeros elsewhere), when shared.
+void gatherParts(std::vector<double> &values, const EvaluationShard &shard)
+{
+    if (shard.gather)
+        shard.gather(values);
+}
+
+// Greedy answers to this process's batches of `questions`, each question i
+// shown the image of question imageOf[i]; whether each is right, in order,
+// for every question once the ranks' parts are gathered.
 std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &dataset, const Tokenizer &tokenizer,
                                   const torch::Device &device, const EvaluationOptions &options,
-                                  const std::vector<size_t> &imageOf, const std::function<void(int64_t)> &answered)
+                                  const QuestionBatches &questions, const std::vector<size_t> &imageOf,
+                                  const std::function<void(int64_t)> &answered)
 {
     const ModelConfig &config = model->config();
-    const size_t n = imageOf.size();
-    const TextEncoder encode = tokenizer.encoder();
-
-    // Generation takes prompts of equal length, so batch by prompt length.
-    std::map<size_t, std::vector<size_t>> byLength;
-    std::vector<std::vector<int64_t>> prompts(n);
-    for (size_t i = 0; i < n; ++i) {
-        prompts[i] = promptTokens(encode, dataset.sample(i).prompt(), dataset.hasImages(), options.form);
-        byLength[prompts[i].size()].push_back(i);
-    }
-    std::vector<bool> correct(n, false);
+    std::vector<double> right(imageOf.size(), 0.0);
     GenerationOptions generation;
     generation.maxNewTokens = options.maxNewTokens;
-    for (const auto &[length, indices] : byLength) {
-        for (size_t start = 0; start < indices.size(); start += static_cast<size_t>(options.batchSize)) {
-            crashPoint("evaluation");
-            const size_t end = std::min(indices.size(), start + static_cast<size_t>(options.batchSize));
-            std::vector<torch::Tensor> images;
-            std::vector<int64_t> ids;
-            for (size_t k = start; k < end; ++k) {
-                const size_t i = indices[k];
-                if (dataset.hasImages())
-                    images.push_back(loadImage(dataset.imagePath(imageOf[i]), config.vision.imageSize, config.vision.channels));
-                ids.insert(ids.end(), prompts[i].begin(), prompts[i].end());
-            }
-            const int64_t b = static_cast<int64_t>(end - start);
-            auto batchImages = images.empty() ? torch::Tensor() : torch::stack(images).to(device); // [b, ch, R, R]
-            auto batchIds = torch::tensor(ids, torch::kLong).view({b, static_cast<int64_t>(length)}).to(device);
-            const auto answers = model->generate(batchImages, batchIds, generation);
-            for (size_t k = start; k < end; ++k)
-                correct[indices[k]] = normalizeAnswer(tokenizer.decode(answers[k - start]))
-                                      == normalizeAnswer(dataset.sample(indices[k]).answer());
-            answered(b);
+    for (size_t batch = 0; batch < questions.batches.size(); ++batch) {
+        if (!options.shard.answers(batch))
+            continue;
+        crashPoint("evaluation");
+        const std::vector<size_t> &indices = questions.batches[batch];
+        std::vector<torch::Tensor> images;
+        std::vector<int64_t> ids;
+        for (const size_t i : indices) {
+            if (dataset.hasImages())
+                images.push_back(loadImage(dataset.imagePath(imageOf[i]), config.vision.imageSize, config.vision.channels));
+            ids.insert(ids.end(), questions.prompts[i].begin(), questions.prompts[i].end());
         }
+        const int64_t b = static_cast<int64_t>(indices.size());
+        const int64_t length = static_cast<int64_t>(questions.prompts[indices.front()].size());
+        auto batchImages = images.empty() ? torch::Tensor() : torch::stack(images).to(device); // [b, ch, R, R]
+        auto batchIds = torch::tensor(ids, torch::kLong).view({b, length}).to(device);          // [b, T]
+        const auto answers = model->generate(batchImages, batchIds, generation);
+        for (size_t k = 0; k < indices.size(); ++k)
+            right[indices[k]] = normalizeAnswer(tokenizer.decode(answers[k]))
+                                        == normalizeAnswer(dataset.sample(indices[k]).answer())
+                                    ? 1.0
+                                    : 0.0;
+        answered(b);
     }
+    gatherParts(right, options.shard);
+    std::vector<bool> correct(right.size());
+    for (size_t i = 0; i < right.size(); ++i)
+        correct[i] = right[i] > 0.5;
     return correct;
 }
 
@@ -97,7 +127,8 @@ std::vector<bool> answerCorrectly(Mllm &model, const ConversationDataset &datase
 
 std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
                                                const Tokenizer &tokenizer, const torch::Device &device,
-                                               int batchSize, const ConversationTemplate &form)
+                                               int batchSize, const ConversationTemplate &form,
+                                               const EvaluationShard &shard)
 {
     if (images.empty())
         return {0.0, 0};
@@ -109,7 +140,9 @@ std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<Gr
     GenerationOptions generation;
     generation.maxNewTokens = side * (side + 4) + 4; // "row r :" items "." per row, and </s>
     int64_t correct = 0, cells = 0;
-    for (size_t start = 0; start < images.size(); start += size_t(batchSize)) {
+    for (size_t start = 0, batchIndex = 0; start < images.size(); start += size_t(batchSize), ++batchIndex) {
+        if (!shard.answers(batchIndex))
+            continue;
         const size_t end = std::min(images.size(), start + size_t(batchSize));
         std::vector<torch::Tensor> batch;
         std::vector<int64_t> ids;
@@ -126,7 +159,9 @@ std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<Gr
             cells += int64_t(images[i].cells.size());
         }
     }
-    return {double(correct) / double(cells), cells};
+    std::vector<double> counts{double(correct), double(cells)};
+    gatherParts(counts, shard);
+    return {counts[0] / counts[1], int64_t(counts[1])};
 }
 
 TypePrior typePriorOf(const ConversationDataset &training)
@@ -196,14 +231,19 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
     std::iota(ownImages.begin(), ownImages.end(), size_t(0));
     // Text samples carry what they ask about in the prompt: no image to shuffle.
     const bool shuffledControl = options.shuffledImages && dataset.hasImages();
-    const int64_t total = static_cast<int64_t>(n) * (shuffledControl ? 2 : 1);
+    const QuestionBatches questions = questionBatches(dataset, n, tokenizer, options);
+    int64_t mine = 0; // questions this process answers
+    for (size_t batch = 0; batch < questions.batches.size(); ++batch)
+        mine += options.shard.answers(batch) ? int64_t(questions.batches[batch].size()) : 0;
+    const int64_t total = mine * (shuffledControl ? 2 : 1);
     int64_t done = 0;
     const auto answered = [&](int64_t batch) {
         done += batch;
         if (progress)
             progress(static_cast<int>(done), static_cast<int>(total));
     };
-    const std::vector<bool> correct = answerCorrectly(model, dataset, tokenizer, device, options, ownImages, answered);
+    const std::vector<bool> correct =
+        answerCorrectly(model, dataset, tokenizer, device, options, questions, ownImages, answered);
 
     EvaluationResult result;
     Tally tally = tallyOf(dataset, correct);
@@ -215,7 +255,7 @@ EvaluationResult evaluate(Mllm &model, const ConversationDataset &dataset, const
 
     if (shuffledControl) {
         const std::vector<bool> blind =
-            answerCorrectly(model, dataset, tokenizer, device, options, shuffledImageOrder(dataset, n), answered);
+            answerCorrectly(model, dataset, tokenizer, device, options, questions, shuffledImageOrder(dataset, n), answered);
         Tally shuffled = tallyOf(dataset, blind);
         result.record.shuffledAccuracy = rate(shuffled[""]);
         result.record.shuffledPerType = perTypeRates(shuffled);

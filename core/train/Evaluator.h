@@ -16,12 +16,25 @@
 
 namespace cosw {
 
+// Evaluation split among data-parallel ranks: this process answers every
+// `count`-th batch (of questions, or of images to caption) from `index` on,
+// and `gather` sums a vector across the ranks, each contributing zeros
+// outside its part, so that every rank ends with the whole result. The
+// batches are those one process forms, so the answers are the same to the bit.
+struct EvaluationShard {
+    int index = 0;
+    int count = 1;
+    std::function<void(std::vector<double> &)> gather; // unset: one process answers everything
+    bool answers(size_t batch) const { return count <= 1 || int(batch % size_t(count)) == index; }
+};
+
 struct EvaluationOptions {
     int batchSize = 16;
     int maxNewTokens = 8;
     int limit = 0;             // first N samples; 0: all
     bool shuffledImages = true; // also run the shuffled-image control
     ConversationTemplate form;  // the template the questions are asked in
+    EvaluationShard shard;
 };
 
 struct EvaluationResult {
@@ -53,7 +66,8 @@ std::vector<size_t> shuffledImageOrder(const ConversationDataset &dataset, size_
 // with the number of cells scored. It measures the connector directly.
 std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<GridCellImage> &images,
                                                const Tokenizer &tokenizer, const torch::Device &device,
-                                               int batchSize, const ConversationTemplate &form = {});
+                                               int batchSize, const ConversationTemplate &form = {},
+                                               const EvaluationShard &shard = {});
 
 // `prior` is the training set's type prior; the dataset must be single-turn.
 // A set of text samples is answered from their text alone, with no

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 namespace cosw {
 
@@ -90,10 +91,25 @@ Json &finetuneStage(Json &tree, const std::string &file)
     return *found;
 }
 
-ReplicaVariant variant(const std::string &name, const std::string &description, Json tree, const std::string &file)
+// Seed `seed` of a config: every stage's seed moved on by it (the model's
+// initial weights follow the first stage's seed, each stage's data order its own).
+Json reseeded(Json tree, int seed, const std::string &file)
 {
-    tree["name"] = "replica-" + name;
-    return {name, description, RunConfig::fromJson(tree, file)};
+    if (seed == 0)
+        return tree;
+    for (Json &stage : stagesOf(tree, file)) {
+        const Json *v = stage.is_object() ? findKey(stage, "seed") : nullptr;
+        if (stage.is_object())
+            stage["seed"] = (v && v->is_number_integer() ? v->get<int64_t>() : 0) + seed;
+    }
+    return tree;
+}
+
+ReplicaVariant variant(const std::string &name, const std::string &description, int seed, Json tree,
+                       const std::string &file)
+{
+    tree["name"] = "replica-" + name + (seed ? "-seed" + std::to_string(seed) : "");
+    return {name, description, seed, RunConfig::fromJson(tree, file)};
 }
 
 const StageRecord *stageOfKind(const RunDetail &detail, const std::string &kind)
@@ -136,6 +152,38 @@ std::pair<int, std::string> beforeFinetune(const RunConfig &config)
     return {stage, key.dump()};
 }
 
+double mean(const std::vector<double> &values)
+{
+    return std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+}
+
+// One variant over its finished seeds.
+struct SeedFigures {
+    std::string name;
+    std::vector<double> accuracy, shuffled, pretrainSeconds;
+};
+
+// The finished, evaluated runs of each variant, in the order variants first appear.
+std::vector<SeedFigures> figuresBySeed(const std::vector<ReplicaResult> &results)
+{
+    std::vector<SeedFigures> out;
+    for (const auto &r : results) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const SeedFigures &f) { return f.name == r.variant; });
+        if (it == out.end())
+            it = out.insert(out.end(), SeedFigures{r.variant, {}, {}, {}});
+        const auto &e = r.detail.finalEvaluation;
+        if (r.status != "finished" || !e)
+            continue;
+        it->accuracy.push_back(e->accuracy);
+        if (e->shuffledAccuracy)
+            it->shuffled.push_back(*e->shuffledAccuracy);
+        const StageRecord *pre = stageOfKind(r.detail, "pretrain");
+        if (pre && pre->wallSeconds && *pre->wallSeconds > 0)
+            it->pretrainSeconds.push_back(*pre->wallSeconds);
+    }
+    return out;
+}
+
 std::string fixed(double v, int digits) { return formatRealFixed(v, digits); }
 
 std::string cell(const Json *v, int digits, double scale = 1.0)
@@ -157,10 +205,14 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
             || std::find(options.variants.begin(), options.variants.end(), name) != options.variants.end();
     };
 
-    const Json baseline = loadTree(options.baselineConfig, options);
-    const Json cos = loadTree(options.cosConfig, options);
-    Json probe = cos;
+    if (options.seeds < 1)
+        throw InputError(fill(msg("--seeds %1: expected 1 or more"), {std::to_string(options.seeds)}));
+    const Json baselineTree = loadTree(options.baselineConfig, options);
+    const Json cosTree = loadTree(options.cosConfig, options);
+    Json probe = cosTree;
     const Json scaling = finetuneStage(probe, options.cosConfig).at("scaling");
+    Json cos;
+    int seed = 0;
 
     // Each ablation keeps part of the cos fine-tuning scaling; the stage's
     // `resolution` is dropped so the scaled model states it.
@@ -176,22 +228,26 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
             stage.erase("scaling");
         else
             stage["scaling"] = kept;
-        return variant(name, description, tree, options.cosConfig);
+        return variant(name, description, seed, tree, options.cosConfig);
     };
 
+    // Seed by seed, so an interrupted benchmark has whole seeds to report.
     std::vector<ReplicaVariant> out;
-    if (wanted("baseline"))
-        out.push_back(variant("baseline", "standard resampler, the same tokens in both stages", baseline,
-                              options.baselineConfig));
-    if (wanted("cos"))
-        out.push_back(variant("cos", "Chain-of-Sight, few tokens in pre-training, compound scaling for fine-tuning",
-                              cos, options.cosConfig));
-    if (wanted("cos-noscale"))
-        out.push_back(ablation("cos-noscale", "Chain-of-Sight without token scaling", {}));
-    if (wanted("cos-window"))
-        out.push_back(ablation("cos-window", "Chain-of-Sight, window scaling only", {"window"}));
-    if (wanted("cos-resolution"))
-        out.push_back(ablation("cos-resolution", "Chain-of-Sight, resolution scaling only", {"resolution"}));
+    for (seed = 0; seed < options.seeds; ++seed) {
+        cos = reseeded(cosTree, seed, options.cosConfig);
+        if (wanted("baseline"))
+            out.push_back(variant("baseline", "standard resampler, the same tokens in both stages", seed,
+                                  reseeded(baselineTree, seed, options.baselineConfig), options.baselineConfig));
+        if (wanted("cos"))
+            out.push_back(variant("cos", "Chain-of-Sight, few tokens in pre-training, compound scaling for fine-tuning",
+                                  seed, cos, options.cosConfig));
+        if (wanted("cos-noscale"))
+            out.push_back(ablation("cos-noscale", "Chain-of-Sight without token scaling", {}));
+        if (wanted("cos-window"))
+            out.push_back(ablation("cos-window", "Chain-of-Sight, window scaling only", {"window"}));
+        if (wanted("cos-resolution"))
+            out.push_back(ablation("cos-resolution", "Chain-of-Sight, resolution scaling only", {"resolution"}));
+    }
     return out;
 }
 
@@ -247,6 +303,7 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
         ReplicaResult r;
         r.variant = v.name;
         r.description = v.description;
+        r.seed = v.seed;
         if (reuseFinished) {
             RunFilter filter;
             filter.status = RunStatus::Finished;
@@ -297,11 +354,11 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
     report["type_prior_accuracy"] = blind.typePrior;
 
     Json variants = Json::array();
-    const ReplicaResult *baseline = nullptr, *cos = nullptr;
     for (const auto &r : results) {
         Json v = Json::object();
         v["name"] = r.variant;
         v["description"] = r.description;
+        v["seed"] = r.seed;
         v["run_id"] = r.runId;
         v["status"] = r.status;
         if (!r.message.empty())
@@ -335,33 +392,56 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         v["reused"] = r.reused;
         v["pretrain_shared_with_run"] = r.sharedFrom ? Json(r.sharedFrom) : Json();
         variants.push_back(v);
-        if (r.status == "finished" && r.variant == "baseline")
-            baseline = &r;
-        if (r.status == "finished" && r.variant == "cos")
-            cos = &r;
     }
     report["variants"] = variants;
+
+    const std::vector<SeedFigures> figures = figuresBySeed(results);
+    Json summary = Json::array();
+    int seeds = 0;
+    for (const SeedFigures &f : figures) {
+        Json v = Json::object();
+        v["name"] = f.name;
+        v["seeds"] = f.accuracy.size();
+        seeds = std::max(seeds, int(f.accuracy.size()));
+        const bool any = !f.accuracy.empty();
+        v["accuracy_mean"] = any ? Json(mean(f.accuracy)) : Json();
+        v["accuracy_min"] = any ? Json(*std::min_element(f.accuracy.begin(), f.accuracy.end())) : Json();
+        v["accuracy_max"] = any ? Json(*std::max_element(f.accuracy.begin(), f.accuracy.end())) : Json();
+        v["shuffled_mean"] = f.shuffled.empty() ? Json() : Json(mean(f.shuffled));
+        v["pretrain_wall_seconds_mean"] = f.pretrainSeconds.empty() ? Json() : Json(mean(f.pretrainSeconds));
+        summary.push_back(v);
+    }
+    report["summary"] = summary;
+    report["seeds"] = seeds;
 
     Json headline = Json::object();
     Json target = Json::object();
     target["pretrain_time_reduction_percent_at_least"] = kTargetReductionPercent;
     target["accuracy_difference_points_within"] = kTargetAccuracyPoints;
     headline["target"] = target;
-    const StageRecord *bp = baseline ? stageOfKind(baseline->detail, "pretrain") : nullptr;
-    const StageRecord *cp = cos ? stageOfKind(cos->detail, "pretrain") : nullptr;
-    const bool comparable = bp && cp && bp->wallSeconds && cp->wallSeconds && *bp->wallSeconds > 0
-                         && baseline->detail.finalEvaluation && cos->detail.finalEvaluation;
-    if (comparable) {
-        const double reduction = 100.0 * (1.0 - *cp->wallSeconds / *bp->wallSeconds);
-        const double diff = 100.0 * (cos->detail.finalEvaluation->accuracy - baseline->detail.finalEvaluation->accuracy);
+    auto find = [&](const char *name) -> const SeedFigures * {
+        for (const SeedFigures &f : figures)
+            if (f.name == name && !f.accuracy.empty() && !f.pretrainSeconds.empty())
+                return &f;
+        return nullptr;
+    };
+    const SeedFigures *baseline = find("baseline"), *cos = find("cos");
+    if (baseline && cos) {
+        // Means over each one's seeds: one seed's noise does not decide the verdict.
+        const double baseAccuracy = mean(baseline->accuracy), cosAccuracy = mean(cos->accuracy);
+        const double reduction = 100.0 * (1.0 - mean(cos->pretrainSeconds) / mean(baseline->pretrainSeconds));
+        const double diff = 100.0 * (cosAccuracy - baseAccuracy);
         const bool timeMet = reduction >= kTargetReductionPercent;
         const bool accuracyMet = diff >= -kTargetAccuracyPoints;
         // Accuracies near what the question type alone gives say nothing
         // about the connectors, so equal accuracies there do not count as
         // the claim holding: the report says so instead.
-        const double margin = 100.0 * (std::min(cos->detail.finalEvaluation->accuracy,
-                                                baseline->detail.finalEvaluation->accuracy) - blind.typePrior);
+        const double margin = 100.0 * (std::min(cosAccuracy, baseAccuracy) - blind.typePrior);
         const bool informative = margin >= kInformativePoints;
+        Json seedsCompared = Json::object();
+        seedsCompared["baseline"] = baseline->accuracy.size();
+        seedsCompared["cos"] = cos->accuracy.size();
+        headline["seeds"] = seedsCompared;
         headline["pretrain_time_reduction_percent"] = reduction;
         headline["accuracy_difference_points"] = diff;
         headline["points_above_type_prior"] = margin;
@@ -400,7 +480,10 @@ std::string replicaMarkdown(const Json &report)
         const std::string status = str(v, "status");
         const Json *reused = findKey(v, "reused");
         const Json *sharedWith = findKey(v, "pretrain_shared_with_run");
-        md += "| " + str(v, "name") + (status == "finished" ? "" : " (" + status + ")")
+        const Json *seed = findKey(v, "seed");
+        const int64_t seedNumber = seed && seed->is_number_integer() ? seed->get<int64_t>() : 0;
+        md += "| " + str(v, "name") + (seedNumber ? " (seed " + std::to_string(seedNumber) + ")" : "")
+            + (status == "finished" ? "" : " (" + status + ")")
             + (reused && reused->get<bool>() ? " (reused)" : "") + " | "
             + std::to_string(v.at("run_id").get<int64_t>()) + " | " + cell(findKey(pre, "visual_tokens"), 0) + " → "
             + cell(findKey(fine, "visual_tokens"), 0) + " | " + cell(findKey(pre, "wall_seconds"), 1)
@@ -417,9 +500,23 @@ std::string replicaMarkdown(const Json &report)
     if (anyShared)
         md += "\nA pre-training time followed by (run N) is that run's: the variant's config agrees with it up to "
               "fine-tuning, so it continued that run's model rather than train the same weights again.\n";
+    const Json *seeds = findKey(report, "seeds");
+    const bool severalSeeds = seeds && seeds->is_number_integer() && seeds->get<int64_t>() > 1;
+    if (severalSeeds) {
+        md += "\nOver seeds (seed s moves every stage's seed on by s: other initial weights and data orders, the "
+              "same data):\n\n| variant | seeds | accuracy mean | range | shuffled images mean | pre-train s mean |\n"
+              "| --- | --- | --- | --- | --- | --- |\n";
+        for (const Json &v : report.at("summary"))
+            md += "| " + str(v, "name") + " | " + std::to_string(v.at("seeds").get<int64_t>()) + " | "
+                + cell(findKey(v, "accuracy_mean"), 4) + " | " + cell(findKey(v, "accuracy_min"), 4) + "–"
+                + cell(findKey(v, "accuracy_max"), 4) + " | " + cell(findKey(v, "shuffled_mean"), 4) + " | "
+                + cell(findKey(v, "pretrain_wall_seconds_mean"), 1) + " |\n";
+    }
     md += "\nWithout the image: always the commonest answer scores " + cell(findKey(report, "majority_accuracy"), 4)
         + "; each question type's commonest answer scores " + cell(findKey(report, "type_prior_accuracy"), 4)
         + ".\n\n## Headline\n\n";
+    if (severalSeeds)
+        md += "Of the means over each variant's seeds.\n\n";
 
     const Json &h = report.at("headline");
     const Json *met = findKey(h, "met");

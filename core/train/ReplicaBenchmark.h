@@ -28,11 +28,16 @@ struct ReplicaOptions {
     // the same comparison in a fraction of the time.
     bool quick = false;
     std::vector<std::string> variants;  // names to run; empty runs all five
+    // Every variant trained this many times, seed s moving every stage's
+    // seed on by s (other initial weights and data orders, the same data);
+    // the headline compares the means.
+    int seeds = 1;
 };
 
 struct ReplicaVariant {
     std::string name;        // baseline, cos, cos-noscale, cos-window, cos-resolution
     std::string description;
+    int seed = 0;            // 0: the configs as written
     RunConfig config;
 };
 
@@ -45,6 +50,7 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options);
 struct ReplicaResult {
     std::string variant;
     std::string description;
+    int seed = 0;
     int64_t runId = 0;
     std::string status;      // finished, failed, interrupted
     std::string message;     // why it did not finish
@@ -71,11 +77,12 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                                                const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
                                                BlindBaselines &blind);
 
-// report.json: per variant tokens per stage, pre-training and fine-tuning
-// training seconds, accuracy overall and per question type; the headline
-// (pre-training time reduction of cos against baseline, accuracy difference
-// in points) against the paper's target; `context` (machine, date, mode) is
-// copied in.
+// report.json: per variant and seed tokens per stage, pre-training and
+// fine-tuning training seconds, accuracy overall and per question type; per
+// variant the mean and range over its seeds; the headline (pre-training time
+// reduction of cos against baseline, accuracy difference in points, both of
+// the means over seeds) against the paper's target; `context` (machine,
+// date, mode) is copied in.
 Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselines &blind, const Json &context);
 // report.md: the same, for people.
 std::string replicaMarkdown(const Json &report);

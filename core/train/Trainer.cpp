@@ -404,13 +404,17 @@ StageRecord Trainer::stageRecord(int index) const
 
 EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, Mllm &model)
 {
-    if (follows(m_options.parallel))
-        return {}; // rank 0 evaluates for the group
     EvaluationOptions options;
     options.limit = m_config.data.evalSamples;
     const StageConfig &st = m_config.stages[index];
     options.batchSize = std::max(1, st.batchSize * 2);
     options.form = m_data.tokenizer.frame(st.form());
+    DataParallel *parallel = m_options.parallel;
+    if (parallel) { // every rank answers its share; each ends with the whole result
+        options.shard.index = parallel->rank();
+        options.shard.count = parallel->worldSize();
+        options.shard.gather = [parallel](std::vector<double> &values) { parallel->sum(values); };
+    }
     const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
     // A text stage is scored on captions as text: how well the language
     // model reads what the visual tokens will have to carry.
@@ -430,12 +434,14 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
     if (!text && !m_data.evalCells.empty()) {
         const auto [reading, cells] =
             cellReadingAccuracy(model, m_data.evalCells, m_data.tokenizer, parseDevice(st.device), options.batchSize,
-                                options.form);
+                                options.form, options.shard);
         r.record.cellReading = reading;
         r.record.cellReadingCells = cells;
         r.record.cellReadingPrior = m_data.cellReadingPrior;
     }
     model->train();
+    if (follows(parallel))
+        return r; // rank 0 records for the group
     r.record.stage = index;
     r.record.step = step;
     m_store.addEvaluation(runId, r.record);

@@ -19,6 +19,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <functional>
 #include <set>
 
 #include <signal.h>
@@ -65,6 +66,27 @@ pid_t childWithEnvironment(pid_t parent, const QByteArray &entry)
     return 0;
 }
 
+// Starts `yaml` as two ranks writing `db`, then waits until `ready` holds of
+// the store; returns the pid of the rank whose RANK is `rank` (0 on a timeout).
+pid_t startTwoRanks(QProcess &ranks, const QString &yaml, const QString &db, int rank,
+                    const std::function<bool(ExperimentStore &)> &ready)
+{
+    ranks.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")),
+                {"run", yaml, "--db", db, "--nproc", "2", "--progress", "lines", "--rank-timeout", "60"});
+    if (!ranks.waitForStarted())
+        return 0;
+    for (int wait = 0; wait < 600; ++wait) {
+        QTest::qWait(100);
+        if (!QFile::exists(db))
+            continue;
+        ExperimentStore store(db.toStdString());
+        if (!ready(store))
+            continue;
+        if (const pid_t pid = childWithEnvironment(pid_t(ranks.processId()), "RANK=" + QByteArray::number(rank)))
+            return pid;
+    }
+    return 0;
+}
 
 // A three-stage compound-scaling run (tests/data/compound.yaml).
 QString compoundConfig() { return test::sourcePath("tests/data/compound.yaml"); }
@@ -999,20 +1021,10 @@ private slots:
         // Rank 1 killed once rank 0 has kept a checkpoint of the pre-training.
         const QString killedDb = dir + "/killed.sqlite";
         QProcess ranks;
-        ranks.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")),
-                    {"run", yaml, "--db", killedDb, "--nproc", "2", "--progress", "lines", "--rank-timeout", "60"});
-        QVERIFY(ranks.waitForStarted());
-        pid_t rank1 = 0;
-        for (int wait = 0; wait < 600 && !rank1; ++wait) {
-            QTest::qWait(100);
-            if (!QFile::exists(killedDb))
-                continue;
-            ExperimentStore store(killedDb.toStdString());
+        const pid_t rank1 = startTwoRanks(ranks, yaml, killedDb, 1, [](ExperimentStore &store) {
             const auto runs = store.runs();
-            if (runs.empty() || store.run(runs[0].id).checkpoints.empty())
-                continue;
-            rank1 = childWithEnvironment(pid_t(ranks.processId()), "RANK=1");
-        }
+            return !runs.empty() && !store.run(runs[0].id).checkpoints.empty();
+        });
         QVERIFY(rank1 > 0);
         ::kill(rank1, SIGKILL);
         QVERIFY(ranks.waitForFinished(120000));
@@ -1047,19 +1059,10 @@ private slots:
         // Rank 0 killed records nothing itself: the launcher fails its run, naming it.
         const QString lostDb = dir + "/lost.sqlite";
         QProcess lost;
-        lost.start(QString::fromLocal8Bit(qgetenv("COS_BATCH")),
-                   {"run", yaml, "--db", lostDb, "--nproc", "2", "--progress", "lines", "--rank-timeout", "60"});
-        QVERIFY(lost.waitForStarted());
-        pid_t rank0 = 0;
-        for (int wait = 0; wait < 600 && !rank0; ++wait) {
-            QTest::qWait(100);
-            if (!QFile::exists(lostDb))
-                continue;
-            ExperimentStore store(lostDb.toStdString());
+        const pid_t rank0 = startTwoRanks(lost, yaml, lostDb, 0, [](ExperimentStore &store) {
             const auto runs = store.runs();
-            if (!runs.empty() && runs[0].status == RunStatus::Running)
-                rank0 = childWithEnvironment(pid_t(lost.processId()), "RANK=0");
-        }
+            return !runs.empty() && runs[0].status == RunStatus::Running;
+        });
         QVERIFY(rank0 > 0);
         ::kill(rank0, SIGKILL);
         QVERIFY(lost.waitForFinished(120000));

@@ -970,8 +970,11 @@ private slots:
         QVERIFY(!again.out.contains("] step"));
         const Json reused = parseJsonFile(QDir(out).filePath("report.json").toStdString());
         for (size_t i = 0; i < variants.size(); ++i) {
-            QVERIFY(findKey(reused, "variants")->at(i).at("reused").get<bool>());
-            QCOMPARE(findKey(reused, "variants")->at(i).at("run_id").get<int64_t>(), variants[i].at("run_id").get<int64_t>());
+            const Json &kept = findKey(reused, "variants")->at(i);
+            QVERIFY(kept.at("reused").get<bool>());
+            QCOMPARE(kept.at("run_id").get<int64_t>(), variants[i].at("run_id").get<int64_t>());
+            // ... and still says whose pre-training a cos ablation continued.
+            QCOMPARE(kept.at("pretrain_shared_with_run"), variants[i].at("pretrain_shared_with_run"));
         }
         QCOMPARE(int64_t(store.runs().size()), int64_t(5));
 

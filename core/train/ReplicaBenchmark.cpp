@@ -320,6 +320,12 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                     break;
                 }
             if (r.reused) {
+                // A kept run that continued another's pre-training holds no
+                // checkpoint of its own before fine-tuning; its pre-training is
+                // that of the run with the same stages up to there.
+                const auto shared = pretrained.find(key);
+                if (shared != pretrained.end() && stage > 0 && !Trainer::stageEndCheckpoint(r.detail, stage - 1))
+                    r.sharedFrom = shared->second;
                 remember(r);
                 results.push_back(std::move(r));
                 continue;

@@ -1,10 +1,12 @@
 #include "ReplicaBenchmark.h"
 
 #include "Evaluator.h"
+#include "SweepPlan.h"
 #include "YamlLoader.h"
 #include "base/Errors.h"
 #include "base/Messages.h"
 #include "base/Numbers.h"
+#include "compare/RunGroups.h"
 #include "store/ExperimentStore.h"
 #include "store/StoreJson.h"
 
@@ -12,7 +14,6 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <numeric>
 
 namespace cosw {
 
@@ -91,17 +92,11 @@ Json &finetuneStage(Json &tree, const std::string &file)
     return *found;
 }
 
-// Seed `seed` of a config: every stage's seed moved on by it (the model's
-// initial weights follow the first stage's seed, each stage's data order its own).
+// Seed `seed` of a config: every stage's seed moved on by it, as a sweep's seeds do.
 Json reseeded(Json tree, int seed, const std::string &file)
 {
-    if (seed == 0)
-        return tree;
-    for (Json &stage : stagesOf(tree, file)) {
-        const Json *v = stage.is_object() ? findKey(stage, "seed") : nullptr;
-        if (stage.is_object())
-            stage["seed"] = (v && v->is_number_integer() ? v->get<int64_t>() : 0) + seed;
-    }
+    for (const std::string &o : seedOverrides(RunConfig::fromJson(tree, file), seed))
+        applyOverride(tree, o);
     return tree;
 }
 
@@ -150,11 +145,6 @@ std::pair<int, std::string> beforeFinetune(const RunConfig &config)
         stages.push_back(tree.at("stages").at(size_t(i)));
     key["stages"] = stages;
     return {stage, key.dump()};
-}
-
-double mean(const std::vector<double> &values)
-{
-    return std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
 }
 
 // One variant over its finished seeds.
@@ -211,12 +201,11 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
     const Json cosTree = loadTree(options.cosConfig, options);
     Json probe = cosTree;
     const Json scaling = finetuneStage(probe, options.cosConfig).at("scaling");
-    Json cos;
-    int seed = 0;
 
     // Each ablation keeps part of the cos fine-tuning scaling; the stage's
     // `resolution` is dropped so the scaled model states it.
-    auto ablation = [&](const std::string &name, const std::string &description, const std::vector<const char *> &keep) {
+    auto ablation = [&](const Json &cos, int seed, const std::string &name, const std::string &description,
+                        const std::vector<const char *> &keep) {
         Json tree = cos;
         Json &stage = finetuneStage(tree, options.cosConfig);
         stage.erase("resolution");
@@ -233,8 +222,8 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
 
     // Seed by seed, so an interrupted benchmark has whole seeds to report.
     std::vector<ReplicaVariant> out;
-    for (seed = 0; seed < options.seeds; ++seed) {
-        cos = reseeded(cosTree, seed, options.cosConfig);
+    for (int seed = 0; seed < options.seeds; ++seed) {
+        const Json cos = reseeded(cosTree, seed, options.cosConfig);
         if (wanted("baseline"))
             out.push_back(variant("baseline", "standard resampler, the same tokens in both stages", seed,
                                   reseeded(baselineTree, seed, options.baselineConfig), options.baselineConfig));
@@ -242,11 +231,11 @@ std::vector<ReplicaVariant> replicaVariants(const ReplicaOptions &options)
             out.push_back(variant("cos", "Chain-of-Sight, few tokens in pre-training, compound scaling for fine-tuning",
                                   seed, cos, options.cosConfig));
         if (wanted("cos-noscale"))
-            out.push_back(ablation("cos-noscale", "Chain-of-Sight without token scaling", {}));
+            out.push_back(ablation(cos, seed, "cos-noscale", "Chain-of-Sight without token scaling", {}));
         if (wanted("cos-window"))
-            out.push_back(ablation("cos-window", "Chain-of-Sight, window scaling only", {"window"}));
+            out.push_back(ablation(cos, seed, "cos-window", "Chain-of-Sight, window scaling only", {"window"}));
         if (wanted("cos-resolution"))
-            out.push_back(ablation("cos-resolution", "Chain-of-Sight, resolution scaling only", {"resolution"}));
+            out.push_back(ablation(cos, seed, "cos-resolution", "Chain-of-Sight, resolution scaling only", {"resolution"}));
     }
     return out;
 }
@@ -410,11 +399,11 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         v["seeds"] = f.accuracy.size();
         seeds = std::max(seeds, int(f.accuracy.size()));
         const bool any = !f.accuracy.empty();
-        v["accuracy_mean"] = any ? Json(mean(f.accuracy)) : Json();
+        v["accuracy_mean"] = optionalNumber(summarize(f.accuracy).mean);
         v["accuracy_min"] = any ? Json(*std::min_element(f.accuracy.begin(), f.accuracy.end())) : Json();
         v["accuracy_max"] = any ? Json(*std::max_element(f.accuracy.begin(), f.accuracy.end())) : Json();
-        v["shuffled_mean"] = f.shuffled.empty() ? Json() : Json(mean(f.shuffled));
-        v["pretrain_wall_seconds_mean"] = f.pretrainSeconds.empty() ? Json() : Json(mean(f.pretrainSeconds));
+        v["shuffled_mean"] = optionalNumber(summarize(f.shuffled).mean);
+        v["pretrain_wall_seconds_mean"] = optionalNumber(summarize(f.pretrainSeconds).mean);
         summary.push_back(v);
     }
     report["summary"] = summary;
@@ -434,6 +423,7 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
     const SeedFigures *baseline = find("baseline"), *cos = find("cos");
     if (baseline && cos) {
         // Means over each one's seeds: one seed's noise does not decide the verdict.
+        const auto mean = [](const std::vector<double> &values) { return *summarize(values).mean; }; // never empty here
         const double baseAccuracy = mean(baseline->accuracy), cosAccuracy = mean(cos->accuracy);
         const double reduction = 100.0 * (1.0 - mean(cos->pretrainSeconds) / mean(baseline->pretrainSeconds));
         const double diff = 100.0 * (cosAccuracy - baseAccuracy);

@@ -86,6 +86,11 @@ private slots:
         QCOMPARE(run.stages[4].train, (std::vector<std::string>{"connector", "lm"}));
         QCOMPARE(run.stages[4].lrScale.at("lm"), 0.1);
         QCOMPARE(run.stages[4].scaling.window, (std::vector<int>{1, 2}));
+        // Evaluation asks one question right after the image; from the text
+        // stage on, training asks each of an image's questions that way too.
+        QCOMPARE(run.stages[1].turns, std::string("conversation"));
+        for (size_t i = 2; i < 5; ++i)
+            QCOMPARE(run.stages[i].turns, std::string("independent"));
     }
 
     void paperConfigLoadsWithItsTokensAndSizes()

@@ -5,6 +5,7 @@
 #include "base/Numbers.h"
 #include "StepBenchmark.h"
 
+
 namespace cosw {
 
 PrecisionChoice choosePrecision(bool cuda, bool nativeBf16, double fp32Flops, double bf16Flops)
@@ -28,9 +29,12 @@ PrecisionChoice automaticPrecision(const torch::Device &device)
     static const PrecisionChoice cpu = [] {
         if (!cpuFeatures().nativeBf16())
             return choosePrecision(false, false, 0, 0);
-        const torch::Device here(torch::kCPU);
-        return choosePrecision(false, true, measureGemmPeak(here, torch::kFloat32, 1024, 3),
-                               measureGemmPeak(here, torch::kBFloat16, 1024, 3));
+        // In alternation: measured one after the other, another process on a
+        // busy machine could slow one precision's few milliseconds alone and
+        // turn the choice.
+        const std::vector<double> rates =
+            measureGemmPeaks(torch::Device(torch::kCPU), {torch::kFloat32, torch::kBFloat16}, 1024, 6);
+        return choosePrecision(false, true, rates[0], rates[1]);
     }();
     return cpu;
 }

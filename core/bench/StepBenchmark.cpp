@@ -31,25 +31,34 @@ Json StepBenchmarkResult::toJson() const
     return j;
 }
 
-double measureGemmPeak(const torch::Device &device, torch::Dtype dtype, int64_t size, int repeats)
+std::vector<double> measureGemmPeaks(const torch::Device &device, const std::vector<torch::Dtype> &dtypes, int64_t size,
+                                     int repeats)
 {
     torch::NoGradGuard noGrad;
     if (size <= 0)
         size = device.is_cuda() ? 8192 : 2048;
-    const auto options = torch::TensorOptions().device(device).dtype(dtype);
-    auto a = torch::randn({size, size}, options);
-    auto b = torch::randn({size, size}, options);
-    auto c = torch::mm(a, b); // warm-up: BLAS threads, allocator
-    synchronize(device);
-    double best = 0;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        c = torch::mm(a, b);
-        synchronize(device);
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::max(best, 2.0 * static_cast<double>(size) * size * size / s);
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> operands;
+    for (torch::Dtype dtype : dtypes) {
+        const auto options = torch::TensorOptions().device(device).dtype(dtype);
+        operands.emplace_back(torch::randn({size, size}, options), torch::randn({size, size}, options));
+        torch::mm(operands.back().first, operands.back().second); // warm-up: BLAS threads, allocator
     }
+    synchronize(device);
+    std::vector<double> best(dtypes.size(), 0.0);
+    for (int i = 0; i < repeats; ++i)
+        for (size_t k = 0; k < operands.size(); ++k) {
+            const auto start = std::chrono::steady_clock::now();
+            torch::mm(operands[k].first, operands[k].second);
+            synchronize(device);
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            best[k] = std::max(best[k], 2.0 * static_cast<double>(size) * size * size / s);
+        }
     return best;
+}
+
+double measureGemmPeak(const torch::Device &device, torch::Dtype dtype, int64_t size, int repeats)
+{
+    return measureGemmPeaks(device, {dtype}, size, repeats).front();
 }
 
 StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,

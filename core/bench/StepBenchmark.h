@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <vector>
 
 namespace cosw {
 
@@ -39,6 +40,12 @@ struct StepBenchmarkResult {
 // on a GPU, where smaller products leave the tensor cores idle).
 double measureGemmPeak(const torch::Device &device, torch::Dtype dtype = torch::kFloat32, int64_t size = 0,
                        int repeats = 5);
+
+// The same for several precisions, their products timed in alternation,
+// each keeping its best: a busy spell of the machine then slows every
+// precision's timings alike, not one precision's alone.
+std::vector<double> measureGemmPeaks(const torch::Device &device, const std::vector<torch::Dtype> &dtypes,
+                                     int64_t size = 0, int repeats = 5);
 
 // `progress`, when set, is called after every timed step with (done, total).
 StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Device &device,

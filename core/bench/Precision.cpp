@@ -5,7 +5,6 @@
 #include "base/Numbers.h"
 #include "StepBenchmark.h"
 
-
 namespace cosw {
 
 PrecisionChoice choosePrecision(bool cuda, bool nativeBf16, double fp32Flops, double bf16Flops)

@@ -38,6 +38,11 @@ ModelConfig tinyModelConfig()
     return c;
 }
 
+QString trainedStagesInFp32(QString config)
+{
+    return config.replace("train: [connector, lm]", "train: [connector, lm], precision: fp32");
+}
+
 QString smallRunConfig(const QString &dataDir, int pretrainSteps)
 {
     return QString("name: gui-small\n"

@@ -26,6 +26,12 @@ ModelConfig tinyModelConfig();
 // boundaries. Data: a 2x2 FMNIST-Grid in `dataDir`.
 QString smallRunConfig(const QString &dataDir, int pretrainSteps);
 
+// `config` (smallRunConfig's or a suite's own) with every stage that trains
+// the connector and the language model in fp32: runs of two processes
+// compared to 1e-4 must not rest on `precision: auto`, which each process
+// decides by timing.
+QString trainedStagesInFp32(QString config);
+
 // A store shaped like the replica benchmark's, with figures chosen so the
 // Pareto front is known: baseline (2 seeds), cos (3 seeds, two of them tied
 // on time and accuracy), noscale, window, resolution, compound; a failed run

@@ -973,9 +973,8 @@ private slots:
         QVERIFY(QDir().mkpath(dir));
         const QString yaml = dir + "/run.yaml";
         // fp32, so the comparison is of the arithmetic, not of bf16 rounding.
-        QVERIFY(test::writeFile(yaml, test::smallRunConfig(m_dir.filePath("sweep-data"), 300)
-                                          .replace("train: [connector, lm]", "train: [connector, lm], precision: fp32")
-                                          .toUtf8()));
+        QVERIFY(test::writeFile(
+            yaml, test::trainedStagesInFp32(test::smallRunConfig(m_dir.filePath("sweep-data"), 300)).toUtf8()));
         const QString oneDb = dir + "/one.sqlite", twoDb = dir + "/two.sqlite";
         Result r = runBatch({"run", yaml, "--db", oneDb, "--threads", "1", "--progress", "lines"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

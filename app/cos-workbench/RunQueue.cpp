@@ -203,9 +203,12 @@ void RunQueue::adopt(const std::vector<RunRecord> &runs)
         if (run.status != RunStatus::Running || run.host != host || !run.pid || job(run.id)
             || m_endedPids.contains(*run.pid))
             continue;
-        // A run this session started may be in the store before its job has read the run id.
-        const bool ours = std::any_of(m_jobs.begin(), m_jobs.end(), [&](RunJob *j) { return j->pid() == *run.pid; });
-        if (ours)
+        // A run this session started may be in the store before its job has read the run id, and a
+        // data-parallel run records its rank 0's pid, not the job's: decide once every running job knows its id.
+        const bool maybeOurs = std::any_of(m_jobs.begin(), m_jobs.end(), [&](RunJob *j) {
+            return j->pid() == *run.pid || (j->state() == RunJob::State::Running && j->runId() == 0);
+        });
+        if (maybeOurs)
             continue;
         const QString title = tr("run %1 (%2)").arg(run.id).arg(QString::fromStdString(run.name));
         RunJob *job = RunJob::follow(run.id, *run.pid, QString::fromStdString(run.device),

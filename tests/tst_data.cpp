@@ -541,6 +541,109 @@ private slots:
         QCOMPARE(types.size(), size_t(4));
     }
 
+    // text_grids and dense_questions add a file each and change nothing
+    // else. text-grids.json: grids never rendered, each caption followed by
+    // every one of its cells asked once by row and column, answered from that
+    // caption. finetune-dense.json: each training image asked every cell and
+    // every relation of its single items. A set without them keeps the
+    // options (and so the directory and identity) it had before.
+    void denseQuestionsAskEveryCellAndRelation()
+    {
+        QVERIFY(!findKey(fmnistGridOptionsJson(smallGrid()), "text_grids"));
+        QVERIFY(!findKey(fmnistGridOptionsJson(smallGrid()), "dense_questions"));
+        FmnistGridOptions o = smallGrid();
+        o.textGrids = 6;
+        o.denseQuestions = true;
+        const QString dir = m_dir.filePath("grid-dense"), plain = m_dir.filePath("grid-b");
+        const FmnistGridSummary s = generateFmnistGrid(dir.toStdString(), o);
+        QCOMPARE(s.textGridSamples, 6); // 16 cells: one conversation per grid
+        QCOMPARE(qs(s.textGridsJson), dir + "/text-grids.json");
+        QCOMPARE(qs(s.finetuneDenseJson), dir + "/finetune-dense.json");
+        const FmnistGridSummary p = generateFmnistGrid(plain.toStdString(), smallGrid());
+        QVERIFY(p.textGridsJson.empty() && p.finetuneDenseJson.empty());
+
+        const auto withDense = tree(dir), without = tree(plain);
+        QCOMPARE(withDense.size(), without.size() + 2);
+        for (const auto &[file, bytes] : without)
+            if (file != "manifest.json")
+                QVERIFY2(withDense.at(file) == bytes, qPrintable(file));
+        const Json options = parseJsonFile((dir + "/manifest.json").toStdString()).at("options");
+        QCOMPARE(options.at("text_grids").get<int64_t>(), 6);
+        QCOMPARE(options.at("dense_questions").get<bool>(), true);
+
+        const int side = o.grid;
+        // A conversation's questions with their answers.
+        auto turnsOf = [&](const Json &entry, const QString &first) {
+            std::vector<std::pair<QString, std::string>> out;
+            for (size_t t = 0; t < entry.at("conversations").size(); t += 2)
+                out.emplace_back(t == 0 ? first : qs(text(entry, int(t))), text(entry, int(t) + 1));
+            return out;
+        };
+        std::set<std::string> captions;
+        for (const Json &entry : parseJsonFile(s.textGridsJson)) {
+            QVERIFY(!findKey(entry, "image"));
+            const QString first = qs(text(entry, 0));
+            const std::string caption = first.left(first.indexOf('\n')).toStdString();
+            // The cells back from the caption, row by row.
+            std::vector<int> cells;
+            for (const QString &word : qs(caption).split(' ')) {
+                const QString item = QString(word).remove('.');
+                if (!item.startsWith("row") && !item.endsWith(':'))
+                    cells.push_back(item == "nothing" ? -1 : classOf(item.toStdString()));
+            }
+            QCOMPARE(int(cells.size()), side * side);
+            QCOMPARE(caption, expectedCaption(cells, side));
+            captions.insert(caption);
+            std::set<QString> asked;
+            for (const auto &[question, answer] : turnsOf(entry, first.mid(first.indexOf('\n') + 1))) {
+                QVERIFY2(asked.insert(question).second, qPrintable(question));
+                QCOMPARE(answer, expectedAnswer(question, cells, side));
+            }
+            QCOMPARE(int(asked.size()), side * side);
+            QVERIFY(asked.count("what is at row 1 column 1?") && asked.count("what is at row 4 column 4?"));
+        }
+        QVERIFY(captions.size() > 3);
+
+        std::map<std::string, std::vector<int>> cellsOf;
+        for (const Json &entry : parseJsonFile((dir + "/cells.json").toStdString()))
+            cellsOf[entry.at("image").get<std::string>()] = ints(entry.at("cells"));
+        std::map<std::string, int> positions, relations;
+        for (const Json &entry : parseJsonFile(s.finetuneDenseJson)) {
+            const std::string image = entry.at("image").get<std::string>();
+            QVERIFY(qs(image).startsWith("images/train/"));
+            const std::vector<int> &cells = cellsOf.at(image);
+            const QString first = qs(text(entry, 0));
+            QVERIFY(first.startsWith("<image>\n"));
+            std::set<QString> asked;
+            for (const auto &[question, answer] : turnsOf(entry, first.mid(8))) {
+                QVERIFY2(asked.insert(question).second, qPrintable(question));
+                QCOMPARE(answer, expectedAnswer(question, cells, side));
+            }
+            const bool cellsAsked = qs(entry.at("id").get<std::string>()).contains("-cells-");
+            (cellsAsked ? positions : relations)[image] += int(asked.size());
+        }
+        QCOMPARE(int(positions.size()), o.trainImages);
+        for (const auto &[image, n] : positions)
+            QCOMPARE(n, side * side);
+        // Every direction that stays on the grid, from every single item.
+        for (const auto &[image, cells] : cellsOf) {
+            if (!qs(image).startsWith("images/train/"))
+                continue;
+            int expected = 0;
+            for (int cls = 0; cls < 10; ++cls)
+                if (std::count(cells.begin(), cells.end(), cls) == 1) {
+                    const int cell = int(std::find(cells.begin(), cells.end(), cls) - cells.begin());
+                    const int r = cell / side, c = cell % side;
+                    expected += (r > 0) + (r < side - 1) + (c > 0) + (c < side - 1);
+                }
+            QCOMPARE(relations[image], expected);
+        }
+
+        o.textGrids = -1;
+        const QString message = qs(thrownMessage<InputError>([&] { generateFmnistGrid(m_dir.filePath("y").toStdString(), o); }));
+        QVERIFY2(message.contains("text grids must be in [0, 9999999], got -1"), qPrintable(message));
+    }
+
     void manifestHoldsTheMajorityBaseline()
     {
         const QString dir = m_dir.filePath("grid-a");

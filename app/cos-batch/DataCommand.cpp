@@ -43,8 +43,15 @@ int generate(const std::string &out, const FmnistGridOptions &options)
                           "%5 (%6 eval questions after their caption)"),
                       {s.textShortJson, n(s.textShortSamples), s.textJson, n(s.textSamples), s.textEvalJson,
                        n(s.textEvalSamples)})
+              << (s.textGridsJson.empty() ? std::string()
+                                          : "\n  " + fill(msg("text:     %1 (%2 samples; grids never rendered, every cell asked)"),
+                                                          {s.textGridsJson, n(s.textGridSamples)}))
               << "\n  " << fill(msg("pretrain: %1 (%2 captions)"), {s.pretrainJson, n(s.pretrainSamples)})
               << "\n  " << fill(msg("finetune: %1 (%2 questions)"), {s.finetuneJson, n(s.finetuneSamples)})
+              << (s.finetuneDenseJson.empty()
+                      ? std::string()
+                      : "\n  " + fill(msg("finetune: %1 (%2 samples; every cell and relation asked)"),
+                                      {s.finetuneDenseJson, n(s.finetuneDenseSamples)}))
               << "\n  " << fill(msg("eval:     %1 (%2 questions)"), {s.evalJson, n(s.evalSamples)})
               << "\n  " << fill(msg("cells:    %1"), {s.cellsJson})
               << "\n  " << fill(msg("words:    %1 (the tokenizer of every file above)"), {s.tokenizerJson})
@@ -77,6 +84,10 @@ void addDataCommand(CLI::App &app, Action &action)
     cmd->add_option("--questions", o->grid.questionsPerImage, msg("questions per image"))->capture_default_str();
     cmd->add_option("--turns", o->grid.turnsPerSample, msg("training questions per conversation (multi-turn samples)"))
         ->capture_default_str();
+    cmd->add_option("--text-grids", o->grid.textGrids, msg("grids written only as text, every cell asked (text-grids.json)"))
+        ->capture_default_str();
+    cmd->add_flag("--dense-questions", o->grid.denseQuestions,
+                  msg("ask every training image every cell and every relation (finetune-dense.json)"));
     cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid); }; });
 }
 

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <numeric>
 #include <optional>
 
 namespace cosw {
@@ -43,6 +44,11 @@ constexpr int kItemPixels = 28;
 // what a language model trained from scratch learns first.
 constexpr int kShortSide = 2;
 constexpr int kShortGridsPerImage = 4;
+constexpr const char *kTextGridsFile = "text-grids.json";
+constexpr const char *kDenseFile = "finetune-dense.json";
+// Conversations of text-grids.json and finetune-dense.json hold up to this
+// many questions, so an 8x8 grid's do not outgrow a language model's context.
+constexpr int kDenseTurns = 16;
 
 const char *const kQuestionTypes[] = {"position", "count", "existence", "relation"};
 
@@ -53,6 +59,7 @@ struct Grid {
 
     int at(int row, int col) const { return cells[size_t(row * side + col)]; }
     int countOf(int cls) const { return int(std::count(cells.begin(), cells.end(), cls)); }
+    int cellOf(int cls) const { return int(std::find(cells.begin(), cells.end(), cls) - cells.begin()); }
 };
 
 struct Question {
@@ -151,6 +158,13 @@ cv::Mat render(const Grid &g, const FashionMnistSplit &split, int cellPixels)
 // position and relation questions answer with.
 std::string caption(const Grid &g) { return gridCaption(g.cells, g.side); }
 
+Question positionQuestion(const Grid &g, int cell)
+{
+    return {"position",
+            "what is at row " + std::to_string(cell / g.side + 1) + " column " + std::to_string(cell % g.side + 1) + "?",
+            fmnistItemWord(g.cells[size_t(cell)])};
+}
+
 Question askPosition(const Grid &g, std::mt19937_64 &rng)
 {
     std::vector<int> filled, empty;
@@ -158,10 +172,7 @@ Question askPosition(const Grid &g, std::mt19937_64 &rng)
         (g.cells[size_t(i)] >= 0 ? filled : empty).push_back(i);
     // Three in four questions ask about an item, so "nothing" is not the easy answer.
     const bool askItem = !filled.empty() && (empty.empty() || uniformUnit(rng) < 0.75);
-    const int cell = pick(askItem ? filled : empty, rng);
-    return {"position",
-            "what is at row " + std::to_string(cell / g.side + 1) + " column " + std::to_string(cell % g.side + 1) + "?",
-            fmnistItemWord(g.cells[size_t(cell)])};
+    return positionQuestion(g, pick(askItem ? filled : empty, rng));
 }
 
 // Classes on the image and not on it, in class order.
@@ -193,42 +204,85 @@ Question askExistence(const Grid &g, std::mt19937_64 &rng)
     return {"existence", "is there a " + fmnistItemWord(cls) + "?", askPresent ? "yes" : "no"};
 }
 
+struct Direction {
+    const char *phrase;
+    int dr, dc;
+};
+const Direction kDirections[] = {{"left of", 0, -1}, {"right of", 0, 1}, {"above", -1, 0}, {"below", 1, 0}};
+
+// Classes that occur exactly once: the X a relation question can name.
+std::vector<int> singleItems(const Grid &g)
+{
+    std::vector<int> single;
+    for (int cls = 0; cls < kClasses; ++cls)
+        if (g.countOf(cls) == 1)
+            single.push_back(cls);
+    return single;
+}
+
+// The directions from the cell of the single item `cls` that stay on the grid.
+std::vector<const Direction *> directionsInside(const Grid &g, int cls)
+{
+    const int cell = g.cellOf(cls);
+    std::vector<const Direction *> inside;
+    for (const Direction &d : kDirections) {
+        const int r = cell / g.side + d.dr, c = cell % g.side + d.dc;
+        if (r >= 0 && c >= 0 && r < g.side && c < g.side)
+            inside.push_back(&d);
+    }
+    return inside;
+}
+
+Question relationQuestion(const Grid &g, int cls, const Direction &d)
+{
+    const int cell = g.cellOf(cls);
+    return {"relation", std::string("what is ") + d.phrase + " the " + fmnistItemWord(cls) + "?",
+            fmnistItemWord(g.at(cell / g.side + d.dr, cell % g.side + d.dc))};
+}
+
 // "what is left of the X?" about an X that occurs exactly once, so the
 // question has one answer. Without such an item (or on a 1x1 grid) the image
 // gets a position question instead.
 Question askRelation(const Grid &g, std::mt19937_64 &rng)
 {
-    struct Direction {
-        const char *phrase;
-        int dr, dc;
-    };
-    static const Direction kDirections[] = {{"left of", 0, -1}, {"right of", 0, 1}, {"above", -1, 0}, {"below", 1, 0}};
-
-    std::vector<int> unique;
-    for (int cls = 0; cls < kClasses; ++cls)
-        if (g.countOf(cls) == 1)
-            unique.push_back(cls);
-    if (unique.empty() || g.side < 2)
+    const std::vector<int> single = singleItems(g);
+    if (single.empty() || g.side < 2)
         return askPosition(g, rng);
-    const int cls = pick(unique, rng);
-    const int cell = int(std::find(g.cells.begin(), g.cells.end(), cls) - g.cells.begin());
-    const int row = cell / g.side, col = cell % g.side;
-
-    std::vector<const Direction *> inside, occupied;
-    for (const Direction &d : kDirections) {
-        const int r = row + d.dr, c = col + d.dc;
-        if (r < 0 || c < 0 || r >= g.side || c >= g.side)
-            continue;
-        inside.push_back(&d);
-        if (g.at(r, c) >= 0)
-            occupied.push_back(&d);
-    }
+    const int cls = pick(single, rng);
+    const int cell = g.cellOf(cls);
+    const std::vector<const Direction *> inside = directionsInside(g, cls);
+    std::vector<const Direction *> occupied;
+    for (const Direction *d : inside)
+        if (g.at(cell / g.side + d->dr, cell % g.side + d->dc) >= 0)
+            occupied.push_back(d);
     // Most questions point at a neighbouring item, so "nothing" (the
     // neighbour of a random cell is mostly empty) does not dominate.
     const bool towardsItem = !occupied.empty() && uniformUnit(rng) < 0.7;
-    const Direction &d = *pick(towardsItem ? occupied : inside, rng);
-    return {"relation", std::string("what is ") + d.phrase + " the " + fmnistItemWord(cls) + "?",
-            fmnistItemWord(g.at(row + d.dr, col + d.dc))};
+    return relationQuestion(g, cls, *pick(towardsItem ? occupied : inside, rng));
+}
+
+// Every cell by its row and column, in an order of rng's, so no answer
+// follows from a question's place in the conversation.
+std::vector<Question> everyPosition(const Grid &g, std::mt19937_64 &rng)
+{
+    std::vector<int> order(g.cells.size());
+    std::iota(order.begin(), order.end(), 0);
+    deterministicShuffle(order, rng);
+    std::vector<Question> asked;
+    for (int cell : order)
+        asked.push_back(positionQuestion(g, cell));
+    return asked;
+}
+
+// Every direction from every single item, in an order of rng's.
+std::vector<Question> everyRelation(const Grid &g, std::mt19937_64 &rng)
+{
+    std::vector<Question> asked;
+    for (int cls : singleItems(g))
+        for (const Direction *d : directionsInside(g, cls))
+            asked.push_back(relationQuestion(g, cls, *d));
+    deterministicShuffle(asked, rng);
+    return asked;
 }
 
 Question ask(const std::string &type, const Grid &g, std::mt19937_64 &rng)
@@ -321,6 +375,7 @@ void validate(const FmnistGridOptions &o)
     checkRange(msg("cell pixels"), o.cellPixels, 4, 256);
     checkRange(msg("questions per image"), o.questionsPerImage, 1, 64);
     checkRange(msg("turns per sample"), o.turnsPerSample, 1, 64);
+    checkRange(msg("text grids"), o.textGrids, 0, 9999999); // seven-digit sample ids
     if (!(o.fill > 0.0 && o.fill <= 1.0))
         throw InputError(fill(msg("fmnist-grid: fill must be in (0, 1], got %1"), {formatReal(o.fill)}));
 }
@@ -338,6 +393,12 @@ Json fmnistGridOptionsJson(const FmnistGridOptions &o)
     j["fill"] = o.fill;
     j["questions_per_image"] = o.questionsPerImage;
     j["turns_per_sample"] = o.turnsPerSample;
+    // Only when asked for, so the sets generated before the option keep
+    // their identity and their directory (named by a hash of these options).
+    if (o.textGrids > 0)
+        j["text_grids"] = o.textGrids;
+    if (o.denseQuestions)
+        j["dense_questions"] = true;
     j["generator_version"] = kGeneratorVersion;
     return j;
 }
@@ -405,6 +466,14 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     s.textEvalSamples = count("text_eval");
     s.finetuneSamples = count("finetune");
     s.evalSamples = count("eval");
+    if (counts && findKey(*counts, "text_grids")) {
+        s.textGridsJson = (dir / kTextGridsFile).string();
+        s.textGridSamples = count("text_grids");
+    }
+    if (counts && findKey(*counts, "finetune_dense")) {
+        s.finetuneDenseJson = (dir / kDenseFile).string();
+        s.finetuneDenseSamples = count("finetune_dense");
+    }
     return s;
 }
 
@@ -456,15 +525,27 @@ public:
         const SplitPlan test{"test", "t10k", m_o.testImages, 2, 1};
         generateSplit(train, &m_pretrain, m_finetune);
         std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
+        generateTextGrids();
 
         const std::vector<Json> *lists[] = {&m_textShort, &m_text, &m_pretrain, &m_finetune, &m_eval, &m_textEval};
-        for (size_t i = 0; i < std::size(kConversationFiles); ++i)
+        std::vector<std::string> files;
+        for (size_t i = 0; i < std::size(kConversationFiles); ++i) {
             writeJsonList(m_dir / kConversationFiles[i], *lists[i]);
+            files.push_back(kConversationFiles[i]);
+        }
+        if (m_o.textGrids > 0) {
+            writeJsonList(m_dir / kTextGridsFile, m_textGrids);
+            files.push_back(kTextGridsFile);
+        }
+        if (m_o.denseQuestions) {
+            writeJsonList(m_dir / kDenseFile, m_dense);
+            files.push_back(kDenseFile);
+        }
         writeJsonList(m_dir / "cells.json", m_cells);
         // One vocabulary for the whole set, so a language model trained on
         // its text files reads the words of its image files alike.
         std::vector<std::string> texts;
-        for (const char *file : kConversationFiles) {
+        for (const std::string &file : files) {
             const auto part = ConversationDataset::load((m_dir / file).string(), m_dir.string()).texts();
             texts.insert(texts.end(), part.begin(), part.end());
         }
@@ -479,6 +560,10 @@ public:
         counts["finetune"] = int(m_finetune.size());
         counts["eval"] = int(m_eval.size());
         counts["text_eval"] = int(m_textEval.size());
+        if (m_o.textGrids > 0)
+            counts["text_grids"] = int(m_textGrids.size());
+        if (m_o.denseQuestions)
+            counts["finetune_dense"] = int(m_dense.size());
         Json classes = Json::array();
         for (const std::string &name : fmnistClassNames())
             classes.push_back(name);
@@ -533,6 +618,20 @@ private:
         }
     }
 
+    // Each text grid draws its layout from a stream of its own; no item is
+    // rendered, so one stands for each class.
+    void generateTextGrids()
+    {
+        const ItemsByClass anyItem(kClasses, std::vector<int>{0});
+        for (int k = 0; k < m_o.textGrids; ++k) {
+            std::mt19937_64 rng(mixSeed(mixSeed(m_o.seed, 4), uint64_t(k)));
+            const Grid g = layOut(anyItem, m_o, rng);
+            char id[32];
+            std::snprintf(id, sizeof id, "grid-%07d", k);
+            appendConversations(m_textGrids, id, "", everyPosition(g, rng), kDenseTurns, caption(g));
+        }
+    }
+
     // Every image draws from its own generator seeded by (seed, split, index),
     // so an image does not change when the other split or the count changes.
     std::vector<Question> generateSplit(const SplitPlan &plan, std::vector<Json> *captions, std::vector<Json> &qa)
@@ -576,6 +675,11 @@ private:
             if (captions) {
                 captions->push_back(conversation(id, image, {{"", kCaptionPrompt, caption(g)}}));
                 addTexts(g, i, id, asked);
+                if (m_o.denseQuestions) {
+                    std::mt19937_64 dense(mixSeed(mixSeed(m_o.seed, 5), uint64_t(i)));
+                    appendConversations(m_dense, id + "-cells", image, everyPosition(g, dense), kDenseTurns);
+                    appendConversations(m_dense, id + "-relations", image, everyRelation(g, dense), kDenseTurns);
+                }
             } else {
                 // The eval questions with the caption as text, one at a time.
                 appendConversations(m_textEval, id, "", asked, 1, caption(g));
@@ -592,7 +696,7 @@ private:
     const std::function<void(int, int)> &m_progress;
     int m_total;
     int m_done = 0;
-    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells, m_text, m_textShort, m_textEval;
+    std::vector<Json> m_pretrain, m_finetune, m_eval, m_cells, m_text, m_textShort, m_textEval, m_textGrids, m_dense;
 };
 
 // outDir as an absolute path without a trailing separator, so the staging

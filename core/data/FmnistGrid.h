@@ -15,6 +15,13 @@
 //   eval.json       questions on the test images   (with "type")
 //   text-eval.json  the same questions, each after its image's caption
 //                   as text                          (no image)
+//   text-grids.json text samples, only with text_grids: captions of grids
+//                   drawn as the training images are but never rendered,
+//                   each followed by every cell asked by its row and column
+//                                                      (no image)
+//   finetune-dense.json  only with dense_questions: every training image
+//                   asked every cell by row and column, and every relation
+//                   of its single items, in conversations of up to 16
 //   cells.json      per image: {image, split, cells, sources}
 //   tokenizer.json  the word tokenizer of every file above: runs on the set
 //                   number its words alike, whichever files they load
@@ -40,6 +47,14 @@ struct FmnistGridOptions {
     double fill = 0.35;    // probability that a cell holds an item
     int questionsPerImage = 4;
     int turnsPerSample = 1; // training questions of an image per conversation (eval: always 1)
+    // Grids for text-grids.json (0: no such file). The training images'
+    // captions hold one position question each, a few thousand in all, which
+    // a language model memorises before it learns to find a cell by its row
+    // and column; fresh grids, every cell asked, teach the lookup.
+    int textGrids = 0;
+    // finetune-dense.json: position questions name one cell of sixteen, and
+    // the images' own questions ask each cell once in 2,000 images or so.
+    bool denseQuestions = false;
 };
 
 struct FmnistGridSummary {
@@ -48,6 +63,8 @@ struct FmnistGridSummary {
     std::string textJson;
     std::string textShortJson;
     std::string textEvalJson;
+    std::string textGridsJson;     // empty without text grids
+    std::string finetuneDenseJson; // empty without dense questions
     std::string finetuneJson;
     std::string evalJson;
     std::string cellsJson;
@@ -59,6 +76,8 @@ struct FmnistGridSummary {
     int textSamples = 0;
     int textShortSamples = 0;
     int textEvalSamples = 0;
+    int textGridSamples = 0;
+    int finetuneDenseSamples = 0;
     int finetuneSamples = 0;
     int evalSamples = 0;
     bool generated = false; // false when outDir already held this set

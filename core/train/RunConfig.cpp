@@ -162,6 +162,8 @@ static const ConfigFields<DataConfig> &dataFields()
         })
         .field("questions_per_image", &D::questionsPerImage, mustBePositive<int>())
         .field("turns_per_sample", &D::turnsPerSample, mustBePositive<int>())
+        .field("text_grids", &D::textGrids, mustNotBeNegative<int>())
+        .field("dense_questions", &D::denseQuestions)
         .field("tokenizer", &D::tokenizer, [](const std::string &v) {
             return v.empty() ? msg("expected words, lm or the path of a SentencePiece tokenizer.model") : std::string();
         })

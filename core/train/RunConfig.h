@@ -38,6 +38,8 @@ struct DataConfig {
     double fill = 0.35;         // probability that a cell holds an item
     int questionsPerImage = 4;
     int turnsPerSample = 1;     // training questions per conversation
+    int textGrids = 0;          // grids of text-grids.json (0: none)
+    bool denseQuestions = false; // write finetune-dense.json
     // What the text is read with: "words" (the data set's word tokenizer) or
     // a SentencePiece tokenizer.model (absolute once loaded; a config may say
     // "lm" for the imported language model's own).

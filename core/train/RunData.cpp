@@ -59,6 +59,8 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     options.fill = d.fill;
     options.questionsPerImage = d.questionsPerImage;
     options.turnsPerSample = d.turnsPerSample;
+    options.textGrids = d.textGrids;
+    options.denseQuestions = d.denseQuestions;
     std::string dir = d.dir;
     if (dir.empty()) {
         // Readable, and unique per set: the hash covers every option and the

@@ -52,8 +52,9 @@ struct FmnistGridOptions {
     // a language model memorises before it learns to find a cell by its row
     // and column; fresh grids, every cell asked, teach the lookup.
     int textGrids = 0;
-    // finetune-dense.json: position questions name one cell of sixteen, and
-    // the images' own questions ask each cell once in 2,000 images or so.
+    // finetune-dense.json: an image's own questions ask one of its cells by
+    // row and column; asked about every cell, the language model gets enough
+    // of them to learn to find a visual token that way.
     bool denseQuestions = false;
 };
 

@@ -145,7 +145,7 @@ private slots:
         const ConversationDataset trainSet = ConversationDataset::load(trainPath, "");
         const ConversationDataset evalSet = ConversationDataset::load(evalPath, "");
 
-        const TypePrior prior = typePriorOf(trainSet);
+        const TypePrior prior = typePriorOf({&trainSet});
         QCOMPARE(prior.at("existence"), std::string("yes"));
         QCOMPARE(prior.at("position"), std::string("boot")); // normalised: "Boot." and "boot"
         QCOMPARE(prior.at("count"), std::string("1"));       // a tie goes to the first in order
@@ -155,6 +155,18 @@ private slots:
         QCOMPARE(perType.at("position"), 0.5);
         QCOMPARE(perType.at("count"), 1.0);
         QCOMPARE(typePriorAccuracy(evalSet, prior, 2).first, 1.0);
+
+        // A stage that mixes sets has the prior of all of them together.
+        Json mixed = Json::array();
+        for (int i = 0; i < 2; ++i)
+            mixed.push_back(sample("m" + std::to_string(i), "m.png", "q", "No", "existence"));
+        const std::string mixedPath = m_dir.filePath("prior-mixed.json").toStdString();
+        writeTextFile(mixedPath, mixed.dump());
+        const ConversationDataset mixedSet = ConversationDataset::load(mixedPath, "");
+        const TypePrior both = typePriorOf({&trainSet, &mixedSet});
+        QCOMPARE(both.at("existence"), std::string("no")); // 2 yes against 1 + 2 no
+        QCOMPARE(both.at("position"), std::string("boot"));
+        QCOMPARE(typePriorOf({&mixedSet}).count("position"), size_t(0));
 
         const std::vector<size_t> order = shuffledImageOrder(evalSet, evalSet.size());
         QCOMPARE(order.size(), evalSet.size());

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 namespace cosw {
 
@@ -108,6 +110,14 @@ Json loraConfigToJson(const LoraConfig &lora)
 
 // ------------------------------------------------------- the fields, once
 
+// The default MLP width, 4x the model's; saturated so that an absurd width
+// reaches validation's message rather than overflowing here.
+static int fourTimes(int width)
+{
+    return int(std::clamp<int64_t>(4 * int64_t(width), std::numeric_limits<int>::min(),
+                                   std::numeric_limits<int>::max()));
+}
+
 static const ConfigFields<VisionConfig> &visionFields()
 {
     using V = VisionConfig;
@@ -118,7 +128,7 @@ static const ConfigFields<VisionConfig> &visionFields()
         .field("width", &V::width)
         .field("layers", &V::layers)
         .field("heads", &V::heads)
-        .field("mlp_hidden", &V::mlpHidden, {[](const V &v) { return 4 * v.width; }})
+        .field("mlp_hidden", &V::mlpHidden, {[](const V &v) { return fourTimes(v.width); }})
         .field("class_token", &V::classToken)
         .field("pre_norm", &V::preNorm)
         .field("patch_bias", &V::patchBias)
@@ -216,7 +226,7 @@ static const ConfigFields<ConnectorConfig> &connectorFields()
         .field("width", &C::width)
         .field("heads", &C::heads)
         .field("layers", &C::layers)
-        .field("mlp_hidden", &C::mlpHidden, {[](const C &c) { return 4 * c.width; }})
+        .field("mlp_hidden", &C::mlpHidden, {[](const C &c) { return fourTimes(c.width); }})
         .field("per_window", &C::perWindow)
         .custom(
             [](ConfigReader &r, C &c) {

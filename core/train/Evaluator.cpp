@@ -164,12 +164,13 @@ std::pair<double, int64_t> cellReadingAccuracy(Mllm &model, const std::vector<Gr
     return {counts[0] / counts[1], int64_t(counts[1])};
 }
 
-TypePrior typePriorOf(const ConversationDataset &training)
+TypePrior typePriorOf(const std::vector<const ConversationDataset *> &training)
 {
     std::map<std::string, std::map<std::string, size_t>> counts; // type -> answer -> count
-    for (const ConversationSample &s : training.samples())
-        for (const ConversationTurn &t : s.turns)
-            ++counts[t.type][normalizeAnswer(t.answer)];
+    for (const ConversationDataset *set : training)
+        for (const ConversationSample &s : set->samples())
+            for (const ConversationTurn &t : s.turns)
+                ++counts[t.type][normalizeAnswer(t.answer)];
     TypePrior prior;
     for (const auto &[type, best] : commonestAnswers(counts))
         prior[type] = best.first;

@@ -43,10 +43,12 @@ struct EvaluationResult {
     double majorityAccuracy = 0;     // accuracy of always giving it
 };
 
-// Question type -> the commonest normalised answer of that type in `training`
-// (every turn counts; ties go to the alphabetically first answer).
+// Question type -> the commonest normalised answer of that type in the
+// `training` sets together (every turn of every set counts; ties go to the
+// alphabetically first answer): a stage's prior is that of everything it
+// trains on, so a pre-training stage that mixes in questions has one.
 using TypePrior = std::map<std::string, std::string>;
-TypePrior typePriorOf(const ConversationDataset &training);
+TypePrior typePriorOf(const std::vector<const ConversationDataset *> &training);
 
 // The accuracy of always answering the most common normalised answer.
 std::pair<std::string, double> majorityBaseline(const ConversationDataset &dataset, int limit = 0);

@@ -280,11 +280,11 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
         };
         if (const auto &eval = trainer.data().eval) {
             blind.majority = majorityBaseline(*eval, v.config.data.evalSamples).second;
-            // The prior of the data the evaluated stage trains on.
+            // The prior of everything the evaluated stage trains on.
             for (const StageConfig &st : v.config.stages)
                 if (st.evaluate)
                     blind.typePrior =
-                        typePriorAccuracy(*eval, typePriorOf(*trainer.data().datasets.at(st.data)), v.config.data.evalSamples)
+                        typePriorAccuracy(*eval, typePriorOf(trainer.data().stageData(st)), v.config.data.evalSamples)
                             .first;
         }
         if (onVariant)

@@ -191,4 +191,12 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     return data;
 }
 
+std::vector<const ConversationDataset *> PreparedData::stageData(const StageConfig &st) const
+{
+    std::vector<const ConversationDataset *> data;
+    for (const std::string &file : st.dataFiles())
+        data.push_back(datasets.at(file).get());
+    return data;
+}
+
 } // namespace cosw

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cosw {
 
@@ -27,6 +28,9 @@ struct PreparedData {
     std::vector<GridCellImage> evalCells;
     double cellReadingPrior = 0; // its image-blind control
     Tokenizer tokenizer = WordTokenizer::build({});
+
+    // The datasets stage `st` trains on, in StageConfig::dataFiles() order.
+    std::vector<const ConversationDataset *> stageData(const StageConfig &st) const;
 };
 
 // Throws InputError/ConfigError naming the file when the data is missing,

@@ -415,7 +415,7 @@ EvaluationResult Trainer::evaluateStage(int64_t runId, int index, int64_t step, 
         options.shard.count = parallel->worldSize();
         options.shard.gather = [parallel](std::vector<double> &values) { parallel->sum(values); };
     }
-    const TypePrior prior = typePriorOf(*m_data.datasets.at(st.data));
+    const TypePrior prior = typePriorOf(m_data.stageData(st));
     // A text stage is scored on captions as text: how well the language
     // model reads what the visual tokens will have to carry.
     const bool text = st.kind == "text";
@@ -508,9 +508,10 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     if (!progress.optimizerFile.empty())
         torch::load(optimizer, progress.optimizerFile);
 
-    std::vector<MixedBatchLoader::Source> sources{{m_data.datasets.at(st.data).get(), st.dataWeight()}};
-    for (const auto &[file, weight] : st.mix)
-        sources.push_back({m_data.datasets.at(file).get(), weight});
+    std::vector<MixedBatchLoader::Source> sources;
+    const std::vector<const ConversationDataset *> data = m_data.stageData(st);
+    for (size_t i = 0; i < data.size(); ++i)
+        sources.push_back({data[i], i == 0 ? st.dataWeight() : st.mix[i - 1].second});
     MixedBatchLoader loader(sources, m_data.tokenizer, mc.vision.imageSize, mc.vision.channels, st.batchSize, st.seed,
                             m_config.data.workers, m_config.data.skipBadImages, st.turnLayout(),
                             m_data.tokenizer.frame(st.form()));

@@ -35,9 +35,6 @@ namespace {
 // Bumped whenever the same options would produce different files, so an old
 // set is not mistaken for a current one.
 constexpr int kGeneratorVersion = 6;
-// The conversation files of a set, in the order the generator writes them.
-const char *const kConversationFiles[] = {"text-short.json", "text.json", "pretrain.json",
-                                          "finetune.json",   "eval.json", "text-eval.json"};
 constexpr int kClasses = 10;
 constexpr int kItemPixels = 28;
 // Side of the sub-grids of text-short.json: lookups over four cells are
@@ -210,6 +207,13 @@ struct Direction {
 };
 const Direction kDirections[] = {{"left of", 0, -1}, {"right of", 0, 1}, {"above", -1, 0}, {"below", 1, 0}};
 
+// The cell one step from `cell` in direction d, or -1 off the grid.
+int neighbourOf(const Grid &g, int cell, const Direction &d)
+{
+    const int r = cell / g.side + d.dr, c = cell % g.side + d.dc;
+    return r >= 0 && c >= 0 && r < g.side && c < g.side ? r * g.side + c : -1;
+}
+
 // Classes that occur exactly once: the X a relation question can name.
 std::vector<int> singleItems(const Grid &g)
 {
@@ -223,21 +227,17 @@ std::vector<int> singleItems(const Grid &g)
 // The directions from the cell of the single item `cls` that stay on the grid.
 std::vector<const Direction *> directionsInside(const Grid &g, int cls)
 {
-    const int cell = g.cellOf(cls);
     std::vector<const Direction *> inside;
-    for (const Direction &d : kDirections) {
-        const int r = cell / g.side + d.dr, c = cell % g.side + d.dc;
-        if (r >= 0 && c >= 0 && r < g.side && c < g.side)
+    for (const Direction &d : kDirections)
+        if (neighbourOf(g, g.cellOf(cls), d) >= 0)
             inside.push_back(&d);
-    }
     return inside;
 }
 
 Question relationQuestion(const Grid &g, int cls, const Direction &d)
 {
-    const int cell = g.cellOf(cls);
     return {"relation", std::string("what is ") + d.phrase + " the " + fmnistItemWord(cls) + "?",
-            fmnistItemWord(g.at(cell / g.side + d.dr, cell % g.side + d.dc))};
+            fmnistItemWord(g.cells[size_t(neighbourOf(g, g.cellOf(cls), d))])};
 }
 
 // "what is left of the X?" about an X that occurs exactly once, so the
@@ -249,11 +249,10 @@ Question askRelation(const Grid &g, std::mt19937_64 &rng)
     if (single.empty() || g.side < 2)
         return askPosition(g, rng);
     const int cls = pick(single, rng);
-    const int cell = g.cellOf(cls);
     const std::vector<const Direction *> inside = directionsInside(g, cls);
     std::vector<const Direction *> occupied;
     for (const Direction *d : inside)
-        if (g.at(cell / g.side + d->dr, cell % g.side + d->dc) >= 0)
+        if (g.cells[size_t(neighbourOf(g, g.cellOf(cls), *d))] >= 0)
             occupied.push_back(d);
     // Most questions point at a neighbouring item, so "nothing" (the
     // neighbour of a random cell is mostly empty) does not dominate.
@@ -466,14 +465,14 @@ FmnistGridSummary summaryOf(const fs::path &dir, const Json &manifest)
     s.textEvalSamples = count("text_eval");
     s.finetuneSamples = count("finetune");
     s.evalSamples = count("eval");
-    if (counts && findKey(*counts, "text_grids")) {
-        s.textGridsJson = (dir / kTextGridsFile).string();
-        s.textGridSamples = count("text_grids");
-    }
-    if (counts && findKey(*counts, "finetune_dense")) {
-        s.finetuneDenseJson = (dir / kDenseFile).string();
-        s.finetuneDenseSamples = count("finetune_dense");
-    }
+    auto optional = [&](const char *key, const char *file, std::string &path, int &samples) {
+        if (counts && findKey(*counts, key)) {
+            path = (dir / file).string();
+            samples = count(key);
+        }
+    };
+    optional("text_grids", kTextGridsFile, s.textGridsJson, s.textGridSamples);
+    optional("finetune_dense", kDenseFile, s.finetuneDenseJson, s.finetuneDenseSamples);
     return s;
 }
 
@@ -527,26 +526,29 @@ public:
         std::vector<Question> evaluation = generateSplit(test, nullptr, m_eval);
         generateTextGrids();
 
-        const std::vector<Json> *lists[] = {&m_textShort, &m_text, &m_pretrain, &m_finetune, &m_eval, &m_textEval};
-        std::vector<std::string> files;
-        for (size_t i = 0; i < std::size(kConversationFiles); ++i) {
-            writeJsonList(m_dir / kConversationFiles[i], *lists[i]);
-            files.push_back(kConversationFiles[i]);
-        }
-        if (m_o.textGrids > 0) {
-            writeJsonList(m_dir / kTextGridsFile, m_textGrids);
-            files.push_back(kTextGridsFile);
-        }
-        if (m_o.denseQuestions) {
-            writeJsonList(m_dir / kDenseFile, m_dense);
-            files.push_back(kDenseFile);
-        }
+        struct Output {
+            const char *file;
+            const std::vector<Json> *samples;
+            const char *countKey; // in the manifest's counts
+        };
+        std::vector<Output> outputs = {{"text-short.json", &m_textShort, "text_short"},
+                                       {"text.json", &m_text, "text"},
+                                       {"pretrain.json", &m_pretrain, "pretrain"},
+                                       {"finetune.json", &m_finetune, "finetune"},
+                                       {"eval.json", &m_eval, "eval"},
+                                       {"text-eval.json", &m_textEval, "text_eval"}};
+        if (m_o.textGrids > 0)
+            outputs.push_back({kTextGridsFile, &m_textGrids, "text_grids"});
+        if (m_o.denseQuestions)
+            outputs.push_back({kDenseFile, &m_dense, "finetune_dense"});
+        for (const Output &out : outputs)
+            writeJsonList(m_dir / out.file, *out.samples);
         writeJsonList(m_dir / "cells.json", m_cells);
         // One vocabulary for the whole set, so a language model trained on
         // its text files reads the words of its image files alike.
         std::vector<std::string> texts;
-        for (const std::string &file : files) {
-            const auto part = ConversationDataset::load((m_dir / file).string(), m_dir.string()).texts();
+        for (const Output &out : outputs) {
+            const auto part = ConversationDataset::load((m_dir / out.file).string(), m_dir.string()).texts();
             texts.insert(texts.end(), part.begin(), part.end());
         }
         WordTokenizer::build(texts).save((m_dir / "tokenizer.json").string());
@@ -554,16 +556,8 @@ public:
         Json counts = Json::object();
         counts["train_images"] = m_o.trainImages;
         counts["test_images"] = m_o.testImages;
-        counts["text_short"] = int(m_textShort.size());
-        counts["text"] = int(m_text.size());
-        counts["pretrain"] = int(m_pretrain.size());
-        counts["finetune"] = int(m_finetune.size());
-        counts["eval"] = int(m_eval.size());
-        counts["text_eval"] = int(m_textEval.size());
-        if (m_o.textGrids > 0)
-            counts["text_grids"] = int(m_textGrids.size());
-        if (m_o.denseQuestions)
-            counts["finetune_dense"] = int(m_dense.size());
+        for (const Output &out : outputs)
+            counts[out.countKey] = int(out.samples->size());
         Json classes = Json::array();
         for (const std::string &name : fmnistClassNames())
             classes.push_back(name);

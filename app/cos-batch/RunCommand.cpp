@@ -54,13 +54,13 @@ void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
 }
 
 // With --nproc N in a process that is not a rank yet: start the ranks
-// instead (ranks 1.. log under the store's runs/ directory).
+// instead (ranks 1.. log under the store's runs directory).
 std::optional<int> launchedRanks(const RunOptions &o)
 {
     if (o.parallel.nproc <= 1 || std::getenv("WORLD_SIZE"))
         return std::nullopt;
-    const fs::path logs = fs::absolute(dbPath(o.training.db)).parent_path() / "runs"
-                          / ("ranks-" + std::to_string(::getpid()));
+    const fs::path logs =
+        fs::path(ExperimentStore::runsDirectory(dbPath(o.training.db))) / ("ranks-" + std::to_string(::getpid()));
     return launchRanks({o.parallel.nproc, o.training.threads, logs.string(), dbPath(o.training.db)});
 }
 

@@ -186,6 +186,11 @@ std::string ExperimentStore::defaultPath()
     return (base / "cos-workbench" / "experiments.sqlite").string();
 }
 
+std::string ExperimentStore::runsDirectory(const std::string &file)
+{
+    return fs::absolute(file).string() + "-runs";
+}
+
 static std::string prepareLocation(const std::string &file)
 {
     const fs::path path(file);

@@ -20,6 +20,11 @@ public:
     // $COS_DB, else $XDG_DATA_HOME/cos-workbench/experiments.sqlite, else
     // ~/.local/share/cos-workbench/experiments.sqlite.
     static std::string defaultPath();
+    // Where the store in `file` keeps its runs' checkpoints and rank logs:
+    // `FILE-runs/` beside it (as SQLite's own `FILE-wal`), so two stores in
+    // one folder never share a run's folder, where run 1 of one would
+    // overwrite run 1 of the other.
+    static std::string runsDirectory(const std::string &file);
 
     // Opens or creates the store (its directory too), migrates an older
     // schema in one transaction, refuses a newer one (InputError, file left

@@ -169,7 +169,7 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
     if (m_options.threads > 0)
         setCpuThreads(m_options.threads);
     if (m_options.runsDir.empty())
-        m_options.runsDir = (fs::absolute(m_store.file()).parent_path() / "runs").string();
+        m_options.runsDir = ExperimentStore::runsDirectory(m_store.file());
     // The benchmark is generated on first use: by rank 0 alone.
     m_data = leadThenFollow(m_options.parallel, [&] {
         return data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });

@@ -84,7 +84,12 @@ private slots:
         QCOMPARE(run.stageModels[4].connector.scales[1].windows, 8);
         QCOMPARE(run.stageModels[4].connector.outputScale, 0.1);
         QCOMPARE(run.stages[4].train, (std::vector<std::string>{"connector", "lm"}));
-        QCOMPARE(run.stages[4].lrScale.at("lm"), 0.1);
+        QCOMPARE(run.stages[4].lrScale.at("lm"), 0.3);
+        // The lookup is learned from fresh grids in text and carried to the
+        // image by asking every cell: the generator must write both files.
+        QVERIFY(run.data.textGrids > 0 && run.data.denseQuestions);
+        QCOMPARE(run.stages[2].mix[1].first, std::string("text-grids.json"));
+        QCOMPARE(run.stages[3].mix[1].first, std::string("finetune-dense.json"));
         QCOMPARE(run.stages[4].scaling.window, (std::vector<int>{1, 2}));
         // Evaluation asks one question right after the image; from the text
         // stage on, training asks each of an image's questions that way too.

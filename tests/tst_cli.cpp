@@ -1008,12 +1008,14 @@ private slots:
         QVERIFY(logs.hasNext());
         const QString rank1Log = QString::fromUtf8(test::readFile(logs.next()));
         QVERIFY2(rank1Log.contains("evaluating"), qPrintable(rank1Log.right(2000))); // its part of the questions
-        const auto finalWeights = [](ExperimentStore &store, int64_t id) {
-            return readSafetensors(Trainer::stageEndCheckpoint(store.run(id), 2)->path + "/model.safetensors");
+        const auto finalCheckpoint = [](ExperimentStore &store, int64_t id) {
+            return Trainer::stageEndCheckpoint(store.run(id), 2)->path;
+        };
+        const auto finalWeights = [&](ExperimentStore &store, int64_t id) {
+            return readSafetensors(finalCheckpoint(store, id) + "/model.safetensors");
         };
         // Both stores sit in one folder, each with its own runs' folder.
-        const std::string oneEnd = Trainer::stageEndCheckpoint(one.run(a), 2)->path;
-        const std::string twoEnd = Trainer::stageEndCheckpoint(two.run(b), 2)->path;
+        const std::string oneEnd = finalCheckpoint(one, a), twoEnd = finalCheckpoint(two, b);
         QVERIFY2(oneEnd != twoEnd && QFile::exists(QString::fromStdString(oneEnd + "/model.safetensors"))
                      && QFile::exists(QString::fromStdString(twoEnd + "/model.safetensors")),
                  twoEnd.c_str());

@@ -227,9 +227,10 @@ std::vector<int> singleItems(const Grid &g)
 // The directions from the cell of the single item `cls` that stay on the grid.
 std::vector<const Direction *> directionsInside(const Grid &g, int cls)
 {
+    const int cell = g.cellOf(cls);
     std::vector<const Direction *> inside;
     for (const Direction &d : kDirections)
-        if (neighbourOf(g, g.cellOf(cls), d) >= 0)
+        if (neighbourOf(g, cell, d) >= 0)
             inside.push_back(&d);
     return inside;
 }
@@ -249,10 +250,11 @@ Question askRelation(const Grid &g, std::mt19937_64 &rng)
     if (single.empty() || g.side < 2)
         return askPosition(g, rng);
     const int cls = pick(single, rng);
+    const int cell = g.cellOf(cls);
     const std::vector<const Direction *> inside = directionsInside(g, cls);
     std::vector<const Direction *> occupied;
     for (const Direction *d : inside)
-        if (g.cells[size_t(neighbourOf(g, g.cellOf(cls), *d))] >= 0)
+        if (g.cells[size_t(neighbourOf(g, cell, *d))] >= 0)
             occupied.push_back(d);
     // Most questions point at a neighbouring item, so "nothing" (the
     // neighbour of a random cell is mostly empty) does not dominate.

@@ -654,6 +654,13 @@ private slots:
         renamed.device = "cuda";
         renamed.evaluate = false;
         QCOMPARE(textStageCacheDir(run.stageModels[1], renamed, identity, entering), dir);
+        // max_seq_len bounds sequences and changes no weight (rotary positions).
+        ModelConfig longer = run.stageModels[1];
+        longer.lm.maxSeqLen *= 2;
+        QCOMPARE(textStageCacheDir(longer, textStage, identity, entering), dir);
+        ModelConfig wider = run.stageModels[1];
+        wider.lm.mlpHidden *= 2;
+        QVERIFY(textStageCacheDir(wider, textStage, identity, entering) != dir);
         StageConfig faster = textStage;
         faster.lr *= 2;
         QVERIFY(textStageCacheDir(run.stageModels[1], faster, identity, entering) != dir);
@@ -795,6 +802,12 @@ private slots:
             << QStringList() << "stages[2].scaling: a text stage has no visual tokens";
         QTest::newRow("mix of a missing file") << finetune << "mix: [{data: gone.json, weight: 0.2}], " + finetune
                                                << QStringList() << "gone.json";
+        // Fine-tuning's 80 visual tokens and a question take 94: refused before
+        // the tower trains, not when a batch first draws the sample.
+        QTest::newRow("sequence beyond max_seq_len")
+            << "max_seq_len: 256" << "max_seq_len: 90" << QStringList()
+            << "model.lm.max_seq_len: 90 is too short: sample train-000000-q0 of " + m_data
+                   + "/finetune.json in stage finetune takes 94 tokens with the stage's 80 visual tokens";
     }
     void badInputExitsTwoBeforeTheStoreIsTouched()
     {
@@ -879,6 +892,17 @@ private slots:
             if (cos.stages[i].kind == "pretrain" || cos.stages[i].kind == "finetune")
                 QCOMPARE(visualTokens(base.stageModels[i]), fineTune);
         }
+        // The text stages are the quickstart's too, so its language model is
+        // theirs (one cache entry: max_seq_len is no part of the key).
+        const RunConfig quick = RunConfig::load(test::sourcePath("configs/quickstart.yaml").toStdString());
+        QCOMPARE(quick.toJson().at("data").dump(), cos.toJson().at("data").dump());
+        for (size_t i = 0; i < cos.stages.size(); ++i)
+            if (cos.stages[i].kind == "text") {
+                QCOMPARE(quick.stages[i].toJson().dump(), cos.stages[i].toJson().dump());
+                ModelConfig lm = quick.stageModels[i];
+                lm.lm.maxSeqLen = cos.stageModels[i].lm.maxSeqLen;
+                QCOMPARE(lm.toJson().at("lm").dump(), cos.stageModels[i].toJson().at("lm").dump());
+            }
         auto towerDir = [](const RunConfig &run) {
             return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data")
                 .cacheDir();
@@ -930,7 +954,8 @@ private slots:
         QVERIFY2(r.err.contains(list + ": " + expected), qPrintable(r.err));
     }
 
-    void benchReplicaWritesAWellFormedReport()
+    // The tiny configs as a replica's two sides, written to files.
+    void writeTinyReplicaConfigs(QString &cos, QString &base)
     {
         QString cosText = tinyConfig(m_data, 6, 6);
         QString baseText = cosText;
@@ -945,8 +970,14 @@ private slots:
             *text = test::trainedStagesInFp32(*text);
             QCOMPARE(text->count("fp32"), 2);
         }
-        const QString cos = writeConfig("replica-cos.yaml", cosText);
-        const QString base = writeConfig("replica-base.yaml", baseText);
+        cos = writeConfig("replica-cos.yaml", cosText);
+        base = writeConfig("replica-base.yaml", baseText);
+    }
+
+    void benchReplicaWritesAWellFormedReport()
+    {
+        QString cos, base;
+        writeTinyReplicaConfigs(cos, base);
         const QString db = m_dir.filePath("replica.sqlite");
         const QString out = m_dir.filePath("replica-report");
 
@@ -1029,6 +1060,10 @@ private slots:
 
         const QString md = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
         QVERIFY(md.contains("| variant |"));
+        // An uninformative verdict names the model that reads too little.
+        const QString weaker = cosAcc < baseAcc ? "cos" : "baseline";
+        QCOMPARE(QString::fromStdString(h.at("weaker").get<std::string>()), weaker);
+        QCOMPARE(md.contains("the weaker model, " + weaker + ", is "), !informative);
         QVERIFY(md.contains("cos-resolution"));
         QVERIFY(md.contains("Pre-training time reduction"));
 
@@ -1086,6 +1121,59 @@ private slots:
                      - 100 * (1 - average(pretrainSeconds["cos"]) / average(pretrainSeconds["baseline"]))) < 1e-9);
         QVERIFY(QString::fromUtf8(test::readFile(QDir(out).filePath("report.md"))).contains("Over seeds"));
         QCOMPARE(int64_t(store.runs().size()), int64_t(7));
+    }
+
+    void benchReplicaRunsOnRanks()
+    {
+        // --nproc 2: every variant trained by two ranks, rank 0 deciding what
+        // is shared and reused; the runs train as one process's do.
+        QString cos, base;
+        writeTinyReplicaConfigs(cos, base);
+        auto bench = [&](const QString &name, const QStringList &extra) {
+            const QString db = m_dir.filePath(name + ".sqlite");
+            const Result r = runBatch(QStringList{"bench", "replica", "--quick", "--baseline", base, "--cos", cos, "--db",
+                                                  db, "--out", m_dir.filePath(name), "--variants", "cos,cos-noscale",
+                                                  "--set", "data.eval_samples=16", "--progress", "lines"}
+                                      + extra);
+            [&] { QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out.right(3000))); }();
+            return std::make_pair(r.exitCode == 0
+                                      ? parseJsonFile(QDir(m_dir.filePath(name)).filePath("report.json").toStdString())
+                                      : Json(),
+                                  r);
+        };
+        const auto [one, oneRun] = bench("replica-one", {});
+        const auto [two, twoRun] = bench("replica-ranks", {"--nproc", "2", "--rank-timeout", "120"});
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(two.at("ranks").get<int64_t>(), int64_t(2));
+        ExperimentStore oneStore(m_dir.filePath("replica-one.sqlite").toStdString());
+        ExperimentStore twoStore(m_dir.filePath("replica-ranks.sqlite").toStdString());
+        // Rank 0's store alone holds the runs, and the ablation continues cos's pre-training there.
+        QCOMPARE(twoStore.runs().size(), size_t(2));
+        const Json &variants = two.at("variants");
+        QCOMPARE(variants.size(), size_t(2));
+        QCOMPARE(variants[1].at("pretrain_shared_with_run"), variants[0].at("run_id"));
+        for (size_t i = 0; i < variants.size(); ++i) {
+            const RunDetail a = oneStore.run(one.at("variants")[i].at("run_id").get<int64_t>());
+            const RunDetail b = twoStore.run(variants[i].at("run_id").get<int64_t>());
+            QCOMPARE(b.run.status, RunStatus::Finished);
+            QCOMPARE(b.run.name, a.run.name);
+            QCOMPARE(b.stages.size(), a.stages.size());
+            const double lossA = *a.stages.back().finalLoss, lossB = *b.stages.back().finalLoss;
+            QVERIFY2(qAbs(lossA - lossB) < 1e-4 * qMax(1.0, qAbs(lossA)),
+                     qPrintable(QString("%1: %2 vs %3").arg(QString::fromStdString(a.run.name)).arg(lossA).arg(lossB)));
+            QVERIFY(b.finalEvaluation && b.finalEvaluation->n == 16);
+        }
+        // --reuse on ranks: both follow rank 0's finding and train nothing.
+        const auto [again, againRun] = bench("replica-ranks", {"--nproc", "2", "--rank-timeout", "120", "--reuse"});
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(!againRun.out.contains("] step"));
+        for (size_t i = 0; i < variants.size(); ++i) {
+            QVERIFY(again.at("variants")[i].at("reused").get<bool>());
+            QCOMPARE(again.at("variants")[i].at("run_id"), variants[i].at("run_id"));
+        }
+        QCOMPARE(twoStore.runs().size(), size_t(2));
     }
 
     void benchReplicaRefusesBadInput()

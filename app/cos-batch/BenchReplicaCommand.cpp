@@ -4,22 +4,27 @@
 
 #include "Commands.h"
 #include "ProgressPrinter.h"
+#include "RankLauncher.h"
+#include "ScratchStore.h"
 #include "StopOnSignal.h"
 
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Messages.h"
 #include "store/ExperimentStore.h"
+#include "train/DataParallel.h"
 #include "train/ReplicaBenchmark.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -32,6 +37,7 @@ namespace {
 struct ReplicaCommandOptions {
     ReplicaOptions replica;
     TrainingOptions training;
+    ParallelOptions parallel;
     std::string out = "replica-report";
     bool reuse = false;
 };
@@ -68,6 +74,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
         "replica", msg("Baseline resampler vs Chain-of-Sight and its scaling ablations: pre-training time and accuracy"));
     cmd->add_flag("--quick", o->replica.quick, msg("a third of the pre-training and fine-tuning steps, 200 evaluation questions"));
     addTrainingOptions(*cmd, o->training);
+    addParallelOptions(*cmd, o->parallel);
     cmd->add_option("--out", o->out, msg("directory for report.md and report.json"))->capture_default_str();
     cmd->add_option("--baseline", o->replica.baselineConfig, msg("baseline run config"))->capture_default_str();
     cmd->add_option("--cos", o->replica.cosConfig, msg("Chain-of-Sight run config"))->capture_default_str();
@@ -88,15 +95,24 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             fs::create_directories(o->out, ec);
             if (ec || !fs::is_directory(o->out))
                 throw InputError(fill(msg("--out %1: cannot create the directory (%2)"), {o->out, ec.message()}));
+            if (const std::optional<int> status = launchedRanks(o->parallel, o->training))
+                return *status;
 
+            // Every rank opens the store: rank 0 writes it, the others read
+            // rank 0's runs back from it and train into a scratch store.
             ExperimentStore store(dbPath(o->training.db));
+            const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
+            std::optional<ScratchStore> scratch;
+            if (group && group->rank() != 0)
+                scratch.emplace(*group);
             ProgressPrinter printer(o->training.progress);
             BlindBaselines blind;
             std::vector<ReplicaResult> results;
             {
                 StopOnSignal stopOnSignal;
                 results = runReplicaBenchmark(
-                    variants, store, {o->training.device, o->training.threads, {}}, o->reuse, std::ref(printer),
+                    variants, scratch ? scratch->store() : store, trainerOptions(o->training, scratch, group.get()),
+                    o->reuse, std::ref(printer),
                     [&](const ReplicaVariant &v, size_t i) {
                         printer.endLine();
                         if (!printer.json())
@@ -108,9 +124,14 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
                                                     .c_str());
                         std::fflush(stdout);
                     },
-                    blind);
+                    blind, &store);
             }
             printer.endLine();
+            if (scratch) // rank 0 reports
+                return std::any_of(results.begin(), results.end(),
+                                   [](const ReplicaResult &r) { return r.status != "finished"; })
+                    ? 1
+                    : 0;
 
             Json context = Json::object();
             context["benchmark"] = "replica";
@@ -120,6 +141,7 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
             context["libtorch"] = TORCH_VERSION;
             context["device"] = o->training.device.empty() ? std::string("as configured") : o->training.device;
             context["threads"] = static_cast<int64_t>(torch::get_num_threads());
+            context["ranks"] = group ? group->worldSize() : 1;
             context["db"] = store.file();
             Json configs = Json::object();
             configs["baseline"] = o->replica.baselineConfig;

@@ -68,4 +68,11 @@ struct TrainingOptions {
 };
 void addTrainingOptions(CLI::App &command, TrainingOptions &options);
 
+// --nproc and --rank-timeout: data-parallel ranks on this machine.
+struct ParallelOptions {
+    int nproc = 1;
+    int rankTimeout = 1800;
+};
+void addParallelOptions(CLI::App &command, ParallelOptions &options);
+
 } // namespace cosw::batch

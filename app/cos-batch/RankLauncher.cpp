@@ -3,6 +3,7 @@
 #include "base/Errors.h"
 #include "base/Messages.h"
 #include "store/ExperimentStore.h"
+#include "train/DataParallel.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -220,6 +222,25 @@ int launchRanks(const RankLaunch &launch)
                       {failure, others, launch.logDir})
               << (recorded.empty() ? "" : "; " + recorded) << "\n";
     return rankZeroStatus != 0 ? rankZeroStatus : 1;
+}
+
+std::optional<int> launchedRanks(const ParallelOptions &parallel, const TrainingOptions &training)
+{
+    if (parallel.nproc <= 1 || std::getenv("WORLD_SIZE"))
+        return std::nullopt;
+    const fs::path logs =
+        fs::path(ExperimentStore::runsDirectory(dbPath(training.db))) / ("ranks-" + std::to_string(::getpid()));
+    return launchRanks({parallel.nproc, training.threads, logs.string(), dbPath(training.db)});
+}
+
+std::unique_ptr<DataParallel> joinGroup(const ParallelOptions &parallel)
+{
+    const RankPlacement placement = RankPlacement::fromEnvironment();
+    if (placement.worldSize == 1)
+        return nullptr;
+    auto group = std::make_unique<DataParallel>(placement, std::chrono::seconds(parallel.rankTimeout));
+    group->join();
+    return group;
 }
 
 } // namespace cosw::batch

@@ -8,11 +8,19 @@
 // status says the run failed, naming the rank; rank 0 records that in the
 // store, or, when rank 0 is the one killed, this process does.
 
+#include "Commands.h"
+
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace cosw {
+class DataParallel;
+}
 
 namespace cosw::batch {
 
@@ -33,5 +41,14 @@ int launchRanks(const RankLaunch &launch);
 // Where rank `rank` (process `pid`, not rank 0) keeps the stand-in store it
 // trains against, removed when it ends.
 std::filesystem::path rankScratchDirectory(int rank, pid_t pid);
+
+// With --nproc N in a process that is not a rank yet: starts the ranks of
+// this command instead (ranks 1.. log under the store's runs directory) and
+// returns their exit status; nothing in a rank or with one process.
+std::optional<int> launchedRanks(const ParallelOptions &parallel, const TrainingOptions &training);
+
+// This process's place in a data-parallel run (torchrun's variables),
+// joined; nullptr for a run of one process.
+std::unique_ptr<DataParallel> joinGroup(const ParallelOptions &parallel);
 
 } // namespace cosw::batch

@@ -4,6 +4,7 @@
 #include "ProgressPrinter.h"
 #include "RankLauncher.h"
 #include "RunToEnd.h"
+#include "ScratchStore.h"
 #include "StopOnSignal.h"
 
 #include "base/Errors.h"
@@ -13,24 +14,14 @@
 #include "train/DataParallel.h"
 #include "train/Trainer.h"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-
-namespace fs = std::filesystem;
+#include <optional>
 
 namespace cosw::batch {
 
 namespace {
-
-struct ParallelOptions {
-    int nproc = 1;
-    int rankTimeout = 1800;
-};
 
 struct RunOptions {
     TrainingOptions training;
@@ -39,74 +30,6 @@ struct RunOptions {
     std::vector<std::string> overrides;
     SweepLabel sweep;
 };
-
-void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
-{
-    cmd.add_option("--nproc", o.nproc,
-                   msg("data-parallel ranks on this machine: each takes its share of every batch, the CPUs are shared "
-                   "out (ranks started by torchrun, srun or mpirun set RANK, WORLD_SIZE, MASTER_ADDR and "
-                   "MASTER_PORT instead)"))
-        ->check(CLI::Range(1, 256));
-    cmd.add_option("--rank-timeout", o.rankTimeout,
-                   msg("seconds a rank waits for the others (at a step, or while rank 0 trains the vision tower) before the run fails"))
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-}
-
-// With --nproc N in a process that is not a rank yet: start the ranks
-// instead (ranks 1.. log under the store's runs directory).
-std::optional<int> launchedRanks(const RunOptions &o)
-{
-    if (o.parallel.nproc <= 1 || std::getenv("WORLD_SIZE"))
-        return std::nullopt;
-    const fs::path logs =
-        fs::path(ExperimentStore::runsDirectory(dbPath(o.training.db))) / ("ranks-" + std::to_string(::getpid()));
-    return launchRanks({o.parallel.nproc, o.training.threads, logs.string(), dbPath(o.training.db)});
-}
-
-// This process's place in a data-parallel run (torchrun's variables), joined;
-// nullptr for a run of one process.
-std::unique_ptr<DataParallel> joinGroup(const ParallelOptions &o)
-{
-    const RankPlacement placement = RankPlacement::fromEnvironment();
-    if (placement.worldSize == 1)
-        return nullptr;
-    auto group = std::make_unique<DataParallel>(placement, std::chrono::seconds(o.rankTimeout));
-    group->join();
-    return group;
-}
-
-// Ranks other than 0 keep their records in a store of their own, removed
-// when they finish: rank 0 alone writes the run's store and checkpoints.
-class ScratchStore {
-public:
-    explicit ScratchStore(const DataParallel &group)
-        : m_dir(rankScratchDirectory(group.rank(), ::getpid()))
-    {
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-        m_store = std::make_unique<ExperimentStore>((m_dir / "store.sqlite").string());
-    }
-    ~ScratchStore()
-    {
-        m_store.reset();
-        std::error_code ignored;
-        fs::remove_all(m_dir, ignored);
-    }
-    ExperimentStore &store() { return *m_store; }
-    std::string runsDir() const { return (m_dir / "runs").string(); }
-
-private:
-    fs::path m_dir;
-    std::unique_ptr<ExperimentStore> m_store;
-};
-
-// What the trainer of this process takes: the command's options, and for a
-// rank other than 0 its scratch store's runs directory.
-TrainerOptions trainerOptions(const TrainingOptions &o, const std::optional<ScratchStore> &scratch, DataParallel *group)
-{
-    return {o.device, o.threads, scratch ? scratch->runsDir() : std::string(), group};
-}
 
 } // namespace
 
@@ -150,6 +73,19 @@ void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
         ->capture_default_str();
 }
 
+void addParallelOptions(CLI::App &cmd, ParallelOptions &o)
+{
+    cmd.add_option("--nproc", o.nproc,
+                   msg("data-parallel ranks on this machine: each takes its share of every batch, the CPUs are shared "
+                   "out (ranks started by torchrun, srun or mpirun set RANK, WORLD_SIZE, MASTER_ADDR and "
+                   "MASTER_PORT instead)"))
+        ->check(CLI::Range(1, 256));
+    cmd.add_option("--rank-timeout", o.rankTimeout,
+                   msg("seconds a rank waits for the others (at a step, or while rank 0 trains the vision tower) before the run fails"))
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+}
+
 void addRunCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<RunOptions>();
@@ -169,7 +105,7 @@ void addRunCommand(CLI::App &app, Action &action)
             const RunConfig run = RunConfig::load(*config, o->overrides);
             if (o->sweep.sweep.empty() && (!o->sweep.variant.empty() || o->sweep.seed))
                 throw InputError(msg("--sweep-variant and --sweep-seed need --sweep"));
-            if (const std::optional<int> status = launchedRanks(*o))
+            if (const std::optional<int> status = launchedRanks(o->parallel, o->training))
                 return *status;
             const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
             std::optional<ScratchStore> scratch;
@@ -212,7 +148,7 @@ void addResumeCommand(CLI::App &app, Action &action)
             // TRANSLATORS: where a stored run's config comes from, as errors name it: the store's file, the run's id.
             const std::string source = fill(msg("%1 run %2"), {own->file(), std::to_string(*id)});
             const RunConfig run = RunConfig::fromJson(parseJson(detail.run.config, source), source);
-            if (const std::optional<int> status = launchedRanks(*o))
+            if (const std::optional<int> status = launchedRanks(o->parallel, o->training))
                 return *status;
             const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
             std::optional<ScratchStore> scratch;

@@ -248,4 +248,19 @@ void BatchLoader::seek(Position position)
     m_workAvailable.notify_all();
 }
 
+std::pair<size_t, size_t> longestSample(const ConversationDataset &dataset, const Tokenizer &tokenizer,
+                                        TurnLayout turns, const ConversationTemplate &form)
+{
+    const TextEncoder encode = tokenizer.encoder();
+    std::pair<size_t, size_t> longest{0, 0};
+    for (size_t i = 0; i < dataset.size(); ++i) {
+        const size_t tokens =
+            conversationTokens(encode, dataset.sample(i).turns, tokenizer.eosId(), dataset.hasImages(), turns, form)
+                .ids.size();
+        if (tokens > longest.second)
+            longest = {i, tokens};
+    }
+    return longest;
+}
+
 } // namespace cosw

@@ -139,4 +139,10 @@ private:
     std::vector<std::thread> m_threads;
 };
 
+// The sample of `dataset` with the most tokens as a loader with these
+// settings encodes it, the image as its one placeholder token: {index, tokens}.
+std::pair<size_t, size_t> longestSample(const ConversationDataset &dataset, const Tokenizer &tokenizer,
+                                        TurnLayout turns = TurnLayout::Conversation,
+                                        const ConversationTemplate &form = {});
+
 } // namespace cosw

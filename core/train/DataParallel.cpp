@@ -7,6 +7,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -171,6 +172,14 @@ void DataParallel::sum(std::vector<double> &values)
 void DataParallel::barrier()
 {
     m_group->gloo->barrier()->wait(m_timeout);
+}
+
+int64_t fromRankZero(DataParallel *parallel, int64_t value)
+{
+    if (!parallel)
+        return value;
+    // Exact: ids and counts stay far below 2^53.
+    return std::llround(parallel->sum(parallel->rank() == 0 ? double(value) : 0.0));
 }
 
 } // namespace cosw

@@ -85,4 +85,24 @@ private:
     void allReduce(torch::Tensor &tensor);
 };
 
+// Whether this process is a data-parallel rank other than 0.
+inline bool follows(const DataParallel *parallel) { return parallel && parallel->rank() != 0; }
+
+// Rank 0 does `work` first (data generated, a tower trained and cached); the
+// other ranks do it after, finding what it left, so every rank holds the same.
+template <typename Work>
+auto leadThenFollow(DataParallel *parallel, Work &&work)
+{
+    if (follows(parallel))
+        parallel->barrier();
+    auto result = work();
+    if (parallel && !follows(parallel))
+        parallel->barrier();
+    return result;
+}
+
+// Rank 0's `value` on every rank (a decision rank 0 takes, such as a run
+// id, that the others follow); `value` itself without ranks.
+int64_t fromRankZero(DataParallel *parallel, int64_t value);
+
 } // namespace cosw

@@ -1,5 +1,6 @@
 #include "ReplicaBenchmark.h"
 
+#include "DataParallel.h"
 #include "Evaluator.h"
 #include "SweepPlan.h"
 #include "YamlLoader.h"
@@ -244,8 +245,12 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
                                                const TrainerOptions &trainerOptions, bool reuseFinished,
                                                const TrainingEventSink &events,
                                                const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
-                                               BlindBaselines &blind)
+                                               BlindBaselines &blind, ExperimentStore *lead)
 {
+    DataParallel *group = trainerOptions.parallel;
+    // Where the benchmark's runs are read back: rank 0's store, on every rank.
+    ExperimentStore &runs = lead && follows(group) ? *lead : store;
+
     // Every variant's data is loaded and checked before the first one runs,
     // so a bad config or dataset stops the benchmark before hours are spent;
     // variants that read the same data share one loading of it.
@@ -255,7 +260,7 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
         const std::string key = dataKey(v.config);
         auto found = prepared.find(key);
         if (found == prepared.end())
-            found = prepared.emplace(key, prepareRunData(v.config, events)).first;
+            found = prepared.emplace(key, leadThenFollow(group, [&] { return prepareRunData(v.config, events); })).first;
         trainers.push_back(std::make_unique<Trainer>(v.config, store, trainerOptions, events, found->second));
     }
 
@@ -293,46 +298,55 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
         r.variant = v.name;
         r.description = v.description;
         r.seed = v.seed;
-        if (reuseFinished) {
+        // Rank 0 looks for a finished run of the same config; the others follow its choice.
+        int64_t kept = 0;
+        if (reuseFinished && !follows(group)) {
             RunFilter filter;
             filter.status = RunStatus::Finished;
             filter.namePattern = v.config.name;
             const std::string config = trainer.config().toJson().dump();
             for (const RunRecord &run : store.runs(filter))
                 if (run.config == config) {
-                    r.runId = run.id;
-                    r.status = "finished";
-                    r.reused = true;
-                    r.detail = store.run(run.id);
-                    if (r.detail.run.startedAt && r.detail.run.endedAt)
-                        r.wallSeconds = *r.detail.run.endedAt - *r.detail.run.startedAt;
+                    kept = run.id;
                     break;
                 }
-            if (r.reused) {
-                // A kept run that continued another's pre-training holds no
-                // checkpoint of its own before fine-tuning; its pre-training is
-                // that of the run with the same stages up to there.
-                const auto shared = pretrained.find(key);
-                if (shared != pretrained.end() && stage > 0 && !Trainer::stageEndCheckpoint(r.detail, stage - 1))
-                    r.sharedFrom = shared->second;
-                remember(r);
-                results.push_back(std::move(r));
-                continue;
-            }
         }
-        r.runId = trainer.createRun(v.config.name);
+        kept = fromRankZero(group, kept);
+        if (kept) {
+            r.runId = kept;
+            r.status = "finished";
+            r.reused = true;
+            r.detail = runs.run(kept);
+            if (r.detail.run.startedAt && r.detail.run.endedAt)
+                r.wallSeconds = *r.detail.run.endedAt - *r.detail.run.startedAt;
+            // A kept run that continued another's pre-training holds no
+            // checkpoint of its own before fine-tuning; its pre-training is
+            // that of the run with the same stages up to there.
+            const auto shared = pretrained.find(key);
+            if (shared != pretrained.end() && stage > 0 && !Trainer::stageEndCheckpoint(r.detail, stage - 1))
+                r.sharedFrom = shared->second;
+            remember(r);
+            results.push_back(std::move(r));
+            continue;
+        }
+        const int64_t ownRun = trainer.createRun(v.config.name);
+        // The run's id in rank 0's store, where it is read back.
+        r.runId = fromRankZero(group, ownRun);
         const auto start = std::chrono::steady_clock::now();
         const auto shared = pretrained.find(key);
         if (shared != pretrained.end())
             r.sharedFrom = shared->second;
         const RunOutcome outcome =
-            r.sharedFrom ? trainer.runFrom(r.runId, store.run(r.sharedFrom), stage) : trainer.run(r.runId);
+            r.sharedFrom ? trainer.runFrom(ownRun, runs.run(r.sharedFrom), stage) : trainer.run(ownRun);
         r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         r.status = outcome == RunOutcome::Finished ? "finished"
                  : outcome == RunOutcome::Failed   ? "failed"
                                                    : "interrupted";
         r.message = trainer.failure();
-        r.detail = store.run(r.runId);
+        // Rank 0 has recorded the run's end before any rank reads it.
+        if (group)
+            group->barrier();
+        r.detail = runs.run(r.runId);
         remember(r);
         results.push_back(std::move(r));
         if (outcome != RunOutcome::Finished)
@@ -441,6 +455,7 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         headline["pretrain_time_reduction_percent"] = reduction;
         headline["accuracy_difference_points"] = diff;
         headline["points_above_type_prior"] = margin;
+        headline["weaker"] = cosAccuracy < baseAccuracy ? "cos" : "baseline";
         headline["accuracy_informative"] = informative;
         headline["time_target_met"] = timeMet;
         headline["accuracy_target_met"] = accuracyMet;
@@ -461,7 +476,11 @@ std::string replicaMarkdown(const Json &report)
     };
     std::string md = "# Chain-of-Sight replica benchmark\n\n";
     md += "Mode **" + str(report, "mode") + "**, " + str(report, "date") + " on " + str(report, "machine")
-        + " (LibTorch " + str(report, "libtorch") + ", device " + str(report, "device") + ").\n";
+        + " (LibTorch " + str(report, "libtorch") + ", device " + str(report, "device");
+    const Json *ranks = findKey(report, "ranks");
+    if (ranks && ranks->is_number_integer() && ranks->get<int64_t>() > 1)
+        md += ", " + std::to_string(ranks->get<int64_t>()) + " data-parallel ranks";
+    md += ").\n";
     md += "Store: `" + str(report, "db") + "`. Times count training steps only (no evaluation, no checkpoint I/O).\n\n";
 
     md += "| variant | run | tokens pre-train → fine-tune | pre-train s | fine-tune s | pre-train samples/s "
@@ -532,10 +551,11 @@ std::string replicaMarkdown(const Json &report)
     } else {
         const double margin = h.at("points_above_type_prior").get<double>();
         md += std::string("- Verdict: **not shown**. The time target is ")
-            + (h.at("time_target_met").get<bool>() ? "met" : "not met") + ", but the weaker model is "
-            + fixed(std::abs(margin), 1) + (margin < 0 ? " points below" : " points above")
-            + " answering each question with its type's commonest answer, so neither model reads much from "
-              "the image yet and equal accuracies say nothing about the connectors.\n";
+            + (h.at("time_target_met").get<bool>() ? "met" : "not met") + "; the weaker model, "
+            + str(h, "weaker") + ", is " + fixed(std::abs(margin), 1)
+            + (margin < 0 ? " points below" : " points above")
+            + " answering each question with its type's commonest answer: it reads little from the image, so "
+              "the accuracy comparison says nothing about the connectors yet.\n";
     }
     return md;
 }

@@ -71,11 +71,15 @@ struct BlindBaselines {
 // that did not finish (the results so far are returned). With
 // `reuseFinished`, a variant whose exact config already finished in the store
 // is not run again, so an interrupted benchmark continues where it stopped.
+// With data-parallel ranks (trainerOptions.parallel) every rank calls this
+// with the same variants: rank 0 trains into `store` and decides what is
+// reused and shared; the others train into their scratch `store`, follow
+// those decisions and read the runs back from `lead`, rank 0's store.
 std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant> &variants, ExperimentStore &store,
                                                const TrainerOptions &trainerOptions, bool reuseFinished,
                                                const TrainingEventSink &events,
                                                const std::function<void(const ReplicaVariant &, size_t)> &onVariant,
-                                               BlindBaselines &blind);
+                                               BlindBaselines &blind, ExperimentStore *lead = nullptr);
 
 // report.json: per variant and seed tokens per stage, pre-training and
 // fine-tuning training seconds, accuracy overall and per question type; per

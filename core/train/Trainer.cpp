@@ -71,22 +71,6 @@ struct Interrupted {
     std::string message;
 };
 
-// Whether this process is a data-parallel rank other than 0.
-bool follows(const DataParallel *parallel) { return parallel && parallel->rank() != 0; }
-
-// Rank 0 does `work` first (data generated, a tower trained and cached); the
-// other ranks do it after, finding what it left, so every rank holds the same.
-template <typename Work>
-auto leadThenFollow(DataParallel *parallel, Work &&work)
-{
-    if (follows(parallel))
-        parallel->barrier();
-    auto result = work();
-    if (parallel && !follows(parallel))
-        parallel->barrier();
-    return result;
-}
-
 double seconds(std::chrono::steady_clock::time_point since)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -174,6 +158,31 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
     m_data = leadThenFollow(m_options.parallel, [&] {
         return data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
     });
+    checkSequenceLengths();
+}
+
+void Trainer::checkSequenceLengths() const
+{
+    for (size_t i = 0; i < m_config.stages.size(); ++i) {
+        const StageConfig &st = m_config.stages[i];
+        if (st.kind == "vision")
+            continue;
+        const ModelConfig &mc = m_config.stageModels[i];
+        for (const ConversationDataset *d : m_data.stageData(st)) {
+            const auto [index, tokens] =
+                longestSample(*d, m_data.tokenizer, st.turnLayout(), m_data.tokenizer.frame(st.form()));
+            const int64_t visual = d->hasImages() ? visualTokens(mc) : 0;
+            const int64_t length = int64_t(tokens) + (visual > 0 ? visual - 1 : 0);
+            if (length > mc.lm.maxSeqLen)
+                throw ConfigError(
+                    m_config.file, "model.lm.max_seq_len",
+                    // TRANSLATORS: %3 is a sample's id, %4 its dataset file, %5 the stage's name.
+                    fill(msg("%1 is too short: sample %3 of %4 in stage %5 takes %2 tokens with the stage's %6 "
+                             "visual tokens"),
+                         {std::to_string(mc.lm.maxSeqLen), std::to_string(length), d->sample(index).id, d->source(),
+                          st.name, std::to_string(visual)}));
+        }
+    }
 }
 
 void Trainer::report(TrainingEvent e) const
@@ -703,9 +712,13 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
 std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage, const std::string &dataIdentity,
                               const StateDict &entering)
 {
-    // What the stage learns from; not its name, device, evaluation or checkpoints.
+    // What the stage learns from; not its name, device, evaluation or
+    // checkpoints, nor the language model's max_seq_len (a bound on the
+    // sequence, checked before training: positions are rotary, so it changes
+    // no weight).
     Json key = Json::object();
     key["lm"] = model.toJson().at("lm");
+    key["lm"].erase("max_seq_len");
     Json learning = stage.toJson();
     for (const char *field : {"name", "evaluate", "eval_interval", "checkpoint_interval", "device"})
         learning.erase(field);

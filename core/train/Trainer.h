@@ -108,6 +108,10 @@ private:
     // The stage's identity: name, kind, tokens, resolution.
     StageRecord stageRecord(int index) const;
     EvaluationResult evaluateStage(int64_t runId, int index, int64_t step, Mllm &model);
+    // ConfigError when a stage's longest sample, with the stage's visual
+    // tokens, exceeds the language model's max_seq_len: found before
+    // anything trains, not when a batch first draws it.
+    void checkSequenceLengths() const;
     void report(TrainingEvent e) const;
 
     RunConfig m_config;

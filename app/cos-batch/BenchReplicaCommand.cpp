@@ -127,11 +127,11 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
                     blind, &store);
             }
             printer.endLine();
+            // The benchmark stops at the first variant that does not finish.
+            const auto unfinished = std::find_if(results.begin(), results.end(),
+                                                 [](const ReplicaResult &r) { return r.status != "finished"; });
             if (scratch) // rank 0 reports
-                return std::any_of(results.begin(), results.end(),
-                                   [](const ReplicaResult &r) { return r.status != "finished"; })
-                    ? 1
-                    : 0;
+                return unfinished == results.end() ? 0 : 1;
 
             Json context = Json::object();
             context["benchmark"] = "replica";
@@ -157,15 +157,15 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
                           << md << "\n"
                           << fill(msg("report: %1"), {(fs::path(o->out) / "report.md").string()}) << "\n";
 
-            for (const auto &r : results)
-                if (r.status != "finished") {
-                    std::cerr << "cos-batch: "
-                              // TRANSLATORS: %3 is the run's status as the store names it (failed, interrupted).
-                              << fill(msg("variant %1 (run %2) %3: %4"),
-                                      {r.variant, std::to_string(r.runId), r.status, r.message})
-                              << "\n";
-                    return 1;
-                }
+            if (unfinished != results.end()) {
+                std::cerr << "cos-batch: "
+                          // TRANSLATORS: %3 is the run's status as the store names it (failed, interrupted).
+                          << fill(msg("variant %1 (run %2) %3: %4"),
+                                  {unfinished->variant, std::to_string(unfinished->runId), unfinished->status,
+                                   unfinished->message})
+                          << "\n";
+                return 1;
+            }
             return 0;
         };
     });

@@ -137,6 +137,7 @@ private slots:
     void plainResampler();
     void freshQueriesAreDistinct();
     void windowPositionOff();
+    void attentionPositionsLocateFeatures();
     void multiLevelFeatures();
     void mlpProjector();
     void manualAttentionMatchesReference();
@@ -280,14 +281,19 @@ void TestConnector::batchedWindowsEqualPerWindowLoop_data()
     QTest::addColumn<int>("queries");
     QTest::addColumn<int>("batch");
     QTest::addColumn<bool>("perWindow");
+    QTest::addColumn<bool>("attentionPosition");
 
-    QTest::newRow("global, shared") << 8 << 1 << 4 << 2 << false;
-    QTest::newRow("2x2, shared") << 8 << 2 << 3 << 1 << false;
-    QTest::newRow("4x4, per window") << 8 << 4 << 2 << 3 << true;
-    QTest::newRow("3x3 on 12, per window") << 12 << 3 << 5 << 2 << true;
-    QTest::newRow("3x3 on 12, shared") << 12 << 3 << 1 << 2 << false;
-    QTest::newRow("one cell per window, shared") << 6 << 6 << 1 << 2 << false;
-    QTest::newRow("one cell per window, per window") << 8 << 8 << 2 << 1 << true;
+    QTest::newRow("global, shared") << 8 << 1 << 4 << 2 << false << false;
+    QTest::newRow("2x2, shared") << 8 << 2 << 3 << 1 << false << false;
+    QTest::newRow("4x4, per window") << 8 << 4 << 2 << 3 << true << false;
+    QTest::newRow("3x3 on 12, per window") << 12 << 3 << 5 << 2 << true << false;
+    QTest::newRow("3x3 on 12, shared") << 12 << 3 << 1 << 2 << false << false;
+    QTest::newRow("one cell per window, shared") << 6 << 6 << 1 << 2 << false << false;
+    QTest::newRow("one cell per window, per window") << 8 << 8 << 2 << 1 << true << false;
+    // Each window's queries and keys carry the positions of its own place and cells.
+    QTest::newRow("global, attention positions") << 8 << 1 << 4 << 2 << false << true;
+    QTest::newRow("4x4, per window, attention positions") << 8 << 4 << 2 << 3 << true << true;
+    QTest::newRow("3x3 on 12, shared, attention positions") << 12 << 3 << 5 << 2 << false << true;
 }
 
 void TestConnector::batchedWindowsEqualPerWindowLoop()
@@ -297,6 +303,7 @@ void TestConnector::batchedWindowsEqualPerWindowLoop()
     QFETCH(int, queries);
     QFETCH(int, batch);
     QFETCH(bool, perWindow);
+    QFETCH(bool, attentionPosition);
 
     torch::manual_seed(4);
     torch::NoGradGuard noGrad;
@@ -306,6 +313,7 @@ void TestConnector::batchedWindowsEqualPerWindowLoop()
     cc.layers = 2;
     cc.mlpHidden = 32;
     cc.perWindow = perWindow;
+    cc.attentionPosition = attentionPosition;
     ResamplerStack stack(ScaleConfig{windows, queries, false}, cc, kVisionWidth);
     // Make per-window banks clearly different from each other.
     for (auto &p : stack->named_parameters())
@@ -471,6 +479,59 @@ void TestConnector::windowPositionOff()
     bad["connector"]["window_position"] = "learned";
     const std::string message = test::thrownMessage<InputError>([&] { ModelConfig::fromJson(bad); });
     QVERIFY2(message.find("window_position") != std::string::npos, message.c_str());
+}
+
+void TestConnector::attentionPositionsLocateFeatures()
+{
+    // Without attention positions a global resampler reads a set: moving the
+    // features around the image gives the same tokens, so no query can tell
+    // which cell holds what. With them the same features elsewhere give
+    // other tokens.
+    torch::NoGradGuard noGrad;
+    auto features = torch::randn({2, kGrid, kGrid, kVisionWidth});
+    auto moved = features.flip({1}).roll(3, 2); // every feature in another cell
+    auto tokens = [&](bool positions, const torch::Tensor &f) {
+        torch::manual_seed(7);
+        ModelConfig c = makeConfig(ConnectorType::Resampler, {{1, 6, true}});
+        c.connector.attentionPosition = positions;
+        return makeConnector(c)->forward(f).tokens; // [B, 6, C_lm]
+    };
+    auto change = [](const torch::Tensor &a, const torch::Tensor &b) { return (a - b).abs().max().item<double>(); };
+    QVERIFY(change(tokens(false, features), tokens(false, moved)) < 1e-5);
+    QVERIFY(change(tokens(true, features), tokens(true, moved)) > 1e-3);
+    QVERIFY(change(tokens(true, features), tokens(false, features)) > 1e-3);
+
+    // Where the queries sit, in image coordinates: 320 global queries on a
+    // 16 x 20 grid in reading order; four queries of window (1, 1) of 2 x 2 on
+    // a 2 x 2 grid inside it; one query at its window's centre.
+    const int64_t d = 16;
+    auto at = [&](double row, double col) {
+        return sincosPositionEmbedding(torch::tensor({row}, torch::kDouble), torch::tensor({col}, torch::kDouble), d)[0];
+    };
+    auto global = queryPositionEmbedding(1, 320, d);
+    QCOMPARE(global.sizes().vec(), (std::vector<int64_t>{1, 320, d}));
+    QVERIFY(close(global[0][21], at(1.5 / 16, 1.5 / 20), 1e-6));
+    QVERIFY(close(global[0][319], at(15.5 / 16, 19.5 / 20), 1e-6));
+    auto quads = queryPositionEmbedding(2, 4, d); // [4, 4, D]
+    QVERIFY(close(quads[3][0], at(1.25 / 2, 1.25 / 2), 1e-6));
+    QVERIFY(close(quads[3][1], at(1.25 / 2, 1.75 / 2), 1e-6));
+    QVERIFY(close(queryPositionEmbedding(4, 1, d).squeeze(1), windowPositionEmbedding(4, d), 1e-6));
+
+    // Off unless asked for: a config (or a checkpoint's) without the key
+    // computes as before; the key reads and writes back; a bad value is named.
+    ModelConfig c = cosConfig();
+    QVERIFY(!c.connector.attentionPosition);
+    Json j = c.toJson();
+    QCOMPARE(j.at("connector").at("attention_position").get<std::string>(), std::string("none"));
+    j["connector"].erase("attention_position");
+    QVERIFY(!ModelConfig::fromJson(j).connector.attentionPosition);
+    j["connector"]["attention_position"] = "sincos";
+    QVERIFY(ModelConfig::fromJson(j).connector.attentionPosition);
+    QCOMPARE(ModelConfig::fromJson(j).toJson().at("connector").at("attention_position").get<std::string>(),
+             std::string("sincos"));
+    j["connector"]["attention_position"] = "learned";
+    const std::string message = test::thrownMessage<InputError>([&] { ModelConfig::fromJson(j); });
+    QVERIFY2(message.find("attention_position") != std::string::npos, message.c_str());
 }
 
 void TestConnector::multiLevelFeatures()

@@ -67,15 +67,18 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(int64_t width, int64_t heads, int
 }
 
 torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &context,
-                                              torch::Tensor *weights)
+                                              torch::Tensor *weights, const AttentionPositions &positions)
 {
     const int64_t b = x.size(0), tq = x.size(1), tk = context.size(1);
     const int64_t d = m_q->options.out_features() / m_heads;
     auto heads = [&](const torch::Tensor &t, int64_t len) {
         return t.view({b, len, m_heads, d}).transpose(1, 2); // [B, H, T, d]
     };
-    auto q = heads(m_q(x), tq);
-    auto k = heads(m_k(context), tk);
+    auto plus = [](const torch::Tensor &t, const torch::Tensor &position) {
+        return position.defined() ? t + position : t;
+    };
+    auto q = heads(m_q(plus(x, positions.query)), tq);
+    auto k = heads(m_k(plus(context, positions.key)), tk);
     auto v = heads(m_v(context), tk);
     auto out = attend(q, k, v, /*causal=*/false, weights);   // [B, H, Tq, d]
     return m_out(out.transpose(1, 2).reshape({b, tq, m_heads * d}));

@@ -25,6 +25,14 @@ bool fusedAttentionAvailable();
 torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                      bool causal, torch::Tensor *weights = nullptr, const torch::Tensor &mask = {});
 
+// Position embeddings added to the inputs of the query projection [B, Tq, D]
+// and of the key projection [B, Tk, kvWidth] only, as Qwen-VL's resampler
+// does: where a query and a feature are decides who attends to what, and the
+// values (what is read) stay free of them. Either may be undefined.
+struct AttentionPositions {
+    torch::Tensor query, key;
+};
+
 // Multi-head attention with biased projections (ViT / CLIP layout). With
 // kvWidth != width it is a cross-attention from width-D queries to kvWidth
 // features.
@@ -34,7 +42,7 @@ public:
 
     // x [B, Tq, D], context [B, Tk, kvWidth] -> [B, Tq, D]; weights [B, H, Tq, Tk].
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &context,
-                          torch::Tensor *weights = nullptr);
+                          torch::Tensor *weights = nullptr, const AttentionPositions &positions = {});
 
 private:
     int64_t m_heads;

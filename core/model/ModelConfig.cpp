@@ -233,6 +233,11 @@ static const ConfigFields<ConnectorConfig> &connectorFields()
                 c.windowPosition = r.getChoice("window_position", "sincos", {"sincos", "none"}) == "sincos";
             },
             [](const C &c, Json &j) { j["window_position"] = c.windowPosition ? "sincos" : "none"; })
+        .custom(
+            [](ConfigReader &r, C &c) {
+                c.attentionPosition = r.getChoice("attention_position", "none", {"sincos", "none"}) == "sincos";
+            },
+            [](const C &c, Json &j) { j["attention_position"] = c.attentionPosition ? "sincos" : "none"; })
         .field("mlp_layers", &C::mlpLayers)
         .custom(
             [](ConfigReader &r, C &c) {

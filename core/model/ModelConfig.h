@@ -79,6 +79,14 @@ struct ConnectorConfig {
     // queries (window_position: sincos). The authors' code has none
     // (window_position: none) and tells windows apart by per-window banks.
     bool windowPosition = true;
+    // Qwen-VL's 2-D positions on both sides of the resampler's attention
+    // (attention_position: sincos): the keys get the fixed sine-cosine
+    // embedding of their feature cell's centre, each query that of its place
+    // on a grid over its window. Without them attention is blind to where a
+    // feature is, and a global resampler's queries can find a place only
+    // through what the vision tower kept of its position embeddings. Off by
+    // default, so that checkpoints trained without it compute as they did.
+    bool attentionPosition = false;
     // Visual tokens' LM positions after token scaling: false keeps those of
     // the pre-training layout (a split window's tokens follow their parent's
     // position), true numbers the scaled tokens consecutively.

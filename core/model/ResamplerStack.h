@@ -14,8 +14,10 @@ namespace cosw {
 class ResamplerLayerImpl : public torch::nn::Module {
 public:
     explicit ResamplerLayerImpl(const ConnectorConfig &config);
-    // q [N, Q, D], x [N, M, D] -> [N, Q, D]; weights [N, H, Q, M].
-    torch::Tensor forward(const torch::Tensor &q, const torch::Tensor &x, torch::Tensor *weights);
+    // q [N, Q, D], x [N, M, D] -> [N, Q, D]; weights [N, H, Q, M]. positions
+    // ([N, Q, D] and [N, M, D], optional) join the normalised queries and features.
+    torch::Tensor forward(const torch::Tensor &q, const torch::Tensor &x, torch::Tensor *weights,
+                          const AttentionPositions &positions = {});
 
 private:
     torch::nn::LayerNorm m_normQ{nullptr}, m_normKv{nullptr}, m_normMlp{nullptr};
@@ -49,12 +51,15 @@ private:
     torch::Tensor windowQueries() const;
     // features [B, n, n, K*C] -> keys/values [K, B, n, n, D], each level through kv_proj.
     torch::Tensor projectLevels(const torch::Tensor &features);
-    // x [K, N, M, D]: layer l reads x[l], or x[0] when K is 1.
-    torch::Tensor runLayers(torch::Tensor q, const torch::Tensor &x, int weightsLayer,
-                            torch::Tensor *weights);
+    // Attention positions of every window's queries [g*g, q, D] and of every
+    // feature cell [n, n, D]; undefined tensors when the config adds none.
+    AttentionPositions attentionPositions(int64_t n, const torch::TensorOptions &options) const;
+    // x [K, N, M, D]: layer l reads x[l], or x[0] when K is 1; positions [N, q, D] / [N, M, D].
+    torch::Tensor runLayers(torch::Tensor q, const torch::Tensor &x, const AttentionPositions &positions,
+                            int weightsLayer, torch::Tensor *weights);
 
     int64_t m_windows, m_queries, m_width, m_featureWidth;
-    bool m_perWindow, m_windowPosition;
+    bool m_perWindow, m_windowPosition, m_attentionPosition;
     torch::Tensor m_bank; // [q, D] shared, or [g*g, q, D] per window
     torch::nn::Linear m_kvProj{nullptr};
     torch::nn::ModuleList m_layers{nullptr};
@@ -62,9 +67,21 @@ private:
 };
 TORCH_MODULE(ResamplerStack);
 
-// Fixed 2-D sine-cosine embedding of window centres [g*g, D], row-major. It
-// is a function of the centre in image coordinates, so window and resolution
-// scaling need no new parameters.
+// Fixed 2-D sine-cosine embedding of points given in image coordinates
+// (rows and columns [N] in [0, 1)) -> [N, D]. Being a function of where a
+// point is in the image, window and resolution scaling need no new
+// parameters, and a window, the cells it covers and the queries placed in it
+// get nearby embeddings.
+torch::Tensor sincosPositionEmbedding(const torch::Tensor &rows, const torch::Tensor &cols, int64_t width);
+
+// The embedding of the centres of a g x g grid of windows (or of feature
+// cells) [g*g, D], row-major.
 torch::Tensor windowPositionEmbedding(int64_t windows, int64_t width);
+
+// Where a window's q queries sit: on a rows x cols grid over the window
+// (rows * cols = q, rows the largest divisor of q not above its square root),
+// row-major, so that bank order is reading order as it is for windows.
+// [g*g, q, D].
+torch::Tensor queryPositionEmbedding(int64_t windows, int64_t queries, int64_t width);
 
 } // namespace cosw

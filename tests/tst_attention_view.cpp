@@ -28,6 +28,7 @@
 #include <QUrl>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QListView>
 #include <QPainter>
 #include <QSignalSpy>
@@ -130,6 +131,39 @@ private slots:
         store.addCheckpoint(m_run, {1, 0, m_after.toStdString(), 0});
     }
 
+    // How many cells a token reads: 1 for a token on one cell, its window's
+    // cell count for one spread evenly over it, whatever its map sums to;
+    // a scale's summary takes the median of its tokens.
+    void spreadCountsTheCellsATokenReads()
+    {
+        AttentionMaps maps;
+        maps.layout.featureGrid = 4;
+        maps.layout.visualTokens = 4;
+        maps.layout.hasAttention = true;
+        maps.layout.scales = {TokenScaleLayout{2, 1, 0}}; // 2 x 2 windows of 2 x 2 cells, one query each
+        maps.layers = 1;
+        maps.heads = 1;
+        maps.values.assign(size_t(2 * 4 * 16), 0.0f); // [layer][head 0, mean][token][cell]
+        auto cell = [&](int token, int row, int column) -> float & {
+            return maps.values[size_t(4 * 16 + token * 16 + row * 4 + column)]; // the mean over heads
+        };
+        cell(0, 1, 1) = 1.0f;                                                 // one cell
+        for (auto [r, c] : {std::pair{0, 2}, {0, 3}, {1, 2}, {1, 3}})
+            cell(1, r, c) = 0.25f;                                            // its whole window, evenly
+        cell(2, 2, 0) = cell(2, 3, 1) = 0.5f;                                 // two cells
+        for (auto [r, c] : {std::pair{2, 2}, {2, 3}, {3, 2}, {3, 3}})
+            cell(3, r, c) = 0.5f;                                             // evenly, summing to 2
+        const std::vector<float> expected{1.0f, 4.0f, 2.0f, 4.0f};
+        for (int t = 0; t < 4; ++t)
+            QVERIFY2(std::abs(maps.spread(0, -1, t) - expected[size_t(t)]) < 1e-5,
+                     qPrintable(QString("token %1: %2").arg(t).arg(maps.spread(0, -1, t))));
+        const ScaleSpread spread = scaleSpread(maps, 0, -1, 0);
+        QCOMPARE(spread.windowCells, 4);
+        QVERIFY(std::abs(spread.median - 3.0f) < 1e-5); // between 2 and 4
+        QVERIFY(std::abs(spread.least - 1.0f) < 1e-5);
+        QVERIFY(std::abs(spread.greatest - 4.0f) < 1e-5);
+    }
+
     // A run opens before (left) and after (right) token scaling; the strip
     // lists the left tokens in the engine's order.
     void runOpensBeforeAndAfterScaling()
@@ -150,6 +184,31 @@ private slots:
             QCOMPARE(i.data(AttentionTokenModel::QueryRole).toInt(), expected[t][2]);
             QVERIFY(!i.data(Qt::DecorationRole).value<QPixmap>().isNull());
         }
+        // The tooltip says how many of its window's cells a token reads, in
+        // the user's locale: a global token's window is the whole 8 x 8 grid,
+        // a local one's a quarter of it.
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const std::shared_ptr<const AttentionMaps> left = view.maps(AttentionView::Left);
+        const QString global = tokens->index(0).data(Qt::ToolTipRole).toString();
+        const QString local = tokens->index(3).data(Qt::ToolTipRole).toString();
+        QLocale::setDefault(before);
+        QVERIFY2(global.contains(QString("reads %1 of the window's 64 cells")
+                                     .arg(QLocale(QLocale::German).toString(double(left->spread(-1, -1, 0)), 'f', 1))),
+                 qPrintable(global));
+        QVERIFY2(global.contains(','), qPrintable(global)); // a decimal comma
+        QVERIFY2(local.contains("of the window's 16 cells"), qPrintable(local));
+        // The line under the strip says the same of the shown token, with its scale's median.
+        QString line;
+        for (const QLabel *label : view.findChildren<QLabel *>())
+            if (label->text().startsWith("Token 1 of 6"))
+                line = label->text();
+        QVERIFY2(line.contains(QString("reads %1 of its window's 64 cells")
+                                   .arg(QLocale().toString(double(left->spread(-1, -1, 0)), 'f', 1))),
+                 qPrintable(line));
+        QVERIFY2(line.contains(QString("the scale's median: %1)")
+                                   .arg(QLocale().toString(double(scaleSpread(*left, -1, -1, 0).median), 'f', 1))),
+                 qPrintable(line));
     }
 
     // Clicking a window selects its token; the right side frames the

@@ -645,7 +645,24 @@ private slots:
             QCOMPARE(maps.at(scale.at("mean_tensor").get<std::string>()).size(1), scale.at("tokens").get<int64_t>());
             const cv::Mat figure = cv::imread((out + "/" + QString::fromStdString(scale.at("figure").get<std::string>())).toStdString());
             QVERIFY(!figure.empty());
+            // The spread of the layer and head asked for: the exponential of
+            // each token's attention entropy, summarised over the scale.
+            auto p = tensor[0][2].flatten(1);                      // [tokens, n*n]
+            p = p / p.sum(1, true);
+            auto spread = torch::exp(-(p * torch::log(p.clamp_min(1e-30))).sum(1)); // [tokens]
+            auto sorted = std::get<0>(spread.sort());
+            const int64_t n = sorted.size(0);
+            const double median = n % 2 ? sorted[n / 2].item<double>()
+                                        : 0.5 * (sorted[n / 2 - 1].item<double>() + sorted[n / 2].item<double>());
+            const Json &s = scale.at("spread");
+            const int side = 8 / scale.at("windows").get<int>();
+            QCOMPARE(s.at("window_cells").get<int>(), side * side);
+            QVERIFY2(std::abs(s.at("median").get<double>() - median) < 1e-3, s.dump().c_str());
+            QVERIFY(std::abs(s.at("least").get<double>() - sorted[0].item<double>()) < 1e-3);
+            QVERIFY(std::abs(s.at("greatest").get<double>() - sorted[n - 1].item<double>()) < 1e-3);
+            QVERIFY(s.at("greatest").get<double>() <= side * side + 1e-3);
         }
+        QVERIFY2(r.out.contains("scale 2: a token reads "), qPrintable(r.out));
         // The mean over heads is what `encode` writes for the last layer.
         const QString encoded = m_dir.filePath("for-attention.safetensors");
         QCOMPARE(runBatch({"encode", "--checkpoint", m_checkpoint, "--image", m_image, "--out", encoded}).exitCode, 0);

@@ -25,12 +25,12 @@
 <context>
     <name>cosw::AttentionTokenModel</name>
     <message>
-        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7</source>
-        <translation>Token %1: Skala %2 (%3×%3 Fenster), Fensterzeile %4, Spalte %5, Query %6; Maximum %7</translation>
-    </message>
-    <message>
         <source>Token %1 of scale %2</source>
         <translation>Token %1 der Skala %2</translation>
+    </message>
+    <message>
+        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7; reads %8 of the window&apos;s %9 cells, as if evenly</source>
+        <translation>Token %1: Skala %2 (%3×%3 Fenster), Fensterzeile %4, Spalte %5, Query %6; Maximum %7; liest %8 der %9 Zellen des Fensters, als gleichmäßig verteilt</translation>
     </message>
 </context>
 <context>
@@ -331,6 +331,10 @@
     <message>
         <source>Attention maps</source>
         <translation>Attention-Maps</translation>
+    </message>
+    <message>
+        <source>; reads %1 of its window&apos;s %2 cells, as if evenly (the scale&apos;s median: %3)</source>
+        <translation>; liest %1 der %2 Zellen seines Fensters, als gleichmäßig verteilt (Median der Skala: %3)</translation>
     </message>
 </context>
 <context>

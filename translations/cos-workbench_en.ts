@@ -25,11 +25,11 @@
 <context>
     <name>cosw::AttentionTokenModel</name>
     <message>
-        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7</source>
+        <source>Token %1 of scale %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Token %1 of scale %2</source>
+        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7; reads %8 of the window&apos;s %9 cells, as if evenly</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -331,6 +331,10 @@
             <numerusform>Mean of %n layer</numerusform>
             <numerusform>Mean of %n layers</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>; reads %1 of its window&apos;s %2 cells, as if evenly (the scale&apos;s median: %3)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -24,12 +24,12 @@
 <context>
     <name>cosw::AttentionTokenModel</name>
     <message>
-        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7</source>
-        <translation>Token %1：尺度 %2（%3×%3 窗口），窗口第 %4 行、第 %5 列，查询 %6；峰值 %7</translation>
-    </message>
-    <message>
         <source>Token %1 of scale %2</source>
         <translation>尺度 %2 的 token %1</translation>
+    </message>
+    <message>
+        <source>Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7; reads %8 of the window&apos;s %9 cells, as if evenly</source>
+        <translation>Token %1：尺度 %2（%3×%3 窗口），窗口第 %4 行、第 %5 列，查询 %6；峰值 %7；相当于均匀读取窗口 %9 个单元中的 %8 个</translation>
     </message>
 </context>
 <context>
@@ -327,6 +327,10 @@
     <message>
         <source>Attention maps</source>
         <translation>注意力图</translation>
+    </message>
+    <message>
+        <source>; reads %1 of its window&apos;s %2 cells, as if evenly (the scale&apos;s median: %3)</source>
+        <translation>；相当于均匀读取其窗口 %2 个单元中的 %1 个（该尺度的中位数：%3）</translation>
     </message>
 </context>
 <context>

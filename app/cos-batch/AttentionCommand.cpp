@@ -76,6 +76,8 @@ int attention(const Options &o)
         index["head"] = o.head < 0 ? Json("mean") : Json(o.head);
         index["heads"] = heads;
         index["normalisation"] = "each token's map is divided by its own peak (its attention sums to 1 over its window)";
+        index["spread"] = "per scale, over its tokens: the cells a token reads as if it read them evenly (the "
+                          "exponential of its map's entropy; 1: one cell, window_cells: uniform over its window)";
     } else {
         index["note"] = "the " + layout.connector + " connector attends to nothing: one token per feature cell, no maps";
     }
@@ -96,6 +98,11 @@ int attention(const Options &o)
                                      "(windows row-major, queries in bank order), its window framed";
             entry["tensor"] = "attention." + std::to_string(s);
             entry["mean_tensor"] = "attention_mean." + std::to_string(s);
+            const ScaleSpread spread = scaleSpread(*maps, layer, o.head, int(s));
+            entry["spread"] = {{"median", spread.median},
+                               {"least", spread.least},
+                               {"greatest", spread.greatest},
+                               {"window_cells", spread.windowCells}};
         }
         scales.push_back(entry);
     }
@@ -153,6 +160,16 @@ int attention(const Options &o)
     else
         std::cout << fill(msg("; the %1 connector attends to nothing, so there are no maps"), {layout.connector});
     std::cout << "\n";
+    for (size_t s = 0; layout.hasAttention && s < layout.scales.size(); ++s) {
+        const ScaleSpread spread = scaleSpread(*maps, layer, o.head, int(s));
+        // TRANSLATORS: a token's spread is the exponential of its attention's entropy: 1 when it reads one cell.
+        std::cout << fill(msgn("scale %1: a token reads %2 of its window's %3 cell (median; %4 to %5), as if evenly",
+                               "scale %1: a token reads %2 of its window's %3 cells (median; %4 to %5), as if evenly",
+                               spread.windowCells),
+                          {std::to_string(s + 1), formatRealFixed(spread.median, 1), std::to_string(spread.windowCells),
+                           formatRealFixed(spread.least, 1), formatRealFixed(spread.greatest, 1)})
+                  << "\n";
+    }
     if (answer)
         std::cout << fill(msg("question: %1"), {answer->question}) << "\n"
                   << fill(msg("answer: %1 (attention on the image: %2 of the answer's, mean of the layers)"),

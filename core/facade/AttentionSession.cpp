@@ -16,7 +16,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -68,6 +70,38 @@ float AttentionMaps::peak(int layer, int head, int token) const
 {
     const float *m = map(layer, head, token);
     return *std::max_element(m, m + size_t(layout.featureGrid) * size_t(layout.featureGrid));
+}
+
+float AttentionMaps::spread(int layer, int head, int token) const
+{
+    const float *m = map(layer, head, token);
+    const size_t cells = size_t(layout.featureGrid) * size_t(layout.featureGrid);
+    // Divided by their sum: the mean over heads is a distribution only up to rounding.
+    const double total = std::accumulate(m, m + cells, 0.0);
+    double entropy = 0;
+    for (size_t c = 0; c < cells; ++c)
+        if (m[c] > 0) {
+            const double p = m[c] / total;
+            entropy -= p * std::log(p);
+        }
+    return float(std::exp(entropy));
+}
+
+ScaleSpread scaleSpread(const AttentionMaps &maps, int layer, int head, int scale)
+{
+    const TokenScaleLayout &s = maps.layout.scales.at(size_t(scale));
+    std::vector<float> spreads;
+    for (int t = 0; t < s.tokens(); ++t)
+        spreads.push_back(maps.spread(layer, head, s.firstToken + t));
+    std::sort(spreads.begin(), spreads.end());
+    const size_t n = spreads.size();
+    ScaleSpread out;
+    out.median = n % 2 ? spreads[n / 2] : 0.5f * (spreads[n / 2 - 1] + spreads[n / 2]);
+    out.least = spreads.front();
+    out.greatest = spreads.back();
+    const int side = maps.layout.featureGrid / s.windows;
+    out.windowCells = side * side;
+    return out;
 }
 
 const float *AnswerAttribution::sequenceMass(int layer) const

@@ -72,7 +72,19 @@ struct AttentionMaps {
     const float *map(int layer, int head, int token) const;
     // The greatest value of one map.
     float peak(int layer, int head, int token) const;
+    // How many cells a token reads as if it read them evenly: the
+    // exponential of its map's entropy. 1 when it reads one cell, its
+    // window's cell count when its attention is uniform over the window.
+    float spread(int layer, int head, int token) const;
 };
+
+// The spread of one scale's tokens, at one layer and head: the median, the
+// least and the greatest, against the cells of one of its windows.
+struct ScaleSpread {
+    float median = 0, least = 0, greatest = 0;
+    int windowCells = 0;
+};
+ScaleSpread scaleSpread(const AttentionMaps &maps, int layer, int head, int scale);
 
 // Where the language model looked while it answered a question about an
 // image: attention weights (not a causal attribution) of the rows that

@@ -802,6 +802,12 @@ private slots:
             << QStringList() << "stages[2].scaling: a text stage has no visual tokens";
         QTest::newRow("mix of a missing file") << finetune << "mix: [{data: gone.json, weight: 0.2}], " + finetune
                                                << QStringList() << "gone.json";
+        // LLaVA's first stage trains the projector alone: text mixed into it
+        // would have no gradient (LibTorch stopped with a stack trace).
+        QTest::newRow("text mixed into a connector-only stage")
+            << finetune << "mix: [{data: text.json, weight: 0.2}], train: [connector], scaling:" << QStringList()
+            << "stages[2].mix[0].data: " + m_data
+                   + "/text.json holds text only, but stage finetune trains no part that sees text (it trains connector)";
         // Fine-tuning's 80 visual tokens and a question take 94: refused before
         // the tower trains, not when a batch first draws the sample.
         QTest::newRow("sequence beyond max_seq_len")

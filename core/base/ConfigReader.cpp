@@ -98,10 +98,7 @@ std::string ConfigReader::getChoice(const std::string &key, const std::string &f
     for (const auto &c : choices)
         if (c == v)
             return v;
-    std::string list;
-    for (const auto &c : choices)
-        list += (list.empty() ? "" : ", ") + c;
-    fail(key, fill(msg("'%1' is not one of: %2"), {v, list}));
+    fail(key, fill(msg("'%1' is not one of: %2"), {v, listText(choices)}));
 }
 
 std::vector<std::string> ConfigReader::getStringList(const std::string &key,

@@ -61,4 +61,12 @@ std::string fill(const std::string &pattern, std::initializer_list<std::string> 
     return out;
 }
 
+std::string listText(const std::vector<std::string> &items)
+{
+    std::string out;
+    for (const std::string &item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
 } // namespace cosw

@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace cosw {
 
@@ -21,5 +22,7 @@ const char *msg(const char *english);
 const char *msgn(const char *singular, const char *plural, unsigned long n);
 // `pattern` with %1..%9 replaced by `args` in order.
 std::string fill(const std::string &pattern, std::initializer_list<std::string> args);
+// Items as messages list them: "a, b, c".
+std::string listText(const std::vector<std::string> &items);
 
 } // namespace cosw

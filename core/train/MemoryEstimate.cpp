@@ -42,10 +42,9 @@ MemoryEstimate estimateStageMemory(const RunConfig &run, size_t index)
     e.optimizer = trained * 8;
     e.batch = st.batchSize;
 
-    const auto has = [&](const char *part) { return std::find(st.train.begin(), st.train.end(), part) != st.train.end(); };
     const VisionConfig &v = m.vision;
     const int64_t patches = int64_t(v.grid()) * v.grid() + (v.classToken ? 1 : 0);
-    if (st.kind == "vision" || has("vision"))
+    if (st.kind == "vision" || st.trains("vision"))
         e.activations += int64_t(v.featureBlocks()) * layerActivations(patches, e.batch, v.width, v.heads, e.bytesPerActivation);
     if (st.kind == "vision")
         return e;

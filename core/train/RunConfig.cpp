@@ -40,6 +40,11 @@ std::vector<std::string> StageConfig::dataFiles() const
     return files;
 }
 
+bool StageConfig::trains(const std::string &part) const
+{
+    return std::find(train.begin(), train.end(), part) != train.end();
+}
+
 // ------------------------------------------------------- the fields, once
 
 static void readMix(ConfigReader &r, StageConfig &s)
@@ -190,11 +195,6 @@ Json StageConfig::toJson() const
 
 // ------------------------------------------------------------------ reading
 
-static bool seenPart(const StageConfig &s, const std::string &part)
-{
-    return std::find(s.train.begin(), s.train.end(), part) != s.train.end();
-}
-
 static StageConfig readStage(ConfigReader &r, size_t index)
 {
     StageConfig s;
@@ -275,11 +275,11 @@ RunConfig RunConfig::fromJson(const Json &json, const ConfigSource &source)
                 sr.fail("lora", fill(msg("the model already carries adapters (r %1) from an earlier stage; a later stage "
                                          "keeps them as they are"),
                                      {std::to_string(current.lm.lora.rank)}));
-            if (!current.lm.lora.enabled() && !seenPart(stage, "lora"))
+            if (!current.lm.lora.enabled() && !stage.trains("lora"))
                 sr.fail("train", msg("the adapters this stage adds would not learn; add lora to train"));
             current.lm.lora = stage.lora;
         }
-        if (seenPart(stage, "lora") && !current.lm.lora.enabled())
+        if (stage.trains("lora") && !current.lm.lora.enabled())
             sr.fail("train", msg("the model carries no adapters to train; give this stage (or an earlier one) lora: {r: ...}"));
         // `resolution` is optional and, when given, must agree with the model
         // after scaling, so a config states what it means.

@@ -104,6 +104,8 @@ struct StageConfig {
     double dataWeight() const;
     // `data`, then the files of the mix.
     std::vector<std::string> dataFiles() const;
+    // Whether `part` (vision, connector, lm, lora) learns in this stage.
+    bool trains(const std::string &part) const;
     // As the run's config JSON holds it.
     Json toJson() const;
 };

@@ -149,7 +149,6 @@ std::vector<std::optional<double>> estimateStageFlops(const RunConfig &config, i
         const ModelConfig &model = i < config.stageModels.size() ? config.stageModels[i] : config.model;
         const double samples = double(st.steps) * st.gradAccum * st.batchSize;
         const FlopEstimate f = estimateFlops(model, 1, textTokens);
-        auto trains = [&](const char *part) { return std::find(st.train.begin(), st.train.end(), part) != st.train.end(); };
         double perSample = 0;
         if (st.kind == "vision") {
             perSample = 3 * f.vision;
@@ -159,8 +158,8 @@ std::vector<std::optional<double>> estimateStageFlops(const RunConfig &config, i
             const double sequence = visualTokens(model) + textTokens - 1;
             perSample = 3 * f.lm * (textTokens - 1) / std::max(sequence, 1.0);
         } else {
-            const bool towerRuns = trains("vision") || !config.data.featureCache;
-            perSample = (towerRuns ? (trains("vision") ? 3 : 1) * f.vision : 0) + 3 * (f.connector + f.lm);
+            const bool towerRuns = st.trains("vision") || !config.data.featureCache;
+            perSample = (towerRuns ? (st.trains("vision") ? 3 : 1) * f.vision : 0) + 3 * (f.connector + f.lm);
         }
         out.push_back(samples * perSample);
     }

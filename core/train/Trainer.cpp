@@ -158,17 +158,28 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
     m_data = leadThenFollow(m_options.parallel, [&] {
         return data ? std::move(*data) : prepareRunData(m_config, [this](const TrainingEvent &e) { report(e); });
     });
-    checkSequenceLengths();
+    checkStageData();
 }
 
-void Trainer::checkSequenceLengths() const
+void Trainer::checkStageData() const
 {
     for (size_t i = 0; i < m_config.stages.size(); ++i) {
         const StageConfig &st = m_config.stages[i];
         if (st.kind == "vision")
             continue;
         const ModelConfig &mc = m_config.stageModels[i];
-        for (const ConversationDataset *d : m_data.stageData(st)) {
+        const bool textTrains = st.trains("lm") || st.trains("lora");
+        const std::vector<const ConversationDataset *> data = m_data.stageData(st);
+        for (size_t f = 0; f < data.size(); ++f) {
+            const ConversationDataset *d = data[f];
+            if (!d->hasImages() && !textTrains)
+                throw ConfigError(
+                    m_config.file,
+                    "stages[" + std::to_string(i) + "]." + (f == 0 ? "data" : "mix[" + std::to_string(f - 1) + "].data"),
+                    // TRANSLATORS: %1 is a dataset file, %2 a stage's name, %3 the parts it trains (connector, vision).
+                    fill(msg("%1 holds text only, but stage %2 trains no part that sees text (it trains %3): its "
+                             "batches would teach nothing; train lm or lora in this stage too, or leave the file out"),
+                         {d->source(), st.name, listText(st.train)}));
             const auto [index, tokens] =
                 longestSample(*d, m_data.tokenizer, st.turnLayout(), m_data.tokenizer.frame(st.form()));
             const int64_t visual = d->hasImages() ? visualTokens(mc) : 0;

@@ -108,10 +108,12 @@ private:
     // The stage's identity: name, kind, tokens, resolution.
     StageRecord stageRecord(int index) const;
     EvaluationResult evaluateStage(int64_t runId, int index, int64_t step, Mllm &model);
-    // ConfigError when a stage's longest sample, with the stage's visual
-    // tokens, exceeds the language model's max_seq_len: found before
-    // anything trains, not when a batch first draws it.
-    void checkSequenceLengths() const;
+    // ConfigError, before anything trains rather than when a batch first
+    // draws it, when a stage's longest sample, with the stage's visual
+    // tokens, exceeds the language model's max_seq_len, or when a stage
+    // draws text-only samples but trains nothing that sees text (only the
+    // connector or the tower): such batches would have no gradient.
+    void checkStageData() const;
     void report(TrainingEvent e) const;
 
     RunConfig m_config;

@@ -175,7 +175,9 @@ void Trainer::checkStageData() const
             if (!d->hasImages() && !textTrains)
                 throw ConfigError(
                     m_config.file,
-                    "stages[" + std::to_string(i) + "]." + (f == 0 ? "data" : "mix[" + std::to_string(f - 1) + "].data"),
+                    childKeyPath(f == 0 ? childKeyPath("stages", i)
+                                        : childKeyPath(childKeyPath(childKeyPath("stages", i), "mix"), f - 1),
+                                 "data"),
                     // TRANSLATORS: %1 is a dataset file, %2 a stage's name, %3 the parts it trains (connector, vision).
                     fill(msg("%1 holds text only, but stage %2 trains no part that sees text (it trains %3): its "
                              "batches would teach nothing; train lm or lora in this stage too, or leave the file out"),

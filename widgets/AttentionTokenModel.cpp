@@ -79,7 +79,6 @@ QVariant AttentionTokenModel::data(const QModelIndex &index, int role) const
         return s.queryOf(inScale);
     case Qt::ToolTipRole: {
         const int window = s.windowOf(inScale);
-        const int side = layout.featureGrid / s.windows;
         return tr("Token %1: scale %2 (%3×%3 windows), window row %4, column %5, query %6; peak %7; "
                   "reads %8 of the window's %9 cells, as if evenly")
             .arg(token + 1)
@@ -90,7 +89,7 @@ QVariant AttentionTokenModel::data(const QModelIndex &index, int role) const
             .arg(s.queryOf(inScale) + 1)
             .arg(QLocale().toString(double(m_maps->peak(m_layer, m_head, token)), 'g', 3))
             .arg(QLocale().toString(double(m_maps->spread(m_layer, m_head, token)), 'f', 1))
-            .arg(side * side);
+            .arg(layout.cellsPerWindow(scale));
     }
     case Qt::AccessibleTextRole:
         return tr("Token %1 of scale %2").arg(token + 1).arg(scale + 1);

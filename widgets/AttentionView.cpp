@@ -838,13 +838,11 @@ void AttentionView::updateTitles()
                        .arg(s.queries)
                        .arg(layerIndex(Left) + 1);
     text += m_head < 0 ? tr(", mean of the heads") : tr(", head %1").arg(m_head + 1);
-    if (left->layout.hasAttention) {
-        const int side = left->layout.featureGrid / s.windows;
+    if (left->layout.hasAttention)
         text += tr("; reads %1 of its window's %2 cells, as if evenly (the scale's median: %3)")
                     .arg(QLocale().toString(double(left->spread(layerIndex(Left), m_head, token)), 'f', 1))
-                    .arg(side * side)
+                    .arg(left->layout.cellsPerWindow(m_scale))
                     .arg(QLocale().toString(double(scaleSpread(*left, layerIndex(Left), m_head, m_scale).median), 'f', 1));
-    }
     if (m_comparing && shownToken(Right) >= 0)
         text += tr(". Right: token %1 (window %2, dashed: all windows inside the left one)")
                     .arg(shownToken(Right) + 1)

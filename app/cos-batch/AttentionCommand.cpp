@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -82,6 +83,7 @@ int attention(const Options &o)
         index["note"] = "the " + layout.connector + " connector attends to nothing: one token per feature cell, no maps";
     }
     Json scales = Json::array();
+    std::vector<ScaleSpread> spreads; // per scale, with attention only
     for (size_t s = 0; s < layout.scales.size(); ++s) {
         const TokenScaleLayout &scale = layout.scales[s];
         Json entry = Json::object();
@@ -98,7 +100,7 @@ int attention(const Options &o)
                                      "(windows row-major, queries in bank order), its window framed";
             entry["tensor"] = "attention." + std::to_string(s);
             entry["mean_tensor"] = "attention_mean." + std::to_string(s);
-            const ScaleSpread spread = scaleSpread(*maps, layer, o.head, int(s));
+            const ScaleSpread &spread = spreads.emplace_back(scaleSpread(*maps, layer, o.head, int(s)));
             entry["spread"] = {{"median", spread.median},
                                {"least", spread.least},
                                {"greatest", spread.greatest},
@@ -160,8 +162,8 @@ int attention(const Options &o)
     else
         std::cout << fill(msg("; the %1 connector attends to nothing, so there are no maps"), {layout.connector});
     std::cout << "\n";
-    for (size_t s = 0; layout.hasAttention && s < layout.scales.size(); ++s) {
-        const ScaleSpread spread = scaleSpread(*maps, layer, o.head, int(s));
+    for (size_t s = 0; s < spreads.size(); ++s) {
+        const ScaleSpread &spread = spreads[s];
         // TRANSLATORS: a token's spread is the exponential of its attention's entropy: 1 when it reads one cell.
         std::cout << fill(msgn("scale %1: a token reads %2 of its window's %3 cell (median; %4 to %5), as if evenly",
                                "scale %1: a token reads %2 of its window's %3 cells (median; %4 to %5), as if evenly",

@@ -32,6 +32,12 @@ GridRect TokenLayout::windowCells(int scale, int window) const
     return {row * side, column * side, (row + 1) * side, (column + 1) * side};
 }
 
+int TokenLayout::cellsPerWindow(int scale) const
+{
+    const int side = featureGrid / scales.at(size_t(scale)).windows;
+    return side * side;
+}
+
 int TokenLayout::scaleOf(int token) const
 {
     for (size_t s = 0; s < scales.size(); ++s)
@@ -99,8 +105,7 @@ ScaleSpread scaleSpread(const AttentionMaps &maps, int layer, int head, int scal
     out.median = n % 2 ? spreads[n / 2] : 0.5f * (spreads[n / 2 - 1] + spreads[n / 2]);
     out.least = spreads.front();
     out.greatest = spreads.back();
-    const int side = maps.layout.featureGrid / s.windows;
-    out.windowCells = side * side;
+    out.windowCells = maps.layout.cellsPerWindow(scale);
     return out;
 }
 

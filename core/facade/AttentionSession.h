@@ -49,6 +49,8 @@ struct TokenLayout {
 
     // The cells window `window` of `scale` covers.
     GridRect windowCells(int scale, int window) const;
+    // How many cells each window of `scale` covers.
+    int cellsPerWindow(int scale) const;
     // The scale a visual token belongs to.
     int scaleOf(int token) const;
 };

@@ -169,15 +169,14 @@ void Trainer::checkStageData() const
             continue;
         const ModelConfig &mc = m_config.stageModels[i];
         const bool textTrains = st.trains("lm") || st.trains("lora");
+        const std::string stage = childKeyPath("stages", i);
         const std::vector<const ConversationDataset *> data = m_data.stageData(st);
         for (size_t f = 0; f < data.size(); ++f) {
             const ConversationDataset *d = data[f];
             if (!d->hasImages() && !textTrains)
                 throw ConfigError(
                     m_config.file,
-                    childKeyPath(f == 0 ? childKeyPath("stages", i)
-                                        : childKeyPath(childKeyPath(childKeyPath("stages", i), "mix"), f - 1),
-                                 "data"),
+                    childKeyPath(f == 0 ? stage : childKeyPath(childKeyPath(stage, "mix"), f - 1), "data"),
                     // TRANSLATORS: %1 is a dataset file, %2 a stage's name, %3 the parts it trains (connector, vision).
                     fill(msg("%1 holds text only, but stage %2 trains no part that sees text (it trains %3): its "
                              "batches would teach nothing; train lm or lora in this stage too, or leave the file out"),

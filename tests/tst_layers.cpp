@@ -70,7 +70,7 @@ QString relative(const QString &path)
 
 // The engine's folders, lowest first: each may include only itself and
 // the folders before it.
-const QStringList kEngineOrder = {"base", "text", "model", "io", "scaling", "bench"};
+const QStringList kEngineOrder = {"base", "text", "model", "optim", "io", "scaling", "bench"};
 
 } // namespace
 

@@ -228,6 +228,97 @@ private slots:
         QCOMPARE(lrs, (std::set<double>{2e-2, 2.5e-3}));
     }
 
+    // The one-pass AdamW every stage trains with moves weights and moments as
+    // LibTorch's AdamW does, across groups of their own learning rate and
+    // decay, a parameter without a gradient and a learning-rate change; a state
+    // saved by either continues in the other, so checkpoints keep resuming.
+    void fusedAdamWStepsAsLibTorchsAdamW()
+    {
+        using Options = torch::optim::AdamWOptions;
+        auto fresh = [] {
+            torch::manual_seed(3);
+            return std::vector<torch::Tensor>{torch::randn({37, 5}).requires_grad_(),
+                                              torch::randn({11}).requires_grad_(),
+                                              torch::randn({4, 3}).requires_grad_()};
+        };
+        auto groupsOf = [](const std::vector<torch::Tensor> &p) {
+            std::vector<torch::optim::OptimizerParamGroup> g;
+            g.emplace_back(std::vector<torch::Tensor>{p[0], p[2]}, std::make_unique<Options>(Options(3e-2).weight_decay(0.1)));
+            g.emplace_back(std::vector<torch::Tensor>{p[1]}, std::make_unique<Options>(Options(1e-2).weight_decay(0.0)));
+            return g;
+        };
+        // Gradients of every size, including ones that leave a moment near
+        // zero; p[2] gets none after the first step.
+        auto feed = [](std::vector<torch::Tensor> &p, int step) {
+            torch::manual_seed(100 + step);
+            for (size_t i = 0; i < p.size(); ++i)
+                p[i].mutable_grad() = i == 2 && step > 0 ? torch::Tensor() : torch::randn(p[i].sizes()) * std::pow(10.0, double(i) - 2.0);
+        };
+        auto run = [&](torch::optim::Optimizer &o, std::vector<torch::Tensor> &p, int from, int to) {
+            for (int step = from; step < to; ++step) {
+                // As the trainer's schedule does, every step: halved from step 3.
+                for (size_t g = 0; g < o.param_groups().size(); ++g)
+                    static_cast<Options &>(o.param_groups()[g].options()).lr((g == 0 ? 3e-2 : 1e-2) * (step >= 3 ? 0.5 : 1.0));
+                feed(p, step);
+                o.step();
+            }
+        };
+        auto close = [](const std::vector<torch::Tensor> &a, const std::vector<torch::Tensor> &b) {
+            for (size_t i = 0; i < a.size(); ++i)
+                if (!torch::allclose(a[i], b[i], /*rtol=*/1e-5, /*atol=*/1e-6))
+                    return false;
+            return true;
+        };
+
+        std::vector<torch::Tensor> ours = fresh(), theirs = fresh();
+        FusedAdamW fused(groupsOf(ours));
+        torch::optim::AdamW plain(groupsOf(theirs));
+        run(fused, ours, 0, 6);
+        run(plain, theirs, 0, 6);
+        QVERIFY(!close(ours, fresh())); // the weights moved
+        QVERIFY(close(ours, theirs));
+        for (size_t i = 0; i < ours.size(); ++i) {
+            const auto key = c10::guts::to_string(ours[i].unsafeGetTensorImpl());
+            const auto keyTheirs = c10::guts::to_string(theirs[i].unsafeGetTensorImpl());
+            auto &a = static_cast<torch::optim::AdamWParamState &>(*fused.state().at(key));
+            auto &b = static_cast<torch::optim::AdamWParamState &>(*plain.state().at(keyTheirs));
+            QCOMPARE(a.step(), b.step());
+            QVERIFY(torch::allclose(a.exp_avg(), b.exp_avg(), 1e-5, 1e-9));
+            QVERIFY(torch::allclose(a.exp_avg_sq(), b.exp_avg_sq(), 1e-5, 1e-12));
+        }
+
+        // Saved after four steps by one, continued for two by the other.
+        for (const bool fusedFirst : {true, false}) {
+            std::vector<torch::Tensor> p = fresh();
+            std::unique_ptr<torch::optim::Optimizer> first, second;
+            if (fusedFirst)
+                first = std::make_unique<FusedAdamW>(groupsOf(p));
+            else
+                first = std::make_unique<torch::optim::AdamW>(groupsOf(p));
+            run(*first, p, 0, 4);
+            std::stringstream archive;
+            torch::save(*first, archive);
+            if (fusedFirst)
+                second = std::make_unique<torch::optim::AdamW>(groupsOf(p));
+            else
+                second = std::make_unique<FusedAdamW>(groupsOf(p));
+            torch::load(*second, archive);
+            run(*second, p, 4, 6);
+            QVERIFY2(close(p, ours), fusedFirst ? "fused, then LibTorch's" : "LibTorch's, then fused");
+        }
+
+        // A group with amsgrad makes the whole step LibTorch's own, bit for bit.
+        std::vector<torch::Tensor> a = fresh(), b = fresh();
+        FusedAdamW amsFused(groupsOf(a));
+        torch::optim::AdamW amsPlain(groupsOf(b));
+        for (auto *o : std::initializer_list<torch::optim::Optimizer *>{&amsFused, &amsPlain})
+            static_cast<Options &>(o->param_groups()[1].options()).amsgrad(true);
+        run(amsFused, a, 0, 4);
+        run(amsPlain, b, 0, 4);
+        for (size_t i = 0; i < a.size(); ++i)
+            QVERIFY(torch::equal(a[i], b[i]));
+    }
+
     // The decoder the benchmark trains from scratch can learn to find an item
     // among a short grid's cells from the question's word: the lookup every
     // existence question needs. Fails on a broken attention, position code,

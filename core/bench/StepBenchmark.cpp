@@ -1,5 +1,7 @@
 #include "StepBenchmark.h"
 
+#include "optim/FusedAdamW.h"
+
 #include "model/Autocast.h"
 #include "text/Conversation.h"
 #include "base/Device.h"
@@ -69,7 +71,7 @@ StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Dev
     Mllm model(config);
     model->to(device);
     model->train();
-    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
+    FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
 
     // Synthetic sequence: "USER: <image> ... ASSISTANT: ..." with the loss on
     // the second half of the text, as a conversation sample would have.

@@ -53,7 +53,7 @@ StageOptimizer makeStageOptimizer(torch::nn::Module &model, const StageConfig &s
         groups.emplace_back(tensors, std::move(options));
         out.lrScales.push_back(s);
     }
-    out.optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(stage.lr));
+    out.optimizer = std::make_unique<FusedAdamW>(groups, torch::optim::AdamWOptions(stage.lr));
     return out;
 }
 

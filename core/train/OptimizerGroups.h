@@ -7,6 +7,7 @@
 
 #include "RunConfig.h"
 #include "io/Safetensors.h"
+#include "optim/FusedAdamW.h"
 #include <torch/torch.h>
 
 #include <memory>
@@ -24,7 +25,7 @@ const char *modelPartOf(const std::string &parameterName);
 bool decays(const std::string &parameterName, const torch::Tensor &parameter);
 
 struct StageOptimizer {
-    std::unique_ptr<torch::optim::AdamW> optimizer;
+    std::unique_ptr<FusedAdamW> optimizer;
     std::vector<double> lrScales;      // per parameter group, in group order
     std::vector<torch::Tensor> params; // everything that trains, for clipping
 };

@@ -12,6 +12,7 @@
 #include "base/Messages.h"
 #include "model/Mllm.h"
 #include "model/VisionTower.h"
+#include "optim/FusedAdamW.h"
 
 #include <chrono>
 #include <cstdio>
@@ -121,7 +122,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     std::vector<torch::Tensor> params = tower->parameters();
     for (const auto &p : head->parameters())
         params.push_back(p);
-    torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(m_stage.lr).weight_decay(m_stage.weightDecay));
+    FusedAdamW optimizer(params, torch::optim::AdamWOptions(m_stage.lr).weight_decay(m_stage.weightDecay));
 
     std::mt19937_64 rng(m_stage.seed);
     const int64_t total = m_stage.steps;

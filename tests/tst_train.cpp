@@ -228,10 +228,13 @@ private slots:
         QCOMPARE(lrs, (std::set<double>{2e-2, 2.5e-3}));
     }
 
-    // The one-pass AdamW every stage trains with moves weights and moments as
+    // The AdamW every stage trains with moves weights and moments as
     // LibTorch's AdamW does, across groups of their own learning rate and
-    // decay, a parameter without a gradient and a learning-rate change; a state
-    // saved by either continues in the other, so checkpoints keep resuming.
+    // decay, a parameter without a gradient and a learning-rate change, by
+    // its one-pass CPU loop and by the multi-tensor operations that take
+    // what the loop cannot (here a transposed parameter; on a GPU, all); a
+    // state saved by either continues in the other, so checkpoints keep
+    // resuming.
     void fusedAdamWStepsAsLibTorchsAdamW()
     {
         using Options = torch::optim::AdamWOptions;
@@ -239,11 +242,12 @@ private slots:
             torch::manual_seed(3);
             return std::vector<torch::Tensor>{torch::randn({37, 5}).requires_grad_(),
                                               torch::randn({11}).requires_grad_(),
-                                              torch::randn({4, 3}).requires_grad_()};
+                                              torch::randn({4, 3}).requires_grad_(),
+                                              torch::randn({7, 6}).t().requires_grad_()};
         };
         auto groupsOf = [](const std::vector<torch::Tensor> &p) {
             std::vector<torch::optim::OptimizerParamGroup> g;
-            g.emplace_back(std::vector<torch::Tensor>{p[0], p[2]}, std::make_unique<Options>(Options(3e-2).weight_decay(0.1)));
+            g.emplace_back(std::vector<torch::Tensor>{p[0], p[2], p[3]}, std::make_unique<Options>(Options(3e-2).weight_decay(0.1)));
             g.emplace_back(std::vector<torch::Tensor>{p[1]}, std::make_unique<Options>(Options(1e-2).weight_decay(0.0)));
             return g;
         };
@@ -252,7 +256,9 @@ private slots:
         auto feed = [](std::vector<torch::Tensor> &p, int step) {
             torch::manual_seed(100 + step);
             for (size_t i = 0; i < p.size(); ++i)
-                p[i].mutable_grad() = i == 2 && step > 0 ? torch::Tensor() : torch::randn(p[i].sizes()) * std::pow(10.0, double(i) - 2.0);
+                p[i].mutable_grad() = i == 2 && step > 0 ? torch::Tensor()
+                                      : i == 3           ? torch::randn({7, 6}).t() // strided as its parameter
+                                                         : torch::randn(p[i].sizes()) * std::pow(10.0, double(i) - 2.0);
         };
         auto run = [&](torch::optim::Optimizer &o, std::vector<torch::Tensor> &p, int from, int to) {
             for (int step = from; step < to; ++step) {
@@ -278,10 +284,8 @@ private slots:
         QVERIFY(!close(ours, fresh())); // the weights moved
         QVERIFY(close(ours, theirs));
         for (size_t i = 0; i < ours.size(); ++i) {
-            const auto key = c10::guts::to_string(ours[i].unsafeGetTensorImpl());
-            const auto keyTheirs = c10::guts::to_string(theirs[i].unsafeGetTensorImpl());
-            auto &a = static_cast<torch::optim::AdamWParamState &>(*fused.state().at(key));
-            auto &b = static_cast<torch::optim::AdamWParamState &>(*plain.state().at(keyTheirs));
+            auto &a = static_cast<torch::optim::AdamWParamState &>(*fused.state().at(optimizerStateKey(ours[i])));
+            auto &b = static_cast<torch::optim::AdamWParamState &>(*plain.state().at(optimizerStateKey(theirs[i])));
             QCOMPARE(a.step(), b.step());
             QVERIFY(torch::allclose(a.exp_avg(), b.exp_avg(), 1e-5, 1e-9));
             QVERIFY(torch::allclose(a.exp_avg_sq(), b.exp_avg_sq(), 1e-5, 1e-12));

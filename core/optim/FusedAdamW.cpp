@@ -1,31 +1,59 @@
 #include "FusedAdamW.h"
 
+#include <ATen/ops/_foreach_add.h>
+#include <ATen/ops/_foreach_addcdiv.h>
+#include <ATen/ops/_foreach_addcmul.h>
+#include <ATen/ops/_foreach_div.h>
+#include <ATen/ops/_foreach_mul.h>
+#include <ATen/ops/_foreach_sqrt.h>
+
 #include <cmath>
+#include <sstream>
+#include <string>
 
 namespace cosw {
 
-bool FusedAdamW::fusable() const
+namespace {
+
+template <typename Key>
+Key stateKeyOf(const torch::Tensor &p)
 {
-    for (const auto &group : param_groups()) {
-        if (static_cast<const torch::optim::AdamWOptions &>(group.options()).amsgrad())
-            return false;
-        for (const auto &p : group.params()) {
-            if (!p.grad().defined())
-                continue;
-            const auto &g = p.grad();
-            if (!p.device().is_cpu() || p.scalar_type() != torch::kFloat || g.scalar_type() != torch::kFloat ||
-                !p.is_contiguous() || !g.is_contiguous() || g.is_sparse())
-                return false;
-        }
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream address; // as c10::guts::to_string writes it
+        address << static_cast<const void *>(p.unsafeGetTensorImpl());
+        return address.str();
+    } else {
+        return Key(p.unsafeGetTensorImpl());
     }
-    return true;
 }
 
-// The arithmetic of LibTorch's AdamW step, element by element, in fp32.
-// 1 - beta comes in from double: in fp32, 1 - 0.999f is 1.3e-5 off 0.001.
-static void updateInPlace(float *p, const float *g, float *m, float *v, int64_t n, float decay, float beta1,
-                          float keep1, float beta2, float keep2, float invSqrtCorrection2, float eps, float stepSize)
+// One group's hyper-parameters at one step count, as LibTorch's AdamW
+// computes them.
+struct Coefficients {
+    double decay, beta1, beta2, eps, stepSize, invSqrtCorrection2;
+
+    Coefficients(const torch::optim::AdamWOptions &o, int64_t step)
+        : decay(1.0 - o.lr() * o.weight_decay()), beta1(std::get<0>(o.betas())), beta2(std::get<1>(o.betas())),
+          eps(o.eps()), stepSize(o.lr() / (1.0 - std::pow(beta1, double(step)))),
+          invSqrtCorrection2(1.0 / std::sqrt(1.0 - std::pow(beta2, double(step))))
+    {
+    }
+};
+
+bool onTheCpuLoop(const torch::Tensor &p, const torch::Tensor &g, const torch::optim::AdamWParamState &st)
 {
+    auto fits = [&](const torch::Tensor &t) {
+        return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && !t.is_sparse();
+    };
+    return fits(p) && fits(g) && fits(st.exp_avg()) && fits(st.exp_avg_sq());
+}
+
+// 1 - beta is taken in double: in fp32, 1 - 0.999f is 1.3e-5 off 0.001.
+void updateInPlace(float *p, const float *g, float *m, float *v, int64_t n, const Coefficients &c)
+{
+    const float decay = float(c.decay), beta1 = float(c.beta1), keep1 = float(1.0 - c.beta1);
+    const float beta2 = float(c.beta2), keep2 = float(1.0 - c.beta2), eps = float(c.eps);
+    const float stepSize = float(c.stepSize), invSqrtCorrection2 = float(c.invSqrtCorrection2);
     for (int64_t i = 0; i < n; ++i) {
         const float gi = g[i];
         const float mi = m[i] * beta1 + gi * keep1;
@@ -36,10 +64,56 @@ static void updateInPlace(float *p, const float *g, float *m, float *v, int64_t 
     }
 }
 
+// The same update for many tensors at once, as LibTorch's per-parameter
+// AdamW orders it; each parameter keeps its own step count.
+void updateTogether(std::vector<torch::Tensor> &p, std::vector<torch::Tensor> &g, std::vector<torch::Tensor> &m,
+                    std::vector<torch::Tensor> &v, const std::vector<Coefficients> &c)
+{
+    std::vector<at::Scalar> invSqrtCorrection2, negativeStep;
+    for (const Coefficients &k : c) {
+        invSqrtCorrection2.emplace_back(k.invSqrtCorrection2);
+        negativeStep.emplace_back(-k.stepSize);
+    }
+    const Coefficients &k = c.front(); // one group: decay, betas and eps are shared
+    at::_foreach_mul_(p, k.decay);
+    at::_foreach_mul_(m, k.beta1);
+    at::_foreach_add_(m, g, 1.0 - k.beta1);
+    at::_foreach_mul_(v, k.beta2);
+    at::_foreach_addcmul_(v, g, g, 1.0 - k.beta2);
+    std::vector<torch::Tensor> denom = at::_foreach_sqrt(v);
+    at::_foreach_mul_(denom, invSqrtCorrection2);
+    at::_foreach_add_(denom, k.eps);
+    at::_foreach_addcdiv_(p, m, denom, negativeStep);
+}
+
+} // namespace
+
+OptimizerStateKey optimizerStateKey(const torch::Tensor &parameter)
+{
+    return stateKeyOf<OptimizerStateKey>(parameter);
+}
+
+torch::optim::AdamWParamState &FusedAdamW::stateOf(const torch::Tensor &p)
+{
+    // Keyed as LibTorch keys it, so saved states and LibTorch's step agree.
+    auto &slot = state()[optimizerStateKey(p)];
+    if (!slot) {
+        auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+        fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        slot = std::move(fresh);
+    }
+    auto &st = static_cast<torch::optim::AdamWParamState &>(*slot);
+    TORCH_CHECK(st.exp_avg().sizes() == p.sizes() && st.exp_avg_sq().sizes() == p.sizes(),
+                "AdamW moments of shape ", st.exp_avg().sizes(), " do not match their parameter's ", p.sizes());
+    return st;
+}
+
 torch::Tensor FusedAdamW::step(LossClosure closure)
 {
-    if (!fusable())
-        return torch::optim::AdamW::step(std::move(closure));
+    for (const auto &group : param_groups())
+        if (static_cast<const torch::optim::AdamWOptions &>(group.options()).amsgrad())
+            return torch::optim::AdamW::step(std::move(closure));
     torch::NoGradGuard noGrad;
     torch::Tensor loss;
     if (closure) {
@@ -48,35 +122,28 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
     }
     for (auto &group : param_groups()) {
         const auto &options = static_cast<const torch::optim::AdamWOptions &>(group.options());
-        const double beta1 = std::get<0>(options.betas()), beta2 = std::get<1>(options.betas());
-        for (auto &p : group.params()) {
-            if (!p.grad().defined())
+        std::vector<torch::Tensor> p, g, m, v;
+        std::vector<Coefficients> c;
+        for (auto &param : group.params()) {
+            if (!param.grad().defined())
                 continue;
-            // Keyed as LibTorch keys it, so saved states and the fallback agree.
-            auto &slot = state()[c10::guts::to_string(p.unsafeGetTensorImpl())];
-            if (!slot) {
-                auto fresh = std::make_unique<torch::optim::AdamWParamState>();
-                fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Contiguous));
-                fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Contiguous));
-                slot = std::move(fresh);
-            }
-            auto &st = static_cast<torch::optim::AdamWParamState &>(*slot);
+            TORCH_CHECK(!param.grad().is_sparse(), "AdamW does not support sparse gradients");
+            auto &st = stateOf(param);
             st.step(st.step() + 1);
-            const double correction1 = 1.0 - std::pow(beta1, double(st.step()));
-            const double correction2 = 1.0 - std::pow(beta2, double(st.step()));
-            if (!st.exp_avg().is_contiguous() || !st.exp_avg_sq().is_contiguous()) { // as a loaded state may be
-                st.exp_avg(st.exp_avg().contiguous());
-                st.exp_avg_sq(st.exp_avg_sq().contiguous());
+            const Coefficients k(options, st.step());
+            if (onTheCpuLoop(param, param.grad(), st)) {
+                updateInPlace(param.data_ptr<float>(), param.grad().data_ptr<float>(), st.exp_avg().data_ptr<float>(),
+                              st.exp_avg_sq().data_ptr<float>(), param.numel(), k);
+                continue;
             }
-            torch::Tensor m = st.exp_avg(), v = st.exp_avg_sq();
-            TORCH_CHECK(m.sizes() == p.sizes() && v.sizes() == p.sizes() && m.scalar_type() == torch::kFloat &&
-                            v.scalar_type() == torch::kFloat,
-                        "AdamW moments of shape ", m.sizes(), " do not match their parameter's ", p.sizes());
-            updateInPlace(p.data_ptr<float>(), p.grad().data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(),
-                          p.numel(), float(1.0 - options.lr() * options.weight_decay()), float(beta1), float(1.0 - beta1),
-                          float(beta2), float(1.0 - beta2),
-                          float(1.0 / std::sqrt(correction2)), float(options.eps()), float(options.lr() / correction1));
+            p.push_back(param);
+            g.push_back(param.grad());
+            m.push_back(st.exp_avg());
+            v.push_back(st.exp_avg_sq());
+            c.push_back(k);
         }
+        if (!p.empty())
+            updateTogether(p, g, m, v, c);
     }
     return loss;
 }

@@ -1,12 +1,11 @@
 #include "StepBenchmark.h"
 
-#include "optim/FusedAdamW.h"
-
 #include "model/Autocast.h"
 #include "text/Conversation.h"
 #include "base/Device.h"
 #include "model/Gradients.h"
 #include "model/Mllm.h"
+#include "optim/FusedAdamW.h"
 
 #include <chrono>
 

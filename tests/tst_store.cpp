@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -28,6 +29,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <thread>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -527,6 +529,50 @@ private slots:
         QCOMPARE(names, (std::set<std::string>{"writer 0", "writer 1", "writer 2", "writer 3"}));
         RawDb raw(path);
         QCOMPARE(raw.column("PRAGMA integrity_check"), QStringList{"ok"});
+    }
+
+    // Processes that open one new store at the same moment (the ranks of
+    // `bench replica --nproc`, the desktop beside a run) all get it: switching
+    // a new file to WAL is not waited for by SQLite's busy handler, and it
+    // used to fail one of them with "the database is locked".
+    void newStoreOpenedByManyAtOnce()
+    {
+        constexpr int kTrials = 40, kOpeners = 4;
+        QTemporaryDir dir;
+        int failures = 0;
+        QString firstError;
+        for (int trial = 0; trial < kTrials; ++trial) {
+            const std::string path = str(dir.filePath(QString("new-%1.sqlite").arg(trial)));
+            std::atomic<int> ready{0};
+            std::vector<std::string> errors(kOpeners);
+            std::vector<std::thread> openers;
+            for (int i = 0; i < kOpeners; ++i)
+                openers.emplace_back([&, i] {
+                    ++ready;
+                    while (ready < kOpeners) {
+                    }
+                    try {
+                        ExperimentStore store(path);
+                        store.runs();
+                    } catch (const std::exception &e) {
+                        errors[size_t(i)] = e.what();
+                    }
+                });
+            for (auto &t : openers)
+                t.join();
+            for (const std::string &e : errors)
+                if (!e.empty()) {
+                    ++failures;
+                    if (firstError.isEmpty())
+                        firstError = QString::fromStdString(e);
+                }
+            RawDb raw(QString::fromStdString(path));
+            QCOMPARE(raw.column("PRAGMA journal_mode"), QStringList{"wal"});
+        }
+        QVERIFY2(failures == 0, qPrintable(QString("%1 of %2 opens failed, e.g. %3")
+                                               .arg(failures)
+                                               .arg(kTrials * kOpeners)
+                                               .arg(firstError)));
     }
 
     void killedMidTransaction()

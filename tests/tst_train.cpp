@@ -11,6 +11,8 @@
 #include "base/Files.h"
 #include "model/Mllm.h"
 #include "io/Checkpoint.h"
+#include "io/Safetensors.h"
+#include "base/Device.h"
 #include "data/WordTokenizer.h"
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"
@@ -23,6 +25,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 
 #include <csignal>
 #include <map>
@@ -1013,6 +1016,62 @@ private slots:
         RunConfig other = cos;
         other.stages[0].steps += 1;
         QVERIFY(towerDir(other) != towerDir(cos));
+    }
+
+    // A vision stage asked for bf16 trains its tower under bf16 autocast, as
+    // a cache entry of its own (auto and fp32 share the fp32 one), and the
+    // tower still learns the cells.
+    void visionStageTrainsInBf16WhenAsked()
+    {
+        std::string why;
+        if (!bf16Supported(torch::kCPU, &why))
+            QSKIP(qPrintable(QString::fromStdString("this CPU has no bf16 products: " + why)));
+        // The tower's cache entry: fp32 and auto share one, bf16 has its own.
+        auto entryOf = [](RunConfig run, const std::string &precision) {
+            run.stages[0].precision = precision;
+            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data")
+                .cacheDir();
+        };
+        const auto configOf = [&](const QString &precision) {
+            QString text = tinyConfig(m_data, 1, 1);
+            text.replace("kind: vision, steps:", "kind: vision, precision: " + precision + ", steps:");
+            return writeConfig("tower-" + precision + ".yaml", text);
+        };
+        const RunConfig tiny = RunConfig::load(configOf("fp32").toStdString());
+        QCOMPARE(entryOf(tiny, "auto"), entryOf(tiny, "fp32"));
+        QVERIFY(entryOf(tiny, "bf16") != entryOf(tiny, "fp32"));
+
+        // Trained both ways: the run says where its tower went.
+        auto train = [&](const QString &precision) {
+            const QString db = m_dir.filePath("tower-" + precision + ".sqlite");
+            const Result r = runBatch({"run", configOf(precision), "--db", db, "--progress", "lines"});
+            const QRegularExpressionMatch m = QRegularExpression("vision tower trained and cached in (\\S+);").match(r.out);
+            if (r.exitCode != 0 || !m.hasMatch())
+                qWarning("%s", qPrintable(r.err + r.out.right(2000)));
+            const RunConfig stored = RunConfig::fromJson(parseJson(ExperimentStore(db.toStdString()).run(1).run.config), "stored");
+            return std::make_tuple(m.captured(1).toStdString(), stored.stages[0].precision);
+        };
+        const auto [fp32Dir, fp32Stored] = train("fp32");
+        const auto [bf16Dir, bf16Stored] = train("bf16");
+        QCOMPARE(fp32Stored, std::string("fp32"));
+        QCOMPARE(bf16Stored, std::string("bf16"));
+        QVERIFY(!fp32Dir.empty() && !bf16Dir.empty() && fp32Dir != bf16Dir);
+
+        const StateDict a = readSafetensors(fp32Dir + "/vision.safetensors");
+        const StateDict b = readSafetensors(bf16Dir + "/vision.safetensors");
+        QCOMPARE(a.size(), b.size());
+        double largest = 0;
+        for (const auto &[name, t] : a)
+            largest = std::max(largest, (t - b.at(name)).abs().max().item<double>());
+        QVERIFY2(largest > 1e-3, qPrintable(QString("bf16 and fp32 towers differ by %1 at most").arg(largest)));
+        // Both learn the cells (11 classes: chance 0.09), and alike.
+        auto heldOut = [](const std::string &dir) { // at the stage's own 28 px
+            const Json saved = parseJsonFile(dir + "/cell_accuracy.json");
+            return saved.at("accuracy").at("28").get<double>();
+        };
+        const double fp32Accuracy = heldOut(fp32Dir), bf16Accuracy = heldOut(bf16Dir);
+        QVERIFY2(fp32Accuracy > 0.5 && bf16Accuracy > 0.5 && std::abs(fp32Accuracy - bf16Accuracy) < 0.1,
+                 qPrintable(QString("cell accuracy fp32 %1, bf16 %2").arg(fp32Accuracy).arg(bf16Accuracy)));
     }
 
     void badDatasetFilesNameTheSample_data()

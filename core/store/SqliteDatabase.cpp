@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 
 namespace cosw {
@@ -164,7 +166,7 @@ bool SqliteDatabase::writable(const std::string &file)
 }
 
 SqliteDatabase::SqliteDatabase(const std::string &file, Mode mode, int busyTimeoutMs)
-    : m_file(file), m_readOnly(mode == Mode::ReadOnly)
+    : m_file(file), m_readOnly(mode == Mode::ReadOnly), m_busyTimeoutMs(busyTimeoutMs)
 {
     bool immutable = false;
     if (m_readOnly) {
@@ -224,7 +226,19 @@ void SqliteDatabase::exec(const std::string &sql)
 
 void SqliteDatabase::enableWal()
 {
-    exec("PRAGMA journal_mode=WAL");
+    // Switching a new file to WAL needs it alone, and SQLite's busy handler
+    // does not wait for that: when several processes open one new store at
+    // once (data-parallel ranks, the desktop beside a run), the others retry
+    // here until the first has switched it, within the busy timeout.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_busyTimeoutMs);
+    for (;;) {
+        const int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK)
+            break;
+        if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+            raise(m_db, rc, m_file, msg("a statement"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     // WAL + NORMAL: committed transactions survive a process crash; only an
     // OS crash may lose the last few.
     exec("PRAGMA synchronous=NORMAL");

@@ -115,6 +115,7 @@ private:
     sqlite3 *m_db = nullptr;
     std::string m_file;
     bool m_readOnly = false;
+    int m_busyTimeoutMs = 0;
 };
 
 } // namespace cosw

@@ -131,7 +131,7 @@ Trainer::Trainer(RunConfig config, ExperimentStore &store, TrainerOptions option
             st.device = DataParallel::deviceForRank(st.device, m_options.parallel->localRank());
         const torch::Device device = parseDevice(st.device);
         if (st.precision == "auto" && st.kind == "vision") {
-            st.precision = "fp32"; // what the tower's stage trains in, whatever it is asked
+            st.precision = "fp32"; // cached towers are fp32 ones; bf16 is trained only when asked for
         } else if (st.precision == "auto") {
             PrecisionChoice choice = automaticPrecision(device);
             // Ranks measure their own devices; they train in bf16 only if all chose it.

@@ -10,6 +10,7 @@
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Messages.h"
+#include "model/Autocast.h"
 #include "model/Mllm.h"
 #include "model/VisionTower.h"
 #include "optim/FusedAdamW.h"
@@ -61,6 +62,8 @@ VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConf
     for (const char *field : {"steps", "batch_size", "lr", "warmup_steps", "min_lr_ratio", "weight_decay", "grad_clip", "seed"})
         key[field] = stageJson.at(field);
     key["init"] = kInitScheme;
+    if (stage.precision == "bf16") // fp32 towers keep the entries they always had
+        key["precision"] = stage.precision;
     Json res = Json::array();
     for (int r : m_resolutions)
         res.push_back(r);
@@ -140,8 +143,12 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         }
         auto x = torch::stack(batchImages).to(device);             // [B, ch, R, R]
         auto target = torch::stack(batchCells).to(device).view(-1); // [B*G*G]
-        auto logits = cellLogits(x);                                // [B*G*G, 11]
-        auto loss = torch::nn::functional::cross_entropy(logits, target);
+        torch::Tensor logits, loss;
+        {
+            AutocastGuard autocast(m_stage.precision == "bf16", device);
+            logits = cellLogits(x);                                 // [B*G*G, 11]
+            loss = torch::nn::functional::cross_entropy(logits, target);
+        }
         const double lr = learningRate(m_stage, step, total);
         for (auto &group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);

@@ -3,7 +3,6 @@
 #include <ATen/ops/_foreach_add.h>
 #include <ATen/ops/_foreach_addcdiv.h>
 #include <ATen/ops/_foreach_addcmul.h>
-#include <ATen/ops/_foreach_div.h>
 #include <ATen/ops/_foreach_mul.h>
 #include <ATen/ops/_foreach_sqrt.h>
 
@@ -42,8 +41,8 @@ struct Coefficients {
 
 bool onTheCpuLoop(const torch::Tensor &p, const torch::Tensor &g, const torch::optim::AdamWParamState &st)
 {
-    auto fits = [&](const torch::Tensor &t) {
-        return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && !t.is_sparse();
+    auto fits = [&](const torch::Tensor &t) { // sparse gradients are refused before
+        return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
     };
     return fits(p) && fits(g) && fits(st.exp_avg()) && fits(st.exp_avg_sq());
 }

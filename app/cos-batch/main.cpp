@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "RankLauncher.h"
 
+#include "base/MemoryReuse.h"
 #include "facade/BlasKernel.h"
 #include "base/Errors.h"
 #include "store/SqliteDatabase.h"
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
     cosw::initMessages();
     cosw::batch::setCommandLine(argc, argv);
     cosw::ensureBlasKernel();
+    cosw::keepFreedMemoryForReuse();
     CLI::App app{cosw::msg("CoS Workbench headless tool: Chain-of-Sight models, scaling and runs"), "cos-batch"};
     // The words of CLI11's own help layout; subcommands inherit the help
     // flag and the options' group as they are added below.

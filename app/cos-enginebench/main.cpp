@@ -15,6 +15,7 @@
 #include "base/Json.h"
 #include "bench/Precision.h"
 #include "bench/StepBenchmark.h"
+#include "base/MemoryReuse.h"
 #include "facade/BlasKernel.h"
 #include "facade/Devices.h"
 #include "model/ModelConfig.h"
@@ -85,6 +86,7 @@ int benchmark(Arguments a)
 int main(int argc, char **argv)
 {
     cosw::ensureBlasKernel();
+    cosw::keepFreedMemoryForReuse();
     CLI::App app{"Training-step throughput of the MLLM on synthetic inputs; prints one JSON object.\n"
                  "MODEL.json holds a model section ({\"vision\":..., \"connector\":..., \"lm\":...}),\n"
                  "at the top level or under \"model\" (a checkpoint's config.json works).",

@@ -127,6 +127,16 @@ void reexecute()
 
 } // namespace
 
+// The widest kernel family this CPU runs, empty below AVX2.
+static std::string widestKernel(const CpuFeatures &cpu)
+{
+    if (cpu.avx512)
+        return cpu.avx512Bf16 ? "Cooperlake" : "SkylakeX";
+    if (cpu.avx2 && cpu.fma)
+        return "Haswell";
+    return {};
+}
+
 std::string chooseOpenBlasKernel(const std::string &detected, const CpuFeatures &cpu, bool userSetCoretype)
 {
     if (userSetCoretype)
@@ -134,11 +144,14 @@ std::string chooseOpenBlasKernel(const std::string &detected, const CpuFeatures 
     const int level = kernelLevel(detected);
     if (level == 0 || level >= 3)
         return {};
-    if (cpu.avx512)
-        return cpu.avx512Bf16 ? "Cooperlake" : "SkylakeX";
-    if (cpu.avx2 && cpu.fma)
-        return "Haswell";
-    return {};
+    return widestKernel(cpu);
+}
+
+std::string widerKernelThan(const std::string &kernel, const CpuFeatures &cpu)
+{
+    const std::string widest = widestKernel(cpu);
+    const int level = kernelLevel(kernel);
+    return level > 0 && !widest.empty() && level < kernelLevel(widest) ? widest : std::string();
 }
 
 BlasInfo blasInfo()
@@ -160,8 +173,12 @@ BlasInfo blasInfo()
         info.choice = "chosen for this CPU; detected " + earlier.detected;
     else if (earlier.rejected)
         info.choice = "detected; " + earlier.tried + " gave wrong products";
-    else if (coretype && *coretype)
+    else if (coretype && *coretype) {
         info.choice = std::string("set by OPENBLAS_CORETYPE=") + coretype;
+        const std::string wider = widerKernelThan(info.kernel, cpuFeatures());
+        if (!wider.empty())
+            info.choice += "; this CPU also runs " + wider;
+    }
     else
         info.choice = "detected";
     return info;

@@ -17,11 +17,17 @@ namespace cosw {
 // this function does not know, never a value the user set.
 std::string chooseOpenBlasKernel(const std::string &detected, const CpuFeatures &cpu, bool userSetCoretype);
 
+// A kernel family with wider vectors than `kernel` that this CPU runs, or
+// empty: what to suggest to a user whose OPENBLAS_CORETYPE holds the BLAS
+// back (Haswell on an AVX-512 CPU: 232 against 415 GFLOP/s on a 2-core AMD
+// EPYC). Unknown names get no suggestion.
+std::string widerKernelThan(const std::string &kernel, const CpuFeatures &cpu);
+
 struct BlasInfo {
     std::string library;   // "OpenBLAS 0.3.21 ..." (openblas_get_config), or "unknown BLAS"
     std::string kernel;    // openblas_get_corename(); empty when the BLAS is not OpenBLAS
     int threads = 0;       // 0 where the library does not say
-    std::string choice;    // how the kernel came to be: detected, chosen, set by the user, ...
+    std::string choice;    // how the kernel came to be: detected, chosen, set by the user (and what else the CPU runs), ...
 };
 // The BLAS this process runs on.
 BlasInfo blasInfo();

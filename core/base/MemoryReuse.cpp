@@ -1,0 +1,35 @@
+#include "MemoryReuse.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace cosw {
+
+bool mallocSetByUser(const std::function<const char *(const char *)> &getenv)
+{
+    const char *tunables = getenv("GLIBC_TUNABLES");
+    if (tunables && std::strstr(tunables, "glibc.malloc."))
+        return true;
+    for (const char *name : {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"})
+        if (getenv(name))
+            return true;
+    return false;
+}
+
+void keepFreedMemoryForReuse()
+{
+#ifdef __GLIBC__
+    if (mallocSetByUser([](const char *name) { return std::getenv(name); }))
+        return;
+    // Fixing the threshold also stops glibc from adjusting it (and the trim
+    // threshold with it) as blocks are freed.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, -1); // mallopt(3): -1 turns trimming off
+#endif
+}
+
+} // namespace cosw

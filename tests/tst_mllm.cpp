@@ -7,6 +7,7 @@
 
 #include "io/Checkpoint.h"
 #include "model/Autocast.h"
+#include "model/BatchedMatmul.h"
 #include "text/Conversation.h"
 #include "base/Device.h"
 #include "base/Errors.h"
@@ -101,6 +102,9 @@ private slots:
     void topPSampling();
     void kvCacheMatchesFullPass();
     void groupedQueryAttentionSharesKvHeads();
+    void batchedProductsMatchLibTorch_data();
+    void batchedProductsMatchLibTorch();
+    void batchedProductsOutsideFp32AreLibTorchs();
     void checkpointRoundTrip();
     void checkpointRefusesExistingDirectory();
     void checkpointMissingFiles();
@@ -605,6 +609,83 @@ void TestMllm::groupedQueryAttentionSharesKvHeads()
     // GQA really has fewer parameters.
     QVERIFY(stateDict(*gqa).at("layers.0.self_attn.k_proj.weight").size(0)
             < stateDict(*mha).at("layers.0.self_attn.k_proj.weight").size(0));
+}
+
+// Attention's products read their operands in place, however they are laid
+// out; values and gradients are LibTorch's.
+void TestMllm::batchedProductsMatchLibTorch_data()
+{
+    QTest::addColumn<QString>("layout");
+    for (const char *layout : {"contiguous", "b transposed", "a transposed", "both transposed", "heads transposed",
+                               "b broadcast over heads", "strided rows", "three dimensions", "single rows"})
+        QTest::newRow(layout) << layout;
+}
+
+void TestMllm::batchedProductsMatchLibTorch()
+{
+    QFETCH(QString, layout);
+    torch::manual_seed(5);
+    const int64_t b = 3, h = 4, m = 7, k = 5, n = 6;
+    torch::Tensor a = torch::randn({b, h, m, k}), bb = torch::randn({b, h, k, n});
+    if (layout == "b transposed")
+        bb = torch::randn({b, h, n, k}).transpose(-2, -1);
+    else if (layout == "a transposed")
+        a = torch::randn({b, h, k, m}).transpose(-2, -1);
+    else if (layout == "both transposed") {
+        a = torch::randn({b, h, k, m}).transpose(-2, -1);
+        bb = torch::randn({b, h, n, k}).transpose(-2, -1);
+    } else if (layout == "heads transposed") { // as attention's q = x.view(B, T, H, d).transpose(1, 2)
+        a = torch::randn({b, m, h, k}).transpose(1, 2);
+        bb = torch::randn({b, n, h, k}).transpose(1, 2).transpose(-2, -1);
+    } else if (layout == "b broadcast over heads")
+        bb = torch::randn({b, 1, k, n}).expand({b, h, k, n});
+    else if (layout == "strided rows")
+        a = torch::randn({b, h, m, 2 * k}).slice(3, 0, 2 * k, 2); // neither dimension unit-strided
+    else if (layout == "three dimensions") {
+        a = torch::randn({b * h, m, k});
+        bb = torch::randn({b * h, k, n});
+    } else if (layout == "single rows") {
+        a = torch::randn({b, h, 1, k});
+        bb = torch::randn({b, h, k, 1});
+    }
+    auto check = [&](const torch::Tensor &x, const torch::Tensor &y, const char *what) {
+        QVERIFY2(x.sizes() == y.sizes(), what);
+        QVERIFY2(torch::allclose(x, y, 1e-5, 1e-5),
+                 qPrintable(QStringLiteral("%1: %2").arg(what).arg((x - y).abs().max().item<double>())));
+    };
+    auto ours = a.detach().clone().set_requires_grad(true), oursB = bb.detach().clone().set_requires_grad(true);
+    auto ref = a.detach().clone().set_requires_grad(true), refB = bb.detach().clone().set_requires_grad(true);
+    // Same layouts as the inputs above (clone keeps the strides).
+    if (layout == "b broadcast over heads") {
+        oursB = torch::randn({b, 1, k, n}).requires_grad_();
+        refB = oursB.detach().clone().requires_grad_();
+    }
+    auto inB = [&](const torch::Tensor &t) { return layout == "b broadcast over heads" ? t.expand({b, h, k, n}) : t; };
+    auto out = batchedMatmul(ours, inB(oursB));
+    auto expected = torch::matmul(ref, inB(refB));
+    check(out, expected, "product");
+    QVERIFY(out.is_contiguous());
+    auto weight = torch::randn_like(expected);
+    (out * weight).sum().backward();
+    (expected * weight).sum().backward();
+    check(ours.grad(), ref.grad(), "gradient of a");
+    check(oursB.grad(), refB.grad(), "gradient of b");
+}
+
+void TestMllm::batchedProductsOutsideFp32AreLibTorchs()
+{
+    torch::manual_seed(6);
+    auto a = torch::randn({2, 3, 4, 5}), b = torch::randn({2, 3, 5, 4});
+    // Batch shapes that broadcast, doubles, bf16 autocast: what matmul gives.
+    QVERIFY(torch::equal(batchedMatmul(a, b.slice(0, 0, 1)), torch::matmul(a, b.slice(0, 0, 1))));
+    QVERIFY(torch::equal(batchedMatmul(a.to(torch::kDouble), b.to(torch::kDouble)),
+                         torch::matmul(a.to(torch::kDouble), b.to(torch::kDouble))));
+    if (!bf16Supported(torch::Device(torch::kCPU), nullptr))
+        return;
+    AutocastGuard autocast(true, torch::Device(torch::kCPU));
+    auto ours = batchedMatmul(a, b), theirs = torch::matmul(a, b);
+    QCOMPARE(ours.scalar_type(), torch::kBFloat16);
+    QVERIFY(torch::equal(ours, theirs));
 }
 
 void TestMllm::checkpointRoundTrip()

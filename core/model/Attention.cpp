@@ -1,5 +1,7 @@
 #include "Attention.h"
 
+#include "BatchedMatmul.h"
+
 #include <torch/version.h> // TORCH_VERSION_MAJOR picks the kernel
 
 #include <atomic>
@@ -47,14 +49,14 @@ torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch
     }
 #endif
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-    auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale; // [B, H, Tq, Tk]
+    auto scores = batchedMatmul(q, k.transpose(-2, -1)) * scale; // [B, H, Tq, Tk]
     if (mask.defined() || needMask)
         scores = scores.masked_fill((mask.defined() ? mask : causalMask(tq, tk, q.device())).logical_not(),
                                     -std::numeric_limits<float>::infinity());
     auto probs = torch::softmax(scores, -1);
     if (weights)
         *weights = probs;
-    return torch::matmul(probs, v); // [B, H, Tq, d]
+    return batchedMatmul(probs, v); // [B, H, Tq, d]
 }
 
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(int64_t width, int64_t heads, int64_t kvWidth)

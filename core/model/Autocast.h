@@ -52,6 +52,16 @@ private:
     bool m_cuda;
 };
 
+// Whether CPU autocast is on in this thread.
+inline bool cpuAutocastEnabled()
+{
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    return at::autocast::is_autocast_enabled(at::kCPU);
+#else
+    return at::autocast::is_cpu_enabled();
+#endif
+}
+
 // LayerNorm of a half-precision input computed in fp32, as CUDA autocast
 // does by itself: under CPU autocast LibTorch 1.13's layer_norm refuses a bf16
 // input with fp32 weights. Other inputs (fp32, fp64) pass unchanged.

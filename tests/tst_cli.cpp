@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QProcess>
+#include <QRegularExpression>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -239,6 +240,27 @@ private slots:
         QCOMPARE(table.exitCode, 0);
         QVERIFY2(table.out.contains("finetune") && table.out.contains("320"), qPrintable(table.out));
         QVERIFY2(table.out.contains("memory per stage") && table.out.contains("MiB"), qPrintable(table.out));
+    }
+
+    // A text stage trains the language model on text alone: no image, so
+    // no resolution and no visual tokens, in the JSON and in the table.
+    void inspectShowsTextStagesWithoutAnImage()
+    {
+        const QString quickstart = test::sourcePath("configs/quickstart.yaml");
+        const Result r = runBatch({"inspect", quickstart, "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json stages = parseJson(r.out.toStdString()).at("stages");
+        QCOMPARE(stages[1].at("kind").get<std::string>(), std::string("text"));
+        QCOMPARE(stages[1].at("visual_tokens").get<int64_t>(), 0);
+        QCOMPARE(stages[1].at("resolution").get<int64_t>(), 0);
+        QVERIFY(stages[1].at("scales").empty());
+        QCOMPARE(stages[3].at("kind").get<std::string>(), std::string("pretrain"));
+        QCOMPARE(stages[3].at("visual_tokens").get<int64_t>(), 32);
+        const Result table = runBatch({"inspect", quickstart});
+        QCOMPARE(table.exitCode, 0);
+        const QStringList rows = table.out.split('\n').filter(QRegularExpression("^  text-short "));
+        QCOMPARE(rows.size(), 1);
+        QVERIFY2(rows[0].contains("text only, no image") && !rows[0].contains("56"), qPrintable(rows[0]));
     }
 
     void templatesTrainAndEvaluateEndToEnd()

@@ -187,6 +187,24 @@ private slots:
 
     // --------------------------------------------------------------- launcher
 
+    // The quickstart's text stages see no image: the panel leaves the image
+    // columns empty and counts no visual tokens for them.
+    void textStagesShowNoVisualTokens()
+    {
+        LauncherView view;
+        QString error;
+        QVERIFY2(view.loadFile(test::sourcePath("configs/quickstart.yaml"), &error), qPrintable(error));
+        auto *tokens = view.findChild<QTableWidget *>("tokens");
+        QCOMPARE(tokens->rowCount(), 5);
+        QVERIFY(tokens->item(1, 0)->text().startsWith("text-short"));
+        for (int column : {1, 2, 3, 4})
+            QCOMPARE(tokens->item(1, column)->text(), QString("–"));
+        QCOMPARE(tokens->item(1, 5)->text(), QString("0"));
+        QCOMPARE(tokens->item(1, 7)->text(), QString("text ≤ 512"));
+        QCOMPARE(tokens->item(3, 5)->text(), QString("32"));
+        QCOMPARE(tokens->item(3, 7)->text(), QString("32 + text ≤ 512"));
+    }
+
     void compoundConfigShowsTheEngineNumbers()
     {
         auto view = compoundView();

@@ -8,6 +8,7 @@
 #include "io/Checkpoint.h"
 #include "model/Autocast.h"
 #include "model/BatchedMatmul.h"
+#include "model/FusedRmsNorm.h"
 #include "text/Conversation.h"
 #include "base/Device.h"
 #include "base/Errors.h"
@@ -105,6 +106,7 @@ private slots:
     void batchedProductsMatchLibTorch_data();
     void batchedProductsMatchLibTorch();
     void batchedProductsOutsideFp32AreLibTorchs();
+    void fusedRmsNormMatchesItsDefinition();
     void checkpointRoundTrip();
     void checkpointRefusesExistingDirectory();
     void checkpointMissingFiles();
@@ -686,6 +688,40 @@ void TestMllm::batchedProductsOutsideFp32AreLibTorchs()
     auto ours = batchedMatmul(a, b), theirs = torch::matmul(a, b);
     QCOMPARE(ours.scalar_type(), torch::kBFloat16);
     QVERIFY(torch::equal(ours, theirs));
+}
+
+// The fused loops give RMSNorm's values and gradients: against the
+// definition in double precision, for a frozen weight too, and a strided
+// input (the tensor operations) agrees with a contiguous one (the loops).
+void TestMllm::fusedRmsNormMatchesItsDefinition()
+{
+    torch::manual_seed(7);
+    const double eps = 1e-5;
+    auto x = (torch::randn({3, 5, 48}) * 3.0).requires_grad_();
+    auto w = (torch::randn({48}) + 1.0).requires_grad_();
+    auto upstream = torch::randn({3, 5, 48});
+    auto y = rmsNorm(x, w, eps);
+    (y * upstream).sum().backward();
+
+    auto xd = x.detach().to(torch::kDouble).requires_grad_(), wd = w.detach().to(torch::kDouble).requires_grad_();
+    auto yd = xd * torch::rsqrt(xd.pow(2).mean(-1, true) + eps) * wd;
+    (yd * upstream.to(torch::kDouble)).sum().backward();
+    auto close = [](const torch::Tensor &a, const torch::Tensor &b) {
+        return torch::allclose(a.to(torch::kDouble), b, 1e-5, 1e-5);
+    };
+    QVERIFY(close(y, yd));
+    QVERIFY(close(x.grad(), xd.grad()));
+    QVERIFY(close(w.grad(), wd.grad()));
+
+    // A frozen weight: the input's gradient alone, the same.
+    auto x2 = x.detach().clone().requires_grad_();
+    (rmsNorm(x2, w.detach(), eps) * upstream).sum().backward();
+    QVERIFY(close(x2.grad(), xd.grad()));
+
+    // Strided: the tensor operations, to the same values.
+    auto wide = torch::randn({3, 5, 96});
+    wide.slice(2, 0, 96, 2).copy_(x.detach());
+    QVERIFY(close(rmsNorm(wide.slice(2, 0, 96, 2), w.detach(), eps), yd));
 }
 
 void TestMllm::checkpointRoundTrip()

@@ -655,6 +655,13 @@ private slots:
         QCOMPARE(d.stages[1].kind, std::string("text"));
         QCOMPARE(d.stages[1].visualTokens, 0);
         QCOMPARE(d.stages[1].resolution, 0);
+        // `show` prints no tokens or resolution for it, the image stages' for the rest.
+        const Result shown = runBatch({"show", QString::number(id), "--db", m_dir.filePath("text-stage.sqlite")});
+        QCOMPARE(shown.exitCode, 0);
+        const QStringList reading = shown.out.split('\n').filter("stage 1 reading");
+        QCOMPARE(reading.size(), 1);
+        QVERIFY2(reading[0].contains(QRegularExpression(" - tokens +- px ")), qPrintable(reading[0]));
+        QVERIFY2(shown.out.contains(QRegularExpression("stage 2 pretrain .* 8 tokens +28 px ")), qPrintable(shown.out));
         QVERIFY(d.stages[1].lmTokensPerSecond && *d.stages[1].lmTokensPerSecond > 0);
         std::vector<double> losses;
         for (const auto &p : store.metricSeries(id, "loss", 1000, std::nullopt, 1))

@@ -926,6 +926,10 @@ importiert aus %2
         <source>YAML (*.yaml *.yml)</source>
         <translation>YAML (*.yaml *.yml)</translation>
     </message>
+    <message>
+        <source>text ≤ %1</source>
+        <translation>Text ≤ %1</translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>

@@ -924,6 +924,10 @@ imported from %2
         <source>Estimated: the weights (what the stage trains in fp32, the rest at its precision), the gradients and AdamW moments of what it trains, and the activations kept for the backward pass at its batch and the language model&apos;s longest sequence</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>text ≤ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>

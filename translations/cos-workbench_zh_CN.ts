@@ -915,6 +915,10 @@ imported from %2
         <source>YAML (*.yaml *.yml)</source>
         <translation>YAML (*.yaml *.yml)</translation>
     </message>
+    <message>
+        <source>text ≤ %1</source>
+        <translation>文本 ≤ %1</translation>
+    </message>
 </context>
 <context>
     <name>cosw::MainWindow</name>

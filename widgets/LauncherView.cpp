@@ -695,15 +695,18 @@ void LauncherView::showTokens()
             perScale << QString::number(scale.tokens);
             shapes << tr("%1×%1 windows × %2 queries").arg(scale.windows).arg(scale.queries);
         }
+        // A text stage sees no image: nothing to show in the image columns.
+        const bool text = s.kind == "text";
+        const QString none = QStringLiteral("–");
         const QString cells[TokenColumnCount] = {
             s.name == s.kind ? qs(s.name) : tr("%1 (%2)").arg(qs(s.name), qs(s.kind)),
-            tr("%1 px").arg(s.resolution),
-            tr("%1×%1").arg(s.grid),
-            windows.join(QStringLiteral(", ")),
-            perScale.join(QStringLiteral(" + ")),
+            text ? none : tr("%1 px").arg(s.resolution),
+            text ? none : tr("%1×%1").arg(s.grid),
+            text ? none : windows.join(QStringLiteral(", ")),
+            text ? none : perScale.join(QStringLiteral(" + ")),
             QString::number(s.visualTokens),
             bytesText(s.memoryTotal),
-            tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
+            text ? tr("text ≤ %1").arg(s.lmMaxSequence) : tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
         };
         const auto device = m_deviceMemory.find(s.device);
         const int64_t available = device == m_deviceMemory.end() ? 0 : device->second;

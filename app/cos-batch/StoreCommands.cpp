@@ -158,9 +158,11 @@ void addShowCommand(CLI::App &app, Action &action)
             for (const auto &st : d.stages) {
                 char name[64];
                 std::snprintf(name, sizeof name, "%d %-12s %-9s", st.index, st.name.c_str(), st.kind.c_str());
+                // A text stage sees no image: no tokens or resolution to show.
+                auto image = [&](int64_t value) { return st.kind == "text" ? std::string("    -") : padded(value, 5); };
                 std::cout << "  "
                           << fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
-                                  {name, padded(st.visualTokens, 5), padded(st.resolution, 5), padded(st.steps, 7),
+                                  {name, image(st.visualTokens), image(st.resolution), padded(st.steps, 7),
                                    st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
                                    st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"})
                           << "\n";

@@ -21,7 +21,7 @@ struct ScaleTokens {
 
 struct StageTokens {
     std::string name;
-    std::string kind;        // vision | pretrain | finetune
+    std::string kind;        // vision | text | pretrain | finetune
     int resolution = 0;      // input pixels per side
     int grid = 0;            // feature cells per side
     std::vector<ScaleTokens> scales;

@@ -1,6 +1,7 @@
 #include "LanguageModel.h"
 
 #include "Attention.h"
+#include "FusedRmsNorm.h"
 #include "text/Conversation.h"
 
 namespace cosw {
@@ -12,10 +13,7 @@ RmsNormImpl::RmsNormImpl(int64_t width, double eps) : m_eps(eps)
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
 {
-    // Normalise in fp32: under bf16 autocast the mean of squares loses too much.
-    auto xf = x.to(torch::kFloat);                                                  // [..., W]
-    auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps); // [..., W]
-    return normed.to(x.scalar_type()) * m_weight;                                   // [..., W]
+    return rmsNorm(x, m_weight, m_eps); // [..., W]
 }
 
 RotaryTables rotaryTables(const torch::Tensor &positions, int64_t headDim, double theta)

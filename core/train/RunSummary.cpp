@@ -123,9 +123,13 @@ Json runTokenSummary(const RunConfig &run)
     for (size_t i = 0; i < run.stages.size(); ++i) {
         Json st = Json::object();
         st["name"] = run.stages[i].name;
+        st["kind"] = run.stages[i].kind;
+        // A text stage sees no image: no resolution, no visual tokens (as
+        // the trainer records it).
+        const bool text = run.stages[i].kind == "text";
         const Json layout = tokenLayoutSummary(run.stageModels[i]);
         for (const auto &[key, value] : layout.items())
-            st[key] = value;
+            st[key] = text ? (key == "scales" ? Json::array() : Json(0)) : value;
         st["memory"] = estimateStageMemory(run, i).toJson();
         stages.push_back(st);
     }
@@ -197,10 +201,13 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
         << " " << padToWidth(gridHeading, gridWidth, true) << " " << padToWidth(tokensHeading, tokensWidth, true) << " "
         << padToWidth(memoryHeading, memoryWidth, true) << "  " << msg("scales (windows^2 x queries = tokens)") << "\n";
     for (const Json &st : summary.at("stages")) {
-        const std::string scales = formatScales(st);
+        const bool text = st.at("kind") == "text";
+        // TRANSLATORS: in place of a stage's visual-token scales: it trains on text alone.
+        const std::string scales = text ? std::string(msg("text only, no image")) : formatScales(st);
+        auto number = [&](const char *key) { return text ? std::string("-") : std::to_string(st.at(key).get<int64_t>()); };
         out << "  " << padToWidth(st.at("name").get<std::string>(), nameWidth) << " "
-            << padToWidth(std::to_string(st.at("resolution").get<int64_t>()), resolutionWidth, true) << " "
-            << padToWidth(std::to_string(st.at("grid").get<int64_t>()), gridWidth, true) << " "
+            << padToWidth(number("resolution"), resolutionWidth, true) << " "
+            << padToWidth(number("grid"), gridWidth, true) << " "
             << padToWidth(std::to_string(st.at("visual_tokens").get<int64_t>()), tokensWidth, true) << " "
             << padToWidth(formatBytes(st.at("memory").at("total").get<int64_t>()), memoryWidth, true) << "  " << scales
             << "\n";

@@ -4,7 +4,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <climits>
+#include <vector>
 
 namespace cosw {
 
@@ -34,9 +36,9 @@ struct Operand {
 Operand operand(const torch::Tensor &x)
 {
     const int64_t rows = x.size(-2), cols = x.size(-1), rs = x.stride(-2), cs = x.stride(-1);
-    if (cs == 1 && rs >= std::max<int64_t>(cols, 1))
+    if (cs == 1 && rs >= std::max<int64_t>(cols, 1) && rs <= INT_MAX)
         return {x, rs, false};
-    if (rs == 1 && cs >= std::max<int64_t>(rows, 1))
+    if (rs == 1 && cs >= std::max<int64_t>(rows, 1) && cs <= INT_MAX)
         return {x, cs, true};
     auto c = x.contiguous();
     return {c, std::max<int64_t>(cols, 1), false};

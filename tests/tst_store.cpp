@@ -1021,6 +1021,23 @@ private slots:
         store.putStage(a, stage(5, "probe", "other", 336, 100.0));
         // Replacing a stage by index replaces it.
         store.putStage(a, stage(2, "pretrain-2", "pretrain", 80, 30.5));
+        // A text stage (no image, 0 tokens) is not the run's smallest token count.
+        {
+            ExperimentStore other(str(dir.filePath("text-stage.sqlite")));
+            const int64_t t = other.createRun("with text", "{}", "chain_of_sight", "cpu", "{}");
+            other.putStage(t, stage(0, "words", "text", 0, 3.0));
+            other.putStage(t, stage(1, "pretrain", "pretrain", 64, 4.0));
+            other.putStage(t, stage(2, "sft", "finetune", 128, 4.0));
+            QCOMPARE(other.run(t).run.minVisualTokens, 64);
+            QCOMPARE(other.run(t).run.maxVisualTokens, 128);
+            RunFilter few;
+            few.maxTokens = 32; // no image stage of the run is that small
+            QVERIFY(other.runs(few).empty());
+            few.maxTokens = 64;
+            QCOMPARE(other.runs(few).size(), size_t(1));
+        }
+        QCOMPARE(store.run(a).run.minVisualTokens, 16);
+        QCOMPARE(store.run(a).run.maxVisualTokens, 336);
 
         EvaluationRecord late;
         late.stage = 4;

@@ -178,9 +178,9 @@ BlasInfo blasInfo()
         const std::string wider = widerKernelThan(info.kernel, cpuFeatures());
         if (!wider.empty())
             info.choice += "; this CPU also runs " + wider;
-    }
-    else
+    } else {
         info.choice = "detected";
+    }
     return info;
 }
 

@@ -59,6 +59,7 @@ void multiply(const torch::Tensor &a, const torch::Tensor &b, torch::Tensor &c)
     const float one = 1.0f, zero = 0.0f;
     // Row-major C = A B is column-major C^T = B^T A^T: the operands swap.
     const char ta = A.transposed ? 'T' : 'N', tb = B.transposed ? 'T' : 'N';
+    const Sgemm sgemm = blasSgemm();
     std::vector<int64_t> index(size_t(dims), 0);
     for (int64_t i = 0; i < batch; ++i) {
         int64_t offA = 0, offB = 0;
@@ -66,7 +67,7 @@ void multiply(const torch::Tensor &a, const torch::Tensor &b, torch::Tensor &c)
             offA += index[size_t(d)] * A.tensor.stride(d);
             offB += index[size_t(d)] * B.tensor.stride(d);
         }
-        blasSgemm()(&tb, &ta, &n, &m, &k, &one, pb + offB, &ldb, pa + offA, &lda, &zero, pc + i * int64_t(m) * n, &ldc);
+        sgemm(&tb, &ta, &n, &m, &k, &one, pb + offB, &ldb, pa + offA, &lda, &zero, pc + i * int64_t(m) * n, &ldc);
         for (int64_t d = dims - 1; d >= 0; --d) {
             if (++index[size_t(d)] < c.size(d))
                 break;

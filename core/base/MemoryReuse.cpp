@@ -20,15 +20,17 @@ bool mallocSetByUser(const std::function<const char *(const char *)> &getenv)
     return false;
 }
 
-void keepFreedMemoryForReuse()
+bool keepFreedMemoryForReuse()
 {
 #ifdef __GLIBC__
     if (mallocSetByUser([](const char *name) { return std::getenv(name); }))
-        return;
+        return false;
     // Fixing the threshold also stops glibc from adjusting it (and the trim
     // threshold with it) as blocks are freed.
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, -1); // mallopt(3): -1 turns trimming off
+    const bool mapped = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1;
+    return mallopt(M_TRIM_THRESHOLD, -1) == 1 && mapped; // mallopt(3): -1 turns trimming off
+#else
+    return false;
 #endif
 }
 

@@ -17,7 +17,9 @@ bool mallocSetByUser(const std::function<const char *(const char *)> &getenv);
 // Blocks up to 32 MiB (glibc's largest threshold) come from the heap and the
 // heap is not trimmed: peak memory is unchanged, but the process keeps its
 // peak until it exits. For processes that train; not the desktop. Does
-// nothing where mallocSetByUser() or the C library is not glibc.
-void keepFreedMemoryForReuse();
+// nothing where mallocSetByUser() or the C library is not glibc. Returns
+// whether the allocator took the settings: a sanitizer's allocator, which
+// replaces glibc's malloc but not its mallopt interface, refuses them.
+bool keepFreedMemoryForReuse();
 
 } // namespace cosw

@@ -41,29 +41,9 @@ build="$root/build/gpu-bench"
 out="${out:-$build}"
 mkdir -p "$out"
 
-if [[ -z "${Torch_DIR:-}" ]] && command -v python3 >/dev/null &&
-    prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)"; then
-    Torch_DIR="$prefix/Torch"
-fi
-Torch_DIR="${Torch_DIR:-/usr/lib/x86_64-linux-gnu/cmake/Torch}"
-if [[ ! -f "$Torch_DIR/TorchConfig.cmake" ]]; then
-    echo "gpu-bench.sh: no TorchConfig.cmake in '$Torch_DIR'; set Torch_DIR or install a torch package" >&2
-    exit 2
-fi
-echo "LibTorch: $Torch_DIR"
-
-# The CUDA toolkit that LibTorch's CMake package looks for.
-if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
-    export PATH="/usr/local/cuda/bin:$PATH"
-fi
-cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOS_ENGINE_ONLY=ON
-            -DTorch_DIR="$Torch_DIR")
-if command -v nvcc >/dev/null; then
-    # Only the host code is compiled; the architecture list just keeps
-    # LibTorch's CMake from probing for one.
-    export TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}"
-    cmake_args+=(-DCUDAToolkit_ROOT="$(dirname "$(dirname "$(command -v nvcc)")")")
-fi
+source "$root/scripts/lib/libtorch.sh"
+find_libtorch gpu-bench.sh
+cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOS_ENGINE_ONLY=ON "${cmake_torch_args[@]}")
 
 start=$(date +%s)
 cmake "${cmake_args[@]}" >"$out/configure.log" 2>&1 || { cat "$out/configure.log" >&2; exit 1; }

@@ -243,8 +243,9 @@ private slots:
     }
 
     // A text stage trains the language model on text alone: no image, so
-    // no resolution and no visual tokens, in the JSON and in the table.
-    void inspectShowsTextStagesWithoutAnImage()
+    // no resolution and no visual tokens, in the JSON and in the table; a
+    // vision stage trains the tower on images and makes no tokens either.
+    void inspectShowsStagesWithoutTokens()
     {
         const QString quickstart = test::sourcePath("configs/quickstart.yaml");
         const Result r = runBatch({"inspect", quickstart, "--json"});
@@ -256,11 +257,19 @@ private slots:
         QVERIFY(stages[1].at("scales").empty());
         QCOMPARE(stages[3].at("kind").get<std::string>(), std::string("pretrain"));
         QCOMPARE(stages[3].at("visual_tokens").get<int64_t>(), 32);
+        // The vision stage sees images, at the tower's resolution, and makes no tokens.
+        QCOMPARE(stages[0].at("kind").get<std::string>(), std::string("vision"));
+        QCOMPARE(stages[0].at("visual_tokens").get<int64_t>(), 0);
+        QCOMPARE(stages[0].at("resolution").get<int64_t>(), 56);
+        QVERIFY(stages[0].at("scales").empty());
         const Result table = runBatch({"inspect", quickstart});
         QCOMPARE(table.exitCode, 0);
         const QStringList rows = table.out.split('\n').filter(QRegularExpression("^  text-short "));
         QCOMPARE(rows.size(), 1);
         QVERIFY2(rows[0].contains("text only, no image") && !rows[0].contains("56"), qPrintable(rows[0]));
+        const QStringList vision = table.out.split('\n').filter("the vision tower alone");
+        QCOMPARE(vision.size(), 1);
+        QVERIFY2(vision[0].startsWith("  vision ") && vision[0].contains(" 56 "), qPrintable(vision[0]));
     }
 
     void templatesTrainAndEvaluateEndToEnd()

@@ -188,8 +188,9 @@ private slots:
     // --------------------------------------------------------------- launcher
 
     // The quickstart's text stages see no image: the panel leaves the image
-    // columns empty and counts no visual tokens for them.
-    void textStagesShowNoVisualTokens()
+    // columns empty and counts no visual tokens for them. Its vision stage
+    // sees images but trains the tower alone: no windows, tokens or text.
+    void stagesWithoutTokensShowNone()
     {
         LauncherView view;
         QString error;
@@ -203,6 +204,11 @@ private slots:
         QCOMPARE(tokens->item(1, 7)->text(), QString("text ≤ 512"));
         QCOMPARE(tokens->item(3, 5)->text(), QString("32"));
         QCOMPARE(tokens->item(3, 7)->text(), QString("32 + text ≤ 512"));
+        QVERIFY(tokens->item(0, 0)->text().startsWith("vision"));
+        QCOMPARE(tokens->item(0, 1)->text(), QString("56 px"));
+        for (int column : {3, 4, 7})
+            QCOMPARE(tokens->item(0, column)->text(), QString("–"));
+        QCOMPARE(tokens->item(0, 5)->text(), QString("0"));
     }
 
     void compoundConfigShowsTheEngineNumbers()

@@ -361,7 +361,10 @@ private slots:
         QCOMPARE(r.startedAt, std::optional<double>(1700000001.0));
         QCOMPARE(r.endedAt, std::optional<double>(1700005401.0));
         QCOMPARE(r.heartbeatAt, std::optional<double>(1700005400.0));
-        QCOMPARE(r.minVisualTokens, 16);
+        // The fixture's vision stage recorded the model's 16 tokens, as builds
+        // did then; a stage that trains the tower alone makes none, so the
+        // run's smallest budget is its pre-training's.
+        QCOMPARE(r.minVisualTokens, 80);
         QCOMPARE(r.maxVisualTokens, 336);
         // From before sweeps: in none, parameters unknown.
         QVERIFY(r.sweep.sweep.empty() && r.sweep.variant.empty() && !r.sweep.seed && !r.parameters);
@@ -1036,7 +1039,9 @@ private slots:
             few.maxTokens = 64;
             QCOMPARE(other.runs(few).size(), size_t(1));
         }
-        QCOMPARE(store.run(a).run.minVisualTokens, 16);
+        // Nor is a vision stage's (older builds recorded the model's tokens
+        // for the stage that trains the tower alone).
+        QCOMPARE(store.run(a).run.minVisualTokens, 80);
         QCOMPARE(store.run(a).run.maxVisualTokens, 336);
 
         EvaluationRecord late;

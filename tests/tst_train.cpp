@@ -662,6 +662,12 @@ private slots:
         QCOMPARE(reading.size(), 1);
         QVERIFY2(reading[0].contains(QRegularExpression(" - tokens +- px ")), qPrintable(reading[0]));
         QVERIFY2(shown.out.contains(QRegularExpression("stage 2 pretrain .* 8 tokens +28 px ")), qPrintable(shown.out));
+        // The vision stage trains the tower alone: it sees the images at its
+        // resolution but makes no visual tokens.
+        QCOMPARE(d.stages[0].kind, std::string("vision"));
+        QCOMPARE(d.stages[0].visualTokens, 0);
+        QCOMPARE(d.stages[0].resolution, 28);
+        QVERIFY2(shown.out.contains(QRegularExpression("stage 0 vision .* - tokens +28 px ")), qPrintable(shown.out));
         QVERIFY(d.stages[1].lmTokensPerSecond && *d.stages[1].lmTokensPerSecond > 0);
         std::vector<double> losses;
         for (const auto &p : store.metricSeries(id, "loss", 1000, std::nullopt, 1))

@@ -1334,6 +1334,10 @@ importiert aus %2
         <source>[%1] eval accuracy %2 on %3 samples</source>
         <translation>[%1] Eval-Genauigkeit %2 auf %3 Samples</translation>
     </message>
+    <message>
+        <source>stage %1 %2: the vision tower alone at %3 px</source>
+        <translation>Stufe %1 %2: nur der Vision-Tower, bei %3 px</translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>

@@ -1332,6 +1332,10 @@ imported from %2
         <source>stage %1 %2: the language model alone, no image</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>stage %1 %2: the vision tower alone at %3 px</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>

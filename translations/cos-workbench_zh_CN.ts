@@ -1320,6 +1320,10 @@ imported from %2
         <source>[%1] eval accuracy %2 on %3 samples</source>
         <translation>[%1] 评估准确率 %2（%3 个样本）</translation>
     </message>
+    <message>
+        <source>stage %1 %2: the vision tower alone at %3 px</source>
+        <translation>阶段 %1 %2：仅视觉塔，%3 px</translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>

@@ -7,6 +7,7 @@
 
 #include "base/ByteSize.h"
 #include "base/Errors.h"
+#include "train/StageKind.h"
 #include "train/YamlLoader.h"
 #include "train/YamlWriter.h"
 
@@ -695,18 +696,21 @@ void LauncherView::showTokens()
             perScale << QString::number(scale.tokens);
             shapes << tr("%1×%1 windows × %2 queries").arg(scale.windows).arg(scale.queries);
         }
-        // A text stage sees no image: nothing to show in the image columns.
-        const bool text = s.kind == "text";
+        // A text stage sees no image; a vision stage trains the tower alone,
+        // with no tokens and no language model.
+        const bool image = stageSeesImage(s.kind), tokens = stageHasVisualTokens(s.kind);
         const QString none = QStringLiteral("–");
         const QString cells[TokenColumnCount] = {
             s.name == s.kind ? qs(s.name) : tr("%1 (%2)").arg(qs(s.name), qs(s.kind)),
-            text ? none : tr("%1 px").arg(s.resolution),
-            text ? none : tr("%1×%1").arg(s.grid),
-            text ? none : windows.join(QStringLiteral(", ")),
-            text ? none : perScale.join(QStringLiteral(" + ")),
+            image ? tr("%1 px").arg(s.resolution) : none,
+            image ? tr("%1×%1").arg(s.grid) : none,
+            tokens ? windows.join(QStringLiteral(", ")) : none,
+            tokens ? perScale.join(QStringLiteral(" + ")) : none,
             QString::number(s.visualTokens),
             bytesText(s.memoryTotal),
-            text ? tr("text ≤ %1").arg(s.lmMaxSequence) : tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence),
+            tokens  ? tr("%1 + text ≤ %2").arg(s.visualTokens).arg(s.lmMaxSequence)
+            : image ? none
+                    : tr("text ≤ %1").arg(s.lmMaxSequence),
         };
         const auto device = m_deviceMemory.find(s.device);
         const int64_t available = device == m_deviceMemory.end() ? 0 : device->second;

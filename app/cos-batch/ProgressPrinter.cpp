@@ -79,6 +79,10 @@ void ProgressPrinter::operator()(const TrainingEvent &e)
         std::cout << fill(msg("stage %1 %2 (text): the language model alone, no image"),
                           {std::to_string(e.stage), e.stageName})
                   << "\n";
+    } else if (e.kind == "stage_start" && e.data.at("kind").get<std::string>() == "vision") {
+        std::cout << fill(msg("stage %1 %2 (vision): the vision tower alone at %3 px"),
+                          {std::to_string(e.stage), e.stageName, std::to_string(e.data.at("resolution").get<int64_t>())})
+                  << "\n";
     } else if (e.kind == "stage_start") {
         std::cout << fill(msg("stage %1 %2 (%3): %4 visual tokens at %5 px"),
                           {std::to_string(e.stage), e.stageName, e.data.at("kind").get<std::string>(),

@@ -9,6 +9,7 @@
 #include "store/ExperimentStore.h"
 #include "store/StoreCsv.h"
 #include "store/StoreJson.h"
+#include "train/StageKind.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -158,11 +159,11 @@ void addShowCommand(CLI::App &app, Action &action)
             for (const auto &st : d.stages) {
                 char name[64];
                 std::snprintf(name, sizeof name, "%d %-12s %-9s", st.index, st.name.c_str(), st.kind.c_str());
-                // A text stage sees no image: no tokens or resolution to show.
-                auto image = [&](int64_t value) { return st.kind == "text" ? std::string("    -") : padded(value, 5); };
+                auto shown = [&](bool shown, int64_t value) { return shown ? padded(value, 5) : std::string("    -"); };
                 std::cout << "  "
                           << fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
-                                  {name, image(st.visualTokens), image(st.resolution), padded(st.steps, 7),
+                                  {name, shown(stageHasVisualTokens(st.kind), st.visualTokens),
+                                   shown(stageSeesImage(st.kind), st.resolution), padded(st.steps, 7),
                                    st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
                                    st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"})
                           << "\n";

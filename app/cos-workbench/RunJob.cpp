@@ -176,6 +176,11 @@ QString RunJob::describe(const QJsonObject &e) const
                    : QString();
     if (kind == QLatin1String("stage_start") && e.value("kind").toString() == QLatin1String("text"))
         return tr("stage %1 %2: the language model alone, no image").arg(e.value("stage").toInt()).arg(stage);
+    if (kind == QLatin1String("stage_start") && e.value("kind").toString() == QLatin1String("vision"))
+        return tr("stage %1 %2: the vision tower alone at %3 px")
+            .arg(e.value("stage").toInt())
+            .arg(stage)
+            .arg(e.value("resolution").toInteger());
     if (kind == QLatin1String("stage_start"))
         return tr("stage %1 %2: %3 visual tokens at %4 px")
             .arg(e.value("stage").toInt())

@@ -501,9 +501,9 @@ void ExperimentStore::addArtifact(int64_t runId, const ArtifactRecord &a)
 static const char *kRunColumns =
     "r.id, r.name, r.status, r.config, r.connector, r.host, r.pid, r.device, r.versions, r.created_at, "
     "r.started_at, r.ended_at, r.heartbeat_at, r.message, "
-    // A text stage sees no image: its 0 tokens are no token budget.
-    "(SELECT COALESCE(MIN(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind <> 'text'), "
-    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind <> 'text'), "
+    // Text and vision stages make no visual tokens: theirs are no token budget.
+    "(SELECT COALESCE(MIN(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision')), "
+    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision')), "
     "r.sweep, r.sweep_variant, r.sweep_seed, r.parameters";
 
 RunRecord ExperimentStore::readRun(SqliteStatement &s)
@@ -539,9 +539,9 @@ std::vector<RunRecord> ExperimentStore::runs(const RunFilter &f)
                           "(?1 IS NULL OR r.status = ?1) AND "
                           "(?2 IS NULL OR r.name GLOB ?2) AND "
                           "(?3 IS NULL OR r.connector = ?3) AND "
-                          "(?4 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind <> 'text' "
+                          "(?4 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision') "
                           "AND visual_tokens >= ?4)) AND "
-                          "(?5 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind <> 'text' "
+                          "(?5 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision') "
                           "AND visual_tokens <= ?5)) AND "
                           "(?6 IS NULL OR r.created_at >= ?6) AND "
                           "(?7 IS NULL OR r.created_at <= ?7) AND "

@@ -1,6 +1,7 @@
 #include "RunSummary.h"
 
 #include "MemoryEstimate.h"
+#include "StageKind.h"
 #include "io/LoraWeights.h"
 #include "base/Messages.h"
 #include "base/Utf8.h"
@@ -124,12 +125,14 @@ Json runTokenSummary(const RunConfig &run)
         Json st = Json::object();
         st["name"] = run.stages[i].name;
         st["kind"] = run.stages[i].kind;
-        // A text stage sees no image: no resolution, no visual tokens (as
-        // the trainer records it).
-        const bool text = run.stages[i].kind == "text";
+        // As the trainer records it: a text stage has no resolution, and
+        // neither it nor a vision stage has visual tokens.
+        const bool image = stageSeesImage(run.stages[i].kind), tokens = stageHasVisualTokens(run.stages[i].kind);
         const Json layout = tokenLayoutSummary(run.stageModels[i]);
-        for (const auto &[key, value] : layout.items())
-            st[key] = text ? (key == "scales" ? Json::array() : Json(0)) : value;
+        for (const auto &[key, value] : layout.items()) {
+            const bool shown = key == "resolution" || key == "grid" ? image : tokens;
+            st[key] = shown ? value : key == "scales" ? Json::array() : Json(0);
+        }
         st["memory"] = estimateStageMemory(run, i).toJson();
         stages.push_back(st);
     }
@@ -201,9 +204,13 @@ std::string formatRunSummary(const RunConfig &run, const Json &summary)
         << " " << padToWidth(gridHeading, gridWidth, true) << " " << padToWidth(tokensHeading, tokensWidth, true) << " "
         << padToWidth(memoryHeading, memoryWidth, true) << "  " << msg("scales (windows^2 x queries = tokens)") << "\n";
     for (const Json &st : summary.at("stages")) {
-        const bool text = st.at("kind") == "text";
+        const std::string kind = st.at("kind").get<std::string>();
+        const bool text = !stageSeesImage(kind);
         // TRANSLATORS: in place of a stage's visual-token scales: it trains on text alone.
-        const std::string scales = text ? std::string(msg("text only, no image")) : formatScales(st);
+        const std::string scales = text ? std::string(msg("text only, no image"))
+                                   // TRANSLATORS: in place of a stage's visual-token scales: it trains the vision tower alone.
+                                   : !stageHasVisualTokens(kind) ? std::string(msg("the vision tower alone, no visual tokens"))
+                                                                 : formatScales(st);
         auto number = [&](const char *key) { return text ? std::string("-") : std::to_string(st.at(key).get<int64_t>()); };
         out << "  " << padToWidth(st.at("name").get<std::string>(), nameWidth) << " "
             << padToWidth(number("resolution"), resolutionWidth, true) << " "

@@ -10,6 +10,7 @@
 #include "DataParallel.h"
 #include "FeatureCache.h"
 #include "StageCache.h"
+#include "StageKind.h"
 #include "StepMetrics.h"
 #include "VisionTowerTrainer.h"
 #include "data/MixedBatchLoader.h"
@@ -414,12 +415,12 @@ StageRecord Trainer::stageRecord(int index) const
     record.index = index;
     record.name = st.name;
     record.kind = st.kind;
-    // A text stage sees no image: no visual tokens, no resolution.
-    if (st.kind != "text") {
+    if (stageHasVisualTokens(st.kind)) {
         record.visualTokens = visualTokens(mc);
         record.tokensPerScale = tokensPerScale(mc);
-        record.resolution = mc.vision.imageSize;
     }
+    if (stageSeesImage(st.kind))
+        record.resolution = mc.vision.imageSize;
     return record;
 }
 

@@ -100,7 +100,8 @@ private slots:
         QVERIFY2(check.ok, check.error.c_str());
         QCOMPARE(check.runName, std::string("compound"));
         QCOMPARE(check.connector, std::string("chain_of_sight"));
-        QCOMPARE(visualTokensPerStage(check), (std::vector<int>{32, 32, 320}));
+        // The vision stage trains the tower alone: no visual tokens.
+        QCOMPARE(visualTokensPerStage(check), (std::vector<int>{0, 32, 320}));
         const StageTokens &finetune = check.stages[2];
         QCOMPARE(finetune.name, std::string("finetune"));
         QCOMPARE(finetune.kind, std::string("finetune"));
@@ -216,7 +217,7 @@ private slots:
         auto view = compoundView();
         QVERIFY(view->isLaunchEnabled());
         QVERIFY(view->validationMessage().isEmpty());
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 320}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 32, 320}));
         QCOMPARE(view->runName(), QString("compound"));
 
         QAbstractItemModel *scales = view->scalesModel();
@@ -253,14 +254,14 @@ private slots:
         QVERIFY(scales->setData(scales->index(1, 0), 2));
         // 1^2x16 + 2^2x1 = 20; fine-tuning (x2 resolution, x2 windows on
         // scale 1): 2^2x16 + 8^2x1 = 128.
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{20, 20, 128}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 20, 128}));
         compareWithFacade(*view);
         QCOMPARE(view->findChild<QTableWidget *>("tokens")->item(2, 5)->text(), QString("128"));
         const Json &scaleTree = findKey(view->configTree(), "model")->find("connector")->at("scales").at(1);
         QCOMPARE(scaleTree.at("windows").get<int64_t>(), int64_t(2));
 
         QVERIFY(scales->setData(scales->index(0, 1), 8));
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{12, 12, 96}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 12, 96}));
         compareWithFacade(*view);
     }
 
@@ -278,7 +279,7 @@ private slots:
         QCOMPARE(view->findChild<QLineEdit *>("stages[2].scaling.window")->text(), QString("1, 2, 1"));
         QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
         // 16 + 4 + 16 = 36; fine-tuning 64 + 64 + (4*2)^2 = 192.
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{36, 36, 192}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 36, 192}));
         compareWithFacade(*view);
 
         view->findChild<QTableView *>("model.connector.scales")->selectRow(1);
@@ -287,7 +288,7 @@ private slots:
         QCOMPARE(scales->data(scales->index(1, 0)).toInt(), 4);
         QCOMPARE(view->findChild<QLineEdit *>("stages[2].scaling.window")->text(), QString("1, 1"));
         // 16 + 16; fine-tuning with x2 resolution only: 64 + 64.
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 128}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 32, 128}));
         compareWithFacade(*view);
     }
 
@@ -316,7 +317,7 @@ private slots:
         QCOMPARE(validity.count(), 1);
         QCOMPARE(validity.takeFirst().at(0).toBool(), true);
         QVERIFY(!scales->data(scales->index(1, 0), Qt::BackgroundRole).isValid());
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 320}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 32, 320}));
     }
 
     void invalidStageFieldIsMarked()
@@ -374,13 +375,13 @@ private slots:
         QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
         QCOMPARE(view->scalesModel()->rowCount(), 1);
         // A resampler as large as the first scale; resolution scaling keeps it.
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{16, 16, 16}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 16, 16}));
         compareWithFacade(*view);
 
         type->setCurrentIndex(type->findData("chain_of_sight"));
         emit type->activated(type->currentIndex());
         QCOMPARE(view->scalesModel()->rowCount(), 2);
-        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{32, 32, 128}));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), (std::vector<int>{0, 32, 128}));
     }
 
     void importedPartsStandInForTheArchitecture()
@@ -521,7 +522,7 @@ private slots:
         LauncherView loaded;
         QVERIFY2(loaded.loadFile(path, &error), qPrintable(error));
         QVERIFY(loaded.configTree() == view->configTree());
-        QCOMPARE(visualTokensPerStage(loaded.lastCheck()), (std::vector<int>{20, 20, 128}));
+        QCOMPARE(visualTokensPerStage(loaded.lastCheck()), (std::vector<int>{0, 20, 128}));
         QCOMPARE(loaded.findChild<QSpinBox *>("stages[1].batch_size")->value(), 32);
         QCOMPARE(loaded.tokenSummaryText(), view->tokenSummaryText());
 
@@ -583,7 +584,7 @@ private slots:
         const Json stored = RunConfig::load(compoundPath().toStdString()).toJson();
         QVERIFY(view.setConfigText(QString::fromStdString(stored.dump(2)), "run 12"));
         QVERIFY2(view.isLaunchEnabled(), qPrintable(view.validationMessage()));
-        QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{32, 32, 320}));
+        QCOMPARE(visualTokensPerStage(view.lastCheck()), (std::vector<int>{0, 32, 320}));
         QCOMPARE(view.scalesModel()->rowCount(), 2);
 
         QString error;

@@ -498,12 +498,15 @@ void ExperimentStore::addArtifact(int64_t runId, const ArtifactRecord &a)
 
 // --------------------------------------------------------------- queries
 
-static const char *kRunColumns =
+// A run's stages that make visual tokens (train/StageKind.h): text and
+// vision stages' are no token budget.
+static const std::string kTokenStages = "FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision')";
+
+static const std::string kRunColumns =
     "r.id, r.name, r.status, r.config, r.connector, r.host, r.pid, r.device, r.versions, r.created_at, "
     "r.started_at, r.ended_at, r.heartbeat_at, r.message, "
-    // Text and vision stages make no visual tokens: theirs are no token budget.
-    "(SELECT COALESCE(MIN(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision')), "
-    "(SELECT COALESCE(MAX(visual_tokens), 0) FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision')), "
+    "(SELECT COALESCE(MIN(visual_tokens), 0) " + kTokenStages + "), "
+    "(SELECT COALESCE(MAX(visual_tokens), 0) " + kTokenStages + "), "
     "r.sweep, r.sweep_variant, r.sweep_seed, r.parameters";
 
 RunRecord ExperimentStore::readRun(SqliteStatement &s)
@@ -535,14 +538,12 @@ RunRecord ExperimentStore::readRun(SqliteStatement &s)
 std::vector<RunRecord> ExperimentStore::runs(const RunFilter &f)
 {
     // Every filter is a bound parameter; a NULL parameter switches its clause off.
-    auto s = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE "
+    auto s = m_db.prepare("SELECT " + kRunColumns + " FROM runs r WHERE "
                           "(?1 IS NULL OR r.status = ?1) AND "
                           "(?2 IS NULL OR r.name GLOB ?2) AND "
                           "(?3 IS NULL OR r.connector = ?3) AND "
-                          "(?4 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision') "
-                          "AND visual_tokens >= ?4)) AND "
-                          "(?5 IS NULL OR EXISTS (SELECT 1 FROM stages WHERE run_id = r.id AND kind NOT IN ('text', 'vision') "
-                          "AND visual_tokens <= ?5)) AND "
+                          "(?4 IS NULL OR EXISTS (SELECT 1 " + kTokenStages + " AND visual_tokens >= ?4)) AND "
+                          "(?5 IS NULL OR EXISTS (SELECT 1 " + kTokenStages + " AND visual_tokens <= ?5)) AND "
                           "(?6 IS NULL OR r.created_at >= ?6) AND "
                           "(?7 IS NULL OR r.created_at <= ?7) AND "
                           "(?8 IS NULL OR r.sweep = ?8) "
@@ -569,7 +570,7 @@ RunDetail ExperimentStore::run(int64_t runId)
 {
     RunDetail d;
     {
-        auto s = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE r.id = ?");
+        auto s = m_db.prepare("SELECT " + kRunColumns + " FROM runs r WHERE r.id = ?");
         s.bind(1, runId);
         if (!s.step())
             throw InputError(fill(msg("no run %1 in %2"), {std::to_string(runId), file()}));

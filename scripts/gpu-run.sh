@@ -43,8 +43,9 @@ done
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-build="$(mkdir -p "${build:-$root/build/gpu-run}" && cd "${build:-$root/build/gpu-run}" && pwd)"
-out="$(mkdir -p "${out:-$build/out}" && cd "${out:-$build/out}" && pwd)"
+absolute_dir() { mkdir -p "$1" && cd "$1" && pwd; }
+build="$(absolute_dir "${build:-$root/build/gpu-run}")"
+out="$(absolute_dir "${out:-$build/out}")"
 
 ((install)) && bash "$root/scripts/install-deps.sh"
 

@@ -447,6 +447,16 @@ void TestMllm::spliceInsertsVisualTokens()
     QVERIFY(torch::equal(scaled[1].slice(0, 0, 5), out[1].slice(0, 0, 5)));
     QVERIFY(torch::equal(scaled[1].slice(0, 5 + kVisual), out[1].slice(0, 5 + kVisual)));
 
+    // Gradients go back to the visual token each position came from.
+    {
+        torch::AutoGradMode enabled(true);
+        auto leaf = visual.clone().requires_grad_(true);
+        auto weight = torch::randn({2, 6 + kVisual, kLmWidth}, torch::kDouble);
+        (scaledModel->splice(ids, leaf, labels).embeddings * weight).sum().backward();
+        QVERIFY(torch::allclose(leaf.grad()[0], weight[0].slice(0, 1, 1 + kVisual) * 0.25));
+        QVERIFY(torch::allclose(leaf.grad()[1], weight[1].slice(0, 5, 5 + kVisual) * 0.25));
+    }
+
     // Visual tokens that do not match the connector's layout are refused.
     QVERIFY_THROWS_EXCEPTION(std::exception, model->splice(ids, torch::randn({2, kVisual + 1, kLmWidth}, torch::kDouble)));
 

@@ -12,6 +12,7 @@
 #include "model/Mllm.h"
 #include "io/Checkpoint.h"
 #include "io/Safetensors.h"
+#include "optim/GradientClip.h"
 #include "base/Device.h"
 #include "data/WordTokenizer.h"
 #include "train/Evaluator.h"
@@ -29,6 +30,7 @@
 
 #include <csignal>
 #include <map>
+#include <numeric>
 #include <set>
 #include <tuple>
 
@@ -330,6 +332,33 @@ private slots:
     // among a short grid's cells from the question's word: the lookup every
     // existence question needs. Fails on a broken attention, position code,
     // loss mask or optimizer, which leave it at the commonest answer.
+    void gradientClipAsLibTorchs()
+    {
+        // The clip that leaves the norm on the device scales gradients as
+        // LibTorch's clip_grad_norm_ does, above and below the bound, and
+        // passes over parameters without a gradient.
+        for (const double bound : {0.5, 1e3}) {
+            torch::manual_seed(4);
+            std::vector<torch::Tensor> ours, theirs;
+            for (const auto &shape : std::vector<std::vector<int64_t>>{{3, 5}, {7}, {2, 2, 2}}) {
+                auto p = torch::randn(shape).requires_grad_(true);
+                p.mutable_grad() = torch::randn(shape) * 0.7;
+                ours.push_back(p);
+                auto q = p.detach().clone().requires_grad_(true);
+                q.mutable_grad() = p.grad().clone();
+                theirs.push_back(q);
+            }
+            ours.push_back(torch::randn({4}).requires_grad_(true)); // no gradient
+            theirs.push_back(ours.back().detach().clone().requires_grad_(true));
+            const double norm = torch::nn::utils::clip_grad_norm_(theirs, bound);
+            clipGradientNorm(ours, bound);
+            QCOMPARE(norm > bound, bound == 0.5);
+            for (size_t i = 0; i + 1 < ours.size(); ++i)
+                QVERIFY2(torch::allclose(ours[i].grad(), theirs[i].grad(), 1e-6, 1e-7), qPrintable(QString::number(i)));
+            QVERIFY(!ours.back().grad().defined());
+        }
+    }
+
     void freshDecoderLearnsAShortLookup()
     {
         LookupProbeOptions o;
@@ -845,6 +874,71 @@ private slots:
         QVERIFY(!db.stages[0].featureCache); // the vision stage trains the tower
     }
 
+    void lossesReadBackInGroupsRecordEveryStep()
+    {
+        // A stage may read its losses back from the device every few steps
+        // (a GPU then never waits for a step): every step is still recorded,
+        // as when each is read at once, and a stop still leaves a checkpoint
+        // that resumes to the same weights.
+        const QString config = writeConfig("readback.yaml", tinyConfig(m_data, 25, 25));
+        ExperimentStore store(m_dir.filePath("readback.sqlite").toStdString());
+        const RunConfig each = RunConfig::load(config.toStdString());
+        QCOMPARE(each.stages[1].logInterval, 0); // the default: every step on the CPU
+        RunConfig grouped = each;
+        for (StageConfig &st : grouped.stages)
+            st.logInterval = 7;
+
+        Trainer a(each, store, {}, {});
+        const int64_t ia = a.createRun("each step");
+        QCOMPARE(int(a.run(ia)), int(RunOutcome::Finished));
+        std::map<std::string, std::vector<int64_t>> reported;
+        Trainer b(grouped, store, {}, [&](const TrainingEvent &e) {
+            if (e.kind == "step" && e.stage > 0)
+                reported[e.stageName].push_back(e.step);
+        });
+        const int64_t ib = b.createRun("every 7 steps");
+        QCOMPARE(int(b.run(ib)), int(RunOutcome::Finished));
+
+        std::vector<int64_t> all(25);
+        std::iota(all.begin(), all.end(), 1);
+        QCOMPARE(reported["pretrain"], all);
+        QCOMPARE(reported["finetune"], all);
+        for (const char *series : {"loss", "lr", "step_seconds"}) {
+            const auto pa = store.metricSeries(ia, series, 1000), pb = store.metricSeries(ib, series, 1000);
+            QCOMPARE(pb.size(), size_t(50));
+            QCOMPARE(pa.size(), pb.size());
+            for (size_t i = 0; i < pa.size(); ++i) {
+                QCOMPARE(pb[i].step, pa[i].step);
+                if (std::string(series) == "step_seconds")
+                    QVERIFY(pb[i].value > 0);
+                else
+                    QVERIFY2(std::abs(pa[i].value - pb[i].value) <= 1e-6 * std::abs(pa[i].value),
+                             qPrintable(QString("%1 %2: %3 vs %4").arg(series).arg(i).arg(pa[i].value).arg(pb[i].value)));
+            }
+        }
+        const RunDetail da = store.run(ia), db = store.run(ib);
+        QCOMPARE(db.stages[2].finalLoss, da.stages[2].finalLoss);
+
+        // A stop asked for when step 3 is reported takes effect before the
+        // next step: read every step, the checkpoint would be at step 3;
+        // read in groups of 7, step 3 is reported after step 7.
+        Trainer stopped(grouped, store, {}, [](const TrainingEvent &e) {
+            if (e.kind == "step" && e.stageName == "finetune" && e.step == 3)
+                Trainer::stopRequested() = true;
+        });
+        const int64_t ic = stopped.createRun("stopped");
+        QCOMPARE(int(stopped.run(ic)), int(RunOutcome::Interrupted));
+        const std::string from = store.run(ic).checkpoints.back().path;
+        QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step7"), from.c_str());
+        QCOMPARE(store.metricSeries(ic, "loss", 1000).size(), size_t(25 + 7));
+        Trainer resumed(grouped, store, {}, {});
+        QCOMPARE(int(resumed.run(ic, from)), int(RunOutcome::Finished));
+        const StateDict wa = readSafetensors(da.checkpoints.back().path + "/model.safetensors");
+        const StateDict wc = readSafetensors(store.run(ic).checkpoints.back().path + "/model.safetensors");
+        for (const auto &[name, t] : wa)
+            QVERIFY2(torch::allclose(t, wc.at(name), 1e-5, 1e-6), name.c_str());
+    }
+
     void sigtermLeavesALoadableCheckpoint()
     {
         const QString config = writeConfig("long.yaml", tinyConfig(m_data, 100000, 10));
@@ -980,6 +1074,16 @@ private slots:
         const RunDetail d = store.run(1);
         QCOMPARE(d.run.status, RunStatus::Failed);
         QVERIFY2(QString::fromStdString(d.run.message).contains("diverged at step"), d.run.message.c_str());
+
+        // Losses read back five steps at a time: the same first bad step named.
+        const Result grouped = runBatch({"run", config, "--db", db, "--set", "stages[1].lr=1.0e30", "--set",
+                                         "stages[1].grad_clip=0", "--set", "stages[1].log_interval=5"});
+        QCOMPARE(grouped.exitCode, 1);
+        const QRegularExpression step("diverged at step \\d+ of stage \\w+");
+        const QString named = step.match(r.err).captured(), namedGrouped = step.match(grouped.err).captured();
+        QVERIFY2(!named.isEmpty(), qPrintable(r.err));
+        QCOMPARE(namedGrouped, named);
+        QCOMPARE(ExperimentStore(db.toStdString()).run(2).run.status, RunStatus::Failed);
     }
 
     void replicaConfigsShareTheVisionTower()

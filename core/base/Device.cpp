@@ -33,6 +33,15 @@ void synchronize(const torch::Device &device)
         torch::cuda::synchronize(device.has_index() ? device.index() : -1);
 }
 
+torch::Tensor toDevice(const torch::Tensor &t, const torch::Device &device)
+{
+    if (!t.defined() || t.device() == device)
+        return t;
+    if (device.is_cuda() && t.is_cpu())
+        return t.pin_memory().to(device, /*non_blocking=*/true);
+    return t.to(device);
+}
+
 bool bf16Supported(const torch::Device &device, std::string *why)
 {
     if (device.is_cuda() || (device.is_cpu() && cpuFeatures().nativeBf16()))

@@ -18,4 +18,9 @@ bool bf16Supported(const torch::Device &device, std::string *why = nullptr);
 // Waits for queued work on the device so wall-clock timings are honest.
 void synchronize(const torch::Device &device);
 
+// `t` on `device`. A host tensor goes to a GPU through page-locked memory
+// without waiting: a copy from ordinary host memory first waits for
+// everything queued on the device, which would stall every training step.
+torch::Tensor toDevice(const torch::Tensor &t, const torch::Device &device);
+
 } // namespace cosw

@@ -77,7 +77,8 @@ StepBenchmarkResult runStepBenchmark(const ModelConfig &config, const torch::Dev
     const int64_t b = o.batch, t = o.textTokens, v = config.lm.vocabSize;
     auto images = torch::randn({b, config.vision.channels, config.vision.imageSize, config.vision.imageSize},
                                torch::TensorOptions().device(device));
-    auto ids = torch::randint(3, v, {b, t}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    // Ids and labels on the host, as a training batch's are.
+    auto ids = torch::randint(3, v, {b, t}, torch::kLong);
     ids.select(1, std::min<int64_t>(2, t - 1)).fill_(kImageTokenId);
     auto labels = ids.clone();
     labels.slice(1, 0, t / 2).fill_(kIgnoreLabel);

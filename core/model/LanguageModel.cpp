@@ -2,6 +2,7 @@
 
 #include "Attention.h"
 #include "FusedRmsNorm.h"
+#include "base/Device.h"
 #include "text/Conversation.h"
 
 namespace cosw {
@@ -124,7 +125,7 @@ LanguageModelImpl::LanguageModelImpl(const LmConfig &c) : m_config(c)
 
 torch::Tensor LanguageModelImpl::embed(const torch::Tensor &ids)
 {
-    return m_embed(ids);
+    return m_embed(toDevice(ids, m_embed->weight.device()));
 }
 
 torch::Tensor LanguageModelImpl::forward(const torch::Tensor &embeddings, KvCache *cache,
@@ -190,11 +191,15 @@ torch::Tensor segmentMask(const torch::Tensor &segments)
 
 torch::Tensor LanguageModelImpl::nextTokenLoss(const torch::Tensor &hidden, const torch::Tensor &labels)
 {
+    // Which positions count is read off host labels where given: finding
+    // them on a GPU would make the host wait for the forward pass.
+    const torch::Device device = hidden.device();
     const int64_t w = hidden.size(2);
     auto next = labels.slice(1, 1).reshape({-1});                              // [B*(S-1)]
     auto counted = next.ne(kIgnoreLabel).nonzero().squeeze(1);                 // [N]
-    auto rows = hidden.slice(1, 0, -1).reshape({-1, w}).index_select(0, counted); // [N, W]
-    return torch::nn::functional::cross_entropy(logits(rows).to(torch::kFloat), next.index_select(0, counted));
+    auto targets = toDevice(next.index_select(0, counted), device);            // [N]
+    auto rows = hidden.slice(1, 0, -1).reshape({-1, w}).index_select(0, toDevice(counted, device)); // [N, W]
+    return torch::nn::functional::cross_entropy(logits(rows).to(torch::kFloat), targets);
 }
 
 } // namespace cosw

@@ -84,7 +84,7 @@ class LanguageModelImpl : public torch::nn::Module {
 public:
     explicit LanguageModelImpl(const LmConfig &config);
 
-    torch::Tensor embed(const torch::Tensor &ids); // [B, T] -> [B, T, W]
+    torch::Tensor embed(const torch::Tensor &ids); // [B, T] (on any device) -> [B, T, W]
     // embeddings [B, T, W] at positions [B, T] -> hidden [B, T, W]. Without
     // positions they follow on from the cache's (or start at 0); the cache
     // grows by T. A mask [B, 1, T, T] (segmentMask) replaces the causal one;

@@ -1,5 +1,7 @@
 #include "Mllm.h"
 
+#include "base/Device.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 namespace cosw {
@@ -33,46 +35,45 @@ ConnectorOutput MllmImpl::encode(const torch::Tensor &images, const AttentionReq
 MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor &visual, const torch::Tensor &labels,
                                    const TextLayout &layout)
 {
-    const int64_t b = ids.size(0), t = ids.size(1), tv = visual.size(1);
+    // Where each row's <image> sits is known on the host (a training batch's
+    // ids come from the loader), so the layout's indices are computed there
+    // and the device only gathers: nothing in a step waits on the device.
+    const torch::Device device = visual.device();
+    const int64_t b = ids.size(0), t = ids.size(1), tv = visual.size(1), s = t - 1 + tv;
     TORCH_CHECK(tv == m_visualPositions.offsets.size(0), tv, " visual tokens for a layout of ",
                 m_visualPositions.offsets.size(0));
-    auto isImage = ids.eq(kImageTokenId);                                   // [B, T]
-    TORCH_CHECK(isImage.sum(1).eq(1).all().item<bool>(),
-                "every sequence needs exactly one <image> token");
-    auto text = m_lm->embed(ids.masked_fill(isImage, m_config.lm.padId));   // [B, T, W]
+    const torch::Tensor hostIds = ids.cpu();
+    const auto isImage = hostIds.eq(kImageTokenId);                          // [B, T]
+    TORCH_CHECK(isImage.sum(1).eq(1).all().item<bool>(), "every sequence needs exactly one <image> token");
+    const auto image = isImage.to(torch::kLong).argmax(1, /*keepdim=*/true); // [B, 1] where <image> is
+    const auto rel = torch::arange(s, torch::kLong).unsqueeze(0) - image;     // [B, S] place after the image's start
+    const auto isVisual = rel.ge(0).logical_and(rel.lt(tv));                 // [B, S]
+    const auto after = rel.ge(tv);                                           // [B, S] text after the image
+    // The source of each position in [text tokens (T); visual tokens (Tv)].
+    const auto textIndex = torch::where(after, rel + image - tv + 1, rel + image).clamp(0, t - 1); // [B, S]
+    const auto source = torch::where(isVisual, rel + t, textIndex);          // [B, S]
+
+    auto text = m_lm->embed(hostIds.masked_fill(isImage, m_config.lm.padId));                    // [B, T, W]
     const double scale = m_config.connector.outputScale;
-    auto scaled = scale == 1.0 ? visual : visual * scale;                   // [B, Tv, W]
-    auto position = isImage.to(torch::kLong).argmax(1);                     // [B]
-    auto posCpu = position.cpu();
-    auto opts = torch::TensorOptions().dtype(torch::kFloat);
+    auto both = torch::cat({text, scale == 1.0 ? visual : visual * scale}, 1);                   // [B, T+Tv, W]
+    Spliced out;
+    out.embeddings = both.gather(1, toDevice(source, device).unsqueeze(2).expand({b, s, both.size(2)})); // [B, S, W]
+
     // Text positions as if <image> were one token; the visual tokens take
     // its place and the text after them moves on by the layout's span.
+    auto opts = torch::TensorOptions().dtype(torch::kFloat);
     auto textPositions = layout.defined() ? layout.positions.to(torch::kCPU, torch::kFloat)
                                           : torch::arange(t, opts).unsqueeze(0).expand({b, t}); // [B, T]
-    const auto offsets = m_visualPositions.offsets;
     const double span = static_cast<double>(m_visualPositions.span);
-    std::vector<torch::Tensor> rows, positionRows, labelRows, segmentRows;
-    for (int64_t i = 0; i < b; ++i) {
-        const int64_t p = posCpu[i].item<int64_t>();
-        auto tp = textPositions[i];
-        rows.push_back(torch::cat({text[i].slice(0, 0, p), scaled[i], text[i].slice(0, p + 1)}, 0));
-        positionRows.push_back(torch::cat({tp.slice(0, 0, p), offsets + tp[p], tp.slice(0, p + 1) + (span - 1.0)}));
-        if (labels.defined()) {
-            auto ignore = torch::full({tv}, kIgnoreLabel, labels.options());
-            labelRows.push_back(torch::cat({labels[i].slice(0, 0, p), ignore, labels[i].slice(0, p + 1)}, 0));
-        }
-        if (layout.defined()) {
-            auto seg = layout.segments[i];
-            segmentRows.push_back(torch::cat({seg.slice(0, 0, p), torch::zeros({tv}, seg.options()), seg.slice(0, p + 1)}));
-        }
-    }
-    Spliced out;
-    out.embeddings = torch::stack(rows);                                    // [B, T-1+Tv, W]
-    out.positions = torch::stack(positionRows).to(visual.device());         // [B, T-1+Tv]
+    auto visualPositions = m_visualPositions.offsets.to(torch::kCPU, torch::kFloat)
+                               .index({rel.clamp(0, tv - 1)}) + textPositions.gather(1, image); // [B, S]
+    auto shiftedText = textPositions.gather(1, textIndex) + after.to(torch::kFloat) * (span - 1.0);
+    out.positions = toDevice(torch::where(isVisual, visualPositions, shiftedText), device);     // [B, S]
     if (labels.defined())
-        out.labels = torch::stack(labelRows);                               // [B, T-1+Tv]
-    if (layout.defined())
-        out.mask = segmentMask(torch::stack(segmentRows)).to(visual.device()); // [B, 1, T-1+Tv, T-1+Tv]
+        out.labels = labels.cpu().gather(1, textIndex).masked_fill(isVisual, kIgnoreLabel);    // [B, S]
+    if (layout.defined()) // the visual tokens are segment 0: every segment sees them
+        out.mask = segmentMask(toDevice(layout.segments.cpu().gather(1, textIndex).masked_fill(isVisual, 0), device));
+                                                                                           // [B, 1, S, S]
     return out;
 }
 
@@ -98,8 +99,10 @@ torch::Tensor MllmImpl::lossFromFeatures(const torch::Tensor &features, const to
 
 torch::Tensor MllmImpl::textLoss(const torch::Tensor &ids, const torch::Tensor &labels, const TextLayout &layout)
 {
-    const torch::Tensor mask = layout.defined() ? segmentMask(layout.segments) : torch::Tensor();
-    return m_lm->nextTokenLoss(m_lm->forward(m_lm->embed(ids), nullptr, layout.positions, mask), labels);
+    auto embeddings = m_lm->embed(ids); // [B, T, W]
+    const torch::Device device = embeddings.device();
+    const torch::Tensor mask = layout.defined() ? segmentMask(toDevice(layout.segments, device)) : torch::Tensor();
+    return m_lm->nextTokenLoss(m_lm->forward(embeddings, nullptr, toDevice(layout.positions, device), mask), labels);
 }
 
 torch::Tensor MllmImpl::nextTokens(const torch::Tensor &lastLogits, const GenerationOptions &options,

@@ -50,7 +50,7 @@ public:
     // embeddings [B, T - 1 + T_vis, W] and their LM positions [B, T - 1 +
     // T_vis] (visualPositions: text after the image starts at the same
     // position whatever the token scaling). With labels [B, T], labels
-    // aligned to the embeddings, visual positions ignored. With a layout
+    // aligned to the embeddings (on the host), visual positions ignored. With a layout
     // (independent turns) the text keeps its positions relative to the image
     // and `mask` [B, 1, S, S] lets every segment see the image.
     struct Spliced {
@@ -65,7 +65,9 @@ public:
     // Logits [B, T - 1 + T_vis, V].
     torch::Tensor forward(const torch::Tensor &images, const torch::Tensor &ids);
     // Mean next-token cross-entropy over labels != kIgnoreLabel; a layout
-    // for independent turns.
+    // for independent turns. Ids, labels and layout are best left on the
+    // host, as batches come: the layout is worked out there, and a GPU step
+    // gets its inputs without waiting for the device.
     torch::Tensor loss(const torch::Tensor &images, const torch::Tensor &ids, const torch::Tensor &labels,
                        const TextLayout &layout = {});
     // The same from vision features [B, n, n, C] computed earlier (a frozen

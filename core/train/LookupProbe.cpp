@@ -8,6 +8,7 @@
 #include "base/Messages.h"
 #include "model/Gradients.h"
 #include "model/LanguageModel.h"
+#include "optim/GradientClip.h"
 
 #include <algorithm>
 #include <cmath>
@@ -191,7 +192,7 @@ void runLookupProbe(const LookupProbeOptions &o, const std::function<void(const 
         const Sequences batch = drawBatch(o.task, cells, wording, o.batchSize, rng);
         auto loss = lm->nextTokenLoss(lm->forward(lm->embed(batch.ids)), batch.labels);
         loss.backward();
-        torch::nn::utils::clip_grad_norm_(optimizer.params, stage.gradClip);
+        clipGradientNorm(optimizer.params, stage.gradClip);
         optimizer.optimizer->step();
         releaseGradients(*optimizer.optimizer);
         if ((step + 1) % o.evalEvery != 0 && step + 1 != o.steps)

@@ -85,6 +85,10 @@ struct StageConfig {
     bool evaluate = false;    // evaluate on the eval set, text stages on data.text_eval (default: finetune stages)
     int evalInterval = 0;     // steps; 0 evaluates at the end only
     int checkpointInterval = 0;
+    // Steps between reading the loss back from the device to report it
+    // (every step is still recorded); 0: every step on the CPU, where the
+    // read costs nothing, every 10 on a GPU, where it makes the host wait.
+    int logInterval = 0;
     // auto | fp32 | bf16 (autocast on CUDA and on CPUs with bf16 products).
     // auto is resolved when a Trainer is made (automaticPrecision), so a
     // stored run's config says what it used.

@@ -4,6 +4,7 @@
 #include "io/LoraWeights.h"
 #include "io/AtomicDirectory.h"
 
+#include "LossReadback.h"
 #include "LrSchedule.h"
 #include "OptimizerGroups.h"
 #include "RunSummary.h"
@@ -22,6 +23,7 @@
 #include "base/Files.h"
 #include "base/Messages.h"
 #include "model/Gradients.h"
+#include "optim/GradientClip.h"
 #include "base/Numbers.h"
 #include "bench/Precision.h"
 #include "scaling/TokenScaling.h"
@@ -556,11 +558,41 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     StepMetrics metrics(m_store, runId, index);
     StageStats stats;
     stats.wall = progress.wallSeconds;
+    LossReadback pending;
+    const int64_t readBackInterval = st.logInterval > 0 ? st.logInterval : device.is_cuda() ? 10 : 1;
+    // Records and reports the steps whose losses were still on the device.
+    auto readBack = [&] {
+        for (const LossReadback::Step &s : pending.take(parallel)) {
+            if (!std::isfinite(s.loss))
+                throw std::runtime_error(fill(msg("diverged at step %1 of stage %2 (loss %3)"),
+                                              {std::to_string(s.step), st.name, formatReal(s.loss)}));
+            stats.wall += s.seconds;
+            stats.stepTimes.push_back(s.seconds);
+            stats.lastLoss = s.loss;
+            const double rate = st.batchSize * st.gradAccum / s.seconds;
+            metrics.add(s.step, s.loss, s.lr, rate, s.seconds);
+
+            TrainingEvent e;
+            e.kind = "step";
+            e.stage = index;
+            e.stageName = st.name;
+            e.step = s.step;
+            e.totalSteps = total;
+            e.loss = s.loss;
+            e.lr = s.lr;
+            e.samplesPerSecond = rate;
+            // Only this process's steps: a resumed stage's earlier time is not in the rate.
+            e.etaSeconds = (stats.wall - progress.wallSeconds) / static_cast<double>(s.step - progress.step)
+                           * static_cast<double>(total - s.step);
+            report(e);
+        }
+    };
 
     for (int64_t step = progress.step; step < total; ++step) {
         // Every rank stops at the same step, whichever was signalled.
         const bool stop = parallel ? parallel->sum(stopRequested() ? 1.0 : 0.0) > 0 : stopRequested().load();
         if (stop) {
+            readBack();
             metrics.flush();
             progress.step = step;
             progress.positions = loader.positions();
@@ -572,7 +604,8 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         const auto start = std::chrono::steady_clock::now();
         const double lr = learningRate(st, step, total);
         setLearningRate(stageOptimizer, lr);
-        double loss = 0;
+        // This rank's share of the step's loss, left on the device.
+        torch::Tensor loss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device));
         for (int micro = 0; micro < st.gradAccum; ++micro) {
             const auto fetch = std::chrono::steady_clock::now();
             const TrainingBatch batch = loader.next(); // this rank's rows of the batch
@@ -587,54 +620,33 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
             if (batch.ids.size(0) == 0 || share == 0.0)
                 continue; // nothing of this batch fell to this rank
             AutocastGuard autocast(st.precision == "bf16", device);
-            auto ids = batch.ids.to(device), labels = batch.labels.to(device);
-            const TextLayout layout = batch.layout.to(device);
-            auto l = text              ? model->textLoss(ids, labels, layout)
-                     : useFeatureCache ? model->lossFromFeatures(featureCache.features(model, batch, device), ids, labels, layout)
-                                       : model->loss(batch.images.to(device), ids, labels, layout);
+            // Ids, labels and layout stay on the host: the model moves what it needs.
+            auto l = text              ? model->textLoss(batch.ids, batch.labels, batch.layout)
+                     : useFeatureCache ? model->lossFromFeatures(featureCache.features(model, batch, device), batch.ids,
+                                                                 batch.labels, batch.layout)
+                                       : model->loss(toDevice(batch.images, device), batch.ids, batch.labels, batch.layout);
             (l * share / st.gradAccum).backward();
-            loss += l.item<double>() * share / st.gradAccum;
+            loss = loss + l.detach().to(torch::kDouble) * (share / st.gradAccum);
         }
-        if (parallel) {
+        if (parallel)
             parallel->sumGradients(stageOptimizer.params);
-            loss = parallel->sum(loss);
-        }
-        if (!std::isfinite(loss))
-            throw std::runtime_error(fill(msg("diverged at step %1 of stage %2 (loss %3)"),
-                                          {std::to_string(step + 1), st.name, formatReal(loss)}));
         if (st.gradClip > 0)
-            torch::nn::utils::clip_grad_norm_(stageOptimizer.params, st.gradClip);
+            clipGradientNorm(stageOptimizer.params, st.gradClip);
         optimizer.step();
         crashPoint("step"); // the weights moved on, nothing of the step recorded
         releaseGradients(optimizer);
-        synchronize(device);
-        const double stepTime = seconds(start);
-        stats.wall += stepTime;
-        stats.stepTimes.push_back(stepTime);
-        stats.lastLoss = loss;
-        const double rate = st.batchSize * st.gradAccum / stepTime;
-        metrics.add(step + 1, loss, lr, rate, stepTime);
-
-        TrainingEvent e;
-        e.kind = "step";
-        e.stage = index;
-        e.stageName = st.name;
-        e.step = step + 1;
-        e.totalSteps = total;
-        e.loss = loss;
-        e.lr = lr;
-        e.samplesPerSecond = rate;
-        // Only this process's steps: a resumed stage's earlier time is not in the rate.
-        e.etaSeconds = (stats.wall - progress.wallSeconds) / static_cast<double>(step + 1 - progress.step)
-                       * static_cast<double>(total - step - 1);
-        report(e);
+        pending.add(step + 1, loss, lr, seconds(start));
 
         const bool last = step + 1 == total;
-        if (st.evaluate && st.evalInterval > 0 && (step + 1) % st.evalInterval == 0 && !last) {
+        const bool evaluateNow = st.evaluate && st.evalInterval > 0 && (step + 1) % st.evalInterval == 0 && !last;
+        const bool checkpointNow = st.checkpointInterval > 0 && (step + 1) % st.checkpointInterval == 0 && !last;
+        if ((step + 1) % readBackInterval == 0 || last || evaluateNow || checkpointNow)
+            readBack();
+        if (evaluateNow) {
             metrics.flush();
             evaluateStage(runId, index, step + 1, model);
         }
-        if (st.checkpointInterval > 0 && (step + 1) % st.checkpointInterval == 0 && !last) {
+        if (checkpointNow) {
             metrics.flush();
             Progress at = progress;
             at.step = step + 1;
@@ -733,7 +745,7 @@ std::string textStageCacheDir(const ModelConfig &model, const StageConfig &stage
     key["lm"] = model.toJson().at("lm");
     key["lm"].erase("max_seq_len");
     Json learning = stage.toJson();
-    for (const char *field : {"name", "evaluate", "eval_interval", "checkpoint_interval", "device"})
+    for (const char *field : {"name", "evaluate", "eval_interval", "checkpoint_interval", "log_interval", "device"})
         learning.erase(field);
     key["stage"] = learning;
     key["data"] = dataIdentity;

@@ -14,6 +14,7 @@
 #include "model/Mllm.h"
 #include "model/VisionTower.h"
 #include "optim/FusedAdamW.h"
+#include "optim/GradientClip.h"
 
 #include <chrono>
 #include <cstdio>
@@ -155,7 +156,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         releaseGradients(optimizer);
         loss.backward();
         if (m_stage.gradClip > 0)
-            torch::nn::utils::clip_grad_norm_(params, m_stage.gradClip);
+            clipGradientNorm(params, m_stage.gradClip);
         optimizer.step();
         const double value = loss.item<double>();
         if (!std::isfinite(value))

@@ -56,8 +56,12 @@ MllmImpl::Spliced MllmImpl::splice(const torch::Tensor &ids, const torch::Tensor
     auto text = m_lm->embed(hostIds.masked_fill(isImage, m_config.lm.padId));                    // [B, T, W]
     const double scale = m_config.connector.outputScale;
     auto both = torch::cat({text, scale == 1.0 ? visual : visual * scale}, 1);                   // [B, T+Tv, W]
+    // Whole rows of W taken by one index each (a gather over [B, S, W] would
+    // scatter its gradient element by element).
+    const auto rows = source + torch::arange(b, torch::kLong).unsqueeze(1) * (t + tv);             // [B, S]
     Spliced out;
-    out.embeddings = both.gather(1, toDevice(source, device).unsqueeze(2).expand({b, s, both.size(2)})); // [B, S, W]
+    out.embeddings = both.reshape({b * (t + tv), -1}).index_select(0, toDevice(rows.reshape({-1}), device))
+                         .view({b, s, -1});                                                       // [B, S, W]
 
     // Text positions as if <image> were one token; the visual tokens take
     // its place and the text after them moves on by the layout's span.

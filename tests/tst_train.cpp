@@ -63,6 +63,20 @@ QString tinyConfig(const QString &dataDir, int pretrainSteps = 60, int finetuneS
         .arg(visionSteps);
 }
 
+// Runs `config` as a new run until step `step` of stage `stage` has been
+// reported, then asks it to stop as a SIGTERM handler would; the run's id
+// and how it ended.
+std::pair<int64_t, RunOutcome> runUntilReported(const RunConfig &config, ExperimentStore &store, const std::string &name,
+                                                const std::string &stage, int64_t step)
+{
+    Trainer trainer(config, store, {}, [&](const TrainingEvent &e) {
+        if (e.kind == "step" && e.stageName == stage && e.step == step)
+            Trainer::stopRequested() = true;
+    });
+    const int64_t id = trainer.createRun(name);
+    return {id, trainer.run(id)};
+}
+
 struct Result {
     int exitCode = -1;
     QString out, err;
@@ -582,12 +596,9 @@ private slots:
         QCOMPARE(int(straight.run(a)), int(RunOutcome::Finished));
 
         // Stop after step 17 of fine-tuning, as a SIGTERM handler would.
-        Trainer interrupted(run, store, {}, [](const TrainingEvent &e) {
-            if (e.kind == "step" && e.stageName == "finetune" && e.step == 17)
-                Trainer::stopRequested() = true;
-        });
-        const int64_t b = interrupted.createRun("interrupted");
-        QCOMPARE(int(interrupted.run(b)), int(RunOutcome::Interrupted));
+        const auto interrupted = runUntilReported(run, store, "interrupted", "finetune", 17);
+        const int64_t b = interrupted.first;
+        QCOMPARE(int(interrupted.second), int(RunOutcome::Interrupted));
         QCOMPARE(store.run(b).run.status, RunStatus::Interrupted);
         const std::string from = store.run(b).checkpoints.back().path;
         QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step17"), from.c_str());
@@ -620,12 +631,9 @@ private slots:
         // A checkpoint written before mixed stages holds one `loader`
         // position, and the generator state as hex in trainer_state.json
         // instead of rng.pt; it resumes the same way.
-        Trainer early(run, store, {}, [](const TrainingEvent &e) {
-            if (e.kind == "step" && e.stageName == "pretrain" && e.step == 12)
-                Trainer::stopRequested() = true;
-        });
-        const int64_t c = early.createRun("early");
-        QCOMPARE(int(early.run(c)), int(RunOutcome::Interrupted));
+        const auto early = runUntilReported(run, store, "early", "pretrain", 12);
+        const int64_t c = early.first;
+        QCOMPARE(int(early.second), int(RunOutcome::Interrupted));
         const std::string at = store.run(c).checkpoints.back().path;
         const std::string stateFile = at + "/trainer_state.json";
         Json state = parseJsonFile(stateFile);
@@ -922,12 +930,9 @@ private slots:
         // A stop asked for when step 3 is reported takes effect before the
         // next step: read every step, the checkpoint would be at step 3;
         // read in groups of 7, step 3 is reported after step 7.
-        Trainer stopped(grouped, store, {}, [](const TrainingEvent &e) {
-            if (e.kind == "step" && e.stageName == "finetune" && e.step == 3)
-                Trainer::stopRequested() = true;
-        });
-        const int64_t ic = stopped.createRun("stopped");
-        QCOMPARE(int(stopped.run(ic)), int(RunOutcome::Interrupted));
+        const auto stopped = runUntilReported(grouped, store, "stopped", "finetune", 3);
+        const int64_t ic = stopped.first;
+        QCOMPARE(int(stopped.second), int(RunOutcome::Interrupted));
         const std::string from = store.run(ic).checkpoints.back().path;
         QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step7"), from.c_str());
         QCOMPARE(store.metricSeries(ic, "loss", 1000).size(), size_t(25 + 7));

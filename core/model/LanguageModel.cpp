@@ -173,13 +173,6 @@ torch::Tensor LanguageModelImpl::textLogits(const torch::Tensor &ids)
     return logits(forward(embed(ids))); // [B, T, V]
 }
 
-TextLayout TextLayout::to(const torch::Device &device) const
-{
-    if (!defined())
-        return {};
-    return {positions.to(device), segments.to(device)};
-}
-
 torch::Tensor segmentMask(const torch::Tensor &segments)
 {
     const int64_t s = segments.size(1);

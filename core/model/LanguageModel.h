@@ -121,7 +121,6 @@ struct TextLayout {
     torch::Tensor positions;
     torch::Tensor segments;
     bool defined() const { return segments.defined(); }
-    TextLayout to(const torch::Device &device) const;
 };
 
 // Attention mask [B, 1, S, S] of sequences in segments [B, S] (0: seen by

@@ -1,5 +1,6 @@
 #include "FeatureCache.h"
 
+#include "base/Device.h"
 #include "data/ConversationDataset.h"
 
 namespace cosw {
@@ -18,7 +19,7 @@ torch::Tensor FeatureCache::features(Mllm &model, const TrainingBatch &batch, co
     if (!missing.empty()) {
         torch::NoGradGuard noGrad;
         auto rows = torch::tensor(missing, torch::kLong);
-        auto computed = model->features(batch.images.index_select(0, rows).to(device)); // [m, n, n, C]
+        auto computed = model->features(toDevice(batch.images.index_select(0, rows), device)); // [m, n, n, C]
         for (size_t k = 0; k < missing.size(); ++k)
             m_features[imageOf(batch, static_cast<size_t>(missing[k]))] = computed[static_cast<int64_t>(k)];
     }

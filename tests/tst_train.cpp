@@ -1197,6 +1197,69 @@ private slots:
                  qPrintable(QString("cell accuracy fp32 %1, bf16 %2").arg(fp32Accuracy).arg(bf16Accuracy)));
     }
 
+    // The vision stage reads its losses and right-cell counts back in
+    // groups too: read every 7 steps, it trains the same tower, reports the
+    // same steps with the same losses and cell accuracies, and names the
+    // same first diverged step as read every step.
+    void visionStageReadsBackInGroups()
+    {
+        const RunConfig run =
+            RunConfig::load(writeConfig("tower-groups.yaml", tinyConfig(m_data, 1, 1)).toStdString());
+        const PreparedData data = prepareRunData(run, {});
+        struct Trained {
+            VisionTowerResult result;
+            std::vector<TrainingEvent> events;
+            QString error;
+        };
+        int entries = 0;
+        auto train = [&](int logInterval, double lr) {
+            StageConfig st = run.stages[0];
+            st.logInterval = logInterval;
+            st.lr = lr;
+            st.gradClip = 0;
+            // A cache of its own, or the second run would find the first's tower.
+            qputenv("COS_CACHE_DIR", m_dir.filePath("tower-groups-" + QString::number(entries++)).toUtf8());
+            Trained t;
+            std::atomic<bool> stop{false};
+            VisionTowerTrainer trainer(run.stageModels[0], st, data.cellsJson, towerResolutions(run, 0), data.identity);
+            try {
+                t.result = trainer.run({}, torch::kCPU, [&](const TrainingEvent &e) { t.events.push_back(e); }, stop);
+            } catch (const std::exception &e) {
+                t.error = e.what();
+            }
+            qputenv("COS_CACHE_DIR", m_cache.toUtf8());
+            return t;
+        };
+        const double lr = run.stages[0].lr;
+        const Trained every = train(1, lr), grouped = train(7, lr);
+        QVERIFY2(every.error.isEmpty() && grouped.error.isEmpty(), qPrintable(every.error + grouped.error));
+        QCOMPARE(grouped.result.steps, every.result.steps);
+        QCOMPARE(grouped.result.finalLoss, every.result.finalLoss);
+        QVERIFY(grouped.result.wallSeconds > 0);
+        QCOMPARE(grouped.result.cellAccuracy, every.result.cellAccuracy);
+        QCOMPARE(grouped.result.weights.size(), every.result.weights.size());
+        for (const auto &[name, t] : every.result.weights)
+            QVERIFY2(torch::equal(t, grouped.result.weights.at(name)), name.c_str());
+        // Reported every 10 steps, as read every step.
+        QCOMPARE(int64_t(every.events.size()), int64_t(run.stages[0].steps / 10));
+        QCOMPARE(grouped.events.size(), every.events.size());
+        for (size_t i = 0; i < every.events.size(); ++i) {
+            const TrainingEvent &a = every.events[i], &b = grouped.events[i];
+            QCOMPARE(b.step, int64_t(10 * (i + 1)));
+            QCOMPARE(b.step, a.step);
+            QCOMPARE(b.loss, a.loss);
+            QCOMPARE(b.lr, a.lr);
+            QCOMPARE(b.data.at("cell_accuracy").get<double>(), a.data.at("cell_accuracy").get<double>());
+            QVERIFY(b.samplesPerSecond > 0);
+        }
+
+        const Trained diverged = train(1, 1.0e30), divergedGrouped = train(7, 1.0e30);
+        const QRegularExpression step("vision tower training diverged at step \\d+");
+        const QString named = step.match(diverged.error).captured();
+        QVERIFY2(!named.isEmpty(), qPrintable(diverged.error));
+        QCOMPARE(step.match(divergedGrouped.error).captured(), named);
+    }
+
     void badDatasetFilesNameTheSample_data()
     {
         QTest::addColumn<QString>("sample");

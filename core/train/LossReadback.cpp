@@ -6,6 +6,11 @@
 
 namespace cosw {
 
+int64_t readBackInterval(int logInterval, const torch::Device &device)
+{
+    return logInterval > 0 ? logInterval : device.is_cuda() ? 10 : 1;
+}
+
 void LossReadback::add(int64_t step, const torch::Tensor &loss, double lr, double hostSeconds)
 {
     m_steps.push_back({step, 0.0, lr, hostSeconds});

@@ -10,6 +10,11 @@ namespace cosw {
 
 class DataParallel;
 
+// How many steps a stage queues before reading their losses back: the
+// stage's log_interval, or by default every step on the CPU (where a read
+// costs nothing) and every 10 on a GPU.
+int64_t readBackInterval(int logInterval, const torch::Device &device);
+
 // Reading a loss back from a GPU makes the host wait for the step to finish,
 // so steps queue their losses here and the stage reads them back together,
 // every few steps, before an evaluation or a checkpoint, and at the end.

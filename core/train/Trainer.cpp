@@ -559,7 +559,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     StageStats stats;
     stats.wall = progress.wallSeconds;
     LossReadback pending;
-    const int64_t readBackInterval = st.logInterval > 0 ? st.logInterval : device.is_cuda() ? 10 : 1;
+    const int64_t interval = readBackInterval(st.logInterval, device);
     // Records and reports the steps whose losses were still on the device.
     auto readBack = [&] {
         for (const LossReadback::Step &s : pending.take(parallel)) {
@@ -640,7 +640,7 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
         const bool last = step + 1 == total;
         const bool evaluateNow = st.evaluate && st.evalInterval > 0 && (step + 1) % st.evalInterval == 0 && !last;
         const bool checkpointNow = st.checkpointInterval > 0 && (step + 1) % st.checkpointInterval == 0 && !last;
-        if ((step + 1) % readBackInterval == 0 || last || evaluateNow || checkpointNow)
+        if ((step + 1) % interval == 0 || last || evaluateNow || checkpointNow)
             readBack();
         if (evaluateNow) {
             metrics.flush();

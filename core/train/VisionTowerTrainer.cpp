@@ -1,5 +1,6 @@
 #include "VisionTowerTrainer.h"
 
+#include "LossReadback.h"
 #include "LrSchedule.h"
 #include "StageCache.h"
 #include "data/GridCells.h"
@@ -7,6 +8,7 @@
 #include "model/Gradients.h"
 #include "data/ImagePipeline.h"
 #include "base/CrashPoints.h"
+#include "base/Device.h"
 #include "base/Errors.h"
 #include "base/Files.h"
 #include "base/Messages.h"
@@ -130,8 +132,36 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
 
     std::mt19937_64 rng(m_stage.seed);
     const int64_t total = m_stage.steps;
-    double wall = 0, lossSum = 0;
-    int64_t correct = 0, seen = 0;
+    const int64_t interval = readBackInterval(m_stage.logInterval, device);
+    double wall = 0, lastLoss = 0;
+    // Cells classified right since the last report: counted on the device,
+    // read back only when reported.
+    torch::Tensor correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    int64_t seen = 0;
+    LossReadback pending;
+    auto readBack = [&] {
+        for (const LossReadback::Step &s : pending.take(nullptr)) {
+            if (!std::isfinite(s.loss))
+                throw std::runtime_error(fill(msg("vision tower training diverged at step %1"), {std::to_string(s.step)}));
+            wall += s.seconds;
+            lastLoss = s.loss;
+            if (!events || (s.step % 10 != 0 && s.step != total))
+                continue;
+            TrainingEvent e;
+            e.kind = "step";
+            e.step = s.step;
+            e.totalSteps = total;
+            e.loss = s.loss;
+            e.lr = s.lr;
+            e.samplesPerSecond = double(m_stage.batchSize * s.step) / std::max(wall, 1e-9);
+            e.etaSeconds = wall / double(s.step) * double(total - s.step);
+            e.data = Json::object();
+            e.data["cell_accuracy"] = seen ? double(correct.item<int64_t>()) / double(seen) : 0.0;
+            events(e);
+            correct.zero_();
+            seen = 0;
+        }
+    };
     int64_t step = 0;
     for (; step < total && !stop; ++step) {
         const auto start = std::chrono::steady_clock::now();
@@ -142,12 +172,12 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
             batchImages.push_back(loadImage(c.path, resolution, m_model.vision.channels));
             batchCells.push_back(torch::tensor(cellLabels(c), torch::kLong));
         }
-        auto x = torch::stack(batchImages).to(device);             // [B, ch, R, R]
-        auto target = torch::stack(batchCells).to(device).view(-1); // [B*G*G]
+        auto x = toDevice(torch::stack(batchImages), device);             // [B, ch, R, R]
+        auto target = toDevice(torch::stack(batchCells), device).view(-1); // [B*G*G]
         torch::Tensor logits, loss;
         {
             AutocastGuard autocast(m_stage.precision == "bf16", device);
-            logits = cellLogits(x);                                 // [B*G*G, 11]
+            logits = cellLogits(x);                                        // [B*G*G, 11]
             loss = torch::nn::functional::cross_entropy(logits, target);
         }
         const double lr = learningRate(m_stage, step, total);
@@ -158,52 +188,38 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         if (m_stage.gradClip > 0)
             clipGradientNorm(params, m_stage.gradClip);
         optimizer.step();
-        const double value = loss.item<double>();
-        if (!std::isfinite(value))
-            throw std::runtime_error(fill(msg("vision tower training diverged at step %1"), {std::to_string(step + 1)}));
-        wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        lossSum = value;
-        correct += logits.argmax(1).eq(target).sum().item<int64_t>();
+        correct += logits.argmax(1).eq(target).sum();
         seen += target.size(0);
-        if (events && ((step + 1) % 10 == 0 || step + 1 == total)) {
-            TrainingEvent e;
-            e.kind = "step";
-            e.step = step + 1;
-            e.totalSteps = total;
-            e.loss = value;
-            e.lr = lr;
-            e.samplesPerSecond = m_stage.batchSize * (step + 1) / std::max(wall, 1e-9);
-            e.etaSeconds = wall / static_cast<double>(step + 1) * static_cast<double>(total - step - 1);
-            e.data = Json::object();
-            e.data["cell_accuracy"] = seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
-            events(e);
-            correct = seen = 0;
-        }
+        pending.add(step + 1, loss, lr, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if ((step + 1) % interval == 0 || (step + 1) % 10 == 0 || step + 1 == total)
+            readBack();
     }
+    readBack(); // the steps before a stop
 
     for (const auto &p : tower->named_parameters())
         result.weights["vision." + p.key()] = p.value().detach().cpu();
     result.steps = step;
     result.wallSeconds = wall;
-    result.finalLoss = lossSum;
+    result.finalLoss = lastLoss;
     if (step == total) {
         // Held-out cells: what the frozen tower can tell the connector.
         const std::vector<GridCellImage> held = readGridCells(m_cellsJson, "test");
         torch::NoGradGuard noGrad;
         tower->eval();
         for (int resolution : m_resolutions) {
-            int64_t right = 0, all = 0;
+            torch::Tensor right = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
+            int64_t all = 0;
             for (size_t start = 0; start < held.size(); start += 32) {
                 std::vector<torch::Tensor> batchImages, batchCells;
                 for (size_t i = start; i < std::min(held.size(), start + 32); ++i) {
                     batchImages.push_back(loadImage(held[i].path, resolution, m_model.vision.channels));
                     batchCells.push_back(torch::tensor(cellLabels(held[i]), torch::kLong));
                 }
-                auto target = torch::stack(batchCells).to(device).view(-1); // [b*G*G]
-                right += cellLogits(torch::stack(batchImages).to(device)).argmax(1).eq(target).sum().item<int64_t>();
+                auto target = toDevice(torch::stack(batchCells), device).view(-1); // [b*G*G]
+                right += cellLogits(toDevice(torch::stack(batchImages), device)).argmax(1).eq(target).sum();
                 all += target.size(0);
             }
-            result.cellAccuracy[resolution] = all ? double(right) / double(all) : 0.0;
+            result.cellAccuracy[resolution] = all ? double(right.item<int64_t>()) / double(all) : 0.0;
             result.cellsEvaluated = all;
         }
 

@@ -138,6 +138,8 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
     // read back only when reported.
     torch::Tensor correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
     int64_t seen = 0;
+    // Steps reported: every 10th and the last; a group of read-backs ends at each.
+    const auto reported = [total](int64_t s) { return s % 10 == 0 || s == total; };
     LossReadback pending;
     auto readBack = [&] {
         for (const LossReadback::Step &s : pending.take(nullptr)) {
@@ -145,7 +147,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
                 throw std::runtime_error(fill(msg("vision tower training diverged at step %1"), {std::to_string(s.step)}));
             wall += s.seconds;
             lastLoss = s.loss;
-            if (!events || (s.step % 10 != 0 && s.step != total))
+            if (!events || !reported(s.step))
                 continue;
             TrainingEvent e;
             e.kind = "step";
@@ -191,7 +193,7 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         correct += logits.argmax(1).eq(target).sum();
         seen += target.size(0);
         pending.add(step + 1, loss, lr, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        if ((step + 1) % interval == 0 || (step + 1) % 10 == 0 || step + 1 == total)
+        if ((step + 1) % interval == 0 || reported(step + 1))
             readBack();
     }
     readBack(); // the steps before a stop

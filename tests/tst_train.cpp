@@ -1467,6 +1467,51 @@ private slots:
                      - 100 * (1 - average(pretrainSeconds["cos"]) / average(pretrainSeconds["baseline"]))) < 1e-9);
         QVERIFY(QString::fromUtf8(test::readFile(QDir(out).filePath("report.md"))).contains("Over seeds"));
         QCOMPARE(int64_t(store.runs().size()), int64_t(7));
+
+        // baseline-mlp, on request only: the baseline's config with LLaVA's
+        // MLP projector in the resampler's place, a token per feature cell;
+        // the headline compares cos with it too, beside the verdict.
+        const Result unknown = runBatch({"bench", "replica", "--quick", "--variants", "baseline,mlp", "--baseline", base,
+                                         "--cos", cos, "--db", db, "--out", out});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains("unknown variant 'mlp'") && unknown.err.contains("baseline-mlp"),
+                 qPrintable(unknown.err));
+        const Result mlp = runBatch({"bench", "replica", "--quick", "--reuse", "--variants", "baseline,baseline-mlp,cos",
+                                     "--baseline", base, "--cos", cos, "--db", db, "--out", out, "--set",
+                                     "data.eval_samples=16", "--progress", "lines"});
+        QVERIFY2(mlp.exitCode == 0, qPrintable(mlp.err + mlp.out.right(3000)));
+        QCOMPARE(int64_t(store.runs().size()), int64_t(8)); // baseline and cos kept
+        const Json withMlp = parseJsonFile(QDir(out).filePath("report.json").toStdString());
+        const Json &three = withMlp.at("variants");
+        QCOMPARE(three.size(), size_t(3));
+        QCOMPARE(three[1].at("name").get<std::string>(), std::string("baseline-mlp"));
+        QVERIFY(three[0].at("reused").get<bool>() && !three[1].at("reused").get<bool>() && three[2].at("reused").get<bool>());
+        // The baseline's 28 px model scaled x2 for pre-training: 8 x 8 feature cells, one token each.
+        QCOMPARE(findKey(three[1], "pretrain")->at("visual_tokens").get<int64_t>(), int64_t(64));
+        QCOMPARE(findKey(three[1], "finetune")->at("visual_tokens").get<int64_t>(), int64_t(64));
+        Json mlpConfig = parseJson(store.run(three[1].at("run_id").get<int64_t>()).run.config);
+        Json baseConfig = parseJson(store.run(three[0].at("run_id").get<int64_t>()).run.config);
+        const Json &projector = mlpConfig.at("model").at("connector");
+        QCOMPARE(projector.at("type").get<std::string>(), std::string("mlp"));
+        QCOMPARE(projector.at("mlp_layers").get<int64_t>(), int64_t(2));
+        QCOMPARE(projector.at("output_scale"), baseConfig.at("model").at("connector").at("output_scale"));
+        for (Json *config : {&mlpConfig, &baseConfig}) {
+            config->erase("name");
+            config->at("model").erase("connector");
+        }
+        QCOMPARE(mlpConfig, baseConfig); // nothing else differs
+        const Json &againstMlp = withMlp.at("headline").at("against_baseline_mlp");
+        const double mlpPre = findKey(three[1], "pretrain")->at("wall_seconds").get<double>();
+        QVERIFY(qAbs(againstMlp.at("pretrain_time_reduction_percent").get<double>() - 100 * (1 - cosPre / mlpPre)) < 1e-9);
+        const double mlpAcc = three[1].at("accuracy").get<double>();
+        QVERIFY(qAbs(againstMlp.at("accuracy_difference_points").get<double>() - 100 * (cosAcc - mlpAcc)) < 1e-9);
+        QCOMPARE(againstMlp.at("seeds").at("baseline-mlp").get<int64_t>(), int64_t(1));
+        // The verdict itself is still the resampler baseline's.
+        QVERIFY(qAbs(withMlp.at("headline").at("accuracy_difference_points").get<double>() - 100 * (cosAcc - baseAcc)) < 1e-9);
+        const QString mlpMd = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
+        QVERIFY(mlpMd.contains("Pre-training time reduction, cos against baseline: "));
+        QVERIFY(mlpMd.contains("### Against LLaVA's MLP projector (baseline-mlp)"));
+        QVERIFY(mlpMd.contains("Pre-training time reduction, cos against baseline-mlp: "));
     }
 
     void benchReplicaRunsOnRanks()

@@ -80,7 +80,8 @@ void addBenchReplicaCommand(CLI::App &bench, Action &action)
     cmd->add_option("--cos", o->replica.cosConfig, msg("Chain-of-Sight run config"))->capture_default_str();
     cmd->add_option("--set", o->replica.overrides, msg("override a value in both configs: key.path=value (repeatable)"));
     cmd->add_option("--variants", o->replica.variants,
-                    msg("variants to run (default all): baseline, cos, cos-noscale, cos-window, cos-resolution"))
+                    msg("variants to run (default: the first five): baseline, cos, cos-noscale, cos-window, cos-resolution, "
+                        "baseline-mlp (LLaVA-1.5's MLP projector in the baseline's place, on request)"))
         ->delimiter(',');
     cmd->add_option("--seeds", o->replica.seeds,
                     msg("train every variant this many times, seed s moving every stage's seed on by s; the headline "

@@ -6,6 +6,7 @@
 #include "CompareTableModel.h"
 #include "CompareView.h"
 #include "PerTypePlot.h"
+#include "PlotStyle.h"
 #include "TokenScalingPlot.h"
 #include "TradeoffPlot.h"
 #include "base/Errors.h"
@@ -450,6 +451,52 @@ private slots:
         QVERIFY(test::readFile(m_dir.filePath("de.csv")).contains(",0.580,"));
         QLocale::setDefault(QLocale::c());
         QCOMPARE(model->index(int(m_store.ids.at("cos/0") - 1), accuracyColumn).data().toString(), QString("0.580"));
+    }
+
+    void legendMovesOffThePointsItNames()
+    {
+        QCustomPlot plot;
+        plot.resize(600, 400);
+        plot.show();
+        plot.legend->setVisible(true);
+        placeLegendClearOfData(&plot, Qt::AlignBottom | Qt::AlignRight);
+        plot.xAxis->setRange(0, 1);
+        plot.yAxis->setRange(0, 1);
+        QCPGraph *graph = plot.addGraph();
+        graph->setName("runs");
+        graph->setLineStyle(QCPGraph::lsNone);
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 9));
+        const auto alignment = [&] { return plot.axisRect()->insetLayout()->insetAlignment(0); };
+        const auto hidden = [&] {
+            // The entries move with the legend's frame.
+            const QRect frame = plot.legend->outerRect();
+            if (!frame.contains(plot.legend->item(0)->outerRect()))
+                return -1;
+            int n = 0;
+            for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+                n += plot.legend->outerRect().contains(graph->coordsToPixels(it->key, it->value).toPoint());
+            return n;
+        };
+
+        plot.replot();
+        QCOMPARE(alignment(), Qt::AlignBottom | Qt::AlignRight); // nothing to hide: where it was asked
+        // The slowest, least accurate runs sit where the legend was asked to go.
+        for (double x : {0.9, 0.95, 0.98})
+            for (double y : {0.02, 0.05, 0.08})
+                graph->addData(x, y);
+        plot.replot();
+        QVERIFY(alignment() != (Qt::AlignBottom | Qt::AlignRight));
+        QCOMPARE(hidden(), 0);
+        // Points in three corners: the fourth takes the legend.
+        for (const auto &[x, y] : {std::pair{0.02, 0.95}, {0.97, 0.97}})
+            graph->addData(x, y);
+        plot.replot();
+        QCOMPARE(alignment(), Qt::AlignBottom | Qt::AlignLeft);
+        QCOMPARE(hidden(), 0);
+        // Once the points leave, it goes back where it was asked to be.
+        graph->data()->clear();
+        plot.replot();
+        QCOMPARE(alignment(), Qt::AlignBottom | Qt::AlignRight);
     }
 
     void viewFollowsTheStoreKeepingSelection()

@@ -94,7 +94,7 @@ QCustomPlot *MonitorView::addChart(const std::string &metric, const QString &tit
     small.setPointSizeF(small.pointSizeF() * 0.85);
     plot->legend->setFont(small);
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendClearOfData(plot, Qt::AlignTop | Qt::AlignRight);
     plot->yAxis->setLabel(title);
 
     const size_t index = m_charts.size();

@@ -22,7 +22,7 @@ PerTypePlot::PerTypePlot(QWidget *parent) : QCustomPlot(parent)
     setObjectName("perTypePlot");
     legend->setVisible(true);
     legend->setFont(font());
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendClearOfData(this, Qt::AlignTop | Qt::AlignRight);
     yAxis->setLabel(tr("accuracy"));
     setMinimumSize(320, 240);
 }

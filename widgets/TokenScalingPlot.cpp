@@ -13,7 +13,7 @@ TokenScalingPlot::TokenScalingPlot(QWidget *parent) : QCustomPlot(parent)
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     legend->setVisible(true);
     legend->setFont(font());
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    placeLegendClearOfData(this, Qt::AlignBottom | Qt::AlignRight);
     xAxis->setLabel(tr("fine-tuning visual tokens"));
     setMinimumSize(320, 240);
 }

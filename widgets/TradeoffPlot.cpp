@@ -30,8 +30,8 @@ TradeoffPlot::TradeoffPlot(QWidget *parent) : QCustomPlot(parent)
     setMouseTracking(true);
     legend->setVisible(true);
     legend->setFont(font());
-    legend->setBrush(QColor(255, 255, 255, 190)); // points under it stay visible
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    legend->setBrush(QColor(255, 255, 255, 190)); // where every corner covers points, they stay visible
+    placeLegendClearOfData(this, Qt::AlignBottom | Qt::AlignRight);
     setMinimumSize(320, 240);
 }
 

@@ -18,6 +18,7 @@
 #include "train/Evaluator.h"
 #include "train/LookupProbe.h"
 #include "train/OptimizerGroups.h"
+#include "train/ReplicaBenchmark.h"
 #include "train/RunConfig.h"
 #include "train/RunData.h"
 #include "train/Trainer.h"
@@ -1091,6 +1092,75 @@ private slots:
         QCOMPARE(ExperimentStore(db.toStdString()).run(2).run.status, RunStatus::Failed);
     }
 
+    // The report's arithmetic on known figures: two seeds of four variants,
+    // 1,200 questions each.
+    void replicaReportOrdersVariantsWithTheirErrors()
+    {
+        const std::vector<std::tuple<std::string, double, double, double>> figures = {
+            // variant, accuracy seed 0, seed 1, pre-training seconds (both seeds)
+            {"baseline", 0.45, 0.43, 300}, {"baseline-mlp", 0.61, 0.54, 200},
+            {"cos", 0.60, 0.57, 90}, {"cos-noscale", 0.68, 0.65, 90}};
+        std::vector<ReplicaResult> results;
+        int64_t id = 0;
+        for (int seed = 0; seed < 2; ++seed)
+            for (const auto &[name, first, second, seconds] : figures) {
+                ReplicaResult r;
+                r.variant = name;
+                r.seed = seed;
+                r.runId = ++id;
+                r.status = "finished";
+                StageRecord pre;
+                pre.kind = "pretrain";
+                pre.wallSeconds = seconds;
+                r.detail.stages.push_back(pre);
+                EvaluationRecord e;
+                e.accuracy = seed ? second : first;
+                e.n = 1200;
+                r.detail.finalEvaluation = e;
+                results.push_back(r);
+            }
+        BlindBaselines blind;
+        blind.majority = 0.18;
+        blind.typePrior = 0.414;
+        const Json report = replicaReport(results, blind, Json::object());
+
+        const auto se = [](double a, double b) { return std::sqrt(a * (1 - a) / 1200 + b * (1 - b) / 1200) / 2; };
+        const Json &ordering = report.at("ordering");
+        QCOMPARE(ordering.size(), size_t(4));
+        const std::vector<std::string> order = {"cos-noscale", "cos", "baseline-mlp", "baseline"};
+        const std::vector<double> means = {0.665, 0.585, 0.575, 0.44};
+        const std::vector<double> ses = {se(0.68, 0.65), se(0.60, 0.57), se(0.61, 0.54), se(0.45, 0.43)};
+        for (size_t i = 0; i < order.size(); ++i) {
+            const Json &o = ordering[i];
+            QCOMPARE(o.at("name").get<std::string>(), order[i]);
+            QVERIFY(qAbs(o.at("accuracy_mean").get<double>() - means[i]) < 1e-12);
+            QVERIFY(qAbs(o.at("accuracy_mean_se").get<double>() - ses[i]) < 1e-12);
+            if (i > 0) {
+                QVERIFY(qAbs(o.at("points_below_previous").get<double>() - 100 * (means[i - 1] - means[i])) < 1e-9);
+                QVERIFY(qAbs(o.at("points_below_previous_se").get<double>() - 100 * std::hypot(ses[i - 1], ses[i])) < 1e-9);
+            }
+        }
+        // The verdict against the resampler, the reference against the MLP projector.
+        const Json &h = report.at("headline");
+        QVERIFY(qAbs(h.at("pretrain_time_reduction_percent").get<double>() - 70.0) < 1e-9);
+        QVERIFY(qAbs(h.at("accuracy_difference_points").get<double>() - 14.5) < 1e-9);
+        QVERIFY(qAbs(h.at("points_above_type_prior").get<double>() - 2.6) < 1e-9);
+        QVERIFY(!h.at("accuracy_informative").get<bool>() && !h.at("met").get<bool>());
+        const Json &mlp = h.at("against_baseline_mlp");
+        QVERIFY(qAbs(mlp.at("pretrain_time_reduction_percent").get<double>() - 55.0) < 1e-9);
+        QVERIFY(qAbs(mlp.at("accuracy_difference_points").get<double>() - 1.0) < 1e-9);
+        QCOMPARE(mlp.at("weaker").get<std::string>(), std::string("baseline-mlp"));
+        QVERIFY(mlp.at("accuracy_informative").get<bool>() && mlp.at("accuracy_target_met").get<bool>());
+        QVERIFY(!mlp.at("time_target_met").get<bool>() && !mlp.at("met").get<bool>());
+
+        const QString md = QString::fromStdString(replicaMarkdown(report));
+        QVERIFY2(md.contains("| 1 | cos-noscale | 0.6650 ± 0.0096 | — |\n| 2 | cos | 0.5850 ± 0.0101 | 8.0 ± 1.4 |\n"
+                             "| 3 | baseline-mlp | 0.5750 ± 0.0101 | 1.0 ± 1.4 |\n| 4 | baseline | 0.4400 ± 0.0101 | 13.5 ± 1.4 |\n"),
+                 qPrintable(md));
+        QVERIFY(md.contains("- Pre-training time reduction, cos against baseline-mlp: **55.0%** (target ≥ 70%: not met).\n"));
+        QVERIFY(md.contains("the weaker model, baseline, is 2.6 points above"));
+    }
+
     void replicaConfigsShareTheVisionTower()
     {
         // The paper comparison is fair only if both sides see one tower:
@@ -1404,8 +1474,32 @@ private slots:
         QCOMPARE(h.at("accuracy_informative").get<bool>(), informative);
         QCOMPARE(h.at("met").get<bool>(), reduction >= 70 && 100 * (cosAcc - baseAcc) >= -2 && informative);
 
+        // The variants by accuracy, each gap to the one above with its
+        // standard error from the questions (binomial, 16 questions here).
+        const Json &ordering = report.at("ordering");
+        QCOMPARE(ordering.size(), variants.size());
+        std::map<std::string, double> accuracyOf;
+        for (const Json &v : variants)
+            accuracyOf[v.at("name").get<std::string>()] = v.at("accuracy").get<double>();
+        for (size_t i = 0; i < ordering.size(); ++i) {
+            const Json &o = ordering[i];
+            const double acc = accuracyOf.at(o.at("name").get<std::string>());
+            QCOMPARE(o.at("accuracy_mean").get<double>(), acc);
+            QVERIFY(qAbs(o.at("accuracy_mean_se").get<double>() - std::sqrt(acc * (1 - acc) / 16)) < 1e-12);
+            if (i == 0) {
+                QVERIFY(!findKey(o, "points_below_previous"));
+                continue;
+            }
+            const Json &above = ordering[i - 1];
+            QVERIFY(above.at("accuracy_mean").get<double>() >= acc);
+            QVERIFY(qAbs(o.at("points_below_previous").get<double>() - 100 * (above.at("accuracy_mean").get<double>() - acc)) < 1e-9);
+            QVERIFY(qAbs(o.at("points_below_previous_se").get<double>()
+                         - 100 * std::hypot(above.at("accuracy_mean_se").get<double>(), o.at("accuracy_mean_se").get<double>()))
+                    < 1e-9);
+        }
         const QString md = QString::fromUtf8(test::readFile(QDir(out).filePath("report.md")));
         QVERIFY(md.contains("| variant |"));
+        QVERIFY(md.contains("| 5 | " + QString::fromStdString(ordering[4].at("name").get<std::string>()) + " | "));
         // An uninformative verdict names the model that reads too little.
         const QString weaker = cosAcc < baseAcc ? "cos" : "baseline";
         QCOMPARE(QString::fromStdString(h.at("weaker").get<std::string>()), weaker);
@@ -1460,6 +1554,15 @@ private slots:
             QVERIFY(qAbs(v.at("accuracy_mean").get<double>() - average(accuracies[name])) < 1e-12);
             QCOMPARE(v.at("accuracy_min").get<double>(), std::min(accuracies[name][0], accuracies[name][1]));
         }
+        // Ordered by the means, each mean's standard error from both seeds' questions.
+        const Json &byMean = two.at("ordering");
+        QCOMPARE(byMean.size(), size_t(2));
+        for (const Json &o : byMean) {
+            const std::vector<double> &acc = accuracies[o.at("name").get<std::string>()];
+            const double se = std::sqrt(acc[0] * (1 - acc[0]) / 16 + acc[1] * (1 - acc[1]) / 16) / 2;
+            QVERIFY(qAbs(o.at("accuracy_mean_se").get<double>() - se) < 1e-12);
+        }
+        QVERIFY(byMean[0].at("accuracy_mean").get<double>() >= byMean[1].at("accuracy_mean").get<double>());
         const Json &means = two.at("headline");
         QVERIFY(qAbs(means.at("accuracy_difference_points").get<double>()
                      - 100 * (average(accuracies["cos"]) - average(accuracies["baseline"]))) < 1e-9);

@@ -172,7 +172,18 @@ std::pair<int, std::string> beforeFinetune(const RunConfig &config)
 struct SeedFigures {
     std::string name;
     std::vector<double> accuracy, shuffled, pretrainSeconds;
+    std::vector<int64_t> questions; // per accuracy: the questions it was measured on
 };
+
+// The standard error of a mean of accuracies from the questions alone
+// (binomial per run; the spread between seeds is not in it).
+double meanStandardError(const SeedFigures &f)
+{
+    double variance = 0;
+    for (size_t i = 0; i < f.accuracy.size(); ++i)
+        variance += std::pow(standardError(f.accuracy[i], f.questions[i]), 2);
+    return std::sqrt(variance) / double(f.accuracy.size());
+}
 
 // The finished, evaluated runs of each variant, in the order variants first appear.
 std::vector<SeedFigures> figuresBySeed(const std::vector<ReplicaResult> &results)
@@ -181,11 +192,12 @@ std::vector<SeedFigures> figuresBySeed(const std::vector<ReplicaResult> &results
     for (const auto &r : results) {
         auto it = std::find_if(out.begin(), out.end(), [&](const SeedFigures &f) { return f.name == r.variant; });
         if (it == out.end())
-            it = out.insert(out.end(), SeedFigures{r.variant, {}, {}, {}});
+            it = out.insert(out.end(), SeedFigures{r.variant, {}, {}, {}, {}});
         const auto &e = r.detail.finalEvaluation;
         if (r.status != "finished" || !e)
             continue;
         it->accuracy.push_back(e->accuracy);
+        it->questions.push_back(e->n);
         if (e->shuffledAccuracy)
             it->shuffled.push_back(*e->shuffledAccuracy);
         const StageRecord *pre = stageOfKind(r.detail, "pretrain");
@@ -498,6 +510,7 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         seeds = std::max(seeds, int(f.accuracy.size()));
         const bool any = !f.accuracy.empty();
         v["accuracy_mean"] = optionalNumber(summarize(f.accuracy).mean);
+        v["accuracy_mean_se"] = any ? Json(meanStandardError(f)) : Json();
         v["accuracy_min"] = any ? Json(*std::min_element(f.accuracy.begin(), f.accuracy.end())) : Json();
         v["accuracy_max"] = any ? Json(*std::max_element(f.accuracy.begin(), f.accuracy.end())) : Json();
         v["shuffled_mean"] = optionalNumber(summarize(f.shuffled).mean);
@@ -506,6 +519,32 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
     }
     report["summary"] = summary;
     report["seeds"] = seeds;
+
+    // The variants by mean accuracy, each with how far it is below the one
+    // before and that gap's standard error from the questions alone, so a
+    // reader sees which steps of the order the evaluation can tell apart.
+    std::vector<const SeedFigures *> ranked;
+    for (const SeedFigures &f : figures)
+        if (!f.accuracy.empty())
+            ranked.push_back(&f);
+    std::stable_sort(ranked.begin(), ranked.end(), [](const SeedFigures *a, const SeedFigures *b) {
+        return *summarize(a->accuracy).mean > *summarize(b->accuracy).mean;
+    });
+    Json ordering = Json::array();
+    for (size_t i = 0; i < ranked.size(); ++i) {
+        Json v = Json::object();
+        v["name"] = ranked[i]->name;
+        v["accuracy_mean"] = *summarize(ranked[i]->accuracy).mean;
+        v["accuracy_mean_se"] = meanStandardError(*ranked[i]);
+        if (i > 0) {
+            v["points_below_previous"] =
+                100.0 * (*summarize(ranked[i - 1]->accuracy).mean - *summarize(ranked[i]->accuracy).mean);
+            v["points_below_previous_se"] =
+                100.0 * std::hypot(meanStandardError(*ranked[i - 1]), meanStandardError(*ranked[i]));
+        }
+        ordering.push_back(v);
+    }
+    report["ordering"] = ordering;
 
     Json headline = Json::object();
     Json target = Json::object();
@@ -591,6 +630,22 @@ std::string replicaMarkdown(const Json &report)
                 + cell(findKey(v, "accuracy_mean"), 4) + " | " + cell(findKey(v, "accuracy_min"), 4) + "–"
                 + cell(findKey(v, "accuracy_max"), 4) + " | " + cell(findKey(v, "shuffled_mean"), 4) + " | "
                 + cell(findKey(v, "pretrain_wall_seconds_mean"), 1) + " |\n";
+    }
+    const Json *ordering = findKey(report, "ordering");
+    if (ordering && ordering->size() > 1) {
+        md += std::string("\nBy accuracy") + (severalSeeds ? " (means over seeds)" : "")
+            + ", each with its standard error and, in points, its gap to the variant above (both from the "
+              "questions alone: a gap under about two of its standard errors is not a difference the evaluation "
+              "shows):\n\n"
+              "| | variant | accuracy ± se | below the one above |\n| --- | --- | --- | --- |\n";
+        int rank = 0;
+        for (const Json &v : *ordering)
+            md += "| " + std::to_string(++rank) + " | " + str(v, "name") + " | " + cell(findKey(v, "accuracy_mean"), 4)
+                + " ± " + cell(findKey(v, "accuracy_mean_se"), 4) + " | "
+                + (findKey(v, "points_below_previous") ? cell(findKey(v, "points_below_previous"), 1) + " ± "
+                                                              + cell(findKey(v, "points_below_previous_se"), 1)
+                                                        : std::string("—"))
+                + " |\n";
     }
     md += "\nWithout the image: always the commonest answer scores " + cell(findKey(report, "majority_accuracy"), 4)
         + "; each question type's commonest answer scores " + cell(findKey(report, "type_prior_accuracy"), 4)

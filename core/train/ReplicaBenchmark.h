@@ -83,7 +83,9 @@ std::vector<ReplicaResult> runReplicaBenchmark(const std::vector<ReplicaVariant>
 
 // report.json: per variant and seed tokens per stage, pre-training and
 // fine-tuning training seconds, accuracy overall and per question type; per
-// variant the mean and range over its seeds; the headline (pre-training time
+// variant the mean and range over its seeds; the variants ordered by mean
+// accuracy, each with the gap to the one above and its standard error from
+// the questions alone; the headline (pre-training time
 // reduction of cos against baseline, accuracy difference in points, both of
 // the means over seeds) against the paper's target, and the same against
 // baseline-mlp under `against_baseline_mlp` when it ran; `context` (machine,

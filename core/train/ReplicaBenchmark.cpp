@@ -510,7 +510,6 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
         seeds = std::max(seeds, int(f.accuracy.size()));
         const bool any = !f.accuracy.empty();
         v["accuracy_mean"] = optionalNumber(summarize(f.accuracy).mean);
-        v["accuracy_mean_se"] = any ? Json(meanStandardError(f)) : Json();
         v["accuracy_min"] = any ? Json(*std::min_element(f.accuracy.begin(), f.accuracy.end())) : Json();
         v["accuracy_max"] = any ? Json(*std::max_element(f.accuracy.begin(), f.accuracy.end())) : Json();
         v["shuffled_mean"] = optionalNumber(summarize(f.shuffled).mean);
@@ -523,24 +522,24 @@ Json replicaReport(const std::vector<ReplicaResult> &results, const BlindBaselin
     // The variants by mean accuracy, each with how far it is below the one
     // before and that gap's standard error from the questions alone, so a
     // reader sees which steps of the order the evaluation can tell apart.
-    std::vector<const SeedFigures *> ranked;
+    struct Ranked {
+        std::string name;
+        double mean, se;
+    };
+    std::vector<Ranked> ranked;
     for (const SeedFigures &f : figures)
         if (!f.accuracy.empty())
-            ranked.push_back(&f);
-    std::stable_sort(ranked.begin(), ranked.end(), [](const SeedFigures *a, const SeedFigures *b) {
-        return *summarize(a->accuracy).mean > *summarize(b->accuracy).mean;
-    });
+            ranked.push_back({f.name, *summarize(f.accuracy).mean, meanStandardError(f)});
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) { return a.mean > b.mean; });
     Json ordering = Json::array();
     for (size_t i = 0; i < ranked.size(); ++i) {
         Json v = Json::object();
-        v["name"] = ranked[i]->name;
-        v["accuracy_mean"] = *summarize(ranked[i]->accuracy).mean;
-        v["accuracy_mean_se"] = meanStandardError(*ranked[i]);
+        v["name"] = ranked[i].name;
+        v["accuracy_mean"] = ranked[i].mean;
+        v["accuracy_mean_se"] = ranked[i].se;
         if (i > 0) {
-            v["points_below_previous"] =
-                100.0 * (*summarize(ranked[i - 1]->accuracy).mean - *summarize(ranked[i]->accuracy).mean);
-            v["points_below_previous_se"] =
-                100.0 * std::hypot(meanStandardError(*ranked[i - 1]), meanStandardError(*ranked[i]));
+            v["points_below_previous"] = 100.0 * (ranked[i - 1].mean - ranked[i].mean);
+            v["points_below_previous_se"] = 100.0 * std::hypot(ranked[i - 1].se, ranked[i].se);
         }
         ordering.push_back(v);
     }

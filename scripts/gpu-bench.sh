@@ -3,6 +3,8 @@
 # this machine and runs the training-step benchmark of the engine configs.
 #
 #   scripts/gpu-bench.sh [--device cuda|cpu] [--config MODEL.json] [--batch B] [--steps N] [--out DIR]
+#                        [--debs DIR]
+#   scripts/gpu-bench.sh --save-debs DIR
 #
 # LibTorch is looked up in this order: $Torch_DIR (the folder holding
 # TorchConfig.cmake), then the torch package of `python3`
@@ -10,6 +12,10 @@
 # every config (small, medium, large, xl unless --config names others) in
 # fp32 and in bf16 autocast; on the CPU small to large in fp32 only.
 # Results: one JSON object per run in DIR/results.jsonl, a table on stdout.
+# Besides LibTorch the build needs the nlohmann-json and CLI11 headers. On a
+# machine without them and without a package registry, save them as Debian
+# packages where apt works (--save-debs DIR), bring DIR along and pass
+# --debs DIR: they are unpacked under the build folder, nothing installed.
 set -euo pipefail
 
 device=cuda
@@ -17,6 +23,8 @@ batch=32
 steps=10
 out=""
 configs=()
+debs=""
+save_debs=""
 while (($#)); do
     case "$1" in
         --device) device="$2"; shift 2 ;;
@@ -24,7 +32,9 @@ while (($#)); do
         --steps) steps="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --config) configs+=("$2"); shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --debs) debs="$2"; shift 2 ;;
+        --save-debs) save_debs="$2"; shift 2 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "gpu-bench.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -36,6 +46,13 @@ if ((${#configs[@]} == 0)); then
 fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/scripts/lib/debs.sh"
+if [[ -n "$save_debs" ]]; then
+    save_engine_debs gpu-bench.sh "$save_debs"
+    exit 0
+fi
+[[ -n "$debs" ]] && debs="$(realpath "$debs")"
+
 cd "$root"
 build="$root/build/gpu-bench"
 out="${out:-$build}"
@@ -43,6 +60,10 @@ mkdir -p "$out"
 
 source "$root/scripts/lib/libtorch.sh"
 find_libtorch gpu-bench.sh
+if [[ -n "$debs" ]]; then
+    rm -rf "$build/deps"
+    unpack_debs gpu-bench.sh "$debs" "$build/deps"
+fi
 cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOS_ENGINE_ONLY=ON "${cmake_torch_args[@]}")
 
 start=$(date +%s)

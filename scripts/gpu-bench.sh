@@ -2,7 +2,7 @@
 # Builds the engine-only target (cos-enginebench) against the LibTorch found on
 # this machine and runs the training-step benchmark of the engine configs.
 #
-#   scripts/gpu-bench.sh [--device cuda|cpu] [--config MODEL.json] [--batch B] [--steps N] [--out DIR]
+#   scripts/gpu-bench.sh [--device cuda|cpu] [--config MODEL.json]... [--batch B]... [--steps N] [--out DIR]
 #                        [--debs DIR]
 #   scripts/gpu-bench.sh --save-debs DIR
 #
@@ -11,6 +11,7 @@
 # (torch.utils.cmake_prefix_path), then Debian's libtorch-dev. On CUDA it runs
 # every config (small, medium, large, xl unless --config names others) in
 # fp32 and in bf16 autocast; on the CPU small to large in fp32 only.
+# Each --batch given runs every config and precision at that batch (default 32).
 # Results: one JSON object per run in DIR/results.jsonl, a table on stdout.
 # Besides LibTorch the build needs the nlohmann-json and CLI11 headers. On a
 # machine without them and without a package registry, save them as Debian
@@ -19,7 +20,7 @@
 set -euo pipefail
 
 device=cuda
-batch=32
+batches=()
 steps=10
 out=""
 configs=()
@@ -28,17 +29,18 @@ save_debs=""
 while (($#)); do
     case "$1" in
         --device) device="$2"; shift 2 ;;
-        --batch) batch="$2"; shift 2 ;;
+        --batch) batches+=("$2"); shift 2 ;;
         --steps) steps="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --config) configs+=("$2"); shift 2 ;;
         --debs) debs="$2"; shift 2 ;;
         --save-debs) save_debs="$2"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "gpu-bench.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 
+((${#batches[@]})) || batches=(32)
 if ((${#configs[@]} == 0)); then
     configs=(configs/engine/small.json configs/engine/medium.json configs/engine/large.json)
     # xl only pays off where there is a GPU to fill.
@@ -80,15 +82,17 @@ dtypes=(fp32)
 [[ "$device" == cuda* ]] && dtypes+=(bf16)
 : >"$out/results.jsonl"
 status=0
-for config in "${configs[@]}"; do
-    for dtype in "${dtypes[@]}"; do
-        if "$bench" --config "$config" --device "$device" --dtype "$dtype" --batch "$batch" --steps "$steps" \
-            >>"$out/results.jsonl" 2>"$out/error.log"; then
-            tail -1 "$out/results.jsonl"
-        else
-            echo "FAILED: $config $dtype: $(cat "$out/error.log")" >&2
-            status=1
-        fi
+for batch in "${batches[@]}"; do
+    for config in "${configs[@]}"; do
+        for dtype in "${dtypes[@]}"; do
+            if "$bench" --config "$config" --device "$device" --dtype "$dtype" --batch "$batch" --steps "$steps" \
+                >>"$out/results.jsonl" 2>"$out/error.log"; then
+                tail -1 "$out/results.jsonl"
+            else
+                echo "FAILED: $config $dtype batch $batch: $(cat "$out/error.log")" >&2
+                status=1
+            fi
+        done
     done
 done
 

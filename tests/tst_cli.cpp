@@ -411,6 +411,25 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("cos, \"quoted\"") && !r.out.contains("baseline"), qPrintable(r.out));
 
+        {
+            // Evaluations before the last: the vision tower's held-out cells
+            // (stored after the run's last evaluation, as a tower's is when a
+            // stage is shared later) and one during fine-tuning.
+            ExperimentStore store(db.toStdString());
+            EvaluationRecord tower;
+            tower.stage = 0;
+            tower.step = 600;
+            tower.n = 4800;
+            tower.perType = {{towerCellsType(56), {0.92, 4800}}, {towerCellsType(112), {0.9025, 4800}}};
+            tower.accuracy = (0.92 + 0.9025) / 2;
+            store.addEvaluation(2, tower);
+            EvaluationRecord midway;
+            midway.stage = 1;
+            midway.step = 50;
+            midway.accuracy = 0.7;
+            midway.n = 200;
+            store.addEvaluation(2, midway);
+        }
         r = runBatch({"show", "2", "--db", db, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const Json run = parseJson(r.out.toStdString());
@@ -433,13 +452,33 @@ private slots:
         QCOMPARE(count.at("type_prior").get<double>(), 0.3);
         QCOMPARE(count.at("shuffled_accuracy").get<double>(), 0.35);
         QCOMPARE(run.at("checkpoints").at(0).get<std::string>(), std::string("/ckpt/cos, \"quoted\"/final"));
-        QVERIFY(parseJson(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString()).find("eval")->is_null());
+        // The last evaluation is the final one whatever was stored after it;
+        // the others come by stage and step.
+        QCOMPARE(findKey(run, "eval")->at("step").get<int64_t>(), 100);
+        const Json &earlier = run.at("earlier_evals");
+        QCOMPARE(earlier.size(), size_t(2));
+        QCOMPARE(earlier[0].at("stage").get<int>(), 0);
+        QCOMPARE(earlier[0].at("per_type").at("cells@56px").get<double>(), 0.92);
+        QCOMPARE(earlier[1].at("step").get<int64_t>(), 50);
+        QCOMPARE(earlier[1].at("standard_error").get<double>(), std::sqrt(0.7 * 0.3 / 200));
+        const Json shown3 = parseJson(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString());
+        QVERIFY(shown3.find("eval")->is_null() && shown3.at("earlier_evals").empty());
 
         r = runBatch({"show", "2", "--db", db});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("accuracy 0.7900 ± 0.0288 on 200 samples; image-blind controls: type prior 0.4000, "
                                 "shuffled images 0.4500"),
                  qPrintable(r.out));
+        // Each earlier evaluation under its stage's line.
+        const QStringList shownLines = r.out.split('\n');
+        const auto lineAfter = [&shownLines](const QString &start) {
+            for (int i = 0; i + 1 < shownLines.size(); ++i)
+                if (shownLines[i].trimmed().startsWith(start))
+                    return shownLines[i + 1].trimmed();
+            return QString();
+        };
+        QCOMPARE(lineAfter("stage 0 "), QString("held-out cells 0.9200 at 56 px, 0.9025 at 112 px (4800 cells each)"));
+        QCOMPARE(lineAfter("stage 1 "), QString("step 50: accuracy 0.7000 ± 0.0324 on 200 samples"));
 
         r = runBatch({"show", "42", "--db", db});
         QCOMPARE(r.exitCode, 2);

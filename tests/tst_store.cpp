@@ -976,6 +976,26 @@ private slots:
 
     // ---------------------------------------------------------- comparison
 
+    // `show` and the trainer's message read a tower's accuracy back from its
+    // evaluation's types; a question type must never pass for one.
+    void towerCellAccuracyReadsOnlyATowersTypes()
+    {
+        EvaluationRecord tower;
+        tower.perType = {{towerCellsType(56), {0.92, 4800}}, {towerCellsType(112), {0.9025, 4800}}};
+        QCOMPARE(towerCellsType(56), std::string("cells@56px"));
+        QCOMPARE(towerCellAccuracy(tower), (std::map<int, double>{{56, 0.92}, {112, 0.9025}}));
+        QCOMPARE(towerCellAccuracyText(towerCellAccuracy(tower)), std::string("0.9200 at 56 px, 0.9025 at 112 px"));
+        for (const char *type : {"count", "cells@px", "cells@56", "cells@56pxx", "cells@-5px", "cells@9999999999px"}) {
+            EvaluationRecord other;
+            other.perType = {{type, {0.5, 10}}};
+            QVERIFY2(towerCellAccuracy(other).empty(), type);
+        }
+        EvaluationRecord mixed = tower;
+        mixed.perType["count"] = {0.5, 10};
+        QVERIFY(towerCellAccuracy(mixed).empty());
+        QVERIFY(towerCellAccuracy(EvaluationRecord{}).empty());
+    }
+
     void paretoFrontRows()
     {
         std::vector<ComparisonRow> rows = {

@@ -167,6 +167,21 @@ void addShowCommand(CLI::App &app, Action &action)
                                    st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
                                    st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"})
                           << "\n";
+                for (const EvaluationRecord &e : d.earlierEvaluations) {
+                    if (e.stage != st.index)
+                        continue;
+                    if (const auto cells = towerCellAccuracy(e); !cells.empty())
+                        std::cout << "    "
+                                  << fill(msg("held-out cells %1 (%2 cells each)"),
+                                          {towerCellAccuracyText(cells), std::to_string(e.n)})
+                                  << "\n";
+                    else
+                        std::cout << "    "
+                                  << fill(msg("step %1: accuracy %2 ± %3 on %4 samples"),
+                                          {std::to_string(e.step), formatRealFixed(e.accuracy, 4),
+                                           formatRealFixed(standardError(e.accuracy, e.n), 4), std::to_string(e.n)})
+                                  << "\n";
+                }
             }
             if (d.finalEvaluation) {
                 const EvaluationRecord &e = *d.finalEvaluation;

@@ -602,9 +602,10 @@ RunDetail ExperimentStore::run(int64_t runId)
     {
         auto s = m_db.prepare("SELECT id, stage, step, accuracy, n, time, type_prior, shuffled_accuracy, cell_reading, "
                               "cell_reading_cells, cell_reading_prior "
-                              "FROM evaluations WHERE run_id = ? ORDER BY stage DESC, step DESC, id DESC LIMIT 1");
+                              "FROM evaluations WHERE run_id = ? ORDER BY stage, step, id");
         s.bind(1, runId);
-        if (s.step()) {
+        std::vector<EvaluationRecord> evaluations;
+        while (s.step()) {
             EvaluationRecord e;
             const int64_t id = s.int64(0);
             e.stage = static_cast<int>(s.int64(1));
@@ -627,7 +628,12 @@ RunDetail ExperimentStore::run(int64_t runId)
                 if (const auto v = t.optionalReal(4))
                     e.shuffledPerType[t.text(0)] = *v;
             }
-            d.finalEvaluation = e;
+            evaluations.push_back(std::move(e));
+        }
+        if (!evaluations.empty()) {
+            d.finalEvaluation = evaluations.back();
+            evaluations.pop_back();
+            d.earlierEvaluations = std::move(evaluations);
         }
     }
     {

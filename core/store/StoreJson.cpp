@@ -9,6 +9,35 @@ namespace cosw {
 
 Json optionalNumber(const std::optional<double> &v) { return v ? Json(*v) : Json(); }
 
+Json evaluationJson(const EvaluationRecord &ev)
+{
+    Json e = Json::object();
+    e["accuracy"] = ev.accuracy;
+    e["n"] = ev.n;
+    e["stage"] = ev.stage;
+    e["step"] = ev.step;
+    e["standard_error"] = standardError(ev.accuracy, ev.n);
+    e["type_prior"] = optionalNumber(ev.typePrior);
+    e["shuffled_accuracy"] = optionalNumber(ev.shuffledAccuracy);
+    e["cell_reading"] = optionalNumber(ev.cellReading);
+    e["cell_reading_cells"] = ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json();
+    e["cell_reading_prior"] = optionalNumber(ev.cellReadingPrior);
+    Json perType = Json::object(), detail = Json::object();
+    for (const auto &[type, value] : ev.perType) {
+        perType[type] = value.first;
+        Json t = Json::object();
+        t["accuracy"] = value.first;
+        t["n"] = value.second;
+        t["standard_error"] = standardError(value.first, value.second);
+        t["type_prior"] = optionalNumber(figureFor(ev.typePriorPerType, type));
+        t["shuffled_accuracy"] = optionalNumber(figureFor(ev.shuffledPerType, type));
+        detail[type] = t;
+    }
+    e["per_type"] = perType;
+    e["per_type_detail"] = detail;
+    return e;
+}
+
 Json runJson(const RunRecord &r)
 {
     Json j = Json::object();
@@ -79,36 +108,11 @@ Json runDetailJson(const RunDetail &d)
     }
     j["stages"] = stages;
 
-    if (d.finalEvaluation) {
-        Json e = Json::object();
-        e["accuracy"] = d.finalEvaluation->accuracy;
-        e["n"] = d.finalEvaluation->n;
-        e["stage"] = d.finalEvaluation->stage;
-        e["step"] = d.finalEvaluation->step;
-        const EvaluationRecord &ev = *d.finalEvaluation;
-        e["standard_error"] = standardError(ev.accuracy, ev.n);
-        e["type_prior"] = optionalNumber(ev.typePrior);
-        e["shuffled_accuracy"] = optionalNumber(ev.shuffledAccuracy);
-        e["cell_reading"] = optionalNumber(ev.cellReading);
-        e["cell_reading_cells"] = ev.cellReadingCells ? Json(*ev.cellReadingCells) : Json();
-        e["cell_reading_prior"] = optionalNumber(ev.cellReadingPrior);
-        Json perType = Json::object(), detail = Json::object();
-        for (const auto &[type, value] : ev.perType) {
-            perType[type] = value.first;
-            Json t = Json::object();
-            t["accuracy"] = value.first;
-            t["n"] = value.second;
-            t["standard_error"] = standardError(value.first, value.second);
-            t["type_prior"] = optionalNumber(figureFor(ev.typePriorPerType, type));
-            t["shuffled_accuracy"] = optionalNumber(figureFor(ev.shuffledPerType, type));
-            detail[type] = t;
-        }
-        e["per_type"] = perType;
-        e["per_type_detail"] = detail;
-        j["eval"] = e;
-    } else {
-        j["eval"] = Json();
-    }
+    j["eval"] = d.finalEvaluation ? evaluationJson(*d.finalEvaluation) : Json();
+    Json earlier = Json::array();
+    for (const EvaluationRecord &ev : d.earlierEvaluations)
+        earlier.push_back(evaluationJson(ev));
+    j["earlier_evals"] = earlier;
 
     Json checkpoints = Json::array();
     for (const auto &c : d.checkpoints)

@@ -15,8 +15,10 @@ namespace cosw {
 Json optionalNumber(const std::optional<double> &v);
 
 Json runJson(const RunRecord &run);
-// {id, name, status, config (object), stages: [...], eval: {...} | null,
-//  checkpoints: [paths], ...}
+// An evaluation: accuracy, n, stage, step, standard error, controls, per type.
+Json evaluationJson(const EvaluationRecord &evaluation);
+// {id, name, status, config (object), stages: [...], eval: {...} | null (the
+//  last evaluation), earlier_evals: [{...}], checkpoints: [paths], ...}
 Json runDetailJson(const RunDetail &detail);
 
 // The comparison table with a `pareto` flag per row.

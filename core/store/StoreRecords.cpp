@@ -2,6 +2,7 @@
 
 #include "base/Errors.h"
 #include "base/Messages.h"
+#include "base/Numbers.h"
 
 #include <chrono>
 #include <cmath>
@@ -55,6 +56,42 @@ std::optional<double> figureFor(const std::map<std::string, double> &perType, co
 {
     const auto it = perType.find(type);
     return it == perType.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+namespace {
+const char *const kCellsPrefix = "cells@";
+const char *const kCellsSuffix = "px";
+} // namespace
+
+std::string towerCellsType(int resolution)
+{
+    return kCellsPrefix + std::to_string(resolution) + kCellsSuffix;
+}
+
+std::map<int, double> towerCellAccuracy(const EvaluationRecord &evaluation)
+{
+    const std::string prefix = kCellsPrefix, suffix = kCellsSuffix;
+    std::map<int, double> accuracy;
+    for (const auto &[type, value] : evaluation.perType) {
+        const bool framed = type.size() > prefix.size() + suffix.size() && type.rfind(prefix, 0) == 0
+                            && type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
+        const std::string digits = framed ? type.substr(prefix.size(), type.size() - prefix.size() - suffix.size()) : "";
+        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+            return {}; // a question type: not a tower's evaluation
+        accuracy[std::stoi(digits)] = value.first;
+    }
+    return accuracy;
+}
+
+std::string towerCellAccuracyText(const std::map<int, double> &accuracy)
+{
+    std::string text;
+    for (const auto &[resolution, value] : accuracy) {
+        text += text.empty() ? "" : ", ";
+        // TRANSLATORS: %1 is an accuracy, %2 an image resolution in pixels.
+        text += fill(msg("%1 at %2 px"), {formatRealFixed(value, 4), std::to_string(resolution)});
+    }
+    return text;
 }
 
 std::optional<double> ComparisonRow::accuracySe() const

@@ -105,6 +105,16 @@ double standardError(double accuracy, int64_t n);
 // A per-type figure, or nullopt when that type has none.
 std::optional<double> figureFor(const std::map<std::string, double> &perType, const std::string &type);
 
+// The vision tower's held-out cell accuracy is stored as its stage's
+// evaluation with one type per resolution the tower learnt, named by
+// towerCellsType ("cells@56px").
+std::string towerCellsType(int resolution);
+// Resolution -> held-out cell accuracy of a tower's evaluation; empty for
+// any other evaluation.
+std::map<int, double> towerCellAccuracy(const EvaluationRecord &evaluation);
+// "0.9210 at 56 px, 0.9025 at 112 px".
+std::string towerCellAccuracyText(const std::map<int, double> &accuracy);
+
 struct CheckpointRecord {
     int stage = 0;
     int64_t step = 0;
@@ -135,6 +145,9 @@ struct RunDetail {
     RunRecord run;
     std::vector<StageRecord> stages;
     std::optional<EvaluationRecord> finalEvaluation; // the run's last
+    // The others, by stage and step: the vision tower's held-out cells,
+    // evaluations every eval_interval steps.
+    std::vector<EvaluationRecord> earlierEvaluations;
     std::vector<CheckpointRecord> checkpoints;
     std::vector<ArtifactRecord> artifacts;
 };

@@ -386,12 +386,10 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
         tower.step = result.steps;
         tower.n = result.cellsEvaluated;
         for (const auto &[resolution, accuracy] : result.cellAccuracy) {
-            tower.perType["cells@" + std::to_string(resolution) + "px"] = {accuracy, result.cellsEvaluated};
+            tower.perType[towerCellsType(resolution)] = {accuracy, result.cellsEvaluated};
             tower.accuracy += accuracy / double(result.cellAccuracy.size());
-            accuracyText += accuracyText.empty() ? "" : ", ";
-            // TRANSLATORS: %1 is an accuracy, %2 an image resolution in pixels.
-            accuracyText += fill(msg("%1 at %2 px"), {formatRealFixed(accuracy, 4), std::to_string(resolution)});
         }
+        accuracyText = towerCellAccuracyText(result.cellAccuracy);
         m_store.addEvaluation(runId, tower);
     }
     TrainingEvent e;

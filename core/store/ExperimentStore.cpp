@@ -631,7 +631,7 @@ RunDetail ExperimentStore::run(int64_t runId)
             evaluations.push_back(std::move(e));
         }
         if (!evaluations.empty()) {
-            d.finalEvaluation = evaluations.back();
+            d.finalEvaluation = std::move(evaluations.back());
             evaluations.pop_back();
             d.earlierEvaluations = std::move(evaluations);
         }

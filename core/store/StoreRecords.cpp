@@ -4,8 +4,11 @@
 #include "base/Messages.h"
 #include "base/Numbers.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 namespace cosw {
@@ -70,15 +73,16 @@ std::string towerCellsType(int resolution)
 
 std::map<int, double> towerCellAccuracy(const EvaluationRecord &evaluation)
 {
-    const std::string prefix = kCellsPrefix, suffix = kCellsSuffix;
     std::map<int, double> accuracy;
     for (const auto &[type, value] : evaluation.perType) {
-        const bool framed = type.size() > prefix.size() + suffix.size() && type.rfind(prefix, 0) == 0
-                            && type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
-        const std::string digits = framed ? type.substr(prefix.size(), type.size() - prefix.size() - suffix.size()) : "";
-        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+        // A type is a tower's when it reads back to itself: the suffix,
+        // leading zeros and signs are all checked by writing it again.
+        const size_t start = std::min(type.size(), std::strlen(kCellsPrefix));
+        int resolution = 0;
+        const bool number = std::from_chars(type.data() + start, type.data() + type.size(), resolution).ec == std::errc();
+        if (!number || resolution <= 0 || towerCellsType(resolution) != type)
             return {}; // a question type: not a tower's evaluation
-        accuracy[std::stoi(digits)] = value.first;
+        accuracy[resolution] = value.first;
     }
     return accuracy;
 }

@@ -1,5 +1,6 @@
 // The desktop workbench, offscreen: the run list follows the store written by
-// other processes, a run launched from the launcher finishes and is plotted,
+// other processes, a run launched from the launcher finishes and is plotted
+// (its noisy curves smoothed stage by stage over the points as logged),
 // cancel interrupts a run with a checkpoint, a run left running when the
 // window closes is followed by the next window, settings round-trip, the
 // screenshot command writes a PNG. How long the UI thread stalls while runs
@@ -10,6 +11,7 @@
 #include "RunFilterModel.h"
 #include "RunQueue.h"
 #include "RunTableModel.h"
+#include "SeriesSmoothing.h"
 #include "StoreReaderThread.h"
 #include "SweepDialog.h"
 #include "WorkbenchSettings.h"
@@ -39,6 +41,8 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 using namespace cosw;
 using namespace cosw::test;
@@ -269,8 +273,45 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.monitor()->pointCount(id, "loss"), 30 + 20, 10000);
         QCOMPARE(window.monitor()->pointCount(id, "lr"), 30 + 20);
         QVERIFY(window.monitor()->pointCount(id, "eval_accuracy") > 0);
-        window.monitor()->setXAxis(MonitorView::XAxis::Time);
-        QCOMPARE(window.monitor()->pointCount(id, "loss"), 30 + 20);
+        // Loss and samples/s are drawn smoothed, each stage from its own
+        // start, over the points as logged; the learning rate as logged.
+        MonitorView *monitor = window.monitor();
+        QCOMPARE(monitor->smoothing(), 0.9);
+        auto logged = [&](const std::string &metric, double weight) {
+            std::vector<double> all;
+            for (const StageRecord &stage : store.run(id).stages) {
+                std::vector<double> values;
+                for (const SeriesPoint &p : store.metricSeries(id, metric, 2000, std::nullopt, stage.index))
+                    values.push_back(p.value);
+                values = smoothedSeries(values, weight);
+                all.insert(all.end(), values.begin(), values.end());
+            }
+            return all;
+        };
+        QCOMPARE(monitor->drawnValues(id, "loss", true), logged("loss", 0));
+        QCOMPARE(monitor->drawnValues(id, "loss"), logged("loss", 0.9));
+        QVERIFY(logged("loss", 0.9) != logged("loss", 0));
+        // Smoothed per stage, not across: fine-tuning's first point is its own loss.
+        QCOMPARE(monitor->drawnValues(id, "loss")[30], logged("loss", 0)[30]);
+        QCOMPARE(monitor->drawnValues(id, "samples_per_s"), logged("samples_per_s", 0.9));
+        QCOMPARE(monitor->drawnValues(id, "lr"), logged("lr", 0));
+        QVERIFY(monitor->drawnValues(id, "lr", true).empty());
+        monitor->setSmoothing(0);
+        QCOMPARE(monitor->drawnValues(id, "loss"), logged("loss", 0));
+        QVERIFY(monitor->drawnValues(id, "loss", true).empty());
+        // The next window shows the curves as this one was left.
+        monitor->setSmoothing(0.5);
+        monitor->setLogLossAxis(true);
+        {
+            MonitorView next;
+            QCOMPARE(next.smoothing(), 0.5);
+            QVERIFY(next.logLossAxis());
+        }
+        monitor->setSmoothing(0.9);
+        monitor->setLogLossAxis(false);
+
+        monitor->setXAxis(MonitorView::XAxis::Time);
+        QCOMPARE(monitor->pointCount(id, "loss"), 30 + 20);
 
         // A click on a legend entry hides the run in every chart, a second shows it again.
         auto *lossPlot = window.monitor()->findChildren<QCustomPlot *>().front();
@@ -294,6 +335,30 @@ private slots:
             QVERIFY2(QFileInfo(file).size() > 1000, qPrintable(file));
         }
         m_finishedRun = id;
+    }
+
+    void smoothingKeepsTheLevelAndSkipsNonFinitePoints()
+    {
+        auto near = [](const std::vector<double> &got, const std::vector<double> &want) {
+            if (got.size() != want.size())
+                return false;
+            for (size_t i = 0; i < got.size(); ++i)
+                if (std::isnan(want[i]) ? !std::isnan(got[i]) : std::abs(got[i] - want[i]) > 1e-12)
+                    return false;
+            return true;
+        };
+        // A constant curve stays at its level from the first point on.
+        QVERIFY(near(smoothedSeries({2, 2, 2, 2}, 0.9), {2, 2, 2, 2}));
+        // Weight 0.5: the second point is (0.25 * 1 + 0.5 * 3) / 0.75.
+        QVERIFY(near(smoothedSeries({1, 3}, 0.5), {1, 7.0 / 3}));
+        // A diverged point is drawn as it is and does not enter the average.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double inf = std::numeric_limits<double>::infinity();
+        QVERIFY(near(smoothedSeries({1, nan, inf, 3}, 0.5), {1, nan, inf, 7.0 / 3}));
+        // Nothing to average with: the points as they are.
+        QVERIFY(near(smoothedSeries({1, 3}, 0), {1, 3}));
+        QVERIFY(near(smoothedSeries({1, 3}, 1), {1, 3}));
+        QVERIFY(smoothedSeries({}, 0.9).empty());
     }
 
     void cancelInterruptsWithCheckpoint()

@@ -1249,6 +1249,22 @@ importiert aus %2
         <source>Could not write %1.</source>
         <translation>%1 konnte nicht geschrieben werden.</translation>
     </message>
+    <message>
+        <source>Moving average of the loss and samples/s curves, each stage on its own; the points as logged stay drawn faintly behind (0: points only)</source>
+        <translation>Gleitender Mittelwert der Kurven für Verlust und Samples/s, jede Stufe für sich; die protokollierten Punkte bleiben blass dahinter sichtbar (0: nur die Punkte)</translation>
+    </message>
+    <message>
+        <source>&amp;Log loss axis</source>
+        <translation>&amp;Logarithmische Verlustachse</translation>
+    </message>
+    <message>
+        <source>A logarithmic loss axis, so the late, small changes are not flattened by the first steps</source>
+        <translation>Eine logarithmische Verlustachse, damit die späten, kleinen Änderungen nicht von den ersten Schritten plattgedrückt werden</translation>
+    </message>
+    <message>
+        <source>&amp;Smoothing:</source>
+        <translation>&amp;Glättung:</translation>
+    </message>
 </context>
 <context>
     <name>cosw::PerTypePlot</name>

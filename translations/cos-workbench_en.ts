@@ -1247,6 +1247,22 @@ imported from %2
         <source>Could not write %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Moving average of the loss and samples/s curves, each stage on its own; the points as logged stay drawn faintly behind (0: points only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Log loss axis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A logarithmic loss axis, so the late, small changes are not flattened by the first steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Smoothing:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::PerTypePlot</name>

@@ -1235,6 +1235,22 @@ imported from %2
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
+    <message>
+        <source>Moving average of the loss and samples/s curves, each stage on its own; the points as logged stay drawn faintly behind (0: points only)</source>
+        <translation>损失和每秒样本数曲线的滑动平均，各阶段分别计算；记录的原始点以浅色保留在后面（0：仅显示原始点）</translation>
+    </message>
+    <message>
+        <source>&amp;Log loss axis</source>
+        <translation>对数损失轴(&amp;L)</translation>
+    </message>
+    <message>
+        <source>A logarithmic loss axis, so the late, small changes are not flattened by the first steps</source>
+        <translation>对数刻度的损失轴，使后期的细小变化不会被最初几步压平</translation>
+    </message>
+    <message>
+        <source>&amp;Smoothing:</source>
+        <translation>平滑(&amp;S)：</translation>
+    </message>
 </context>
 <context>
     <name>cosw::PerTypePlot</name>

@@ -1,20 +1,26 @@
 #include "MonitorView.h"
 
+#include "LocaleNumber.h"
 #include "PlotExport.h"
 #include "PlotStyle.h"
+#include "SeriesSmoothing.h"
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
+#include <QSlider>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace cosw {
@@ -25,6 +31,8 @@ constexpr int kMaxPoints = 2000;
 // A series that has grown this far past a down-sampled fetch is fetched
 // afresh, so a long run never piles up more points than the charts need.
 constexpr size_t kRefetchPoints = 4 * kMaxPoints;
+// The slider's steps: a weight of 0.00 to 0.99.
+constexpr int kSmoothingSteps = 100;
 
 bool hasEnded(RunStatus status)
 {
@@ -51,6 +59,18 @@ MonitorView::MonitorView(QWidget *parent) : QWidget(parent)
     exportButton->setToolTip(tr("Save the four charts as PNG, PDF or SVG"));
     connect(exportButton, &QPushButton::clicked, this, &MonitorView::exportWithDialog);
     m_hint = new QLabel(tr("Select one or more runs in the run list to plot them."));
+    m_smoothingSlider = new QSlider(Qt::Horizontal);
+    m_smoothingSlider->setRange(0, kSmoothingSteps - 1);
+    m_smoothingSlider->setMaximumWidth(160);
+    m_smoothingSlider->setToolTip(tr("Moving average of the loss and samples/s curves, each stage on its own; the "
+                                     "points as logged stay drawn faintly behind (0: points only)"));
+    m_smoothingValue = new QLabel;
+    connect(m_smoothingSlider, &QSlider::valueChanged, this,
+            [this](int value) { setSmoothing(double(value) / kSmoothingSteps); });
+    m_logLossBox = new QCheckBox(tr("&Log loss axis"));
+    m_logLossBox->setToolTip(tr("A logarithmic loss axis, so the late, small changes are not flattened by the "
+                                "first steps"));
+    connect(m_logLossBox, &QCheckBox::toggled, this, &MonitorView::setLogLossAxis);
 
     auto *bar = new QHBoxLayout;
     auto *axisLabel = new QLabel(tr("&X axis:"));
@@ -58,29 +78,44 @@ MonitorView::MonitorView(QWidget *parent) : QWidget(parent)
     bar->addWidget(axisLabel);
     bar->addWidget(m_axisBox);
     bar->addSpacing(12);
+    auto *smoothingLabel = new QLabel(tr("&Smoothing:"));
+    smoothingLabel->setBuddy(m_smoothingSlider);
+    bar->addWidget(smoothingLabel);
+    bar->addWidget(m_smoothingSlider);
+    bar->addWidget(m_smoothingValue);
+    bar->addSpacing(12);
+    bar->addWidget(m_logLossBox);
+    bar->addSpacing(12);
     bar->addWidget(m_hint);
     bar->addStretch(1);
     bar->addWidget(fit);
     bar->addWidget(exportButton);
 
     auto *grid = new QGridLayout;
-    grid->addWidget(addChart("loss", tr("Loss")), 0, 0);
-    grid->addWidget(addChart("lr", tr("Learning rate")), 0, 1);
-    grid->addWidget(addChart("samples_per_s", tr("Samples per second")), 1, 0);
-    grid->addWidget(addChart("eval_accuracy", tr("Evaluation accuracy")), 1, 1);
+    grid->addWidget(addChart("loss", tr("Loss"), true), 0, 0);
+    grid->addWidget(addChart("lr", tr("Learning rate"), false), 0, 1);
+    grid->addWidget(addChart("samples_per_s", tr("Samples per second"), true), 1, 0);
+    grid->addWidget(addChart("eval_accuracy", tr("Evaluation accuracy"), false), 1, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addLayout(grid, 1);
 
     setXAxis(XAxis::Step);
+    // How the user last looked at the curves.
+    // Both read before either is applied: applying one saves both.
+    QSettings settings;
+    const double smoothing = settings.value(QStringLiteral("monitor/smoothing"), m_smoothing).toDouble();
+    const bool logLoss = settings.value(QStringLiteral("monitor/logLoss"), m_logLoss).toBool();
+    setSmoothing(smoothing);
+    setLogLossAxis(logLoss);
     m_timer = new QTimer(this);
     m_timer->setInterval(1000);
     connect(m_timer, &QTimer::timeout, this, &MonitorView::refresh);
     m_timer->start();
 }
 
-QCustomPlot *MonitorView::addChart(const std::string &metric, const QString &title)
+QCustomPlot *MonitorView::addChart(const std::string &metric, const QString &title, bool smoothed)
 {
     auto *plot = new QCustomPlot;
     plot->setMinimumSize(280, 180);
@@ -98,7 +133,7 @@ QCustomPlot *MonitorView::addChart(const std::string &metric, const QString &tit
     plot->yAxis->setLabel(title);
 
     const size_t index = m_charts.size();
-    m_charts.push_back({metric, plot, {}, {}, true});
+    m_charts.push_back({metric, plot, smoothed, {}, {}, {}, true});
     connect(plot, &QCustomPlot::legendClick, this,
             [this, plot](QCPLegend *, QCPAbstractLegendItem *item, QMouseEvent *) { toggleLegendItem(plot, item); });
     // Once the user zooms or pans, new points must not snap the view back.
@@ -152,6 +187,10 @@ void MonitorView::setRuns(const QList<qint64> &runIds)
         for (Chart &chart : m_charts) {
             chart.plot->removeGraph(chart.graphs.at(it->first));
             chart.graphs.erase(it->first);
+            if (const auto raw = chart.rawGraphs.find(it->first); raw != chart.rawGraphs.end()) {
+                chart.plot->removeGraph(raw->second);
+                chart.rawGraphs.erase(raw);
+            }
             for (QCPAbstractItem *item : chart.boundaries[it->first])
                 chart.plot->removeItem(item);
             chart.boundaries.erase(it->first);
@@ -165,6 +204,15 @@ void MonitorView::setRuns(const QList<qint64> &runIds)
         trace.run.id = id;
         trace.color = nextColor();
         for (Chart &chart : m_charts) {
+            if (chart.smoothed) {
+                // Added first, so the smoothed curve is drawn over it.
+                QCPGraph *raw = chart.plot->addGraph();
+                QColor faint = trace.color;
+                faint.setAlpha(70);
+                raw->setPen(QPen(faint, 1));
+                raw->removeFromLegend();
+                chart.rawGraphs[id] = raw;
+            }
             QCPGraph *graph = chart.plot->addGraph();
             graph->setName(QStringLiteral("#%1").arg(id));
             // A wider pen is stroked as a polygon, some 500 times slower for a noisy series.
@@ -282,14 +330,31 @@ void MonitorView::redraw(int64_t runId)
     for (Chart &chart : m_charts) {
         QCPGraph *graph = chart.graphs.at(runId);
         graph->setName(name);
-        QVector<QCPGraphData> data;
+        QCPGraph *raw = chart.smoothed ? chart.rawGraphs.at(runId) : nullptr;
+        const bool smoothing = raw && m_smoothing > 0;
+        QVector<QCPGraphData> data, rawData;
         // The map is ordered by (metric, stage): stage by stage, as the run went.
-        for (const auto &[key, points] : trace.series)
-            if (key.first == chart.metric)
-                for (const SeriesPoint &p : points)
-                    data.append({xOf(trace, p), p.value});
+        for (const auto &[key, points] : trace.series) {
+            if (key.first != chart.metric)
+                continue;
+            std::vector<double> values;
+            for (const SeriesPoint &p : points)
+                values.push_back(p.value);
+            // Within the stage only: the next stage starts from its own level.
+            const std::vector<double> shown = smoothing ? smoothedSeries(values, m_smoothing) : values;
+            for (size_t i = 0; i < points.size(); ++i) {
+                const double x = xOf(trace, points[i]);
+                data.append({x, shown[i]});
+                if (smoothing)
+                    rawData.append({x, values[i]});
+            }
+        }
         // Stages are laid end to end, so by step the points are already in order.
         graph->data()->set(data, m_xAxis == XAxis::Step);
+        if (raw) {
+            raw->data()->set(rawData, m_xAxis == XAxis::Step);
+            raw->setVisible(visible && smoothing);
+        }
 
         std::vector<QCPAbstractItem *> &items = chart.boundaries[runId];
         for (QCPAbstractItem *item : items)
@@ -308,8 +373,9 @@ void MonitorView::redraw(int64_t runId)
                 continue;
             if (i > 0) {
                 auto *line = new QCPItemStraightLine(chart.plot);
-                line->point1->setCoords(x, 0);
-                line->point2->setCoords(x, 1);
+                // Two points above zero, so the line is drawn on a log axis too.
+                line->point1->setCoords(x, 1);
+                line->point2->setCoords(x, 2);
                 line->setPen(QPen(lineColor, 1, Qt::DashLine));
                 line->setVisible(visible);
                 items.push_back(line);
@@ -369,6 +435,48 @@ void MonitorView::setXAxis(XAxis axis)
     replotAll();
 }
 
+void MonitorView::setSmoothing(double weight)
+{
+    const int step =
+        std::isfinite(weight) ? std::clamp(int(std::lround(weight * kSmoothingSteps)), 0, kSmoothingSteps - 1) : 0;
+    m_smoothing = double(step) / kSmoothingSteps;
+    m_smoothingValue->setText(localeNumber(m_smoothing, 2));
+    if (m_smoothingSlider->value() != step) {
+        const QSignalBlocker blocker(m_smoothingSlider);
+        m_smoothingSlider->setValue(step);
+    }
+    for (const auto &[id, trace] : m_traces)
+        redraw(id);
+    replotAll();
+    saveChoices();
+}
+
+void MonitorView::setLogLossAxis(bool logarithmic)
+{
+    m_logLoss = logarithmic;
+    m_logLossBox->setChecked(logarithmic);
+    for (Chart &chart : m_charts) {
+        if (chart.metric != "loss")
+            continue;
+        QCPAxis *axis = chart.plot->yAxis;
+        axis->setScaleType(logarithmic ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        if (logarithmic)
+            axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        else
+            axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        chart.follow = true;
+    }
+    replotAll();
+    saveChoices();
+}
+
+void MonitorView::saveChoices() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("monitor/smoothing"), m_smoothing);
+    settings.setValue(QStringLiteral("monitor/logLoss"), m_logLoss);
+}
+
 void MonitorView::setRunVisible(qint64 runId, bool visible)
 {
     if (visible)
@@ -380,6 +488,8 @@ void MonitorView::setRunVisible(qint64 runId, bool visible)
         if (graph == chart.graphs.end())
             continue;
         graph->second->setVisible(visible);
+        if (const auto raw = chart.rawGraphs.find(runId); raw != chart.rawGraphs.end())
+            raw->second->setVisible(visible && m_smoothing > 0);
         if (QCPPlottableLegendItem *item = chart.plot->legend->itemWithPlottable(graph->second))
             item->setTextColor(visible ? Qt::black : Qt::gray);
         for (QCPAbstractItem *item : chart.boundaries[runId])
@@ -410,6 +520,22 @@ int MonitorView::pointCount(qint64 runId, const QString &metric) const
             return graph->second->dataCount();
     }
     return 0;
+}
+
+std::vector<double> MonitorView::drawnValues(qint64 runId, const QString &metric, bool faint) const
+{
+    std::vector<double> values;
+    for (const Chart &chart : m_charts) {
+        if (chart.metric != metric.toStdString())
+            continue;
+        const auto &graphs = faint ? chart.rawGraphs : chart.graphs;
+        const auto graph = graphs.find(runId);
+        if (graph == graphs.end() || (faint && !graph->second->visible()))
+            continue;
+        for (const QCPGraphData &point : *graph->second->data())
+            values.push_back(point.value);
+    }
+    return values;
 }
 
 bool MonitorView::exportTo(const QString &file)

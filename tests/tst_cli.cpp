@@ -429,6 +429,13 @@ private slots:
             midway.accuracy = 0.7;
             midway.n = 200;
             store.addEvaluation(2, midway);
+            // A text stage of the baseline whose language model came from the stage cache.
+            StageRecord words;
+            words.index = 2;
+            words.name = "words";
+            words.kind = "text";
+            words.fromCache = true;
+            store.putStage(1, words);
         }
         r = runBatch({"show", "2", "--db", db, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -479,6 +486,18 @@ private slots:
         };
         QCOMPARE(lineAfter("stage 0 "), QString("held-out cells 0.9200 at 56 px, 0.9025 at 112 px (4800 cells each)"));
         QCOMPARE(lineAfter("stage 1 "), QString("step 50: accuracy 0.7000 ± 0.0324 on 200 samples"));
+        // A stage taken from the cache says so instead of "0 steps".
+        r = runBatch({"show", "1", "--db", db});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList baselineLines = r.out.split('\n');
+        const auto cachedLine = std::find_if(baselineLines.begin(), baselineLines.end(), [](const QString &line) {
+            return line.trimmed().startsWith("stage 2 words");
+        });
+        QVERIFY2(cachedLine != baselineLines.end(), qPrintable(r.out));
+        QVERIFY2(cachedLine->endsWith("- px  from the stage cache, nothing trained"), qPrintable(*cachedLine));
+        const Json baselineStages = parseJson(runBatch({"show", "1", "--db", db, "--json"}).out.toStdString()).at("stages");
+        QCOMPARE(baselineStages.at(2).at("from_cache").get<bool>(), true);
+        QCOMPARE(baselineStages.at(0).at("from_cache").get<bool>(), false);
 
         r = runBatch({"show", "42", "--db", db});
         QCOMPARE(r.exitCode, 2);

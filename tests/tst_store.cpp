@@ -393,6 +393,13 @@ private slots:
         QVERIFY(d.stages[1].featureCache);
         QCOMPARE(d.stages[2].tokensPerScale, (std::vector<int>{16, 64, 256}));
         QVERIFY(!d.stages[2].featureCache);
+        // Run 1 trained every stage; run 2 took its tower from the stage
+        // cache, which stores before schema 6 tell by its zero steps.
+        QVERIFY(std::none_of(d.stages.begin(), d.stages.end(), [](const StageRecord &st) { return st.fromCache; }));
+        const RunDetail cachedTower = store.run(2);
+        QCOMPARE(cachedTower.stages.size(), size_t(1));
+        QCOMPARE(cachedTower.stages[0].steps, int64_t(0));
+        QVERIFY(cachedTower.stages[0].fromCache);
 
         QVERIFY(d.finalEvaluation);
         QCOMPARE(d.finalEvaluation->stage, 2);

@@ -775,6 +775,9 @@ private slots:
         QVERIFY2(QString::fromStdString(stageEnds[1]).startsWith("language model from cache"), stageEnds[1].c_str());
         QCOMPARE(first.stages[1].steps, int64_t(30));
         QCOMPARE(second.stages[1].steps, int64_t(0));
+        // The store says so, for `show`: and the first run's tower, too.
+        QVERIFY(!first.stages[1].fromCache && second.stages[1].fromCache);
+        QVERIFY(second.stages[0].fromCache);
         // The cached stage is still evaluated, with the same result.
         QCOMPARE(textAccuracies.size(), size_t(2));
         QCOMPARE(textAccuracies[0], textAccuracies[1]);

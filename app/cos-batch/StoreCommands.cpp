@@ -160,12 +160,17 @@ void addShowCommand(CLI::App &app, Action &action)
                 char name[64];
                 std::snprintf(name, sizeof name, "%d %-12s %-9s", st.index, st.name.c_str(), st.kind.c_str());
                 auto shown = [&](bool shown, int64_t value) { return shown ? padded(value, 5) : std::string("    -"); };
+                const std::string tokens = shown(stageHasVisualTokens(st.kind), st.visualTokens),
+                                  resolution = shown(stageSeesImage(st.kind), st.resolution);
                 std::cout << "  "
-                          << fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
-                                  {name, shown(stageHasVisualTokens(st.kind), st.visualTokens),
-                                   shown(stageSeesImage(st.kind), st.resolution), padded(st.steps, 7),
-                                   st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
-                                   st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"})
+                          << (st.fromCache
+                                  // TRANSLATORS: a stage whose tower or language model an earlier run trained.
+                                  ? fill(msg("stage %1 %2 tokens %3 px  from the stage cache, nothing trained"),
+                                         {name, tokens, resolution})
+                                  : fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
+                                         {name, tokens, resolution, padded(st.steps, 7),
+                                          st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
+                                          st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"}))
                           << "\n";
                 for (const EvaluationRecord &e : d.earlierEvaluations) {
                     if (e.stage != st.index)

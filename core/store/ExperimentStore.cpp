@@ -139,6 +139,12 @@ CREATE TABLE imports (
     R"sql(
 ALTER TABLE runs ADD COLUMN pid_started_at REAL;
 )sql",
+    // 5 -> 6: stages taken from the stage cache. A stage trains at least one
+    // step, so a stored stage of none is one whose result came from the cache.
+    R"sql(
+ALTER TABLE stages ADD COLUMN from_cache INTEGER NOT NULL DEFAULT 0;
+UPDATE stages SET from_cache = 1 WHERE steps = 0;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
               "one migration per schema version");
@@ -429,11 +435,11 @@ void ExperimentStore::putStage(int64_t runId, const StageRecord &st)
         m_db.prepare(insertSql("stages",
                                {"run_id", "idx", "name", "kind", "visual_tokens", "tokens_per_scale", "resolution",
                                 "steps", "wall_seconds", "samples_per_second", "lm_tokens_per_second", "step_seconds",
-                                "final_loss", "feature_cache"},
+                                "final_loss", "feature_cache", "from_cache"},
                                "INSERT OR REPLACE"))
             .bindAll(runId, st.index, st.name, st.kind, st.visualTokens, intListJson(st.tokensPerScale), st.resolution,
                      st.steps, st.wallSeconds, st.samplesPerSecond, st.lmTokensPerSecond, st.stepSeconds, st.finalLoss,
-                     st.featureCache ? 1 : 0)
+                     st.featureCache ? 1 : 0, st.fromCache ? 1 : 0)
             .run();
     });
 }
@@ -578,8 +584,8 @@ RunDetail ExperimentStore::run(int64_t runId)
     }
     {
         auto s = m_db.prepare("SELECT idx, name, kind, visual_tokens, tokens_per_scale, resolution, steps, wall_seconds, "
-                              "samples_per_second, lm_tokens_per_second, step_seconds, final_loss, feature_cache "
-                              "FROM stages WHERE run_id = ? ORDER BY idx");
+                              "samples_per_second, lm_tokens_per_second, step_seconds, final_loss, feature_cache, "
+                              "from_cache FROM stages WHERE run_id = ? ORDER BY idx");
         s.bind(1, runId);
         while (s.step()) {
             StageRecord st;
@@ -596,6 +602,7 @@ RunDetail ExperimentStore::run(int64_t runId)
             st.stepSeconds = s.optionalReal(10);
             st.finalLoss = s.optionalReal(11);
             st.featureCache = s.int64(12) != 0;
+            st.fromCache = s.int64(13) != 0;
             d.stages.push_back(st);
         }
     }

@@ -15,7 +15,7 @@ namespace cosw {
 
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // $COS_DB, else $XDG_DATA_HOME/cos-workbench/experiments.sqlite, else
     // ~/.local/share/cos-workbench/experiments.sqlite.

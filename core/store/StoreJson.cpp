@@ -104,6 +104,7 @@ Json runDetailJson(const RunDetail &d)
         s["step_seconds"] = optionalNumber(st.stepSeconds);
         s["final_loss"] = optionalNumber(st.finalLoss);
         s["feature_cache"] = st.featureCache;
+        s["from_cache"] = st.fromCache;
         stages.push_back(s);
     }
     j["stages"] = stages;

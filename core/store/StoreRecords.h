@@ -57,6 +57,9 @@ struct StageRecord {
     std::optional<double> stepSeconds;        // median
     std::optional<double> finalLoss;
     bool featureCache = false;
+    // The stage's result (a vision tower, a language model) was taken from
+    // the stage cache: nothing trained in this run, steps is 0.
+    bool fromCache = false;
 };
 
 struct MetricPoint {

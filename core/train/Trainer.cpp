@@ -371,6 +371,7 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
 
     StageRecord record = stageRecord(index);
     record.steps = result.cached ? 0 : result.steps;
+    record.fromCache = result.cached;
     record.wallSeconds = result.wallSeconds;
     if (!result.cached) {
         record.samplesPerSecond = result.steps * st.batchSize / std::max(result.wallSeconds, 1e-9);
@@ -716,6 +717,7 @@ void Trainer::finishCachedTextStage(int64_t runId, int index, Progress &progress
     model->to(parseDevice(st.device));
     StageRecord record = stageRecord(index);
     record.steps = 0; // nothing trained in this run, as for a cached vision tower
+    record.fromCache = true;
     m_store.putStage(runId, record);
     if (st.evaluate)
         evaluateStage(runId, index, 0, model);

@@ -107,6 +107,8 @@ VALUES (2, 'fixture left running', 'running', '{}', 'resampler', 'fixture-host',
 INSERT INTO stages VALUES (1, 0, 'align', 'vision', 16, '[16]', 224, 100, 12.5, 80.0, NULL, 0.15, 2.5, 0);
 INSERT INTO stages VALUES (1, 1, 'pretrain', 'pretrain', 80, '[16,64]', 448, 1000, 3600.0, 55.5, 9000.0, 0.12, 1.25, 1);
 INSERT INTO stages VALUES (1, 2, 'sft', 'finetune', 336, '[16,64,256]', 448, 500, 1800.0, 20.0, 4000.0, 0.3, 0.75, 0);
+-- Run 2 took its vision tower from the stage cache: no steps trained.
+INSERT INTO stages VALUES (2, 0, 'align', 'vision', 0, '[]', 224, 0, 0.4, NULL, NULL, NULL, NULL, 0);
 
 -- 500 points of "loss" (step 10*i, value 5/i) and 50 of "lr".
 WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500)

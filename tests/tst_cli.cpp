@@ -395,6 +395,45 @@ private slots:
         QVERIFY2(bad.err.contains("--resolution 150"), qPrintable(bad.err));
     }
 
+    void showSaysWhereARunIsOrStopped()
+    {
+        const QString db = m_dir.filePath("progress.sqlite");
+        int64_t running = 0, stopped = 0;
+        {
+            ExperimentStore store(db.toStdString());
+            RunProgress p;
+            p.stage = 3;
+            p.stages = 5;
+            p.stageName = "pretrain";
+            p.step = 120;
+            p.totalSteps = 450;
+            p.etaSeconds = 1e6; // still far from its end whenever the test runs
+            p.time = unixNow();
+            running = store.createRun("running", "{}", "chain_of_sight", "cpu", "{}");
+            store.startRun(running);
+            store.setProgress(running, p);
+            stopped = store.createRun("stopped", "{}", "chain_of_sight", "cpu", "{}");
+            store.startRun(stopped);
+            p.evaluating = true;
+            p.step = 300;
+            p.totalSteps = 1200;
+            p.etaSeconds.reset();
+            store.setProgress(stopped, p);
+            store.endRun(stopped, RunStatus::Interrupted, "stopped by a signal");
+        }
+        Result r = runBatch({"show", QString::number(running), "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("now: stage 3 pretrain (4 of 5): step 120 of 450, about "), qPrintable(r.out));
+        QVERIFY2(r.out.contains(" left in the stage\n"), qPrintable(r.out));
+        r = runBatch({"show", QString::number(stopped), "--db", db});
+        QVERIFY2(r.out.contains("stopped: evaluating stage 3 pretrain (4 of 5): 300 of 1200 answers\n"), qPrintable(r.out));
+        const Json progress = parseJson(runBatch({"show", QString::number(stopped), "--db", db, "--json"}).out.toStdString())
+                                  .at("progress");
+        QCOMPARE(progress.at("step").get<int64_t>(), 300);
+        QCOMPARE(progress.at("evaluating").get<bool>(), true);
+        QVERIFY(progress.at("eta_s").is_null());
+    }
+
     void listShowExportReadTheStore()
     {
         const QString db = m_dir.filePath("store/runs.sqlite"); // the directory is created

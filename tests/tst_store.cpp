@@ -368,6 +368,8 @@ private slots:
         QCOMPARE(r.maxVisualTokens, 336);
         // From before sweeps: in none, parameters unknown.
         QVERIFY(r.sweep.sweep.empty() && r.sweep.variant.empty() && !r.sweep.seed && !r.parameters);
+        // Nor was where a run is recorded.
+        QVERIFY(!r.progress && !runs[1].progress);
         // Left `running` on another host years ago: interrupted on open.
         QCOMPARE(runs[1].name, std::string("fixture left running"));
         QCOMPARE(runs[1].status, RunStatus::Interrupted);
@@ -864,12 +866,75 @@ private slots:
             {"addEvaluation", [&] { store.addEvaluation(9999, EvaluationRecord{}); }},
             {"addCheckpoint", [&] { store.addCheckpoint(9999, CheckpointRecord{}); }},
             {"addArtifact", [&] { store.addArtifact(9999, ArtifactRecord{}); }},
+            {"setProgress", [&] { store.setProgress(9999, RunProgress{}); }},
         };
         for (const auto &[what, call] : calls) {
             const Thrown t = thrown(call);
             QVERIFY2(t.kind == "InputError" && t.message == missing, qPrintable(QString(what) + " " + describe(t)));
         }
         QCOMPARE(store.runs().size(), size_t(4));
+    }
+
+    void progressIsRecordedWithTheHeartbeat()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("progress.sqlite");
+        ExperimentStore store(str(path));
+        const int64_t id = store.createRun("r", "{}", "", "cpu", "{}");
+        const int64_t other = store.createRun("other", "{}", "", "cpu", "{}");
+        store.startRun(id);
+        QVERIFY(!store.run(id).run.progress); // before its first step
+
+        RunProgress training;
+        training.stage = 3;
+        training.stages = 5;
+        training.stageName = "pretrain";
+        training.step = 120;
+        training.totalSteps = 450;
+        training.etaSeconds = 90.5;
+        training.time = 1800000000.25;
+        store.setProgress(id, training);
+        const auto check = [&](const RunRecord &r, const RunProgress &want) {
+            QVERIFY(r.progress);
+            QCOMPARE(r.progress->stage, want.stage);
+            QCOMPARE(r.progress->stages, want.stages);
+            QCOMPARE(r.progress->stageName, want.stageName);
+            QCOMPARE(r.progress->evaluating, want.evaluating);
+            QCOMPARE(r.progress->step, want.step);
+            QCOMPARE(r.progress->totalSteps, want.totalSteps);
+            QCOMPARE(r.progress->etaSeconds, want.etaSeconds);
+            QCOMPARE(r.progress->time, want.time);
+        };
+        check(store.run(id).run, training);
+        QCOMPARE(store.run(id).run.heartbeatAt, std::optional<double>(training.time)); // a heartbeat too
+        // The list reads it as well, for the run list to follow; only this run's.
+        for (const RunRecord &r : store.runs())
+            if (r.id == id)
+                check(r, training);
+            else
+                QVERIFY(!r.progress);
+
+        RunProgress evaluating = training;
+        evaluating.evaluating = true;
+        evaluating.step = 300;
+        evaluating.totalSteps = 1200;
+        evaluating.etaSeconds.reset();
+        evaluating.time += 60;
+        store.setProgress(id, evaluating);
+        check(store.run(id).run, evaluating);
+        // Where it stopped stays with a run that ends.
+        store.endRun(id, RunStatus::Interrupted, "stopped");
+        check(store.run(id).run, evaluating);
+
+        // A damaged record of where a run is does not keep it from being listed.
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.exec("UPDATE runs SET progress = '{\"stage\": ' WHERE id = " + std::to_string(other)),
+                     std::string());
+        }
+        const auto runs = store.runs();
+        QCOMPARE(runs.size(), size_t(2));
+        QVERIFY(std::none_of(runs.begin(), runs.end(), [&](const RunRecord &r) { return r.id == other && r.progress; }));
     }
 
     // ------------------------------------------------------ metric series

@@ -601,6 +601,14 @@ private slots:
         const int64_t b = interrupted.first;
         QCOMPARE(int(interrupted.second), int(RunOutcome::Interrupted));
         QCOMPARE(store.run(b).run.status, RunStatus::Interrupted);
+        // The store says exactly where it stopped, for the run list and `show`.
+        const std::optional<RunProgress> stopped = store.run(b).run.progress;
+        QVERIFY(stopped && !stopped->evaluating);
+        QCOMPARE(stopped->stage, 2);
+        QCOMPARE(stopped->stages, 3);
+        QCOMPARE(stopped->stageName, std::string("finetune"));
+        QCOMPARE(stopped->step, int64_t(17));
+        QCOMPARE(stopped->totalSteps, int64_t(40));
         const std::string from = store.run(b).checkpoints.back().path;
         QVERIFY2(QString::fromStdString(from).endsWith("stage2-at-step17"), from.c_str());
         // The generator state is kept by LibTorch's own serialisation; a
@@ -618,6 +626,9 @@ private slots:
         Trainer resumed(run, store, {}, {});
         QCOMPARE(int(resumed.run(b, from)), int(RunOutcome::Finished));
         QCOMPARE(store.run(b).run.status, RunStatus::Finished);
+        // Its last record is the final stage's end: the evaluation's last question.
+        const std::optional<RunProgress> ended = store.run(b).run.progress;
+        QVERIFY(ended && ended->stage == 2 && ended->evaluating && ended->step == ended->totalSteps);
 
         const StateDict wa = finalWeights(a), wb = finalWeights(b);
         QCOMPARE(wa.size(), wb.size());

@@ -337,6 +337,57 @@ private slots:
         m_finishedRun = id;
     }
 
+    void runListShowsWhereARunIs()
+    {
+        RunRecord r;
+        r.id = 7;
+        r.status = RunStatus::Running;
+        QCOMPARE(RunTableModel::statusWithProgress(r), QString("running")); // before its first step
+        RunProgress p;
+        p.stage = 3;
+        p.stages = 5;
+        p.stageName = "pretrain";
+        p.step = 120;
+        p.totalSteps = 450;
+        p.etaSeconds = 80;
+        p.time = 1000;
+        r.progress = p;
+        QCOMPARE(RunTableModel::statusWithProgress(r), QString("running · pretrain 120/450"));
+        // The stage's time left counts down from when it was written.
+        QCOMPARE(RunTableModel::progressDetail(r, 1010),
+                 QString("Stage pretrain (4 of 5): step 120 of 450, about 70 s left in the stage"));
+        r.progress->evaluating = true;
+        r.progress->step = 300;
+        r.progress->totalSteps = 1200;
+        r.progress->etaSeconds.reset();
+        QCOMPARE(RunTableModel::statusWithProgress(r), QString("running · evaluating 300/1200"));
+        QCOMPARE(RunTableModel::progressDetail(r, 1010), QString("Evaluating stage pretrain (4 of 5): 300 of 1200 answers"));
+        // A run stopped midway says where; no time is left to count.
+        r.progress = p;
+        r.status = RunStatus::Interrupted;
+        QCOMPARE(RunTableModel::statusWithProgress(r), QString("interrupted · pretrain 120/450"));
+        QCOMPARE(RunTableModel::progressDetail(r, 1010), QString("Stage pretrain (4 of 5): step 120 of 450"));
+        r.status = RunStatus::Finished;
+        QCOMPARE(RunTableModel::statusWithProgress(r), QString("finished"));
+        QVERIFY(RunTableModel::progressDetail(r, 1010).isEmpty());
+
+        // In the table: a new step repaints the row; its tooltip has the detail.
+        r.status = RunStatus::Running;
+        RunTableModel model;
+        model.setRuns({r});
+        QSignalSpy repainted(&model, &QAbstractItemModel::dataChanged);
+        model.setRuns({r});
+        QCOMPARE(repainted.count(), 0);
+        r.progress->step = 121;
+        r.progress->time = 1002;
+        model.setRuns({r});
+        QCOMPARE(repainted.count(), 1);
+        const QModelIndex status = model.index(0, RunTableModel::StatusColumn);
+        QCOMPARE(status.data().toString(), QString("running · pretrain 121/450"));
+        QVERIFY2(status.data(Qt::ToolTipRole).toString().startsWith("Stage pretrain (4 of 5): step 121 of 450, about "),
+                 qPrintable(status.data(Qt::ToolTipRole).toString()));
+    }
+
     void smoothingKeepsTheLevelAndSkipsNonFinitePoints()
     {
         auto near = [](const std::vector<double> &got, const std::vector<double> &want) {

@@ -932,6 +932,21 @@ importiert aus %2
     </message>
 </context>
 <context>
+    <name>cosw::LocaleNumber</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+</context>
+<context>
     <name>cosw::MainWindow</name>
     <message>
         <source>CPU</source>
@@ -1432,6 +1447,31 @@ importiert aus %2
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
+    <message>
+        <source>evaluating %1/%2</source>
+        <translation>Evaluierung %1/%2</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <extracomment>A run&apos;s status, then where it is: &quot;running · pretrain 120/450&quot;.</extracomment>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Evaluating stage %1 (%2 of %3): %4 of %5 answers</source>
+        <translation>Evaluierung der Stufe %1 (%2 von %3): %4 von %5 Antworten</translation>
+    </message>
+    <message>
+        <source>Stage %1 (%2 of %3): step %4 of %5</source>
+        <translation>Stufe %1 (%2 von %3): Schritt %4 von %5</translation>
+    </message>
+    <message>
+        <source>, about %1 left in the stage</source>
+        <translation>, noch etwa %1 in der Stufe</translation>
+    </message>
 </context>
 <context>
     <name>cosw::ScalesTableModel</name>
@@ -1607,18 +1647,6 @@ importiert aus %2
 </context>
 <context>
     <name>cosw::SweepDialog</name>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 min</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 h</translation>
-    </message>
     <message>
         <source>Sweep</source>
         <translation>Sweep</translation>

@@ -930,6 +930,21 @@ imported from %2
     </message>
 </context>
 <context>
+    <name>cosw::LocaleNumber</name>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cosw::MainWindow</name>
     <message>
         <source>CPU</source>
@@ -1430,6 +1445,31 @@ imported from %2
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>evaluating %1/%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <extracomment>A run&apos;s status, then where it is: &quot;running · pretrain 120/450&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluating stage %1 (%2 of %3): %4 of %5 answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stage %1 (%2 of %3): step %4 of %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, about %1 left in the stage</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::ScalesTableModel</name>
@@ -1605,18 +1645,6 @@ imported from %2
 </context>
 <context>
     <name>cosw::SweepDialog</name>
-    <message>
-        <source>%1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Sweep</source>
         <translation type="unfinished"></translation>

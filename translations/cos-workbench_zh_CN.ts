@@ -921,6 +921,21 @@ imported from %2
     </message>
 </context>
 <context>
+    <name>cosw::LocaleNumber</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+</context>
+<context>
     <name>cosw::MainWindow</name>
     <message>
         <source>CPU</source>
@@ -1418,6 +1433,31 @@ imported from %2
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
+    <message>
+        <source>evaluating %1/%2</source>
+        <translation>评估中 %1/%2</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <extracomment>A run&apos;s status, then where it is: &quot;running · pretrain 120/450&quot;.</extracomment>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Evaluating stage %1 (%2 of %3): %4 of %5 answers</source>
+        <translation>正在评估阶段 %1（第 %2 个，共 %3 个）：已完成 %4 / %5 个回答</translation>
+    </message>
+    <message>
+        <source>Stage %1 (%2 of %3): step %4 of %5</source>
+        <translation>阶段 %1（第 %2 个，共 %3 个）：第 %4 / %5 步</translation>
+    </message>
+    <message>
+        <source>, about %1 left in the stage</source>
+        <translation>，本阶段约剩 %1</translation>
+    </message>
 </context>
 <context>
     <name>cosw::ScalesTableModel</name>
@@ -1593,18 +1633,6 @@ imported from %2
 </context>
 <context>
     <name>cosw::SweepDialog</name>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 分钟</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 小时</translation>
-    </message>
     <message>
         <source>Sweep</source>
         <translation>参数扫描</translation>

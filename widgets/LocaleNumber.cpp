@@ -1,5 +1,6 @@
 #include "LocaleNumber.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <cmath>
@@ -18,6 +19,15 @@ QString localeNumber(double value, int decimals)
     QLocale locale;
     locale.setNumberOptions(QLocale::OmitGroupSeparator);
     return locale.toString(value, 'f', decimals);
+}
+
+QString localeDuration(double seconds)
+{
+    if (seconds < 90)
+        return QCoreApplication::translate("cosw::LocaleNumber", "%1 s").arg(localeNumber(seconds, 0));
+    if (seconds < 5400)
+        return QCoreApplication::translate("cosw::LocaleNumber", "%1 min").arg(localeNumber(seconds / 60, 1));
+    return QCoreApplication::translate("cosw::LocaleNumber", "%1 h").arg(localeNumber(seconds / 3600, 1));
 }
 
 std::optional<double> parseTypedNumber(const QString &text)

@@ -1,5 +1,7 @@
 #include "RunTableModel.h"
 
+#include "LocaleNumber.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -21,6 +23,51 @@ QString RunTableModel::statusText(RunStatus status)
     case RunStatus::Interrupted: return tr("interrupted");
     }
     return {};
+}
+
+namespace {
+
+// Where the run stands still counts for a run that ran and stopped midway.
+bool showsProgress(const RunRecord &r)
+{
+    return r.progress && (r.status == RunStatus::Running || r.status == RunStatus::Failed
+                          || r.status == RunStatus::Interrupted);
+}
+
+bool sameProgress(const std::optional<RunProgress> &a, const std::optional<RunProgress> &b)
+{
+    if (!a || !b)
+        return !a == !b;
+    return a->stage == b->stage && a->evaluating == b->evaluating && a->step == b->step && a->time == b->time;
+}
+
+} // namespace
+
+QString RunTableModel::statusWithProgress(const RunRecord &r)
+{
+    if (!showsProgress(r))
+        return statusText(r.status);
+    const RunProgress &p = *r.progress;
+    const QString where = p.evaluating ? tr("evaluating %1/%2").arg(p.step).arg(p.totalSteps)
+                                       : tr("%1 %2/%3").arg(QString::fromStdString(p.stageName)).arg(p.step).arg(p.totalSteps);
+    //: A run's status, then where it is: "running · pretrain 120/450".
+    return tr("%1 · %2").arg(statusText(r.status), where);
+}
+
+QString RunTableModel::progressDetail(const RunRecord &r, double now)
+{
+    if (!showsProgress(r))
+        return {};
+    const RunProgress &p = *r.progress;
+    const QString stage = QString::fromStdString(p.stageName);
+    QString text = p.evaluating
+                       ? tr("Evaluating stage %1 (%2 of %3): %4 of %5 answers")
+                             .arg(stage).arg(p.stage + 1).arg(p.stages).arg(p.step).arg(p.totalSteps)
+                       : tr("Stage %1 (%2 of %3): step %4 of %5")
+                             .arg(stage).arg(p.stage + 1).arg(p.stages).arg(p.step).arg(p.totalSteps);
+    if (r.status == RunStatus::Running && p.etaSeconds && p.step < p.totalSteps)
+        text += tr(", about %1 left in the stage").arg(localeDuration(std::max(0.0, *p.etaSeconds - (now - p.time))));
+    return text;
 }
 
 int RunTableModel::rowOf(int64_t runId) const
@@ -52,7 +99,8 @@ void RunTableModel::setRuns(const std::vector<RunRecord> &runs)
         RunRecord &held = m_runs[static_cast<size_t>(row)];
         // Heartbeats change every few seconds; only what the table shows is worth a repaint.
         const bool shown = held.name != r.name || held.status != r.status || held.connector != r.connector
-                           || held.minVisualTokens != r.minVisualTokens || held.maxVisualTokens != r.maxVisualTokens;
+                           || held.minVisualTokens != r.minVisualTokens || held.maxVisualTokens != r.maxVisualTokens
+                           || !sameProgress(held.progress, r.progress);
         held = r;
         if (shown)
             emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
@@ -84,15 +132,21 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     }
-    if (role == Qt::ToolTipRole && !r.message.empty())
-        return QString::fromStdString(r.message);
+    if (role == Qt::ToolTipRole) {
+        QStringList lines;
+        if (!r.message.empty())
+            lines << QString::fromStdString(r.message);
+        if (const QString where = progressDetail(r, double(QDateTime::currentMSecsSinceEpoch()) / 1000); !where.isEmpty())
+            lines << where;
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join('\n'));
+    }
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
     switch (index.column()) {
     case IdColumn: return QVariant::fromValue<qint64>(r.id);
     case NameColumn: return QString::fromStdString(r.name);
-    case StatusColumn: return statusText(r.status);
+    case StatusColumn: return statusWithProgress(r);
     case ConnectorColumn: return QString::fromStdString(r.connector);
     case TokensColumn:
         if (sort)

@@ -1,6 +1,8 @@
 #pragma once
 // The runs of the experiment store as a table. Refreshes merge by run id, so
-// selections and the sort order survive the periodic reload.
+// selections and the sort order survive the periodic reload. A run that is
+// running, or stopped midway, shows where it is (or stopped) by its status,
+// as its trainer records it in the store: runs started anywhere are followed.
 
 #include "store/ExperimentStore.h"
 
@@ -31,6 +33,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     static QString statusText(RunStatus status);
+    // The status with where the run is, e.g. "running · pretrain 120/450"
+    // (a finished or queued run: the status alone).
+    static QString statusWithProgress(const RunRecord &run);
+    // Where the run is in full, with the time its stage has left as of `now`
+    // (Unix seconds); empty when nothing is recorded or the run is not midway.
+    static QString progressDetail(const RunRecord &run, double now);
 
 private:
     std::vector<RunRecord> m_runs;

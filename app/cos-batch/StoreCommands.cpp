@@ -1,6 +1,7 @@
 // cos-batch list / show / export: reading the experiment store.
 
 #include "Commands.h"
+#include "ProgressPrinter.h"
 
 #include "base/Errors.h"
 #include "base/Files.h"
@@ -49,6 +50,31 @@ std::string recordedBlas(const std::string &versions)
     } catch (const std::exception &) {
         return {};
     }
+}
+
+// Where a running run is, or where a failed or interrupted one stopped, as
+// its trainer last recorded it; empty for any other run.
+std::string progressLine(const RunRecord &r)
+{
+    const bool midway = r.status == RunStatus::Running || r.status == RunStatus::Failed
+                        || r.status == RunStatus::Interrupted;
+    if (!r.progress || !midway)
+        return {};
+    const RunProgress &p = *r.progress;
+    const auto where = [&](const char *pattern) {
+        return fill(pattern, {std::to_string(p.stage), p.stageName, std::to_string(p.stage + 1), std::to_string(p.stages),
+                              std::to_string(p.step), std::to_string(p.totalSteps)});
+    };
+    std::string line = p.evaluating ? where(msg("evaluating stage %1 %2 (%3 of %4): %5 of %6 answers"))
+                                    : where(msg("stage %1 %2 (%3 of %4): step %5 of %6"));
+    if (r.status != RunStatus::Running)
+        // TRANSLATORS: %1 is where a failed or interrupted run was, e.g. "stage 3 pretrain (4 of 5): step 120 of 450".
+        return fill(msg("stopped: %1"), {line});
+    if (p.etaSeconds && p.step < p.totalSteps)
+        line += fill(msg(", about %1 left in the stage"),
+                     {formatDuration(std::max(0.0, *p.etaSeconds - (unixNow() - p.time)))});
+    // TRANSLATORS: %1 is where a running run is, e.g. "stage 3 pretrain (4 of 5): step 120 of 450".
+    return fill(msg("now: %1"), {line});
 }
 
 } // namespace
@@ -156,6 +182,8 @@ void addShowCommand(CLI::App &app, Action &action)
                 std::cout << "  " << fill(msg("BLAS %1"), {blas}) << "\n";
             if (!r.message.empty())
                 std::cout << "  " << r.message << "\n";
+            if (const std::string where = progressLine(r); !where.empty())
+                std::cout << "  " << where << "\n";
             for (const auto &st : d.stages) {
                 char name[64];
                 std::snprintf(name, sizeof name, "%d %-12s %-9s", st.index, st.name.c_str(), st.kind.c_str());

@@ -18,19 +18,6 @@
 
 namespace cosw {
 
-namespace {
-
-QString durationText(double seconds)
-{
-    if (seconds < 90)
-        return SweepDialog::tr("%1 s").arg(localeNumber(seconds, 0));
-    if (seconds < 5400)
-        return SweepDialog::tr("%1 min").arg(localeNumber(seconds / 60, 1));
-    return SweepDialog::tr("%1 h").arg(localeNumber(seconds / 3600, 1));
-}
-
-} // namespace
-
 SweepDialog::SweepDialog(const QString &program, const QString &database, const QString &configYaml,
                          const QString &configName, QWidget *parent)
     : QDialog(parent), m_program(program), m_database(database), m_configYaml(configYaml)
@@ -159,7 +146,7 @@ void SweepDialog::showPlan(const QByteArray &json)
         if (!v["seed"].is_null())
             label += tr(" seed %1").arg(v["seed"].get<int64_t>());
         const QString state = QString::fromStdString(v["state"].get<std::string>());
-        const QString estimate = v["estimate_seconds"].is_null() ? tr("?") : durationText(v["estimate_seconds"].get<double>());
+        const QString estimate = v["estimate_seconds"].is_null() ? tr("?") : localeDuration(v["estimate_seconds"].get<double>());
         const QStringList cells{label, QString::fromStdString(v["tokens"].get<std::string>()), estimate, state};
         for (int c = 0; c < cells.size(); ++c)
             m_plan->setItem(int(i), c, new QTableWidgetItem(cells[c]));
@@ -184,7 +171,7 @@ void SweepDialog::showPlan(const QByteArray &json)
     m_plan->resizeColumnsToContents();
     m_message->setText(tr("%n run(s) to start or resume", "", pending) + " · "
                        + tr("about %1 on this machine (cached stages take less)")
-                             .arg(durationText(plan["estimate_seconds"].get<double>())));
+                             .arg(localeDuration(plan["estimate_seconds"].get<double>())));
     m_start->setEnabled(pending > 0);
     emit previewed(true);
 }

@@ -1,5 +1,7 @@
 #include "ExperimentStore.h"
 
+#include "StoreJson.h"
+
 #include "base/Errors.h"
 #include "base/Messages.h"
 #include "base/Json.h"
@@ -139,11 +141,13 @@ CREATE TABLE imports (
     R"sql(
 ALTER TABLE runs ADD COLUMN pid_started_at REAL;
 )sql",
-    // 5 -> 6: stages taken from the stage cache. A stage trains at least one
-    // step, so a stored stage of none is one whose result came from the cache.
+    // 5 -> 6: stages taken from the stage cache (a stage trains at least one
+    // step, so a stored stage of none is one whose result came from the
+    // cache), and where a run is (JSON, RunProgress).
     R"sql(
 ALTER TABLE stages ADD COLUMN from_cache INTEGER NOT NULL DEFAULT 0;
 UPDATE stages SET from_cache = 1 WHERE steps = 0;
+ALTER TABLE runs ADD COLUMN progress TEXT NOT NULL DEFAULT '';
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == ExperimentStore::kSchemaVersion,
@@ -314,6 +318,16 @@ void ExperimentStore::startRun(int64_t runId)
             .bind(4, t)
             .bind(5, t)
             .bind(6, runId)
+            .run();
+    });
+}
+
+void ExperimentStore::setProgress(int64_t runId, const RunProgress &progress)
+{
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("UPDATE runs SET progress = ?, heartbeat_at = ? WHERE id = ?")
+            .bindAll(runProgressJson(progress).dump(), progress.time, runId)
             .run();
     });
 }
@@ -513,7 +527,7 @@ static const std::string kRunColumns =
     "r.started_at, r.ended_at, r.heartbeat_at, r.message, "
     "(SELECT COALESCE(MIN(visual_tokens), 0) " + kTokenStages + "), "
     "(SELECT COALESCE(MAX(visual_tokens), 0) " + kTokenStages + "), "
-    "r.sweep, r.sweep_variant, r.sweep_seed, r.parameters";
+    "r.sweep, r.sweep_variant, r.sweep_seed, r.parameters, r.progress";
 
 RunRecord ExperimentStore::readRun(SqliteStatement &s)
 {
@@ -538,6 +552,7 @@ RunRecord ExperimentStore::readRun(SqliteStatement &s)
     r.sweep.variant = s.text(17);
     r.sweep.seed = s.optionalInt64(18);
     r.parameters = s.optionalInt64(19);
+    r.progress = runProgressFromJson(s.text(20));
     return r;
 }
 

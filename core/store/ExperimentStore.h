@@ -46,6 +46,8 @@ public:
     // queued/failed/interrupted -> running; records host, pid and a heartbeat.
     void startRun(int64_t runId);
     void heartbeat(int64_t runId);
+    // Where the run is; a heartbeat too.
+    void setProgress(int64_t runId, const RunProgress &progress);
     // running -> finished | failed | interrupted.
     void endRun(int64_t runId, RunStatus status, const std::string &message = {});
     // Marks `running` runs whose process is gone (same host, pid dead) or

@@ -38,6 +38,42 @@ Json evaluationJson(const EvaluationRecord &ev)
     return e;
 }
 
+Json runProgressJson(const RunProgress &p)
+{
+    Json j = Json::object();
+    j["stage"] = p.stage;
+    j["stages"] = p.stages;
+    j["stage_name"] = p.stageName;
+    j["evaluating"] = p.evaluating;
+    j["step"] = p.step;
+    j["total_steps"] = p.totalSteps;
+    j["eta_s"] = optionalNumber(p.etaSeconds);
+    j["time"] = p.time;
+    return j;
+}
+
+std::optional<RunProgress> runProgressFromJson(const std::string &text)
+{
+    if (text.empty())
+        return std::nullopt;
+    try {
+        const Json j = parseJson(text, "progress");
+        RunProgress p;
+        p.stage = j.at("stage").get<int>();
+        p.stages = j.at("stages").get<int>();
+        p.stageName = j.at("stage_name").get<std::string>();
+        p.evaluating = j.at("evaluating").get<bool>();
+        p.step = j.at("step").get<int64_t>();
+        p.totalSteps = j.at("total_steps").get<int64_t>();
+        if (const Json &eta = j.at("eta_s"); !eta.is_null())
+            p.etaSeconds = eta.get<double>();
+        p.time = j.at("time").get<double>();
+        return p;
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
+}
+
 Json runJson(const RunRecord &r)
 {
     Json j = Json::object();
@@ -58,6 +94,7 @@ Json runJson(const RunRecord &r)
     tokens.push_back(r.maxVisualTokens);
     j["visual_tokens_range"] = tokens;
     j["parameters"] = r.parameters ? Json(*r.parameters) : Json();
+    j["progress"] = r.progress ? runProgressJson(*r.progress) : Json();
     if (!r.sweep.sweep.empty()) {
         Json sweep = Json::object();
         sweep["name"] = r.sweep.sweep;

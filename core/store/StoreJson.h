@@ -14,6 +14,12 @@ namespace cosw {
 // A number, or null when absent.
 Json optionalNumber(const std::optional<double> &v);
 
+// {stage, stages, stage_name, evaluating, step, total_steps, eta_s, time}
+Json runProgressJson(const RunProgress &progress);
+// None for an empty or unreadable text: where a run is only informs, so a
+// damaged record of it must not keep the run from being listed.
+std::optional<RunProgress> runProgressFromJson(const std::string &text);
+
 Json runJson(const RunRecord &run);
 // An evaluation: accuracy, n, stage, step, standard error, controls, per type.
 Json evaluationJson(const EvaluationRecord &evaluation);

@@ -25,6 +25,18 @@ struct SweepLabel {
     std::optional<int64_t> seed;
 };
 
+// Where a run is, as its trainer last wrote it (every few seconds, with its
+// heartbeat); a failed or interrupted run keeps where it stopped.
+struct RunProgress {
+    int stage = 0;                    // index into the run's stages
+    int stages = 0;                   // how many the run has
+    std::string stageName;
+    bool evaluating = false;          // the stage's evaluation, after its steps
+    int64_t step = 0, totalSteps = 0; // optimizer steps of the stage, or answers of its evaluation
+    std::optional<double> etaSeconds; // to the stage's last step, as of `time`
+    double time = 0;                  // Unix seconds, when written
+};
+
 struct RunRecord {
     int64_t id = 0;
     std::string name;
@@ -41,6 +53,7 @@ struct RunRecord {
     int minVisualTokens = 0, maxVisualTokens = 0; // over its stages
     SweepLabel sweep;                                   // empty for a run outside any sweep
     std::optional<int64_t> parameters;
+    std::optional<RunProgress> progress;                // none before its first step
 };
 
 struct StageRecord {

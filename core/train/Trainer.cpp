@@ -45,6 +45,10 @@ namespace cosw {
 
 namespace {
 
+// How often a run's place (stage, step, time left) is written to the store:
+// often enough for a run list to follow, seldom enough to cost no step time.
+constexpr double kProgressSeconds = 2;
+
 // A LibTorch archive streamed into `path` through a FileWriter, so a full
 // disk fails with the file named and the reason. LibTorch's writer must not
 // see the failure: it would throw again from its destructor and abort the
@@ -200,11 +204,35 @@ void Trainer::checkStageData() const
     }
 }
 
-void Trainer::report(TrainingEvent e) const
+void Trainer::report(TrainingEvent e)
 {
     e.runId = m_runId;
+    if (e.kind == "step" || e.kind == "eval_progress") {
+        RunProgress p;
+        p.stage = e.stage;
+        p.stages = static_cast<int>(m_config.stages.size());
+        p.stageName = e.stageName;
+        p.evaluating = e.kind == "eval_progress";
+        p.step = e.step;
+        p.totalSteps = e.totalSteps;
+        if (!p.evaluating)
+            p.etaSeconds = e.etaSeconds;
+        p.time = unixNow();
+        m_latestProgress = p;
+        if (p.time - m_progressWritten >= kProgressSeconds || e.step == e.totalSteps)
+            recordLatestProgress();
+    }
     if (m_events)
         m_events(e);
+}
+
+void Trainer::recordLatestProgress()
+{
+    if (!m_latestProgress)
+        return;
+    m_store.setProgress(m_runId, *m_latestProgress);
+    m_progressWritten = m_latestProgress->time;
+    m_latestProgress.reset();
 }
 
 int64_t Trainer::createRun(const std::string &name, const SweepLabel &sweep)
@@ -248,6 +276,7 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
     try {
         runStages(runId, std::move(progress));
     } catch (const Interrupted &i) {
+        recordLatestProgress(); // exactly where it stopped
         m_store.endRun(runId, RunStatus::Interrupted, i.message);
         m_failure = i.message;
         TrainingEvent e;
@@ -257,6 +286,11 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         return RunOutcome::Interrupted;
     } catch (const std::exception &ex) {
         m_failure = ex.what();
+        try {
+            recordLatestProgress();
+        } catch (const std::exception &) {
+            // Where it stopped only informs; the failure itself must be recorded.
+        }
         m_store.endRun(runId, RunStatus::Failed, m_failure);
         TrainingEvent e;
         e.kind = "run_end";
@@ -264,6 +298,7 @@ RunOutcome Trainer::run(int64_t runId, const std::string &resumeFrom)
         report(e);
         return RunOutcome::Failed;
     }
+    recordLatestProgress();
     m_store.endRun(runId, RunStatus::Finished, m_finishedNote);
     TrainingEvent e;
     e.kind = "run_end";

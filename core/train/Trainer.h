@@ -114,7 +114,12 @@ private:
     // draws text-only samples but trains nothing that sees text (only the
     // connector or the tower): such batches would have no gradient.
     void checkStageData() const;
-    void report(TrainingEvent e) const;
+    // To the event sink; a step's (or an evaluation's) event also records
+    // where the run is in the store, every few seconds and at the last one.
+    void report(TrainingEvent e);
+    // Writes where the run is, if not written yet (every ending does, so a
+    // stopped run records exactly where it stopped).
+    void recordLatestProgress();
 
     RunConfig m_config;
     ExperimentStore &m_store;
@@ -127,6 +132,8 @@ private:
     int64_t m_runId = 0;
     std::string m_failure;
     std::string m_finishedNote; // the message of a run that finishes
+    std::optional<RunProgress> m_latestProgress; // not yet in the store
+    double m_progressWritten = 0;                 // Unix seconds
 };
 
 // Where the language model a text stage leaves is cached: keyed by the LM

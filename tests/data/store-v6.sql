@@ -1,6 +1,6 @@
 -- An experiment store as schema version 6 wrote it (core/store/ExperimentStore.cpp,
 -- migrations 0 -> 1 -> 2 -> 3 -> 4 -> 5 -> 6: runs outside any sweep, before their parameter count was known,
--- whose process start was not recorded; one imported language model; a stage taken from the stage cache). tst_store loads it with sqlite3_exec, opens it with the
+-- whose process start was not recorded; one imported language model; a stage taken from the stage cache; nothing recorded yet of where a run is). tst_store loads it with sqlite3_exec, opens it with the
 -- current ExperimentStore and checks that everything below reads back.
 -- The expected content is the same for every store-vN.sql fixture.
 CREATE TABLE runs (
@@ -22,7 +22,8 @@ CREATE TABLE runs (
     sweep_variant TEXT NOT NULL DEFAULT '',
     sweep_seed   INTEGER,
     parameters   INTEGER,
-    pid_started_at REAL
+    pid_started_at REAL,
+    progress     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX runs_status ON runs(status);
 CREATE INDEX runs_sweep ON runs(sweep);

@@ -102,8 +102,8 @@ MonitorView::MonitorView(QWidget *parent) : QWidget(parent)
     layout->addLayout(grid, 1);
 
     setXAxis(XAxis::Step);
-    // How the user last looked at the curves.
-    // Both read before either is applied: applying one saves both.
+    // How the user last looked at the curves; both are read before either
+    // is applied, since applying one saves both.
     QSettings settings;
     const double smoothing = settings.value(QStringLiteral("monitor/smoothing"), m_smoothing).toDouble();
     const bool logLoss = settings.value(QStringLiteral("monitor/logLoss"), m_logLoss).toBool();

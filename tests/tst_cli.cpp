@@ -395,6 +395,69 @@ private slots:
         QVERIFY2(bad.err.contains("--resolution 150"), qPrintable(bad.err));
     }
 
+    void metricsGivesEverySeriesAsLogged()
+    {
+        const QString db = m_dir.filePath("metrics.sqlite");
+        int64_t id = 0;
+        {
+            ExperimentStore store(db.toStdString());
+            id = store.createRun("series", "{}", "chain_of_sight", "cpu", "{}");
+            store.startRun(id);
+            StageRecord pretrain;
+            pretrain.index = 1;
+            pretrain.name = "pretrain";
+            pretrain.kind = "pretrain";
+            pretrain.steps = 2;
+            store.putStage(id, pretrain);
+            // Steps restart in every stage; stage 2 is still running, named by its progress.
+            store.addMetrics(id, {{1, 1, "loss", 2.5, 100.0},
+                                  {1, 1, "lr", 0.001, 100.0},
+                                  {1, 2, "loss", 1.25, 101.5},
+                                  {1, 2, "lr", 0.002, 101.5},
+                                  {1, 2, "eval_accuracy", 0.5, 102.0},
+                                  {2, 1, "loss", 0.75, 110.0},
+                                  {2, 1, "lr", 0.001, 110.0}});
+            RunProgress p;
+            p.stage = 2;
+            p.stages = 3;
+            p.stageName = "sft, \"scaled\"";
+            p.step = 1;
+            p.totalSteps = 10;
+            p.time = 110;
+            store.setProgress(id, p);
+        }
+        const QString run = QString::number(id);
+        const QString csv = "stage,stage_name,step,time,eval_accuracy,loss,lr\n"
+                            "1,pretrain,1,100,,2.5,0.001\n"
+                            "1,pretrain,2,101.5,0.5,1.25,0.002\n"
+                            "2,\"sft, \"\"scaled\"\"\",1,110,,0.75,0.001\n";
+        Result r = runBatch({"metrics", run, "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, csv);
+        const QString file = m_dir.filePath("series.csv");
+        QCOMPARE(runBatch({"metrics", run, "--db", db, "--out", file}).exitCode, 0);
+        QCOMPARE(QString::fromUtf8(test::readFile(file)), csv);
+
+        // The metrics asked for, in that order; null where one was not logged.
+        r = runBatch({"metrics", run, "--db", db, "--name", "lr", "--name", "eval_accuracy", "--format", "json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json rows = parseJson(r.out.toStdString());
+        QCOMPARE(rows.size(), size_t(3));
+        QCOMPARE(rows[0].at("lr").get<double>(), 0.001);
+        QVERIFY(rows[0].at("eval_accuracy").is_null() && !rows[0].contains("loss"));
+        QCOMPARE(rows[1].at("eval_accuracy").get<double>(), 0.5);
+        QCOMPARE(rows[2].at("stage_name").get<std::string>(), std::string("sft, \"scaled\""));
+        QCOMPARE(rows[2].at("step").get<int64_t>(), 1);
+
+        // A metric the run never logged, a run that does not exist: exit 2, named.
+        r = runBatch({"metrics", run, "--db", db, "--name", "accuracy"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("logged no metric accuracy (it logged: eval_accuracy, loss, lr)"), qPrintable(r.err));
+        r = runBatch({"metrics", "99", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no run 99 in " + db), qPrintable(r.err));
+    }
+
     void showSaysWhereARunIsOrStopped()
     {
         const QString db = m_dir.filePath("progress.sqlite");

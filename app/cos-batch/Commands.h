@@ -28,6 +28,7 @@ void addDataCommand(CLI::App &app, Action &action);
 void addListCommand(CLI::App &app, Action &action);
 void addShowCommand(CLI::App &app, Action &action);
 void addExportCommand(CLI::App &app, Action &action);
+void addMetricsCommand(CLI::App &app, Action &action);
 void addCompareCommand(CLI::App &app, Action &action);
 void addRunCommand(CLI::App &app, Action &action);
 void addResumeCommand(CLI::App &app, Action &action);

@@ -8,6 +8,7 @@
 #include "base/Numbers.h"
 #include "base/Utf8.h"
 #include "store/ExperimentStore.h"
+#include "store/MetricTable.h"
 #include "store/StoreCsv.h"
 #include "store/StoreJson.h"
 #include "train/StageKind.h"
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace cosw::batch {
@@ -264,6 +266,52 @@ void addExportCommand(CLI::App &app, Action &action)
             ExperimentStore store(dbPath(o->db));
             const std::vector<ComparisonRow> rows = store.comparison();
             const std::string text = o->format == "csv" ? comparisonCsv(rows) : comparisonJson(rows).dump(2) + "\n";
+            if (o->out.empty())
+                std::cout << text;
+            else
+                writeAtomically(o->out, text);
+            return 0;
+        };
+    });
+}
+
+void addMetricsCommand(CLI::App &app, Action &action)
+{
+    struct Options {
+        std::string db, format = "csv", out;
+        int64_t id = 0;
+        std::vector<std::string> names;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App *cmd = app.add_subcommand(
+        "metrics", msg("A run's metric series, every point as logged: a row per stage and step, a column per metric"));
+    cmd->add_option("RUN_ID", o->id, msg("run id"))->required();
+    addDbOption(*cmd, o->db);
+    cmd->add_option("--name", o->names, msg("a metric to include, in this order (repeatable; default: all of the run's)"));
+    cmd->add_option("--format", o->format, msg("csv or json"))->check(CLI::IsMember({"csv", "json"}));
+    cmd->add_option("--out", o->out, msg("output file (default: standard output)"));
+    cmd->callback([o, &action] {
+        action = [o] {
+            ExperimentStore store(dbPath(o->db));
+            const RunDetail detail = store.run(o->id);
+            const std::vector<std::string> logged = store.metricNames(o->id);
+            for (const std::string &name : o->names)
+                if (std::find(logged.begin(), logged.end(), name) == logged.end()) {
+                    std::string known;
+                    for (const std::string &n : logged)
+                        known += (known.empty() ? "" : ", ") + n;
+                    throw InputError(fill(msg("run %1 in %2 logged no metric %3 (it logged: %4)"),
+                                          {std::to_string(o->id), store.file(), name, known.empty() ? "-" : known}));
+                }
+            // Finished stages are recorded by name; the one a run is in is named by its progress.
+            std::map<int, std::string> stageNames;
+            for (const StageRecord &st : detail.stages)
+                stageNames[st.index] = st.name;
+            if (detail.run.progress)
+                stageNames.emplace(detail.run.progress->stage, detail.run.progress->stageName);
+            const MetricTable table = metricTable(store.metricPoints(o->id), o->names, stageNames);
+            const std::string text =
+                o->format == "csv" ? metricTableCsv(table) : metricTableJson(table).dump(2) + "\n";
             if (o->out.empty())
                 std::cout << text;
             else

@@ -78,6 +78,7 @@ int main(int argc, char **argv)
     cosw::batch::addListCommand(app, action);
     cosw::batch::addShowCommand(app, action);
     cosw::batch::addExportCommand(app, action);
+    cosw::batch::addMetricsCommand(app, action);
     cosw::batch::addCompareCommand(app, action);
     cosw::batch::addRunCommand(app, action);
     cosw::batch::addResumeCommand(app, action);

@@ -715,6 +715,17 @@ std::vector<std::string> ExperimentStore::metricNames(int64_t runId)
     return out;
 }
 
+std::vector<MetricPoint> ExperimentStore::metricPoints(int64_t runId)
+{
+    auto s = m_db.prepare("SELECT stage, step, name, value, time FROM metrics WHERE run_id = ? "
+                          "ORDER BY stage, step, name, rowid");
+    s.bind(1, runId);
+    std::vector<MetricPoint> out;
+    while (s.step())
+        out.push_back({static_cast<int>(s.int64(0)), s.int64(1), s.text(2), s.real(3), s.real(4)});
+    return out;
+}
+
 int64_t ExperimentStore::metricCount(int64_t runId, const std::string &name)
 {
     auto s = m_db.prepare("SELECT count(*) FROM metrics WHERE run_id = ?1 AND (?2 IS NULL OR name = ?2)");

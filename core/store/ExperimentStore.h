@@ -88,6 +88,8 @@ public:
                                           std::optional<int64_t> afterStep = std::nullopt,
                                           std::optional<int> stage = std::nullopt);
     int64_t metricCount(int64_t runId, const std::string &name = {});
+    // Every point of the run, as logged: by stage, step and name.
+    std::vector<MetricPoint> metricPoints(int64_t runId);
     std::vector<ComparisonRow> comparison(const RunFilter &filter = {});
 
     // Imported parts, one record per directory (a new import there replaces

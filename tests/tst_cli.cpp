@@ -417,14 +417,7 @@ private slots:
                                   {1, 2, "eval_accuracy", 0.5, 102.0},
                                   {2, 1, "loss", 0.75, 110.0},
                                   {2, 1, "lr", 0.001, 110.0}});
-            RunProgress p;
-            p.stage = 2;
-            p.stages = 3;
-            p.stageName = "sft, \"scaled\"";
-            p.step = 1;
-            p.totalSteps = 10;
-            p.time = 110;
-            store.setProgress(id, p);
+            store.setProgress(id, RunProgress{2, 3, "sft, \"scaled\"", false, 1, 10, std::nullopt, 110});
         }
         const QString run = QString::number(id);
         const QString csv = "stage,stage_name,step,time,eval_accuracy,loss,lr\n"
@@ -464,14 +457,8 @@ private slots:
         int64_t running = 0, stopped = 0;
         {
             ExperimentStore store(db.toStdString());
-            RunProgress p;
-            p.stage = 3;
-            p.stages = 5;
-            p.stageName = "pretrain";
-            p.step = 120;
-            p.totalSteps = 450;
-            p.etaSeconds = 1e6; // still far from its end whenever the test runs
-            p.time = unixNow();
+            // Stage 3 of 0-4, step 120 of 450, still far from its end whenever the test runs.
+            RunProgress p{3, 5, "pretrain", false, 120, 450, 1e6, unixNow()};
             running = store.createRun("running", "{}", "chain_of_sight", "cpu", "{}");
             store.startRun(running);
             store.setProgress(running, p);

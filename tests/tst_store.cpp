@@ -885,14 +885,8 @@ private slots:
         store.startRun(id);
         QVERIFY(!store.run(id).run.progress); // before its first step
 
-        RunProgress training;
-        training.stage = 3;
-        training.stages = 5;
-        training.stageName = "pretrain";
-        training.step = 120;
-        training.totalSteps = 450;
-        training.etaSeconds = 90.5;
-        training.time = 1800000000.25;
+        // Stage 3 of 0-4, step 120 of 450, 90.5 s left, written at that time.
+        RunProgress training{3, 5, "pretrain", false, 120, 450, 90.5, 1800000000.25};
         store.setProgress(id, training);
         const auto check = [&](const RunRecord &r, const RunProgress &want) {
             QVERIFY(r.progress);

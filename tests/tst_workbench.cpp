@@ -343,14 +343,8 @@ private slots:
         r.id = 7;
         r.status = RunStatus::Running;
         QCOMPARE(RunTableModel::statusWithProgress(r), QString("running")); // before its first step
-        RunProgress p;
-        p.stage = 3;
-        p.stages = 5;
-        p.stageName = "pretrain";
-        p.step = 120;
-        p.totalSteps = 450;
-        p.etaSeconds = 80;
-        p.time = 1000;
+        // Stage 3 of 0-4, step 120 of 450, 80 s left as written at t = 1000.
+        const RunProgress p{3, 5, "pretrain", false, 120, 450, 80.0, 1000};
         r.progress = p;
         QCOMPARE(RunTableModel::statusWithProgress(r), QString("running · pretrain 120/450"));
         // The stage's time left counts down from when it was written.

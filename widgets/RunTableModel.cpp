@@ -27,13 +27,6 @@ QString RunTableModel::statusText(RunStatus status)
 
 namespace {
 
-// Where the run stands still counts for a run that ran and stopped midway.
-bool showsProgress(const RunRecord &r)
-{
-    return r.progress && (r.status == RunStatus::Running || r.status == RunStatus::Failed
-                          || r.status == RunStatus::Interrupted);
-}
-
 bool sameProgress(const std::optional<RunProgress> &a, const std::optional<RunProgress> &b)
 {
     if (!a || !b)
@@ -45,9 +38,10 @@ bool sameProgress(const std::optional<RunProgress> &a, const std::optional<RunPr
 
 QString RunTableModel::statusWithProgress(const RunRecord &r)
 {
-    if (!showsProgress(r))
+    const RunProgress *shown = progressShown(r);
+    if (!shown)
         return statusText(r.status);
-    const RunProgress &p = *r.progress;
+    const RunProgress &p = *shown;
     const QString where = p.evaluating ? tr("evaluating %1/%2").arg(p.step).arg(p.totalSteps)
                                        : tr("%1 %2/%3").arg(QString::fromStdString(p.stageName)).arg(p.step).arg(p.totalSteps);
     //: A run's status, then where it is: "running · pretrain 120/450".
@@ -56,17 +50,18 @@ QString RunTableModel::statusWithProgress(const RunRecord &r)
 
 QString RunTableModel::progressDetail(const RunRecord &r, double now)
 {
-    if (!showsProgress(r))
+    const RunProgress *shown = progressShown(r);
+    if (!shown)
         return {};
-    const RunProgress &p = *r.progress;
+    const RunProgress &p = *shown;
     const QString stage = QString::fromStdString(p.stageName);
     QString text = p.evaluating
                        ? tr("Evaluating stage %1 (%2 of %3): %4 of %5 answers")
                              .arg(stage).arg(p.stage + 1).arg(p.stages).arg(p.step).arg(p.totalSteps)
                        : tr("Stage %1 (%2 of %3): step %4 of %5")
                              .arg(stage).arg(p.stage + 1).arg(p.stages).arg(p.step).arg(p.totalSteps);
-    if (r.status == RunStatus::Running && p.etaSeconds && p.step < p.totalSteps)
-        text += tr(", about %1 left in the stage").arg(localeDuration(std::max(0.0, *p.etaSeconds - (now - p.time))));
+    if (const auto left = stageSecondsLeft(r, now))
+        text += tr(", about %1 left in the stage").arg(localeDuration(*left));
     return text;
 }
 

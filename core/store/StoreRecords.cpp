@@ -50,6 +50,23 @@ std::string localTimeText(double unixSeconds)
     return buf;
 }
 
+const RunProgress *progressShown(const RunRecord &run)
+{
+    const bool midway = run.status == RunStatus::Running || run.status == RunStatus::Failed
+                        || run.status == RunStatus::Interrupted;
+    return midway && run.progress ? &*run.progress : nullptr;
+}
+
+std::optional<double> stageSecondsLeft(const RunRecord &run, double now)
+{
+    if (run.status != RunStatus::Running || !run.progress)
+        return std::nullopt;
+    const RunProgress &p = *run.progress;
+    if (!p.etaSeconds || p.step >= p.totalSteps)
+        return std::nullopt;
+    return std::max(0.0, *p.etaSeconds - (now - p.time));
+}
+
 double standardError(double accuracy, int64_t n)
 {
     return n > 0 ? std::sqrt(accuracy * (1.0 - accuracy) / double(n)) : 0.0;

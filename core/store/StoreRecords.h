@@ -56,6 +56,14 @@ struct RunRecord {
     std::optional<RunProgress> progress;                // none before its first step
 };
 
+// The progress worth showing: a running run's, or where a failed or
+// interrupted one stopped; null for any other run or one without a record.
+const RunProgress *progressShown(const RunRecord &run);
+// Seconds left in a running run's stage, counted down from the trainer's
+// estimate by the time since it was written; none when the run is not
+// running, has no estimate or is past the stage's last step.
+std::optional<double> stageSecondsLeft(const RunRecord &run, double now);
+
 struct StageRecord {
     int index = 0;
     std::string name;

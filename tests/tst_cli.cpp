@@ -451,7 +451,7 @@ private slots:
         QVERIFY2(r.err.contains("no run 99 in " + db), qPrintable(r.err));
     }
 
-    void showSaysWhereARunIsOrStopped()
+    void showAndListSayWhereARunIsOrStopped()
     {
         const QString db = m_dir.filePath("progress.sqlite");
         int64_t running = 0, stopped = 0;
@@ -482,6 +482,12 @@ private slots:
         QCOMPARE(progress.at("step").get<int64_t>(), 300);
         QCOMPARE(progress.at("evaluating").get<bool>(), true);
         QVERIFY(progress.at("eta_s").is_null());
+
+        // The run list says it too, by the status.
+        r = runBatch({"list", "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(" running · pretrain 120/450 "), qPrintable(r.out));
+        QVERIFY2(r.out.contains(" interrupted · evaluating 300/1200 "), qPrintable(r.out));
     }
 
     void listShowExportReadTheStore()

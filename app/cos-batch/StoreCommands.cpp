@@ -58,11 +58,10 @@ std::string recordedBlas(const std::string &versions)
 // its trainer last recorded it; empty for any other run.
 std::string progressLine(const RunRecord &r)
 {
-    const bool midway = r.status == RunStatus::Running || r.status == RunStatus::Failed
-                        || r.status == RunStatus::Interrupted;
-    if (!r.progress || !midway)
+    const RunProgress *shown = progressShown(r);
+    if (!shown)
         return {};
-    const RunProgress &p = *r.progress;
+    const RunProgress &p = *shown;
     const auto where = [&](const char *pattern) {
         return fill(pattern, {std::to_string(p.stage), p.stageName, std::to_string(p.stage + 1), std::to_string(p.stages),
                               std::to_string(p.step), std::to_string(p.totalSteps)});
@@ -72,9 +71,8 @@ std::string progressLine(const RunRecord &r)
     if (r.status != RunStatus::Running)
         // TRANSLATORS: %1 is where a failed or interrupted run was, e.g. "stage 3 pretrain (4 of 5): step 120 of 450".
         return fill(msg("stopped: %1"), {line});
-    if (p.etaSeconds && p.step < p.totalSteps)
-        line += fill(msg(", about %1 left in the stage"),
-                     {formatDuration(std::max(0.0, *p.etaSeconds - (unixNow() - p.time)))});
+    if (const auto left = stageSecondsLeft(r, unixNow()))
+        line += fill(msg(", about %1 left in the stage"), {formatDuration(*left)});
     // TRANSLATORS: %1 is where a running run is, e.g. "stage 3 pretrain (4 of 5): step 120 of 450".
     return fill(msg("now: %1"), {line});
 }
@@ -138,18 +136,38 @@ void addListCommand(CLI::App &app, Action &action)
                 std::cout << fill(msg("no runs in %1"), {store.file()}) << "\n";
                 return 0;
             }
+            // The status column says where a running run is, or where a stopped one stopped.
+            std::vector<std::string> statuses;
+            std::size_t statusWidth = 11;
+            for (const auto &r : runs) {
+                std::string status = runStatusName(r.status);
+                if (const RunProgress *p = progressShown(r)) {
+                    const std::string counted = std::to_string(p->step) + "/" + std::to_string(p->totalSteps);
+                    if (p->evaluating)
+                        // TRANSLATORS: a run's status, then its evaluation's answers so far: "running · evaluating 300/1200".
+                        status = fill(msg("%1 · evaluating %2"), {status, counted});
+                    else
+                        // TRANSLATORS: a run's status, then its stage and step: "running · pretrain 120/450".
+                        status = fill(msg("%1 · %2 %3"), {status, p->stageName, counted});
+                }
+                statusWidth = std::max(statusWidth, displayWidth(status));
+                statuses.push_back(std::move(status));
+            }
             // Columns by display width: headers and run names may be CJK.
-            const auto row = [](const std::string &id, const std::string &name, const std::string &status,
-                                const std::string &connector, const std::string &tokens, const std::string &created) {
-                std::cout << padToWidth(id, 5, true) << "  " << padToWidth(name, 28) << " " << padToWidth(status, 11) << " "
-                          << padToWidth(connector, 15) << " " << padToWidth(tokens, 11) << " " << created << "\n";
+            const auto row = [statusWidth](const std::string &id, const std::string &name, const std::string &status,
+                                           const std::string &connector, const std::string &tokens,
+                                           const std::string &created) {
+                std::cout << padToWidth(id, 5, true) << "  " << padToWidth(name, 28) << " "
+                          << padToWidth(status, statusWidth) << " " << padToWidth(connector, 15) << " "
+                          << padToWidth(tokens, 11) << " " << created << "\n";
             };
             row(msg("id"), msg("name"), msg("status"), msg("connector"), msg("tokens"), msg("created"));
-            for (const auto &r : runs) {
+            for (std::size_t i = 0; i < runs.size(); ++i) {
+                const RunRecord &r = runs[i];
                 const std::string tokens = r.minVisualTokens == r.maxVisualTokens
                                                ? std::to_string(r.minVisualTokens)
                                                : std::to_string(r.minVisualTokens) + "-" + std::to_string(r.maxVisualTokens);
-                row(std::to_string(r.id), r.name, runStatusName(r.status), r.connector, tokens, localTimeText(r.createdAt));
+                row(std::to_string(r.id), r.name, statuses[i], r.connector, tokens, localTimeText(r.createdAt));
             }
             return 0;
         };

@@ -1070,16 +1070,38 @@ private slots:
         QVERIFY(test::writeFile(broken, "\x89PNG\r\n\x1a\n truncated"));
 
         const QString db = m_dir.filePath("corrupt.sqlite");
-        QString text = tinyConfig(copy, 30, 30);
+        // A vision stage of its own length, so its tower is trained here (and
+        // draws the broken image), not taken from the stage cache.
+        QString text = tinyConfig(copy, 30, 30, "train_images: 200, test_images: 40, grid: 2, cell_pixels: 14", 41);
         const QString config = writeConfig("corrupt.yaml", text);
         Result r = runBatch({"run", config, "--db", db});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(broken) && r.err.contains("not a readable image"), qPrintable(r.err));
         QVERIFY(ExperimentStore(db.toStdString()).runs().empty());
 
+        // Skipped: each stage that drew the image says how often it was replaced.
         r = runBatch({"run", config, "--db", db, "--set", "data.skip_bad_images=true", "--progress", "json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY2(r.out.contains("samples replaced for unreadable images"), qPrintable(r.out.right(3000)));
+        QStringList replacedIn;
+        for (const QString &line : r.out.split('\n', Qt::SkipEmptyParts)) {
+            if (!line.contains("samples replaced for unreadable images"))
+                continue;
+            const Json event = parseJson(line.toStdString());
+            QCOMPARE(event.at("event").get<std::string>(), std::string("message"));
+            replacedIn << QString::fromStdString(event.at("stage_name").get<std::string>());
+        }
+        QVERIFY2(replacedIn.contains("vision") && replacedIn.contains("pretrain"), qPrintable(replacedIn.join(", ")));
+
+        // An evaluation image is never skipped: refused before anything
+        // trains, so no run is scored on part of the set.
+        const QString brokenEval = copy + "/images/test/000001.png";
+        QVERIFY(QFile::exists(brokenEval));
+        QVERIFY(test::writeFile(brokenEval, "not an image"));
+        r = runBatch({"run", config, "--db", db, "--set", "data.skip_bad_images=true"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(brokenEval) && r.err.contains("every run is evaluated on the whole evaluation set"),
+                 qPrintable(r.err));
+        QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(1));
     }
 
     void divergenceFailsTheRun()
@@ -1214,7 +1236,7 @@ private slots:
                 QCOMPARE(lm.toJson().at("lm").dump(), cos.stageModels[i].toJson().at("lm").dump());
             }
         auto towerDir = [](const RunConfig &run) {
-            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data")
+            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data", false)
                 .cacheDir();
         };
         QCOMPARE(towerDir(cos), towerDir(base));
@@ -1235,7 +1257,7 @@ private slots:
         // The tower's cache entry: fp32 and auto share one, bf16 has its own.
         auto entryOf = [](RunConfig run, const std::string &precision) {
             run.stages[0].precision = precision;
-            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data")
+            return VisionTowerTrainer(run.stageModels[0], run.stages[0], "cells.json", towerResolutions(run, 0), "data", false)
                 .cacheDir();
         };
         const auto configOf = [&](const QString &precision) {
@@ -1305,7 +1327,7 @@ private slots:
             qputenv("COS_CACHE_DIR", m_dir.filePath("tower-groups-" + QString::number(entries++)).toUtf8());
             Trained t;
             std::atomic<bool> stop{false};
-            VisionTowerTrainer trainer(run.stageModels[0], st, data.cellsJson, towerResolutions(run, 0), data.identity);
+            VisionTowerTrainer trainer(run.stageModels[0], st, data.cellsJson, towerResolutions(run, 0), data.identity, false);
             try {
                 t.result = trainer.run({}, torch::kCPU, [&](const TrainingEvent &e) { t.events.push_back(e); }, stop);
             } catch (const std::exception &e) {

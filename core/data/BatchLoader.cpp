@@ -101,19 +101,12 @@ torch::Tensor BatchLoader::loadReplacingBadImages(size_t &index, int &skipped) c
 {
     if (!m_skipBadImages)
         return loadImage(m_dataset.imagePath(index), m_resolution, m_channels);
-    // The replacement depends on the files alone, never on which thread or
-    // when, so every worker count yields the same batch.
-    for (size_t tries = 0; tries < m_dataset.size(); ++tries) {
-        const size_t candidate = (index + tries) % m_dataset.size();
-        try {
-            torch::Tensor image = loadImage(m_dataset.imagePath(candidate), m_resolution, m_channels);
-            skipped += tries > 0 ? 1 : 0;
-            index = candidate;
-            return image;
-        } catch (const InputError &) {
-        }
-    }
-    throw InputError(fill(msg("%1: no sample has a readable image"), {m_dataset.source()}));
+    const size_t wanted = index;
+    torch::Tensor image = loadReadableImage(
+        index, m_dataset.size(), [this](size_t i) { return m_dataset.imagePath(i); }, m_resolution, m_channels,
+        m_dataset.source());
+    skipped += index != wanted ? 1 : 0;
+    return image;
 }
 
 TrainingBatch BatchLoader::assemble(const Job &job) const

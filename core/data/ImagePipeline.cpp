@@ -45,4 +45,19 @@ torch::Tensor loadImage(const std::string &path, int resolution, int channels, c
     return chw;
 }
 
+torch::Tensor loadReadableImage(size_t &index, size_t count, const std::function<std::string(size_t)> &pathOf,
+                                int resolution, int channels, const std::string &source)
+{
+    for (size_t tries = 0; tries < count; ++tries) {
+        const size_t candidate = (index + tries) % count;
+        try {
+            torch::Tensor image = loadImage(pathOf(candidate), resolution, channels);
+            index = candidate;
+            return image;
+        } catch (const InputError &) {
+        }
+    }
+    throw InputError(fill(msg("%1: no sample has a readable image"), {source}));
+}
+
 } // namespace cosw

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 
 namespace cosw {
@@ -24,5 +25,13 @@ torch::Tensor loadImage(const std::string &path, int resolution, int channels,
 // Decodes `path` (at reduced size, which is cheap) only to learn whether it
 // is a readable image; throws InputError naming it when not.
 void checkImage(const std::string &path);
+
+// Loads the image of item `index` of `count` (named by `pathOf`), or, when it
+// is unreadable, that of the next item (wrapping) whose image loads, moving
+// `index` there. The replacement depends on the files alone, so it is the
+// same whichever thread asks. Throws InputError naming `source` (the file
+// listing the items) when no item's image loads.
+torch::Tensor loadReadableImage(size_t &index, size_t count, const std::function<std::string(size_t)> &pathOf,
+                                int resolution, int channels, const std::string &source);
 
 } // namespace cosw

@@ -95,8 +95,30 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     data.identity = fs::exists(manifest) ? contentHash(readTextFile(manifest.string())) : dir;
 
     std::vector<std::string> texts;
+    // Every image is checked once before anything trains. A run may skip
+    // unreadable training images (data.skip_bad_images: the loaders replace
+    // each by the next readable one), never one it is evaluated on, so the
+    // runs of a comparison are all scored on the same whole set.
     std::set<std::string> checked;
-    auto load = [&](const std::string &file) {
+    const auto check = [&](const std::string &image, bool evaluated, const std::string &where) {
+        if ((d.skipBadImages && !evaluated) || !checked.insert(fs::path(image).lexically_normal().string()).second)
+            return;
+        try {
+            checkImage(image);
+        } catch (const InputError &e) {
+            if (d.skipBadImages)
+                // TRANSLATORS: %1 names the file (and sample) that lists the image, %2 says what is wrong with it.
+                throw InputError(fill(msg("%1: %2 (data.skip_bad_images replaces training images only; every run is "
+                                          "evaluated on the whole evaluation set)"),
+                                      {where, e.what()}));
+            throw InputError(fill(msg("%1: %2"), {where, e.what()}));
+        }
+    };
+    const auto checkCells = [&](const std::vector<GridCellImage> &cells, bool evaluated, const std::string &cellsJson) {
+        for (const GridCellImage &c : cells)
+            check(c.path, evaluated, cellsJson);
+    };
+    auto load = [&](const std::string &file, bool evaluated) {
         auto &slot = data.datasets[file];
         if (!slot) {
             slot = std::make_shared<ConversationDataset>(
@@ -104,18 +126,10 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
                                           d.allowOutsideImages ? ImageLocations::Anywhere : ImageLocations::InsideRoot));
             const auto words = slot->texts();
             texts.insert(texts.end(), words.begin(), words.end());
-            for (const auto &s : slot->samples()) {
-                // Every image is checked once before training starts, unless
-                // the run chose to skip unreadable ones.
-                if (!s.image.empty() && !d.skipBadImages && checked.insert(s.image).second) {
-                    try {
-                        checkImage(s.image);
-                    } catch (const InputError &e) {
-                        throw InputError(fill(msg("%1: sample %2: %3"), {slot->source(), s.id, e.what()}));
-                    }
-                }
-            }
         }
+        for (const auto &s : slot->samples())
+            if (!s.image.empty())
+                check(s.image, evaluated, fill(msg("%1: sample %2"), {slot->source(), s.id}));
         return slot;
     };
     bool evaluates = false, textEvaluates = false;
@@ -124,11 +138,14 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             data.cellsJson = (fs::path(dir) / st.data).string();
             if (!fs::is_regular_file(data.cellsJson))
                 throw InputError(fill(msg("%1: missing (the vision stage trains on per-cell labels)"), {data.cellsJson}));
+            checkCells(readGridCells(data.cellsJson, "train"), false, data.cellsJson);
+            // The tower's held-out cells.
+            checkCells(readGridCells(data.cellsJson, "test"), true, data.cellsJson);
         } else {
             // A text stage reads text alone; the others read images, and
             // may mix text in (to keep what a text stage taught).
             for (const std::string &file : st.dataFiles()) {
-                const bool images = load(file)->hasImages();
+                const bool images = load(file, false)->hasImages();
                 if (st.kind == "text" && images)
                     throw InputError(fill(msg("%1: holds image samples, but stage %2 is a text stage; give it a file "
                                               "of text samples"),
@@ -142,14 +159,14 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         (st.kind == "text" ? textEvaluates : evaluates) |= st.evaluate;
     }
     if (textEvaluates) {
-        data.textEval = load(d.textEval);
+        data.textEval = load(d.textEval, true);
         data.textEval->requireSingleTurn();
         if (data.textEval->hasImages())
             throw InputError(fill(msg("%1: holds image samples; text stages are evaluated on text (data.text_eval)"),
                                   {data.textEval->source()}));
     }
     if (evaluates) {
-        data.eval = load(d.eval);
+        data.eval = load(d.eval, true);
         data.eval->requireSingleTurn();
         if (!data.eval->hasImages())
             throw InputError(fill(msg("%1: the evaluation set holds text samples; it asks about images"),
@@ -159,6 +176,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
             data.evalCells = readGridCells(cells.string(), "test");
             if (data.evalCells.size() > size_t(d.cellReadingImages))
                 data.evalCells.resize(size_t(d.cellReadingImages));
+            checkCells(data.evalCells, true, cells.string());
             data.cellReadingPrior = cellReadingPrior(readGridCells(cells.string(), "train"), data.evalCells);
         }
     }

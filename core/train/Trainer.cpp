@@ -386,7 +386,7 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
     const StageConfig &st = m_config.stages[index];
     const ModelConfig &mc = m_config.stageModels[index];
     VisionTowerTrainer trainer(mc, st, m_data.cellsJson, towerResolutions(m_config, static_cast<size_t>(index)),
-                               m_data.identity);
+                               m_data.identity, m_config.data.skipBadImages);
     // Rank 0 trains (or finds) the tower; the others read it from its cache.
     VisionTowerResult result = leadThenFollow(m_options.parallel, [&] {
         return trainer.run(
@@ -413,6 +413,7 @@ void Trainer::runVisionStage(int64_t runId, int index, Progress &progress)
         record.finalLoss = result.finalLoss;
     }
     m_store.putStage(runId, record);
+    reportReplacedImages(index, result.replacedImages);
     // The tower's held-out cell accuracy is stage 0's evaluation: per
     // resolution, and their mean overall.
     std::string accuracyText;
@@ -698,20 +699,25 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
     finishConversationStage(runId, index, model, progress, record, stats, total, textCache);
 }
 
+void Trainer::reportReplacedImages(int index, int64_t replaced)
+{
+    if (replaced == 0)
+        return;
+    TrainingEvent e;
+    e.kind = "message";
+    e.stage = index;
+    e.stageName = m_config.stages[index].name;
+    e.text = fill(msg("%1 samples replaced for unreadable images"), {std::to_string(replaced)});
+    report(e);
+}
+
 void Trainer::finishConversationStage(int64_t runId, int index, Mllm &model, Progress &progress, StageRecord &record,
                                       const StageStats &stats, int64_t total, const std::string &textCache)
 {
     const StageConfig &st = m_config.stages[index];
     stats.fill(record);
     m_store.putStage(runId, record);
-    if (stats.skipped > 0) {
-        TrainingEvent e;
-        e.kind = "message";
-        e.stage = index;
-        e.stageName = st.name;
-        e.text = fill(msg("%1 samples replaced for unreadable images"), {std::to_string(stats.skipped)});
-        report(e);
-    }
+    reportReplacedImages(index, stats.skipped);
 
     if (st.evaluate)
         evaluateStage(runId, index, total, model);

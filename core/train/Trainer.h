@@ -97,6 +97,9 @@ private:
     // checkpoint, the text stage's cache entry and the stage_end event.
     void finishConversationStage(int64_t runId, int index, Mllm &model, Progress &progress, StageRecord &record,
                                  const StageStats &stats, int64_t total, const std::string &textCache);
+    // Says how many training images were replaced for being unreadable
+    // (data.skip_bad_images), when any were.
+    void reportReplacedImages(int index, int64_t replaced);
     // A text stage whose language model was cached (progress.weights hold
     // it): evaluated, recorded and checkpointed without training.
     void finishCachedTextStage(int64_t runId, int index, Progress &progress, const std::string &cacheDir);

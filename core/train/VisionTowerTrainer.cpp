@@ -53,8 +53,9 @@ std::vector<int> towerResolutions(const RunConfig &run, size_t visionStage)
 
 VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConfig &stage,
                                        const std::string &cellsJson, std::vector<int> resolutions,
-                                       const std::string &dataIdentity)
-    : m_model(model), m_stage(stage), m_cellsJson(cellsJson), m_resolutions(std::move(resolutions))
+                                       const std::string &dataIdentity, bool skipBadImages)
+    : m_model(model), m_stage(stage), m_cellsJson(cellsJson), m_resolutions(std::move(resolutions)),
+      m_skipBadImages(skipBadImages)
 {
     // Everything that changes the trained tower goes into the key; the run's
     // name, the LM and the connector do not.
@@ -170,9 +171,17 @@ VisionTowerResult VisionTowerTrainer::run(const StateDict &initial, const torch:
         const int resolution = m_resolutions[static_cast<size_t>(step) % m_resolutions.size()];
         std::vector<torch::Tensor> batchImages, batchCells;
         for (int b = 0; b < m_stage.batchSize; ++b) {
-            const GridCellImage &c = images[rng() % images.size()];
-            batchImages.push_back(loadImage(c.path, resolution, m_model.vision.channels));
-            batchCells.push_back(torch::tensor(cellLabels(c), torch::kLong));
+            size_t pick = rng() % images.size();
+            if (m_skipBadImages) {
+                const size_t wanted = pick;
+                batchImages.push_back(loadReadableImage(
+                    pick, images.size(), [&](size_t i) { return images[i].path; }, resolution,
+                    m_model.vision.channels, m_cellsJson));
+                result.replacedImages += pick != wanted ? 1 : 0;
+            } else {
+                batchImages.push_back(loadImage(images[pick].path, resolution, m_model.vision.channels));
+            }
+            batchCells.push_back(torch::tensor(cellLabels(images[pick]), torch::kLong));
         }
         auto x = toDevice(torch::stack(batchImages), device);             // [B, ch, R, R]
         auto target = toDevice(torch::stack(batchCells), device).view(-1); // [B*G*G]

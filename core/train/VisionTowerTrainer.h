@@ -23,6 +23,7 @@ struct VisionTowerResult {
     std::string cacheDir;
     int64_t steps = 0;
     double wallSeconds = 0;   // training only
+    int64_t replacedImages = 0; // picks of an unreadable image replaced by a readable one (skip_bad_images)
     double finalLoss = 0;
     // Cells classified correctly on the evaluation images (held out: the
     // tower never trains on them), per input resolution it serves.
@@ -33,9 +34,11 @@ struct VisionTowerResult {
 class VisionTowerTrainer {
 public:
     // `cellsJson` is the benchmark's cells.json; `resolutions` the input
-    // resolutions the tower must serve.
+    // resolutions the tower must serve. With `skipBadImages` a training image
+    // that does not load is replaced by the next one that does; otherwise it
+    // fails the stage naming the file.
     VisionTowerTrainer(const ModelConfig &model, const StageConfig &stage, const std::string &cellsJson,
-                       std::vector<int> resolutions, const std::string &dataIdentity);
+                       std::vector<int> resolutions, const std::string &dataIdentity, bool skipBadImages);
 
     // Directory of the cached tower for these inputs.
     std::string cacheDir() const;
@@ -49,6 +52,7 @@ private:
     StageConfig m_stage;
     std::string m_cellsJson;
     std::vector<int> m_resolutions;
+    bool m_skipBadImages;
     std::string m_key;
 };
 

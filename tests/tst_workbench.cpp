@@ -11,6 +11,7 @@
 #include "RunFilterModel.h"
 #include "RunQueue.h"
 #include "RunTableModel.h"
+#include "SettingsDialog.h"
 #include "SeriesSmoothing.h"
 #include "StoreReaderThread.h"
 #include "SweepDialog.h"
@@ -95,6 +96,32 @@ private slots:
         QSettings stored;
         QCOMPARE(WorkbenchSettings::load(stored), s);
         QVERIFY(WorkbenchSettings::load(stored) != WorkbenchSettings::defaults());
+
+        // $COS_DB names the store for the session, over the saved one, as for
+        // cos-batch; accepting the settings dialog (a new language) saves the
+        // rest and leaves the saved store as it was.
+        const QString envStore = m_dir.filePath("from-env.sqlite");
+        qputenv("COS_DB", envStore.toLocal8Bit());
+        const WorkbenchSettings session = WorkbenchSettings::load(stored);
+        QCOMPARE(session.databasePath, envStore);
+        {
+            SettingsDialog dialog(session, {"cpu"});
+            WorkbenchSettings chosen = dialog.settings();
+            QCOMPARE(chosen.databasePath, envStore);
+            chosen.language = "de";
+            chosen.save(stored);
+        }
+        qunsetenv("COS_DB");
+        QCOMPARE(WorkbenchSettings::load(stored).databasePath, s.databasePath);
+        QCOMPARE(WorkbenchSettings::load(stored).language, QString("de"));
+        // A store chosen in the dialog during such a session is saved.
+        {
+            WorkbenchSettings chosen = SettingsDialog(session, {"cpu"}).settings();
+            chosen.databasePath = m_dir.filePath("chosen.sqlite");
+            chosen.save(stored);
+        }
+        QCOMPARE(WorkbenchSettings::load(stored).databasePath, m_dir.filePath("chosen.sqlite"));
+        s.save(stored);
 
         // The window's size and docks come back in the next session.
         {

@@ -47,7 +47,8 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &settings, const QStringL
       m_device(new QComboBox),
       m_threads(new QSpinBox),
       m_runsPerDevice(new QSpinBox),
-      m_language(new QComboBox)
+      m_language(new QComboBox),
+      m_sessionStore(settings.sessionStore)
 {
     setWindowTitle(tr("Settings"));
     m_device->setEditable(true);
@@ -105,6 +106,7 @@ WorkbenchSettings SettingsDialog::settings() const
     s.threads = m_threads->value();
     s.runsPerDevice = m_runsPerDevice->value();
     s.language = m_language->currentData().toString();
+    s.sessionStore = m_sessionStore;
     return s;
 }
 

@@ -27,6 +27,7 @@ private:
     QSpinBox *m_threads;
     QSpinBox *m_runsPerDevice;
     QComboBox *m_language;
+    QString m_sessionStore;
 };
 
 } // namespace cosw

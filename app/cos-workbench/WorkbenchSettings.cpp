@@ -22,7 +22,10 @@ WorkbenchSettings WorkbenchSettings::load(QSettings &settings)
 {
     WorkbenchSettings s = defaults();
     settings.beginGroup("workbench");
-    s.databasePath = settings.value("databasePath", s.databasePath).toString();
+    if (qEnvironmentVariableIsEmpty("COS_DB"))
+        s.databasePath = settings.value("databasePath", s.databasePath).toString();
+    else
+        s.sessionStore = s.databasePath;
     s.dataDirectory = settings.value("dataDirectory", s.dataDirectory).toString();
     s.defaultDevice = settings.value("defaultDevice", s.defaultDevice).toString();
     s.threads = std::max(0, settings.value("threads", s.threads).toInt());
@@ -37,7 +40,8 @@ WorkbenchSettings WorkbenchSettings::load(QSettings &settings)
 void WorkbenchSettings::save(QSettings &settings) const
 {
     settings.beginGroup("workbench");
-    settings.setValue("databasePath", databasePath);
+    if (databasePath != sessionStore)
+        settings.setValue("databasePath", databasePath);
     settings.setValue("dataDirectory", dataDirectory);
     settings.setValue("defaultDevice", defaultDevice);
     settings.setValue("threads", threads);
@@ -49,7 +53,8 @@ void WorkbenchSettings::save(QSettings &settings) const
 bool WorkbenchSettings::operator==(const WorkbenchSettings &o) const
 {
     return databasePath == o.databasePath && dataDirectory == o.dataDirectory && defaultDevice == o.defaultDevice
-           && threads == o.threads && runsPerDevice == o.runsPerDevice && language == o.language;
+           && threads == o.threads && runsPerDevice == o.runsPerDevice && language == o.language
+           && sessionStore == o.sessionStore;
 }
 
 } // namespace cosw

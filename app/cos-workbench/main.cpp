@@ -150,7 +150,7 @@ int main(int argc, char **argv)
     }
 
     if (parser.isSet(db))
-        settings.databasePath = QFileInfo(parser.value(db)).absoluteFilePath();
+        settings.databasePath = settings.sessionStore = QFileInfo(parser.value(db)).absoluteFilePath();
 
     cosw::MainWindow window(settings);
     if (parser.isSet(screenshot))

@@ -20,6 +20,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -562,6 +563,55 @@ private slots:
                  int64_t(2));
     }
 
+    void theYamlPageEditsTheWholeConfig()
+    {
+        auto view = compoundView();
+        auto *yaml = view->findChild<QPlainTextEdit *>("configYaml");
+        auto *tabs = view->findChild<QTabWidget *>("stages");
+        QVERIFY(yaml && tabs);
+        QVERIFY(parseYaml(yaml->toPlainText().toStdString(), "shown") == view->configTree());
+        // The form's edits show in the text.
+        view->findChild<QSpinBox *>("stages[1].batch_size")->setValue(32);
+        QVERIFY(parseYaml(yaml->toPlainText().toStdString(), "shown") == view->configTree());
+
+        // A stage the form cannot add, and a key it does not show, typed in.
+        QString text = yaml->toPlainText();
+        text.replace("warmup_steps: 30", "warmup_steps: 45");
+        text += "  - {name: finetune-more, kind: finetune, steps: 50, batch_size: 8, lr: 5.0e-4,\n"
+                "     train: [connector], resolution: 112}\n";
+        yaml->setPlainText(text);
+        QTRY_COMPARE(tabs->count(), 4);
+        QCOMPARE(tabs->tabText(3), QString("finetune-more"));
+        QCOMPARE(findKey(view->configTree(), "stages")->at(1).at("warmup_steps").get<int64_t>(), int64_t(45));
+        QCOMPARE(findKey(view->configTree(), "stages")->at(1).at("batch_size").get<int64_t>(), int64_t(32));
+        const ConfigCheck typed = checkRunConfigText(text.toStdString(), "typed.yaml");
+        QVERIFY2(typed.ok, typed.error.c_str());
+        QCOMPARE(visualTokensPerStage(view->lastCheck()), visualTokensPerStage(typed));
+        QCOMPARE(visualTokensPerStage(view->lastCheck()).size(), size_t(4));
+        QVERIFY2(view->isLaunchEnabled(), qPrintable(view->validationMessage()));
+        QCOMPARE(yaml->toPlainText(), text); // left as typed
+
+        // Text that does not parse holds Launch back, says where, and
+        // leaves the form as it was.
+        yaml->setPlainText(text + "notes: [unclosed\n");
+        QTRY_VERIFY(!view->isLaunchEnabled());
+        QVERIFY2(QRegularExpression("^the YAML page:\\d+: ").match(view->validationMessage()).hasMatch(),
+                 qPrintable(view->validationMessage()));
+        QCOMPARE(tabs->count(), 4);
+        QSignalSpy launched(view.get(), &LauncherView::launchRequested);
+        QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
+        QCOMPARE(launched.count(), 0);
+        yaml->setPlainText(text);
+        QTRY_VERIFY(view->isLaunchEnabled());
+        QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);
+        QCOMPARE(launched.count(), 1);
+        QVERIFY(parseYaml(launched.at(0).at(0).toString().toStdString(), "launched") == view->configTree());
+
+        // A stage removed in the text goes from the form.
+        yaml->setPlainText(text.left(text.indexOf("  - {name: finetune-more")));
+        QTRY_COMPARE(tabs->count(), 3);
+    }
+
     void startsFromPresetsAndStoredConfigs()
     {
         LauncherView view;
@@ -634,7 +684,7 @@ private slots:
         auto view = compoundView();
         view->resize(view->sizeHint().expandedTo(QSize(1100, 720)));
         view->show();
-        view->findChild<QTabWidget *>()->setCurrentIndex(2);
+        view->findChild<QTabWidget *>("stages")->setCurrentIndex(2);
         QPixmap shot = view->grab();
         QVERIFY(!shot.isNull());
         if (!out.isEmpty())
@@ -646,6 +696,12 @@ private slots:
         QVERIFY(!shot.isNull());
         if (!out.isEmpty())
             QVERIFY(shot.save(QDir(out).filePath("launcher-invalid.png")));
+
+        view->findChild<QTabWidget *>("configPages")->setCurrentIndex(1);
+        shot = view->grab();
+        QVERIFY(!shot.isNull());
+        if (!out.isEmpty())
+            QVERIFY(shot.save(QDir(out).filePath("launcher-yaml.png")));
     }
 };
 

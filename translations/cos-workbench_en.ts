@@ -928,6 +928,20 @@ imported from %2
         <source>text ≤ %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The whole config: every key, stages added or removed. The form follows what you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YAML</source>
+        <extracomment>The launcher&apos;s page showing the whole run config as editable YAML text.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the YAML page</source>
+        <extracomment>Names the launcher&apos;s YAML page in an error about its text, e.g. &quot;the YAML page: line 3: ...&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::LocaleNumber</name>

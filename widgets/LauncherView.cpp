@@ -17,12 +17,14 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QLocale>
@@ -34,6 +36,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -138,11 +141,26 @@ LauncherView::LauncherView(QWidget *parent)
     auto *tokenLayout = new QVBoxLayout(tokenGroup);
     tokenLayout->addWidget(m_tokens);
 
+    m_stageTabs->setObjectName(QStringLiteral("stages"));
+    m_yaml = new QPlainTextEdit;
+    m_yaml->setObjectName(QStringLiteral("configYaml"));
+    m_yaml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_yaml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_yaml->setTabChangesFocus(true);
+    m_yaml->setToolTip(tr("The whole config: every key, stages added or removed. The form follows what you type."));
+    m_yamlPause = new QTimer(this);
+    m_yamlPause->setSingleShot(true);
+    m_yamlPause->setInterval(400);
+    connect(m_yamlPause, &QTimer::timeout, this, &LauncherView::applyYamlText);
+    connect(m_yaml, &QPlainTextEdit::textChanged, m_yamlPause, qOverload<>(&QTimer::start));
+    auto *pages = new QTabWidget;
+    pages->setObjectName(QStringLiteral("configPages"));
+    pages->addTab(m_stageTabs, tr("Stages"));
+    //: The launcher's page showing the whole run config as editable YAML text.
+    pages->addTab(m_yaml, tr("YAML"));
+
     auto *right = new QVBoxLayout;
-    auto *stagesGroup = new QGroupBox(tr("Stages"));
-    auto *stagesLayout = new QVBoxLayout(stagesGroup);
-    stagesLayout->addWidget(m_stageTabs);
-    right->addWidget(stagesGroup, 3);
+    right->addWidget(pages, 3);
     right->addWidget(tokenGroup, 2);
 
     auto *columns = new QHBoxLayout;
@@ -162,7 +180,7 @@ LauncherView::LauncherView(QWidget *parent)
     m_sweep->setToolTip(tr("Launch this config as a grid of variants and seeds, tagged for the comparison dashboard"));
     m_sweep->setEnabled(false);
     connect(m_sweep, &QPushButton::clicked, this, [this] {
-        if (m_check.ok)
+        if (launchable())
             emit sweepRequested(configYaml(), runName());
     });
     m_processes = new QSpinBox;
@@ -395,7 +413,7 @@ void LauncherView::setDevices(const QStringList &devices)
         editor->setDevices(m_devices);
 }
 
-bool LauncherView::setConfigText(const QString &text, const QString &source, QString *error)
+std::optional<Json> LauncherView::parseConfigText(const QString &text, const QString &source, QString *error)
 {
     Json tree;
     try {
@@ -403,14 +421,22 @@ bool LauncherView::setConfigText(const QString &text, const QString &source, QSt
     } catch (const InputError &e) {
         if (error)
             *error = qs(e.what());
-        return false;
+        return std::nullopt;
     }
     if (!tree.is_object()) {
         if (error)
             *error = tr("%1: a run config is a mapping with model and stages").arg(source);
-        return false;
+        return std::nullopt;
     }
-    m_tree = std::move(tree);
+    return tree;
+}
+
+bool LauncherView::setConfigText(const QString &text, const QString &source, QString *error)
+{
+    std::optional<Json> tree = parseConfigText(text, source, error);
+    if (!tree)
+        return false;
+    m_tree = std::move(*tree);
     m_source = source;
     m_stashedScales = Json();
     m_stashedQueries = Json();
@@ -422,6 +448,28 @@ bool LauncherView::setConfigText(const QString &text, const QString &source, QSt
     }
     populate();
     return true;
+}
+
+void LauncherView::applyYamlText()
+{
+    QScopedValueRollback<bool> applying(m_applyingYaml, true);
+    //: Names the launcher's YAML page in an error about its text, e.g. "the YAML page: line 3: ...".
+    std::optional<Json> tree = parseConfigText(m_yaml->toPlainText(), tr("the YAML page"), &m_yamlError);
+    if (!tree) {
+        recheck();
+        return;
+    }
+    m_yamlError.clear();
+    if (*tree == m_tree) {
+        recheck();
+        return;
+    }
+    m_tree = std::move(*tree);
+    {
+        QScopedValueRollback<bool> guard(m_populating, true);
+        recheck();
+    }
+    populate();
 }
 
 bool LauncherView::loadFile(const QString &path, QString *error)
@@ -466,7 +514,7 @@ bool LauncherView::isLaunchEnabled() const
 
 QString LauncherView::validationMessage() const
 {
-    return m_check.ok ? QString() : m_message->text();
+    return launchable() ? QString() : m_message->text();
 }
 
 QAbstractItemModel *LauncherView::scalesModel() const
@@ -660,11 +708,22 @@ void LauncherView::onStageEdited(int index, const QString &key, const Json &valu
 
 void LauncherView::recheck()
 {
-    const bool wasValid = m_check.ok;
+    const bool wasValid = launchable();
     m_check = checkRunConfig(m_tree, m_source.toStdString());
-    m_launch->setEnabled(m_check.ok);
-    m_sweep->setEnabled(m_check.ok);
-    if (m_check.ok) {
+    if (!m_applyingYaml) {
+        // An edit in the form (or a new config) replaces the page's text.
+        m_yamlError.clear();
+        const QSignalBlocker quiet(m_yaml);
+        m_yamlPause->stop();
+        m_yaml->setPlainText(configYaml());
+    }
+    m_launch->setEnabled(launchable());
+    m_sweep->setEnabled(launchable());
+    if (!m_yamlError.isEmpty()) {
+        // The form still shows the last config that parsed; Launch waits for the text.
+        m_message->setText(m_yamlError);
+        m_message->setStyleSheet(QStringLiteral("color: #a94442;"));
+    } else if (m_check.ok) {
         m_message->setText(tr("Ready to launch."));
         m_message->setStyleSheet({});
     } else {
@@ -677,8 +736,8 @@ void LauncherView::recheck()
     showTokens();
     if (!m_populating)
         markFields();
-    if (wasValid != m_check.ok)
-        emit validityChanged(m_check.ok);
+    if (wasValid != launchable())
+        emit validityChanged(launchable());
 }
 
 void LauncherView::showTokens()
@@ -858,7 +917,7 @@ void LauncherView::saveWithDialog()
 
 void LauncherView::launch()
 {
-    if (m_check.ok)
+    if (launchable())
         emit launchRequested(configYaml(), runName(), processes());
 }
 

@@ -17,6 +17,7 @@
 #include <array>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <vector>
 
 class QAbstractItemModel;
@@ -24,11 +25,13 @@ class QComboBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
 class QTableView;
 class QTableWidget;
+class QTimer;
 
 namespace cosw {
 
@@ -89,6 +92,15 @@ signals:
     void validityChanged(bool valid);
 
 private:
+    // `text` as a config tree, or nullopt with the reason in `error`: YAML
+    // (or JSON) that is a mapping.
+    static std::optional<Json> parseConfigText(const QString &text, const QString &source, QString *error);
+    // The YAML page's text, once typing pauses: the whole config, every key,
+    // stages added or removed; the form follows it.
+    void applyYamlText();
+    // Launch and Sweep are offered for a valid config whose YAML page parses.
+    bool launchable() const { return m_check.ok && m_yamlError.isEmpty(); }
+
     QWidget *createRunGroup();
     QWidget *createScalesGroup();
     QWidget *createDataGroup();
@@ -138,6 +150,8 @@ private:
     std::vector<ImportRecord> m_imports;
     std::map<std::string, int64_t> m_deviceMemory;
     bool m_populating = false;
+    bool m_applyingYaml = false; // the YAML page is the source: leave its text as typed
+    QString m_yamlError;         // why the YAML page's text does not parse; empty when it does
     QStringList m_devices{QStringLiteral("cpu")};
     QString m_presetDir;
     std::vector<StageEditor *> m_stages; // one per stage tab
@@ -159,6 +173,8 @@ private:
     QSpinBox *m_trainImages = nullptr;
     QSpinBox *m_testImages = nullptr;
     QTabWidget *m_stageTabs = nullptr;
+    QPlainTextEdit *m_yaml = nullptr;
+    QTimer *m_yamlPause = nullptr;
     QTableWidget *m_tokens = nullptr;
     QLabel *m_message = nullptr;
     QPushButton *m_launch = nullptr;

@@ -101,7 +101,10 @@ void fillStore(const std::string &file)
         Json config = Json::object();
         config["name"] = name;
         config["lr"] = 0.001;
-        const int64_t id = store.createRun(name, config.dump(), connector, "cpu", "{}");
+        // The Chain-of-Sight run recorded its BLAS and read tower features from the cache.
+        const bool cos = connector == "chain_of_sight";
+        const int64_t id =
+            store.createRun(name, config.dump(), connector, "cpu", cos ? R"({"blas": "OpenBLAS 0.3.21 Haswell"})" : "{}");
         if (!accuracy)
             return id;
         store.startRun(id);
@@ -117,6 +120,7 @@ void fillStore(const std::string &file)
             st.wallSeconds = i == 0 ? pretrainSeconds : 50.0;
             st.samplesPerSecond = 12.5;
             st.finalLoss = 0.5;
+            st.featureCache = cos;
             store.putStage(id, st);
         }
         EvaluationRecord e;
@@ -531,6 +535,8 @@ private slots:
             words.kind = "text";
             words.fromCache = true;
             store.putStage(1, words);
+            store.addArtifact(2, {"attention-map", "/maps/cos/scale-0.png", "scale 0, image 3", 0});
+            store.addArtifact(2, {"report", "/reports/cos.md", "", 0});
         }
         r = runBatch({"show", "2", "--db", db, "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -581,6 +587,11 @@ private slots:
         };
         QCOMPARE(lineAfter("stage 0 "), QString("held-out cells 0.9200 at 56 px, 0.9025 at 112 px (4800 cells each)"));
         QCOMPARE(lineAfter("stage 1 "), QString("step 50: accuracy 0.7000 ± 0.0324 on 200 samples"));
+        // A stage's speed, and whether its time leaves the tower out; what was made from the run.
+        QVERIFY2(r.out.contains(QRegularExpression("stage 1 finetune .* loss 0.5000  12.5 samples/s  tower features cached\n")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains("  artifact attention-map: /maps/cos/scale-0.png (scale 0, image 3)\n"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("  artifact report: /reports/cos.md\n"), qPrintable(r.out));
         // A stage taken from the cache says so instead of "0 steps".
         r = runBatch({"show", "1", "--db", db});
         QCOMPARE(r.exitCode, 0);
@@ -590,6 +601,7 @@ private slots:
         });
         QVERIFY2(cachedLine != baselineLines.end(), qPrintable(r.out));
         QVERIFY2(cachedLine->endsWith("- px  from the stage cache, nothing trained"), qPrintable(*cachedLine));
+        QVERIFY2(r.out.contains("12.5 samples/s\n") && !r.out.contains("tower features cached"), qPrintable(r.out));
         const Json baselineStages = parseJson(runBatch({"show", "1", "--db", db, "--json"}).out.toStdString()).at("stages");
         QCOMPARE(baselineStages.at(2).at("from_cache").get<bool>(), true);
         QCOMPARE(baselineStages.at(0).at("from_cache").get<bool>(), false);
@@ -604,10 +616,11 @@ private slots:
         const QStringList lines = QString::fromUtf8(test::readFile(csv)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0], QString("run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,"
-                                   "accuracy,accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto,accuracy_count,accuracy_position"));
+                                   "accuracy,accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto,feature_cache,"
+                                   "blas,accuracy_count,accuracy_position"));
         // The standard error is sqrt(0.79 * 0.21 / 200).
         QCOMPARE(lines[2], QString("2,\"cos, \"\"quoted\"\"\",finished,chain_of_sight,pretrain=32;finetune=320,100,50,0.79,"
-                                   "0.02880104165,0.4,0.45,0.625,0.5,true,0.69,0.89"));
+                                   "0.02880104165,0.4,0.45,0.625,0.5,true,pretrain;finetune,OpenBLAS 0.3.21 Haswell,0.69,0.89"));
         // Both finished runs are on the front: one is faster, the other more accurate.
         QVERIFY(lines[1].contains(",true,"));
         QVERIFY(lines[3].startsWith("3,waiting,queued") && lines[3].contains(",false"));
@@ -616,6 +629,9 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         const Json table = parseJson(r.out.toStdString());
         QCOMPARE(table.at(1).at("pretrain_seconds").get<double>(), 100.0);
+        QCOMPARE(table.at(1).at("feature_cache"), Json({"pretrain", "finetune"}));
+        QCOMPARE(table.at(1).at("blas").get<std::string>(), std::string("OpenBLAS 0.3.21 Haswell"));
+        QVERIFY(table.at(0).at("feature_cache").empty() && table.at(0).at("blas").get<std::string>().empty());
         QCOMPARE(findKey(table.at(1), "visual_tokens")->at("finetune").get<int64_t>(), 320);
 
         QCOMPARE(runBatch({"export", "--db", db, "--format", "xml"}).exitCode, 2);
@@ -940,6 +956,25 @@ private slots:
         r = runBatch({"compare", "1", "2", "--db", db, "--format", "latex", "--columns", "name,accuracy"});
         QVERIFY2(r.exitCode == 0 && r.out.contains("\\toprule") && r.out.count("\\\\\n") == 3, qPrintable(r.out));
 
+        // How two runs' configs differ, as the dashboard's diff shows it.
+        const QString cos = QString::number(store.ids.at("cos/0")), resolution = QString::number(store.ids.at("resolution"));
+        r = runBatch({"compare", cos, resolution, "--db", db, "--config-diff", "--format", "json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json diff = parseJson(r.out.toStdString());
+        QCOMPARE(diff.at("runs"), Json({"cos (#" + cos.toStdString() + ")", "resolution (#" + resolution.toStdString() + ")"}));
+        std::vector<std::string> keys;
+        for (const Json &k : diff.at("keys"))
+            keys.push_back(k.at("key").get<std::string>());
+        QCOMPARE(keys, (std::vector<std::string>{"name", "stages[1].lr", "stages[1].resolution"}));
+        QCOMPARE(diff.at("keys").at(2).at("values"), Json({"56", "112"}));
+        r = runBatch({"compare", cos, resolution, "--db", db, "--config-diff"});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith("| key | cos (#" + cos + ") | resolution (#" + resolution + ") |\n"),
+                 qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("| `stages[1].resolution` | 56 | 112 |\n"), qPrintable(r.out));
+        // Every key of one run.
+        r = runBatch({"compare", cos, "--db", db, "--config-diff", "--all-keys", "--format", "csv"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("\nmodel.connector.type,chain_of_sight\n"), qPrintable(r.out + r.err));
+
         // The trade-off plot, drawn without a display.
         for (const char *name : {"tradeoff.png", "tradeoff.svg", "tradeoff.pdf"}) {
             const QString plot = m_dir.filePath(name);
@@ -957,6 +992,8 @@ private slots:
             {{"compare", "--reference", QString::number(store.ids.at("finetune-only"))}, "no pre-training time"},
             {{"compare", "--columns", "name,speed"}, "unknown column 'speed'"},
             {{"compare", "--plot", m_dir.filePath("plot.txt")}, ".png, .pdf or .svg"},
+            {{"compare", "1", "--config-diff"}, "--config-diff compares two or more runs; 1 matched"},
+            {{"compare", "--config-diff", "--group-by", "variant"}, "--group-by excludes --config-diff"},
         };
         for (const auto &[args, message] : bad) {
             r = runBatch(QStringList(args) << "--db" << db);

@@ -11,6 +11,7 @@
 #include "TradeoffPlot.h"
 #include "base/Errors.h"
 #include "base/Numbers.h"
+#include "compare/ConfigDiffExport.h"
 #include "compare/ConfigPaths.h"
 #include "compare/ParetoFront.h"
 #include "compare/TableExport.h"
@@ -121,6 +122,25 @@ private slots:
         QCOMPARE(ExperimentStore(m_db).comparison(filter).size(), size_t(11));
         filter.sweep = "other";
         QVERIFY(ExperimentStore(m_db).comparison(filter).empty());
+    }
+
+    // Times compare only with their like: a stage that read cached tower
+    // features leaves the tower out, and the BLAS kernel sets a CPU's speed.
+    void timingColumnsSayHowTheTimeWasTaken()
+    {
+        ComparisonRow cached;
+        cached.featureCacheStages = {"pretrain", "finetune"};
+        cached.blas = "OpenBLAS 0.3.21 Haswell";
+        const ComparisonRow plain;
+        const std::vector<ComparisonColumn> columns = comparisonColumns({cached, plain});
+        const auto text = [&](const std::string &key, const ComparisonRow &row) {
+            const auto it = std::find_if(columns.begin(), columns.end(), [&](const ComparisonColumn &c) { return c.key == key; });
+            return it == columns.end() ? std::string("(no column)") : it->text(row);
+        };
+        QCOMPARE(text("feature_cache", cached), std::string("pretrain, finetune"));
+        QCOMPARE(text("feature_cache", plain), std::string());
+        QCOMPARE(text("blas", cached), std::string("OpenBLAS 0.3.21 Haswell"));
+        QCOMPARE(text("blas", plain), std::string());
     }
 
     void paretoFrontOfKnownPoints()
@@ -237,6 +257,24 @@ private slots:
         QCOMPARE(ac.keys, (std::vector<std::string>{"model.scales[2].windows", "model.scales[2].queries"}));
         QVERIFY(diffConfigs({flattenConfig(a), flattenConfig(a)}).keys.empty());
         QCOMPARE(diffConfigs({flattenConfig(a), flattenConfig(a)}, true).keys.size(), flattenConfig(a).size());
+
+        // Written out, a key absent from a run's config says so in each format.
+        const std::vector<std::string> runs = {"a (#1)", "b|c (#2)"};
+        QCOMPARE(formatConfigDiff(ab, runs, "md"), std::string("| key | a (#1) | b\\|c (#2) |\n|---|---|---|\n"
+                                                               "| `name` | a | b |\n"
+                                                               "| `model.scales[1].queries` | 1 | 2 |\n"
+                                                               "| `stages[0].train[1]` | lm | (absent) |\n"));
+        QCOMPARE(formatConfigDiff(ab, runs, "csv"), std::string("key,a (#1),b|c (#2)\nname,a,b\n"
+                                                                "model.scales[1].queries,1,2\nstages[0].train[1],lm,\n"));
+        const std::string latex = formatConfigDiff(ab, runs, "latex");
+        QVERIFY2(latex.find("\\texttt{stages[0].train[1]} & lm & -- \\\\\n") != std::string::npos, latex.c_str());
+        const Json json = parseJson(formatConfigDiff(ab, runs, "json"));
+        QCOMPARE(json.at("runs").at(1).get<std::string>(), runs[1]);
+        QCOMPARE(json.at("keys").at(2).at("key").get<std::string>(), std::string("stages[0].train[1]"));
+        QVERIFY(json.at("keys").at(2).at("values").at(1).is_null());
+        // A stored config that is not JSON compares as one with no keys.
+        QVERIFY(flattenStoredConfig("{not json").empty() && flattenStoredConfig("").empty());
+        QCOMPARE(flattenStoredConfig(a.dump()), flattenConfig(a));
     }
 
     void exportsRoundTripTheShownNumbers()

@@ -470,6 +470,16 @@
         <source>runs</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>feature cache</source>
+        <extracomment>Which stages read the frozen vision tower&apos;s features from the cache (their times leave the tower out).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BLAS</source>
+        <extracomment>The BLAS kernel a run&apos;s CPU matrix products ran on.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::CompareView</name>

@@ -465,6 +465,16 @@
         <source>runs</source>
         <translation>运行数</translation>
     </message>
+    <message>
+        <source>feature cache</source>
+        <extracomment>Which stages read the frozen vision tower&apos;s features from the cache (their times leave the tower out).</extracomment>
+        <translation>特征缓存</translation>
+    </message>
+    <message>
+        <source>BLAS</source>
+        <extracomment>The BLAS kernel a run&apos;s CPU matrix products ran on.</extracomment>
+        <translation>BLAS</translation>
+    </message>
 </context>
 <context>
     <name>cosw::CompareView</name>

@@ -142,6 +142,8 @@ QString CompareTableModel::columnTitle(const ComparisonColumn &column)
         {"finetune_seconds", QT_TR_NOOP("fine-tune s")},
         {"pretrain_samples_per_second", QT_TR_NOOP("pre-train samples/s")},
         {"finetune_samples_per_second", QT_TR_NOOP("fine-tune samples/s")},
+        //: Which stages read the frozen vision tower's features from the cache (their times leave the tower out).
+        {"feature_cache", QT_TR_NOOP("feature cache")},
         {"accuracy", QT_TR_NOOP("accuracy")},
         {"accuracy_se", QT_TR_NOOP("± se")},
         {"type_prior", QT_TR_NOOP("type prior")},
@@ -152,6 +154,8 @@ QString CompareTableModel::columnTitle(const ComparisonColumn &column)
         {"evaluated", QT_TR_NOOP("questions")},
         {"parameters", QT_TR_NOOP("parameters")},
         {"device", QT_TR_NOOP("device")},
+        //: The BLAS kernel a run's CPU matrix products ran on.
+        {"blas", QT_TR_NOOP("BLAS")},
         {"date", QT_TR_NOOP("date")},
     };
     const auto it = titles.find(QString::fromStdString(column.key));

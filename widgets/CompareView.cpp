@@ -541,11 +541,7 @@ void CompareView::updateDiff()
     QStringList headers;
     for (size_t m : runs) {
         const ComparisonRow &r = m_table->runs()[m];
-        try {
-            configs.push_back(flattenConfig(parseJson(r.config.empty() ? "{}" : r.config, "config")));
-        } catch (const std::exception &) {
-            configs.emplace_back();
-        }
+        configs.push_back(flattenStoredConfig(r.config));
         headers << QStringLiteral("%1 (#%2)").arg(QString::fromStdString(r.name)).arg(r.runId);
     }
     const ConfigDiff diff = diffConfigs(configs, m_allKeysBox->isChecked());

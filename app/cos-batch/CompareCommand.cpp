@@ -7,6 +7,7 @@
 #include "TradeoffPlot.h"
 #include "base/Errors.h"
 #include "base/Messages.h"
+#include "compare/ConfigDiffExport.h"
 #include "compare/TableExport.h"
 #include "store/ExperimentStore.h"
 
@@ -29,7 +30,7 @@ struct CompareOptions {
     std::vector<int64_t> runIds;
     std::vector<std::string> groupBy;
     std::optional<int64_t> reference;
-    bool logTime = false, absoluteTime = false;
+    bool logTime = false, absoluteTime = false, configDiff = false, allKeys = false;
 };
 
 std::vector<std::string> splitList(const std::string &text)
@@ -107,6 +108,9 @@ std::string terminalHeader(const std::string &english)
         return msg("pre-train samples/s");
     if (english == "fine-tune samples/s")
         return msg("fine-tune samples/s");
+    if (english == "feature cache")
+        // TRANSLATORS: column heading: the stages that read the frozen vision tower's features from the cache.
+        return msg("feature cache");
     if (english == "accuracy")
         return msg("accuracy");
     if (english == "± se")
@@ -131,6 +135,8 @@ std::string terminalHeader(const std::string &english)
         return msg("parameters");
     if (english == "device")
         return msg("device");
+    if (english == "BLAS")
+        return msg("BLAS");
     if (english == "date")
         return msg("date");
     if (english == "runs")
@@ -173,6 +179,12 @@ void addCompareCommand(CLI::App &app, Action &action)
     cmd->add_option("--plot", o->plot, msg("also draw the time/accuracy trade-off into FILE.png, .pdf or .svg"));
     cmd->add_flag("--log-time", o->logTime, msg("plot pre-training time on a log scale"));
     cmd->add_flag("--absolute-time", o->absoluteTime, msg("plot seconds even with --reference"));
+    CLI::Option *diff = cmd->add_flag(
+        "--config-diff", o->configDiff,
+        msg("instead of the table, the config keys whose values differ between the runs, a column per run"));
+    cmd->add_flag("--all-keys", o->allKeys, msg("with --config-diff: every key, equal ones too"))->needs(diff);
+    for (const char *tableOnly : {"--columns", "--group-by", "--reference", "--plot", "--metric"})
+        diff->excludes(cmd->get_option(tableOnly));
     cmd->callback([o, &action] {
         action = [o] {
             if (!o->plot.empty()) {
@@ -195,6 +207,26 @@ void addCompareCommand(CLI::App &app, Action &action)
                 rows.erase(std::remove_if(rows.begin(), rows.end(),
                                           [&](const ComparisonRow &r) { return !wanted.count(r.runId); }),
                            rows.end());
+            }
+            if (o->configDiff) {
+                if (rows.size() < 2 && !o->allKeys)
+                    throw InputError(fill(msg("--config-diff compares two or more runs; %1 matched"),
+                                          {std::to_string(rows.size())}));
+                std::vector<FlatConfig> configs;
+                std::vector<std::string> runs;
+                for (const ComparisonRow &r : rows) {
+                    configs.push_back(flattenStoredConfig(r.config));
+                    runs.push_back(r.name + " (#" + std::to_string(r.runId) + ")");
+                }
+                const ConfigDiff diff = diffConfigs(configs, o->allKeys);
+                const std::string text = formatConfigDiff(diff, runs, o->format);
+                if (!o->out.empty())
+                    writeAtomically(o->out, text);
+                else if (diff.keys.empty() && o->format == "md")
+                    std::cout << msg("no config key differs between these runs") << "\n";
+                else
+                    std::cout << text << std::flush;
+                return 0;
             }
             if (o->reference && std::none_of(rows.begin(), rows.end(),
                                              [&](const ComparisonRow &r) { return r.runId == *o->reference; }))

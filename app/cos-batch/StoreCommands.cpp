@@ -41,18 +41,6 @@ std::string padded(int64_t value, int width)
     return std::string(std::max(0, width - int(text.size())), ' ') + text;
 }
 
-// The BLAS a run recorded with its versions; empty for runs from before it
-// was recorded, or versions that are not JSON.
-std::string recordedBlas(const std::string &versions)
-{
-    try {
-        const Json parsed = parseJson(versions, "versions");
-        const Json *blas = findKey(parsed, "blas");
-        return blas && blas->is_string() ? blas->get<std::string>() : std::string();
-    } catch (const std::exception &) {
-        return {};
-    }
-}
 
 // Where a running run is, or where a failed or interrupted one stopped, as
 // its trainer last recorded it; empty for any other run.
@@ -218,8 +206,13 @@ void addShowCommand(CLI::App &app, Action &action)
                                   : fill(msg("stage %1 %2 tokens %3 px %4 steps  %5 s  loss %6"),
                                          {name, tokens, resolution, padded(st.steps, 7),
                                           st.wallSeconds ? formatRealFixed(*st.wallSeconds, 1) : "-",
-                                          st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"}))
-                          << "\n";
+                                          st.finalLoss ? formatRealFixed(*st.finalLoss, 4) : "-"}));
+                if (!st.fromCache && st.samplesPerSecond)
+                    std::cout << "  " << fill(msg("%1 samples/s"), {formatRealFixed(*st.samplesPerSecond, 1)});
+                if (st.featureCache)
+                    // TRANSLATORS: the stage read the frozen vision tower's features from the feature cache, so its time leaves the tower out.
+                    std::cout << "  " << msg("tower features cached");
+                std::cout << "\n";
                 for (const EvaluationRecord &e : d.earlierEvaluations) {
                     if (e.stage != st.index)
                         continue;
@@ -264,6 +257,14 @@ void addShowCommand(CLI::App &app, Action &action)
             }
             for (const auto &c : d.checkpoints)
                 std::cout << "  " << fill(msg("checkpoint %1"), {c.path}) << "\n";
+            for (const auto &a : d.artifacts) {
+                if (a.description.empty())
+                    // TRANSLATORS: %1 is the artifact's kind (attention-map, plot, ...), %2 its file.
+                    std::cout << "  " << fill(msg("artifact %1: %2"), {a.kind, a.path}) << "\n";
+                else
+                    // TRANSLATORS: %1 is the artifact's kind (attention-map, plot, ...), %2 its file, %3 what it shows.
+                    std::cout << "  " << fill(msg("artifact %1: %2 (%3)"), {a.kind, a.path, a.description}) << "\n";
+            }
             return 0;
         };
     });

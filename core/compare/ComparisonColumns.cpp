@@ -1,5 +1,6 @@
 #include "ComparisonColumns.h"
 
+#include "base/Messages.h"
 #include "base/Numbers.h"
 
 #include <set>
@@ -82,6 +83,7 @@ std::vector<ComparisonColumn> comparisonColumns(const std::vector<ComparisonRow>
                              [](const ComparisonRow &r) { return r.pretrainSamplesPerSecond; }));
     c.push_back(numberColumn("finetune_samples_per_second", "fine-tune samples/s", Better::Higher, 1,
                              [](const ComparisonRow &r) { return r.finetuneSamplesPerSecond; }));
+    c.push_back(textColumn("feature_cache", "feature cache", [](const ComparisonRow &r) { return listText(r.featureCacheStages); }));
     c.push_back(numberColumn("accuracy", "accuracy", Better::Higher, 3, [](const ComparisonRow &r) { return r.accuracy; }));
     c.push_back(numberColumn("accuracy_se", "± se", Better::None, 3, [](const ComparisonRow &r) { return r.accuracySe(); }));
     c.push_back(numberColumn("type_prior", "type prior", Better::None, 3, [](const ComparisonRow &r) { return r.typePrior; }));
@@ -112,6 +114,7 @@ std::vector<ComparisonColumn> comparisonColumns(const std::vector<ComparisonRow>
 
     c.push_back(numberColumn("parameters", "parameters", Better::None, 0, [](const ComparisonRow &r) { return asNumber(r.parameters); }));
     c.push_back(textColumn("device", "device", [](const ComparisonRow &r) { return r.device; }));
+    c.push_back(textColumn("blas", "BLAS", [](const ComparisonRow &r) { return r.blas; }));
     c.push_back(textColumn("date", "date", [](const ComparisonRow &r) { return localTimeText(r.createdAt); }));
     return c;
 }

@@ -30,6 +30,17 @@ FlatConfig flattenConfig(const Json &config)
     return out;
 }
 
+FlatConfig flattenStoredConfig(const std::string &configJson)
+{
+    if (configJson.empty())
+        return {};
+    try {
+        return flattenConfig(parseJson(configJson, "config"));
+    } catch (const std::exception &) {
+        return {};
+    }
+}
+
 std::optional<std::string> flatValue(const FlatConfig &config, const std::string &path)
 {
     for (const auto &[key, value] : config)

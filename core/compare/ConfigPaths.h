@@ -18,6 +18,10 @@ namespace cosw {
 using FlatConfig = std::vector<std::pair<std::string, std::string>>;
 FlatConfig flattenConfig(const Json &config);
 
+// A run's stored config (JSON text) flattened; empty when the text is empty
+// or not JSON, so one damaged record leaves the others comparable.
+FlatConfig flattenStoredConfig(const std::string &configJson);
+
 // The value at `path` in a flattened config; nullopt when absent.
 std::optional<std::string> flatValue(const FlatConfig &config, const std::string &path);
 

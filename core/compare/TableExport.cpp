@@ -28,6 +28,8 @@ std::string ranked(const TableCell &cell, const std::string &text, const std::pa
     return text;
 }
 
+} // namespace
+
 std::string markdownEscape(const std::string &s)
 {
     std::string out;
@@ -35,8 +37,6 @@ std::string markdownEscape(const std::string &s)
         out += c == '|' ? std::string("\\|") : std::string(1, c);
     return out;
 }
-
-} // namespace
 
 std::string latexEscape(const std::string &text)
 {

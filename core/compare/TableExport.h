@@ -24,6 +24,8 @@ std::string tableLatex(const ComparisonTable &table);
 // [{run_ids, label, pareto, columns: {key: value | {mean, sd, n}}}]
 std::string tableJson(const ComparisonTable &table);
 
+// Text made safe inside a Markdown table cell (|).
+std::string markdownEscape(const std::string &text);
 // Text made safe inside a LaTeX table cell (\ { } $ & % # _ ~ ^).
 std::string latexEscape(const std::string &text);
 

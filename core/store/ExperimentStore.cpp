@@ -812,6 +812,7 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
             row.config = r.config;
             row.sweep = r.sweep;
             row.parameters = r.parameters;
+            row.blas = recordedBlas(r.versions);
             rowOf[r.id] = rows.size();
             rows.push_back(std::move(row));
         }
@@ -820,7 +821,7 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
             return it == rowOf.end() ? nullptr : &rows[it->second];
         };
         auto stages = m_db.prepare("SELECT run_id, name, kind, visual_tokens, resolution, wall_seconds, "
-                                   "samples_per_second FROM stages ORDER BY run_id, idx");
+                                   "samples_per_second, feature_cache FROM stages ORDER BY run_id, idx");
         while (stages.step()) {
             ComparisonRow *row = target(stages.int64(0));
             if (!row)
@@ -829,6 +830,8 @@ std::vector<ComparisonRow> ExperimentStore::comparison(const RunFilter &filter)
             const int tokens = static_cast<int>(stages.int64(3)), resolution = static_cast<int>(stages.int64(4));
             row->tokensPerStage.emplace_back(name, tokens);
             row->resolutionPerStage.emplace_back(name, resolution);
+            if (stages.int64(7) != 0)
+                row->featureCacheStages.push_back(name);
             const auto seconds = stages.optionalReal(5);
             const auto samples = stages.optionalReal(6);
             auto sum = [&](std::optional<double> &total) {

@@ -27,6 +27,15 @@ std::string csvNumber(const std::optional<double> &v)
     return formatRealSignificant(*v, 10);
 }
 
+// "pretrain;finetune", as the visual tokens column joins stages.
+std::string stageList(const std::vector<std::string> &stages)
+{
+    std::string out;
+    for (const std::string &s : stages)
+        out += (out.empty() ? "" : ";") + s;
+    return out;
+}
+
 } // namespace
 
 std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
@@ -39,7 +48,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
             types.insert(kv.first);
 
     std::string out = "run_id,name,status,connector,visual_tokens,pretrain_seconds,finetune_seconds,accuracy,"
-                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto";
+                      "accuracy_se,type_prior,shuffled_accuracy,cell_reading,cell_reading_prior,pareto,feature_cache,blas";
     for (const auto &t : types)
         out += "," + csvField("accuracy_" + t);
     out += "\n";
@@ -50,7 +59,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow> &rows)
                + csvNumber(r.finetuneSeconds) + "," + csvNumber(r.accuracy) + "," + csvNumber(r.accuracySe()) + ","
                + csvNumber(r.typePrior) + "," + csvNumber(r.shuffledAccuracy) + "," + csvNumber(r.cellReading) + ","
                + csvNumber(r.cellReadingPrior) + ","
-               + (onFront.count(i) ? "true" : "false");
+               + (onFront.count(i) ? "true" : "false") + "," + csvField(stageList(r.featureCacheStages)) + ","
+               + csvField(r.blas);
         for (const auto &t : types) {
             out += "," + csvNumber(figureFor(r.perTypeAccuracy, t));
         }

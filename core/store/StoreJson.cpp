@@ -168,6 +168,17 @@ Json runDetailJson(const RunDetail &d)
     return j;
 }
 
+std::string recordedBlas(const std::string &versions)
+{
+    try {
+        const Json parsed = parseJson(versions, "versions");
+        const Json *blas = findKey(parsed, "blas");
+        return blas && blas->is_string() ? blas->get<std::string>() : std::string();
+    } catch (const std::exception &) {
+        return {};
+    }
+}
+
 Json comparisonJson(const std::vector<ComparisonRow> &rows)
 {
     const std::vector<size_t> front = paretoFront(rows);
@@ -186,6 +197,8 @@ Json comparisonJson(const std::vector<ComparisonRow> &rows)
         j["visual_tokens"] = tokens;
         j["pretrain_seconds"] = optionalNumber(r.pretrainSeconds);
         j["finetune_seconds"] = optionalNumber(r.finetuneSeconds);
+        j["feature_cache"] = r.featureCacheStages;
+        j["blas"] = r.blas;
         j["accuracy"] = optionalNumber(r.accuracy);
         j["accuracy_se"] = optionalNumber(r.accuracySe());
         j["type_prior"] = optionalNumber(r.typePrior);

@@ -30,4 +30,8 @@ Json runDetailJson(const RunDetail &detail);
 // The comparison table with a `pareto` flag per row.
 Json comparisonJson(const std::vector<ComparisonRow> &rows);
 
+// The BLAS kernel a run recorded with its versions; empty for runs from
+// before it was recorded, or versions that are not JSON.
+std::string recordedBlas(const std::string &versions);
+
 } // namespace cosw

@@ -204,6 +204,10 @@ struct ComparisonRow {
     std::optional<double> pretrainSeconds;  // stages of kind pretrain
     std::optional<double> finetuneSeconds;  // stages of kind finetune
     std::optional<double> pretrainSamplesPerSecond, finetuneSamplesPerSecond;
+    // Stages that read the frozen tower's features from the feature cache:
+    // their times leave the tower out, so they compare only with their like.
+    std::vector<std::string> featureCacheStages;
+    std::string blas;                       // the kernel the run's CPU products ran on, as recorded; empty if not
     std::optional<double> accuracy;         // final evaluation
     std::optional<int64_t> evaluated;       // its questions
     std::optional<double> typePrior;        // its controls

@@ -184,4 +184,29 @@ QString sourcePath(const QString &relative)
     return QDir(QString::fromLocal8Bit(root)).filePath(relative);
 }
 
+QStringList csvFields(const QString &line)
+{
+    QStringList out;
+    QString current;
+    bool quoted = false;
+    for (int i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (c == '"') {
+            if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+                current += '"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+        } else if (c == ',' && !quoted) {
+            out << current;
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    out << current;
+    return out;
+}
+
 } // namespace cosw::test

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <functional>
@@ -53,6 +54,9 @@ bool writeFile(const QString &path, const QByteArray &bytes);
 
 // Path of a file in the source tree (COS_SOURCE_DIR is set by CTest).
 QString sourcePath(const QString &relative);
+
+// A CSV line split on commas outside quotes, quotes undone.
+QStringList csvFields(const QString &line);
 
 // Runs `fn` and returns the message of the exception of type E it throws, or
 // an empty string when it throws nothing (another type propagates).

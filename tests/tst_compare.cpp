@@ -51,31 +51,6 @@ size_t rowNamed(const ComparisonTable &table, const std::string &label)
     return size_t(-1);
 }
 
-// A CSV line split on commas outside quotes.
-QStringList csvFields(const QString &line)
-{
-    QStringList out;
-    QString current;
-    bool quoted = false;
-    for (int i = 0; i < line.size(); ++i) {
-        const QChar c = line[i];
-        if (c == '"') {
-            if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
-                current += '"';
-                ++i;
-            } else {
-                quoted = !quoted;
-            }
-        } else if (c == ',' && !quoted) {
-            out << current;
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    out << current;
-    return out;
-}
 
 } // namespace
 
@@ -287,12 +262,12 @@ private slots:
         // CSV: every number as the table shows it, the spread beside it.
         const QStringList lines = QString::fromStdString(tableCsv(table)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), int(table.rowCount()) + 1);
-        const QStringList header = csvFields(lines[0]);
+        const QStringList header = test::csvFields(lines[0]);
         QCOMPARE(header, (QStringList{"name", "tokens", "pretrain_seconds", "pretrain_seconds_sd", "accuracy",
                                       "accuracy_sd", "type_prior", "type_prior_sd", "shuffled", "shuffled_sd", "runs",
                                       "pareto"}));
         for (size_t r = 0; r < table.rowCount(); ++r) {
-            const QStringList f = csvFields(lines[int(r) + 1]);
+            const QStringList f = test::csvFields(lines[int(r) + 1]);
             QCOMPARE(f.size(), header.size());
             QCOMPARE(f[0].toStdString(), table.cell(r, 0).text);
             const TableCell &accuracy = table.cell(r, 3);
@@ -306,7 +281,7 @@ private slots:
             QCOMPARE(f[10].toInt(), int(table.groups()[r].members.size()));
             QCOMPARE(f[11] == "true", table.onFront(r));
         }
-        QCOMPARE(csvFields(lines[int(rowNamed(table, "variant=cos (replica)")) + 1])[0], QString("variant=cos (replica)"));
+        QCOMPARE(test::csvFields(lines[int(rowNamed(table, "variant=cos (replica)")) + 1])[0], QString("variant=cos (replica)"));
 
         // Markdown: the shown texts, best bold, second underlined.
         const std::string md = tableMarkdown(table);

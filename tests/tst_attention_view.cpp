@@ -35,6 +35,8 @@
 #include <QSlider>
 #include <QTest>
 
+#include <set>
+
 using namespace cosw;
 
 namespace {
@@ -352,6 +354,28 @@ private slots:
         QCOMPARE(readSafetensors(raw.toStdString()).at("attention_mean.1").sizes().vec(),
                  (std::vector<int64_t>{1, 4, 8, 8}));
         QVERIFY(!view.exportView(m_dir.filePath("no/such/dir/view.png")));
+
+        // Each file made from the run's checkpoint is the run's artifact.
+        const auto recorded = [&] {
+            std::set<std::string> paths;
+            for (const ArtifactRecord &a : ExperimentStore(m_db.toStdString()).run(m_run).artifacts)
+                if (a.kind == "attention-map")
+                    paths.insert(a.path);
+            return paths;
+        };
+        QTRY_COMPARE(recorded(), (std::set<std::string>{png.toStdString(), svg.toStdString(), sheet.toStdString(),
+                                                         raw.toStdString()}));
+        // Not one made from a checkpoint the run does not have.
+        ModelConfig config = test::tinyModelConfig();
+        config.connector.perWindow = true;
+        const QString other = saveFreshCheckpoint(m_dir, "other-checkpoint", config);
+        QSignalSpy shown(&view, &AttentionView::shown);
+        view.openCheckpoint(other);
+        QVERIFY(shown.wait(20000));
+        QSignalSpy recordedSpy(&view, &AttentionView::artifactRecorded);
+        QVERIFY(view.exportView(m_dir.filePath("foreign.png")));
+        QVERIFY(!recordedSpy.wait(1000));
+        QCOMPARE(recorded().size(), size_t(4));
     }
 
     // Asking shows the answer, the attention mass per visual token by scale

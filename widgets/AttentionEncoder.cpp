@@ -150,6 +150,18 @@ void AttentionEncoder::loadRun(const QString &databasePath, qint64 runId, int qu
         [this, runId](const Loaded &l) { emit runLoaded(runId, l.first, l.second); });
 }
 
+void AttentionEncoder::recordArtifact(const QString &databasePath, qint64 runId, const ArtifactRecord &artifact)
+{
+    const std::string db = databasePath.toStdString();
+    post<bool>(
+        Record,
+        [db, runId, artifact] {
+            ExperimentStore(db).addArtifact(runId, artifact);
+            return true;
+        },
+        [this, runId, path = QString::fromStdString(artifact.path)](const bool &) { emit artifactRecorded(runId, path); });
+}
+
 void AttentionEncoder::cancel()
 {
     for (int kind = 0; kind < Kinds; ++kind) {

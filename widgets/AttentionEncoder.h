@@ -6,6 +6,7 @@
 // a newer one, or cancel(), drops what an older one would have said.
 
 #include "facade/AttentionSession.h"
+#include "store/StoreRecords.h"
 
 #include <QList>
 #include <QObject>
@@ -32,6 +33,8 @@ public:
     void ask(const QString &imagePath, const QString &question);
     // Reads a run's stage-end checkpoints and up to `questions` of its evaluation questions.
     void loadRun(const QString &databasePath, qint64 runId, int questions = 200);
+    // Records a file made from a run's maps as the run's artifact in the store.
+    void recordArtifact(const QString &databasePath, qint64 runId, const ArtifactRecord &artifact);
     // Drops the answers of every pending request (the work itself runs to its end).
     void cancel();
     bool isBusy() const;
@@ -42,11 +45,12 @@ signals:
     void answered(const QString &imagePath, const cosw::AnswerAttribution &answer);
     void runLoaded(qint64 runId, const std::vector<cosw::StageCheckpoint> &checkpoints,
                    const std::vector<cosw::EvalQuestion> &questions);
+    void artifactRecorded(qint64 runId, const QString &path);
     void failed(const QString &message);
     void busyChanged(bool busy);
 
 private:
-    enum Kind { Open, Encode, Ask, Run, Kinds };
+    enum Kind { Open, Encode, Ask, Run, Record, Kinds };
     // Runs `work` on the worker thread; `deliver` with its result on the UI
     // thread, unless a newer request of the same kind came in meanwhile.
     template <typename Result>

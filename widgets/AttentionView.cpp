@@ -30,6 +30,7 @@
 #include <QSvgGenerator>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
 
 namespace cosw {
@@ -69,6 +70,7 @@ AttentionView::AttentionView(QWidget *parent) : QWidget(parent)
                     onEncoded(side, image, std::move(maps));
                 });
         connect(m_encoder[side], &AttentionEncoder::failed, this, &AttentionView::showError);
+        connect(m_encoder[side], &AttentionEncoder::artifactRecorded, this, &AttentionView::artifactRecorded);
         connect(m_encoder[side], &AttentionEncoder::busyChanged, this, [this] {
             m_busy->setVisible(isBusy());
             m_cancel->setVisible(isBusy());
@@ -969,14 +971,20 @@ bool AttentionView::exportView(const QString &file) const
         if (!painter.begin(&svg))
             return false;
         paint(painter);
-        return painter.end();
+        if (!painter.end())
+            return false;
+        recordExport(file, "attention view of " + m_image.toStdString());
+        return true;
     }
     QImage image(total, QImage::Format_RGB32);
     image.fill(palette().window().color());
     QPainter painter(&image);
     paint(painter);
     painter.end();
-    return image.save(file, "PNG");
+    if (!image.save(file, "PNG"))
+        return false;
+    recordExport(file, "attention view of " + m_image.toStdString());
+    return true;
 }
 
 bool AttentionView::exportTokenSheet(const QString &file) const
@@ -986,6 +994,7 @@ bool AttentionView::exportTokenSheet(const QString &file) const
         return false;
     try {
         writePng(tokenSheet(*left, layerIndex(Left), m_head, m_scale, m_alphaSlider->value() / 100.0), file.toStdString());
+        recordExport(file, "token sheet of scale " + std::to_string(m_scale) + " of " + m_image.toStdString());
         return true;
     } catch (const std::exception &) {
         return false;
@@ -1001,10 +1010,24 @@ bool AttentionView::exportRawMaps(const QString &file) const
         AttentionSession::writeRawMaps(file.toStdString(), *left,
                                        {{"checkpoint", m_checkpoint[Left].toStdString()}, {"image", m_image.toStdString()}},
                                        answer());
+        recordExport(file, "attention maps of " + m_image.toStdString() + " ("
+                               + std::to_string(left->layout.visualTokens) + " visual tokens)");
         return true;
     } catch (const std::exception &) {
         return false;
     }
+}
+
+void AttentionView::recordExport(const QString &file, const std::string &what) const
+{
+    if (m_runId <= 0 || m_database.isEmpty())
+        return;
+    const std::string checkpoint = m_checkpoint[Left].toStdString();
+    const bool runs = std::any_of(m_runCheckpoints.begin(), m_runCheckpoints.end(),
+                                  [&](const StageCheckpoint &c) { return c.path == checkpoint; });
+    if (runs)
+        m_encoder[Left]->recordArtifact(m_database, m_runId,
+                                        {"attention-map", QFileInfo(file).absoluteFilePath().toStdString(), what, 0});
 }
 
 } // namespace cosw

@@ -91,6 +91,8 @@ public:
     bool isComparing() const { return m_comparing; }
     bool isBusy() const;
 
+    // The exports: a file made from a run's own checkpoint is recorded as the
+    // run's artifact in the store (artifactRecorded says when).
     // The two pictures side by side, PNG or SVG by the file's suffix.
     bool exportView(const QString &file) const;
     // Every token of the selected scale on the left (AttentionFigures' tokenSheet), PNG.
@@ -104,6 +106,7 @@ signals:
     // Every shown side's answer and its attention are shown.
     void answered();
     void failed(const QString &message);
+    void artifactRecorded(qint64 runId, const QString &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -114,6 +117,9 @@ private:
     QWidget *createSourceBar();
     QWidget *createPickerBar();
     QWidget *createExportBar();
+    // Records an exported file as the shown run's artifact when the left
+    // side shows one of that run's checkpoints; `what` says what it shows.
+    void recordExport(const QString &file, const std::string &what) const;
     void open(Side side, const QString &dir, int resolutionPx, const QList<int> &window);
     void onOpened(Side side, const QString &dir, const TokenLayout &layout);
     void onEncoded(Side side, const QString &image, std::shared_ptr<const AttentionMaps> maps);

@@ -73,6 +73,10 @@ VisionTowerTrainer::VisionTowerTrainer(const ModelConfig &model, const StageConf
         res.push_back(r);
     key["resolutions"] = res;
     key["data"] = dataIdentity;
+    // A tower that saw replaced images is not the whole set's; towers
+    // trained without skipping keep the entries they always had.
+    if (skipBadImages)
+        key["skip_bad_images"] = true;
     m_key = contentHash(key.dump());
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -100,7 +101,8 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     // each by the next readable one), never one it is evaluated on, so the
     // runs of a comparison are all scored on the same whole set.
     std::set<std::string> checked;
-    const auto check = [&](const std::string &image, bool evaluated, const std::string &where) {
+    // `where` names the file (and sample) listing the image, built only for an error.
+    const auto check = [&](const std::string &image, bool evaluated, const std::function<std::string()> &where) {
         if ((d.skipBadImages && !evaluated) || !checked.insert(fs::path(image).lexically_normal().string()).second)
             return;
         try {
@@ -110,13 +112,13 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
                 // TRANSLATORS: %1 names the file (and sample) that lists the image, %2 says what is wrong with it.
                 throw InputError(fill(msg("%1: %2 (data.skip_bad_images replaces training images only; every run is "
                                           "evaluated on the whole evaluation set)"),
-                                      {where, e.what()}));
-            throw InputError(fill(msg("%1: %2"), {where, e.what()}));
+                                      {where(), e.what()}));
+            throw InputError(fill(msg("%1: %2"), {where(), e.what()}));
         }
     };
     const auto checkCells = [&](const std::vector<GridCellImage> &cells, bool evaluated, const std::string &cellsJson) {
         for (const GridCellImage &c : cells)
-            check(c.path, evaluated, cellsJson);
+            check(c.path, evaluated, [&] { return cellsJson; });
     };
     auto load = [&](const std::string &file, bool evaluated) {
         auto &slot = data.datasets[file];
@@ -129,7 +131,7 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
         }
         for (const auto &s : slot->samples())
             if (!s.image.empty())
-                check(s.image, evaluated, fill(msg("%1: sample %2"), {slot->source(), s.id}));
+                check(s.image, evaluated, [&] { return fill(msg("%1: sample %2"), {slot->source(), s.id}); });
         return slot;
     };
     bool evaluates = false, textEvaluates = false;

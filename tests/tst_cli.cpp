@@ -304,6 +304,30 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("stages[1].template"), qPrintable(r.err));
         QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(1));
+        // So is it when the run is only queued; ranks are chosen when it starts.
+        r = runBatch({"run", config, "--db", db, "--queue", "--set", "stages[1].template=chatml"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("stages[1].template"), qPrintable(r.err));
+        r = runBatch({"run", config, "--db", db, "--queue", "--nproc", "2"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--nproc"), qPrintable(r.err));
+        QCOMPARE(ExperimentStore(db.toStdString()).runs().size(), size_t(1));
+
+        // A queued run waits in the store, listed, until resume starts it.
+        r = runBatch({"run", config, "--db", db, "--queue", "--name", "later", "--progress", "json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Json queued = parseJson(r.out.trimmed().split('\n').last().toStdString());
+        QCOMPARE(queued.at("queued").get<bool>(), true);
+        const int64_t later = queued.at("run_id").get<int64_t>();
+        QCOMPARE(ExperimentStore(db.toStdString()).run(later).run.status, RunStatus::Queued);
+        r = runBatch({"list", "--db", db});
+        QVERIFY2(r.out.contains(QRegularExpression(QString(" %1 +later +queued ").arg(later))), qPrintable(r.out));
+        r = runBatch({"resume", QString::number(later), "--db", db, "--progress", "lines"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("starting the queued run"), qPrintable(r.out));
+        const RunDetail started = ExperimentStore(db.toStdString()).run(later);
+        QCOMPARE(started.run.status, RunStatus::Finished);
+        QVERIFY(started.finalEvaluation && started.finalEvaluation->n > 0);
     }
 
     void paperTokenSettingsPlanWithoutBuildingTheModel()

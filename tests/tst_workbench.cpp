@@ -2,7 +2,8 @@
 // other processes, a run launched from the launcher finishes and is plotted
 // (its noisy curves smoothed stage by stage over the points as logged),
 // cancel interrupts a run with a checkpoint, a run left running when the
-// window closes is followed by the next window, settings round-trip, the
+// window closes is followed by the next window, runs waiting for a slot are
+// queued in the store and wait again in the next window, settings round-trip, the
 // screenshot command writes a PNG. How long the UI thread stalls while runs
 // stream metrics is a figure, measured by benchmarks/bench_ui_stall.
 
@@ -34,6 +35,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -74,6 +76,25 @@ private:
         return s;
     }
     QString dataDir() const { return m_dir.filePath("fmnist"); }
+
+    // Closes the window, answering "Leave running" when it asks (it must), and deletes it.
+    static bool closeLeavingRunsRunning(MainWindow *window)
+    {
+        bool asked = false;
+        QTimer::singleShot(200, [&] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            for (QAbstractButton *button : box->buttons())
+                if (box->buttonRole(button) == QMessageBox::AcceptRole) {
+                    asked = true;
+                    button->click();
+                }
+        });
+        const bool closed = window->close();
+        delete window;
+        return closed && asked;
+    }
 
 private slots:
     void initTestCase()
@@ -482,20 +503,7 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
             id = *watch.training.begin();
 
-            bool asked = false;
-            QTimer::singleShot(200, [&] {
-                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-                if (!box)
-                    return;
-                for (QAbstractButton *button : box->buttons())
-                    if (box->buttonRole(button) == QMessageBox::AcceptRole) {
-                        asked = true;
-                        button->click();
-                    }
-            });
-            QVERIFY(window->close());
-            QVERIFY(asked);
-            delete window;
+            QVERIFY(closeLeavingRunsRunning(window));
         }
         // Nobody follows it now, and it keeps training.
         ExperimentStore store(settings.databasePath.toStdString());
@@ -509,6 +517,63 @@ private slots:
         next.selectRuns({id});
         next.cancelSelected();
         QTRY_COMPARE_WITH_TIMEOUT(runWithId(next, id)->status, RunStatus::Interrupted, 60000);
+    }
+
+    // Launches beyond the free slots wait in the store as queued runs, so
+    // cos-batch lists them; a waiting run taken off the queue is marked
+    // interrupted (resume starts it), and one left waiting when the window
+    // closes waits again in the next window and starts when the slot frees.
+    void waitingRunsAreQueuedInTheStore()
+    {
+        WorkbenchSettings settings = settingsFor("queue.sqlite");
+        settings.runsPerDevice = 1;
+        qint64 first = 0, second = 0, third = 0;
+        {
+            auto *window = new MainWindow(settings);
+            StepWatch watch;
+            watch.connect(window->queue());
+            window->show();
+            window->launch(test::smallRunConfig(dataDir(), 100000), "first");
+            window->launch(test::smallRunConfig(dataDir(), 4), "second");
+            window->launch(test::smallRunConfig(dataDir(), 4), "third");
+            QTRY_VERIFY_WITH_TIMEOUT(!watch.training.empty(), 120000);
+            first = *watch.training.begin();
+            QTRY_VERIFY_WITH_TIMEOUT(runNamed(*window, "second") && runNamed(*window, "third"), 60000);
+            QCOMPARE(runNamed(*window, "first")->id, first); // in launch order, however fast each was recorded
+            second = runNamed(*window, "second")->id;
+            third = runNamed(*window, "third")->id;
+            QCOMPARE(runNamed(*window, "second")->status, RunStatus::Queued);
+            QTRY_VERIFY(window->queue()->job(second) && window->queue()->job(third));
+            QCOMPARE(window->queue()->job(second)->state(), RunJob::State::Waiting);
+            QCOMPARE(window->queue()->waitingCount(), 2);
+
+            QProcess list;
+            list.start(qEnvironmentVariable("COS_BATCH"), {"list", "--db", settings.databasePath});
+            QVERIFY(list.waitForFinished(60000));
+            const QString listed = QString::fromUtf8(list.readAllStandardOutput());
+            QVERIFY2(listed.contains(QRegularExpression(QString(" %1 +second +queued ").arg(second))), qPrintable(listed));
+
+            QVERIFY(window->queue()->cancel(third));
+            QTRY_COMPARE(runWithId(*window, third)->status, RunStatus::Interrupted);
+            QVERIFY(!window->queue()->job(third));
+            QVERIFY(closeLeavingRunsRunning(window));
+        }
+        {
+            ExperimentStore store(settings.databasePath.toStdString());
+            QCOMPARE(store.run(second).run.status, RunStatus::Queued);
+            QCOMPARE(store.run(first).run.status, RunStatus::Running);
+            QVERIFY(store.run(third).run.message.find("queue") != std::string::npos);
+        }
+
+        MainWindow next(settings);
+        StopRunsAtExit stop{next.queue()};
+        QTRY_VERIFY_WITH_TIMEOUT(next.queue()->job(second) && next.queue()->job(first), 30000);
+        QCOMPARE(next.queue()->job(second)->state(), RunJob::State::Waiting);
+        QVERIFY(!next.queue()->job(third)); // taken off the queue: it waits for nobody
+        next.selectRuns({first});
+        next.cancelSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(runWithId(next, second)->status, RunStatus::Finished, 240000);
+        QCOMPARE(runWithId(next, first)->status, RunStatus::Interrupted);
     }
 
     void sweepDialogPlansAndQueuesVariants()

@@ -1053,10 +1053,6 @@ importiert aus %2
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <source>Continue the selected interrupted or failed runs from their last checkpoint</source>
-        <translation>Ausgewählte unterbrochene oder fehlgeschlagene Läufe ab ihrem letzten Checkpoint fortsetzen</translation>
-    </message>
-    <message>
         <source>&amp;Duplicate with changes</source>
         <translation>Mit Änderungen &amp;duplizieren</translation>
     </message>
@@ -1154,20 +1150,9 @@ importiert aus %2
             <numerusform>%n Läufe laufen noch.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n queued run(s) will not start.</source>
-        <translation>
-            <numerusform>%n Lauf in der Warteschlange wird nicht gestartet.</numerusform>
-            <numerusform>%n Läufe in der Warteschlange werden nicht gestartet.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Runs in progress</source>
         <translation>Aktive Läufe</translation>
-    </message>
-    <message>
-        <source>Runs left running keep going and appear again in the run list when the workbench starts. Stopped runs write a checkpoint and can be resumed.</source>
-        <translation>Läufe, die Sie weiterlaufen lassen, laufen weiter und erscheinen beim nächsten Start der Workbench wieder in der Laufliste. Angehaltene Läufe schreiben einen Checkpoint und können fortgesetzt werden.</translation>
     </message>
     <message>
         <source>&amp;Leave running</source>
@@ -1216,6 +1201,21 @@ importiert aus %2
     <message>
         <source>About CoS Workbench</source>
         <translation>Über CoS Workbench</translation>
+    </message>
+    <message>
+        <source>Continue the selected interrupted or failed runs from their last checkpoint, or start queued runs nothing here waits for</source>
+        <translation>Die ausgewählten unterbrochenen oder fehlgeschlagenen Läufe ab ihrem letzten Checkpoint fortsetzen oder wartende Läufe starten, auf die hier nichts wartet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) waiting in the queue.</source>
+        <translation>
+            <numerusform>%n Lauf wartet in der Warteschlange.</numerusform>
+            <numerusform>%n Läufe warten in der Warteschlange.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Runs left running keep going and appear again in the run list when the workbench starts; waiting runs stay queued in the store and wait again then. Stopped runs write a checkpoint and can be resumed; stopped waiting runs are marked interrupted and start from the beginning when resumed.</source>
+        <translation>Weiterlaufende Läufe laufen weiter und erscheinen beim nächsten Start der Workbench wieder in der Laufliste; wartende Läufe bleiben im Speicher eingereiht und warten dann erneut. Angehaltene Läufe schreiben einen Checkpoint und können fortgesetzt werden; angehaltene wartende Läufe werden als unterbrochen markiert und beginnen beim Fortsetzen von vorn.</translation>
     </message>
 </context>
 <context>
@@ -1393,6 +1393,18 @@ importiert aus %2
         <source>stage %1 %2: the vision tower alone at %3 px</source>
         <translation>Stufe %1 %2: nur der Vision-Tower, bei %3 px</translation>
     </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1: not queued, the run was not recorded in the store</source>
+        <translation>%1: nicht eingereiht, der Lauf wurde nicht im Speicher angelegt</translation>
+    </message>
+    <message>
+        <source>queued in %1, waiting for %2</source>
+        <translation>in %1 eingereiht, wartet auf %2</translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>
@@ -1423,6 +1435,26 @@ importiert aus %2
     <message>
         <source>%1: following it (pid %2), it was running already</source>
         <translation>%1: wird verfolgt (PID %2), lief bereits</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>removed from the workbench&apos;s queue before it started</source>
+        <translation>vor dem Start aus der Warteschlange der Workbench entfernt</translation>
+    </message>
+    <message>
+        <source>run %1: marked interrupted in the store; resume starts it from the beginning</source>
+        <translation>Lauf %1: im Speicher als unterbrochen markiert; Fortsetzen startet ihn von vorn</translation>
+    </message>
+    <message>
+        <source>run %1 stays queued in the store: %2</source>
+        <translation>Lauf %1 bleibt im Speicher eingereiht: %2</translation>
+    </message>
+    <message>
+        <source>%1: waiting again, queued by an earlier session</source>
+        <translation>%1: wartet wieder, von einer früheren Sitzung eingereiht</translation>
     </message>
 </context>
 <context>

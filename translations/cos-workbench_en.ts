@@ -1039,10 +1039,6 @@ imported from %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Continue the selected interrupted or failed runs from their last checkpoint</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Duplicate with changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1125,19 +1121,8 @@ imported from %2
             <numerusform>%n runs still running.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n queued run(s) will not start.</source>
-        <translation>
-            <numerusform>%n queued run will not start.</numerusform>
-            <numerusform>%n queued runs will not start.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Runs in progress</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Runs left running keep going and appear again in the run list when the workbench starts. Stopped runs write a checkpoint and can be resumed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1213,6 +1198,21 @@ imported from %2
     </message>
     <message>
         <source>About CoS Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the selected interrupted or failed runs from their last checkpoint, or start queued runs nothing here waits for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) waiting in the queue.</source>
+        <translation>
+            <numerusform>%n run waiting in the queue.</numerusform>
+            <numerusform>%n runs waiting in the queue.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Runs left running keep going and appear again in the run list when the workbench starts; waiting runs stay queued in the store and wait again then. Stopped runs write a checkpoint and can be resumed; stopped waiting runs are marked interrupted and start from the beginning when resumed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1391,6 +1391,18 @@ imported from %2
         <source>stage %1 %2: the vision tower alone at %3 px</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not queued, the run was not recorded in the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>queued in %1, waiting for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>
@@ -1420,6 +1432,26 @@ imported from %2
     </message>
     <message>
         <source>%1: following it (pid %2), it was running already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removed from the workbench&apos;s queue before it started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run %1: marked interrupted in the store; resume starts it from the beginning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run %1 stays queued in the store: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: waiting again, queued by an earlier session</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1042,10 +1042,6 @@ imported from %2
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <source>Continue the selected interrupted or failed runs from their last checkpoint</source>
-        <translation>从最近的检查点继续所选的已中断或失败的运行</translation>
-    </message>
-    <message>
         <source>&amp;Duplicate with changes</source>
         <translation>复制并修改(&amp;D)</translation>
     </message>
@@ -1141,19 +1137,9 @@ imported from %2
             <numerusform>仍有 %n 个运行正在进行。</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n queued run(s) will not start.</source>
-        <translation>
-            <numerusform>%n 个排队中的运行将不会启动。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Runs in progress</source>
         <translation>运行仍在进行</translation>
-    </message>
-    <message>
-        <source>Runs left running keep going and appear again in the run list when the workbench starts. Stopped runs write a checkpoint and can be resumed.</source>
-        <translation>选择保持运行时，这些运行会继续进行，并在工作台下次启动时重新出现在运行列表中。停止的运行会写入检查点，之后可以恢复。</translation>
     </message>
     <message>
         <source>&amp;Leave running</source>
@@ -1202,6 +1188,20 @@ imported from %2
     <message>
         <source>About CoS Workbench</source>
         <translation>关于 CoS Workbench</translation>
+    </message>
+    <message>
+        <source>Continue the selected interrupted or failed runs from their last checkpoint, or start queued runs nothing here waits for</source>
+        <translation>从最后一个检查点继续所选的被中断或失败的运行，或启动此处无人等待的排队运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) waiting in the queue.</source>
+        <translation>
+            <numerusform>%n 个运行在队列中等待。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Runs left running keep going and appear again in the run list when the workbench starts; waiting runs stay queued in the store and wait again then. Stopped runs write a checkpoint and can be resumed; stopped waiting runs are marked interrupted and start from the beginning when resumed.</source>
+        <translation>保持运行的运行会继续，并在工作台启动时重新出现在运行列表中；等待中的运行仍在存储中排队，届时再次等待。停止的运行会写入检查点，可以继续；停止的等待运行被标记为已中断，继续时从头开始。</translation>
     </message>
 </context>
 <context>
@@ -1379,6 +1379,18 @@ imported from %2
         <source>stage %1 %2: the vision tower alone at %3 px</source>
         <translation>阶段 %1 %2：仅视觉塔，%3 px</translation>
     </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: not queued, the run was not recorded in the store</source>
+        <translation>%1：未排队，运行未记录到存储中</translation>
+    </message>
+    <message>
+        <source>queued in %1, waiting for %2</source>
+        <translation>已在 %1 中排队，等待 %2</translation>
+    </message>
 </context>
 <context>
     <name>cosw::RunQueue</name>
@@ -1409,6 +1421,26 @@ imported from %2
     <message>
         <source>%1: following it (pid %2), it was running already</source>
         <translation>%1：该运行已在进行，正在跟踪（pid %2）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>removed from the workbench&apos;s queue before it started</source>
+        <translation>启动前已从工作台队列中移除</translation>
+    </message>
+    <message>
+        <source>run %1: marked interrupted in the store; resume starts it from the beginning</source>
+        <translation>运行 %1：已在存储中标记为中断；继续将从头启动它</translation>
+    </message>
+    <message>
+        <source>run %1 stays queued in the store: %2</source>
+        <translation>运行 %1 仍在存储中排队：%2</translation>
+    </message>
+    <message>
+        <source>%1: waiting again, queued by an earlier session</source>
+        <translation>%1：再次等待，由之前的会话排队</translation>
     </message>
 </context>
 <context>

@@ -29,7 +29,36 @@ struct RunOptions {
     std::string name;
     std::vector<std::string> overrides;
     SweepLabel sweep;
+    bool queue = false;
 };
+
+// The run goes into the store as `queued`, its config checked as a run
+// would check it (data included), so a start later does not fail on input.
+// Ranks are chosen when it starts.
+int queueRun(const RunConfig &run, const RunOptions &o)
+{
+    if (o.parallel.nproc > 1)
+        throw InputError(msg("--queue records a run without starting it: give --nproc to cos-batch resume when you "
+                             "start it"));
+    ExperimentStore store(dbPath(o.training.db));
+    ProgressPrinter printer(o.training.progress);
+    Trainer trainer(run, store, trainerOptions(o.training, std::nullopt, nullptr), std::ref(printer));
+    const int64_t id = trainer.createRun(o.name, o.sweep);
+    printer.endLine();
+    const std::string start = "cos-batch resume " + std::to_string(id) + " --db " + store.file();
+    if (printer.json()) {
+        Json event = Json::object();
+        event["event"] = "run";
+        event["run_id"] = id;
+        event["db"] = store.file();
+        event["queued"] = true;
+        std::cout << event.dump() << std::endl;
+    } else {
+        std::cout << fill(msg("run %1 queued in %2"), {std::to_string(id), store.file()}) << "\n"
+                  << fill(msg("start it with: %1"), {start}) << "\n";
+    }
+    return 0;
+}
 
 } // namespace
 
@@ -98,6 +127,9 @@ void addRunCommand(CLI::App &app, Action &action)
     cmd->add_option("--sweep", o->sweep.sweep, msg("tag the run as part of this sweep"));
     cmd->add_option("--sweep-variant", o->sweep.variant, msg("the sweep variant the run is (its overrides, seed aside)"));
     cmd->add_option("--sweep-seed", o->sweep.seed, msg("the sweep seed index the run is"));
+    cmd->add_flag("--queue", o->queue,
+                  msg("check the config and its data, record the run as queued and stop; start it later with "
+                      "cos-batch resume RUN_ID (the workbench queues its launches this way)"));
     addTrainingOptions(*cmd, o->training);
     addParallelOptions(*cmd, o->parallel);
     cmd->callback([o, config, &action] {
@@ -105,6 +137,8 @@ void addRunCommand(CLI::App &app, Action &action)
             const RunConfig run = RunConfig::load(*config, o->overrides);
             if (o->sweep.sweep.empty() && (!o->sweep.variant.empty() || o->sweep.seed))
                 throw InputError(msg("--sweep-variant and --sweep-seed need --sweep"));
+            if (o->queue)
+                return queueRun(run, *o);
             if (const std::optional<int> status = launchedRanks(o->parallel, o->training))
                 return *status;
             const std::unique_ptr<DataParallel> group = joinGroup(o->parallel);
@@ -130,7 +164,7 @@ void addResumeCommand(CLI::App &app, Action &action)
 {
     auto o = std::make_shared<RunOptions>();
     auto id = std::make_shared<int64_t>(0);
-    CLI::App *cmd = app.add_subcommand("resume", msg("Continue an interrupted or failed run from its last checkpoint"));
+    CLI::App *cmd = app.add_subcommand("resume", msg("Continue an interrupted or failed run from its last checkpoint, or start a queued one"));
     cmd->add_option("RUN_ID", *id, msg("run id"))->required();
     addTrainingOptions(*cmd, o->training);
     addParallelOptions(*cmd, o->parallel);
@@ -166,10 +200,12 @@ void addResumeCommand(CLI::App &app, Action &action)
                 std::cout << "{\"event\":\"run\",\"run_id\":" << runId << ",\"db\":" << Json(store.file()).dump() << "}"
                           << std::endl;
             else
-                std::cout << (from.empty() ? fill(msg("run %1 in %2: no checkpoint, starting over"),
-                                                  {std::to_string(runId), store.file()})
-                                             : fill(msg("run %1 in %2: resuming from %3"),
-                                                  {std::to_string(runId), store.file(), from}))
+                std::cout << (!from.empty() ? fill(msg("run %1 in %2: resuming from %3"),
+                                                   {std::to_string(runId), store.file(), from})
+                              : detail.run.status == RunStatus::Queued
+                                  ? fill(msg("run %1 in %2: starting the queued run"), {std::to_string(runId), store.file()})
+                                  : fill(msg("run %1 in %2: no checkpoint, starting over"),
+                                         {std::to_string(runId), store.file()}))
                           << "\n" << std::flush;
             return runToEnd(trainer, store, printer, runId, from);
         };

@@ -243,7 +243,8 @@ void MainWindow::createActions()
                                 tr("Stop the selected runs after their current step, with a checkpoint"));
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelSelected);
     m_resumeAction = makeAction(tr("&Resume"), QKeySequence(Qt::CTRL | Qt::Key_R),
-                                tr("Continue the selected interrupted or failed runs from their last checkpoint"));
+                                tr("Continue the selected interrupted or failed runs from their last checkpoint, or start queued "
+                                   "runs nothing here waits for"));
     connect(m_resumeAction, &QAction::triggered, this, &MainWindow::resumeSelected);
     m_duplicateAction = makeAction(tr("&Duplicate with changes"), QKeySequence(Qt::CTRL | Qt::Key_D),
                                    tr("Open the selected run's config in the launcher"));
@@ -420,9 +421,7 @@ QString MainWindow::launchDevice() const
 
 void MainWindow::launch(const QString &configYaml, const QString &runName, int processes)
 {
-    const QStringList parallel =
-        processes > 1 ? QStringList{QStringLiteral("--nproc"), QString::number(processes)} : QStringList{};
-    if (m_queue->launch(configYaml, runName, launchDevice(), m_settings.defaultDevice, parallel))
+    if (m_queue->launch(configYaml, runName, launchDevice(), m_settings.defaultDevice, {}, processes))
         showView(View::Monitor);
 }
 
@@ -458,13 +457,19 @@ void MainWindow::resumeSelected()
 {
     for (qint64 id : selectedRuns()) {
         const RunRecord &run = m_runModel->run(m_runModel->rowOf(id));
-        if (run.status != RunStatus::Interrupted && run.status != RunStatus::Failed)
+        if (!startable(run))
             continue;
         const QString device = m_settings.defaultDevice.isEmpty()
                                    ? (run.device.empty() ? QStringLiteral("cpu") : QString::fromStdString(run.device))
                                    : m_settings.defaultDevice;
         m_queue->resume(id, QString::fromStdString(run.name), device, m_settings.defaultDevice);
     }
+}
+
+bool MainWindow::startable(const RunRecord &run) const
+{
+    return run.status == RunStatus::Interrupted || run.status == RunStatus::Failed
+           || (run.status == RunStatus::Queued && !m_queue->job(run.id));
 }
 
 void MainWindow::duplicateSelected()
@@ -538,9 +543,8 @@ void MainWindow::updateActions()
         const int row = m_runModel->rowOf(id);
         if (row < 0)
             continue;
-        const RunStatus status = m_runModel->run(row).status;
         cancellable |= m_queue->job(id) != nullptr;
-        resumable |= status == RunStatus::Interrupted || status == RunStatus::Failed;
+        resumable |= startable(m_runModel->run(row));
     }
     m_cancelAction->setEnabled(cancellable);
     m_resumeAction->setEnabled(resumable && !m_queue->program().isEmpty());
@@ -569,10 +573,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (running + waiting > 0) {
         QString text = tr("%n run(s) still running.", "", running);
         if (waiting > 0)
-            text += " " + tr("%n queued run(s) will not start.", "", waiting);
+            text += " " + tr("%n run(s) waiting in the queue.", "", waiting);
         QMessageBox box(QMessageBox::Question, tr("Runs in progress"), text, QMessageBox::NoButton, this);
         box.setInformativeText(tr("Runs left running keep going and appear again in the run list when the "
-                                  "workbench starts. Stopped runs write a checkpoint and can be resumed."));
+                                  "workbench starts; waiting runs stay queued in the store and wait again then. "
+                                  "Stopped runs write a checkpoint and can be resumed; stopped waiting runs are "
+                                  "marked interrupted and start from the beginning when resumed."));
         QPushButton *leave = box.addButton(tr("&Leave running"), QMessageBox::AcceptRole);
         QPushButton *stop = box.addButton(tr("&Stop them"), QMessageBox::DestructiveRole);
         box.addButton(QMessageBox::Cancel);

@@ -90,6 +90,8 @@ private:
     void restoreLayout();
     void onRunsLoaded(const std::vector<RunRecord> &runs);
     void updateActions();
+    // Resume can take it: interrupted, failed, or queued with no job waiting for it here.
+    bool startable(const RunRecord &run) const;
     void updateQueueLabel();
     // Tells the comparison dashboard which runs the run list selects and shows.
     void offerRunsToCompare();

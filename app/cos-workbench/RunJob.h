@@ -2,7 +2,10 @@
 // One training run as a `cos-batch` child process. The child is started
 // detached, in a session of its own, with its progress lines going to a file:
 // it survives the workbench closing or crashing, and whoever follows it (this
-// session or the next) reads the same file.
+// session or the next) reads the same file. A new run is first recorded in
+// the store as queued (`cos-batch run … --queue`, detached too) and waits
+// there for a free slot; its launch directory keeps how to start it, so the
+// next session takes over a run this one left waiting.
 
 #include <QJsonObject>
 #include <QObject>
@@ -18,7 +21,8 @@ namespace cosw {
 class RunJob : public QObject {
     Q_OBJECT
 public:
-    enum class State { Waiting, Running, Ended };
+    // Queuing: `cos-batch run … --queue` is recording the run in the store.
+    enum class State { Queuing, Waiting, Running, Ended };
 
     // A run to start: `arguments` follow the program; `dir` receives the
     // progress file (progress.jsonl) and the error output (stderr.log).
@@ -29,11 +33,27 @@ public:
     // starts at the end of its progress file.
     static RunJob *follow(qint64 runId, qint64 pid, const QString &device, const QString &dir, const QString &title,
                           QObject *parent = nullptr);
+    // A new run: `queueArguments` (a `cos-batch run … --queue`) record it in
+    // the store as queued; it then waits, and starts as `cos-batch resume ID`
+    // followed by `startArguments`. Null, with the reason in `error`, when
+    // `dir` cannot keep how to start it.
+    static RunJob *queue(const QString &program, const QStringList &queueArguments, const QStringList &startArguments,
+                         const QString &device, const QString &dir, const QString &title, QString *error,
+                         QObject *parent = nullptr);
+    // The queued run an earlier session launched from `dir`, waiting again;
+    // null when `dir` is not the launch directory of queued run `runId` in
+    // `database`.
+    static RunJob *queuedEarlier(const QString &program, qint64 runId, const QString &database, const QString &dir,
+                                 QObject *parent = nullptr);
 
+    // Queuing: starts recording the run in the store. False, with the reason
+    // logged, when that does not start.
+    bool startQueuing();
     // Waiting -> Running. False, with the reason logged, when it does not start.
     bool start();
     // Graceful stop of a running child (SIGTERM: it finishes its step, writes a
-    // checkpoint and ends `interrupted`); a waiting job just ends.
+    // checkpoint and ends `interrupted`); a waiting job just ends, and a run it
+    // queued in the store is given up (see removedFromQueue).
     void cancel();
 
     State state() const { return m_state; }
@@ -51,6 +71,11 @@ public:
 
 signals:
     void runIdKnown(qint64 runId);
+    // Queuing -> Waiting: the run is in the store, ready to start.
+    void queued();
+    // The queued run `runId` will not be started by this job: cancelled
+    // before it started.
+    void removedFromQueue(qint64 runId);
     void eventReceived(const QJsonObject &event);
     void logLine(const QString &line);
     void ended();
@@ -62,9 +87,19 @@ private:
     void handleProgressLine(const QString &line);
     QString describe(const QJsonObject &event) const;
     void finish();
+    // Starts `arguments` detached, its output into the two files of the launch directory.
+    bool launch(const QStringList &arguments, const char *progressFile, const char *errorFile);
+    // Queuing ends when its process does: Waiting with the run's id, or ended.
+    void queuingEnded();
+    // Ends a job whose run waits in the store (or was being queued): the run is given up.
+    void giveUpQueuedRun();
+    QString queuedFile() const;
 
     QString m_program;
-    QStringList m_arguments;
+    QStringList m_arguments, m_queueArguments;
+    // The run waits in the store as `queued` (not one stopped earlier).
+    bool m_queuedInStore = false;
+    bool m_cancelWhenQueued = false;
     QString m_device, m_dir, m_title;
     State m_state = State::Waiting;
     qint64 m_runId = 0;

@@ -63,24 +63,38 @@ QString RunQueue::newLaunchDirectory(const QString &name, QString *error)
 }
 
 RunJob *RunQueue::launch(const QString &configYaml, const QString &name, const QString &device,
-                         const QString &deviceOverride, const QStringList &extraArguments)
+                         const QString &deviceOverride, const QStringList &extraArguments, int processes)
 {
     QString error;
-    const QString dir = newLaunchDirectory(name.isEmpty() ? QStringLiteral("run") : name, &error);
+    const QString title = name.isEmpty() ? QStringLiteral("run") : name;
+    const QString dir = newLaunchDirectory(title, &error);
     const QString config = QDir(dir).filePath("config.yaml");
     QFile file(config);
     if (dir.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(configYaml.toUtf8()) < 0) {
-        emit logLine(tr("%1: cannot write the config: %2").arg(name, dir.isEmpty() ? error : file.errorString()));
+        emit logLine(tr("%1: cannot write the config: %2").arg(title, dir.isEmpty() ? error : file.errorString()));
         return nullptr;
     }
     file.close();
-    QStringList arguments{"run", config};
+    QStringList queuing{"run", config};
     if (!name.isEmpty())
-        arguments << "--name" << name;
+        queuing << "--name" << name;
     if (!deviceOverride.isEmpty())
-        arguments << "--device" << deviceOverride;
-    arguments << extraArguments;
-    return enqueue(arguments, device, dir, name);
+        queuing << "--device" << deviceOverride;
+    queuing << extraArguments << "--queue" << commonArguments();
+    // The stored config holds the device; the ranks are chosen at the start.
+    QStringList start = commonArguments();
+    if (processes > 1)
+        start << "--nproc" << QString::number(processes);
+    RunJob *job = RunJob::queue(m_program, queuing, start, device, dir, title, &error, this);
+    if (!job) {
+        emit logLine(tr("%1: %2").arg(title, error));
+        return nullptr;
+    }
+    track(job);
+    if (!job->startQueuing())
+        return nullptr;
+    emit logLine(tr("%1: queued for %2").arg(title, device));
+    return job;
 }
 
 RunJob *RunQueue::resume(qint64 runId, const QString &name, const QString &device, const QString &deviceOverride)
@@ -94,21 +108,20 @@ RunJob *RunQueue::resume(qint64 runId, const QString &name, const QString &devic
     QStringList arguments{"resume", QString::number(runId)};
     if (!deviceOverride.isEmpty())
         arguments << "--device" << deviceOverride;
-    return enqueue(arguments, device, dir, tr("%1 (resumed)").arg(name));
-}
-
-RunJob *RunQueue::enqueue(const QStringList &arguments, const QString &device, const QString &dir,
-                          const QString &title)
-{
-    QStringList all = arguments;
-    all << "--db" << m_database << "--progress" << "json";
-    if (m_threads > 0)
-        all << "--threads" << QString::number(m_threads);
-    auto *job = new RunJob(m_program, all, device, dir, title, this);
+    const QString title = tr("%1 (resumed)").arg(name);
+    auto *job = new RunJob(m_program, arguments << commonArguments(), device, dir, title, this);
     track(job);
     emit logLine(tr("%1: queued for %2").arg(title, device));
     schedule();
     return job;
+}
+
+QStringList RunQueue::commonArguments() const
+{
+    QStringList arguments{"--db", m_database, "--progress", "json"};
+    if (m_threads > 0)
+        arguments << "--threads" << QString::number(m_threads);
+    return arguments;
 }
 
 void RunQueue::track(RunJob *job)
@@ -116,6 +129,11 @@ void RunQueue::track(RunJob *job)
     m_jobs.append(job);
     connect(job, &RunJob::logLine, this, &RunQueue::logLine);
     connect(job, &RunJob::runIdKnown, this, &RunQueue::changed);
+    connect(job, &RunJob::queued, this, [this] {
+        schedule();
+        emit changed();
+    });
+    connect(job, &RunJob::removedFromQueue, this, &RunQueue::giveUp);
     connect(job, &RunJob::eventReceived, this, [this, job](const QJsonObject &event) {
         emit jobEvent(job->runId(), event);
     });
@@ -163,13 +181,32 @@ int RunQueue::runningProcesses() const
 
 int RunQueue::waitingCount() const
 {
-    return int(std::count_if(m_jobs.begin(), m_jobs.end(), [](RunJob *j) { return j->state() == RunJob::State::Waiting; }));
+    return int(std::count_if(m_jobs.begin(), m_jobs.end(), [](RunJob *j) {
+        return j->state() == RunJob::State::Waiting || j->state() == RunJob::State::Queuing;
+    }));
+}
+
+void RunQueue::giveUp(qint64 runId)
+{
+    try {
+        ExperimentStore store(m_database.toStdString());
+        if (store.giveUpQueuedRun(runId, tr("removed from the workbench's queue before it started").toStdString()))
+            emit logLine(tr("run %1: marked interrupted in the store; resume starts it from the beginning").arg(runId));
+    } catch (const std::exception &e) {
+        emit logLine(tr("run %1 stays queued in the store: %2").arg(runId).arg(QString::fromUtf8(e.what())));
+    }
+    emit changed();
 }
 
 void RunQueue::schedule()
 {
+    // Runs start in launch order: one still being recorded in the store holds
+    // the later ones for its device back.
+    QSet<QString> heldBack;
     for (RunJob *job : m_jobs) {
-        if (job->state() != RunJob::State::Waiting)
+        if (job->state() == RunJob::State::Queuing)
+            heldBack.insert(job->device());
+        if (job->state() != RunJob::State::Waiting || heldBack.contains(job->device()))
             continue;
         const auto busy = std::count_if(m_jobs.begin(), m_jobs.end(), [job](RunJob *other) {
             return other->state() == RunJob::State::Running && other->device() == job->device();
@@ -195,11 +232,36 @@ QString RunQueue::findLaunchDirectory(qint64 runId) const
     return latest;
 }
 
+RunJob *RunQueue::findQueuedEarlier(qint64 runId)
+{
+    const QDir root(m_launchDir);
+    for (const QString &leaf : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QString dir = root.filePath(leaf);
+        // A launch of this session may not have read its run's id yet.
+        const bool ours = std::any_of(m_jobs.begin(), m_jobs.end(), [&](RunJob *j) { return j->directory() == dir; });
+        if (!ours && QFileInfo::exists(QDir(dir).filePath("queued.json")))
+            if (RunJob *job = RunJob::queuedEarlier(m_program, runId, m_database, dir, this))
+                return job;
+    }
+    return nullptr;
+}
+
 void RunQueue::adopt(const std::vector<RunRecord> &runs)
 {
     const std::string host = QSysInfo::machineHostName().toStdString();
     bool adopted = false;
     for (const RunRecord &run : runs) {
+        if (run.status == RunStatus::Queued && !job(run.id) && !m_queuedElsewhere.contains(run.id)) {
+            RunJob *waiting = findQueuedEarlier(run.id);
+            if (!waiting) {
+                m_queuedElsewhere.insert(run.id);
+                continue;
+            }
+            track(waiting);
+            emit logLine(tr("%1: waiting again, queued by an earlier session").arg(waiting->title()));
+            adopted = true;
+            continue;
+        }
         if (run.status != RunStatus::Running || run.host != host || !run.pid || job(run.id)
             || m_endedPids.contains(*run.pid))
             continue;

@@ -355,6 +355,19 @@ void ExperimentStore::endRun(int64_t runId, RunStatus status, const std::string 
     });
 }
 
+bool ExperimentStore::giveUpQueuedRun(int64_t runId, const std::string &message)
+{
+    bool changed = false;
+    m_db.transaction([&] {
+        requireRun(runId);
+        m_db.prepare("UPDATE runs SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ? AND status = 'queued'")
+            .bindAll(unixNow(), message, runId)
+            .run();
+        changed = m_db.changes() > 0;
+    });
+    return changed;
+}
+
 int ExperimentStore::markStaleRuns(double staleSeconds)
 {
     int marked = 0;

@@ -50,6 +50,10 @@ public:
     void setProgress(int64_t runId, const RunProgress &progress);
     // running -> finished | failed | interrupted.
     void endRun(int64_t runId, RunStatus status, const std::string &message = {});
+    // A queued run that will not be started as queued ends `interrupted`
+    // (resumable: it starts from the beginning). False when it is no longer
+    // queued: somebody started it meanwhile.
+    bool giveUpQueuedRun(int64_t runId, const std::string &message);
     // Marks `running` runs whose process is gone (same host, pid dead) or
     // whose heartbeat is older than staleSeconds (another host) as
     // `interrupted`. Returns how many.

@@ -551,6 +551,11 @@ private slots:
             midway.step = 50;
             midway.accuracy = 0.7;
             midway.n = 200;
+            midway.typePrior = 0.4;
+            midway.shuffledAccuracy = 0.5;
+            midway.cellReading = 0.55;
+            midway.cellReadingCells = 1600;
+            midway.cellReadingPrior = 0.5;
             store.addEvaluation(2, midway);
             // A text stage of the baseline whose language model came from the stage cache.
             StageRecord words;
@@ -593,6 +598,7 @@ private slots:
         QCOMPARE(earlier[0].at("per_type").at("cells@56px").get<double>(), 0.92);
         QCOMPARE(earlier[1].at("step").get<int64_t>(), 50);
         QCOMPARE(earlier[1].at("standard_error").get<double>(), std::sqrt(0.7 * 0.3 / 200));
+        QCOMPARE(earlier[1].at("type_prior").get<double>(), 0.4);
         const Json shown3 = parseJson(runBatch({"show", "3", "--db", db, "--json"}).out.toStdString());
         QVERIFY(shown3.find("eval")->is_null() && shown3.at("earlier_evals").empty());
 
@@ -610,7 +616,10 @@ private slots:
             return QString();
         };
         QCOMPARE(lineAfter("stage 0 "), QString("held-out cells 0.9200 at 56 px, 0.9025 at 112 px (4800 cells each)"));
-        QCOMPARE(lineAfter("stage 1 "), QString("step 50: accuracy 0.7000 ± 0.0324 on 200 samples"));
+        // An earlier evaluation with its controls, as the last one: a number without them is no result.
+        QCOMPARE(lineAfter("stage 1 "), QString("step 50: accuracy 0.7000 ± 0.0324 on 200 samples; image-blind controls: "
+                                                "type prior 0.4000, shuffled images 0.5000"));
+        QCOMPARE(lineAfter("step 50: "), QString("cell reading 0.5500 of 1600 cells; image-blind control 0.5000"));
         // A stage's speed, and whether its time leaves the tower out; what was made from the run.
         QVERIFY2(r.out.contains(QRegularExpression("stage 1 finetune .* loss 0.5000  12.5 samples/s  tower features cached\n")),
                  qPrintable(r.out));

@@ -681,8 +681,9 @@ private slots:
         const QString finetune = "train: [connector, lm], scaling:";
         QVERIFY(text.contains(finetune));
         text.replace(finetune, "train: [connector, lm], mix: [{data: text.json, weight: 0.3}], scaling:");
-        const RunConfig run = RunConfig::load(writeConfig("text-stage.yaml", text).toStdString());
+        RunConfig run = RunConfig::load(writeConfig("text-stage.yaml", text).toStdString());
         QCOMPARE(run.stages[1].train, std::vector<std::string>{"lm"}); // a text stage's default
+        run.data.featureCache = true;
         ExperimentStore store(m_dir.filePath("text-stage.sqlite").toStdString());
         // The text stage is scored on the eval questions after their caption:
         // every one of them, with the type prior and no image to shuffle.
@@ -704,6 +705,9 @@ private slots:
         QCOMPARE(d.stages[1].kind, std::string("text"));
         QCOMPARE(d.stages[1].visualTokens, 0);
         QCOMPARE(d.stages[1].resolution, 0);
+        // Its time is not one that leaves the tower out (it never ran the tower); the next stage's is.
+        QVERIFY(!d.stages[1].featureCache);
+        QVERIFY(d.stages[2].featureCache);
         // `show` prints no tokens or resolution for it, the image stages' for the rest.
         const Result shown = runBatch({"show", QString::number(id), "--db", m_dir.filePath("text-stage.sqlite")});
         QCOMPARE(shown.exitCode, 0);

@@ -42,6 +42,28 @@ std::string padded(int64_t value, int width)
 }
 
 
+std::string figureOrDash(const std::optional<double> &v)
+{
+    return v ? formatRealFixed(*v, 4) : std::string("-");
+}
+
+// An evaluation's accuracy with its standard error and image-blind controls,
+// and its cell reading, each line indented, the first after `prefix`.
+void printEvaluation(const EvaluationRecord &e, const std::string &indent, const std::string &prefix)
+{
+    std::cout << indent << prefix
+              << fill(msg("accuracy %1 ± %2 on %3 samples; image-blind controls: type prior %4, shuffled images %5"),
+                      {formatRealFixed(e.accuracy, 4), formatRealFixed(standardError(e.accuracy, e.n), 4),
+                       std::to_string(e.n), figureOrDash(e.typePrior), figureOrDash(e.shuffledAccuracy)})
+              << "\n";
+    if (e.cellReading)
+        std::cout << indent
+                  << fill(msg("cell reading %1 of %2 cells; image-blind control %3"),
+                          {formatRealFixed(*e.cellReading, 4), std::to_string(e.cellReadingCells.value_or(0)),
+                           figureOrDash(e.cellReadingPrior)})
+                  << "\n";
+}
+
 // Where a running run is, or where a failed or interrupted one stopped, as
 // its trainer last recorded it; empty for any other run.
 std::string progressLine(const RunRecord &r)
@@ -222,36 +244,21 @@ void addShowCommand(CLI::App &app, Action &action)
                                           {towerCellAccuracyText(cells), std::to_string(e.n)})
                                   << "\n";
                     else
-                        std::cout << "    "
-                                  << fill(msg("step %1: accuracy %2 ± %3 on %4 samples"),
-                                          {std::to_string(e.step), formatRealFixed(e.accuracy, 4),
-                                           formatRealFixed(standardError(e.accuracy, e.n), 4), std::to_string(e.n)})
-                                  << "\n";
+                        // TRANSLATORS: before an evaluation's accuracy and controls: the step it was taken at.
+                        printEvaluation(e, "    ", fill(msg("step %1:"), {std::to_string(e.step)}) + " ");
                 }
             }
             if (d.finalEvaluation) {
                 const EvaluationRecord &e = *d.finalEvaluation;
-                auto control = [](const std::optional<double> &v) { return v ? formatRealFixed(*v, 4) : std::string("-"); };
-                std::cout << "  "
-                          << fill(msg("accuracy %1 ± %2 on %3 samples; image-blind controls: type prior %4, shuffled "
-                                      "images %5"),
-                                  {formatRealFixed(e.accuracy, 4), formatRealFixed(standardError(e.accuracy, e.n), 4),
-                                   std::to_string(e.n), control(e.typePrior), control(e.shuffledAccuracy)})
-                          << "\n";
-                if (e.cellReading)
-                    std::cout << "  "
-                              << fill(msg("cell reading %1 of %2 cells; image-blind control %3"),
-                                      {formatRealFixed(*e.cellReading, 4), std::to_string(e.cellReadingCells.value_or(0)),
-                                       control(e.cellReadingPrior)})
-                              << "\n";
+                printEvaluation(e, "  ", {});
                 for (const auto &[type, v] : e.perType) {
                     char figures[96];
                     std::snprintf(figures, sizeof figures, "%-16s %.4f ± %.4f (%lld)", type.c_str(), v.first,
                                   standardError(v.first, v.second), static_cast<long long>(v.second));
                     std::cout << "    "
                               << fill(msg("%1  type prior %2  shuffled %3"),
-                                      {figures, control(figureFor(e.typePriorPerType, type)),
-                                       control(figureFor(e.shuffledPerType, type))})
+                                      {figures, figureOrDash(figureFor(e.typePriorPerType, type)),
+                                       figureOrDash(figureFor(e.shuffledPerType, type))})
                               << "\n";
                 }
             }

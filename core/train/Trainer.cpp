@@ -587,7 +587,9 @@ void Trainer::runConversationStage(int64_t runId, int index, Progress &progress)
 
     // Frozen tower: each image's features are computed once and reused.
     const bool useFeatureCache = m_config.data.featureCache && !parts.count("vision");
-    record.featureCache = useFeatureCache;
+    // The record says whether the stage's time leaves the tower out: a stage of text alone never ran it.
+    record.featureCache =
+        useFeatureCache && std::any_of(data.begin(), data.end(), [](const ConversationDataset *d) { return d->hasImages(); });
     FeatureCache featureCache(sources);
 
     StepMetrics metrics(m_store, runId, index);

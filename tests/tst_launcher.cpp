@@ -92,6 +92,9 @@ private:
     }
 
 private slots:
+    // The launcher remembers choices (processes): in a directory of the test's own.
+    void initTestCase() { test::keepSettingsAndCachesIn(m_dir, "tst_launcher"); }
+
     // ---------------------------------------------------------------- facade
 
     void facadeReportsTheEngineTokenBudget()
@@ -671,6 +674,10 @@ private slots:
         QCOMPARE(launched.count(), 2);
         QCOMPARE(launched.at(1).at(2).toInt(), 2);
         launched.clear();
+        // The next launcher (the next session's) starts from the processes chosen last.
+        QCOMPARE(LauncherView().processes(), 2);
+        view->findChild<QSpinBox *>("processes")->setValue(1);
+        QCOMPARE(LauncherView().processes(), 1);
 
         view->scalesModel()->setData(view->scalesModel()->index(1, 0), 3);
         QTest::mouseClick(view->findChild<QPushButton *>("launch"), Qt::LeftButton);

@@ -1001,6 +1001,27 @@ private slots:
                 }
                 QVERIFY2(hasMin && hasMax, qPrintable(QString("bucket %1 lacks its min or max").arg(b)));
             }
+            // Each bucket's first point stands for all its points, with their
+            // mean, the second for none: an average over the view weighs every
+            // point as logged.
+            std::map<int64_t, std::pair<double, int64_t>> sums;
+            for (const auto &[step, value] : part) {
+                auto &[sum, n] = sums[(step - lo) * buckets / (hi - lo + 1)];
+                sum += value;
+                ++n;
+            }
+            std::set<int64_t> seen;
+            for (const SeriesPoint &p : got) {
+                const int64_t b = (p.step - lo) * buckets / (hi - lo + 1);
+                if (!seen.insert(b).second) {
+                    QCOMPARE(p.represents, int64_t(0));
+                    continue;
+                }
+                QCOMPARE(p.represents, sums.at(b).second);
+                QVERIFY(p.mean);
+                QVERIFY2(std::abs(*p.mean - sums.at(b).first / double(sums.at(b).second)) < 1e-6 * (1 + std::abs(*p.mean)),
+                         qPrintable(QString("bucket %1's mean").arg(b)));
+            }
         };
         check(store.metricSeries(id, "loss", 200), 200, std::numeric_limits<int64_t>::min());
         if (QTest::currentTestFailed())
@@ -1022,6 +1043,8 @@ private slots:
         for (size_t i = 0; i < whole.size(); ++i) {
             QCOMPARE(whole[i].step, kLast - 149 + int64_t(i));
             QCOMPARE(whole[i].value, truth.at(whole[i].step));
+            QCOMPARE(whole[i].represents, int64_t(1));
+            QVERIFY(!whole[i].mean);
         }
         QCOMPARE(store.metricSeries(id, "loss", 200, kLast).size(), size_t(0));
         QCOMPARE(store.metricSeries(id, "no such metric", 200).size(), size_t(0));

@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 using namespace cosw;
 using namespace cosw::test;
@@ -452,6 +453,49 @@ private slots:
         QVERIFY(near(smoothedSeries({1, 3}, 0), {1, 3}));
         QVERIFY(near(smoothedSeries({1, 3}, 1), {1, 3}));
         QVERIFY(smoothedSeries({}, 0.9).empty());
+    }
+
+    // A stage logged past what the charts hold comes down-sampled to each
+    // bucket's extremes; the smoothed curve still averages every point as
+    // logged, so it keeps the data's level, not the level of its extremes.
+    void smoothingWeighsADownSampledSeriesAsLogged()
+    {
+        const WorkbenchSettings settings = settingsFor("long.sqlite");
+        qint64 id = 0;
+        std::vector<double> logged;
+        {
+            ExperimentStore store(settings.databasePath.toStdString());
+            id = store.createRun("long", "{}", "chain_of_sight", "cpu", "{}");
+            store.startRun(id);
+            StageRecord stage;
+            stage.name = stage.kind = "pretrain";
+            stage.steps = 10000;
+            store.putStage(id, stage);
+            std::vector<MetricPoint> points;
+            for (int64_t step = 1; step <= stage.steps; ++step) {
+                // A loss of 1 with a spike of 21 every 50 steps: a level of 1.4, extremes far from it.
+                logged.push_back(step % 50 == 0 ? 21.0 : 1.0);
+                points.push_back({0, step, "loss", logged.back(), 1.7e9 + double(step)});
+            }
+            store.addMetrics(id, points);
+            store.endRun(id, RunStatus::Finished);
+        }
+        MainWindow window(settings);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(runWithId(window, id).has_value(), 10000);
+        window.selectRuns({id});
+        MonitorView *monitor = window.monitor();
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->pointCount(id, "loss") > 0, 10000);
+        QVERIFY(monitor->pointCount(id, "loss") <= 2000);
+        const auto mean = [](const std::vector<double> &v) {
+            return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+        };
+        const double level = mean(smoothedSeries(logged, monitor->smoothing()));
+        const double drawn = mean(monitor->drawnValues(id, "loss"));
+        QVERIFY2(std::abs(drawn - level) < 0.2 * level, qPrintable(QString("%1 against %2").arg(drawn).arg(level)));
+        // The extremes alone, averaged as points, would draw it three times as high.
+        const double extremes = mean(smoothedSeries(monitor->drawnValues(id, "loss", true), monitor->smoothing()));
+        QVERIFY2(extremes > 2 * level, qPrintable(QString::number(extremes)));
     }
 
     void cancelInterruptsWithCheckpoint()

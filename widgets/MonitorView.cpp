@@ -337,11 +337,15 @@ void MonitorView::redraw(int64_t runId)
         for (const auto &[key, points] : trace.series) {
             if (key.first != chart.metric)
                 continue;
-            std::vector<double> values;
-            for (const SeriesPoint &p : points)
+            std::vector<double> values, means;
+            std::vector<int64_t> represents;
+            for (const SeriesPoint &p : points) {
                 values.push_back(p.value);
+                means.push_back(p.mean.value_or(p.value));
+                represents.push_back(p.represents);
+            }
             // Within the stage only: the next stage starts from its own level.
-            const std::vector<double> shown = smoothing ? smoothedSeries(values, m_smoothing) : values;
+            const std::vector<double> shown = smoothing ? smoothedSeries(means, m_smoothing, represents) : values;
             for (size_t i = 0; i < points.size(); ++i) {
                 const double x = xOf(trace, points[i]);
                 data.append({x, shown[i]});

@@ -2,6 +2,7 @@
 // The monitor's smoothing of a noisy training curve: an exponential moving
 // average, as TensorBoard draws it, so a researcher reads the same curve here.
 
+#include <cstdint>
 #include <vector>
 
 namespace cosw {
@@ -12,6 +13,12 @@ namespace cosw {
 // points stay at the data's level instead of being pulled towards zero.
 // Non-finite values (a diverged loss) are kept as they are and left out of
 // the average, so one NaN does not blank the rest of the curve.
-std::vector<double> smoothedSeries(const std::vector<double> &values, double weight);
+//
+// A down-sampled series weighs every point as logged: `represents[i]` says
+// how many logged points of mean `values[i]` point i stands for (the store's
+// SeriesPoint::represents and mean); a point standing for none shows the
+// average so far. Empty: each stands for itself.
+std::vector<double> smoothedSeries(const std::vector<double> &values, double weight,
+                                   const std::vector<int64_t> &represents = {});
 
 } // namespace cosw

@@ -8,6 +8,7 @@
 #include "base/Processes.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -779,15 +780,20 @@ std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std:
     range.bind(1, runId).bind(2, name).bind(3, after).bind(4, stage);
     range.step();
     const int64_t lo = range.int64(0), hi = range.int64(1), buckets = limit / 2;
-    int64_t current = -1;
+    int64_t current = -1, finite = 0;
+    double sum = 0;
     SeriesPoint low{}, high{};
     auto close = [&] {
         if (current < 0)
             return;
         const bool lowFirst = low.step < high.step || (low.step == high.step && low.time <= high.time);
-        out.push_back(lowFirst ? low : high);
+        SeriesPoint first = lowFirst ? low : high, second = lowFirst ? high : low;
+        first.represents = finite;
+        first.mean = finite > 0 ? std::optional(sum / double(finite)) : std::nullopt;
+        second.represents = 0;
+        out.push_back(first);
         if (low.step != high.step || low.value != high.value || low.time != high.time)
-            out.push_back(lowFirst ? high : low);
+            out.push_back(second);
     };
     while (s.step()) {
         const SeriesPoint p = read();
@@ -796,12 +802,18 @@ std::vector<SeriesPoint> ExperimentStore::metricSeries(int64_t runId, const std:
             close();
             current = bucket;
             low = high = p;
-            continue;
+            finite = 0;
+            sum = 0;
+        } else {
+            if (p.value < low.value)
+                low = p;
+            if (p.value > high.value)
+                high = p;
         }
-        if (p.value < low.value)
-            low = p;
-        if (p.value > high.value)
-            high = p;
+        if (std::isfinite(p.value)) {
+            ++finite;
+            sum += p.value;
+        }
     }
     close();
     return out;

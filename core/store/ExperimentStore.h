@@ -85,7 +85,7 @@ public:
     std::vector<std::string> metricNames(int64_t runId);
     // At most max(maxPoints, 2) points: when the series is longer it is cut
     // into maxPoints/2 buckets of equal step width and each bucket keeps its
-    // minimum and maximum, so spikes survive. afterStep lets a live view
+    // minimum and maximum, so spikes survive, and its mean (SeriesPoint::mean). afterStep lets a live view
     // fetch only new points. Steps restart in every stage, so a multi-stage
     // run is read one stage at a time: `stage` keeps only that stage's points.
     std::vector<SeriesPoint> metricSeries(int64_t runId, const std::string &name, int maxPoints = 2000,

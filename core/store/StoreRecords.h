@@ -96,6 +96,13 @@ struct SeriesPoint {
     double value = 0;
     double time = 0;
     int stage = 0;
+    // A down-sampled series (ExperimentStore::metricSeries) keeps each
+    // bucket's minimum and maximum. The first of the two also stands for
+    // every finite point the bucket held, with their mean; the second for
+    // none. An average over the series (the monitor's smoothing) then still
+    // weighs every point as logged. A point as logged stands for itself.
+    int64_t represents = 1;
+    std::optional<double> mean;
 };
 
 struct EvaluationRecord {

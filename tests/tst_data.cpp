@@ -835,6 +835,30 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("already present"), qPrintable(r.out));
 
+        // For a program: one JSON object per line, the images as they come, then the set's files.
+        const QString jsonOut = m_dir.filePath("cli-grid-json");
+        r = runBatch({"data", "fmnist-grid", "--out", jsonOut, "--train", "3", "--test", "2", "--grid", "3", "--seed", "5",
+                      "--progress", "json"},
+                     m_fmnist);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.trimmed().split('\n');
+        QVERIFY2(lines.size() >= 2, qPrintable(r.out));
+        int64_t done = 0;
+        for (int i = 0; i + 1 < lines.size(); ++i) {
+            const Json event = parseJson(lines[i].toStdString());
+            QCOMPARE(event.at("event").get<std::string>(), std::string("data"));
+            QVERIFY(event.at("step").get<int64_t>() > done);
+            done = event.at("step").get<int64_t>();
+            QCOMPARE(event.at("total_steps").get<int64_t>(), int64_t(5));
+        }
+        QCOMPARE(done, int64_t(5));
+        const Json summary = parseJson(lines.last().toStdString());
+        QCOMPARE(summary.at("event").get<std::string>(), std::string("generated"));
+        QCOMPARE(summary.at("generated").get<bool>(), true);
+        QCOMPARE(summary.at("test_images").get<int64_t>(), int64_t(2));
+        QCOMPARE(QString::fromStdString(summary.at("files").at("eval").at("file").get<std::string>()), jsonOut + "/eval.json");
+        QVERIFY(summary.at("files").at("eval").at("samples").get<int64_t>() > 0);
+
         const QString foreign = m_dir.filePath("cli-foreign");
         QDir().mkpath(foreign);
         writeTextFile((foreign + "/data.csv").toStdString(), "1,2,3\n");

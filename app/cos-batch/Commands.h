@@ -68,6 +68,8 @@ struct TrainingOptions {
     int threads = 0;
 };
 void addTrainingOptions(CLI::App &command, TrainingOptions &options);
+// --progress auto|bar|lines|json: how long work reports (ProgressPrinter).
+void addProgressOption(CLI::App &command, std::string &mode);
 
 // --nproc and --rank-timeout: data-parallel ranks on this machine.
 struct ParallelOptions {

@@ -2,11 +2,12 @@
 
 #include "Commands.h"
 
+#include "ProgressPrinter.h"
+
+#include "base/Json.h"
 #include "data/FmnistGrid.h"
+#include "train/TrainingEvents.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -14,24 +15,45 @@ namespace cosw::batch {
 
 namespace {
 
-int generate(const std::string &out, const FmnistGridOptions &options)
+// The set's files and counts as one JSON object, for --progress json.
+Json summaryJson(const FmnistGridSummary &s)
 {
-    // A \r-rewritten line only makes sense on a terminal; logs get none.
-    const bool terminal = isatty(fileno(stderr));
-    int lastPercent = -1;
-    auto progress = [&](int done, int total) {
-        const int percent = done * 100 / total;
-        if (!terminal || percent == lastPercent)
-            return;
-        lastPercent = percent;
-        std::fprintf(stderr, "\r%s",
-                     fill(msg("generating FMNIST-Grid: %1/%2 images (%3%)"),
-                          {std::to_string(done), std::to_string(total), std::to_string(percent)})
-                         .c_str());
-        if (done == total)
-            std::fputc('\n', stderr);
+    Json j = Json::object();
+    j["event"] = "generated";
+    j["dir"] = s.outDir;
+    j["generated"] = s.generated;
+    j["train_images"] = s.trainImages;
+    j["test_images"] = s.testImages;
+    Json files = Json::object();
+    const auto add = [&files](const char *key, const std::string &file, int samples) {
+        if (!file.empty())
+            files[key] = Json{{"file", file}, {"samples", samples}};
     };
-    const FmnistGridSummary s = generateFmnistGrid(out, options, progress);
+    add("pretrain", s.pretrainJson, s.pretrainSamples);
+    add("text", s.textJson, s.textSamples);
+    add("text_short", s.textShortJson, s.textShortSamples);
+    add("text_eval", s.textEvalJson, s.textEvalSamples);
+    add("text_grids", s.textGridsJson, s.textGridSamples);
+    add("finetune", s.finetuneJson, s.finetuneSamples);
+    add("finetune_dense", s.finetuneDenseJson, s.finetuneDenseSamples);
+    add("eval", s.evalJson, s.evalSamples);
+    j["files"] = files;
+    j["cells"] = s.cellsJson;
+    j["tokenizer"] = s.tokenizerJson;
+    j["manifest"] = s.manifestJson;
+    return j;
+}
+
+int generate(const std::string &out, const FmnistGridOptions &options, const std::string &progressMode)
+{
+    ProgressPrinter printer(progressMode);
+    const FmnistGridSummary s =
+        generateFmnistGrid(out, options, [&](int done, int total) { printer(dataProgressEvent(out, done, total)); });
+    printer.endLine();
+    if (printer.json()) {
+        std::cout << summaryJson(s).dump() << std::endl;
+        return 0;
+    }
 
     const auto n = [](auto count) { return std::to_string(count); };
     std::cout << fill(s.generated ? msg("generated FMNIST-Grid in %1") : msg("FMNIST-Grid already present (same options) in %1"),
@@ -68,6 +90,7 @@ void addDataCommand(CLI::App &app, Action &action)
 
     struct Options {
         std::string out;
+        std::string progress = "auto";
         FmnistGridOptions grid;
     };
     auto o = std::make_shared<Options>();
@@ -88,7 +111,8 @@ void addDataCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_flag("--dense-questions", o->grid.denseQuestions,
                   msg("ask every training image every cell and every relation (finetune-dense.json)"));
-    cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid); }; });
+    addProgressOption(*cmd, o->progress);
+    cmd->callback([o, &action] { action = [o] { return generate(o->out, o->grid, o->progress); }; });
 }
 
 } // namespace cosw::batch

@@ -97,7 +97,12 @@ void addTrainingOptions(CLI::App &cmd, TrainingOptions &o)
     addDbOption(cmd, o.db);
     cmd.add_option("--device", o.device, msg("cpu, cuda or cuda:N (overrides the stages' devices)"));
     cmd.add_option("--threads", o.threads, msg("CPU threads for LibTorch and the BLAS (default: one per CPU)"));
-    cmd.add_option("--progress", o.progress, msg("auto, bar, lines or json"))
+    addProgressOption(cmd, o.progress);
+}
+
+void addProgressOption(CLI::App &cmd, std::string &mode)
+{
+    cmd.add_option("--progress", mode, msg("auto, bar, lines or json"))
         ->check(CLI::IsMember({"auto", "bar", "lines", "json"}))
         ->capture_default_str();
 }

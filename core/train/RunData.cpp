@@ -74,14 +74,8 @@ PreparedData prepareRunData(const RunConfig &config, const TrainingEventSink &ev
     }
     data.dir = dir;
     if (d.generate) {
-        const FmnistGridSummary summary = generateFmnistGrid(dir, options, [&](int done, int total) {
-            TrainingEvent e;
-            e.kind = "data";
-            e.step = done;
-            e.totalSteps = total;
-            e.text = fill(msg("generating FMNIST-Grid in %1"), {dir});
-            report(e);
-        });
+        const FmnistGridSummary summary =
+            generateFmnistGrid(dir, options, [&](int done, int total) { report(dataProgressEvent(dir, done, total)); });
         if (summary.generated) {
             TrainingEvent e;
             e.kind = "message";

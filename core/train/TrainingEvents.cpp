@@ -1,5 +1,7 @@
 #include "TrainingEvents.h"
 
+#include "base/Messages.h"
+
 namespace cosw {
 
 Json TrainingEvent::toJson() const
@@ -11,9 +13,12 @@ Json TrainingEvent::toJson() const
         j["stage"] = stage;
         j["stage_name"] = stageName;
     }
-    if (kind == "step") {
+    // How far a long phase is: training steps, images generated, questions answered.
+    if (kind == "step" || kind == "data" || kind == "eval_progress") {
         j["step"] = step;
         j["total_steps"] = totalSteps;
+    }
+    if (kind == "step") {
         j["loss"] = loss;
         j["lr"] = lr;
         j["samples_per_s"] = samplesPerSecond;
@@ -24,6 +29,16 @@ Json TrainingEvent::toJson() const
     if (data.is_object())
         j.update(data);
     return j;
+}
+
+TrainingEvent dataProgressEvent(const std::string &dir, int done, int total)
+{
+    TrainingEvent e;
+    e.kind = "data";
+    e.step = done;
+    e.totalSteps = total;
+    e.text = fill(msg("generating FMNIST-Grid in %1"), {dir});
+    return e;
 }
 
 } // namespace cosw

@@ -29,4 +29,7 @@ struct TrainingEvent {
 
 using TrainingEventSink = std::function<void(const TrainingEvent &)>;
 
+// `done` of `total` images of the FMNIST-Grid benchmark generated in `dir`.
+TrainingEvent dataProgressEvent(const std::string &dir, int done, int total);
+
 } // namespace cosw
